@@ -1,0 +1,164 @@
+/* protocol.h — a trial protocol (YAML) read into plain C structs, with validation.
+ *
+ * Not collective: every rank may load the same file and get the same result.
+ * User mistakes (malformed YAML, unknown keys, wrong types, out-of-range or
+ * inconsistent values, missing files) return PETSC_ERR_USER with exactly one
+ * message of the form "FILE:LINE:COLUMN: KEY: expected …", where KEY is the
+ * dotted path of the offending entry (e.g. "arms[1].effect.symptomatic_emax").
+ * Checks that need the model registry or the cohort (model name, parameter and
+ * effect names, covariate and stratum names, endpoint variables) are done by the
+ * trial module; every such item therefore keeps its source location here.
+ *
+ * Also exported: a small YAML document reader (TTYaml) shared with the cohort
+ * module, so both report errors the same way.
+ */
+#ifndef TWINTRIAL_PROTOCOL_H
+#define TWINTRIAL_PROTOCOL_H
+
+#include <petscsys.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define TT_NAME_MAX 64
+#define TT_PATH_MAX 4096
+#define TT_MAX_ARMS 8
+#define TT_MAX_VISITS 64
+#define TT_MAX_EFFECTS 16
+#define TT_MAX_PARAMS 48
+#define TT_MAX_STRATA 4
+#define TT_MAX_ENDPOINTS 8
+#define TT_MAX_ANALYSES 16
+#define TT_MAX_COVARIATES 8 /* per analysis */
+
+typedef struct {
+  int line, column; /* 1-based position in the source file; 0 when not from a file */
+} TTLoc;
+
+typedef struct {
+  char  key[TT_NAME_MAX];
+  double value;
+  TTLoc loc; /* of the key */
+} TTNamedValue;
+
+typedef struct {
+  char         name[TT_NAME_MAX];
+  TTLoc        loc;
+  double       ratio; /* allocation ratio (> 0) from trial.allocation; 1 when allocation is absent */
+  int          neffect;
+  TTNamedValue effect[TT_MAX_EFFECTS]; /* arm effect parameters, names checked against the model */
+} TTArmSpec;
+
+typedef enum { TT_ENDPOINT_CHANGE_FROM_BASELINE = 0, TT_ENDPOINT_VALUE_AT_VISIT = 1 } TTEndpointType;
+
+typedef struct {
+  char           name[TT_NAME_MAX];
+  TTLoc          loc;
+  TTEndpointType type;
+  char           variable[TT_NAME_MAX]; /* a model output variable, checked against the model */
+  TTLoc          variable_loc;
+  double         visit;       /* in schedule units; must be one of the schedule's visits */
+  int            visit_index; /* index into schedule visits */
+} TTEndpointSpec;
+
+typedef enum { TT_ANALYSIS_ANCOVA = 0, TT_ANALYSIS_WELCH = 1 } TTAnalysisMethod;
+
+typedef struct {
+  char             name[TT_NAME_MAX];
+  TTLoc            loc;
+  char             endpoint[TT_NAME_MAX];
+  int              endpoint_index;
+  TTAnalysisMethod method;
+  int              ncovariate;
+  char             covariate[TT_MAX_COVARIATES][TT_NAME_MAX]; /* "baseline", "prognostic_score" or a cohort covariate */
+  TTLoc            covariate_loc[TT_MAX_COVARIATES];
+  double           alpha;     /* default 0.05 */
+  int              sided;     /* 1 or 2, default 2 */
+  int              direction; /* for sided 1: -1 = lower is better (default), +1 = higher */
+  int              treatment_arm, control_arm; /* indices into arms; default 1 and 0 */
+} TTAnalysisSpec;
+
+typedef enum { TT_DROPOUT_NONE = 0, TT_DROPOUT_WEIBULL = 1, TT_DROPOUT_EXPONENTIAL = 2 } TTDropoutModel;
+typedef enum { TT_OUTPUT_NONE = 0, TT_OUTPUT_FIRST_REPLICATE = 1, TT_OUTPUT_ALL = 2 } TTOutputSubjects;
+typedef enum { TT_RANDOMIZE_PERMUTED_BLOCK = 0, TT_RANDOMIZE_SIMPLE = 1 } TTRandomization;
+
+typedef struct {
+  /* source */
+  char  path[TT_PATH_MAX]; /* as given */
+  char *text;              /* the file's bytes, NUL-terminated */
+  /* trial: */
+  char            name[256];
+  uint64_t        seed;
+  int             replicates;
+  int             patients; /* randomized per replicate */
+  TTRandomization randomization;
+  int             block_size; /* permuted blocks: a multiple of the sum of integer allocation ratios */
+  int             nstrata;
+  char            strata[TT_MAX_STRATA][TT_NAME_MAX]; /* cohort covariates with finitely many levels */
+  TTLoc           strata_loc[TT_MAX_STRATA];
+  /* cohort: path resolved relative to the protocol file's directory */
+  char  cohort_path[TT_PATH_MAX];
+  TTLoc cohort_loc;
+  /* model: */
+  char         model[TT_NAME_MAX];
+  TTLoc        model_loc;
+  int          nparam;
+  TTNamedValue param[TT_MAX_PARAMS]; /* overrides of the model's defaults */
+  /* arms: the first arm is the control unless an analysis says otherwise */
+  int       narm;
+  TTArmSpec arm[TT_MAX_ARMS];
+  /* schedule: */
+  char   time_unit[16];  /* day | week | month | year */
+  double unit_in_days;   /* 1, 7, 365.25/12, 365.25 */
+  int    nvisit;
+  double visit[TT_MAX_VISITS]; /* strictly increasing, first >= 0, in time_unit */
+  /* dropout: */
+  TTDropoutModel dropout;
+  double         dropout_shape;      /* Weibull k (1 for exponential) */
+  double         dropout_scale_days; /* Weibull lambda; for exponential 1/rate */
+  /* prognostic score: Normal(0, sd) noise added to the model's prediction (0 = none) */
+  double prognostic_noise_sd;
+  /* endpoints and analyses */
+  int            nendpoint;
+  TTEndpointSpec endpoint[TT_MAX_ENDPOINTS];
+  int            nanalysis;
+  TTAnalysisSpec analysis[TT_MAX_ANALYSES];
+  /* output: */
+  TTOutputSubjects output_subjects;
+} TTProtocol;
+
+/* Not collective. Reads and validates `path`; *protocol is NULL on error. */
+PetscErrorCode TTProtocolLoad(const char *path, TTProtocol **protocol);
+/* Not collective. Command-line overrides; each value < 0 (or seed_set == 0) keeps the file's. */
+PetscErrorCode TTProtocolOverride(TTProtocol *protocol, PetscInt replicates, PetscInt patients, PetscBool seed_set, uint64_t seed);
+/* Not collective. Writes the protocol with every default filled in, as YAML. */
+PetscErrorCode TTProtocolView(const TTProtocol *protocol, FILE *out);
+/* Not collective. Accepts NULL; sets *protocol to NULL. */
+PetscErrorCode TTProtocolDestroy(TTProtocol **protocol);
+
+/* ---- YAML document reader shared by protocol and cohort (not collective) ---- */
+typedef struct _p_TTYaml *TTYaml;
+typedef int TTYamlNode; /* node id inside a document; 0 = absent */
+
+PetscErrorCode TTYamlLoad(const char *path, TTYaml *doc); /* malformed YAML -> PETSC_ERR_USER with file:line:col */
+PetscErrorCode TTYamlDestroy(TTYaml *doc);
+const char    *TTYamlPath(TTYaml doc);
+const char    *TTYamlText(TTYaml doc); /* the file's bytes */
+TTYamlNode     TTYamlRoot(TTYaml doc);
+TTLoc          TTYamlLoc(TTYaml doc, TTYamlNode node);
+PetscBool      TTYamlIsMapping(TTYaml doc, TTYamlNode node);
+PetscBool      TTYamlIsSequence(TTYaml doc, TTYamlNode node);
+PetscBool      TTYamlIsScalar(TTYaml doc, TTYamlNode node);
+int            TTYamlLength(TTYaml doc, TTYamlNode node); /* items of a sequence or pairs of a mapping */
+TTYamlNode     TTYamlItem(TTYaml doc, TTYamlNode seq, int i);
+/* Mapping pair i: key node and value node. */
+void           TTYamlPair(TTYaml doc, TTYamlNode map, int i, TTYamlNode *key, TTYamlNode *value);
+const char    *TTYamlScalar(TTYaml doc, TTYamlNode node); /* NULL if not a scalar */
+/* Checked conversions; `key` is the dotted path used in the message. */
+PetscErrorCode TTYamlGetReal(TTYaml doc, TTYamlNode node, const char *key, double *v);     /* finite real */
+PetscErrorCode TTYamlGetInt(TTYaml doc, TTYamlNode node, const char *key, long *v);        /* integer */
+PetscErrorCode TTYamlGetBool(TTYaml doc, TTYamlNode node, const char *key, PetscBool *v);
+PetscErrorCode TTYamlGetString(TTYaml doc, TTYamlNode node, const char *key, char *buf, size_t len);
+/* Raises the standard user error at node: "path:line:col: key: <message>". Always returns PETSC_ERR_USER. */
+PetscErrorCode TTYamlError(TTYaml doc, TTYamlNode node, const char *key, const char *fmt, ...) PETSC_ATTRIBUTE_FORMAT(4, 5);
+
+#endif
