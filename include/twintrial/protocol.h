@@ -19,15 +19,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define TT_NAME_MAX 64
-#define TT_PATH_MAX 4096
-#define TT_MAX_ARMS 8
-#define TT_MAX_VISITS 64
-#define TT_MAX_EFFECTS 16
-#define TT_MAX_PARAMS 48
-#define TT_MAX_STRATA 4
-#define TT_MAX_ENDPOINTS 8
-#define TT_MAX_ANALYSES 16
+#define TT_NAME_MAX       64
+#define TT_PATH_MAX       4096
+#define TT_MAX_ARMS       8
+#define TT_MAX_VISITS     64
+#define TT_MAX_EFFECTS    16
+#define TT_MAX_PARAMS     48
+#define TT_MAX_STRATA     4
+#define TT_MAX_ENDPOINTS  8
+#define TT_MAX_ANALYSES   16
 #define TT_MAX_COVARIATES 8 /* per analysis */
 
 typedef struct {
@@ -35,9 +35,9 @@ typedef struct {
 } TTLoc;
 
 typedef struct {
-  char  key[TT_NAME_MAX];
+  char   key[TT_NAME_MAX];
   double value;
-  TTLoc loc; /* of the key */
+  TTLoc  loc; /* of the key */
 } TTNamedValue;
 
 typedef struct {
@@ -71,9 +71,9 @@ typedef struct {
   int              ncovariate;
   char             covariate[TT_MAX_COVARIATES][TT_NAME_MAX]; /* "baseline", "prognostic_score" or a cohort covariate */
   TTLoc            covariate_loc[TT_MAX_COVARIATES];
-  double           alpha;     /* default 0.05 */
-  int              sided;     /* 1 or 2, default 2 */
-  int              direction; /* for sided 1: -1 = lower is better (default), +1 = higher */
+  double           alpha;                      /* default 0.05 */
+  int              sided;                      /* 1 or 2, default 2 */
+  int              direction;                  /* for sided 1: -1 = lower is better (default), +1 = higher */
   int              treatment_arm, control_arm; /* indices into arms; default 1 and 0 */
 } TTAnalysisSpec;
 
@@ -95,7 +95,7 @@ typedef struct {
   int             nstrata;
   char            strata[TT_MAX_STRATA][TT_NAME_MAX]; /* cohort covariates with finitely many levels */
   TTLoc           strata_loc[TT_MAX_STRATA];
-  /* cohort: path resolved relative to the protocol file's directory */
+  /* cohort: canonical absolute path (realpath) of the file named relative to the protocol file's directory */
   char  cohort_path[TT_PATH_MAX];
   TTLoc cohort_loc;
   /* model: */
@@ -107,8 +107,8 @@ typedef struct {
   int       narm;
   TTArmSpec arm[TT_MAX_ARMS];
   /* schedule: */
-  char   time_unit[16];  /* day | week | month | year */
-  double unit_in_days;   /* 1, 7, 365.25/12, 365.25 */
+  char   time_unit[16]; /* day | week | month | year */
+  double unit_in_days;  /* 1, 7, 365.25/12, 365.25 */
   int    nvisit;
   double visit[TT_MAX_VISITS]; /* strictly increasing, first >= 0, in time_unit */
   /* dropout: */
@@ -129,7 +129,8 @@ typedef struct {
 /* Not collective. Reads and validates `path`; *protocol is NULL on error. */
 PetscErrorCode TTProtocolLoad(const char *path, TTProtocol **protocol);
 /* Not collective. Command-line overrides; each value < 0 (or seed_set == 0) keeps the file's. */
-PetscErrorCode TTProtocolOverride(TTProtocol *protocol, PetscInt replicates, PetscInt patients, PetscBool seed_set, uint64_t seed);
+PetscErrorCode TTProtocolOverride(TTProtocol *protocol, PetscInt replicates, PetscInt patients, PetscBool seed_set,
+                                  uint64_t seed);
 /* Not collective. Writes the protocol with every default filled in, as YAML. */
 PetscErrorCode TTProtocolView(const TTProtocol *protocol, FILE *out);
 /* Not collective. Accepts NULL; sets *protocol to NULL. */
@@ -137,7 +138,7 @@ PetscErrorCode TTProtocolDestroy(TTProtocol **protocol);
 
 /* ---- YAML document reader shared by protocol and cohort (not collective) ---- */
 typedef struct _p_TTYaml *TTYaml;
-typedef int TTYamlNode; /* node id inside a document; 0 = absent */
+typedef int               TTYamlNode; /* node id inside a document; 0 = absent */
 
 PetscErrorCode TTYamlLoad(const char *path, TTYaml *doc); /* malformed YAML -> PETSC_ERR_USER with file:line:col */
 PetscErrorCode TTYamlDestroy(TTYaml *doc);
@@ -151,14 +152,49 @@ PetscBool      TTYamlIsScalar(TTYaml doc, TTYamlNode node);
 int            TTYamlLength(TTYaml doc, TTYamlNode node); /* items of a sequence or pairs of a mapping */
 TTYamlNode     TTYamlItem(TTYaml doc, TTYamlNode seq, int i);
 /* Mapping pair i: key node and value node. */
-void           TTYamlPair(TTYaml doc, TTYamlNode map, int i, TTYamlNode *key, TTYamlNode *value);
-const char    *TTYamlScalar(TTYaml doc, TTYamlNode node); /* NULL if not a scalar */
+void        TTYamlPair(TTYaml doc, TTYamlNode map, int i, TTYamlNode *key, TTYamlNode *value);
+const char *TTYamlScalar(TTYaml doc, TTYamlNode node); /* NULL if not a scalar */
 /* Checked conversions; `key` is the dotted path used in the message. */
-PetscErrorCode TTYamlGetReal(TTYaml doc, TTYamlNode node, const char *key, double *v);     /* finite real */
-PetscErrorCode TTYamlGetInt(TTYaml doc, TTYamlNode node, const char *key, long *v);        /* integer */
+PetscErrorCode TTYamlGetReal(TTYaml doc, TTYamlNode node, const char *key, double *v); /* finite real */
+PetscErrorCode TTYamlGetInt(TTYaml doc, TTYamlNode node, const char *key, long *v);    /* integer */
 PetscErrorCode TTYamlGetBool(TTYaml doc, TTYamlNode node, const char *key, PetscBool *v);
 PetscErrorCode TTYamlGetString(TTYaml doc, TTYamlNode node, const char *key, char *buf, size_t len);
 /* Raises the standard user error at node: "path:line:col: key: <message>". Always returns PETSC_ERR_USER. */
-PetscErrorCode TTYamlError(TTYaml doc, TTYamlNode node, const char *key, const char *fmt, ...) PETSC_ATTRIBUTE_FORMAT(4, 5);
+PetscErrorCode TTYamlError(TTYaml doc, TTYamlNode node, const char *key, const char *fmt, ...)
+    PETSC_ATTRIBUTE_FORMAT(4, 5);
+/* Same at an explicit location (e.g. a column inside a scalar, see TTYamlLocInScalar). */
+PetscErrorCode TTYamlErrorAt(TTYaml doc, TTLoc loc, const char *key, const char *fmt, ...) PETSC_ATTRIBUTE_FORMAT(4, 5);
+/* Location of byte `offset` of a scalar's value; the scalar's own location when the
+ * value spans lines or contains escapes (so the column would not be exact). */
+TTLoc TTYamlLocInScalar(TTYaml doc, TTYamlNode node, size_t offset);
+/* Value (TTYamlFind) or key (TTYamlFindKey) node of key `name` in mapping `map`, or 0 when absent. */
+TTYamlNode TTYamlFind(TTYaml doc, TTYamlNode map, const char *name);
+TTYamlNode TTYamlFindKey(TTYaml doc, TTYamlNode map, const char *name);
+/* Short description of a node for messages: "a mapping", "a sequence", "an empty value", "'text'". */
+const char *TTYamlDescribe(TTYaml doc, TTYamlNode node, char *buf, size_t len);
+/* Integer in 0 .. 2^64-1 (seeds). */
+PetscErrorCode TTYamlGetUInt64(TTYaml doc, TTYamlNode node, const char *key, uint64_t *v);
+/* Type checks: "key: expected <what>, found a sequence". */
+PetscErrorCode TTYamlCheckMapping(TTYaml doc, TTYamlNode node, const char *key, const char *what);
+PetscErrorCode TTYamlCheckSequence(TTYaml doc, TTYamlNode node, const char *key, const char *what);
+/* Every key of mapping `map` must be one of allowed[n]: "key.k: unknown key; expected one of a, b, c". */
+PetscErrorCode TTYamlCheckKeys(TTYaml doc, TTYamlNode map, const char *key, int n, const char *const allowed[]);
+/* *value = the value of required key `name`; when absent the error is located at `map`:
+ * "key.name: missing required key; expected <what>". */
+PetscErrorCode TTYamlRequire(TTYaml doc, TTYamlNode map, const char *key, const char *name, const char *what,
+                             TTYamlNode *value);
+/* A name [A-Za-z_][A-Za-z0-9_]* shorter than TT_NAME_MAX. */
+PetscErrorCode TTYamlGetName(TTYaml doc, TTYamlNode node, const char *key, char name[TT_NAME_MAX]);
+/* One of choices[n] (e.g. "day", "week"): *index into choices. */
+PetscErrorCode TTYamlGetChoice(TTYaml doc, TTYamlNode node, const char *key, int n, const char *const choices[],
+                               int *index);
+/* Dotted key paths for messages: "parent.child" ("child" at the root) and "parent[i]". */
+PetscErrorCode TTYamlKeyJoin(char *buf, size_t len, const char *parent, const char *child);
+PetscErrorCode TTYamlKeyIndex(char *buf, size_t len, const char *parent, int i);
+/* Writing YAML: the shortest decimal that reads back as the same double; a double-quoted,
+ * escaped string; a name, quoted only where YAML readers would take it for null or a bool. */
+const char    *TTYamlFormatReal(double v, char buf[32]);
+PetscErrorCode TTYamlWriteString(FILE *out, const char *s);
+PetscErrorCode TTYamlWriteName(FILE *out, const char *s);
 
 #endif

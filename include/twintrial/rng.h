@@ -26,12 +26,12 @@ typedef struct {
 /* Purposes of keyed substreams (the last key of tt_rng_substream). Values are
  * part of the determinism contract: never renumber, only append. */
 enum {
-  TT_STREAM_COHORT   = 1, /* baseline covariates and screening */
-  TT_STREAM_LATENT   = 2, /* random effects (between-subject variability) */
-  TT_STREAM_DROPOUT  = 3, /* dropout time */
+  TT_STREAM_COHORT    = 1, /* baseline covariates and screening */
+  TT_STREAM_LATENT    = 2, /* random effects (between-subject variability) */
+  TT_STREAM_DROPOUT   = 3, /* dropout time */
   TT_STREAM_PROGNOSIS = 4, /* noise added to the prognostic score */
   TT_STREAM_RANDOMIZE = 5, /* randomization lists: keyed (seed, replicate, stratum, block) */
-  TT_STREAM_RESIDUAL = 64 /* residual error: TT_STREAM_RESIDUAL + visit index */
+  TT_STREAM_RESIDUAL  = 64 /* residual error: TT_STREAM_RESIDUAL + visit index */
 };
 
 /* pcg32_srandom_r: identical to the reference (initstate, initseq). */
@@ -46,7 +46,9 @@ void tt_pcg32_advance(tt_pcg32 *rng, uint64_t delta);
  * so distinct keys give statistically independent streams. */
 void tt_rng_substream(tt_pcg32 *rng, uint64_t seed, uint64_t a, uint64_t b, uint64_t purpose);
 
-/* Uniform on the open interval (0,1) with 53 random bits: consumes two outputs. */
+/* Uniform on the open interval (0,1): (j + 1/2) 2^-52 with j 52 random bits, i.e. an
+ * odd multiple of 2^-53 (53-bit resolution, symmetric: 1 - u is exact and equally
+ * likely; extremes 2^-53 and 1 - 2^-53). Consumes two outputs. */
 double tt_rng_uniform(tt_pcg32 *rng);
 /* Standard normal by inversion (tt_stats_qnorm): consumes one uniform. */
 double tt_rng_normal(tt_pcg32 *rng);
@@ -63,7 +65,8 @@ int tt_rng_bernoulli(tt_pcg32 *rng, double p);
 int tt_rng_categorical(tt_pcg32 *rng, int n, const double p[]);
 /* Normal(mean, sd) truncated to [lo, hi] (either may be +-INFINITY), by inversion: one uniform. */
 double tt_rng_truncnormal(tt_pcg32 *rng, double mean, double sd, double lo, double hi);
-/* Uniform permutation of perm[0..n) (Fisher–Yates, unbiased bounded integers). */
+/* Shuffles perm[0..n) in place into a uniform permutation of its contents (Fisher–Yates,
+ * unbiased bounded integers by Lemire's method; consumes at least n - 1 outputs). */
 void tt_rng_shuffle(tt_pcg32 *rng, int n, int perm[]);
 
 /* Lower Cholesky factor L (row-major n*n) of the symmetric matrix a. Returns 0, or

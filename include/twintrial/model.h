@@ -1,0 +1,70 @@
+/* model.h — disease / drug-effect models behind one interface, and their registry.
+ *
+ * A model is a table of plain callbacks (SUNDIALS style: no allocation, no
+ * errors, no I/O) over double arrays in the model's own order:
+ *   par[nparam]   resolved parameters (defaults overridden by the protocol),
+ *   cov[ncovariate] the twin's covariates, named by `covariate`,
+ *   eta[nlatent]  the twin's random effects (between-subject variability),
+ *   eff[neffect]  the arm's effect parameters (defaults = no effect),
+ *   y[nvar]       output variables at one time.
+ * Time `t` is in the model's unit (`time_unit_days` days). A closed-form model
+ * sets `mean`; an ODE model sets nstate > 0 with `initial`, `rhs` and `output`,
+ * and is integrated by the sim module with PETSc TS.
+ * Randomness enters only through `draw_latent` and `observe`, each given a
+ * generator keyed by the caller, so twins are reproducible on any rank count.
+ * Adding a model: one file in src/model/ defining a TTModelType, one line in
+ * src/model/registry.c.
+ */
+#ifndef TWINTRIAL_MODEL_H
+#define TWINTRIAL_MODEL_H
+
+#include <twintrial/rng.h>
+
+typedef struct {
+  const char *name;
+  const char *unit;
+  double      value;       /* default */
+  const char *description; /* meaning; variability where it has one */
+} TTParamInfo;
+
+typedef struct {
+  const char *name, *unit;
+} TTVariableInfo;
+
+typedef struct {
+  const char           *name;
+  const char           *description;
+  const char           *reference;
+  double                time_unit_days;
+  int                   nparam;
+  const TTParamInfo    *param;
+  int                   neffect;
+  const TTParamInfo    *effect;
+  int                   ncovariate;
+  const char *const    *covariate; /* cohort covariates the model needs */
+  int                   nvar;
+  const TTVariableInfo *var;
+  int                   nlatent;
+  int                   nstate; /* 0: closed form */
+  void (*draw_latent)(const double *par, tt_pcg32 *rng, double *eta);
+  void (*mean)(const double *par, const double *cov, const double *eta, const double *eff, double t, double *y);
+  void (*initial)(const double *par, const double *cov, const double *eta, const double *eff, double *u0);
+  void (*rhs)(const double *par, const double *cov, const double *eta, const double *eff, double t, const double *u,
+              double *f);
+  void (*output)(const double *par, const double *cov, const double *eta, const double *eff, double t, const double *u,
+                 double *y);
+  /* Observation model: yobs[nvar] from the noise-free ymean[nvar]. */
+  void (*observe)(const double *par, const double *ymean, tt_pcg32 *rng, double *yobs);
+  /* Random effects at their conditional mean given covariates and the observed
+   * baseline yobs0[nvar] (for the prognostic score). */
+  void (*condition)(const double *par, const double *cov, const double *yobs0, double *eta);
+} TTModelType;
+
+/* Not collective. The registered model called `name`, or NULL. */
+const TTModelType *tt_model_find(const char *name);
+/* Not collective. All registered models, in listing order. */
+int tt_model_list(const TTModelType *const **types);
+/* Not collective. Index of parameter `name` in info[n], or -1. */
+int tt_model_param_index(int n, const TTParamInfo *info, const char *name);
+
+#endif

@@ -1,0 +1,31 @@
+/* sim.h — noise-free trajectory of one twin under one arm over the visit times.
+ *
+ * A TTSim is made once per rank and reused for every twin: closed-form models
+ * are evaluated directly; ODE models are integrated with one PETSc TS (on
+ * PETSC_COMM_SELF) whose step history is reset before each twin, so a twin's
+ * trajectory does not depend on which twins the rank integrated before it.
+ * Integration options come from the options database with prefix "tt_sim_"
+ * (e.g. -tt_sim_ts_type, -tt_sim_ts_rtol); defaults: adaptive RK 5(4), rtol 1e-8,
+ * atol 1e-10.
+ */
+#ifndef TWINTRIAL_SIM_H
+#define TWINTRIAL_SIM_H
+
+#include <petscsys.h>
+#include <twintrial/model.h>
+
+typedef struct _p_TTSim *TTSim;
+
+/* Not collective. par[] must outlive the sim. */
+PetscErrorCode TTSimCreate(const TTModelType *type, const double *par, TTSim *sim);
+/* Not collective. ymean[nt*nvar] (visit-major) at model times t[nt] (increasing, >= 0).
+ * An integration failure (step underflow, non-finite state) returns PETSC_ERR_NOT_CONVERGED
+ * with the time reached; the caller adds which twin it was. */
+PetscErrorCode TTSimTrajectory(TTSim sim, const double *cov, const double *eta, const double *eff, PetscInt nt,
+                               const double t[], double ymean[]);
+/* Not collective. Number of ODE right-hand-side evaluations so far (0 for closed form). */
+PetscErrorCode TTSimGetStats(TTSim sim, PetscInt *nrhs);
+/* Not collective. Accepts NULL; sets *sim to NULL. */
+PetscErrorCode TTSimDestroy(TTSim *sim);
+
+#endif

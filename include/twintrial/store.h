@@ -1,0 +1,48 @@
+/* store.h — the results file (HDF5), as documented in analysis/README.md.
+ *
+ * The file is opened by every rank with MPI-IO (parallel HDF5): file, groups,
+ * datasets and attributes are created collectively with identical arguments;
+ * per-replicate rows and per-subject data are written by the analysing rank
+ * (rank 0) with independent transfers into space allocated at creation, because
+ * dynamic scheduling gives the other ranks nothing to contribute at that moment.
+ * The file is written as PATH.tmp and renamed to PATH only after it is complete,
+ * so a file at PATH is always complete. Unwritten doubles read as NaN.
+ */
+#ifndef TWINTRIAL_STORE_H
+#define TWINTRIAL_STORE_H
+
+#include <petscsys.h>
+#include <stdio.h>
+#include <twintrial/trial.h>
+#include <twintrial/stats.h>
+
+#define TT_FORMAT_NAME    "twintrial-results"
+#define TT_FORMAT_VERSION 1
+
+typedef struct _p_TTStore *TTStore;
+
+typedef struct {
+  const char *command_line;
+  const char *started; /* ISO 8601 UTC */
+} TTProvenance;
+
+/* Collective. Creates PATH.tmp with provenance, design and every dataset. */
+PetscErrorCode TTStoreCreate(MPI_Comm comm, const char *path, TTTrial trial, const TTProvenance *prov, TTStore *store);
+/* Not collective: rank 0 only. Buffers the replicate's analysis rows (flushed every
+ * few replicates) and writes its subjects when the protocol stores them. */
+PetscErrorCode TTStoreWriteReplicate(TTStore store, const TTReplicateResult *res, const double recs[]);
+/* Collective. Flushes, writes /summary (s[] valid on rank 0 only) and closes; when
+ * complete, marks the file complete and renames it to PATH. */
+PetscErrorCode TTStoreClose(TTStore *store, const tt_stats_oc_summary s[], PetscBool complete);
+
+/* Not collective. Prints the operating-characteristics table of a results file. */
+PetscErrorCode TTStoreSummary(const char *path, FILE *out);
+/* Not collective. Writes tidy CSVs of a results file into dir. */
+PetscErrorCode TTStoreExportCSV(const char *path, const char *dir);
+/* Collective. Current UTC time as ISO 8601, identical on every rank. */
+PetscErrorCode TTStoreStartedNow(MPI_Comm comm, char buf[32]);
+/* Prints the summary table from summaries in memory (used by run and summary). */
+PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt nanalysis, const char *const names[],
+                                   const tt_stats_oc_summary s[]);
+
+#endif

@@ -1,0 +1,40 @@
+/* cli.h — private to src/cli: parsed command line and the subcommands. */
+#ifndef TWINTRIAL_CLI_H
+#define TWINTRIAL_CLI_H
+
+#include <petscsys.h>
+#include <stdint.h>
+
+typedef enum { TT_PROGRESS_AUTO, TT_PROGRESS_BAR, TT_PROGRESS_LOG, TT_PROGRESS_NONE } TTProgressMode;
+
+typedef struct {
+  const char    *command;              /* run | validate | summary | export | models */
+  const char    *input;                /* protocol or results file */
+  const char    *output;               /* -o */
+  const char    *csv_dir;              /* export --csv */
+  PetscInt       replicates, patients; /* -1: from the protocol */
+  PetscBool      seed_set, resume;
+  uint64_t       seed;
+  TTProgressMode progress;
+  char          *command_line; /* as typed, for provenance */
+} TTCli;
+
+/* Not collective. Parses argv; PETSc options (single dash, unknown to us) are
+ * copied to petsc_argv for PetscInitialize. Returns 0, or writes a usage error to err. */
+int tt_cli_parse(int argc, char **argv, TTCli *cli, int *petsc_argc, char **petsc_argv, char *err, size_t errlen);
+
+PetscErrorCode TTCliRun(const TTCli *cli);      /* collective on PETSC_COMM_WORLD */
+PetscErrorCode TTCliValidate(const TTCli *cli); /* collective; output on rank 0 */
+PetscErrorCode TTCliModels(void);               /* rank 0 prints */
+PetscErrorCode TTCliSummary(const TTCli *cli);
+PetscErrorCode TTCliExport(const TTCli *cli);
+
+/* progress.c: a TTProgressFn for the coordinator. */
+typedef struct {
+  TTProgressMode mode;
+  double         start, last;
+} TTProgress;
+void TTProgressInit(TTProgress *pg, TTProgressMode mode);
+void TTProgressUpdate(void *ctx, PetscInt done, PetscInt total, double twins_done);
+
+#endif

@@ -1,0 +1,64 @@
+/* main.c — twintrial's entry point: parse, initialize PETSc/MPI, dispatch, and turn
+ * any error into one message and an exit status (0 ok, 1 user error, 2 internal).
+ * Errors are collected silently (PetscReturnErrorHandler, HDF5 auto-printing off)
+ * so the user sees one line, printed by rank 0, never a traceback. */
+#include <hdf5.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+static const char usage[] =
+    "usage: twintrial run PROTOCOL.yaml [-o results.h5] [--replicates N] [--patients N] [--seed S]\n"
+    "                     [--resume] [--progress auto|bar|log|none] [PETSc options...]\n"
+    "       twintrial validate PROTOCOL.yaml\n"
+    "       twintrial summary RESULTS.h5\n"
+    "       twintrial export RESULTS.h5 --csv DIR\n"
+    "       twintrial models\n";
+
+static PetscErrorCode Dispatch(const TTCli *cli)
+{
+  PetscFunctionBeginUser;
+  if (!strcmp(cli->command, "run"))
+    PetscCall(TTCliRun(cli));
+  else if (!strcmp(cli->command, "validate"))
+    PetscCall(TTCliValidate(cli));
+  else if (!strcmp(cli->command, "summary"))
+    PetscCall(TTCliSummary(cli));
+  else if (!strcmp(cli->command, "export"))
+    PetscCall(TTCliExport(cli));
+  else
+    PetscCall(TTCliModels());
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  TTCli          cli;
+  char           err[512] = {0}, **pargv;
+  int            pargc    = 0, status;
+  PetscMPIInt    rank;
+  PetscErrorCode ierr;
+
+  pargv  = calloc((size_t) argc + 1, sizeof(char *));
+  status = tt_cli_parse(argc, argv, &cli, &pargc, pargv, err, sizeof(err));
+  if (PetscInitialize(&pargc, &pargv, NULL, NULL)) return 2;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  if (status) {
+    if (!rank) fprintf(stderr, "twintrial: %s\n%s", err, usage);
+    PetscFinalize();
+    free(pargv);
+    return 1;
+  }
+  PetscPushErrorHandler(PetscReturnErrorHandler, NULL);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  ierr = Dispatch(&cli);
+  if (ierr) {
+    char *msg = NULL;
+    PetscErrorMessage(ierr, NULL, &msg);
+    if (!rank) fprintf(stderr, "twintrial: error: %s\n", msg && *msg ? msg : "unknown error");
+  }
+  free(cli.command_line);
+  PetscFinalize();
+  free(pargv);
+  return ierr == 0 ? 0 : ierr == PETSC_ERR_USER ? 1 : 2;
+}

@@ -1,0 +1,145 @@
+/* alzheimers_adas.c — ADAS-Cog (0–70) disease progression in mild-to-moderate AD.
+ *
+ * Source: Conrado DJ et al. (2014) J Pharmacokinet Pharmacodyn 41:581–598,
+ * "Dual-effect model ... CAMD database" (4,494 subjects): generalized logistic
+ * (Richards) progression on the 0–1 scale,
+ *   mu(t) = b / [b^s + (1 - b^s) exp(-s SL t)]^(1/s),  b = BL/70, t in years,
+ * Beta observation ADAS/70 ~ Beta(mu tau, (1 - mu) tau), covariates on baseline
+ * (sex, APOE4) and slope (age, APOE4, background AChE-inhibitor use), and
+ * correlated random effects (log-baseline, additive slope).
+ * Placebo effect: Ito et al. (2010) / Rogers et al. (2012) structure,
+ *   P(t) = -beta (exp(-kel t) - exp(-keq t)) on the 0–1 scale.
+ * Symptomatic drug effect (donepezil-like, Emax in time since start):
+ *   E(t) = -Emax t_w / (ET50 + t_w) points, t_w in weeks; disease-modifying
+ *   effect: slope x (1 - f). Numbers: ../MODELS.md §1 of the project docs.
+ * Closed form: no ODE integration. Invariant: mean values stay inside (0, 70).
+ */
+#include <math.h>
+#include <twintrial/model.h>
+
+enum {
+  P_BL,
+  P_SL,
+  P_S,
+  P_MALE_BL,
+  P_APOE_BL,
+  P_AGE_SL,
+  P_APOE_SL,
+  P_NOMED_SL,
+  P_OM_BL,
+  P_OM_SL,
+  P_OM_BLSL,
+  P_TAU,
+  P_PBO_BETA,
+  P_PBO_KEL,
+  P_PBO_KEQ,
+  NPARAM
+};
+enum { E_EMAX, E_ET50, E_DM, NEFFECT };
+enum { C_AGE, C_MALE, C_APOE4, C_ONACHE, NCOV };
+enum { L_BL, L_SL, NLATENT };
+
+#define ADAS_MAX       70.0
+#define WEEKS_PER_YEAR (365.25 / 7.0)
+
+static const TTParamInfo params[NPARAM] = {
+    {"baseline", "points", 22.2, "typical baseline ADAS-Cog (female, APOE4 count 0.72); log-normal BSV"},
+    {"slope", "1/year", 0.153, "typical progression rate (age 75, APOE4 0.72, on AChE-I); additive BSV"},
+    {"shape", "1", 6.91, "Richards shape s"},
+    {"male_on_baseline", "ratio", 0.953, "baseline multiplier for men"},
+    {"apoe4_on_baseline", "1/allele", 0.0372, "baseline x [1 + k (APOE4 count - 0.72)]"},
+    {"age_on_slope", "1/year", 0.024, "slope x [1 - k (age - 75)]"},
+    {"apoe4_on_slope", "1/allele", 0.195, "slope x [1 + k (APOE4 count - 0.72)]"},
+    {"no_ache_on_slope", "ratio", 0.698, "slope multiplier without background AChE-I"},
+    {"omega2_baseline", "1", 0.156, "variance of log-baseline random effect"},
+    {"omega2_slope", "1/year^2", 0.0413, "variance of additive slope random effect"},
+    {"omega_baseline_slope", "1/year", 0.0224, "covariance of the two random effects"},
+    {"beta_precision", "1", 87.5, "Beta observation precision tau"},
+    {"placebo_beta", "1 (0-1 scale)", 0.030, "placebo amplitude beta (Ito 2010)"},
+    {"placebo_kel", "1/year", 1.58, "placebo offset rate"},
+    {"placebo_keq", "1/year", 6.55, "placebo onset rate"},
+};
+
+static const TTParamInfo effects[NEFFECT] = {
+    {"symptomatic_emax", "points", 0.0, "maximal symptomatic improvement (donepezil 10 mg: 4.1, derived)"},
+    {"symptomatic_et50_weeks", "week", 7.6, "time to half the symptomatic effect"},
+    {"disease_modifying_fraction", "1", 0.0, "fractional slowing of progression f: slope x (1 - f)"},
+};
+
+static const char *const    covariates[NCOV] = {"age", "male", "apoe4", "on_ache"};
+static const TTVariableInfo variables[]      = {{"adas_cog", "points (0-70)"}};
+
+static double clamp(double x, double lo, double hi)
+{
+  return x < lo ? lo : (x > hi ? hi : x);
+}
+
+/* Individual baseline (points) without the random effect. */
+static double baseline_pop(const double *par, const double *cov)
+{
+  double bl = par[P_BL] * (cov[C_MALE] > 0.5 ? par[P_MALE_BL] : 1.0);
+  return bl * (1.0 + par[P_APOE_BL] * (cov[C_APOE4] - 0.72));
+}
+
+static double slope_pop(const double *par, const double *cov)
+{
+  double sl = par[P_SL] * (1.0 - par[P_AGE_SL] * (cov[C_AGE] - 75.0)) * (1.0 + par[P_APOE_SL] * (cov[C_APOE4] - 0.72));
+  return cov[C_ONACHE] > 0.5 ? sl : sl * par[P_NOMED_SL];
+}
+
+static void draw_latent(const double *par, tt_pcg32 *rng, double *eta)
+{
+  double l11 = sqrt(par[P_OM_BL]), l21 = par[P_OM_BLSL] / l11;
+  double l22 = sqrt(fmax(par[P_OM_SL] - l21 * l21, 0.0));
+  double z1 = tt_rng_normal(rng), z2 = tt_rng_normal(rng);
+  eta[L_BL] = l11 * z1;
+  eta[L_SL] = l21 * z1 + l22 * z2;
+}
+
+static void mean(const double *par, const double *cov, const double *eta, const double *eff, double t, double *y)
+{
+  double b  = clamp(baseline_pop(par, cov) * exp(eta[L_BL]) / ADAS_MAX, 1e-6, 0.999);
+  double sl = (slope_pop(par, cov) + eta[L_SL]) * (1.0 - eff[E_DM]);
+  double s = par[P_S], bs = pow(b, s);
+  double mu   = b / pow(bs + (1.0 - bs) * exp(-s * sl * t), 1.0 / s);
+  double pbo  = -par[P_PBO_BETA] * (exp(-par[P_PBO_KEL] * t) - exp(-par[P_PBO_KEQ] * t));
+  double tw   = t * WEEKS_PER_YEAR;
+  double drug = tw > 0.0 ? -eff[E_EMAX] * tw / (eff[E_ET50] + tw) / ADAS_MAX : 0.0;
+  y[0]        = ADAS_MAX * clamp(mu + pbo + drug, 1e-6, 1.0 - 1e-6);
+}
+
+static void observe(const double *par, const double *ymean, tt_pcg32 *rng, double *yobs)
+{
+  double m = clamp(ymean[0] / ADAS_MAX, 1e-6, 1.0 - 1e-6), tau = par[P_TAU];
+  yobs[0] = ADAS_MAX * tt_rng_beta(rng, m * tau, (1.0 - m) * tau);
+}
+
+/* E[eta | baseline]: eta_BL solved from the observed baseline; eta_SL by regression
+ * on eta_BL (cov/var), as in the design's prognostic score. */
+static void condition(const double *par, const double *cov, const double *yobs0, double *eta)
+{
+  eta[L_BL] = log(clamp(yobs0[0], 1e-6, ADAS_MAX) / baseline_pop(par, cov));
+  eta[L_SL] = par[P_OM_BLSL] / par[P_OM_BL] * eta[L_BL];
+}
+
+const TTModelType tt_model_alzheimers_adas = {
+    .name           = "alzheimers_adas",
+    .description    = "ADAS-Cog progression in mild-to-moderate Alzheimer's disease, placebo, symptomatic and "
+                      "disease-modifying drug effects, Beta observation noise (closed form)",
+    .reference      = "Conrado et al. 2014 J Pharmacokinet Pharmacodyn 41:581; Ito et al. 2010; Rogers et al. 2012",
+    .time_unit_days = 365.25,
+    .nparam         = NPARAM,
+    .param          = params,
+    .neffect        = NEFFECT,
+    .effect         = effects,
+    .ncovariate     = NCOV,
+    .covariate      = covariates,
+    .nvar           = 1,
+    .var            = variables,
+    .nlatent        = NLATENT,
+    .nstate         = 0,
+    .draw_latent    = draw_latent,
+    .mean           = mean,
+    .observe        = observe,
+    .condition      = condition,
+};

@@ -1,0 +1,505 @@
+/* protocol.c — TTProtocolLoad: a protocol YAML file into a TTProtocol.
+ *
+ * Owns the top level and the sections trial, cohort, model, arms, schedule,
+ * dropout, prognostic and output (endpoints and analyses: protocol_analysis.c;
+ * printing and overrides: protocol_view.c).
+ * Invariants of a loaded protocol: every count is within its TT_MAX_* array;
+ * names (arms, endpoints, analyses) are unique identifiers; arm ratios are > 0
+ * (integers for permuted blocks, whose block_size is a positive multiple of
+ * their sum); visits are strictly increasing from >= 0; cohort_path is the
+ * canonical absolute path of a readable regular file; dropout scales are in
+ * days. Checks that need the model or the cohort are left to the trial module;
+ * the items they concern keep their source locations.
+ */
+#define _XOPEN_SOURCE 700 /* realpath, stat */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "protocol/protocolimpl.h"
+
+#define DAYS_PER_YEAR  365.25
+#define DAYS_PER_MONTH (365.25 / 12.0)
+
+PetscErrorCode TTProtocolGetIntRange(TTYaml y, TTYamlNode n, const char *key, long lo, long hi, int *v)
+{
+  long x;
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlGetInt(y, n, key, &x));
+  if (x < lo || x > hi) {
+    if (hi == INT_MAX)
+      PetscCall(TTYamlError(y, n, key, "expected an integer >= %ld, found %ld", lo, x));
+    else
+      PetscCall(TTYamlError(y, n, key, "expected an integer between %ld and %ld, found %ld", lo, hi, x));
+  }
+  *v = (int) x;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTProtocolGetNamedValues(TTYaml y, TTYamlNode map, const char *key, int max, int *n, TTNamedValue v[])
+{
+  int len = TTYamlLength(y, map);
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckMapping(y, map, key, "a mapping of name: number"));
+  for (int i = 0; i < len; i++) {
+    TTYamlNode k, val;
+    char       path[256];
+    TTYamlPair(y, map, i, &k, &val);
+    PetscCall(TTYamlKeyJoin(path, sizeof path, key, TTYamlScalar(y, k)));
+    if (i >= max) PetscCall(TTYamlError(y, k, path, "expected at most %d entries in %s", max, key));
+    PetscCall(TTYamlGetName(y, k, path, v[i].key));
+    PetscCall(TTYamlGetReal(y, val, path, &v[i].value));
+    v[i].loc = TTYamlLoc(y, k);
+  }
+  *n = len;
+  PetscFunctionReturn(0);
+}
+
+int TTProtocolFindArm(const TTProtocol *p, const char *name)
+{
+  for (int i = 0; i < p->narm; i++)
+    if (!strcmp(p->arm[i].name, name)) return i;
+  return -1;
+}
+
+/* ---- arms ---- */
+
+static PetscErrorCode ParseArm(TTYaml y, TTYamlNode item, const char *key, TTProtocol *p, int i)
+{
+  static const char *const keys[] = {"name", "effect"};
+  TTArmSpec               *arm    = &p->arm[i];
+  TTYamlNode               n;
+  char                     path[256];
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckMapping(y, item, key, "an arm {name: ..., effect: {...}}"));
+  PetscCall(TTYamlCheckKeys(y, item, key, 2, keys));
+  PetscCall(TTYamlRequire(y, item, key, "name", "the arm's name", &n));
+  PetscCall(TTYamlKeyJoin(path, sizeof path, key, "name"));
+  PetscCall(TTYamlGetName(y, n, path, arm->name));
+  for (int j = 0; j < i; j++)
+    if (!strcmp(p->arm[j].name, arm->name))
+      PetscCall(TTYamlError(y, n, path, "expected unique arm names; '%s' is also arms[%d]", arm->name, j));
+  arm->loc   = TTYamlLoc(y, item);
+  arm->ratio = 1;
+  if ((n = TTYamlFind(y, item, "effect"))) {
+    PetscCall(TTYamlKeyJoin(path, sizeof path, key, "effect"));
+    PetscCall(TTProtocolGetNamedValues(y, n, path, TT_MAX_EFFECTS, &arm->neffect, arm->effect));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ParseArms(TTYaml y, TTYamlNode seq, TTProtocol *p)
+{
+  int len = TTYamlLength(y, seq);
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckSequence(y, seq, "arms", "a sequence of arms"));
+  if (len < 2) PetscCall(TTYamlError(y, seq, "arms", "expected at least 2 arms, found %d", len));
+  for (int i = 0; i < len; i++) {
+    char path[64];
+    PetscCall(TTYamlKeyIndex(path, sizeof path, "arms", i));
+    if (i >= TT_MAX_ARMS)
+      PetscCall(TTYamlError(y, TTYamlItem(y, seq, i), path, "expected at most %d arms", TT_MAX_ARMS));
+    PetscCall(ParseArm(y, TTYamlItem(y, seq, i), path, p, i));
+    p->narm = i + 1;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* ---- trial ---- */
+
+static PetscErrorCode ArmList(const TTProtocol *p, char *buf, size_t len)
+{
+  PetscFunctionBeginUser;
+  buf[0] = 0;
+  for (int i = 0; i < p->narm; i++) {
+    PetscCall(PetscStrlcat(buf, i ? ", " : "", len));
+    PetscCall(PetscStrlcat(buf, p->arm[i].name, len));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ParseAllocation(TTYaml y, TTYamlNode map, TTProtocol *p)
+{
+  const char *key = "trial.allocation";
+  int         len = TTYamlLength(y, map);
+  char        arms[512], path[256];
+  PetscBool   seen[TT_MAX_ARMS] = {PETSC_FALSE};
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckMapping(y, map, key, "a mapping of arm name: ratio"));
+  PetscCall(ArmList(p, arms, sizeof arms));
+  for (int i = 0; i < len; i++) {
+    TTYamlNode k, v;
+    int        a;
+    double     r;
+    TTYamlPair(y, map, i, &k, &v);
+    PetscCall(TTYamlKeyJoin(path, sizeof path, key, TTYamlScalar(y, k)));
+    a = TTProtocolFindArm(p, TTYamlScalar(y, k));
+    if (a < 0)
+      PetscCall(TTYamlError(y, k, path, "expected an arm name (one of %s), found '%s'", arms, TTYamlScalar(y, k)));
+    PetscCall(TTYamlGetReal(y, v, path, &r));
+    if (!(r > 0)) PetscCall(TTYamlError(y, v, path, "expected a ratio > 0, found %g", r));
+    if (p->randomization == TT_RANDOMIZE_PERMUTED_BLOCK && (r != floor(r) || r > 1000))
+      PetscCall(
+          TTYamlError(y, v, path, "expected an integer ratio between 1 and 1000 for permuted blocks, found %g", r));
+    p->arm[a].ratio = r;
+    seen[a]         = PETSC_TRUE;
+  }
+  for (int a = 0; a < p->narm; a++)
+    if (!seen[a]) PetscCall(TTYamlError(y, map, key, "expected a ratio for every arm; missing '%s'", p->arm[a].name));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ParseStrata(TTYaml y, TTYamlNode seq, TTProtocol *p)
+{
+  const char *key = "trial.randomization.strata";
+  int         len = TTYamlLength(y, seq);
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckSequence(y, seq, key, "a sequence of covariate names"));
+  for (int i = 0; i < len; i++) {
+    TTYamlNode n = TTYamlItem(y, seq, i);
+    char       path[64];
+    PetscCall(TTYamlKeyIndex(path, sizeof path, key, i));
+    if (i >= TT_MAX_STRATA) PetscCall(TTYamlError(y, n, path, "expected at most %d strata", TT_MAX_STRATA));
+    PetscCall(TTYamlGetName(y, n, path, p->strata[i]));
+    for (int j = 0; j < i; j++)
+      if (!strcmp(p->strata[i], p->strata[j]))
+        PetscCall(TTYamlError(y, n, path, "expected each stratum once; '%s' is also strata[%d]", p->strata[i], j));
+    p->strata_loc[i] = TTYamlLoc(y, n);
+    p->nstrata       = i + 1;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Method first (allocation checks depend on it), block size last (it depends on the ratios). */
+static PetscErrorCode ParseRandomization(TTYaml y, TTYamlNode map, TTYamlNode alloc, TTProtocol *p)
+{
+  static const char *const keys[] = {"method", "block_size", "strata"};
+  static const char *const meth[] = {"permuted_block", "simple"};
+  const char              *key    = "trial.randomization";
+  TTYamlNode               n;
+  int                      m = 0, sum = 0;
+  PetscFunctionBeginUser;
+  if (map) {
+    PetscCall(TTYamlCheckMapping(y, map, key, "a mapping {method: ..., block_size: ..., strata: [...]}"));
+    PetscCall(TTYamlCheckKeys(y, map, key, 3, keys));
+    if ((n = TTYamlFind(y, map, "method"))) PetscCall(TTYamlGetChoice(y, n, "trial.randomization.method", 2, meth, &m));
+  }
+  p->randomization = (TTRandomization) m;
+  if (alloc) PetscCall(ParseAllocation(y, alloc, p));
+  if (p->randomization == TT_RANDOMIZE_SIMPLE) {
+    if ((n = TTYamlFindKey(y, map, "block_size")))
+      PetscCall(TTYamlError(y, n, "trial.randomization.block_size", "expected no block_size with method simple"));
+    if ((n = TTYamlFindKey(y, map, "strata")))
+      PetscCall(TTYamlError(y, n, "trial.randomization.strata",
+                            "expected no strata with method simple (stratify with permuted_block)"));
+    PetscFunctionReturn(0);
+  }
+  for (int a = 0; a < p->narm; a++) sum += (int) p->arm[a].ratio;
+  p->block_size = 2 * sum;
+  if ((n = TTYamlFind(y, map, "block_size"))) {
+    PetscCall(TTProtocolGetIntRange(y, n, "trial.randomization.block_size", 1, INT_MAX, &p->block_size));
+    if (p->block_size % sum)
+      PetscCall(TTYamlError(y, n, "trial.randomization.block_size",
+                            "expected a positive multiple of the sum of the allocation ratios (%d), found %d", sum,
+                            p->block_size));
+  }
+  if ((n = TTYamlFind(y, map, "strata"))) PetscCall(ParseStrata(y, n, p));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ParseTrial(TTYaml y, TTYamlNode map, TTProtocol *p)
+{
+  static const char *const keys[] = {"name", "seed", "replicates", "patients", "allocation", "randomization"};
+  TTYamlNode               n;
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckMapping(y, map, "trial", "a mapping {name, seed, replicates, patients, ...}"));
+  PetscCall(TTYamlCheckKeys(y, map, "trial", 6, keys));
+  PetscCall(TTYamlRequire(y, map, "trial", "name", "a string", &n));
+  PetscCall(TTYamlGetString(y, n, "trial.name", p->name, sizeof p->name));
+  PetscCall(TTYamlRequire(y, map, "trial", "seed", "an integer in 0..18446744073709551615", &n));
+  PetscCall(TTYamlGetUInt64(y, n, "trial.seed", &p->seed));
+  PetscCall(TTYamlRequire(y, map, "trial", "replicates", "an integer >= 1", &n));
+  PetscCall(TTProtocolGetIntRange(y, n, "trial.replicates", 1, INT_MAX, &p->replicates));
+  PetscCall(TTYamlRequire(y, map, "trial", "patients", "an integer >= 2", &n));
+  PetscCall(TTProtocolGetIntRange(y, n, "trial.patients", 2, INT_MAX, &p->patients));
+  PetscCall(ParseRandomization(y, TTYamlFind(y, map, "randomization"), TTYamlFind(y, map, "allocation"), p));
+  PetscFunctionReturn(0);
+}
+
+/* ---- cohort, model ---- */
+
+static PetscErrorCode ParseCohort(TTYaml y, TTYamlNode n, TTProtocol *p)
+{
+  char        given[TT_PATH_MAX], joined[2 * TT_PATH_MAX], real[PATH_MAX];
+  const char *slash = strrchr(p->path, '/');
+  struct stat st;
+  FILE       *fp;
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlGetString(y, n, "cohort", given, sizeof given));
+  if (given[0] == '/' || !slash)
+    PetscCall(PetscSNPrintf(joined, sizeof joined, "%s", given));
+  else
+    PetscCall(PetscSNPrintf(joined, sizeof joined, "%.*s/%s", (int) (slash - p->path), p->path, given));
+  if (stat(joined, &st))
+    PetscCall(TTYamlError(y, n, "cohort", "expected a readable cohort file; '%s': %s", joined, strerror(errno)));
+  if (!S_ISREG(st.st_mode))
+    PetscCall(TTYamlError(y, n, "cohort", "expected a readable cohort file; '%s' is not a regular file", joined));
+  if (!(fp = fopen(joined, "r")))
+    PetscCall(TTYamlError(y, n, "cohort", "expected a readable cohort file; '%s': %s", joined, strerror(errno)));
+  fclose(fp);
+  if (!realpath(joined, real) || strlen(real) >= sizeof p->cohort_path)
+    PetscCall(TTYamlError(y, n, "cohort", "expected a cohort path shorter than %d characters", TT_PATH_MAX));
+  PetscCall(PetscStrncpy(p->cohort_path, real, sizeof p->cohort_path));
+  p->cohort_loc = TTYamlLoc(y, n);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ParseModel(TTYaml y, TTYamlNode map, TTProtocol *p)
+{
+  static const char *const keys[] = {"name", "parameters"};
+  TTYamlNode               n;
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckMapping(y, map, "model", "a mapping {name: ..., parameters: {...}}"));
+  PetscCall(TTYamlCheckKeys(y, map, "model", 2, keys));
+  PetscCall(TTYamlRequire(y, map, "model", "name", "a model name (see `twintrial models`)", &n));
+  PetscCall(TTYamlGetName(y, n, "model.name", p->model));
+  p->model_loc = TTYamlLoc(y, n);
+  if ((n = TTYamlFind(y, map, "parameters")))
+    PetscCall(TTProtocolGetNamedValues(y, n, "model.parameters", TT_MAX_PARAMS, &p->nparam, p->param));
+  PetscFunctionReturn(0);
+}
+
+/* ---- schedule ---- */
+
+static PetscErrorCode ParseSchedule(TTYaml y, TTYamlNode map, TTProtocol *p)
+{
+  static const char *const keys[]  = {"unit", "visits"};
+  static const char *const units[] = {"day", "week", "month", "year"};
+  static const double      days[]  = {1.0, 7.0, DAYS_PER_MONTH, DAYS_PER_YEAR};
+  TTYamlNode               n;
+  int                      u, len;
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckMapping(y, map, "schedule", "a mapping {unit: ..., visits: [...]}"));
+  PetscCall(TTYamlCheckKeys(y, map, "schedule", 2, keys));
+  PetscCall(TTYamlRequire(y, map, "schedule", "unit", "day, week, month or year", &n));
+  PetscCall(TTYamlGetChoice(y, n, "schedule.unit", 4, units, &u));
+  PetscCall(PetscStrncpy(p->time_unit, units[u], sizeof p->time_unit));
+  p->unit_in_days = days[u];
+  PetscCall(TTYamlRequire(y, map, "schedule", "visits", "a sequence of visit times", &n));
+  PetscCall(TTYamlCheckSequence(y, n, "schedule.visits", "a sequence of visit times"));
+  len = TTYamlLength(y, n);
+  if (len < 2)
+    PetscCall(
+        TTYamlError(y, n, "schedule.visits", "expected at least 2 visits (baseline and one more), found %d", len));
+  for (int i = 0; i < len; i++) {
+    TTYamlNode v = TTYamlItem(y, n, i);
+    char       path[64];
+    PetscCall(TTYamlKeyIndex(path, sizeof path, "schedule.visits", i));
+    if (i >= TT_MAX_VISITS) PetscCall(TTYamlError(y, v, path, "expected at most %d visits", TT_MAX_VISITS));
+    PetscCall(TTYamlGetReal(y, v, path, &p->visit[i]));
+    if (i == 0 && p->visit[0] < 0)
+      PetscCall(TTYamlError(y, v, path, "expected a first visit >= 0, found %g", p->visit[0]));
+    if (i > 0 && !(p->visit[i] > p->visit[i - 1]))
+      PetscCall(TTYamlError(y, v, path, "expected visits in strictly increasing order; %g does not follow %g",
+                            p->visit[i], p->visit[i - 1]));
+    p->nvisit = i + 1;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* ---- dropout ---- */
+
+typedef struct {
+  const char *key;
+  double      days;    /* length of the unit */
+  PetscBool   is_rate; /* rate per unit, else scale in units */
+} DropoutKey;
+
+static const DropoutKey dropout_keys[] = {
+    {"scale_days", 1.0, PETSC_FALSE},
+    {"scale_weeks", 7.0, PETSC_FALSE},
+    {"scale_months", DAYS_PER_MONTH, PETSC_FALSE},
+    {"scale_years", DAYS_PER_YEAR, PETSC_FALSE},
+    {"rate_per_day", 1.0, PETSC_TRUE},
+    {"rate_per_week", 7.0, PETSC_TRUE},
+    {"rate_per_month", DAYS_PER_MONTH, PETSC_TRUE},
+    {"rate_per_year", DAYS_PER_YEAR, PETSC_TRUE},
+};
+#define NDROPOUT_KEYS ((int) (sizeof dropout_keys / sizeof dropout_keys[0]))
+
+/* Exactly one scale (weibull) or one scale/rate (exponential) key: its value in days. */
+static PetscErrorCode DropoutScale(TTYaml y, TTYamlNode map, PetscBool rates_ok, double *scale_days)
+{
+  const char *expect = rates_ok
+                           ? "one of rate_per_day, rate_per_week, rate_per_month, rate_per_year (or scale_days, ...)"
+                           : "one of scale_days, scale_weeks, scale_months, scale_years";
+  const char *found  = NULL;
+  PetscFunctionBeginUser;
+  for (int i = 0; i < NDROPOUT_KEYS; i++) {
+    TTYamlNode n = TTYamlFind(y, map, dropout_keys[i].key), k = TTYamlFindKey(y, map, dropout_keys[i].key);
+    char       path[64];
+    double     v;
+    if (!n) continue;
+    PetscCall(TTYamlKeyJoin(path, sizeof path, "dropout", dropout_keys[i].key));
+    if (dropout_keys[i].is_rate && !rates_ok)
+      PetscCall(TTYamlError(y, k, path, "expected %s for model weibull", expect));
+    if (found) PetscCall(TTYamlError(y, k, path, "expected exactly %s; %s is given too", expect, found));
+    PetscCall(TTYamlGetReal(y, n, path, &v));
+    if (!(v > 0)) PetscCall(TTYamlError(y, n, path, "expected a real number > 0, found %g", v));
+    *scale_days = dropout_keys[i].is_rate ? 1.0 / (v / dropout_keys[i].days) : v * dropout_keys[i].days;
+    found       = dropout_keys[i].key;
+  }
+  if (!found) PetscCall(TTYamlError(y, map, "dropout", "expected exactly %s", expect));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ParseDropout(TTYaml y, TTYamlNode map, TTProtocol *p)
+{
+  static const char *const models[]                = {"none", "weibull", "exponential"};
+  const char              *keys[NDROPOUT_KEYS + 2] = {"model", "shape"};
+  TTYamlNode               n;
+  int                      m;
+  PetscFunctionBeginUser;
+  for (int i = 0; i < NDROPOUT_KEYS; i++) keys[i + 2] = dropout_keys[i].key;
+  PetscCall(TTYamlCheckMapping(y, map, "dropout", "a mapping {model: ..., ...}"));
+  PetscCall(TTYamlCheckKeys(y, map, "dropout", NDROPOUT_KEYS + 2, keys));
+  PetscCall(TTYamlRequire(y, map, "dropout", "model", "none, weibull or exponential", &n));
+  PetscCall(TTYamlGetChoice(y, n, "dropout.model", 3, models, &m));
+  p->dropout = (TTDropoutModel) m;
+  if (p->dropout == TT_DROPOUT_NONE) {
+    if (TTYamlLength(y, map) > 1) {
+      TTYamlNode k, v;
+      char       path[64];
+      for (int i = 0; i < TTYamlLength(y, map); i++) {
+        TTYamlPair(y, map, i, &k, &v);
+        if (strcmp(TTYamlScalar(y, k), "model")) break;
+      }
+      PetscCall(TTYamlKeyJoin(path, sizeof path, "dropout", TTYamlScalar(y, k)));
+      PetscCall(TTYamlError(y, k, path, "expected no parameters with model none"));
+    }
+    PetscFunctionReturn(0);
+  }
+  if (p->dropout == TT_DROPOUT_WEIBULL) {
+    PetscCall(TTYamlRequire(y, map, "dropout", "shape", "a Weibull shape > 0", &n));
+    PetscCall(TTYamlGetReal(y, n, "dropout.shape", &p->dropout_shape));
+    if (!(p->dropout_shape > 0))
+      PetscCall(TTYamlError(y, n, "dropout.shape", "expected a real number > 0, found %g", p->dropout_shape));
+  } else {
+    if ((n = TTYamlFindKey(y, map, "shape")))
+      PetscCall(TTYamlError(y, n, "dropout.shape", "expected no shape with model exponential (its shape is 1)"));
+    p->dropout_shape = 1;
+  }
+  PetscCall(
+      DropoutScale(y, map, p->dropout == TT_DROPOUT_EXPONENTIAL ? PETSC_TRUE : PETSC_FALSE, &p->dropout_scale_days));
+  PetscFunctionReturn(0);
+}
+
+/* ---- prognostic, output ---- */
+
+static PetscErrorCode ParsePrognostic(TTYaml y, TTYamlNode map, TTProtocol *p)
+{
+  static const char *const keys[] = {"noise_sd"};
+  TTYamlNode               n;
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckMapping(y, map, "prognostic", "a mapping {noise_sd: ...}"));
+  PetscCall(TTYamlCheckKeys(y, map, "prognostic", 1, keys));
+  if ((n = TTYamlFind(y, map, "noise_sd"))) {
+    PetscCall(TTYamlGetReal(y, n, "prognostic.noise_sd", &p->prognostic_noise_sd));
+    if (p->prognostic_noise_sd < 0)
+      PetscCall(
+          TTYamlError(y, n, "prognostic.noise_sd", "expected a real number >= 0, found %g", p->prognostic_noise_sd));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ParseOutput(TTYaml y, TTYamlNode map, TTProtocol *p)
+{
+  static const char *const keys[]     = {"subjects"};
+  static const char *const subjects[] = {"none", "first_replicate", "all"};
+  TTYamlNode               n;
+  int                      s = TT_OUTPUT_FIRST_REPLICATE;
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckMapping(y, map, "output", "a mapping {subjects: ...}"));
+  PetscCall(TTYamlCheckKeys(y, map, "output", 1, keys));
+  if ((n = TTYamlFind(y, map, "subjects"))) PetscCall(TTYamlGetChoice(y, n, "output.subjects", 3, subjects, &s));
+  p->output_subjects = (TTOutputSubjects) s;
+  PetscFunctionReturn(0);
+}
+
+/* ---- top level ---- */
+
+static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
+{
+  static const char *const order[] = {"trial",   "cohort",     "model",     "arms",     "schedule",
+                                      "dropout", "prognostic", "endpoints", "analysis", "output"};
+  static const char *const what[]  = {"a mapping {name, seed, replicates, patients, ...}",
+                                      "the path of a cohort file",
+                                      "a mapping {name: ..., parameters: {...}}",
+                                      "a sequence of at least 2 arms",
+                                      "a mapping {unit: ..., visits: [...]}",
+                                      NULL,
+                                      NULL,
+                                      "a sequence of endpoints",
+                                      "a sequence of analyses",
+                                      NULL};
+  TTYamlNode               root    = TTYamlRoot(y), sec[10];
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckMapping(y, root, "document",
+                               "a mapping with keys trial, cohort, model, arms, schedule, endpoints, analysis"));
+  for (int i = 0; i < TTYamlLength(y, root); i++) {
+    TTYamlNode k, v;
+    TTYamlPair(y, root, i, &k, &v);
+    if (!strcmp(TTYamlScalar(y, k), "interim"))
+      PetscCall(
+          TTYamlError(y, k, "interim", "expected no interim looks; group-sequential designs are not available yet"));
+  }
+  PetscCall(TTYamlCheckKeys(y, root, "", 10, order));
+  for (int i = 0; i < 10; i++) {
+    if (!what[i])
+      sec[i] = TTYamlFind(y, root, order[i]); /* optional section */
+    else
+      PetscCall(TTYamlRequire(y, root, "", order[i], what[i], &sec[i]));
+  }
+  PetscCall(ParseArms(y, sec[3], p));
+  PetscCall(ParseTrial(y, sec[0], p));
+  PetscCall(ParseCohort(y, sec[1], p));
+  PetscCall(ParseModel(y, sec[2], p));
+  PetscCall(ParseSchedule(y, sec[4], p));
+  if (sec[5]) PetscCall(ParseDropout(y, sec[5], p));
+  if (sec[6]) PetscCall(ParsePrognostic(y, sec[6], p));
+  PetscCall(TTProtocolParseEndpoints(y, sec[7], p));
+  PetscCall(TTProtocolParseAnalyses(y, sec[8], p));
+  p->output_subjects = TT_OUTPUT_FIRST_REPLICATE;
+  if (sec[9]) PetscCall(ParseOutput(y, sec[9], p));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTProtocolLoad(const char *path, TTProtocol **protocol)
+{
+  TTYaml         y = NULL;
+  TTProtocol    *p = NULL;
+  PetscErrorCode ierr;
+  PetscFunctionBeginUser;
+  *protocol = NULL;
+  PetscCall(TTYamlLoad(path, &y));
+  ierr = PetscCalloc1(1, &p);
+  if (!ierr) ierr = PetscStrncpy(p->path, path, sizeof p->path);
+  if (!ierr) ierr = PetscStrallocpy(TTYamlText(y), &p->text);
+  if (!ierr) ierr = ParseRoot(y, p);
+  PetscCall(TTYamlDestroy(&y));
+  if (ierr) PetscCall(TTProtocolDestroy(&p));
+  PetscCall(ierr);
+  *protocol = p;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTProtocolDestroy(TTProtocol **protocol)
+{
+  PetscFunctionBeginUser;
+  if (!protocol || !*protocol) PetscFunctionReturn(0);
+  PetscCall(PetscFree((*protocol)->text));
+  PetscCall(PetscFree(*protocol));
+  PetscFunctionReturn(0);
+}

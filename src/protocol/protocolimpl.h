@@ -1,0 +1,31 @@
+/* protocolimpl.h — private to the .c files of src/protocol: the libyaml call wrapper and the
+ * section parsers shared between protocol.c (trial, arms, cohort, model, schedule,
+ * dropout, output) and protocol_analysis.c (endpoints, analyses).
+ * Section parsers fill one part of a zeroed TTProtocol and raise located user
+ * errors; they run in the order of TTProtocolLoad (arms before trial.allocation,
+ * schedule before endpoints, endpoints and arms before analyses). */
+#ifndef TWINTRIAL_PROTOCOLIMPL_H
+#define TWINTRIAL_PROTOCOLIMPL_H
+
+#include <twintrial/protocol.h>
+
+/* libyaml returns 0 on failure. */
+#define TTCallYAML(call)                                                                                               \
+  do {                                                                                                                 \
+    if (!(call)) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "libyaml: %s", #call);                                        \
+  } while (0)
+
+/* 1 for an identifier [A-Za-z_][A-Za-z0-9_]*. */
+PetscBool TTIsName(const char *s);
+
+/* Integer in [lo, hi]: "expected an integer >= lo" or "between lo and hi". */
+PetscErrorCode TTProtocolGetIntRange(TTYaml y, TTYamlNode n, const char *key, long lo, long hi, int *v);
+/* Mapping name -> real (at most max entries, names are identifiers). */
+PetscErrorCode TTProtocolGetNamedValues(TTYaml y, TTYamlNode map, const char *key, int max, int *n, TTNamedValue v[]);
+/* Index of arm `name` in p->arm, or -1. */
+int TTProtocolFindArm(const TTProtocol *p, const char *name);
+
+PetscErrorCode TTProtocolParseEndpoints(TTYaml y, TTYamlNode seq, TTProtocol *p);
+PetscErrorCode TTProtocolParseAnalyses(TTYaml y, TTYamlNode seq, TTProtocol *p);
+
+#endif

@@ -1,0 +1,599 @@
+/* yaml.c — TTYaml: a whole YAML file loaded with libyaml's document API, plus
+ * checked conversions that report user mistakes as one located line.
+ *
+ * Owns: the file's bytes (kept verbatim for provenance) and the libyaml
+ * document. Invariants after TTYamlLoad succeeds: the document has a root node;
+ * it is the only document in the file; every mapping key is a scalar; no
+ * mapping repeats a key (libyaml allows duplicates, we do not).
+ * Every message has the form "FILE:LINE:COLUMN: KEY: expected …" with 1-based
+ * line and column (libyaml counts characters, not bytes) and KEY the dotted path
+ * ("trial.patients", "arms[1].effect"); document-level problems use KEY "document".
+ * Numbers are strict: plain scalars only, fully consumed by strtod/strtol,
+ * finite, no hex, no inf/nan; integers reject fractions and overflow.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+#include <yaml.h>
+#include <twintrial/protocol.h>
+#include "protocol/protocolimpl.h"
+
+#define TT_YAML_MAX_BYTES (16 * 1024 * 1024)
+#define TT_YAML_MAX_DEPTH 64
+
+struct _p_TTYaml {
+  char            path[TT_PATH_MAX];
+  char           *text; /* file bytes, NUL-terminated */
+  size_t          len;
+  yaml_document_t doc;
+  PetscBool       loaded; /* doc must be deleted */
+};
+
+static yaml_node_t *Node(TTYaml y, TTYamlNode n)
+{
+  return (y && n > 0) ? yaml_document_get_node(&y->doc, n) : NULL;
+}
+
+const char *TTYamlPath(TTYaml y)
+{
+  return y->path;
+}
+
+const char *TTYamlText(TTYaml y)
+{
+  return y->text;
+}
+
+TTYamlNode TTYamlRoot(TTYaml y)
+{
+  yaml_node_t *root = yaml_document_get_root_node(&y->doc);
+  return root ? (TTYamlNode) (root - y->doc.nodes.start) + 1 : 0;
+}
+
+TTLoc TTYamlLoc(TTYaml y, TTYamlNode n)
+{
+  yaml_node_t *node = Node(y, n);
+  TTLoc        loc  = {0, 0};
+  if (node) {
+    loc.line   = (int) node->start_mark.line + 1;
+    loc.column = (int) node->start_mark.column + 1;
+  }
+  return loc;
+}
+
+PetscBool TTYamlIsMapping(TTYaml y, TTYamlNode n)
+{
+  yaml_node_t *node = Node(y, n);
+  return (node && node->type == YAML_MAPPING_NODE) ? PETSC_TRUE : PETSC_FALSE;
+}
+
+PetscBool TTYamlIsSequence(TTYaml y, TTYamlNode n)
+{
+  yaml_node_t *node = Node(y, n);
+  return (node && node->type == YAML_SEQUENCE_NODE) ? PETSC_TRUE : PETSC_FALSE;
+}
+
+PetscBool TTYamlIsScalar(TTYaml y, TTYamlNode n)
+{
+  yaml_node_t *node = Node(y, n);
+  return (node && node->type == YAML_SCALAR_NODE) ? PETSC_TRUE : PETSC_FALSE;
+}
+
+int TTYamlLength(TTYaml y, TTYamlNode n)
+{
+  yaml_node_t *node = Node(y, n);
+  if (!node) return 0;
+  if (node->type == YAML_SEQUENCE_NODE) return (int) (node->data.sequence.items.top - node->data.sequence.items.start);
+  if (node->type == YAML_MAPPING_NODE) return (int) (node->data.mapping.pairs.top - node->data.mapping.pairs.start);
+  return 0;
+}
+
+TTYamlNode TTYamlItem(TTYaml y, TTYamlNode seq, int i)
+{
+  yaml_node_t *node = Node(y, seq);
+  if (!node || node->type != YAML_SEQUENCE_NODE || i < 0 || i >= TTYamlLength(y, seq)) return 0;
+  return node->data.sequence.items.start[i];
+}
+
+void TTYamlPair(TTYaml y, TTYamlNode map, int i, TTYamlNode *key, TTYamlNode *value)
+{
+  yaml_node_t *node = Node(y, map);
+  *key = *value = 0;
+  if (!node || node->type != YAML_MAPPING_NODE || i < 0 || i >= TTYamlLength(y, map)) return;
+  *key   = node->data.mapping.pairs.start[i].key;
+  *value = node->data.mapping.pairs.start[i].value;
+}
+
+const char *TTYamlScalar(TTYaml y, TTYamlNode n)
+{
+  yaml_node_t *node = Node(y, n);
+  return (node && node->type == YAML_SCALAR_NODE) ? (const char *) node->data.scalar.value : NULL;
+}
+
+static TTYamlNode FindPair(TTYaml y, TTYamlNode map, const char *name, PetscBool want_key)
+{
+  int n = TTYamlLength(y, map);
+  if (!TTYamlIsMapping(y, map)) return 0;
+  for (int i = 0; i < n; i++) {
+    TTYamlNode  k, v;
+    const char *s;
+    TTYamlPair(y, map, i, &k, &v);
+    s = TTYamlScalar(y, k);
+    if (s && !strcmp(s, name)) return want_key ? k : v;
+  }
+  return 0;
+}
+
+TTYamlNode TTYamlFind(TTYaml y, TTYamlNode map, const char *name)
+{
+  return FindPair(y, map, name, PETSC_FALSE);
+}
+
+TTYamlNode TTYamlFindKey(TTYaml y, TTYamlNode map, const char *name)
+{
+  return FindPair(y, map, name, PETSC_TRUE);
+}
+
+/* A plain scalar that YAML reads as null: empty, "~", "null". */
+static PetscBool IsNull(yaml_node_t *node)
+{
+  const char *s = (const char *) node->data.scalar.value;
+  if (node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) return PETSC_FALSE;
+  return (!s[0] || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL")) ? PETSC_TRUE
+                                                                                                      : PETSC_FALSE;
+}
+
+const char *TTYamlDescribe(TTYaml y, TTYamlNode n, char *buf, size_t len)
+{
+  yaml_node_t *node = Node(y, n);
+  if (!node) return "nothing";
+  if (node->type == YAML_MAPPING_NODE) return "a mapping";
+  if (node->type == YAML_SEQUENCE_NODE) return "a sequence";
+  if (IsNull(node)) return "an empty value";
+  if (strlen((const char *) node->data.scalar.value) > 40)
+    snprintf(buf, len, "'%.37s...'", node->data.scalar.value);
+  else
+    snprintf(buf, len, "'%s'", node->data.scalar.value);
+  return buf;
+}
+
+TTLoc TTYamlLocInScalar(TTYaml y, TTYamlNode n, size_t offset)
+{
+  yaml_node_t *node = Node(y, n);
+  TTLoc        loc  = TTYamlLoc(y, n);
+  size_t       len, width;
+  int          quoted;
+  if (!node || node->type != YAML_SCALAR_NODE) return loc;
+  len    = node->data.scalar.length;
+  quoted = node->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+           node->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+  if (!quoted && node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) return loc;
+  if (node->start_mark.line != node->end_mark.line || offset > len) return loc;
+  width = node->end_mark.column - node->start_mark.column;
+  if (width != len + (quoted ? 2 : 0)) return loc; /* escapes or multi-byte characters: columns would drift */
+  loc.column += (int) offset + (quoted ? 1 : 0);
+  return loc;
+}
+
+static PetscErrorCode VError(TTYaml y, TTLoc loc, const char *key, const char *fmt, va_list ap)
+{
+  char msg[768];
+  PetscFunctionBeginUser;
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%d:%d: %s: %s", y->path, loc.line, loc.column,
+          key && key[0] ? key : "document", msg);
+}
+
+PetscErrorCode TTYamlErrorAt(TTYaml y, TTLoc loc, const char *key, const char *fmt, ...)
+{
+  va_list        ap;
+  PetscErrorCode ierr;
+  va_start(ap, fmt);
+  ierr = VError(y, loc, key, fmt, ap);
+  va_end(ap);
+  return ierr;
+}
+
+PetscErrorCode TTYamlError(TTYaml y, TTYamlNode n, const char *key, const char *fmt, ...)
+{
+  va_list        ap;
+  PetscErrorCode ierr;
+  va_start(ap, fmt);
+  ierr = VError(y, TTYamlLoc(y, n), key, fmt, ap);
+  va_end(ap);
+  return ierr;
+}
+
+/* ---- checked conversions ---- */
+
+/* The scalar text of a number-like node, or a located error describing what was found. */
+static PetscErrorCode NumberText(TTYaml y, TTYamlNode n, const char *key, const char *what, const char **s)
+{
+  yaml_node_t *node = Node(y, n);
+  char         buf[64];
+  PetscFunctionBeginUser;
+  *s = NULL;
+  if (!node || node->type != YAML_SCALAR_NODE || IsNull(node))
+    PetscCall(TTYamlError(y, n, key, "expected %s, found %s", what, TTYamlDescribe(y, n, buf, sizeof buf)));
+  if (node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+    PetscCall(TTYamlError(y, n, key, "expected %s, found a quoted string", what));
+  *s = (const char *) node->data.scalar.value;
+  PetscFunctionReturn(0);
+}
+
+/* Decimal literal characters only (no hex, inf, nan, whitespace). */
+static PetscBool DecimalChars(const char *s, PetscBool fraction)
+{
+  for (; *s; s++) {
+    if (isdigit((unsigned char) *s) || *s == '+' || *s == '-') continue;
+    if (fraction && (*s == '.' || *s == 'e' || *s == 'E')) continue;
+    return PETSC_FALSE;
+  }
+  return PETSC_TRUE;
+}
+
+PetscErrorCode TTYamlGetReal(TTYaml y, TTYamlNode n, const char *key, double *v)
+{
+  const char *s;
+  char       *end;
+  double      x;
+  PetscFunctionBeginUser;
+  PetscCall(NumberText(y, n, key, "a real number", &s));
+  errno = 0;
+  x     = strtod(s, &end);
+  if (end == s || *end || !DecimalChars(s, PETSC_TRUE))
+    PetscCall(TTYamlError(y, n, key, "expected a real number, found '%s'", s));
+  if (!isfinite(x)) PetscCall(TTYamlError(y, n, key, "expected a finite real number, found '%s'", s));
+  *v = x;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTYamlGetInt(TTYaml y, TTYamlNode n, const char *key, long *v)
+{
+  const char *s;
+  char       *end;
+  long        x;
+  PetscFunctionBeginUser;
+  PetscCall(NumberText(y, n, key, "an integer", &s));
+  errno = 0;
+  x     = strtol(s, &end, 10);
+  if (end == s || *end || !DecimalChars(s, PETSC_FALSE))
+    PetscCall(TTYamlError(y, n, key, "expected an integer, found '%s'", s));
+  if (errno == ERANGE) PetscCall(TTYamlError(y, n, key, "expected an integer, found '%s' (out of range)", s));
+  *v = x;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTYamlGetUInt64(TTYaml y, TTYamlNode n, const char *key, uint64_t *v)
+{
+  const char        *s;
+  char              *end;
+  unsigned long long x;
+  PetscFunctionBeginUser;
+  PetscCall(NumberText(y, n, key, "an integer in 0..18446744073709551615", &s));
+  errno = 0;
+  x     = strtoull(s, &end, 10);
+  if (end == s || *end || !DecimalChars(s, PETSC_FALSE) || s[0] == '-')
+    PetscCall(TTYamlError(y, n, key, "expected an integer in 0..18446744073709551615, found '%s'", s));
+  if (errno == ERANGE)
+    PetscCall(TTYamlError(y, n, key, "expected an integer in 0..18446744073709551615, found '%s' (out of range)", s));
+  *v = (uint64_t) x;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTYamlGetBool(TTYaml y, TTYamlNode n, const char *key, PetscBool *v)
+{
+  const char *s;
+  PetscBool   t, yes, f, no;
+  PetscFunctionBeginUser;
+  PetscCall(NumberText(y, n, key, "true or false", &s));
+  PetscCall(PetscStrcasecmp(s, "true", &t));
+  PetscCall(PetscStrcasecmp(s, "yes", &yes));
+  PetscCall(PetscStrcasecmp(s, "false", &f));
+  PetscCall(PetscStrcasecmp(s, "no", &no));
+  if (t || yes)
+    *v = PETSC_TRUE;
+  else if (f || no)
+    *v = PETSC_FALSE;
+  else
+    PetscCall(TTYamlError(y, n, key, "expected true or false, found '%s'", s));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTYamlGetString(TTYaml y, TTYamlNode n, const char *key, char *buf, size_t len)
+{
+  yaml_node_t *node = Node(y, n);
+  char         tmp[64];
+  PetscFunctionBeginUser;
+  if (!node || node->type != YAML_SCALAR_NODE || IsNull(node))
+    PetscCall(TTYamlError(y, n, key, "expected a string, found %s", TTYamlDescribe(y, n, tmp, sizeof tmp)));
+  if (node->data.scalar.length == 0) PetscCall(TTYamlError(y, n, key, "expected a non-empty string"));
+  if (node->data.scalar.length >= len || strlen((const char *) node->data.scalar.value) != node->data.scalar.length)
+    PetscCall(TTYamlError(y, n, key, "expected a string of at most %zu characters without NUL", len - 1));
+  memcpy(buf, node->data.scalar.value, node->data.scalar.length + 1);
+  PetscFunctionReturn(0);
+}
+
+PetscBool TTIsName(const char *s)
+{
+  if (!s || !(isalpha((unsigned char) s[0]) || s[0] == '_')) return PETSC_FALSE;
+  for (s++; *s; s++)
+    if (!(isalnum((unsigned char) *s) || *s == '_')) return PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
+PetscErrorCode TTYamlGetName(TTYaml y, TTYamlNode n, const char *key, char name[TT_NAME_MAX])
+{
+  char buf[TT_NAME_MAX];
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlGetString(y, n, key, buf, sizeof buf));
+  if (!TTIsName(buf))
+    PetscCall(TTYamlError(y, n, key, "expected a name of letters, digits and _ (not starting with a digit), found '%s'",
+                          buf));
+  PetscCall(PetscStrncpy(name, buf, TT_NAME_MAX));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTYamlGetChoice(TTYaml y, TTYamlNode n, const char *key, int nchoice, const char *const choices[],
+                               int *index)
+{
+  const char *s         = TTYamlScalar(y, n);
+  char        list[512] = "", buf[64];
+  PetscFunctionBeginUser;
+  for (int i = 0; s && i < nchoice; i++) {
+    if (!strcmp(s, choices[i])) {
+      *index = i;
+      PetscFunctionReturn(0);
+    }
+  }
+  for (int i = 0; i < nchoice; i++) {
+    PetscCall(PetscStrlcat(list, i ? (i == nchoice - 1 ? " or " : ", ") : "", sizeof list));
+    PetscCall(PetscStrlcat(list, choices[i], sizeof list));
+  }
+  PetscCall(TTYamlError(y, n, key, "expected %s, found %s", list, TTYamlDescribe(y, n, buf, sizeof buf)));
+  PetscFunctionReturn(0);
+}
+
+/* ---- structure checks ---- */
+
+PetscErrorCode TTYamlCheckMapping(TTYaml y, TTYamlNode n, const char *key, const char *what)
+{
+  char buf[64];
+  PetscFunctionBeginUser;
+  if (!TTYamlIsMapping(y, n))
+    PetscCall(TTYamlError(y, n, key, "expected %s, found %s", what, TTYamlDescribe(y, n, buf, sizeof buf)));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTYamlCheckSequence(TTYaml y, TTYamlNode n, const char *key, const char *what)
+{
+  char buf[64];
+  PetscFunctionBeginUser;
+  if (!TTYamlIsSequence(y, n))
+    PetscCall(TTYamlError(y, n, key, "expected %s, found %s", what, TTYamlDescribe(y, n, buf, sizeof buf)));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTYamlCheckKeys(TTYaml y, TTYamlNode map, const char *key, int nallowed, const char *const allowed[])
+{
+  int n = TTYamlLength(y, map);
+  PetscFunctionBeginUser;
+  for (int i = 0; i < n; i++) {
+    TTYamlNode  k, v;
+    const char *s;
+    PetscBool   ok        = PETSC_FALSE;
+    char        list[512] = "", path[256];
+    TTYamlPair(y, map, i, &k, &v);
+    s = TTYamlScalar(y, k);
+    for (int j = 0; j < nallowed && !ok; j++) ok = strcmp(s, allowed[j]) ? PETSC_FALSE : PETSC_TRUE;
+    if (ok) continue;
+    for (int j = 0; j < nallowed; j++) {
+      PetscCall(PetscStrlcat(list, j ? ", " : "", sizeof list));
+      PetscCall(PetscStrlcat(list, allowed[j], sizeof list));
+    }
+    PetscCall(TTYamlKeyJoin(path, sizeof path, key, s));
+    PetscCall(TTYamlError(y, k, path, "unknown key; expected one of %s", list));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTYamlRequire(TTYaml y, TTYamlNode map, const char *key, const char *name, const char *what,
+                             TTYamlNode *value)
+{
+  char path[256];
+  PetscFunctionBeginUser;
+  *value = TTYamlFind(y, map, name);
+  if (!*value) {
+    PetscCall(TTYamlKeyJoin(path, sizeof path, key, name));
+    PetscCall(TTYamlError(y, map, path, "missing required key; expected %s", what));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTYamlKeyJoin(char *buf, size_t len, const char *parent, const char *child)
+{
+  PetscFunctionBeginUser;
+  if (parent && parent[0])
+    PetscCall(PetscSNPrintf(buf, len, "%s.%s", parent, child));
+  else
+    PetscCall(PetscSNPrintf(buf, len, "%s", child));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTYamlKeyIndex(char *buf, size_t len, const char *parent, int i)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(buf, len, "%s[%d]", parent ? parent : "", i));
+  PetscFunctionReturn(0);
+}
+
+/* ---- loading ---- */
+
+static PetscErrorCode ReadFile(TTYaml y, const char *path)
+{
+  FILE  *fp;
+  size_t cap = 4096, n;
+  PetscFunctionBeginUser;
+  fp = fopen(path, "rb");
+  PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_USER, "%s: cannot open file: %s", path, strerror(errno));
+  PetscCall(PetscMalloc1(cap + 1, &y->text));
+  for (;;) {
+    if (y->len == cap) {
+      if (cap >= TT_YAML_MAX_BYTES) break;
+      cap *= 2;
+      PetscCall(PetscRealloc(cap + 1, &y->text));
+    }
+    n = fread(y->text + y->len, 1, cap - y->len, fp);
+    if (!n) break;
+    y->len += n;
+  }
+  y->text[y->len] = 0;
+  if (ferror(fp)) {
+    int err = errno;
+    fclose(fp);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s: cannot read file: %s", path, strerror(err));
+  }
+  fclose(fp);
+  PetscCheck(y->len < TT_YAML_MAX_BYTES, PETSC_COMM_SELF, PETSC_ERR_USER, "%s: file larger than %d bytes", path,
+             TT_YAML_MAX_BYTES);
+  PetscFunctionReturn(0);
+}
+
+/* 1-based line and column of byte `offset` (reader errors only give an offset). */
+static TTLoc LocOfOffset(const char *text, size_t len, size_t offset)
+{
+  TTLoc loc = {1, 1};
+  for (size_t i = 0; i < offset && i < len; i++) {
+    if (text[i] == '\n')
+      loc.line++, loc.column = 1;
+    else
+      loc.column++;
+  }
+  return loc;
+}
+
+static PetscErrorCode SyntaxError(TTYaml y, yaml_parser_t *parser)
+{
+  TTLoc loc;
+  char  ctx[256] = "";
+  PetscFunctionBeginUser;
+  if (parser->error == YAML_READER_ERROR)
+    loc = LocOfOffset(y->text, y->len, parser->problem_offset);
+  else
+    loc = (TTLoc){(int) parser->problem_mark.line + 1, (int) parser->problem_mark.column + 1};
+  if (parser->context)
+    PetscCall(PetscSNPrintf(ctx, sizeof ctx, " (%s at line %d column %d)", parser->context,
+                            (int) parser->context_mark.line + 1, (int) parser->context_mark.column + 1));
+  PetscCall(TTYamlErrorAt(y, loc, "document", "expected valid YAML; %s%s",
+                          parser->problem ? parser->problem : "syntax error", ctx));
+  PetscFunctionReturn(0);
+}
+
+/* Rejects non-scalar and duplicate keys everywhere; `visited` stops at aliases (and alias cycles). */
+static PetscErrorCode CheckTree(TTYaml y, TTYamlNode n, const char *key, char *visited, int depth)
+{
+  char path[256];
+  int  len = TTYamlLength(y, n);
+  PetscFunctionBeginUser;
+  if (visited[n]) PetscFunctionReturn(0);
+  visited[n] = 1;
+  if (depth > TT_YAML_MAX_DEPTH)
+    PetscCall(TTYamlError(y, n, key, "expected at most %d levels of nesting", TT_YAML_MAX_DEPTH));
+  if (TTYamlIsSequence(y, n)) {
+    for (int i = 0; i < len; i++) {
+      PetscCall(TTYamlKeyIndex(path, sizeof path, key, i));
+      PetscCall(CheckTree(y, TTYamlItem(y, n, i), path, visited, depth + 1));
+    }
+  } else if (TTYamlIsMapping(y, n)) {
+    for (int i = 0; i < len; i++) {
+      TTYamlNode k, v;
+      char       buf[64];
+      TTYamlPair(y, n, i, &k, &v);
+      if (!TTYamlIsScalar(y, k))
+        PetscCall(TTYamlError(y, k, key, "expected a plain key, found %s", TTYamlDescribe(y, k, buf, sizeof buf)));
+      PetscCall(TTYamlKeyJoin(path, sizeof path, key, TTYamlScalar(y, k)));
+      for (int j = 0; j < i; j++) {
+        TTYamlNode k2, v2;
+        TTYamlPair(y, n, j, &k2, &v2);
+        if (TTYamlIsScalar(y, k2) && !strcmp(TTYamlScalar(y, k2), TTYamlScalar(y, k)))
+          PetscCall(TTYamlError(y, k, path, "expected each key once; duplicate of the key at line %d",
+                                TTYamlLoc(y, k2).line));
+      }
+      PetscCall(CheckTree(y, v, path, visited, depth + 1));
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Parse(TTYaml y)
+{
+  yaml_parser_t   parser;
+  yaml_document_t extra;
+  yaml_node_t    *second;
+  char           *visited;
+  size_t          nnode;
+  PetscFunctionBeginUser;
+  TTCallYAML(yaml_parser_initialize(&parser));
+  yaml_parser_set_input_string(&parser, (const unsigned char *) y->text, y->len);
+  if (!yaml_parser_load(&parser, &y->doc)) {
+    PetscErrorCode ierr = SyntaxError(y, &parser);
+    yaml_parser_delete(&parser);
+    PetscCall(ierr);
+  }
+  y->loaded = PETSC_TRUE;
+  if (!TTYamlRoot(y)) {
+    yaml_parser_delete(&parser);
+    PetscCall(TTYamlErrorAt(y, (TTLoc){1, 1}, "document", "expected a YAML mapping, found an empty file"));
+  }
+  if (!yaml_parser_load(&parser, &extra)) {
+    PetscErrorCode ierr = SyntaxError(y, &parser);
+    yaml_parser_delete(&parser);
+    PetscCall(ierr);
+  }
+  second = yaml_document_get_root_node(&extra);
+  if (second) {
+    TTLoc loc = {(int) second->start_mark.line + 1, (int) second->start_mark.column + 1};
+    yaml_document_delete(&extra);
+    yaml_parser_delete(&parser);
+    PetscCall(TTYamlErrorAt(y, loc, "document", "expected a single YAML document, found a second one"));
+  }
+  yaml_document_delete(&extra);
+  yaml_parser_delete(&parser);
+  nnode = (size_t) (y->doc.nodes.top - y->doc.nodes.start) + 1;
+  PetscCall(PetscCalloc1(nnode, &visited));
+  {
+    PetscErrorCode ierr = CheckTree(y, TTYamlRoot(y), "", visited, 0);
+    PetscCall(PetscFree(visited));
+    PetscCall(ierr);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTYamlLoad(const char *path, TTYaml *doc)
+{
+  TTYaml         y;
+  PetscErrorCode ierr;
+  PetscFunctionBeginUser;
+  *doc = NULL;
+  PetscCall(PetscNew(&y));
+  PetscCall(PetscStrncpy(y->path, path, sizeof y->path));
+  ierr = ReadFile(y, path);
+  if (!ierr) ierr = Parse(y);
+  if (ierr) PetscCall(TTYamlDestroy(&y));
+  PetscCall(ierr);
+  *doc = y;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTYamlDestroy(TTYaml *doc)
+{
+  PetscFunctionBeginUser;
+  if (!doc || !*doc) PetscFunctionReturn(0);
+  if ((*doc)->loaded) yaml_document_delete(&(*doc)->doc);
+  PetscCall(PetscFree((*doc)->text));
+  PetscCall(PetscFree(*doc));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,158 @@
+/* h5util.c — thin, checked wrappers over the HDF5 calls the store repeats.
+ * Invariant: every hid_t opened here is closed here, also on error paths that
+ * return through TTCallHDF5 (leaks on error are acceptable: the run is ending). */
+#include <math.h>
+#include <string.h>
+#include "storeimpl.h"
+
+static PetscErrorCode WriteAttr(hid_t obj, const char *name, hid_t type, const void *v)
+{
+  hid_t space, attr;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(space = H5Screate(H5S_SCALAR));
+  TTCallHDF5(attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT));
+  TTCallHDF5(H5Awrite(attr, type, v));
+  TTCallHDF5(H5Aclose(attr));
+  TTCallHDF5(H5Sclose(space));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTH5WriteStringAttr(hid_t obj, const char *name, const char *value)
+{
+  hid_t type;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(type = H5Tcopy(H5T_C_S1));
+  TTCallHDF5(H5Tset_size(type, strlen(value) + 1));
+  PetscCall(WriteAttr(obj, name, type, value));
+  TTCallHDF5(H5Tclose(type));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTH5WriteDoubleAttr(hid_t obj, const char *name, double value)
+{
+  PetscFunctionBeginUser;
+  PetscCall(WriteAttr(obj, name, H5T_NATIVE_DOUBLE, &value));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTH5WriteInt64Attr(hid_t obj, const char *name, long long value)
+{
+  PetscFunctionBeginUser;
+  PetscCall(WriteAttr(obj, name, H5T_NATIVE_LLONG, &value));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTH5ReadDoubleAttr(hid_t obj, const char *name, double *value)
+{
+  hid_t attr;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(attr = H5Aopen(obj, name, H5P_DEFAULT));
+  TTCallHDF5(H5Aread(attr, H5T_NATIVE_DOUBLE, value));
+  TTCallHDF5(H5Aclose(attr));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTH5ReadStringAttr(hid_t obj, const char *name, char *buf, size_t len)
+{
+  hid_t attr, ftype, mtype;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(attr = H5Aopen(obj, name, H5P_DEFAULT));
+  TTCallHDF5(ftype = H5Aget_type(attr));
+  PetscCheck(H5Tget_class(ftype) == H5T_STRING && !H5Tis_variable_str(ftype) && H5Tget_size(ftype) <= len,
+             PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "attribute %s is not a string of at most %zu bytes", name,
+             len);
+  TTCallHDF5(mtype = H5Tcopy(H5T_C_S1));
+  TTCallHDF5(H5Tset_size(mtype, len));
+  memset(buf, 0, len);
+  TTCallHDF5(H5Aread(attr, mtype, buf));
+  buf[len - 1] = 0;
+  TTCallHDF5(H5Tclose(mtype));
+  TTCallHDF5(H5Tclose(ftype));
+  TTCallHDF5(H5Aclose(attr));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTH5CreateDataset(hid_t loc, const char *name, hid_t type, int rank, const hsize_t dims[], hid_t *dset)
+{
+  hid_t     space, dcpl;
+  double    nan    = NAN;
+  long long minus1 = -1;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(space = H5Screate_simple(rank, dims, NULL));
+  TTCallHDF5(dcpl = H5Pcreate(H5P_DATASET_CREATE));
+  if (H5Tequal(type, H5T_NATIVE_DOUBLE) > 0)
+    TTCallHDF5(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan));
+  else if (H5Tget_class(type) == H5T_INTEGER)
+    TTCallHDF5(H5Pset_fill_value(dcpl, H5T_NATIVE_LLONG, &minus1));
+  TTCallHDF5(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY));
+  TTCallHDF5(H5Pset_fill_time(dcpl, H5D_FILL_TIME_ALLOC));
+  TTCallHDF5(*dset = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
+  TTCallHDF5(H5Pclose(dcpl));
+  TTCallHDF5(H5Sclose(space));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CreateFixedStrings(hid_t loc, const char *name, int rank, hsize_t n, size_t width,
+                                         const void *data, PetscBool writer)
+{
+  hid_t type, space, dset;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(type = H5Tcopy(H5T_C_S1));
+  TTCallHDF5(H5Tset_size(type, width));
+  TTCallHDF5(space = rank ? H5Screate_simple(1, &n, NULL) : H5Screate(H5S_SCALAR));
+  TTCallHDF5(dset = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  if (writer) TTCallHDF5(H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data));
+  TTCallHDF5(H5Dclose(dset));
+  TTCallHDF5(H5Sclose(space));
+  TTCallHDF5(H5Tclose(type));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTH5CreateText(hid_t loc, const char *name, const char *text, PetscBool writer)
+{
+  PetscFunctionBeginUser;
+  PetscCall(CreateFixedStrings(loc, name, 0, 1, strlen(text) + 1, text, writer));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTH5CreateStrings(hid_t loc, const char *name, int n, const char *const s[], PetscBool writer)
+{
+  size_t width = 1;
+  char  *buf;
+
+  PetscFunctionBeginUser;
+  for (int i = 0; i < n; i++) width = PetscMax(width, strlen(s[i]) + 1);
+  PetscCall(PetscCalloc1(n * width + 1, &buf));
+  for (int i = 0; i < n; i++) memcpy(buf + i * width, s[i], strlen(s[i]));
+  PetscCall(CreateFixedStrings(loc, name, 1, (hsize_t) n, width, buf, writer));
+  PetscCall(PetscFree(buf));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTH5WriteRows(hid_t dset, hid_t memtype, hsize_t row0, hsize_t nrow, const void *buf)
+{
+  hid_t   fspace, mspace;
+  hsize_t dims[3], start[3] = {0, 0, 0}, count[3];
+  int     rank;
+
+  PetscFunctionBeginUser;
+  if (nrow == 0) PetscFunctionReturn(0);
+  TTCallHDF5(fspace = H5Dget_space(dset));
+  TTCallHDF5(rank = H5Sget_simple_extent_ndims(fspace));
+  TTCallHDF5(H5Sget_simple_extent_dims(fspace, dims, NULL));
+  for (int i = 0; i < rank; i++) count[i] = dims[i];
+  start[0] = row0;
+  count[0] = nrow;
+  TTCallHDF5(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL));
+  TTCallHDF5(mspace = H5Screate_simple(rank, count, NULL));
+  TTCallHDF5(H5Dwrite(dset, memtype, mspace, fspace, H5P_DEFAULT, buf));
+  TTCallHDF5(H5Sclose(mspace));
+  TTCallHDF5(H5Sclose(fspace));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,211 @@
+/* store_read.c — reading a results file back: the summary table and the CSV export.
+ * Not collective; opens the file read-only with the default driver. A file that is
+ * not a complete twintrial results file is a user error naming the file. */
+#include <math.h>
+#include <string.h>
+#include "storeimpl.h"
+
+static PetscErrorCode OpenResults(const char *path, hid_t *file)
+{
+  char   fmt[64];
+  double complete = 0;
+
+  PetscFunctionBeginUser;
+  *file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  PetscCheck(*file >= 0, PETSC_COMM_SELF, PETSC_ERR_USER,
+             "%s: cannot open as an HDF5 file (missing, unreadable or "
+             "not HDF5)",
+             path);
+  PetscCheck(H5Aexists(*file, "format") > 0, PETSC_COMM_SELF, PETSC_ERR_USER,
+             "%s: not a twintrial results file (no "
+             "'format' attribute)",
+             path);
+  PetscCall(TTH5ReadStringAttr(*file, "format", fmt, sizeof(fmt)));
+  PetscCheck(!strcmp(fmt, TT_FORMAT_NAME), PETSC_COMM_SELF, PETSC_ERR_USER, "%s: format is '%s'; expected '%s'", path,
+             fmt, TT_FORMAT_NAME);
+  PetscCall(TTH5ReadDoubleAttr(*file, "complete", &complete));
+  PetscCheck(complete == 1, PETSC_COMM_SELF, PETSC_ERR_USER,
+             "%s: the run that wrote this file did not finish "
+             "(complete = 0)",
+             path);
+  PetscFunctionReturn(0);
+}
+
+/* Fixed-length string array dataset -> n strings of `width` bytes in *buf. */
+PetscErrorCode TTStoreReadStrings(hid_t loc, const char *name, PetscInt *n, size_t *width, char **buf)
+{
+  hid_t    d, type, space;
+  hssize_t npoints;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(d = H5Dopen2(loc, name, H5P_DEFAULT));
+  TTCallHDF5(type = H5Dget_type(d));
+  TTCallHDF5(space = H5Dget_space(d));
+  TTCallHDF5(npoints = H5Sget_simple_extent_npoints(space));
+  *width = H5Tget_size(type);
+  *n     = (PetscInt) npoints;
+  PetscCall(PetscCalloc1(*n * *width + 1, buf));
+  TTCallHDF5(H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, *buf));
+  TTCallHDF5(H5Sclose(space));
+  TTCallHDF5(H5Tclose(type));
+  TTCallHDF5(H5Dclose(d));
+  PetscFunctionReturn(0);
+}
+
+/* Any numeric dataset as doubles; *n points, dims[] filled up to rank 3. */
+PetscErrorCode TTStoreReadDoubles(hid_t loc, const char *name, PetscInt *n, hsize_t dims[3], double **buf)
+{
+  hid_t    d, space;
+  hssize_t npoints;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(d = H5Dopen2(loc, name, H5P_DEFAULT));
+  TTCallHDF5(space = H5Dget_space(d));
+  TTCallHDF5(npoints = H5Sget_simple_extent_npoints(space));
+  dims[0] = dims[1] = dims[2] = 1;
+  TTCallHDF5(H5Sget_simple_extent_dims(space, dims, NULL));
+  *n = (PetscInt) npoints;
+  PetscCall(PetscMalloc1(*n + 1, buf));
+  if (*n) TTCallHDF5(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *buf));
+  TTCallHDF5(H5Sclose(space));
+  TTCallHDF5(H5Dclose(d));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ReadSummary(hid_t file, const char *name, tt_stats_oc_summary *s)
+{
+  hid_t  g;
+  double reps, failed;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(g = H5Gopen2(file, "summary", H5P_DEFAULT));
+  TTCallHDF5(g = H5Gopen2(g, name, H5P_DEFAULT));
+  PetscCall(TTH5ReadDoubleAttr(g, "replicates", &reps));
+  PetscCall(TTH5ReadDoubleAttr(g, "failed", &failed));
+  s->replicates = (long) reps;
+  s->failed     = (long) failed;
+  PetscCall(TTH5ReadDoubleAttr(g, "power", &s->power));
+  PetscCall(TTH5ReadDoubleAttr(g, "power_mcse", &s->power_mcse));
+  PetscCall(TTH5ReadDoubleAttr(g, "mean_estimate", &s->mean_estimate));
+  PetscCall(TTH5ReadDoubleAttr(g, "true_effect", &s->true_effect));
+  PetscCall(TTH5ReadDoubleAttr(g, "bias", &s->bias));
+  PetscCall(TTH5ReadDoubleAttr(g, "bias_mcse", &s->bias_mcse));
+  PetscCall(TTH5ReadDoubleAttr(g, "empirical_se", &s->empirical_se));
+  PetscCall(TTH5ReadDoubleAttr(g, "mean_std_error", &s->mean_std_error));
+  PetscCall(TTH5ReadDoubleAttr(g, "rmse", &s->rmse));
+  PetscCall(TTH5ReadDoubleAttr(g, "coverage", &s->coverage));
+  PetscCall(TTH5ReadDoubleAttr(g, "coverage_mcse", &s->coverage_mcse));
+  PetscCall(TTH5ReadDoubleAttr(g, "expected_n", &s->expected_n));
+  TTCallHDF5(H5Gclose(g));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt n, const char *const names[], const tt_stats_oc_summary s[])
+{
+  PetscFunctionBeginUser;
+  fprintf(out, "%-16s %6s  %-16s %9s %9s %9s %9s %9s %9s %9s %9s\n", "analysis", "reps", "power (MC SE)", "mean_est",
+          "true_eff", "bias", "emp_SE", "mean_SE", "RMSE", "coverage", "mean_n");
+  for (PetscInt k = 0; k < n; k++) {
+    const tt_stats_oc_summary *o = &s[k];
+    char                       pw[32];
+    snprintf(pw, sizeof(pw), "%.4f (%.4f)", o->power, o->power_mcse);
+    fprintf(out, "%-16s %6ld  %-16s %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.1f\n", names[k], o->replicates, pw,
+            o->mean_estimate, o->true_effect, o->bias, o->empirical_se, o->mean_std_error, o->rmse, o->coverage,
+            o->expected_n);
+    if (o->failed) fprintf(out, "%-16s %ld replicate(s) could not be analysed and are excluded\n", "", o->failed);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStoreSummary(const char *path, FILE *out)
+{
+  hid_t                file, design;
+  PetscInt             n;
+  size_t               width;
+  char                *names;
+  const char         **list;
+  tt_stats_oc_summary *s;
+
+  PetscFunctionBeginUser;
+  PetscCall(OpenResults(path, &file));
+  TTCallHDF5(design = H5Gopen2(file, "design", H5P_DEFAULT));
+  PetscCall(TTStoreReadStrings(design, "analyses", &n, &width, &names));
+  PetscCall(PetscMalloc2(n, &s, n, &list));
+  for (PetscInt k = 0; k < n; k++) {
+    list[k] = names + k * width;
+    PetscCall(ReadSummary(file, list[k], &s[k]));
+  }
+  PetscCall(TTStorePrintSummary(out, n, list, s));
+  PetscCall(PetscFree2(s, list));
+  PetscCall(PetscFree(names));
+  TTCallHDF5(H5Gclose(design));
+  TTCallHDF5(H5Fclose(file));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStoreOpenCSV(const char *dir, const char *name, FILE **f)
+{
+  char path[TT_PATH_MAX];
+
+  PetscFunctionBeginUser;
+  snprintf(path, sizeof(path), "%s/%s", dir, name);
+  *f = fopen(path, "w");
+  PetscCheck(*f, PETSC_COMM_SELF, PETSC_ERR_USER, "%s: cannot write (does the directory exist?)", path);
+  PetscFunctionReturn(0);
+}
+
+void TTStorePutValue(FILE *f, double v)
+{
+  if (isnan(v))
+    fputs(",NA", f);
+  else
+    fprintf(f, ",%.17g", v);
+}
+
+/* analyses.csv: one row per (analysis, replicate). */
+static PetscErrorCode ExportAnalyses(hid_t file, const char *dir)
+{
+  hid_t    design, g;
+  PetscInt na, n;
+  size_t   width;
+  char    *names;
+  double  *col[TT_NCOLUMN];
+  hsize_t  dims[3];
+  FILE    *f;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(design = H5Gopen2(file, "design", H5P_DEFAULT));
+  PetscCall(TTStoreReadStrings(design, "analyses", &na, &width, &names));
+  PetscCall(TTStoreOpenCSV(dir, "analyses.csv", &f));
+  fprintf(f, "analysis");
+  for (int c = 0; c < TT_NCOLUMN; c++) fprintf(f, ",%s", tt_store_columns[c]);
+  fprintf(f, "\n");
+  for (PetscInt k = 0; k < na; k++) {
+    TTCallHDF5(g = H5Gopen2(file, "analyses", H5P_DEFAULT));
+    TTCallHDF5(g = H5Gopen2(g, names + k * width, H5P_DEFAULT));
+    for (int c = 0; c < TT_NCOLUMN; c++) PetscCall(TTStoreReadDoubles(g, tt_store_columns[c], &n, dims, &col[c]));
+    for (PetscInt r = 0; r < n; r++) {
+      fprintf(f, "%s", names + k * width);
+      for (int c = 0; c < TT_NCOLUMN; c++) TTStorePutValue(f, col[c][r]);
+      fprintf(f, "\n");
+    }
+    for (int c = 0; c < TT_NCOLUMN; c++) PetscCall(PetscFree(col[c]));
+    TTCallHDF5(H5Gclose(g));
+  }
+  fclose(f);
+  PetscCall(PetscFree(names));
+  TTCallHDF5(H5Gclose(design));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStoreExportCSV(const char *path, const char *dir)
+{
+  hid_t file;
+
+  PetscFunctionBeginUser;
+  PetscCall(OpenResults(path, &file));
+  PetscCall(ExportAnalyses(file, dir));
+  PetscCall(TTStoreExportSubjects(file, dir));
+  TTCallHDF5(H5Fclose(file));
+  PetscFunctionReturn(0);
+}

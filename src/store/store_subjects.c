@@ -1,0 +1,165 @@
+/* store_subjects.c — per-twin datasets: /subjects, /outcomes, /counterfactual,
+ * /endpoints. Rows are twins in (replicate, subject) order. Outcomes are what the
+ * trial observed (randomized arm, NaN after dropout); the counterfactual holds the
+ * twin under every arm with no dropout. Created collectively, written by rank 0.
+ */
+#include <math.h>
+#include <string.h>
+#include "storeimpl.h"
+
+static PetscErrorCode Group(hid_t file, const char *name, hid_t *g)
+{
+  PetscFunctionBeginUser;
+  TTCallHDF5(*g = H5Gcreate2(file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, hid_t sid[5], hid_t *prog, hid_t **cov,
+                                     hid_t **out, hid_t **cf, hid_t **ep)
+{
+  static const char *const ids[5] = {"replicate", "subject", "arm", "stratum", "dropout_time"};
+  const TTProtocol        *p;
+  const TTModelType       *m;
+  TTCohort                 cohort;
+  TTRecordLayout           L;
+  const char *const       *names;
+  PetscInt                 ncov;
+  hid_t                    gs, gc, go, gf, ge;
+  hsize_t                  d2[2], d3[3];
+
+  PetscFunctionBeginUser;
+  PetscCall(TTTrialGetProtocol(trial, &p));
+  PetscCall(TTTrialGetModel(trial, &m));
+  PetscCall(TTTrialGetCohort(trial, &cohort));
+  PetscCall(TTTrialGetRecordLayout(trial, &L));
+  PetscCall(TTCohortGetCovariates(cohort, &ncov, &names));
+  PetscCall(Group(file, "subjects", &gs));
+  for (int i = 0; i < 5; i++)
+    PetscCall(TTH5CreateDataset(gs, ids[i], i < 4 ? H5T_STD_I32LE : H5T_NATIVE_DOUBLE, 1, &rows, &sid[i]));
+  PetscCall(TTH5WriteStringAttr(sid[4], "unit", "day"));
+  d2[0] = rows;
+  d2[1] = (hsize_t) L.nendpoint;
+  PetscCall(TTH5CreateDataset(gs, "prognostic_score", H5T_NATIVE_DOUBLE, 2, d2, prog));
+  PetscCall(Group(gs, "covariates", &gc));
+  PetscCall(PetscMalloc4(ncov + 1, cov, m->nvar, out, m->nvar, cf, L.nendpoint, ep));
+  for (PetscInt c = 0; c < ncov; c++)
+    PetscCall(TTH5CreateDataset(gc, names[c], H5T_NATIVE_DOUBLE, 1, &rows, &(*cov)[c]));
+  PetscCall(Group(file, "outcomes", &go));
+  PetscCall(Group(file, "counterfactual", &gf));
+  d2[1] = (hsize_t) L.nvisit;
+  d3[0] = rows;
+  d3[1] = (hsize_t) L.narm;
+  d3[2] = (hsize_t) L.nvisit;
+  for (int v = 0; v < m->nvar; v++) {
+    PetscCall(TTH5CreateDataset(go, m->var[v].name, H5T_NATIVE_DOUBLE, 2, d2, &(*out)[v]));
+    PetscCall(TTH5WriteStringAttr((*out)[v], "unit", m->var[v].unit));
+    PetscCall(TTH5CreateDataset(gf, m->var[v].name, H5T_NATIVE_DOUBLE, 3, d3, &(*cf)[v]));
+    PetscCall(TTH5WriteStringAttr((*cf)[v], "unit", m->var[v].unit));
+  }
+  PetscCall(Group(file, "endpoints", &ge));
+  for (int e = 0; e < L.nendpoint; e++)
+    PetscCall(TTH5CreateDataset(ge, p->endpoint[e].name, H5T_NATIVE_DOUBLE, 1, &rows, &(*ep)[e]));
+  TTCallHDF5(H5Gclose(gc));
+  TTCallHDF5(H5Gclose(gs));
+  TTCallHDF5(H5Gclose(go));
+  TTCallHDF5(H5Gclose(gf));
+  TTCallHDF5(H5Gclose(ge));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode WriteIds(TTTrial trial, hsize_t row0, const TTReplicateResult *res, const double recs[],
+                               double *scratch, hid_t sid[5])
+{
+  const TTProtocol *p;
+  TTRecordLayout    L;
+  int              *ibuf;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTTrialGetProtocol(trial, &p));
+  PetscCall(TTTrialGetRecordLayout(trial, &L));
+  PetscCall(PetscMalloc1(p->patients, &ibuf));
+  for (int k = 0; k < 4; k++) {
+    for (PetscInt i = 0; i < p->patients; i++)
+      ibuf[i] = k == 0   ? (int) res->replicate
+                : k == 1 ? (int) i
+                : k == 2 ? (int) res->arm[i]
+                         : (int) recs[i * L.size + L.stratum];
+    PetscCall(TTH5WriteRows(sid[k], H5T_NATIVE_INT, row0, (hsize_t) p->patients, ibuf));
+  }
+  for (PetscInt i = 0; i < p->patients; i++) scratch[i] = recs[i * L.size + L.dropout];
+  PetscCall(TTH5WriteRows(sid[4], H5T_NATIVE_DOUBLE, row0, (hsize_t) p->patients, scratch));
+  PetscCall(PetscFree(ibuf));
+  PetscFunctionReturn(0);
+}
+
+/* Copies column block [off, off + w) of every record into scratch (n x w) and writes it. */
+static PetscErrorCode WriteRecordColumns(hid_t d, hsize_t row0, PetscInt n, const double recs[], PetscInt size,
+                                         PetscInt off, PetscInt w, double *scratch)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < n; i++) PetscCall(PetscArraycpy(scratch + i * w, recs + i * size + off, w));
+  PetscCall(TTH5WriteRows(d, H5T_NATIVE_DOUBLE, row0, (hsize_t) n, scratch));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStoreWriteSubjects(TTTrial trial, hsize_t row0, const TTReplicateResult *res, const double recs[],
+                                    double *scratch, hid_t sid[5], hid_t prog, hid_t *cov, hid_t *out, hid_t *cf,
+                                    hid_t *ep)
+{
+  const TTProtocol *p;
+  TTRecordLayout    L;
+  PetscInt          n, nv;
+  double           *visit_days;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTTrialGetProtocol(trial, &p));
+  PetscCall(TTTrialGetRecordLayout(trial, &L));
+  n  = p->patients;
+  nv = L.nvisit;
+  PetscCall(WriteIds(trial, row0, res, recs, scratch, sid));
+  PetscCall(WriteRecordColumns(prog, row0, n, recs, L.size, L.prognostic, L.nendpoint, scratch));
+  for (PetscInt c = 0; c < L.ncov; c++)
+    PetscCall(WriteRecordColumns(cov[c], row0, n, recs, L.size, L.cov + c, 1, scratch));
+  PetscCall(PetscMalloc1(nv, &visit_days));
+  for (PetscInt v = 0; v < nv; v++) visit_days[v] = p->visit[v] * p->unit_in_days;
+  for (PetscInt k = 0; k < L.nvar; k++) {
+    for (PetscInt i = 0; i < n; i++)
+      for (PetscInt a = 0; a < L.narm; a++)
+        for (PetscInt v = 0; v < nv; v++)
+          scratch[(i * L.narm + a) * nv + v] = recs[i * L.size + L.traj + (a * nv + v) * L.nvar + k];
+    PetscCall(TTH5WriteRows(cf[k], H5T_NATIVE_DOUBLE, row0, (hsize_t) n, scratch));
+    for (PetscInt i = 0; i < n; i++)
+      for (PetscInt v = 0; v < nv; v++) {
+        const double *rec   = recs + i * L.size;
+        scratch[i * nv + v] = rec[L.dropout] > visit_days[v] ? rec[L.traj + (res->arm[i] * nv + v) * L.nvar + k] : NAN;
+      }
+    PetscCall(TTH5WriteRows(out[k], H5T_NATIVE_DOUBLE, row0, (hsize_t) n, scratch));
+  }
+  PetscCall(PetscFree(visit_days));
+  for (PetscInt e = 0; e < L.nendpoint; e++) {
+    for (PetscInt i = 0; i < n; i++) scratch[i] = res->endpoint[i * L.nendpoint + e];
+    PetscCall(TTH5WriteRows(ep[e], H5T_NATIVE_DOUBLE, row0, (hsize_t) n, scratch));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStoreCloseSubjects(TTTrial trial, hid_t sid[5], hid_t prog, hid_t **cov, hid_t **out, hid_t **cf,
+                                    hid_t **ep)
+{
+  const TTModelType *m;
+  TTRecordLayout     L;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTTrialGetModel(trial, &m));
+  PetscCall(TTTrialGetRecordLayout(trial, &L));
+  for (int i = 0; i < 5; i++) TTCallHDF5(H5Dclose(sid[i]));
+  TTCallHDF5(H5Dclose(prog));
+  for (PetscInt c = 0; c < L.ncov; c++) TTCallHDF5(H5Dclose((*cov)[c]));
+  for (int v = 0; v < m->nvar; v++) {
+    TTCallHDF5(H5Dclose((*out)[v]));
+    TTCallHDF5(H5Dclose((*cf)[v]));
+  }
+  for (PetscInt e = 0; e < L.nendpoint; e++) TTCallHDF5(H5Dclose((*ep)[e]));
+  PetscCall(PetscFree4(*cov, *out, *cf, *ep));
+  PetscFunctionReturn(0);
+}

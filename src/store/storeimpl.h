@@ -1,0 +1,51 @@
+/* storeimpl.h — private helpers of the store module (the store module only). */
+#ifndef TWINTRIAL_STOREIMPL_H
+#define TWINTRIAL_STOREIMPL_H
+
+#include <hdf5.h>
+#include <twintrial/store.h>
+
+/* HDF5 calls return a negative value on failure. */
+#define TTCallHDF5(call)                                                                                               \
+  do {                                                                                                                 \
+    if ((call) < 0) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "HDF5 call failed: %s", #call);                            \
+  } while (0)
+
+void tt_sha256_hex(const void *data, size_t len, char hex[65]);
+
+/* Names of the per-replicate analysis columns, in storage order. */
+#define TT_NCOLUMN 12
+extern const char *const tt_store_columns[TT_NCOLUMN];
+
+/* Small typed helpers (h5util.c). All create/write calls are collective when the
+ * file is parallel unless stated; *_raw writes are independent. */
+PetscErrorCode TTH5WriteStringAttr(hid_t obj, const char *name, const char *value);
+PetscErrorCode TTH5WriteDoubleAttr(hid_t obj, const char *name, double value);
+PetscErrorCode TTH5WriteInt64Attr(hid_t obj, const char *name, long long value);
+PetscErrorCode TTH5ReadDoubleAttr(hid_t obj, const char *name, double *value);
+PetscErrorCode TTH5ReadStringAttr(hid_t obj, const char *name, char *buf, size_t len);
+/* Creates a dataset of `type`, rank 1–3, contiguous, filled with NaN / -1. */
+PetscErrorCode TTH5CreateDataset(hid_t loc, const char *name, hid_t type, int rank, const hsize_t dims[], hid_t *dset);
+/* Creates a scalar fixed-length string dataset; its bytes are written by rank 0 only. */
+PetscErrorCode TTH5CreateText(hid_t loc, const char *name, const char *text, PetscBool writer);
+/* Creates a 1-D fixed-length string array dataset; written by rank 0 only. */
+PetscErrorCode TTH5CreateStrings(hid_t loc, const char *name, int n, const char *const s[], PetscBool writer);
+/* Independent write of rows [row0, row0+nrow) of a dataset whose other dims are full. */
+PetscErrorCode TTH5WriteRows(hid_t dset, hid_t memtype, hsize_t row0, hsize_t nrow, const void *buf);
+
+/* store_subjects.c: the per-twin datasets. */
+PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, hid_t sid[5], hid_t *prog, hid_t **cov,
+                                     hid_t **out, hid_t **cf, hid_t **ep);
+PetscErrorCode TTStoreWriteSubjects(TTTrial trial, hsize_t row0, const TTReplicateResult *res, const double recs[],
+                                    double *scratch, hid_t sid[5], hid_t prog, hid_t *cov, hid_t *out, hid_t *cf,
+                                    hid_t *ep);
+PetscErrorCode TTStoreCloseSubjects(TTTrial trial, hid_t sid[5], hid_t prog, hid_t **cov, hid_t **out, hid_t **cf,
+                                    hid_t **ep);
+
+/* store_read.c / store_export.c: reading back (not collective). */
+PetscErrorCode TTStoreReadStrings(hid_t loc, const char *name, PetscInt *n, size_t *width, char **buf);
+PetscErrorCode TTStoreReadDoubles(hid_t loc, const char *name, PetscInt *n, hsize_t dims[3], double **buf);
+PetscErrorCode TTStoreOpenCSV(const char *dir, const char *name, FILE **f);
+void           TTStorePutValue(FILE *f, double v); /* ",value" or ",NA" */
+PetscErrorCode TTStoreExportSubjects(hid_t file, const char *dir);
+#endif

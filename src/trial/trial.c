@@ -1,0 +1,273 @@
+/* trial.c — binding a protocol to its model and cohort: name checks with source
+ * locations, resolved parameters, the twin record layout, and the resolved view.
+ *
+ * Invariant: after TTTrialCreate every name in the protocol refers to something
+ * that exists (model, parameters, effects, covariates, strata, variables), so the
+ * simulation and analysis code never meets an unknown name.
+ */
+#include <string.h>
+#include "trialimpl.h"
+
+#define USER_ERROR(p, loc, fmt, ...)                                                                                   \
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%d:%d: " fmt, (p)->path, (loc).line, (loc).column, __VA_ARGS__)
+
+/* Comma-separated names of info[n], for "expected one of" messages. */
+static const char *NameList(int n, const TTParamInfo *info, char *buf, size_t len)
+{
+  buf[0] = 0;
+  for (int i = 0; i < n; i++) {
+    if (i) strncat(buf, ", ", len - strlen(buf) - 1);
+    strncat(buf, info[i].name, len - strlen(buf) - 1);
+  }
+  return buf;
+}
+
+static PetscErrorCode BindModel(TTTrial t)
+{
+  const TTProtocol  *p = t->p;
+  const TTModelType *m;
+  char               names[1024];
+
+  PetscFunctionBeginUser;
+  t->model = m = tt_model_find(p->model);
+  if (!m) {
+    const TTModelType *const *types;
+    int                       n = tt_model_list(&types);
+    names[0]                    = 0;
+    for (int i = 0; i < n; i++) {
+      if (i) strncat(names, ", ", sizeof(names) - strlen(names) - 1);
+      strncat(names, types[i]->name, sizeof(names) - strlen(names) - 1);
+    }
+    USER_ERROR(p, p->model_loc, "model.name: unknown model '%s'; expected one of: %s", p->model, names);
+  }
+  PetscCall(PetscMalloc1(m->nparam, &t->par));
+  for (int i = 0; i < m->nparam; i++) t->par[i] = m->param[i].value;
+  for (int i = 0; i < p->nparam; i++) {
+    int k = tt_model_param_index(m->nparam, m->param, p->param[i].key);
+    if (k < 0)
+      USER_ERROR(p, p->param[i].loc, "model.parameters.%s: not a parameter of %s; expected one of: %s", p->param[i].key,
+                 m->name, NameList(m->nparam, m->param, names, sizeof(names)));
+    t->par[k] = p->param[i].value;
+  }
+  PetscCall(PetscMalloc1(p->narm * m->neffect + 1, &t->eff));
+  for (int a = 0; a < p->narm; a++) {
+    double *eff = t->eff + a * m->neffect;
+    for (int i = 0; i < m->neffect; i++) eff[i] = m->effect[i].value;
+    for (int i = 0; i < p->arm[a].neffect; i++) {
+      const TTNamedValue *e = &p->arm[a].effect[i];
+      int                 k = tt_model_param_index(m->neffect, m->effect, e->key);
+      if (k < 0)
+        USER_ERROR(p, e->loc, "arms[%d].effect.%s: not an arm effect of %s; expected one of: %s", a, e->key, m->name,
+                   NameList(m->neffect, m->effect, names, sizeof(names)));
+      eff[k] = e->value;
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode BindCovariates(TTTrial t)
+{
+  const TTProtocol  *p = t->p;
+  const TTModelType *m = t->model;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(m->ncovariate + 1, &t->model_cov));
+  for (int j = 0; j < m->ncovariate; j++) {
+    PetscCall(TTCohortFindCovariate(t->cohort, m->covariate[j], &t->model_cov[j]));
+    if (t->model_cov[j] < 0)
+      USER_ERROR(p, p->cohort_loc, "cohort: model %s needs covariate '%s', which %s does not define", m->name,
+                 m->covariate[j], p->cohort_path);
+  }
+  PetscCall(PetscMalloc2(p->nstrata + 1, &t->strata_cov, p->nstrata + 1, &t->strata_levels));
+  t->nstratum = 1;
+  for (int s = 0; s < p->nstrata; s++) {
+    PetscCall(TTCohortFindCovariate(t->cohort, p->strata[s], &t->strata_cov[s]));
+    if (t->strata_cov[s] < 0)
+      USER_ERROR(p, p->strata_loc[s], "trial.randomization.strata[%d]: '%s' is not a covariate of the cohort", s,
+                 p->strata[s]);
+    PetscCall(TTCohortGetLevels(t->cohort, t->strata_cov[s], &t->strata_levels[s]));
+    if (t->strata_levels[s] < 1)
+      USER_ERROR(p, p->strata_loc[s],
+                 "trial.randomization.strata[%d]: '%s' is continuous; expected a covariate "
+                 "with finitely many levels (bernoulli, categorical, binomial or derived)",
+                 s, p->strata[s]);
+    t->nstratum *= t->strata_levels[s];
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode BindEndpointsAndAnalyses(TTTrial t)
+{
+  const TTProtocol  *p = t->p;
+  const TTModelType *m = t->model;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(p->nendpoint, &t->endpoint_var));
+  for (int e = 0; e < p->nendpoint; e++) {
+    int k = -1;
+    for (int v = 0; v < m->nvar; v++)
+      if (!strcmp(m->var[v].name, p->endpoint[e].variable)) k = v;
+    if (k < 0)
+      USER_ERROR(p, p->endpoint[e].variable_loc, "endpoints[%d].variable: '%s' is not a variable of model %s", e,
+                 p->endpoint[e].variable, m->name);
+    t->endpoint_var[e] = k;
+  }
+  PetscCall(PetscMalloc1(p->nanalysis, &t->acov));
+  for (int a = 0; a < p->nanalysis; a++) {
+    const TTAnalysisSpec *an = &p->analysis[a];
+    for (int c = 0; c < an->ncovariate; c++) {
+      TTAnalysisCovariate *ac = &t->acov[a][c];
+      if (!strcmp(an->covariate[c], "baseline"))
+        ac->kind = TT_COVARIATE_BASELINE;
+      else if (!strcmp(an->covariate[c], "prognostic_score"))
+        ac->kind = TT_COVARIATE_PROGNOSTIC;
+      else {
+        ac->kind = TT_COVARIATE_COHORT;
+        PetscCall(TTCohortFindCovariate(t->cohort, an->covariate[c], &ac->index));
+        if (ac->index < 0)
+          USER_ERROR(p, an->covariate_loc[c],
+                     "analysis[%d].covariates[%d]: '%s' is neither baseline, "
+                     "prognostic_score nor a cohort covariate",
+                     a, c, an->covariate[c]);
+      }
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SetLayout(TTTrial t)
+{
+  const TTProtocol  *p = t->p;
+  TTRecordLayout    *L = &t->L;
+  PetscInt           ncov;
+  const char *const *names;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTCohortGetCovariates(t->cohort, &ncov, &names));
+  L->ncov       = ncov;
+  L->nendpoint  = p->nendpoint;
+  L->narm       = p->narm;
+  L->nvisit     = p->nvisit;
+  L->nvar       = t->model->nvar;
+  L->stratum    = 0;
+  L->dropout    = 1;
+  L->screen     = 2;
+  L->cov        = 3;
+  L->prognostic = L->cov + ncov;
+  L->traj       = L->prognostic + L->nendpoint;
+  L->size       = L->traj + L->narm * L->nvisit * L->nvar;
+  PetscCall(PetscMalloc2(p->nvisit, &t->t_model, p->nvisit, &t->t_days));
+  for (int v = 0; v < p->nvisit; v++) {
+    t->t_days[v]  = p->visit[v] * p->unit_in_days;
+    t->t_model[v] = t->t_days[v] / t->model->time_unit_days;
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode AllocScratch(TTTrial t)
+{
+  PetscInt n = t->p->patients, bs = t->p->block_size > 0 ? t->p->block_size : 1;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc5(n, &t->y, n * TT_MAX_COVARIATES, &t->xcov, n, &t->y0, n, &t->y1, n, &t->treat));
+  PetscCall(PetscMalloc3(t->nstratum, &t->stratum_count, t->nstratum, &t->block_id, t->nstratum * bs, &t->block_list));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTTrialCreate(const TTProtocol *protocol, TTTrial *trial)
+{
+  TTTrial t;
+
+  PetscFunctionBeginUser;
+  *trial = NULL;
+  PetscCall(PetscCalloc1(1, &t));
+  t->p = protocol;
+  PetscCall(BindModel(t));
+  PetscCall(TTCohortCreateFromFile(protocol->cohort_path, &t->cohort));
+  PetscCall(BindCovariates(t));
+  PetscCall(BindEndpointsAndAnalyses(t));
+  PetscCall(SetLayout(t));
+  PetscCall(AllocScratch(t));
+  *trial = t;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTTrialDestroy(TTTrial *trial)
+{
+  TTTrial t;
+
+  PetscFunctionBeginUser;
+  if (!trial || !*trial) PetscFunctionReturn(0);
+  t = *trial;
+  PetscCall(TTCohortDestroy(&t->cohort));
+  PetscCall(PetscFree(t->par));
+  PetscCall(PetscFree(t->eff));
+  PetscCall(PetscFree(t->model_cov));
+  PetscCall(PetscFree2(t->strata_cov, t->strata_levels));
+  PetscCall(PetscFree(t->endpoint_var));
+  PetscCall(PetscFree(t->acov));
+  PetscCall(PetscFree2(t->t_model, t->t_days));
+  PetscCall(PetscFree5(t->y, t->xcov, t->y0, t->y1, t->treat));
+  PetscCall(PetscFree3(t->stratum_count, t->block_id, t->block_list));
+  PetscCall(PetscFree(t));
+  *trial = NULL;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTTrialGetProtocol(TTTrial t, const TTProtocol **p)
+{
+  PetscFunctionBeginUser;
+  *p = t->p;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTTrialGetModel(TTTrial t, const TTModelType **m)
+{
+  PetscFunctionBeginUser;
+  *m = t->model;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTTrialGetCohort(TTTrial t, TTCohort *c)
+{
+  PetscFunctionBeginUser;
+  *c = t->cohort;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTTrialGetRecordLayout(TTTrial t, TTRecordLayout *L)
+{
+  PetscFunctionBeginUser;
+  *L = t->L;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTTrialCreateSim(TTTrial t, TTSim *sim)
+{
+  PetscFunctionBeginUser;
+  PetscCall(TTSimCreate(t->model, t->par, sim));
+  PetscFunctionReturn(0);
+}
+
+static void ViewParams(FILE *out, const char *indent, int n, const TTParamInfo *info, const double *v)
+{
+  for (int i = 0; i < n; i++) fprintf(out, "%s%s: %.17g   # %s\n", indent, info[i].name, v[i], info[i].unit);
+}
+
+PetscErrorCode TTTrialView(TTTrial t, FILE *out)
+{
+  const TTModelType *m = t->model;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTProtocolView(t->p, out));
+  fprintf(out, "resolved:\n  model: %s\n  parameters:\n", m->name);
+  ViewParams(out, "    ", m->nparam, m->param, t->par);
+  fprintf(out, "  arm_effects:\n");
+  for (int a = 0; a < t->p->narm; a++) {
+    fprintf(out, "    %s:%s\n", t->p->arm[a].name, m->neffect ? "" : " {}");
+    ViewParams(out, "      ", m->neffect, m->effect, t->eff + a * m->neffect);
+  }
+  fprintf(out, "  strata_combinations: %d\n", (int) t->nstratum);
+  PetscCall(TTCohortView(t->cohort, out, 2));
+  PetscFunctionReturn(0);
+}

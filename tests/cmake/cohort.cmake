@@ -1,0 +1,17 @@
+# cohort: spec parsing, criteria expressions, copula draws (determinism, moments,
+# correlation, screening). Every file in tests/data/cohorts/bad/ is one CTest test
+# (cohort_bad.<name>) checked against its "# expect: LINE:COL: KEY: TEXT" first line.
+tt_unit_test(test_cohort ${TT_SOURCE_DIR}/tests/unit/test_cohort.c LIBS tt_core)
+target_compile_definitions(test_cohort PRIVATE TT_TEST_DATA_DIR="${TT_SOURCE_DIR}/tests/data"
+                                               TT_COHORTS_DIR="${TT_SOURCE_DIR}/cohorts"
+                                               TT_TEST_OUT_DIR="${CMAKE_CURRENT_BINARY_DIR}")
+
+add_executable(test_cohort_bad ${TT_SOURCE_DIR}/tests/unit/test_cohort_bad.c)
+target_link_libraries(test_cohort_bad PRIVATE tt_core tt_warnings)
+target_include_directories(test_cohort_bad PRIVATE ${TT_SOURCE_DIR}/tests/unit)
+file(GLOB TT_COHORT_BAD_FIXTURES CONFIGURE_DEPENDS ${TT_SOURCE_DIR}/tests/data/cohorts/bad/*.yaml)
+foreach(fixture ${TT_COHORT_BAD_FIXTURES})
+  get_filename_component(stem ${fixture} NAME_WE)
+  add_test(NAME cohort_bad.${stem} COMMAND test_cohort_bad ${fixture})
+  set_tests_properties(cohort_bad.${stem} PROPERTIES LABELS unit ENVIRONMENT "${TT_MPI_ENV}")
+endforeach()

@@ -1,0 +1,23 @@
+# Model, sim, store and end-to-end tests.
+tt_unit_test(test_model_adas ${TT_SOURCE_DIR}/tests/unit/test_model_adas.c LIBS tt_core)
+tt_unit_test(test_sim_ode ${TT_SOURCE_DIR}/tests/unit/test_sim_ode.c LIBS tt_core)
+tt_unit_test(test_sha256 ${TT_SOURCE_DIR}/tests/unit/test_sha256.c LIBS tt_core)
+
+# End-to-end: determinism across ranks, operating characteristics, R agreement.
+set(TT_DEFAULT_PROTOCOL ${TT_SOURCE_DIR}/protocols/alzheimers_procova.yaml)
+add_test(NAME results_identical_on_1_to_4_ranks
+  COMMAND ${TT_SOURCE_DIR}/tests/mpi/determinism.sh $<TARGET_FILE:twintrial> ${TT_DEFAULT_PROTOCOL})
+set_tests_properties(results_identical_on_1_to_4_ranks PROPERTIES LABELS mpi ENVIRONMENT "${TT_MPI_ENV}")
+
+function(tt_oc_test name protocol check)
+  add_test(NAME ${name} COMMAND sh -c
+    "mpirun -n 2 $<TARGET_FILE:twintrial> run ${protocol} -o ${name}.h5 --progress none > ${name}.log && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_oc.py ${check} ${name}.h5")
+  set_tests_properties(${name} PROPERTIES LABELS validation ENVIRONMENT "${TT_MPI_ENV}")
+endfunction()
+tt_oc_test(null_scenario_type1_error_is_nominal ${TT_SOURCE_DIR}/tests/data/protocols/ad_null.yaml null)
+tt_oc_test(procova_at_least_as_powerful_and_unbiased ${TT_SOURCE_DIR}/tests/data/protocols/ad_moderate.yaml procova)
+
+add_test(NAME ancova_matches_r_lm_on_exported_replicate
+  COMMAND ${TT_SOURCE_DIR}/tests/validation/r_lm.sh $<TARGET_FILE:twintrial> ${TT_DEFAULT_PROTOCOL} "${TT_RSCRIPT}")
+set_tests_properties(ancova_matches_r_lm_on_exported_replicate PROPERTIES LABELS validation SKIP_RETURN_CODE 77
+  ENVIRONMENT "${TT_MPI_ENV}")

@@ -1,0 +1,82 @@
+#!/usr/bin/python3
+"""Operating-characteristics checks on a results file (reads HDF5 with h5py).
+
+usage: check_oc.py null RESULTS.h5        every analysis rejects at 0.05 +- 3 MC SE,
+                                           bias within 3 MC SE of 0, coverage 0.95 +- 3 MC SE
+       check_oc.py procova RESULTS.h5     PROCOVA power >= ANCOVA(baseline) power within MC error,
+                                           smaller SEs, both unbiased
+The MC SEs are recomputed here from the per-replicate rows, independently of the
+summary attributes, which are also checked against them.
+"""
+import math
+import sys
+
+import h5py
+import numpy as np
+
+
+def rows(f, name):
+    g = f["analyses"][name]
+    ok = g["ok"][()] == 1
+    return {k: g[k][()][ok] for k in ("estimate", "ci_lower", "ci_upper", "reject", "true_effect", "p_value")}
+
+
+def check(cond, msg):
+    print(("ok: " if cond else "FAIL: ") + msg)
+    return 0 if cond else 1
+
+
+def summary_agrees(f, name, r):
+    s = f["summary"][name].attrs
+    power = r["reject"].mean()
+    bias = (r["estimate"] - r["true_effect"]).mean()
+    fails = check(abs(s["power"] - power) < 1e-12, f"{name}: summary power {s['power']:.6f} = rows {power:.6f}")
+    fails += check(abs(s["bias"] - bias) < 1e-9, f"{name}: summary bias {s['bias']:.6g} = rows {bias:.6g}")
+    return fails
+
+
+def null(path):
+    fails = 0
+    with h5py.File(path, "r") as f:
+        for name in [n.decode() for n in f["design"]["analyses"][()]]:
+            r = rows(f, name)
+            n = len(r["reject"])
+            rate, mcse = r["reject"].mean(), math.sqrt(0.05 * 0.95 / n)
+            fails += check(abs(rate - 0.05) <= 3 * mcse, f"{name}: type I error {rate:.4f} within 0.05 +- 3*{mcse:.4f}")
+            d = r["estimate"] - r["true_effect"]
+            fails += check(abs(d.mean()) <= 3 * d.std(ddof=1) / math.sqrt(n), f"{name}: bias {d.mean():.4f} ~ 0")
+            cov = ((r["ci_lower"] <= r["true_effect"]) & (r["true_effect"] <= r["ci_upper"])).mean()
+            cmcse = math.sqrt(0.95 * 0.05 / n)
+            fails += check(abs(cov - 0.95) <= 3 * cmcse, f"{name}: coverage {cov:.4f} within 0.95 +- 3*{cmcse:.4f}")
+            fails += summary_agrees(f, name, r)
+    return fails
+
+
+def procova(path):
+    fails = 0
+    with h5py.File(path, "r") as f:
+        a, p = rows(f, "primary"), rows(f, "procova")
+        pa, pp = a["reject"].mean(), p["reject"].mean()
+        fails += check(0.1 < pa < 0.95, f"ANCOVA power {pa:.3f} is informative (not 0 or 1)")
+        # Paired comparison on the same replicates: the MC SE of the power difference
+        # comes from the discordant replicates (McNemar). PROCOVA must not lose power
+        # beyond 2 MC SE, and its model SE must be smaller on average.
+        diff = p["reject"].astype(float) - a["reject"].astype(float)
+        dse = diff.std(ddof=1) / math.sqrt(len(diff))
+        fails += check(pp - pa >= -2 * dse, f"PROCOVA power {pp:.3f} >= ANCOVA power {pa:.3f} - 2 MC SE ({dse:.4f})")
+        sa, sp = f["summary"]["primary"].attrs["mean_std_error"], f["summary"]["procova"].attrs["mean_std_error"]
+        fails += check(sp < sa, f"PROCOVA mean model SE {sp:.4f} < ANCOVA {sa:.4f}")
+        for name, r in (("primary", a), ("procova", p)):
+            d = r["estimate"] - r["true_effect"]
+            se = d.std(ddof=1) / math.sqrt(len(d))
+            fails += check(abs(d.mean()) <= 3 * se, f"{name}: bias {d.mean():.4f} within 3 MC SE ({se:.4f}) of 0")
+            fails += summary_agrees(f, name, r)
+        ea, ep = np.std(a["estimate"], ddof=1), np.std(p["estimate"], ddof=1)
+        fails += check(ep <= ea, f"PROCOVA empirical SE {ep:.4f} <= ANCOVA {ea:.4f}")
+    return fails
+
+
+if __name__ == "__main__":
+    fails = {"null": null, "procova": procova}[sys.argv[1]](sys.argv[2])
+    print(f"{0 if fails else 1} passed, {1 if fails else 0} failed")
+    sys.exit(1 if fails else 0)
