@@ -251,7 +251,11 @@ PetscErrorCode TTTrialCreateSim(TTTrial t, TTSim *sim)
 
 static void ViewParams(FILE *out, const char *indent, int n, const TTParamInfo *info, const double *v)
 {
-  for (int i = 0; i < n; i++) fprintf(out, "%s%s: %.17g   # %s\n", indent, info[i].name, v[i], info[i].unit);
+  char num[32];
+  for (int i = 0; i < n; i++) {
+    TTYamlFormatReal(v[i], num);
+    fprintf(out, "%s%s: %s   # %s\n", indent, info[i].name, num, info[i].unit);
+  }
 }
 
 PetscErrorCode TTTrialView(TTTrial t, FILE *out)
