@@ -224,9 +224,10 @@ int tt_stats_spd_invert(int p, double a[]);
 /* Generalized linear model by IRLS (Fisher scoring; Newton for the canonical links)
  * with step halving: binomial/logit (y in {0, 1}), Poisson/log, negative binomial/log
  * with fixed theta (var = mu + mu^2/theta). x column-major n*p (the caller includes
- * the intercept column), offset[n] or NULL. beta[p], se[p] (from (X'WX)^-1 at the
- * estimate, dispersion 1, as summary.glm), *deviance may be NULL. Converges on both
- * the relative deviance change and the coefficient change (tighter than glm()). */
+ * the intercept column; p <= 64), offset[n] or NULL. beta[p], se[p] (from (X'WX)^-1
+ * at the estimate, dispersion 1, as summary.glm), *deviance may be NULL. Converges on
+ * both the relative deviance change and the coefficient change (tighter than glm()).
+ * TT_STATS_ESEPARATED when a fitted mean reaches its bound (infinite estimate). */
 int tt_stats_glm(int n, int p, const double x[], const double y[], const double offset[], int family, double theta,
                  double beta[], double se[], double *deviance);
 
