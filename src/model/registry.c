@@ -4,8 +4,9 @@
 #include <twintrial/model.h>
 
 extern const TTModelType tt_model_alzheimers_adas;
+extern const TTModelType tt_model_t2d_hba1c;
 
-static const TTModelType *const registry[] = {&tt_model_alzheimers_adas};
+static const TTModelType *const registry[] = {&tt_model_alzheimers_adas, &tt_model_t2d_hba1c};
 
 int tt_model_list(const TTModelType *const **types)
 {

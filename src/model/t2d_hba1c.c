@@ -1,0 +1,227 @@
+/* t2d_hba1c.c — type 2 diabetes: weight, insulin sensitivity, beta-cell function,
+ * fasting glucose/insulin and HbA1c (the WHIG model), with drug and lifestyle arms.
+ *
+ * Sources: Choy S, Kjellsson MC, Karlsson MO, de Winter W (2016) CPT Pharmacometrics
+ * Syst Pharmacol 5:11–19, "Weight-HbA1c-Insulin-Glucose model for describing disease
+ * progression of type 2 diabetes", extending de Winter W et al. (2006)
+ * J Pharmacokinet Pharmacodyn 33:313–343. Numbers: MODELS.md §2 of the project docs.
+ * Time in days; "per year" rates use 365.25 days.
+ *
+ *   IS(t)  = 1/(1 + exp(is0 + eta_is)) * max(1 - 0.0514 dW, 0.05) * (1 + S(t))
+ *   B(t)   = 1/(1 + exp(b0 + eta_b + D(t))) * (1 + G(t))
+ *   D'     = (rb + eta_rb)/365.25 * (1 - P(t))            beta-cell decline (logit)
+ *   dW'    = ln2/t_half_w * (W(t) - dW)                   weight change (kg)
+ *   FPG    = [3.5 + sqrt(3.5^2 + 4 q)]/2, q = 35.1/(7.8 IS B)   (quasi steady state)
+ *   FSI    = 7.8 B (FPG - 3.5)
+ *   A1'    = kin FPG + ppg - k A1,  A2' = k (A1 - A2),  A3' = k (A2 - A3),  k = 3/MTT
+ *   HbA1c  = A1 + A2 + A3       (steady state: MTT (kin FPG + ppg); Choy Eq. 13)
+ * The decline is a state, so a time-varying protection P(t) changes the integral
+ * of rb exactly: B(t) = 1/(1 + exp(b0 + eta_b + integral of rb_i(s) ds)).
+ * Arm effects S (sensitizer), G (secretagogue), P (protection), W (weight target)
+ * follow E (1 - exp(-ln2 t / t_half)); t_half <= 0 means the full effect from t = 0
+ * (for S and G the visit at t = 0 then already shows it). The weight target's own
+ * onset is physiological: dW approaches W with the 96.9-day half-life.
+ * Not modelled (Choy): the run-in placebo and diet effects on weight, the transient
+ * EFB beta-cell effect, IIV on baseline weight and on ppg, scaleppg.
+ *
+ * Invariants: the state starts at the untreated steady state (dW = 0, D = 0, the
+ * HbA1c chain at rest for the baseline FPG), so with rb_i = 0 and no effects every
+ * output is constant; IS, B > 0 so FPG > 3.5 and FSI > 0. Callbacks allocate nothing.
+ */
+#include <math.h>
+#include <twintrial/model.h>
+
+enum {
+  P_IS0,
+  P_B0,
+  P_RB,
+  P_SD_IS0,
+  P_SD_B0,
+  P_SD_RB,
+  P_WT_IS,
+  P_KIN,
+  P_PPG,
+  P_MTT,
+  P_WT0,
+  P_WT_THALF,
+  P_RV_FPG,
+  P_RV_FSI,
+  P_RV_HBA1C,
+  P_RV_WT,
+  NPARAM
+};
+enum { E_SENS, E_SENS_TH, E_SECR, E_SECR_TH, E_PROT, E_PROT_TH, E_WT, E_WT_TH, NEFFECT };
+enum { L_IS, L_B, L_RB, NLATENT };
+enum { U_DECLINE, U_DWT, U_A1, U_A2, U_A3, NSTATE };
+enum { Y_HBA1C, Y_FPG, Y_FSI, Y_WT, NVAR };
+
+#define LN2            0.69314718055994530942
+#define DAYS_PER_YEAR  365.25
+#define HOMA_FSI_GAIN  7.8  /* uU/mL per mmol/L: FSI at normal B (HOMA2, Wallace 2004) */
+#define HOMA_FPG_FSI   35.1 /* mmol/L x uU/mL: 4.5 x 7.8, normal FPG x FSI */
+#define HOMA_FPG_FLOOR 3.5  /* mmol/L: FPG below which insulin is not secreted */
+#define IS_WEIGHT_MIN  0.05 /* weight factor floor (reached only by > 18 kg gain) */
+
+static const TTParamInfo params[NPARAM] = {
+    {"is0", "logit", 1.1, "baseline insulin sensitivity, IS = 1/(1+exp(is0)) (25% of normal); normal BSV, SD sd_is0"},
+    {"b0", "logit", -0.446, "baseline beta-cell function, B = 1/(1+exp(b0)) (61% of normal); normal BSV, SD sd_b0"},
+    {"rb", "logit/year", 0.209, "beta-cell decline rate (disease progression); normal BSV, SD sd_rb"},
+    {"sd_is0", "logit", 0.305, "between-subject SD of is0 (Choy 2016 Table 1)"},
+    {"sd_b0", "logit", 1.4, "between-subject SD of b0 (Choy 2016 Table 1)"},
+    {"sd_rb", "logit/year", 0.21, "between-subject SD of rb (Choy 2016 Table 1)"},
+    {"weight_on_is", "1/kg", 0.0514, "IS x (1 - k dW): weight loss raises insulin sensitivity"},
+    {"hba1c_kin", "%/day per mmol/L", 0.0129, "HbA1c production per unit FPG"},
+    {"hba1c_ppg", "%/day", 0.0709, "HbA1c production independent of FPG (postprandial glucose)"},
+    {"hba1c_mtt", "day", 38.9, "mean transit time of the three-compartment HbA1c chain"},
+    {"weight_baseline", "kg", 104.0, "baseline body weight (median of Choy 2016); no BSV"},
+    {"weight_half_life", "day", 96.9, "half-life of weight change toward the lifestyle target"},
+    {"resvar_fpg", "1", 0.0688, "residual variance of log FPG (proportional error)"},
+    {"resvar_fsi", "1", 0.262, "residual variance of log FSI (proportional error)"},
+    {"resvar_hba1c", "1", 0.0241, "residual variance of log HbA1c (proportional error)"},
+    {"resvar_weight", "1", 0.00919, "residual variance of log weight (proportional error, Choy 2016 Table 1)"},
+};
+
+static const TTParamInfo effects[NEFFECT] = {
+    {"sensitizer_fraction", "1", 0.0, "insulin sensitizer: fractional increase of IS, IS x (1 + E)"},
+    {"sensitizer_onset_days", "day", 77.9,
+     "onset half-life of the sensitizer (ln2/0.0089: FPG turnover under pioglitazone, Stringer 2015)"},
+    {"secretagogue_fraction", "1", 0.0, "secretagogue: fractional increase of beta-cell function, B x (1 + E)"},
+    {"secretagogue_onset_days", "day", 7.0, "onset half-life of the secretagogue (illustrative)"},
+    {"protection_fraction", "1", 0.0, "beta-cell protection: fractional reduction of the decline rate, rb x (1 - E)"},
+    {"protection_onset_days", "day", 0.0, "onset half-life of the protection (0: from randomization)"},
+    {"weight_change_kg", "kg", 0.0, "lifestyle weight-change target (negative = loss), reached with weight_half_life"},
+    {"weight_change_onset_days", "day", 0.0, "onset half-life of the target itself (0: set at randomization)"},
+};
+
+static const TTVariableInfo variables[NVAR] = {{"hba1c", "%"}, {"fpg", "mmol/L"}, {"fsi", "uU/mL"}, {"weight", "kg"}};
+
+/* Arm effect at time t: e (1 - exp(-ln2 t / t_half)), or e throughout if t_half <= 0. */
+static double Onset(double e, double t_half, double t)
+{
+  return t_half > 0.0 ? e * (1.0 - exp(-LN2 * t / t_half)) : e;
+}
+
+static double InvLogit(double x)
+{
+  return 1.0 / (1.0 + exp(x));
+}
+
+/* Quasi-steady-state FPG (mmol/L) and FSI (uU/mL) from IS and B. */
+static void Homeostasis(double is, double b, double *fpg, double *fsi)
+{
+  double q = HOMA_FPG_FSI / (HOMA_FSI_GAIN * is * b);
+  *fpg     = 0.5 * (HOMA_FPG_FLOOR + sqrt(HOMA_FPG_FLOOR * HOMA_FPG_FLOOR + 4.0 * q));
+  *fsi     = HOMA_FSI_GAIN * b * (*fpg - HOMA_FPG_FLOOR);
+}
+
+/* FPG and FSI at time t from the state (decline D, weight change dW). */
+static void Glucose(const double *par, const double *eta, const double *eff, double t, const double *u, double *fpg,
+                    double *fsi)
+{
+  double wfac = fmax(1.0 - par[P_WT_IS] * u[U_DWT], IS_WEIGHT_MIN);
+  double is   = InvLogit(par[P_IS0] + eta[L_IS]) * wfac * (1.0 + Onset(eff[E_SENS], eff[E_SENS_TH], t));
+  double b    = InvLogit(par[P_B0] + eta[L_B] + u[U_DECLINE]) * (1.0 + Onset(eff[E_SECR], eff[E_SECR_TH], t));
+  Homeostasis(is, b, fpg, fsi);
+}
+
+static void draw_latent(const double *par, tt_pcg32 *rng, double *eta)
+{
+  eta[L_IS] = par[P_SD_IS0] * tt_rng_normal(rng);
+  eta[L_B]  = par[P_SD_B0] * tt_rng_normal(rng);
+  eta[L_RB] = par[P_SD_RB] * tt_rng_normal(rng);
+}
+
+/* Untreated steady state: baseline is measured before the arm starts. */
+static void initial(const double *par, const double *cov, const double *eta, const double *eff, double *u0)
+{
+  double fpg, fsi, a;
+  (void) cov, (void) eff;
+  Homeostasis(InvLogit(par[P_IS0] + eta[L_IS]), InvLogit(par[P_B0] + eta[L_B]), &fpg, &fsi);
+  a             = (par[P_KIN] * fpg + par[P_PPG]) * par[P_MTT] / 3.0;
+  u0[U_DECLINE] = 0.0;
+  u0[U_DWT]     = 0.0;
+  u0[U_A1] = u0[U_A2] = u0[U_A3] = a;
+}
+
+static void rhs(const double *par, const double *cov, const double *eta, const double *eff, double t, const double *u,
+                double *f)
+{
+  double fpg, fsi, k = 3.0 / par[P_MTT];
+  (void) cov;
+  Glucose(par, eta, eff, t, u, &fpg, &fsi);
+  f[U_DECLINE] = (par[P_RB] + eta[L_RB]) / DAYS_PER_YEAR * (1.0 - Onset(eff[E_PROT], eff[E_PROT_TH], t));
+  f[U_DWT]     = LN2 / par[P_WT_THALF] * (Onset(eff[E_WT], eff[E_WT_TH], t) - u[U_DWT]);
+  f[U_A1]      = par[P_KIN] * fpg + par[P_PPG] - k * u[U_A1];
+  f[U_A2]      = k * (u[U_A1] - u[U_A2]);
+  f[U_A3]      = k * (u[U_A2] - u[U_A3]);
+}
+
+static void output(const double *par, const double *cov, const double *eta, const double *eff, double t,
+                   const double *u, double *y)
+{
+  (void) cov;
+  Glucose(par, eta, eff, t, u, &y[Y_FPG], &y[Y_FSI]);
+  y[Y_HBA1C] = u[U_A1] + u[U_A2] + u[U_A3];
+  y[Y_WT]    = par[P_WT0] + u[U_DWT];
+}
+
+/* Log-normal proportional error y exp(sd z), sd = sqrt(resvar): observations stay
+ * positive and their median is the model value. Consumes NVAR normals, in variable order. */
+static void observe(const double *par, const double *ymean, tt_pcg32 *rng, double *yobs)
+{
+  static const int rv[NVAR] = {P_RV_HBA1C, P_RV_FPG, P_RV_FSI, P_RV_WT};
+  for (int k = 0; k < NVAR; k++) yobs[k] = ymean[k] * exp(sqrt(par[rv[k]]) * tt_rng_normal(rng));
+}
+
+/* E[eta | observed baseline FPG, FSI], linearized: the QSS is inverted at the
+ * observation (B = FSI/(7.8 (FPG - 3.5)), IS = 35.1/(FPG FSI)) giving eta_hat, whose
+ * error covariance S = J diag(resvar_fpg, resvar_fsi) J^T follows from the log-normal
+ * residuals by the delta method (J = d(logit IS, logit B)/d(log FPG, log FSI)); the
+ * Gaussian posterior mean is then Omega (Omega + S)^-1 eta_hat. eta_rb = 0 (the
+ * baseline carries no information on the decline). HbA1c is not used. */
+static void condition(const double *par, const double *cov, const double *yobs0, double *eta)
+{
+  double fpg = fmax(yobs0[Y_FPG], HOMA_FPG_FLOOR + 0.01), fsi = fmax(yobs0[Y_FSI], 1e-3);
+  double b    = fmin(fmax(fsi / (HOMA_FSI_GAIN * (fpg - HOMA_FPG_FLOOR)), 1e-6), 1.0 - 1e-6);
+  double is   = fmin(fmax(HOMA_FPG_FSI / (fpg * fsi), 1e-6), 1.0 - 1e-6);
+  double h_is = log(1.0 / is - 1.0) - par[P_IS0], h_b = log(1.0 / b - 1.0) - par[P_B0];
+  /* J rows (logit IS, logit B), columns (log FPG, log FSI) */
+  double j11 = 1.0 / (1.0 - is), j12 = j11;
+  double j21 = fpg / ((1.0 - b) * (fpg - HOMA_FPG_FLOOR)), j22 = -1.0 / (1.0 - b);
+  double vf = par[P_RV_FPG], vi = par[P_RV_FSI];
+  double s11 = j11 * j11 * vf + j12 * j12 * vi, s12 = j11 * j21 * vf + j12 * j22 * vi;
+  double s22 = j21 * j21 * vf + j22 * j22 * vi;
+  double o1 = par[P_SD_IS0] * par[P_SD_IS0], o2 = par[P_SD_B0] * par[P_SD_B0];
+  double a11 = o1 + s11, a12 = s12, a22 = o2 + s22, det = a11 * a22 - a12 * a12;
+  (void) cov;
+  /* Omega (Omega + S)^-1 h, with (Omega + S) symmetric positive definite */
+  eta[L_IS] = o1 * (a22 * h_is - a12 * h_b) / det;
+  eta[L_B]  = o2 * (-a12 * h_is + a11 * h_b) / det;
+  eta[L_RB] = 0.0;
+}
+
+const TTModelType tt_model_t2d_hba1c = {
+    .name           = "t2d_hba1c",
+    .description    = "Type 2 diabetes: weight, insulin sensitivity and beta-cell decline drive FPG/FSI (quasi "
+                      "steady state) and HbA1c (transit chain); sensitizer, secretagogue, beta-cell protection "
+                      "and lifestyle weight-change arms (ODE)",
+    .reference      = "Choy et al. 2016 CPT Pharmacometrics Syst Pharmacol 5:11; de Winter et al. 2006 "
+                      "J Pharmacokinet Pharmacodyn 33:313",
+    .time_unit_days = 1.0,
+    .nparam         = NPARAM,
+    .param          = params,
+    .neffect        = NEFFECT,
+    .effect         = effects,
+    .ncovariate     = 0,
+    .covariate      = NULL,
+    .nvar           = NVAR,
+    .var            = variables,
+    .nlatent        = NLATENT,
+    .nstate         = NSTATE,
+    .draw_latent    = draw_latent,
+    .initial        = initial,
+    .rhs            = rhs,
+    .output         = output,
+    .observe        = observe,
+    .condition      = condition,
+};
