@@ -26,14 +26,21 @@ typedef struct {
   const char *started; /* ISO 8601 UTC */
 } TTProvenance;
 
-/* Collective. Creates PATH.tmp with provenance, design and every dataset. */
-PetscErrorCode TTStoreCreate(MPI_Comm comm, const char *path, TTTrial trial, const TTProvenance *prov, TTStore *store);
+/* Collective. Creates PATH.tmp with provenance, design and every dataset; with
+ * resume and an existing PATH.tmp, reopens it instead, after checking it was made by
+ * the same resolved protocol (SHA-256; user error otherwise). */
+PetscErrorCode TTStoreOpen(MPI_Comm comm, const char *path, TTTrial trial, const TTProvenance *prov, PetscBool resume,
+                           TTStore *store);
+/* Not collective. done[r] = 1 for replicates already stored (identical on every rank). */
+PetscErrorCode TTStoreGetDone(TTStore store, const int **done, PetscInt *ndone);
 /* Not collective: rank 0 only. Buffers the replicate's analysis rows (flushed every
  * few replicates) and writes its subjects when the protocol stores them. */
 PetscErrorCode TTStoreWriteReplicate(TTStore store, const TTReplicateResult *res, const double recs[]);
-/* Collective. Flushes, writes /summary (s[] valid on rank 0 only) and closes; when
- * complete, marks the file complete and renames it to PATH. */
-PetscErrorCode TTStoreClose(TTStore *store, const tt_stats_oc_summary s[], PetscBool complete);
+/* Collective. Flushes and closes. When complete, computes the operating
+ * characteristics from the stored rows in replicate order into s[nanalysis] (on
+ * every rank), writes /summary, marks the file complete and renames it to PATH;
+ * otherwise PATH.tmp stays, resumable. */
+PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, tt_stats_oc_summary s[]);
 
 /* Not collective. Prints the operating-characteristics table of a results file. */
 PetscErrorCode TTStoreSummary(const char *path, FILE *out);

@@ -1,6 +1,9 @@
 /* commands.c — the subcommands. Each is collective on PETSC_COMM_WORLD; anything a
  * person reads is printed by rank 0 only. */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <twintrial/coord.h>
@@ -31,6 +34,42 @@ PetscErrorCode TTCliValidate(const TTCli *cli)
   PetscFunctionReturn(0);
 }
 
+static volatile sig_atomic_t stop_requested = 0;
+
+static void OnStopSignal(int sig)
+{
+  stop_requested = sig;
+}
+
+/* SIGTERM (Slurm at the time limit, scancel) and SIGUSR1 (sbatch --signal) ask for a
+ * clean stop: finish what is in flight, store it, leave a resumable file. */
+static void CatchStopSignals(void)
+{
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGUSR1, &sa, NULL);
+}
+
+/* --resume on a run that already finished: say so and show its summary. */
+static PetscErrorCode AlreadyComplete(const TTCli *cli, PetscBool *done)
+{
+  char        tmp[TT_PATH_MAX];
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  snprintf(tmp, sizeof(tmp), "%s.tmp", cli->output);
+  *done = cli->resume && access(tmp, F_OK) != 0 && access(cli->output, F_OK) == 0 ? PETSC_TRUE : PETSC_FALSE;
+  if (*done && !rank) {
+    printf("%s is complete; nothing to resume\n", cli->output);
+    PetscCall(TTStoreSummary(cli->output, stdout));
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTCliRun(const TTCli *cli)
 {
   TTProtocol          *p = NULL;
@@ -41,29 +80,44 @@ PetscErrorCode TTCliRun(const TTCli *cli)
   TTProgress           pg;
   tt_stats_oc_summary *s;
   const char         **names;
+  const int           *done;
+  PetscInt             ndone, analysed;
+  PetscBool            stopped = PETSC_FALSE, complete;
   char                 started[32];
   PetscMPIInt          rank;
   PetscErrorCode       ierr;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  PetscCheck(!cli->resume, PETSC_COMM_WORLD, PETSC_ERR_USER, "--resume: not available in this version");
+  PetscCall(AlreadyComplete(cli, &complete));
+  if (complete) PetscFunctionReturn(0);
   PetscCall(LoadTrial(cli, &p, &trial));
   PetscCall(TTStoreStartedNow(PETSC_COMM_WORLD, started));
   prov.command_line = cli->command_line;
   prov.started      = started;
-  PetscCall(TTStoreCreate(PETSC_COMM_WORLD, cli->output, trial, &prov, &store));
+  PetscCall(TTStoreOpen(PETSC_COMM_WORLD, cli->output, trial, &prov, cli->resume, &store));
+  PetscCall(TTStoreGetDone(store, &done, &ndone));
+  if (ndone && !rank)
+    fprintf(stderr, "twintrial: resuming: %d of %d replicates already stored\n", (int) ndone, p->replicates);
+  CatchStopSignals();
   TTProgressInit(&pg, cli->progress);
+  opt.done         = done;
+  opt.stop         = &stop_requested;
   opt.progress     = rank == 0 ? TTProgressUpdate : NULL;
   opt.progress_ctx = &pg;
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-tt_block", &opt.block, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-tt_window", &opt.window, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-tt_stop_after", &opt.stop_after, NULL));
   PetscCall(PetscCalloc2(p->nanalysis, &s, p->nanalysis, &names));
-  ierr = TTCoordRun(PETSC_COMM_WORLD, trial, store, &opt, s);
-  PetscCall(TTStoreClose(&store, s, ierr ? PETSC_FALSE : PETSC_TRUE));
+  ierr = TTCoordRun(PETSC_COMM_WORLD, trial, store, &opt, &analysed, &stopped);
+  PetscCall(TTStoreClose(&store, ierr || stopped ? PETSC_FALSE : PETSC_TRUE, s));
   PetscCall(ierr);
   for (int k = 0; k < p->nanalysis; k++) names[k] = p->analysis[k].name;
-  if (!rank) {
+  if (!rank && stopped)
+    printf("%s: stopped on request after %d of %d replicates; resumable: rerun the same command with --resume to "
+           "continue from %s.tmp\n",
+           p->name, (int) (ndone + analysed), p->replicates, cli->output);
+  if (!rank && !stopped) {
     printf("%s: %d replicates x %d patients -> %s\n", p->name, p->replicates, p->patients, cli->output);
     PetscCall(TTStorePrintSummary(stdout, p->nanalysis, names, s));
   }

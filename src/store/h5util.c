@@ -156,3 +156,63 @@ PetscErrorCode TTH5WriteRows(hid_t dset, hid_t memtype, hsize_t row0, hsize_t nr
   TTCallHDF5(H5Sclose(fspace));
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode TTH5Group(hid_t loc, const char *name, PetscBool create, hid_t *g)
+{
+  PetscFunctionBeginUser;
+  if (create)
+    TTCallHDF5(*g = H5Gcreate2(loc, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  else {
+    *g = H5Gopen2(loc, name, H5P_DEFAULT);
+    PetscCheck(*g >= 0, PETSC_COMM_SELF, PETSC_ERR_USER, "the results file has no group '%s'", name);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTH5Dataset(hid_t loc, const char *name, hid_t type, int rank, const hsize_t dims[], PetscBool create,
+                           hid_t *dset)
+{
+  hid_t   space;
+  hsize_t have[3];
+  int     r;
+
+  PetscFunctionBeginUser;
+  if (create) {
+    PetscCall(TTH5CreateDataset(loc, name, type, rank, dims, dset));
+    PetscFunctionReturn(0);
+  }
+  *dset = H5Dopen2(loc, name, H5P_DEFAULT);
+  PetscCheck(*dset >= 0, PETSC_COMM_SELF, PETSC_ERR_USER, "the results file has no dataset '%s'", name);
+  TTCallHDF5(space = H5Dget_space(*dset));
+  TTCallHDF5(r = H5Sget_simple_extent_ndims(space));
+  PetscCheck(r == rank && r <= 3, PETSC_COMM_SELF, PETSC_ERR_USER, "dataset '%s' has rank %d; expected %d", name, r,
+             rank);
+  TTCallHDF5(H5Sget_simple_extent_dims(space, have, NULL));
+  for (int i = 0; i < rank; i++)
+    PetscCheck(have[i] == dims[i], PETSC_COMM_SELF, PETSC_ERR_USER,
+               "dataset '%s' has extent %llu in dimension %d; "
+               "expected %llu",
+               name, (unsigned long long) have[i], i, (unsigned long long) dims[i]);
+  TTCallHDF5(H5Sclose(space));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTH5ReadText(hid_t loc, const char *name, char **text)
+{
+  hid_t  d, type;
+  size_t n;
+
+  PetscFunctionBeginUser;
+  *text = NULL;
+  d     = H5Dopen2(loc, name, H5P_DEFAULT);
+  PetscCheck(d >= 0, PETSC_COMM_SELF, PETSC_ERR_USER, "the results file has no text '%s'", name);
+  TTCallHDF5(type = H5Dget_type(d));
+  PetscCheck(H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type), PETSC_COMM_SELF, PETSC_ERR_USER,
+             "'%s' is not a fixed-length string", name);
+  n = H5Tget_size(type);
+  PetscCall(PetscCalloc1(n + 1, text));
+  TTCallHDF5(H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, *text));
+  TTCallHDF5(H5Tclose(type));
+  TTCallHDF5(H5Dclose(d));
+  PetscFunctionReturn(0);
+}

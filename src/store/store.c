@@ -2,186 +2,85 @@
  * and subjects (rank 0, independent I/O, buffered), summary and close (collective).
  *
  * Invariants: the file lives at PATH.tmp until TTStoreClose(complete) renames it;
+ * all metadata is flushed before the first replicate, so a killed run leaves a
+ * reopenable PATH.tmp;
  * /replicates/done[r] is set only after replicate r's rows are on disk; the root
  * attribute `complete` is 1 only in a renamed, finished file.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
+#include <unistd.h>
 #include "storeimpl.h"
 
-#define TT_ROW_BUFFER 64
+const char *const tt_store_columns[TT_NCOLUMN]       = {"replicate", "estimate",   "std_error",   "ci_lower",
+                                                        "ci_upper",  "statistic",  "df",          "p_value",
+                                                        "reject",    "n_analysed", "true_effect", "ok"};
+const int         tt_store_column_is_int[TT_NCOLUMN] = {1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1};
 
-const char *const tt_store_columns[TT_NCOLUMN] = {"replicate", "estimate",   "std_error",   "ci_lower",
-                                                  "ci_upper",  "statistic",  "df",          "p_value",
-                                                  "reject",    "n_analysed", "true_effect", "ok"};
-static const int  column_is_int[TT_NCOLUMN]    = {1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1};
-
-struct _p_TTStore {
-  MPI_Comm          comm;
-  PetscMPIInt       rank, size;
-  char             *path, *tmp;
-  hid_t             file;
-  TTTrial           trial;
-  const TTProtocol *p;
-  TTRecordLayout    L;
-  hid_t            *col;                        /* [nanalysis * TT_NCOLUMN] */
-  hid_t             done, screen;               /* /replicates */
-  PetscInt          nbuf, row0;                 /* buffered replicates row0 .. row0 + nbuf - 1 */
-  double           *rowbuf;                     /* [nanalysis * TT_NCOLUMN * TT_ROW_BUFFER] */
-  double           *screenbuf;                  /* [TT_ROW_BUFFER] */
-  PetscInt          nsubject_rows;              /* 0, patients, or replicates * patients */
-  hid_t             sid[5];                     /* replicate, subject, arm, stratum, dropout_time */
-  hid_t             prog, *cov, *out, *cf, *ep; /* [ncov], [nvar], [nvar], [nendpoint] */
-  double           *scratch;                    /* subject-row buffer */
-};
-
-static PetscErrorCode NowISO(MPI_Comm comm, char buf[32])
+static PetscErrorCode WriteRootAttributes(TTStore st)
 {
-  time_t    t = time(NULL);
-  struct tm tm;
+  unsigned long long seed = st->p->seed;
+  hid_t              space, attr;
 
   PetscFunctionBeginUser;
-  gmtime_r(&t, &tm);
-  strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  PetscCallMPI(MPI_Bcast(buf, 32, MPI_CHAR, 0, comm));
+  PetscCall(TTH5WriteStringAttr(st->file, "format", TT_FORMAT_NAME));
+  PetscCall(TTH5WriteInt64Attr(st->file, "format_version", TT_FORMAT_VERSION));
+  PetscCall(TTH5WriteStringAttr(st->file, "software_version", TT_VERSION));
+  TTCallHDF5(space = H5Screate(H5S_SCALAR));
+  TTCallHDF5(attr = H5Acreate2(st->file, "seed", H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT));
+  TTCallHDF5(H5Awrite(attr, H5T_NATIVE_ULLONG, &seed));
+  TTCallHDF5(H5Aclose(attr));
+  TTCallHDF5(H5Sclose(space));
+  PetscCall(TTH5WriteInt64Attr(st->file, "replicates", st->p->replicates));
+  PetscCall(TTH5WriteInt64Attr(st->file, "patients", st->p->patients));
+  PetscCall(TTH5WriteInt64Attr(st->file, "complete", 0));
   PetscFunctionReturn(0);
 }
 
-/* Distinct host names of all ranks, comma-separated, identical on every rank. */
-static PetscErrorCode HostList(MPI_Comm comm, PetscMPIInt size, char **hosts)
+/* Opens PATH.tmp for resuming, refusing a file made by another protocol or seed. */
+static PetscErrorCode Reopen(TTStore st, hid_t fapl)
 {
-  char        name[MPI_MAX_PROCESSOR_NAME] = {0}, *all;
-  PetscMPIInt len;
-  size_t      n = 0;
+  char *sha;
+  hid_t g;
+  int   ok;
 
   PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Get_processor_name(name, &len));
-  PetscCall(PetscMalloc1((size_t) size * MPI_MAX_PROCESSOR_NAME, &all));
-  PetscCallMPI(MPI_Allgather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, comm));
-  PetscCall(PetscCalloc1((size_t) size * (MPI_MAX_PROCESSOR_NAME + 1) + 1, hosts));
-  for (PetscMPIInt i = 0; i < size; i++) {
-    const char *h    = all + (size_t) i * MPI_MAX_PROCESSOR_NAME;
-    PetscBool   seen = PETSC_FALSE;
-    for (PetscMPIInt j = 0; j < i; j++)
-      if (!strcmp(h, all + (size_t) j * MPI_MAX_PROCESSOR_NAME)) seen = PETSC_TRUE;
-    if (seen) continue;
-    n += (size_t) sprintf(*hosts + n, "%s%s", n ? "," : "", h);
+  st->file = H5Fopen(st->tmp, H5F_ACC_RDWR, fapl);
+  PetscCheck(st->file >= 0, PETSC_COMM_SELF, PETSC_ERR_USER, "--resume: %s is not a readable results file", st->tmp);
+  PetscCall(TTH5Group(st->file, "provenance", PETSC_FALSE, &g));
+  PetscCall(TTH5ReadText(g, "resolved_sha256", &sha));
+  ok = !strcmp(sha, st->resolved_sha);
+  PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_USER,
+             "--resume: %s was written for a different protocol, cohort, seed or size (resolved protocol SHA-256 "
+             "%.12s..., this run %.12s...); remove it or run without --resume",
+             st->tmp, sha, st->resolved_sha);
+  PetscCall(PetscFree(sha));
+  TTCallHDF5(H5Gclose(g));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ReadDone(TTStore st)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(st->p->replicates, &st->done_flags));
+  if (st->rank == 0) TTCallHDF5(H5Dread(st->done, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, st->done_flags));
+  PetscCallMPI(MPI_Bcast(st->done_flags, (PetscMPIInt) st->p->replicates, MPI_INT, 0, st->comm));
+  st->ndone = 0;
+  for (PetscInt r = 0; r < st->p->replicates; r++) {
+    st->done_flags[r] = st->done_flags[r] == 1;
+    st->ndone += st->done_flags[r];
   }
-  PetscCall(PetscFree(all));
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode WriteProvenance(TTStore st, const TTProvenance *prov)
+PetscErrorCode TTStoreOpen(MPI_Comm comm, const char *path, TTTrial trial, const TTProvenance *prov, PetscBool resume,
+                           TTStore *store)
 {
-  hid_t       g;
-  char        sha[65], *resolved = NULL, *hosts;
-  size_t      len = 0;
-  const char *cpath, *ctext;
-  FILE       *mem;
-  TTCohort    cohort;
-  PetscBool   w = st->rank == 0 ? PETSC_TRUE : PETSC_FALSE;
-
-  PetscFunctionBeginUser;
-  TTCallHDF5(g = H5Gcreate2(st->file, "provenance", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  PetscCall(TTH5CreateText(g, "protocol_yaml", st->p->text, w));
-  tt_sha256_hex(st->p->text, strlen(st->p->text), sha);
-  PetscCall(TTH5CreateText(g, "protocol_sha256", sha, w));
-  PetscCall(TTTrialGetCohort(st->trial, &cohort));
-  PetscCall(TTCohortGetSource(cohort, &cpath, &ctext));
-  PetscCall(TTH5CreateText(g, "cohort_yaml", ctext, w));
-  tt_sha256_hex(ctext, strlen(ctext), sha);
-  PetscCall(TTH5CreateText(g, "cohort_sha256", sha, w));
-  mem = open_memstream(&resolved, &len);
-  PetscCheck(mem, PETSC_COMM_SELF, PETSC_ERR_MEM, "open_memstream failed");
-  PetscCall(TTTrialView(st->trial, mem));
-  fclose(mem);
-  PetscCall(TTH5CreateText(g, "resolved_protocol", resolved, w));
-  free(resolved);
-  PetscCall(TTH5CreateText(g, "command_line", prov->command_line, w));
-  PetscCall(TTH5CreateText(g, "started", prov->started, w));
-  PetscCall(HostList(st->comm, st->size, &hosts));
-  PetscCall(TTH5CreateText(g, "host", hosts, w));
-  PetscCall(PetscFree(hosts));
-  PetscCall(TTH5WriteInt64Attr(g, "ranks", st->size));
-  PetscCall(TTH5WriteStringAttr(g, "software_version", TT_VERSION));
-  TTCallHDF5(H5Gclose(g));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode WriteDesign(TTStore st)
-{
-  const TTProtocol *p = st->p;
-  const char       *names[TT_MAX_ANALYSES + TT_MAX_ARMS + TT_MAX_ENDPOINTS];
-  double            ratio[TT_MAX_ARMS], days[TT_MAX_VISITS];
-  hid_t             g, d;
-  hsize_t           n;
-  PetscBool         w = st->rank == 0 ? PETSC_TRUE : PETSC_FALSE;
-
-  PetscFunctionBeginUser;
-  TTCallHDF5(g = H5Gcreate2(st->file, "design", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  for (int a = 0; a < p->narm; a++) names[a] = p->arm[a].name, ratio[a] = p->arm[a].ratio;
-  PetscCall(TTH5CreateStrings(g, "arms", p->narm, names, w));
-  n = (hsize_t) p->narm;
-  PetscCall(TTH5CreateDataset(g, "allocation", H5T_NATIVE_DOUBLE, 1, &n, &d));
-  if (w) PetscCall(TTH5WriteRows(d, H5T_NATIVE_DOUBLE, 0, n, ratio));
-  TTCallHDF5(H5Dclose(d));
-  n = (hsize_t) p->nvisit;
-  PetscCall(TTH5CreateDataset(g, "visits", H5T_NATIVE_DOUBLE, 1, &n, &d));
-  if (w) PetscCall(TTH5WriteRows(d, H5T_NATIVE_DOUBLE, 0, n, p->visit));
-  PetscCall(TTH5WriteStringAttr(d, "unit", p->time_unit));
-  TTCallHDF5(H5Dclose(d));
-  for (int v = 0; v < p->nvisit; v++) days[v] = p->visit[v] * p->unit_in_days;
-  PetscCall(TTH5CreateDataset(g, "visit_days", H5T_NATIVE_DOUBLE, 1, &n, &d));
-  if (w) PetscCall(TTH5WriteRows(d, H5T_NATIVE_DOUBLE, 0, n, days));
-  TTCallHDF5(H5Dclose(d));
-  for (int e = 0; e < p->nendpoint; e++) names[e] = p->endpoint[e].name;
-  PetscCall(TTH5CreateStrings(g, "endpoints", p->nendpoint, names, w));
-  for (int k = 0; k < p->nanalysis; k++) names[k] = p->analysis[k].name;
-  PetscCall(TTH5CreateStrings(g, "analyses", p->nanalysis, names, w));
-  TTCallHDF5(H5Gclose(g));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode CreateAnalyses(TTStore st)
-{
-  const TTProtocol *p = st->p;
-  hsize_t           n = (hsize_t) p->replicates;
-  hid_t             g, ga;
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscMalloc1(p->nanalysis * TT_NCOLUMN, &st->col));
-  TTCallHDF5(g = H5Gcreate2(st->file, "analyses", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  for (int k = 0; k < p->nanalysis; k++) {
-    const TTAnalysisSpec *an = &p->analysis[k];
-    TTCallHDF5(ga = H5Gcreate2(g, an->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-    for (int c = 0; c < TT_NCOLUMN; c++)
-      PetscCall(TTH5CreateDataset(ga, tt_store_columns[c], column_is_int[c] ? H5T_STD_I32LE : H5T_NATIVE_DOUBLE, 1, &n,
-                                  &st->col[k * TT_NCOLUMN + c]));
-    PetscCall(TTH5WriteStringAttr(ga, "endpoint", p->endpoint[an->endpoint_index].name));
-    PetscCall(TTH5WriteStringAttr(ga, "method", an->method == TT_ANALYSIS_WELCH ? "welch" : "ancova"));
-    PetscCall(TTH5WriteStringAttr(ga, "treatment", p->arm[an->treatment_arm].name));
-    PetscCall(TTH5WriteStringAttr(ga, "control", p->arm[an->control_arm].name));
-    PetscCall(TTH5WriteDoubleAttr(ga, "alpha", an->alpha));
-    PetscCall(TTH5WriteInt64Attr(ga, "sided", an->sided));
-    PetscCall(TTH5WriteStringAttr(ga, "estimand",
-                                  "hypothetical (as if no dropout); completers analysis, valid "
-                                  "under missingness at random given the covariates"));
-    TTCallHDF5(H5Gclose(ga));
-  }
-  TTCallHDF5(H5Gclose(g));
-  TTCallHDF5(g = H5Gcreate2(st->file, "replicates", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  PetscCall(TTH5CreateDataset(g, "done", H5T_STD_I32LE, 1, &n, &st->done));
-  PetscCall(TTH5CreateDataset(g, "screen_failures", H5T_NATIVE_DOUBLE, 1, &n, &st->screen));
-  TTCallHDF5(H5Gclose(g));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode TTStoreCreate(MPI_Comm comm, const char *path, TTTrial trial, const TTProvenance *prov, TTStore *store)
-{
-  TTStore st;
-  hid_t   fapl;
+  TTStore   st;
+  hid_t     fapl;
+  PetscBool create;
+  char     *resolved;
 
   PetscFunctionBeginUser;
   PetscCall(PetscCalloc1(1, &st));
@@ -191,44 +90,46 @@ PetscErrorCode TTStoreCreate(MPI_Comm comm, const char *path, TTTrial trial, con
   PetscCallMPI(MPI_Comm_size(comm, &st->size));
   PetscCall(TTTrialGetProtocol(trial, &st->p));
   PetscCall(TTTrialGetRecordLayout(trial, &st->L));
+  PetscCall(TTStoreResolved(trial, &resolved, st->resolved_sha));
+  free(resolved);
   PetscCall(PetscStrallocpy(path, &st->path));
   PetscCall(PetscMalloc1(strlen(path) + 5, &st->tmp));
   sprintf(st->tmp, "%s.tmp", path);
+  create = resume && access(st->tmp, F_OK) == 0 ? PETSC_FALSE : PETSC_TRUE;
   TTCallHDF5(fapl = H5Pcreate(H5P_FILE_ACCESS));
   TTCallHDF5(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL));
-  st->file = H5Fcreate(st->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  if (create) {
+    st->file = H5Fcreate(st->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    PetscCheck(st->file >= 0, PETSC_COMM_SELF, PETSC_ERR_USER, "cannot create %s: is the directory writable?", st->tmp);
+  } else
+    PetscCall(Reopen(st, fapl));
   TTCallHDF5(H5Pclose(fapl));
-  PetscCheck(st->file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN,
-             "cannot create results file %s (is the directory "
-             "writable?)",
-             st->tmp);
-  PetscCall(TTH5WriteStringAttr(st->file, "format", TT_FORMAT_NAME));
-  PetscCall(TTH5WriteInt64Attr(st->file, "format_version", TT_FORMAT_VERSION));
-  PetscCall(TTH5WriteStringAttr(st->file, "software_version", TT_VERSION));
-  {
-    unsigned long long seed = st->p->seed;
-    hid_t              space, attr;
-    TTCallHDF5(space = H5Screate(H5S_SCALAR));
-    TTCallHDF5(attr = H5Acreate2(st->file, "seed", H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT));
-    TTCallHDF5(H5Awrite(attr, H5T_NATIVE_ULLONG, &seed));
-    TTCallHDF5(H5Aclose(attr));
-    TTCallHDF5(H5Sclose(space));
+  if (create) {
+    PetscCall(WriteRootAttributes(st));
+    PetscCall(TTStoreWriteProvenance(st, prov));
+    PetscCall(TTStoreWriteDesign(st));
   }
-  PetscCall(TTH5WriteInt64Attr(st->file, "replicates", st->p->replicates));
-  PetscCall(TTH5WriteInt64Attr(st->file, "patients", st->p->patients));
-  PetscCall(TTH5WriteInt64Attr(st->file, "complete", 0));
-  PetscCall(WriteProvenance(st, prov));
-  PetscCall(WriteDesign(st));
-  PetscCall(CreateAnalyses(st));
+  PetscCall(TTStoreSetUpAnalyses(st, create));
   st->nsubject_rows = st->p->output_subjects == TT_OUTPUT_ALL ? (PetscInt) st->p->replicates * st->p->patients
                       : st->p->output_subjects == TT_OUTPUT_FIRST_REPLICATE ? st->p->patients
                                                                             : 0;
-  PetscCall(TTStoreCreateSubjects(st->file, trial, (hsize_t) st->nsubject_rows, st->sid, &st->prog, &st->cov, &st->out,
-                                  &st->cf, &st->ep));
+  PetscCall(TTStoreCreateSubjects(st->file, trial, (hsize_t) st->nsubject_rows, create, st->sid, &st->prog, &st->cov,
+                                  &st->out, &st->cf, &st->ep));
+  /* Everything but raw data is on disk now: a killed run leaves a file that reopens. */
+  TTCallHDF5(H5Fflush(st->file, H5F_SCOPE_GLOBAL));
+  PetscCall(ReadDone(st));
   PetscCall(PetscMalloc3(st->p->nanalysis * TT_NCOLUMN * TT_ROW_BUFFER, &st->rowbuf, TT_ROW_BUFFER, &st->screenbuf,
                          (size_t) st->p->patients * PetscMax(st->L.narm * st->L.nvisit, st->L.nendpoint),
                          &st->scratch));
   *store = st;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStoreGetDone(TTStore st, const int **done, PetscInt *ndone)
+{
+  PetscFunctionBeginUser;
+  *done  = st->done_flags;
+  *ndone = st->ndone;
   PetscFunctionReturn(0);
 }
 
@@ -243,7 +144,7 @@ static PetscErrorCode FlushRows(TTStore st)
     for (int c = 0; c < TT_NCOLUMN; c++) {
       const double *v = st->rowbuf + (k * TT_NCOLUMN + c) * TT_ROW_BUFFER;
       hid_t         d = st->col[k * TT_NCOLUMN + c];
-      if (column_is_int[c]) {
+      if (tt_store_column_is_int[c]) {
         for (PetscInt i = 0; i < st->nbuf; i++) ibuf[i] = (int) v[i];
         PetscCall(TTH5WriteRows(d, H5T_NATIVE_INT, (hsize_t) st->row0, (hsize_t) st->nbuf, ibuf));
       } else
@@ -298,52 +199,20 @@ PetscErrorCode TTStoreWriteReplicate(TTStore st, const TTReplicateResult *res, c
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode WriteSummary(TTStore st, const tt_stats_oc_summary *s)
+PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, tt_stats_oc_summary s[])
 {
-  hid_t g, ga;
-
-  PetscFunctionBeginUser;
-  TTCallHDF5(g = H5Gcreate2(st->file, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  for (int k = 0; k < st->p->nanalysis; k++) {
-    const tt_stats_oc_summary *o = &s[k];
-    TTCallHDF5(ga = H5Gcreate2(g, st->p->analysis[k].name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-    PetscCall(TTH5WriteInt64Attr(ga, "replicates", o->replicates));
-    PetscCall(TTH5WriteInt64Attr(ga, "failed", o->failed));
-    PetscCall(TTH5WriteDoubleAttr(ga, "power", o->power));
-    PetscCall(TTH5WriteDoubleAttr(ga, "power_mcse", o->power_mcse));
-    PetscCall(TTH5WriteDoubleAttr(ga, "mean_estimate", o->mean_estimate));
-    PetscCall(TTH5WriteDoubleAttr(ga, "true_effect", o->true_effect));
-    PetscCall(TTH5WriteDoubleAttr(ga, "bias", o->bias));
-    PetscCall(TTH5WriteDoubleAttr(ga, "bias_mcse", o->bias_mcse));
-    PetscCall(TTH5WriteDoubleAttr(ga, "empirical_se", o->empirical_se));
-    PetscCall(TTH5WriteDoubleAttr(ga, "mean_std_error", o->mean_std_error));
-    PetscCall(TTH5WriteDoubleAttr(ga, "rmse", o->rmse));
-    PetscCall(TTH5WriteDoubleAttr(ga, "coverage", o->coverage));
-    PetscCall(TTH5WriteDoubleAttr(ga, "coverage_mcse", o->coverage_mcse));
-    PetscCall(TTH5WriteDoubleAttr(ga, "expected_n", o->expected_n));
-    TTCallHDF5(H5Gclose(ga));
-  }
-  TTCallHDF5(H5Gclose(g));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode TTStoreClose(TTStore *store, const tt_stats_oc_summary s[], PetscBool complete)
-{
-  TTStore              st = *store;
-  tt_stats_oc_summary *all;
-  char                 finished[32];
-  hid_t                g;
+  TTStore st = *store;
+  char    finished[32];
+  hid_t   g;
 
   PetscFunctionBeginUser;
   if (!st) PetscFunctionReturn(0);
   if (st->rank == 0) PetscCall(FlushRows(st));
   if (complete) {
-    PetscCall(PetscMalloc1(st->p->nanalysis, &all));
-    if (st->rank == 0) PetscCall(PetscArraycpy(all, s, st->p->nanalysis));
-    PetscCallMPI(MPI_Bcast(all, (PetscMPIInt) (st->p->nanalysis * sizeof(*all)), MPI_BYTE, 0, st->comm));
-    PetscCall(WriteSummary(st, all));
-    PetscCall(PetscFree(all));
-    PetscCall(NowISO(st->comm, finished));
+    if (st->rank == 0) PetscCall(TTStoreSummarize(st, s));
+    PetscCallMPI(MPI_Bcast(s, (PetscMPIInt) (st->p->nanalysis * sizeof(*s)), MPI_BYTE, 0, st->comm));
+    PetscCall(TTStoreWriteSummary(st, s));
+    PetscCall(TTStoreStartedNow(st->comm, finished));
     TTCallHDF5(g = H5Gopen2(st->file, "provenance", H5P_DEFAULT));
     PetscCall(TTH5CreateText(g, "finished", finished, st->rank == 0 ? PETSC_TRUE : PETSC_FALSE));
     TTCallHDF5(H5Gclose(g));
@@ -360,17 +229,11 @@ PetscErrorCode TTStoreClose(TTStore *store, const tt_stats_oc_summary s[], Petsc
     PetscCheck(!rename(st->tmp, st->path), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s to %s", st->tmp,
                st->path);
   PetscCall(PetscFree(st->col));
+  PetscCall(PetscFree(st->done_flags));
   PetscCall(PetscFree3(st->rowbuf, st->screenbuf, st->scratch));
   PetscCall(PetscFree(st->path));
   PetscCall(PetscFree(st->tmp));
   PetscCall(PetscFree(st));
   *store = NULL;
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode TTStoreStartedNow(MPI_Comm comm, char buf[32])
-{
-  PetscFunctionBeginUser;
-  PetscCall(NowISO(comm, buf));
   PetscFunctionReturn(0);
 }

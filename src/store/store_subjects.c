@@ -7,15 +7,8 @@
 #include <string.h>
 #include "storeimpl.h"
 
-static PetscErrorCode Group(hid_t file, const char *name, hid_t *g)
-{
-  PetscFunctionBeginUser;
-  TTCallHDF5(*g = H5Gcreate2(file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, hid_t sid[5], hid_t *prog, hid_t **cov,
-                                     hid_t **out, hid_t **cf, hid_t **ep)
+PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, PetscBool create, hid_t sid[5],
+                                     hid_t *prog, hid_t **cov, hid_t **out, hid_t **cf, hid_t **ep)
 {
   static const char *const ids[5] = {"replicate", "subject", "arm", "stratum", "dropout_time"};
   const TTProtocol        *p;
@@ -33,32 +26,32 @@ PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, hi
   PetscCall(TTTrialGetCohort(trial, &cohort));
   PetscCall(TTTrialGetRecordLayout(trial, &L));
   PetscCall(TTCohortGetCovariates(cohort, &ncov, &names));
-  PetscCall(Group(file, "subjects", &gs));
+  PetscCall(TTH5Group(file, "subjects", create, &gs));
   for (int i = 0; i < 5; i++)
-    PetscCall(TTH5CreateDataset(gs, ids[i], i < 4 ? H5T_STD_I32LE : H5T_NATIVE_DOUBLE, 1, &rows, &sid[i]));
-  PetscCall(TTH5WriteStringAttr(sid[4], "unit", "day"));
+    PetscCall(TTH5Dataset(gs, ids[i], i < 4 ? H5T_STD_I32LE : H5T_NATIVE_DOUBLE, 1, &rows, create, &sid[i]));
+  if (create) PetscCall(TTH5WriteStringAttr(sid[4], "unit", "day"));
   d2[0] = rows;
   d2[1] = (hsize_t) L.nendpoint;
-  PetscCall(TTH5CreateDataset(gs, "prognostic_score", H5T_NATIVE_DOUBLE, 2, d2, prog));
-  PetscCall(Group(gs, "covariates", &gc));
+  PetscCall(TTH5Dataset(gs, "prognostic_score", H5T_NATIVE_DOUBLE, 2, d2, create, prog));
+  PetscCall(TTH5Group(gs, "covariates", create, &gc));
   PetscCall(PetscMalloc4(ncov + 1, cov, m->nvar, out, m->nvar, cf, L.nendpoint, ep));
   for (PetscInt c = 0; c < ncov; c++)
-    PetscCall(TTH5CreateDataset(gc, names[c], H5T_NATIVE_DOUBLE, 1, &rows, &(*cov)[c]));
-  PetscCall(Group(file, "outcomes", &go));
-  PetscCall(Group(file, "counterfactual", &gf));
+    PetscCall(TTH5Dataset(gc, names[c], H5T_NATIVE_DOUBLE, 1, &rows, create, &(*cov)[c]));
+  PetscCall(TTH5Group(file, "outcomes", create, &go));
+  PetscCall(TTH5Group(file, "counterfactual", create, &gf));
   d2[1] = (hsize_t) L.nvisit;
   d3[0] = rows;
   d3[1] = (hsize_t) L.narm;
   d3[2] = (hsize_t) L.nvisit;
   for (int v = 0; v < m->nvar; v++) {
-    PetscCall(TTH5CreateDataset(go, m->var[v].name, H5T_NATIVE_DOUBLE, 2, d2, &(*out)[v]));
-    PetscCall(TTH5WriteStringAttr((*out)[v], "unit", m->var[v].unit));
-    PetscCall(TTH5CreateDataset(gf, m->var[v].name, H5T_NATIVE_DOUBLE, 3, d3, &(*cf)[v]));
-    PetscCall(TTH5WriteStringAttr((*cf)[v], "unit", m->var[v].unit));
+    PetscCall(TTH5Dataset(go, m->var[v].name, H5T_NATIVE_DOUBLE, 2, d2, create, &(*out)[v]));
+    if (create) PetscCall(TTH5WriteStringAttr((*out)[v], "unit", m->var[v].unit));
+    PetscCall(TTH5Dataset(gf, m->var[v].name, H5T_NATIVE_DOUBLE, 3, d3, create, &(*cf)[v]));
+    if (create) PetscCall(TTH5WriteStringAttr((*cf)[v], "unit", m->var[v].unit));
   }
-  PetscCall(Group(file, "endpoints", &ge));
+  PetscCall(TTH5Group(file, "endpoints", create, &ge));
   for (int e = 0; e < L.nendpoint; e++)
-    PetscCall(TTH5CreateDataset(ge, p->endpoint[e].name, H5T_NATIVE_DOUBLE, 1, &rows, &(*ep)[e]));
+    PetscCall(TTH5Dataset(ge, p->endpoint[e].name, H5T_NATIVE_DOUBLE, 1, &rows, create, &(*ep)[e]));
   TTCallHDF5(H5Gclose(gc));
   TTCallHDF5(H5Gclose(gs));
   TTCallHDF5(H5Gclose(go));

@@ -13,6 +13,39 @@
 
 void tt_sha256_hex(const void *data, size_t len, char hex[65]);
 
+#define TT_ROW_BUFFER 64
+
+struct _p_TTStore {
+  MPI_Comm          comm;
+  PetscMPIInt       rank, size;
+  char             *path, *tmp;
+  hid_t             file;
+  TTTrial           trial;
+  const TTProtocol *p;
+  TTRecordLayout    L;
+  hid_t            *col;                        /* [nanalysis * TT_NCOLUMN] */
+  hid_t             done, screen;               /* /replicates */
+  PetscInt          nbuf, row0;                 /* buffered replicates row0 .. row0 + nbuf - 1 */
+  double           *rowbuf;                     /* [nanalysis * TT_NCOLUMN * TT_ROW_BUFFER] */
+  double           *screenbuf;                  /* [TT_ROW_BUFFER] */
+  PetscInt          nsubject_rows;              /* 0, patients, or replicates * patients */
+  hid_t             sid[5];                     /* replicate, subject, arm, stratum, dropout_time */
+  hid_t             prog, *cov, *out, *cf, *ep; /* [ncov], [nvar], [nvar], [nendpoint] */
+  double           *scratch;                    /* subject-row buffer */
+  char              resolved_sha[65];           /* SHA-256 of the resolved protocol */
+  int              *done_flags;                 /* [replicates] 1 = stored by an earlier run (resume) */
+  PetscInt          ndone;
+};
+
+/* store_meta.c */
+PetscErrorCode   TTStoreResolved(TTTrial trial, char **text, char sha[65]);
+PetscErrorCode   TTStoreWriteProvenance(TTStore st, const TTProvenance *prov);  /* collective */
+PetscErrorCode   TTStoreWriteDesign(TTStore st);                                /* collective */
+PetscErrorCode   TTStoreSetUpAnalyses(TTStore st, PetscBool create);            /* collective */
+PetscErrorCode   TTStoreWriteSummary(TTStore st, const tt_stats_oc_summary *s); /* collective */
+PetscErrorCode   TTStoreSummarize(TTStore st, tt_stats_oc_summary *s);          /* rank 0 */
+extern const int tt_store_column_is_int[];
+
 /* Names of the per-replicate analysis columns, in storage order. */
 #define TT_NCOLUMN 12
 extern const char *const tt_store_columns[TT_NCOLUMN];
@@ -30,12 +63,18 @@ PetscErrorCode TTH5CreateDataset(hid_t loc, const char *name, hid_t type, int ra
 PetscErrorCode TTH5CreateText(hid_t loc, const char *name, const char *text, PetscBool writer);
 /* Creates a 1-D fixed-length string array dataset; written by rank 0 only. */
 PetscErrorCode TTH5CreateStrings(hid_t loc, const char *name, int n, const char *const s[], PetscBool writer);
+/* Create (collective) or open an existing group / dataset; opening checks the extent. */
+PetscErrorCode TTH5Group(hid_t loc, const char *name, PetscBool create, hid_t *g);
+PetscErrorCode TTH5Dataset(hid_t loc, const char *name, hid_t type, int rank, const hsize_t dims[], PetscBool create,
+                           hid_t *dset);
+/* A scalar fixed-length string dataset, allocated with PetscMalloc. */
+PetscErrorCode TTH5ReadText(hid_t loc, const char *name, char **text);
 /* Independent write of rows [row0, row0+nrow) of a dataset whose other dims are full. */
 PetscErrorCode TTH5WriteRows(hid_t dset, hid_t memtype, hsize_t row0, hsize_t nrow, const void *buf);
 
 /* store_subjects.c: the per-twin datasets. */
-PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, hid_t sid[5], hid_t *prog, hid_t **cov,
-                                     hid_t **out, hid_t **cf, hid_t **ep);
+PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, PetscBool create, hid_t sid[5],
+                                     hid_t *prog, hid_t **cov, hid_t **out, hid_t **cf, hid_t **ep);
 PetscErrorCode TTStoreWriteSubjects(TTTrial trial, hsize_t row0, const TTReplicateResult *res, const double recs[],
                                     double *scratch, hid_t sid[5], hid_t prog, hid_t *cov, hid_t *out, hid_t *cf,
                                     hid_t *ep);

@@ -21,3 +21,7 @@ add_test(NAME ancova_matches_r_lm_on_exported_replicate
   COMMAND ${TT_SOURCE_DIR}/tests/validation/r_lm.sh $<TARGET_FILE:twintrial> ${TT_DEFAULT_PROTOCOL} "${TT_RSCRIPT}")
 set_tests_properties(ancova_matches_r_lm_on_exported_replicate PROPERTIES LABELS validation SKIP_RETURN_CODE 77
   ENVIRONMENT "${TT_MPI_ENV}")
+
+add_test(NAME resume_after_signals_is_bitwise_identical
+  COMMAND ${TT_SOURCE_DIR}/tests/mpi/resume.sh $<TARGET_FILE:twintrial> ${TT_DEFAULT_PROTOCOL})
+set_tests_properties(resume_after_signals_is_bitwise_identical PROPERTIES LABELS mpi ENVIRONMENT "${TT_MPI_ENV}")

@@ -1,0 +1,240 @@
+/* store_meta.c — the descriptive parts of the results file: provenance, design,
+ * the per-replicate analysis datasets (created, or reopened on resume) and the
+ * operating-characteristics summary, which is always recomputed from the stored
+ * rows in replicate order so a resumed run summarises exactly like an uninterrupted one.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "storeimpl.h"
+
+/* The resolved protocol text (malloc'd) and its SHA-256; identical on every rank. */
+PetscErrorCode TTStoreResolved(TTTrial trial, char **text, char sha[65])
+{
+  size_t len = 0;
+  FILE  *mem = open_memstream(text, &len);
+
+  PetscFunctionBeginUser;
+  PetscCheck(mem, PETSC_COMM_SELF, PETSC_ERR_MEM, "open_memstream failed");
+  PetscCall(TTTrialView(trial, mem));
+  fclose(mem);
+  if (sha) tt_sha256_hex(*text, strlen(*text), sha);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStoreStartedNow(MPI_Comm comm, char buf[32])
+{
+  time_t    t = time(NULL);
+  struct tm tm;
+
+  PetscFunctionBeginUser;
+  gmtime_r(&t, &tm);
+  strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  PetscCallMPI(MPI_Bcast(buf, 32, MPI_CHAR, 0, comm));
+  PetscFunctionReturn(0);
+}
+
+/* Distinct host names of all ranks, comma-separated, identical on every rank. */
+static PetscErrorCode HostList(MPI_Comm comm, PetscMPIInt size, char **hosts)
+{
+  char        name[MPI_MAX_PROCESSOR_NAME] = {0}, *all;
+  PetscMPIInt len;
+  size_t      n = 0;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Get_processor_name(name, &len));
+  PetscCall(PetscMalloc1((size_t) size * MPI_MAX_PROCESSOR_NAME, &all));
+  PetscCallMPI(MPI_Allgather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, comm));
+  PetscCall(PetscCalloc1((size_t) size * (MPI_MAX_PROCESSOR_NAME + 1) + 1, hosts));
+  for (PetscMPIInt i = 0; i < size; i++) {
+    const char *h    = all + (size_t) i * MPI_MAX_PROCESSOR_NAME;
+    PetscBool   seen = PETSC_FALSE;
+    for (PetscMPIInt j = 0; j < i; j++)
+      if (!strcmp(h, all + (size_t) j * MPI_MAX_PROCESSOR_NAME)) seen = PETSC_TRUE;
+    if (seen) continue;
+    n += (size_t) sprintf(*hosts + n, "%s%s", n ? "," : "", h);
+  }
+  PetscCall(PetscFree(all));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStoreWriteProvenance(TTStore st, const TTProvenance *prov)
+{
+  hid_t       g;
+  char        sha[65], *resolved = NULL, *hosts;
+  const char *cpath, *ctext;
+  TTCohort    cohort;
+  PetscBool   w = st->rank == 0 ? PETSC_TRUE : PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(g = H5Gcreate2(st->file, "provenance", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  PetscCall(TTH5CreateText(g, "protocol_yaml", st->p->text, w));
+  tt_sha256_hex(st->p->text, strlen(st->p->text), sha);
+  PetscCall(TTH5CreateText(g, "protocol_sha256", sha, w));
+  PetscCall(TTTrialGetCohort(st->trial, &cohort));
+  PetscCall(TTCohortGetSource(cohort, &cpath, &ctext));
+  PetscCall(TTH5CreateText(g, "cohort_yaml", ctext, w));
+  tt_sha256_hex(ctext, strlen(ctext), sha);
+  PetscCall(TTH5CreateText(g, "cohort_sha256", sha, w));
+  PetscCall(TTStoreResolved(st->trial, &resolved, NULL));
+  PetscCall(TTH5CreateText(g, "resolved_protocol", resolved, w));
+  PetscCall(TTH5CreateText(g, "resolved_sha256", st->resolved_sha, w));
+  free(resolved);
+  PetscCall(TTH5CreateText(g, "command_line", prov->command_line, w));
+  PetscCall(TTH5CreateText(g, "started", prov->started, w));
+  PetscCall(HostList(st->comm, st->size, &hosts));
+  PetscCall(TTH5CreateText(g, "host", hosts, w));
+  PetscCall(PetscFree(hosts));
+  PetscCall(TTH5WriteInt64Attr(g, "ranks", st->size));
+  PetscCall(TTH5WriteStringAttr(g, "software_version", TT_VERSION));
+  TTCallHDF5(H5Gclose(g));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStoreWriteDesign(TTStore st)
+{
+  const TTProtocol *p = st->p;
+  const char       *names[TT_MAX_ANALYSES + TT_MAX_ARMS + TT_MAX_ENDPOINTS];
+  double            ratio[TT_MAX_ARMS], days[TT_MAX_VISITS];
+  hid_t             g, d;
+  hsize_t           n;
+  PetscBool         w = st->rank == 0 ? PETSC_TRUE : PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(g = H5Gcreate2(st->file, "design", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  for (int a = 0; a < p->narm; a++) names[a] = p->arm[a].name, ratio[a] = p->arm[a].ratio;
+  PetscCall(TTH5CreateStrings(g, "arms", p->narm, names, w));
+  n = (hsize_t) p->narm;
+  PetscCall(TTH5CreateDataset(g, "allocation", H5T_NATIVE_DOUBLE, 1, &n, &d));
+  if (w) PetscCall(TTH5WriteRows(d, H5T_NATIVE_DOUBLE, 0, n, ratio));
+  TTCallHDF5(H5Dclose(d));
+  n = (hsize_t) p->nvisit;
+  PetscCall(TTH5CreateDataset(g, "visits", H5T_NATIVE_DOUBLE, 1, &n, &d));
+  if (w) PetscCall(TTH5WriteRows(d, H5T_NATIVE_DOUBLE, 0, n, p->visit));
+  PetscCall(TTH5WriteStringAttr(d, "unit", p->time_unit));
+  TTCallHDF5(H5Dclose(d));
+  for (int v = 0; v < p->nvisit; v++) days[v] = p->visit[v] * p->unit_in_days;
+  PetscCall(TTH5CreateDataset(g, "visit_days", H5T_NATIVE_DOUBLE, 1, &n, &d));
+  if (w) PetscCall(TTH5WriteRows(d, H5T_NATIVE_DOUBLE, 0, n, days));
+  TTCallHDF5(H5Dclose(d));
+  for (int e = 0; e < p->nendpoint; e++) names[e] = p->endpoint[e].name;
+  PetscCall(TTH5CreateStrings(g, "endpoints", p->nendpoint, names, w));
+  for (int k = 0; k < p->nanalysis; k++) names[k] = p->analysis[k].name;
+  PetscCall(TTH5CreateStrings(g, "analyses", p->nanalysis, names, w));
+  TTCallHDF5(H5Gclose(g));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
+{
+  const TTProtocol *p = st->p;
+  hsize_t           n = (hsize_t) p->replicates;
+  hid_t             g, ga;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(p->nanalysis * TT_NCOLUMN, &st->col));
+  PetscCall(TTH5Group(st->file, "analyses", create, &g));
+  for (int k = 0; k < p->nanalysis; k++) {
+    const TTAnalysisSpec *an = &p->analysis[k];
+    PetscCall(TTH5Group(g, an->name, create, &ga));
+    for (int c = 0; c < TT_NCOLUMN; c++)
+      PetscCall(TTH5Dataset(ga, tt_store_columns[c], tt_store_column_is_int[c] ? H5T_STD_I32LE : H5T_NATIVE_DOUBLE, 1,
+                            &n, create, &st->col[k * TT_NCOLUMN + c]));
+    if (!create) {
+      TTCallHDF5(H5Gclose(ga));
+      continue;
+    }
+    PetscCall(TTH5WriteStringAttr(ga, "endpoint", p->endpoint[an->endpoint_index].name));
+    PetscCall(TTH5WriteStringAttr(ga, "method", an->method == TT_ANALYSIS_WELCH ? "welch" : "ancova"));
+    PetscCall(TTH5WriteStringAttr(ga, "treatment", p->arm[an->treatment_arm].name));
+    PetscCall(TTH5WriteStringAttr(ga, "control", p->arm[an->control_arm].name));
+    PetscCall(TTH5WriteDoubleAttr(ga, "alpha", an->alpha));
+    PetscCall(TTH5WriteInt64Attr(ga, "sided", an->sided));
+    PetscCall(TTH5WriteStringAttr(ga, "estimand",
+                                  "hypothetical (as if no dropout); completers analysis, valid "
+                                  "under missingness at random given the covariates"));
+    TTCallHDF5(H5Gclose(ga));
+  }
+  TTCallHDF5(H5Gclose(g));
+  PetscCall(TTH5Group(st->file, "replicates", create, &g));
+  PetscCall(TTH5Dataset(g, "done", H5T_STD_I32LE, 1, &n, create, &st->done));
+  PetscCall(TTH5Dataset(g, "screen_failures", H5T_NATIVE_DOUBLE, 1, &n, create, &st->screen));
+  TTCallHDF5(H5Gclose(g));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStoreWriteSummary(TTStore st, const tt_stats_oc_summary *s)
+{
+  hid_t g, ga;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(g = H5Gcreate2(st->file, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  for (int k = 0; k < st->p->nanalysis; k++) {
+    const tt_stats_oc_summary *o = &s[k];
+    TTCallHDF5(ga = H5Gcreate2(g, st->p->analysis[k].name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    PetscCall(TTH5WriteInt64Attr(ga, "replicates", o->replicates));
+    PetscCall(TTH5WriteInt64Attr(ga, "failed", o->failed));
+    PetscCall(TTH5WriteDoubleAttr(ga, "power", o->power));
+    PetscCall(TTH5WriteDoubleAttr(ga, "power_mcse", o->power_mcse));
+    PetscCall(TTH5WriteDoubleAttr(ga, "mean_estimate", o->mean_estimate));
+    PetscCall(TTH5WriteDoubleAttr(ga, "true_effect", o->true_effect));
+    PetscCall(TTH5WriteDoubleAttr(ga, "bias", o->bias));
+    PetscCall(TTH5WriteDoubleAttr(ga, "bias_mcse", o->bias_mcse));
+    PetscCall(TTH5WriteDoubleAttr(ga, "empirical_se", o->empirical_se));
+    PetscCall(TTH5WriteDoubleAttr(ga, "mean_std_error", o->mean_std_error));
+    PetscCall(TTH5WriteDoubleAttr(ga, "rmse", o->rmse));
+    PetscCall(TTH5WriteDoubleAttr(ga, "coverage", o->coverage));
+    PetscCall(TTH5WriteDoubleAttr(ga, "coverage_mcse", o->coverage_mcse));
+    PetscCall(TTH5WriteDoubleAttr(ga, "expected_n", o->expected_n));
+    TTCallHDF5(H5Gclose(ga));
+  }
+  TTCallHDF5(H5Gclose(g));
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: operating characteristics from the stored rows, in replicate order. */
+PetscErrorCode TTStoreSummarize(TTStore st, tt_stats_oc_summary *s)
+{
+  const PetscInt chunk = 1024;
+  PetscInt       R = st->p->replicates, na = st->p->nanalysis;
+  double        *col;
+  hid_t          fspace, mspace;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1(TT_NCOLUMN * chunk, &col));
+  for (PetscInt k = 0; k < na; k++) {
+    tt_stats_oc oc;
+    tt_stats_oc_init(&oc);
+    for (PetscInt r0 = 0; r0 < R; r0 += chunk) {
+      hsize_t start = (hsize_t) r0, count = (hsize_t) PetscMin(chunk, R - r0);
+      for (int c = 0; c < TT_NCOLUMN; c++) {
+        hid_t d = st->col[k * TT_NCOLUMN + c];
+        TTCallHDF5(fspace = H5Dget_space(d));
+        TTCallHDF5(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &start, NULL, &count, NULL));
+        TTCallHDF5(mspace = H5Screate_simple(1, &count, NULL));
+        TTCallHDF5(H5Dread(d, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, col + c * chunk));
+        TTCallHDF5(H5Sclose(mspace));
+        TTCallHDF5(H5Sclose(fspace));
+      }
+      for (hsize_t i = 0; i < count; i++) {
+        const double   *v = col + i;
+        tt_stats_result res;
+        res.estimate   = v[1 * chunk];
+        res.std_error  = v[2 * chunk];
+        res.ci_lower   = v[3 * chunk];
+        res.ci_upper   = v[4 * chunk];
+        res.statistic  = v[5 * chunk];
+        res.df         = v[6 * chunk];
+        res.p_value    = v[7 * chunk];
+        res.reject     = (int) v[8 * chunk];
+        res.n_analysed = (int) v[9 * chunk];
+        tt_stats_oc_add(&oc, v[11 * chunk] == 1.0, &res, v[10 * chunk]);
+      }
+    }
+    tt_stats_oc_summarize(&oc, &s[k]);
+  }
+  PetscCall(PetscFree(col));
+  PetscFunctionReturn(0);
+}
