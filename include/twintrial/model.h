@@ -31,6 +31,17 @@ typedef struct {
   const char *name, *unit;
 } TTVariableInfo;
 
+/* An event the model generates: terminal events (death) end observation; recurrent
+ * ones (relapses) may happen up to TT_MAX_EVENT_TIMES times. */
+typedef struct {
+  const char *name;
+  int         recurrent;
+  int         terminal;
+} TTEventInfo;
+
+#define TT_MAX_EVENT_TIMES 32
+#define TT_MAX_DOSES 4096
+
 typedef struct {
   const char           *name;
   const char           *description;
@@ -58,6 +69,21 @@ typedef struct {
   /* Random effects at their conditional mean given covariates and the observed
    * baseline yobs0[nvar] (for the prognostic score). */
   void (*condition)(const double *par, const double *cov, const double *yobs0, double *eta);
+  /* Events (optional): nevent types; `events` fills times[k * TT_MAX_EVENT_TIMES + j],
+   * the j-th time (model units, increasing in j) of event type k, INFINITY when there
+   * is none; only times before t_end are needed. rng is keyed per twin and re-seeded
+   * identically for every arm, so arms share their random numbers. */
+  int                nevent;
+  const TTEventInfo *event;
+  void (*events)(const double *par, const double *cov, const double *eta, const double *eff, double t_end,
+                 tt_pcg32 *rng, double *times);
+  /* Dosing (optional, ODE models): `doses` writes up to TT_MAX_DOSES dose times (model
+   * units, increasing) and amounts for the arm before t_end and returns how many; the
+   * sim adds each amount to state dose_state at its time (a discontinuity: the
+   * integrator stops there and restarts). */
+  int (*doses)(const double *par, const double *cov, const double *eta, const double *eff, double t_end,
+               double *times, double *amounts);
+  int dose_state;
 } TTModelType;
 
 /* Not collective. The registered model called `name`, or NULL. */

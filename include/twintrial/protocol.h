@@ -48,19 +48,58 @@ typedef struct {
   TTNamedValue effect[TT_MAX_EFFECTS]; /* arm effect parameters, names checked against the model */
 } TTArmSpec;
 
-typedef enum { TT_ENDPOINT_CHANGE_FROM_BASELINE = 0, TT_ENDPOINT_VALUE_AT_VISIT = 1 } TTEndpointType;
+typedef enum {
+  TT_ENDPOINT_CHANGE_FROM_BASELINE  = 0, /* continuous: value at visit - value at the first visit */
+  TT_ENDPOINT_VALUE_AT_VISIT        = 1, /* continuous */
+  TT_ENDPOINT_PERCENT_CHANGE        = 2, /* continuous: 100 (value - baseline) / baseline */
+  TT_ENDPOINT_RESPONDER             = 3, /* binary: measure at visit below/above threshold */
+  TT_ENDPOINT_BEST_RESPONSE         = 4, /* binary: best (lowest) percent change over observed post-baseline visits <= threshold (RECIST ORR: -30) */
+  TT_ENDPOINT_TIME_TO_EVENT         = 5, /* time to the first `event`; censored at the end of observation */
+  TT_ENDPOINT_PROGRESSION_FREE      = 6, /* PFS: first visit with >= progression_percent growth over the nadir and >= progression_absolute, or `event` (death) */
+  TT_ENDPOINT_COUNT                 = 7  /* number of `event`s during observation, with exposure time */
+} TTEndpointType;
+
+typedef enum { TT_MEASURE_VALUE = 0, TT_MEASURE_CHANGE = 1, TT_MEASURE_PERCENT_CHANGE = 2 } TTMeasure;
+typedef enum { TT_KIND_CONTINUOUS = 0, TT_KIND_BINARY = 1, TT_KIND_TIME_TO_EVENT = 2, TT_KIND_COUNT = 3 } TTEndpointKind;
 
 typedef struct {
   char           name[TT_NAME_MAX];
   TTLoc          loc;
   TTEndpointType type;
-  char           variable[TT_NAME_MAX]; /* a model output variable, checked against the model */
+  char           variable[TT_NAME_MAX]; /* a model output variable ("" for time_to_event and count) */
   TTLoc          variable_loc;
-  double         visit;       /* in schedule units; must be one of the schedule's visits */
-  int            visit_index; /* index into schedule visits */
+  double         visit;       /* in schedule units; one of the schedule's visits (continuous, responder) */
+  int            visit_index; /* index into schedule visits; -1 when the type has no visit */
+  char           event[TT_NAME_MAX]; /* a model event (time_to_event, count; optional death event for PFS) */
+  TTLoc          event_loc;
+  TTMeasure      measure;     /* responder: what is compared with the threshold (default value) */
+  double         threshold;   /* responder, best_response (percent, default -30) */
+  int            below;       /* responder: 1 = responder when measure < threshold, 0 = when > threshold */
+  double         progression_percent;  /* PFS: default 20 */
+  double         progression_absolute; /* PFS: default 5 (variable's unit) */
+  double         per_days;    /* count: rates are per this many days (per_year: 365.25, default) */
 } TTEndpointSpec;
 
-typedef enum { TT_ANALYSIS_ANCOVA = 0, TT_ANALYSIS_WELCH = 1 } TTAnalysisMethod;
+/* The kind an endpoint type belongs to (decides which analyses apply). */
+static inline TTEndpointKind TTEndpointKindOf(TTEndpointType t)
+{
+  return t <= TT_ENDPOINT_PERCENT_CHANGE                                        ? TT_KIND_CONTINUOUS
+         : t <= TT_ENDPOINT_BEST_RESPONSE                                       ? TT_KIND_BINARY
+         : t == TT_ENDPOINT_TIME_TO_EVENT || t == TT_ENDPOINT_PROGRESSION_FREE ? TT_KIND_TIME_TO_EVENT
+                                                                                : TT_KIND_COUNT;
+}
+
+typedef enum {
+  TT_ANALYSIS_ANCOVA          = 0, /* continuous */
+  TT_ANALYSIS_WELCH           = 1, /* continuous */
+  TT_ANALYSIS_RISK_DIFFERENCE = 2, /* binary; ci: wald | newcombe */
+  TT_ANALYSIS_ODDS_RATIO      = 3, /* binary; logistic regression with covariates; log scale */
+  TT_ANALYSIS_CMH             = 4, /* binary; stratified by the randomization strata; log MH odds ratio */
+  TT_ANALYSIS_LOGRANK         = 5, /* time to event; optionally stratified; Peto log HR */
+  TT_ANALYSIS_COX             = 6, /* time to event; covariates, optional strata; ties efron | breslow; log HR */
+  TT_ANALYSIS_NEGBIN          = 7, /* count; log rate ratio with log(exposure) offset, covariates */
+  TT_ANALYSIS_POISSON         = 8  /* count; likewise */
+} TTAnalysisMethod;
 
 typedef struct {
   char             name[TT_NAME_MAX];
@@ -68,6 +107,7 @@ typedef struct {
   char             endpoint[TT_NAME_MAX];
   int              endpoint_index;
   TTAnalysisMethod method;
+  TTLoc            method_loc;
   int              ncovariate;
   char             covariate[TT_MAX_COVARIATES][TT_NAME_MAX]; /* "baseline", "prognostic_score" or a cohort covariate */
   TTLoc            covariate_loc[TT_MAX_COVARIATES];
@@ -75,9 +115,21 @@ typedef struct {
   int              sided;                      /* 1 or 2, default 2 */
   int              direction;                  /* for sided 1: -1 = lower is better (default), +1 = higher */
   int              treatment_arm, control_arm; /* indices into arms; default 1 and 0 */
+  double           margin;                     /* non-inferiority margin on the estimate's scale (0 = superiority) */
+  int              stratified;                 /* logrank, cox: by the randomization strata (default 0); cmh: always 1 */
+  int              newcombe;                   /* risk_difference: 1 = Newcombe CI (default), 0 = Wald */
+  int              breslow;                    /* cox: 1 = Breslow ties, 0 = Efron (default) */
 } TTAnalysisSpec;
 
-typedef enum { TT_DROPOUT_NONE = 0, TT_DROPOUT_WEIBULL = 1, TT_DROPOUT_EXPONENTIAL = 2 } TTDropoutModel;
+typedef enum {
+  TT_DROPOUT_NONE              = 0,
+  TT_DROPOUT_WEIBULL           = 1,
+  TT_DROPOUT_EXPONENTIAL       = 2,
+  TT_DROPOUT_OUTCOME_DEPENDENT = 3 /* MNAR: hazard = rate exp(gamma (y(t) - y(0))), y observed at the last visit */
+} TTDropoutModel;
+
+typedef enum { TT_SPENDING_OBF = 0, TT_SPENDING_POCOCK = 1, TT_SPENDING_HSD = 2, TT_SPENDING_NONE = 3 } TTSpending;
+#define TT_MAX_LOOKS 8
 typedef enum { TT_OUTPUT_NONE = 0, TT_OUTPUT_FIRST_REPLICATE = 1, TT_OUTPUT_ALL = 2 } TTOutputSubjects;
 typedef enum { TT_RANDOMIZE_PERMUTED_BLOCK = 0, TT_RANDOMIZE_SIMPLE = 1 } TTRandomization;
 
@@ -111,10 +163,26 @@ typedef struct {
   double unit_in_days;  /* 1, 7, 365.25/12, 365.25 */
   int    nvisit;
   double visit[TT_MAX_VISITS]; /* strictly increasing, first >= 0, in time_unit */
+  /* enrollment: entry uniform over the accrual period; data cut-off at accrual + follow-up */
+  double accrual_days;  /* 0: every twin enters at time 0 */
+  double followup_days; /* after the end of accrual; 0: no cut-off (observation ends at the last visit) */
   /* dropout: */
   TTDropoutModel dropout;
-  double         dropout_shape;      /* Weibull k (1 for exponential) */
-  double         dropout_scale_days; /* Weibull lambda; for exponential 1/rate */
+  double         dropout_shape;      /* Weibull k (1 for exponential and outcome_dependent) */
+  double         dropout_scale_days; /* Weibull lambda; for exponential and outcome_dependent 1/rate */
+  char           dropout_variable[TT_NAME_MAX]; /* outcome_dependent: the model variable */
+  TTLoc          dropout_variable_loc;
+  double         dropout_gamma; /* outcome_dependent: log-hazard per unit of worsening (y(t) - y(0)) */
+  /* interim: group-sequential design (nlook = 0: a single final analysis) */
+  int        nlook;
+  double     information[TT_MAX_LOOKS]; /* strictly increasing in (0, 1], last = 1 */
+  TTSpending spending;                  /* efficacy alpha spending (Lan-DeMets) */
+  double     spending_gamma;            /* Hwang-Shih-DeCani gamma */
+  TTSpending futility;                  /* beta spending for non-binding futility; TT_SPENDING_NONE = none */
+  double     futility_gamma;
+  double     futility_beta;             /* type II error spent (default 0.2) */
+  int        interim_analysis;          /* index of the analysis that decides stopping (default 0) */
+  TTLoc      interim_loc;
   /* prognostic score: Normal(0, sd) noise added to the model's prediction (0 = none) */
   double prognostic_noise_sd;
   /* endpoints and analyses */
