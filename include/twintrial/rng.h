@@ -31,6 +31,8 @@ enum {
   TT_STREAM_DROPOUT   = 3, /* dropout time */
   TT_STREAM_PROGNOSIS = 4, /* noise added to the prognostic score */
   TT_STREAM_RANDOMIZE = 5, /* randomization lists: keyed (seed, replicate, stratum, block) */
+  TT_STREAM_ENTRY     = 6, /* calendar time of enrolment */
+  TT_STREAM_EVENTS    = 7, /* model events (death, relapses), re-seeded identically for every arm */
   TT_STREAM_RESIDUAL  = 64 /* residual error: TT_STREAM_RESIDUAL + visit index */
 };
 

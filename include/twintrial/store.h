@@ -21,6 +21,16 @@
 
 typedef struct _p_TTStore *TTStore;
 
+/* Operating characteristics of one analysis across replicates. */
+typedef struct {
+  tt_stats_oc_summary oc;
+  double              expected_information; /* mean events (time to event) or observed endpoints analysed */
+  double              analytic_power;       /* the textbook formula for the same design, NaN when none applies */
+  char                analytic_method[32];  /* which formula */
+  int                 nlook;                /* group-sequential looks (0: fixed design) */
+  double              stop_prob[TT_MAX_LOOKS]; /* share of replicates stopping at each look */
+} TTSummary;
+
 typedef struct {
   const char *command_line;
   const char *started; /* ISO 8601 UTC */
@@ -40,7 +50,7 @@ PetscErrorCode TTStoreWriteReplicate(TTStore store, const TTReplicateResult *res
  * characteristics from the stored rows in replicate order into s[nanalysis] (on
  * every rank), writes /summary, marks the file complete and renames it to PATH;
  * otherwise PATH.tmp stays, resumable. */
-PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, tt_stats_oc_summary s[]);
+PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[]);
 
 /* Not collective. Prints the operating-characteristics table of a results file. */
 PetscErrorCode TTStoreSummary(const char *path, FILE *out);
@@ -49,7 +59,6 @@ PetscErrorCode TTStoreExportCSV(const char *path, const char *dir);
 /* Collective. Current UTC time as ISO 8601, identical on every rank. */
 PetscErrorCode TTStoreStartedNow(MPI_Comm comm, char buf[32]);
 /* Prints the summary table from summaries in memory (used by run and summary). */
-PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt nanalysis, const char *const names[],
-                                   const tt_stats_oc_summary s[]);
+PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt nanalysis, const char *const names[], const TTSummary s[]);
 
 #endif

@@ -25,22 +25,43 @@
 
 typedef struct _p_TTTrial *TTTrial;
 
-/* Layout of one twin's record (offsets in doubles). */
+/* Layout of one twin's record (offsets in doubles):
+ *   [stratum, screen, entry, cov[ncov], prognostic[nendpoint], arm blocks...]
+ * and for each arm a block of arm_size doubles:
+ *   [dropout (days), traj[nvisit][nvar], events[nevent][TT_MAX_EVENT_TIMES] (days)]. */
 typedef struct {
   PetscInt size;
-  PetscInt stratum, dropout, screen, cov, prognostic, traj; /* offsets */
-  PetscInt ncov, nendpoint, narm, nvisit, nvar;             /* traj is [arm][visit][var] */
+  PetscInt stratum, screen, entry, cov, prognostic, arm0, arm_size; /* offsets and the arm block size */
+  PetscInt ncov, nendpoint, narm, nvisit, nvar, nevent;
 } TTRecordLayout;
 
-/* Per-replicate outcome of the analysis plan. */
+static inline double TTRecordDropout(const TTRecordLayout *L, const double *rec, PetscInt arm)
+{
+  return rec[L->arm0 + arm * L->arm_size];
+}
+static inline const double *TTRecordTraj(const TTRecordLayout *L, const double *rec, PetscInt arm)
+{
+  return rec + L->arm0 + arm * L->arm_size + 1;
+}
+static inline const double *TTRecordEvents(const TTRecordLayout *L, const double *rec, PetscInt arm)
+{
+  return rec + L->arm0 + arm * L->arm_size + 1 + L->nvisit * L->nvar;
+}
+
+/* Per-replicate outcome of the analysis plan. An endpoint value is a pair: continuous
+ * and binary (value, NaN); time to event (time in days, status 1 = event); count
+ * (events, exposure in the endpoint's rate unit). NaN value = missing. */
 typedef struct {
   PetscInt         replicate;
   PetscInt         screen_failures;
-  PetscInt        *arm;         /* [patients] randomized arm index */
-  double          *endpoint;    /* [patients * nendpoint] observed endpoint, NaN if missing */
-  int             *ok;          /* [nanalysis] analysis could be computed */
-  tt_stats_result *result;      /* [nanalysis] */
-  double          *true_effect; /* [nanalysis] sample average treatment effect */
+  PetscInt         stage;         /* look at which the trial stopped (1-based; 1 without interim looks) */
+  PetscInt        *arm;           /* [patients] randomized arm index */
+  double          *endpoint;      /* [patients * nendpoint * 2] observed endpoint pairs at the final look */
+  int             *ok;            /* [nanalysis] analysis could be computed */
+  tt_stats_result *result;        /* [nanalysis] */
+  double          *true_effect;   /* [nanalysis] sample treatment effect on the estimate's scale */
+  double          *information;   /* [nanalysis] events (time to event) or observed endpoints in the analysis */
+  double          *look_z;        /* [nlook] deciding statistic in the benefit direction at each look (NaN after stop) */
 } TTReplicateResult;
 
 /* Not collective. Binds the protocol to its model and cohort and checks every name
@@ -55,6 +76,14 @@ PetscErrorCode TTTrialGetModel(TTTrial trial, const TTModelType **model);
 PetscErrorCode TTTrialGetCohort(TTTrial trial, TTCohort *cohort);
 PetscErrorCode TTTrialGetRecordLayout(TTTrial trial, TTRecordLayout *layout);
 
+/* Not collective. The group-sequential design: nlook looks (0 without interim
+ * analyses) at information fractions, efficacy and futility boundaries (z scale,
+ * benefit direction; -inf without futility) and cumulative alpha spent. */
+PetscErrorCode TTTrialGetDesign(TTTrial trial, PetscInt *nlook, const double **information, const double **upper,
+                                const double **lower, const double **alpha_spent);
+/* Not collective. The twin's observed trajectory under `arm`, y[nvisit * nvar]: NaN
+ * where unobserved (after dropout, a terminal event or the end of follow-up). */
+void TTTrialObservedTrajectory(TTTrial trial, const double rec[], PetscInt arm, double y[]);
 /* Not collective. A sim for this trial's model (one per rank, reused). */
 PetscErrorCode TTTrialCreateSim(TTTrial trial, TTSim *sim);
 /* Not collective. Fills rec[layout.size] for twin (replicate, subject). */

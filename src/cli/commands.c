@@ -78,7 +78,7 @@ PetscErrorCode TTCliRun(const TTCli *cli)
   TTProvenance         prov;
   TTCoordOptions       opt = {0};
   TTProgress           pg;
-  tt_stats_oc_summary *s;
+  TTSummary           *s;
   const char         **names;
   const int           *done;
   PetscInt             ndone, analysed;

@@ -5,8 +5,11 @@
 
 extern const TTModelType tt_model_alzheimers_adas;
 extern const TTModelType tt_model_t2d_hba1c;
+extern const TTModelType tt_model_oncology_tgi_os;
+extern const TTModelType tt_model_ms_relapse;
 
-static const TTModelType *const registry[] = {&tt_model_alzheimers_adas, &tt_model_t2d_hba1c};
+static const TTModelType *const registry[] = {&tt_model_alzheimers_adas, &tt_model_t2d_hba1c, &tt_model_oncology_tgi_os,
+                                              &tt_model_ms_relapse};
 
 int tt_model_list(const TTModelType *const **types)
 {

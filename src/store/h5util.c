@@ -216,3 +216,17 @@ PetscErrorCode TTH5ReadText(hid_t loc, const char *name, char **text)
   TTCallHDF5(H5Dclose(d));
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode TTH5WriteDoubleArrayAttr(hid_t obj, const char *name, int n, const double *v)
+{
+  hid_t   space, attr;
+  hsize_t dim = (hsize_t) n;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(space = H5Screate_simple(1, &dim, NULL));
+  TTCallHDF5(attr = H5Acreate2(obj, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT));
+  TTCallHDF5(H5Awrite(attr, H5T_NATIVE_DOUBLE, v));
+  TTCallHDF5(H5Aclose(attr));
+  TTCallHDF5(H5Sclose(space));
+  PetscFunctionReturn(0);
+}

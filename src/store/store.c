@@ -13,10 +13,10 @@
 #include <unistd.h>
 #include "storeimpl.h"
 
-const char *const tt_store_columns[TT_NCOLUMN]       = {"replicate", "estimate",   "std_error",   "ci_lower",
-                                                        "ci_upper",  "statistic",  "df",          "p_value",
-                                                        "reject",    "n_analysed", "true_effect", "ok"};
-const int         tt_store_column_is_int[TT_NCOLUMN] = {1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1};
+const char *const tt_store_columns[TT_NCOLUMN] = {"replicate", "estimate", "std_error", "ci_lower", "ci_upper",
+                                                  "statistic", "df", "p_value", "reject", "n_analysed",
+                                                  "true_effect", "ok", "stage", "information"};
+const int tt_store_column_is_int[TT_NCOLUMN] = {1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 0};
 
 static PetscErrorCode WriteRootAttributes(TTStore st)
 {
@@ -163,21 +163,13 @@ static void BufferRow(TTStore st, const TTReplicateResult *res)
   for (PetscInt k = 0; k < st->p->nanalysis; k++) {
     const tt_stats_result *r             = &res->result[k];
     int                    ok            = res->ok[k];
-    double                 v[TT_NCOLUMN] = {(double) res->replicate,
-                                            r->estimate,
-                                            r->std_error,
-                                            r->ci_lower,
-                                            r->ci_upper,
-                                            r->statistic,
-                                            r->df,
-                                            r->p_value,
-                                            (double) r->reject,
-                                            (double) r->n_analysed,
-                                            res->true_effect[k],
-                                            (double) ok};
+    double                 v[TT_NCOLUMN] = {(double) res->replicate, r->estimate,  r->std_error, r->ci_lower,
+                                            r->ci_upper, r->statistic, r->df, r->p_value, (double) r->reject,
+                                            (double) r->n_analysed, res->true_effect[k], (double) ok,
+                                            (double) res->stage, res->information[k]};
     for (int c = 0; c < TT_NCOLUMN; c++) {
       double x = v[c];
-      if (!ok && c != 0 && c != 10 && c != 11) x = (c == 8 || c == 9) ? 0.0 : NAN;
+      if (!ok && c >= 1 && c <= 9) x = (c == 8 || c == 9) ? 0.0 : NAN;
       st->rowbuf[(k * TT_NCOLUMN + c) * TT_ROW_BUFFER + i] = x;
     }
   }
@@ -199,7 +191,7 @@ PetscErrorCode TTStoreWriteReplicate(TTStore st, const TTReplicateResult *res, c
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, tt_stats_oc_summary s[])
+PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[])
 {
   TTStore st = *store;
   char    finished[32];

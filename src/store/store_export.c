@@ -1,8 +1,13 @@
-/* store_export.c — per-twin CSVs: subjects.csv (one row per stored twin: ids, arm
- * name, stratum, dropout time, covariates, prognostic scores, observed endpoints)
- * and outcomes.csv (long form: replicate, subject, arm, visit, variable, value).
- * Values are written with 17 significant digits so they round-trip exactly;
- * missing values are NA, as R and pandas expect. Not collective. */
+/* store_export.c — tidy CSVs of the per-twin data and of the summary:
+ *   subjects.csv   one row per stored twin: ids, arm name, stratum, dropout time,
+ *                  covariates, prognostic scores, observed endpoints
+ *   outcomes.csv   long form: replicate, subject, arm, visit, variable, value
+ *   endpoints.csv  one row per stored twin: replicate, subject, arm, one column per endpoint
+ *   summary.csv    one row per analysis: its description and its /summary attributes
+ * Values are written with 17 significant digits so they round-trip exactly; missing
+ * values are NA, as R and pandas expect. Endpoints come in /design/endpoints
+ * (protocol) order; a time-to-event endpoint (a group with `time` and `status`)
+ * gives two columns, <name>_time and <name>_status. Not collective. */
 #include <string.h>
 #include "storeimpl.h"
 
@@ -11,6 +16,13 @@ typedef struct {
   size_t   width;
   char    *names;
 } Names;
+
+typedef struct {
+  char      name[256];
+  PetscBool tte;    /* a group with datasets time and status */
+  double   *value;  /* [rows]: the endpoint, or the time of a time-to-event endpoint */
+  double   *status; /* [rows]: 1 = event, 0 = censored; NULL unless tte */
+} Endpoint;
 
 /* Names of the members of group `path`, in HDF5's name order. */
 static PetscErrorCode MemberNames(hid_t file, const char *path, Names *nm)
@@ -54,11 +66,76 @@ static PetscErrorCode FreeColumns(PetscInt n, double ***cols)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode WriteSubjects(hid_t file, const char *dir, const Names *arms, const double *id[5], PetscInt rows)
+/* The endpoints of /design/endpoints with their per-twin values from /endpoints. */
+static PetscErrorCode ReadEndpoints(hid_t file, PetscInt *nep, Endpoint **eps)
+{
+  hid_t    g, obj;
+  Names    nm;
+  PetscInt n;
+  hsize_t  dims[3];
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(g = H5Gopen2(file, "design", H5P_DEFAULT));
+  PetscCall(TTStoreReadStrings(g, "endpoints", &nm.n, &nm.width, &nm.names));
+  TTCallHDF5(H5Gclose(g));
+  PetscCall(PetscCalloc1(nm.n + 1, eps));
+  TTCallHDF5(g = H5Gopen2(file, "endpoints", H5P_DEFAULT));
+  for (PetscInt e = 0; e < nm.n; e++) {
+    Endpoint *ep = &(*eps)[e];
+    PetscCall(PetscStrncpy(ep->name, nm.names + e * nm.width, PetscMin(sizeof(ep->name), nm.width + 1)));
+    obj = H5Oopen(g, ep->name, H5P_DEFAULT);
+    PetscCheck(obj >= 0, PETSC_COMM_SELF, PETSC_ERR_USER, "the results file has no /endpoints/%s", ep->name);
+    ep->tte = H5Iget_type(obj) == H5I_GROUP ? PETSC_TRUE : PETSC_FALSE;
+    if (ep->tte) {
+      PetscCall(TTStoreReadDoubles(obj, "time", &n, dims, &ep->value));
+      PetscCall(TTStoreReadDoubles(obj, "status", &n, dims, &ep->status));
+    } else PetscCall(TTStoreReadDoubles(g, ep->name, &n, dims, &ep->value));
+    TTCallHDF5(H5Oclose(obj));
+  }
+  TTCallHDF5(H5Gclose(g));
+  PetscCall(PetscFree(nm.names));
+  *nep = nm.n;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FreeEndpoints(PetscInt nep, Endpoint **eps)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt e = 0; e < nep; e++) {
+    PetscCall(PetscFree((*eps)[e].value));
+    PetscCall(PetscFree((*eps)[e].status));
+  }
+  PetscCall(PetscFree(*eps));
+  PetscFunctionReturn(0);
+}
+
+static void PutEndpointHeader(FILE *f, PetscInt nep, const Endpoint *eps)
+{
+  for (PetscInt e = 0; e < nep; e++)
+    if (eps[e].tte) fprintf(f, ",%s_time,%s_status", eps[e].name, eps[e].name);
+    else fprintf(f, ",%s", eps[e].name);
+}
+
+static void PutEndpointValues(FILE *f, PetscInt nep, const Endpoint *eps, PetscInt i)
+{
+  for (PetscInt e = 0; e < nep; e++) {
+    TTStorePutValue(f, eps[e].value[i]);
+    if (eps[e].tte) TTStorePutValue(f, eps[e].status[i]);
+  }
+}
+
+/* "replicate,subject,arm-name" of row i. */
+static void PutIds(FILE *f, const Names *arms, const double *id[5], PetscInt i)
+{
+  fprintf(f, "%d,%d,%s", (int) id[0][i], (int) id[1][i], arms->names + (PetscInt) id[2][i] * arms->width);
+}
+
+static PetscErrorCode WriteSubjects(hid_t file, const char *dir, const Names *arms, const double *id[5], PetscInt rows,
+                                    PetscInt nep, const Endpoint *eps)
 {
   static const char *const ids[5] = {"replicate", "subject", "arm", "stratum", "dropout_time"};
-  Names                    cov, ep, endpoints;
-  double                 **cv, **ev, *prog;
+  Names                    cov;
+  double                 **cv, *prog;
   PetscInt                 n;
   hsize_t                  dims[3];
   hid_t                    g;
@@ -66,37 +143,48 @@ static PetscErrorCode WriteSubjects(hid_t file, const char *dir, const Names *ar
 
   PetscFunctionBeginUser;
   PetscCall(MemberNames(file, "subjects/covariates", &cov));
-  PetscCall(MemberNames(file, "endpoints", &ep));
   PetscCall(ReadGroupColumns(file, "subjects/covariates", &cov, &cv));
-  PetscCall(ReadGroupColumns(file, "endpoints", &ep, &ev));
-  TTCallHDF5(g = H5Gopen2(file, "design", H5P_DEFAULT));
-  PetscCall(TTStoreReadStrings(g, "endpoints", &endpoints.n, &endpoints.width, &endpoints.names));
-  TTCallHDF5(H5Gclose(g));
   TTCallHDF5(g = H5Gopen2(file, "subjects", H5P_DEFAULT));
   PetscCall(TTStoreReadDoubles(g, "prognostic_score", &n, dims, &prog));
   TTCallHDF5(H5Gclose(g));
   PetscCall(TTStoreOpenCSV(dir, "subjects.csv", &f));
   fprintf(f, "%s,%s,%s,%s,%s", ids[0], ids[1], ids[2], ids[3], ids[4]);
   for (PetscInt c = 0; c < cov.n; c++) fprintf(f, ",%s", cov.names + c * cov.width);
-  for (PetscInt e = 0; e < endpoints.n; e++) fprintf(f, ",prognostic_score_%s", endpoints.names + e * endpoints.width);
-  for (PetscInt e = 0; e < ep.n; e++) fprintf(f, ",%s", ep.names + e * ep.width);
+  for (PetscInt e = 0; e < nep; e++) fprintf(f, ",prognostic_score_%s", eps[e].name);
+  PutEndpointHeader(f, nep, eps);
   fprintf(f, "\n");
   for (PetscInt i = 0; i < rows; i++) {
-    fprintf(f, "%d,%d,%s,%d", (int) id[0][i], (int) id[1][i], arms->names + (PetscInt) id[2][i] * arms->width,
-            (int) id[3][i]);
+    PutIds(f, arms, id, i);
+    fprintf(f, ",%d", (int) id[3][i]);
     TTStorePutValue(f, id[4][i]);
     for (PetscInt c = 0; c < cov.n; c++) TTStorePutValue(f, cv[c][i]);
-    for (PetscInt e = 0; e < endpoints.n; e++) TTStorePutValue(f, prog[i * endpoints.n + e]);
-    for (PetscInt e = 0; e < ep.n; e++) TTStorePutValue(f, ev[e][i]);
+    for (PetscInt e = 0; e < nep; e++) TTStorePutValue(f, prog[i * nep + e]);
+    PutEndpointValues(f, nep, eps, i);
     fprintf(f, "\n");
   }
   fclose(f);
   PetscCall(FreeColumns(cov.n, &cv));
-  PetscCall(FreeColumns(ep.n, &ev));
   PetscCall(PetscFree(prog));
   PetscCall(PetscFree(cov.names));
-  PetscCall(PetscFree(ep.names));
-  PetscCall(PetscFree(endpoints.names));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode WriteEndpoints(const char *dir, const Names *arms, const double *id[5], PetscInt rows,
+                                     PetscInt nep, const Endpoint *eps)
+{
+  FILE *f;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTStoreOpenCSV(dir, "endpoints.csv", &f));
+  fprintf(f, "replicate,subject,arm");
+  PutEndpointHeader(f, nep, eps);
+  fprintf(f, "\n");
+  for (PetscInt i = 0; i < rows; i++) {
+    PutIds(f, arms, id, i);
+    PutEndpointValues(f, nep, eps, i);
+    fprintf(f, "\n");
+  }
+  fclose(f);
   PetscFunctionReturn(0);
 }
 
@@ -120,8 +208,8 @@ static PetscErrorCode WriteOutcomes(hid_t file, const char *dir, const Names *ar
   for (PetscInt i = 0; i < rows; i++)
     for (PetscInt k = 0; k < var.n; k++)
       for (PetscInt v = 0; v < nv; v++) {
-        fprintf(f, "%d,%d,%s,%.17g,%s", (int) id[0][i], (int) id[1][i], arms->names + (PetscInt) id[2][i] * arms->width,
-                visits[v], var.names + k * var.width);
+        PutIds(f, arms, id, i);
+        fprintf(f, ",%.17g,%s", visits[v], var.names + k * var.width);
         TTStorePutValue(f, val[k][i * nv + v]);
         fprintf(f, "\n");
       }
@@ -132,12 +220,154 @@ static PetscErrorCode WriteOutcomes(hid_t file, const char *dir, const Names *ar
   PetscFunctionReturn(0);
 }
 
+/* A CSV field: quoted (with doubled quotes) when it holds a comma, quote or newline. */
+static void PutString(FILE *f, const char *s)
+{
+  if (!strpbrk(s, ",\"\r\n")) {
+    fprintf(f, ",%s", s);
+    return;
+  }
+  fputs(",\"", f);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', f);
+    fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+/* Points of attribute `name` of obj (0 when absent). */
+static PetscErrorCode AttrCount(hid_t obj, const char *name, hssize_t *n)
+{
+  hid_t attr, space;
+
+  PetscFunctionBeginUser;
+  *n = 0;
+  if (H5Aexists(obj, name) <= 0) PetscFunctionReturn(0);
+  TTCallHDF5(attr = H5Aopen(obj, name, H5P_DEFAULT));
+  TTCallHDF5(space = H5Aget_space(attr));
+  TTCallHDF5(*n = H5Sget_simple_extent_npoints(space));
+  TTCallHDF5(H5Sclose(space));
+  TTCallHDF5(H5Aclose(attr));
+  PetscFunctionReturn(0);
+}
+
+/* Writes `ncol` cells of attribute `name`: its values (numbers, or one fixed-length
+ * string), NA for points it does not have. */
+static PetscErrorCode PutAttr(FILE *f, hid_t obj, const char *name, hssize_t ncol)
+{
+  hid_t    attr, type;
+  hssize_t n;
+  double   v[64];
+
+  PetscFunctionBeginUser;
+  PetscCall(AttrCount(obj, name, &n));
+  if (n > 0) {
+    TTCallHDF5(attr = H5Aopen(obj, name, H5P_DEFAULT));
+    TTCallHDF5(type = H5Aget_type(attr));
+    if (H5Tget_class(type) == H5T_STRING) {
+      char buf[4096];
+      PetscCall(TTH5ReadStringAttr(obj, name, buf, sizeof(buf)));
+      PutString(f, buf);
+      n = 1;
+    } else {
+      PetscCheck(n <= 64, PETSC_COMM_SELF, PETSC_ERR_SUP, "attribute %s has more than 64 values", name);
+      TTCallHDF5(H5Aread(attr, H5T_NATIVE_DOUBLE, v));
+      for (hssize_t k = 0; k < n && k < ncol; k++) TTStorePutValue(f, v[k]);
+    }
+    TTCallHDF5(H5Tclose(type));
+    TTCallHDF5(H5Aclose(attr));
+  }
+  for (hssize_t k = PetscMax(n, 0); k < ncol; k++) fputs(",NA", f);
+  PetscFunctionReturn(0);
+}
+
+typedef struct {
+  Names     col;  /* column attribute names */
+  hssize_t *ncol; /* [capacity] values per attribute */
+  PetscInt  cap;
+} SummaryColumns;
+
+static PetscErrorCode AddColumn(hid_t s, const char *name, SummaryColumns *sc)
+{
+  PetscFunctionBeginUser;
+  for (PetscInt c = 0; c < sc->col.n; c++)
+    if (!strcmp(name, sc->col.names + sc->col.width * c)) PetscFunctionReturn(0);
+  PetscCheck(sc->col.n < sc->cap, PETSC_COMM_SELF, PETSC_ERR_SUP, "more than %d summary attributes", (int) sc->cap);
+  PetscCall(AttrCount(s, name, &sc->ncol[sc->col.n]));
+  if (sc->ncol[sc->col.n] > 0) PetscCall(PetscStrncpy(sc->col.names + sc->col.width * sc->col.n++, name, sc->col.width));
+  PetscFunctionReturn(0);
+}
+
+static herr_t AddOtherColumn(hid_t s, const char *name, const H5A_info_t *info, void *ctx)
+{
+  (void) info;
+  return AddColumn(s, name, (SummaryColumns *) ctx) ? -1 : 0;
+}
+
+/* summary.csv: one row per analysis. Columns: analysis, the analysis description
+ * (attributes of /analyses/<name>), then the /summary/<name> attributes: the known
+ * ones in documented order, then any others in name order; an attribute with k > 1
+ * values (e.g. per stage) gives columns <name>_1 .. <name>_k. The columns are those
+ * of the first analysis; another analysis lacking one has NA there. */
+static PetscErrorCode WriteSummary(hid_t file, const char *dir)
+{
+  static const char *const desc[]  = {"endpoint", "method", "treatment", "control", "alpha", "sided", "estimand"};
+  static const char *const known[] = {"replicates",  "failed",   "power",         "power_mcse",   "mean_estimate",
+                                      "true_effect", "bias",     "bias_mcse",     "empirical_se", "mean_std_error",
+                                      "rmse",        "coverage", "coverage_mcse", "expected_n"};
+  const PetscInt           ndesc = sizeof(desc) / sizeof(desc[0]), nknown = sizeof(known) / sizeof(known[0]);
+  Names                    an;
+  SummaryColumns           sc = {{0, 256, NULL}, NULL, 256};
+  hid_t                    g, s;
+  char                     path[600];
+  FILE                    *f;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(g = H5Gopen2(file, "design", H5P_DEFAULT));
+  PetscCall(TTStoreReadStrings(g, "analyses", &an.n, &an.width, &an.names));
+  TTCallHDF5(H5Gclose(g));
+  PetscCall(PetscCalloc2(sc.cap * sc.col.width, &sc.col.names, sc.cap, &sc.ncol));
+  if (an.n) {
+    snprintf(path, sizeof(path), "summary/%s", an.names);
+    TTCallHDF5(s = H5Gopen2(file, path, H5P_DEFAULT));
+    for (PetscInt c = 0; c < nknown; c++) PetscCall(AddColumn(s, known[c], &sc));
+    TTCallHDF5(H5Aiterate2(s, H5_INDEX_NAME, H5_ITER_INC, NULL, AddOtherColumn, &sc));
+    TTCallHDF5(H5Gclose(s));
+  }
+  PetscCall(TTStoreOpenCSV(dir, "summary.csv", &f));
+  fprintf(f, "analysis");
+  for (PetscInt c = 0; c < ndesc; c++) fprintf(f, ",%s", desc[c]);
+  for (PetscInt c = 0; c < sc.col.n; c++)
+    if (sc.ncol[c] == 1) fprintf(f, ",%s", sc.col.names + sc.col.width * c);
+    else
+      for (hssize_t k = 0; k < sc.ncol[c]; k++) fprintf(f, ",%s_%d", sc.col.names + sc.col.width * c, (int) k + 1);
+  fprintf(f, "\n");
+  for (PetscInt k = 0; k < an.n; k++) {
+    const char *name = an.names + k * an.width;
+    fprintf(f, "%s", name);
+    snprintf(path, sizeof(path), "analyses/%s", name);
+    TTCallHDF5(g = H5Gopen2(file, path, H5P_DEFAULT));
+    for (PetscInt c = 0; c < ndesc; c++) PetscCall(PutAttr(f, g, desc[c], 1));
+    TTCallHDF5(H5Gclose(g));
+    snprintf(path, sizeof(path), "summary/%s", name);
+    TTCallHDF5(s = H5Gopen2(file, path, H5P_DEFAULT));
+    for (PetscInt c = 0; c < sc.col.n; c++) PetscCall(PutAttr(f, s, sc.col.names + sc.col.width * c, sc.ncol[c]));
+    TTCallHDF5(H5Gclose(s));
+    fprintf(f, "\n");
+  }
+  fclose(f);
+  PetscCall(PetscFree2(sc.col.names, sc.ncol));
+  PetscCall(PetscFree(an.names));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTStoreExportSubjects(hid_t file, const char *dir)
 {
   static const char *const ids[5] = {"replicate", "subject", "arm", "stratum", "dropout_time"};
   Names                    arms;
+  Endpoint                *eps;
   double                  *id[5];
-  PetscInt                 rows = 0;
+  PetscInt                 rows = 0, nep = 0;
   hsize_t                  dims[3];
   hid_t                    g;
 
@@ -148,8 +378,12 @@ PetscErrorCode TTStoreExportSubjects(hid_t file, const char *dir)
   TTCallHDF5(g = H5Gopen2(file, "subjects", H5P_DEFAULT));
   for (int k = 0; k < 5; k++) PetscCall(TTStoreReadDoubles(g, ids[k], &rows, dims, &id[k]));
   TTCallHDF5(H5Gclose(g));
-  PetscCall(WriteSubjects(file, dir, &arms, (const double **) id, rows));
+  PetscCall(ReadEndpoints(file, &nep, &eps));
+  PetscCall(WriteSubjects(file, dir, &arms, (const double **) id, rows, nep, eps));
   PetscCall(WriteOutcomes(file, dir, &arms, (const double **) id, rows));
+  PetscCall(WriteEndpoints(dir, &arms, (const double **) id, rows, nep, eps));
+  PetscCall(WriteSummary(file, dir));
+  PetscCall(FreeEndpoints(nep, &eps));
   for (int k = 0; k < 5; k++) PetscCall(PetscFree(id[k]));
   PetscCall(PetscFree(arms.names));
   PetscFunctionReturn(0);

@@ -93,6 +93,30 @@ PetscErrorCode TTStoreWriteProvenance(TTStore st, const TTProvenance *prov)
   PetscFunctionReturn(0);
 }
 
+/* Group-sequential design: information fractions, boundaries (z, benefit direction)
+ * and cumulative alpha spent, per look. */
+static PetscErrorCode WriteLooks(TTStore st, hid_t g)
+{
+  PetscInt      nlook;
+  const double *info, *upper, *lower, *spent, *col[4];
+  const char   *names[4] = {"information", "efficacy_bound", "futility_bound", "alpha_spent"};
+  hsize_t       n;
+  hid_t         d;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTTrialGetDesign(st->trial, &nlook, &info, &upper, &lower, &spent));
+  if (!nlook) PetscFunctionReturn(0);
+  col[0] = info, col[1] = upper, col[2] = lower, col[3] = spent;
+  n      = (hsize_t) nlook;
+  for (int c = 0; c < 4; c++) {
+    PetscCall(TTH5CreateDataset(g, names[c], H5T_NATIVE_DOUBLE, 1, &n, &d));
+    if (st->rank == 0) PetscCall(TTH5WriteRows(d, H5T_NATIVE_DOUBLE, 0, n, col[c]));
+    TTCallHDF5(H5Dclose(d));
+  }
+  PetscCall(TTH5WriteStringAttr(g, "deciding_analysis", st->p->analysis[st->p->interim_analysis].name));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTStoreWriteDesign(TTStore st)
 {
   const TTProtocol *p = st->p;
@@ -123,9 +147,13 @@ PetscErrorCode TTStoreWriteDesign(TTStore st)
   PetscCall(TTH5CreateStrings(g, "endpoints", p->nendpoint, names, w));
   for (int k = 0; k < p->nanalysis; k++) names[k] = p->analysis[k].name;
   PetscCall(TTH5CreateStrings(g, "analyses", p->nanalysis, names, w));
+  PetscCall(WriteLooks(st, g));
   TTCallHDF5(H5Gclose(g));
   PetscFunctionReturn(0);
 }
+
+static const char *const method_names[] = {"ancova", "welch",   "risk_difference", "odds_ratio", "cmh",
+                                           "logrank", "cox", "negbin", "poisson"};
 
 PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
 {
@@ -147,7 +175,7 @@ PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
       continue;
     }
     PetscCall(TTH5WriteStringAttr(ga, "endpoint", p->endpoint[an->endpoint_index].name));
-    PetscCall(TTH5WriteStringAttr(ga, "method", an->method == TT_ANALYSIS_WELCH ? "welch" : "ancova"));
+    PetscCall(TTH5WriteStringAttr(ga, "method", method_names[an->method]));
     PetscCall(TTH5WriteStringAttr(ga, "treatment", p->arm[an->treatment_arm].name));
     PetscCall(TTH5WriteStringAttr(ga, "control", p->arm[an->control_arm].name));
     PetscCall(TTH5WriteDoubleAttr(ga, "alpha", an->alpha));
@@ -165,14 +193,14 @@ PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TTStoreWriteSummary(TTStore st, const tt_stats_oc_summary *s)
+PetscErrorCode TTStoreWriteSummary(TTStore st, const TTSummary *s)
 {
   hid_t g, ga;
 
   PetscFunctionBeginUser;
   TTCallHDF5(g = H5Gcreate2(st->file, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   for (int k = 0; k < st->p->nanalysis; k++) {
-    const tt_stats_oc_summary *o = &s[k];
+    const tt_stats_oc_summary *o = &s[k].oc;
     TTCallHDF5(ga = H5Gcreate2(g, st->p->analysis[k].name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     PetscCall(TTH5WriteInt64Attr(ga, "replicates", o->replicates));
     PetscCall(TTH5WriteInt64Attr(ga, "failed", o->failed));
@@ -188,14 +216,39 @@ PetscErrorCode TTStoreWriteSummary(TTStore st, const tt_stats_oc_summary *s)
     PetscCall(TTH5WriteDoubleAttr(ga, "coverage", o->coverage));
     PetscCall(TTH5WriteDoubleAttr(ga, "coverage_mcse", o->coverage_mcse));
     PetscCall(TTH5WriteDoubleAttr(ga, "expected_n", o->expected_n));
+    PetscCall(TTH5WriteDoubleAttr(ga, "expected_information", s[k].expected_information));
+    PetscCall(TTH5WriteDoubleAttr(ga, "analytic_power", s[k].analytic_power));
+    PetscCall(TTH5WriteStringAttr(ga, "analytic_method", s[k].analytic_method));
+    if (s[k].nlook > 0) PetscCall(TTH5WriteDoubleArrayAttr(ga, "stop_prob", s[k].nlook, s[k].stop_prob));
     TTCallHDF5(H5Gclose(ga));
   }
   TTCallHDF5(H5Gclose(g));
   PetscFunctionReturn(0);
 }
 
+/* The textbook power of the same design, next to the simulated one: t test for
+ * continuous analyses (SD implied by the mean model SE), Schoenfeld for time to event,
+ * and otherwise the Wald normal approximation with the mean model SE. */
+static void AnalyticPower(const TTAnalysisSpec *an, TTSummary *s)
+{
+  const tt_stats_oc_summary *o    = &s->oc;
+  tt_stats_test_spec         spec = {an->alpha, an->sided, an->direction};
+  double                     n    = o->expected_n / 2.0, z = tt_stats_qnorm(1.0 - an->alpha / an->sided), d = o->true_effect;
+  if (an->method == TT_ANALYSIS_ANCOVA || an->method == TT_ANALYSIS_WELCH) {
+    s->analytic_power = tt_stats_power_t(n, d, o->mean_std_error * sqrt(n / 2.0), spec, 0);
+    snprintf(s->analytic_method, sizeof(s->analytic_method), "two-sample t");
+  } else if (an->method == TT_ANALYSIS_LOGRANK || an->method == TT_ANALYSIS_COX) {
+    s->analytic_power = tt_stats_schoenfeld_power(s->expected_information, exp(d), 0.5, spec);
+    snprintf(s->analytic_method, sizeof(s->analytic_method), "Schoenfeld");
+  } else {
+    double shift      = (an->sided == 1 ? an->direction * d : fabs(d)) / o->mean_std_error;
+    s->analytic_power = tt_stats_pnorm(shift - z);
+    snprintf(s->analytic_method, sizeof(s->analytic_method), "Wald (normal)");
+  }
+}
+
 /* Rank 0: operating characteristics from the stored rows, in replicate order. */
-PetscErrorCode TTStoreSummarize(TTStore st, tt_stats_oc_summary *s)
+PetscErrorCode TTStoreSummarize(TTStore st, TTSummary *s)
 {
   const PetscInt chunk = 1024;
   PetscInt       R = st->p->replicates, na = st->p->nanalysis;
@@ -206,6 +259,10 @@ PetscErrorCode TTStoreSummarize(TTStore st, tt_stats_oc_summary *s)
   PetscCall(PetscMalloc1(TT_NCOLUMN * chunk, &col));
   for (PetscInt k = 0; k < na; k++) {
     tt_stats_oc oc;
+    double      info = 0.0;
+    long        ninfo = 0;
+    PetscCall(PetscMemzero(&s[k], sizeof(s[k])));
+    s[k].nlook = st->p->nlook;
     tt_stats_oc_init(&oc);
     for (PetscInt r0 = 0; r0 < R; r0 += chunk) {
       hsize_t start = (hsize_t) r0, count = (hsize_t) PetscMin(chunk, R - r0);
@@ -221,6 +278,7 @@ PetscErrorCode TTStoreSummarize(TTStore st, tt_stats_oc_summary *s)
       for (hsize_t i = 0; i < count; i++) {
         const double   *v = col + i;
         tt_stats_result res;
+        int             stage = (int) v[12 * chunk];
         res.estimate   = v[1 * chunk];
         res.std_error  = v[2 * chunk];
         res.ci_lower   = v[3 * chunk];
@@ -231,9 +289,13 @@ PetscErrorCode TTStoreSummarize(TTStore st, tt_stats_oc_summary *s)
         res.reject     = (int) v[8 * chunk];
         res.n_analysed = (int) v[9 * chunk];
         tt_stats_oc_add(&oc, v[11 * chunk] == 1.0, &res, v[10 * chunk]);
+        if (v[11 * chunk] == 1.0) info += v[13 * chunk], ninfo++;
+        if (s[k].nlook > 0 && stage >= 1 && stage <= s[k].nlook) s[k].stop_prob[stage - 1] += 1.0 / (double) R;
       }
     }
-    tt_stats_oc_summarize(&oc, &s[k]);
+    tt_stats_oc_summarize(&oc, &s[k].oc);
+    s[k].expected_information = ninfo ? info / (double) ninfo : NAN;
+    AnalyticPower(&st->p->analysis[k], &s[k]);
   }
   PetscCall(PetscFree(col));
   PetscFunctionReturn(0);

@@ -72,12 +72,14 @@ PetscErrorCode TTStoreReadDoubles(hid_t loc, const char *name, PetscInt *n, hsiz
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode ReadSummary(hid_t file, const char *name, tt_stats_oc_summary *s)
+static PetscErrorCode ReadSummary(hid_t file, const char *name, TTSummary *sum)
 {
-  hid_t  g;
-  double reps, failed;
+  hid_t                g;
+  double               reps, failed;
+  tt_stats_oc_summary *s = &sum->oc;
 
   PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(sum, sizeof(*sum)));
   TTCallHDF5(g = H5Gopen2(file, "summary", H5P_DEFAULT));
   TTCallHDF5(g = H5Gopen2(g, name, H5P_DEFAULT));
   PetscCall(TTH5ReadDoubleAttr(g, "replicates", &reps));
@@ -96,24 +98,45 @@ static PetscErrorCode ReadSummary(hid_t file, const char *name, tt_stats_oc_summ
   PetscCall(TTH5ReadDoubleAttr(g, "coverage", &s->coverage));
   PetscCall(TTH5ReadDoubleAttr(g, "coverage_mcse", &s->coverage_mcse));
   PetscCall(TTH5ReadDoubleAttr(g, "expected_n", &s->expected_n));
+  PetscCall(TTH5ReadDoubleAttr(g, "expected_information", &sum->expected_information));
+  PetscCall(TTH5ReadDoubleAttr(g, "analytic_power", &sum->analytic_power));
+  PetscCall(TTH5ReadStringAttr(g, "analytic_method", sum->analytic_method, sizeof(sum->analytic_method)));
+  if (H5Aexists(g, "stop_prob") > 0) {
+    hid_t a, sp;
+    TTCallHDF5(a = H5Aopen(g, "stop_prob", H5P_DEFAULT));
+    TTCallHDF5(sp = H5Aget_space(a));
+    sum->nlook = (int) H5Sget_simple_extent_npoints(sp);
+    PetscCheck(sum->nlook > 0 && sum->nlook <= TT_MAX_LOOKS, PETSC_COMM_SELF, PETSC_ERR_USER, "%s: stop_prob has %d "
+               "looks; expected 1..%d", name, sum->nlook, TT_MAX_LOOKS);
+    TTCallHDF5(H5Aread(a, H5T_NATIVE_DOUBLE, sum->stop_prob));
+    TTCallHDF5(H5Sclose(sp));
+    TTCallHDF5(H5Aclose(a));
+  }
   TTCallHDF5(H5Gclose(g));
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt n, const char *const names[], const tt_stats_oc_summary s[])
+PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt n, const char *const names[], const TTSummary s[])
 {
   PetscFunctionBeginUser;
-  fprintf(out, "%-16s %6s  %-16s %9s %9s %9s %9s %9s %9s %9s %9s\n", "analysis", "reps", "power (MC SE)", "mean_est",
-          "true_eff", "bias", "emp_SE", "mean_SE", "RMSE", "coverage", "mean_n");
+  fprintf(out, "%-16s %6s  %-16s %9s %9s %9s %9s %9s %9s %9s %9s %9s\n", "analysis", "reps", "power (MC SE)", "analytic",
+          "mean_est", "true_eff", "bias", "emp_SE", "mean_SE", "RMSE", "coverage", "mean_n");
   for (PetscInt k = 0; k < n; k++) {
-    const tt_stats_oc_summary *o = &s[k];
+    const tt_stats_oc_summary *o = &s[k].oc;
     char                       pw[32];
     snprintf(pw, sizeof(pw), "%.4f (%.4f)", o->power, o->power_mcse);
-    fprintf(out, "%-16s %6ld  %-16s %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.1f\n", names[k], o->replicates, pw,
-            o->mean_estimate, o->true_effect, o->bias, o->empirical_se, o->mean_std_error, o->rmse, o->coverage,
-            o->expected_n);
+    fprintf(out, "%-16s %6ld  %-16s %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.1f\n", names[k], o->replicates,
+            pw, s[k].analytic_power, o->mean_estimate, o->true_effect, o->bias, o->empirical_se, o->mean_std_error,
+            o->rmse, o->coverage, o->expected_n);
     if (o->failed) fprintf(out, "%-16s %ld replicate(s) could not be analysed and are excluded\n", "", o->failed);
+    if (s[k].nlook > 0) {
+      fprintf(out, "%-16s stop at look:", "");
+      for (int j = 0; j < s[k].nlook; j++) fprintf(out, " %d: %.4f", j + 1, s[k].stop_prob[j]);
+      fprintf(out, "; expected information %.1f\n", s[k].expected_information);
+    }
   }
+  fprintf(out, "(analytic: power of the same design by %s formula; ratio methods report log ratios)\n",
+          n > 0 ? "the textbook" : "no");
   PetscFunctionReturn(0);
 }
 
@@ -124,7 +147,7 @@ PetscErrorCode TTStoreSummary(const char *path, FILE *out)
   size_t               width;
   char                *names;
   const char         **list;
-  tt_stats_oc_summary *s;
+  TTSummary           *s;
 
   PetscFunctionBeginUser;
   PetscCall(OpenResults(path, &file));
@@ -206,6 +229,7 @@ PetscErrorCode TTStoreExportCSV(const char *path, const char *dir)
   PetscCall(OpenResults(path, &file));
   PetscCall(ExportAnalyses(file, dir));
   PetscCall(TTStoreExportSubjects(file, dir));
+  PetscCall(TTStoreExportADaM(file, dir));
   TTCallHDF5(H5Fclose(file));
   PetscFunctionReturn(0);
 }

@@ -4,8 +4,37 @@
  * twin under every arm with no dropout. Created collectively, written by rank 0.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "storeimpl.h"
+
+/* An endpoint is one dataset (continuous, binary) or a group of two: time and status
+ * (time to event, time in days) or count and exposure (count). */
+static PetscErrorCode EndpointDatasets(hid_t ge, const TTEndpointSpec *ep, hsize_t rows, PetscBool create, hid_t d[2])
+{
+  TTEndpointKind kind = TTEndpointKindOf(ep->type);
+  hid_t          g;
+
+  PetscFunctionBeginUser;
+  d[1] = -1;
+  if (kind == TT_KIND_CONTINUOUS || kind == TT_KIND_BINARY) {
+    PetscCall(TTH5Dataset(ge, ep->name, H5T_NATIVE_DOUBLE, 1, &rows, create, &d[0]));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(TTH5Group(ge, ep->name, create, &g));
+  PetscCall(TTH5Dataset(g, kind == TT_KIND_COUNT ? "count" : "time", H5T_NATIVE_DOUBLE, 1, &rows, create, &d[0]));
+  PetscCall(TTH5Dataset(g, kind == TT_KIND_COUNT ? "exposure" : "status", H5T_NATIVE_DOUBLE, 1, &rows, create, &d[1]));
+  if (create) {
+    PetscCall(TTH5WriteStringAttr(d[0], "unit", kind == TT_KIND_COUNT ? "events" : "day"));
+    if (kind == TT_KIND_COUNT) {
+      char unit[64];
+      snprintf(unit, sizeof(unit), "%g days", ep->per_days);
+      PetscCall(TTH5WriteStringAttr(d[1], "unit", unit));
+    } else PetscCall(TTH5WriteStringAttr(d[1], "meaning", "1 = event, 0 = censored"));
+  }
+  TTCallHDF5(H5Gclose(g));
+  PetscFunctionReturn(0);
+}
 
 PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, PetscBool create, hid_t sid[5],
                                      hid_t *prog, hid_t **cov, hid_t **out, hid_t **cf, hid_t **ep)
@@ -34,7 +63,7 @@ PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, Pe
   d2[1] = (hsize_t) L.nendpoint;
   PetscCall(TTH5Dataset(gs, "prognostic_score", H5T_NATIVE_DOUBLE, 2, d2, create, prog));
   PetscCall(TTH5Group(gs, "covariates", create, &gc));
-  PetscCall(PetscMalloc4(ncov + 1, cov, m->nvar, out, m->nvar, cf, L.nendpoint, ep));
+  PetscCall(PetscMalloc4(ncov + 1, cov, m->nvar, out, m->nvar, cf, 2 * L.nendpoint, ep));
   for (PetscInt c = 0; c < ncov; c++)
     PetscCall(TTH5Dataset(gc, names[c], H5T_NATIVE_DOUBLE, 1, &rows, create, &(*cov)[c]));
   PetscCall(TTH5Group(file, "outcomes", create, &go));
@@ -50,8 +79,7 @@ PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, Pe
     if (create) PetscCall(TTH5WriteStringAttr((*cf)[v], "unit", m->var[v].unit));
   }
   PetscCall(TTH5Group(file, "endpoints", create, &ge));
-  for (int e = 0; e < L.nendpoint; e++)
-    PetscCall(TTH5Dataset(ge, p->endpoint[e].name, H5T_NATIVE_DOUBLE, 1, &rows, create, &(*ep)[e]));
+  for (int e = 0; e < L.nendpoint; e++) PetscCall(EndpointDatasets(ge, &p->endpoint[e], rows, create, *ep + 2 * e));
   TTCallHDF5(H5Gclose(gc));
   TTCallHDF5(H5Gclose(gs));
   TTCallHDF5(H5Gclose(go));
@@ -79,7 +107,7 @@ static PetscErrorCode WriteIds(TTTrial trial, hsize_t row0, const TTReplicateRes
                          : (int) recs[i * L.size + L.stratum];
     PetscCall(TTH5WriteRows(sid[k], H5T_NATIVE_INT, row0, (hsize_t) p->patients, ibuf));
   }
-  for (PetscInt i = 0; i < p->patients; i++) scratch[i] = recs[i * L.size + L.dropout];
+  for (PetscInt i = 0; i < p->patients; i++) scratch[i] = TTRecordDropout(&L, recs + i * L.size, res->arm[i]);
   PetscCall(TTH5WriteRows(sid[4], H5T_NATIVE_DOUBLE, row0, (hsize_t) p->patients, scratch));
   PetscCall(PetscFree(ibuf));
   PetscFunctionReturn(0);
@@ -102,7 +130,7 @@ PetscErrorCode TTStoreWriteSubjects(TTTrial trial, hsize_t row0, const TTReplica
   const TTProtocol *p;
   TTRecordLayout    L;
   PetscInt          n, nv;
-  double           *visit_days;
+  double           *obs;
 
   PetscFunctionBeginUser;
   PetscCall(TTTrialGetProtocol(trial, &p));
@@ -113,26 +141,26 @@ PetscErrorCode TTStoreWriteSubjects(TTTrial trial, hsize_t row0, const TTReplica
   PetscCall(WriteRecordColumns(prog, row0, n, recs, L.size, L.prognostic, L.nendpoint, scratch));
   for (PetscInt c = 0; c < L.ncov; c++)
     PetscCall(WriteRecordColumns(cov[c], row0, n, recs, L.size, L.cov + c, 1, scratch));
-  PetscCall(PetscMalloc1(nv, &visit_days));
-  for (PetscInt v = 0; v < nv; v++) visit_days[v] = p->visit[v] * p->unit_in_days;
+  PetscCall(PetscMalloc1(nv * L.nvar, &obs));
   for (PetscInt k = 0; k < L.nvar; k++) {
     for (PetscInt i = 0; i < n; i++)
       for (PetscInt a = 0; a < L.narm; a++)
         for (PetscInt v = 0; v < nv; v++)
-          scratch[(i * L.narm + a) * nv + v] = recs[i * L.size + L.traj + (a * nv + v) * L.nvar + k];
+          scratch[(i * L.narm + a) * nv + v] = TTRecordTraj(&L, recs + i * L.size, a)[v * L.nvar + k];
     PetscCall(TTH5WriteRows(cf[k], H5T_NATIVE_DOUBLE, row0, (hsize_t) n, scratch));
-    for (PetscInt i = 0; i < n; i++)
-      for (PetscInt v = 0; v < nv; v++) {
-        const double *rec   = recs + i * L.size;
-        scratch[i * nv + v] = rec[L.dropout] > visit_days[v] ? rec[L.traj + (res->arm[i] * nv + v) * L.nvar + k] : NAN;
-      }
+    for (PetscInt i = 0; i < n; i++) {
+      TTTrialObservedTrajectory(trial, recs + i * L.size, res->arm[i], obs);
+      for (PetscInt v = 0; v < nv; v++) scratch[i * nv + v] = obs[v * L.nvar + k];
+    }
     PetscCall(TTH5WriteRows(out[k], H5T_NATIVE_DOUBLE, row0, (hsize_t) n, scratch));
   }
-  PetscCall(PetscFree(visit_days));
-  for (PetscInt e = 0; e < L.nendpoint; e++) {
-    for (PetscInt i = 0; i < n; i++) scratch[i] = res->endpoint[i * L.nendpoint + e];
-    PetscCall(TTH5WriteRows(ep[e], H5T_NATIVE_DOUBLE, row0, (hsize_t) n, scratch));
-  }
+  PetscCall(PetscFree(obs));
+  for (PetscInt e = 0; e < L.nendpoint; e++)
+    for (int j = 0; j < 2; j++) {
+      if (ep[2 * e + j] < 0) continue;
+      for (PetscInt i = 0; i < n; i++) scratch[i] = res->endpoint[2 * (i * L.nendpoint + e) + j];
+      PetscCall(TTH5WriteRows(ep[2 * e + j], H5T_NATIVE_DOUBLE, row0, (hsize_t) n, scratch));
+    }
   PetscFunctionReturn(0);
 }
 
@@ -152,7 +180,8 @@ PetscErrorCode TTStoreCloseSubjects(TTTrial trial, hid_t sid[5], hid_t prog, hid
     TTCallHDF5(H5Dclose((*out)[v]));
     TTCallHDF5(H5Dclose((*cf)[v]));
   }
-  for (PetscInt e = 0; e < L.nendpoint; e++) TTCallHDF5(H5Dclose((*ep)[e]));
+  for (PetscInt e = 0; e < 2 * L.nendpoint; e++)
+    if ((*ep)[e] >= 0) TTCallHDF5(H5Dclose((*ep)[e]));
   PetscCall(PetscFree4(*cov, *out, *cf, *ep));
   PetscFunctionReturn(0);
 }

@@ -42,12 +42,12 @@ PetscErrorCode   TTStoreResolved(TTTrial trial, char **text, char sha[65]);
 PetscErrorCode   TTStoreWriteProvenance(TTStore st, const TTProvenance *prov);  /* collective */
 PetscErrorCode   TTStoreWriteDesign(TTStore st);                                /* collective */
 PetscErrorCode   TTStoreSetUpAnalyses(TTStore st, PetscBool create);            /* collective */
-PetscErrorCode   TTStoreWriteSummary(TTStore st, const tt_stats_oc_summary *s); /* collective */
-PetscErrorCode   TTStoreSummarize(TTStore st, tt_stats_oc_summary *s);          /* rank 0 */
+PetscErrorCode   TTStoreWriteSummary(TTStore st, const TTSummary *s); /* collective */
+PetscErrorCode   TTStoreSummarize(TTStore st, TTSummary *s);          /* rank 0 */
 extern const int tt_store_column_is_int[];
 
 /* Names of the per-replicate analysis columns, in storage order. */
-#define TT_NCOLUMN 12
+#define TT_NCOLUMN 14
 extern const char *const tt_store_columns[TT_NCOLUMN];
 
 /* Small typed helpers (h5util.c). All create/write calls are collective when the
@@ -55,6 +55,7 @@ extern const char *const tt_store_columns[TT_NCOLUMN];
 PetscErrorCode TTH5WriteStringAttr(hid_t obj, const char *name, const char *value);
 PetscErrorCode TTH5WriteDoubleAttr(hid_t obj, const char *name, double value);
 PetscErrorCode TTH5WriteInt64Attr(hid_t obj, const char *name, long long value);
+PetscErrorCode TTH5WriteDoubleArrayAttr(hid_t obj, const char *name, int n, const double *v);
 PetscErrorCode TTH5ReadDoubleAttr(hid_t obj, const char *name, double *value);
 PetscErrorCode TTH5ReadStringAttr(hid_t obj, const char *name, char *buf, size_t len);
 /* Creates a dataset of `type`, rank 1–3, contiguous, filled with NaN / -1. */
@@ -87,4 +88,5 @@ PetscErrorCode TTStoreReadDoubles(hid_t loc, const char *name, PetscInt *n, hsiz
 PetscErrorCode TTStoreOpenCSV(const char *dir, const char *name, FILE **f);
 void           TTStorePutValue(FILE *f, double v); /* ",value" or ",NA" */
 PetscErrorCode TTStoreExportSubjects(hid_t file, const char *dir);
+PetscErrorCode TTStoreExportADaM(hid_t file, const char *dir); /* store_adam.c: adsl, adbds, adtte */
 #endif

@@ -96,39 +96,75 @@ static PetscErrorCode BindCovariates(TTTrial t)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode BindEndpointsAndAnalyses(TTTrial t)
+static PetscInt FindVariable(const TTModelType *m, const char *name)
+{
+  for (int v = 0; v < m->nvar; v++)
+    if (!strcmp(m->var[v].name, name)) return v;
+  return -1;
+}
+
+static PetscInt FindEvent(const TTModelType *m, const char *name)
+{
+  for (int k = 0; k < m->nevent; k++)
+    if (!strcmp(m->event[k].name, name)) return k;
+  return -1;
+}
+
+static PetscErrorCode BindEndpoints(TTTrial t)
 {
   const TTProtocol  *p = t->p;
   const TTModelType *m = t->model;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc1(p->nendpoint, &t->endpoint_var));
+  PetscCall(PetscMalloc2(p->nendpoint, &t->endpoint_var, p->nendpoint, &t->endpoint_event));
   for (int e = 0; e < p->nendpoint; e++) {
-    int k = -1;
-    for (int v = 0; v < m->nvar; v++)
-      if (!strcmp(m->var[v].name, p->endpoint[e].variable)) k = v;
-    if (k < 0)
-      USER_ERROR(p, p->endpoint[e].variable_loc, "endpoints[%d].variable: '%s' is not a variable of model %s", e,
-                 p->endpoint[e].variable, m->name);
-    t->endpoint_var[e] = k;
+    const TTEndpointSpec *ep = &p->endpoint[e];
+    t->endpoint_var[e]       = ep->variable[0] ? FindVariable(m, ep->variable) : -1;
+    t->endpoint_event[e]     = ep->event[0] ? FindEvent(m, ep->event) : -1;
+    if (ep->variable[0] && t->endpoint_var[e] < 0)
+      USER_ERROR(p, ep->variable_loc, "endpoints[%d].variable: '%s' is not a variable of model %s", e, ep->variable,
+                 m->name);
+    if (ep->event[0] && t->endpoint_event[e] < 0)
+      USER_ERROR(p, ep->event_loc, "endpoints[%d].event: '%s' is not an event of model %s%s", e, ep->event, m->name,
+                 m->nevent ? "" : " (it has none)");
   }
+  t->dropout_var = -1;
+  if (p->dropout == TT_DROPOUT_OUTCOME_DEPENDENT) {
+    t->dropout_var = FindVariable(m, p->dropout_variable);
+    if (t->dropout_var < 0)
+      USER_ERROR(p, p->dropout_variable_loc, "dropout.variable: '%s' is not a variable of model %s",
+                 p->dropout_variable, m->name);
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode BindAnalyses(TTTrial t)
+{
+  const TTProtocol *p = t->p;
+
+  PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(p->nanalysis, &t->acov));
   for (int a = 0; a < p->nanalysis; a++) {
     const TTAnalysisSpec *an = &p->analysis[a];
+    const TTEndpointSpec *ep = &p->endpoint[an->endpoint_index];
     for (int c = 0; c < an->ncovariate; c++) {
       TTAnalysisCovariate *ac = &t->acov[a][c];
-      if (!strcmp(an->covariate[c], "baseline"))
+      if (!strcmp(an->covariate[c], "baseline")) {
         ac->kind = TT_COVARIATE_BASELINE;
-      else if (!strcmp(an->covariate[c], "prognostic_score"))
+        if (t->endpoint_var[an->endpoint_index] < 0)
+          USER_ERROR(p, an->covariate_loc[c], "analysis[%d].covariates[%d]: 'baseline' needs an endpoint with a "
+                     "variable; endpoint '%s' has none", a, c, ep->name);
+      } else if (!strcmp(an->covariate[c], "prognostic_score")) {
         ac->kind = TT_COVARIATE_PROGNOSTIC;
-      else {
+        if (ep->visit_index < 0 || t->endpoint_var[an->endpoint_index] < 0)
+          USER_ERROR(p, an->covariate_loc[c], "analysis[%d].covariates[%d]: 'prognostic_score' is defined for "
+                     "endpoints measured at a visit; '%s' is not", a, c, ep->name);
+      } else {
         ac->kind = TT_COVARIATE_COHORT;
         PetscCall(TTCohortFindCovariate(t->cohort, an->covariate[c], &ac->index));
         if (ac->index < 0)
-          USER_ERROR(p, an->covariate_loc[c],
-                     "analysis[%d].covariates[%d]: '%s' is neither baseline, "
-                     "prognostic_score nor a cohort covariate",
-                     a, c, an->covariate[c]);
+          USER_ERROR(p, an->covariate_loc[c], "analysis[%d].covariates[%d]: '%s' is neither baseline, "
+                     "prognostic_score nor a cohort covariate", a, c, an->covariate[c]);
       }
     }
   }
@@ -137,9 +173,9 @@ static PetscErrorCode BindEndpointsAndAnalyses(TTTrial t)
 
 static PetscErrorCode SetLayout(TTTrial t)
 {
-  const TTProtocol  *p = t->p;
-  TTRecordLayout    *L = &t->L;
-  PetscInt           ncov;
+  const TTProtocol   *p = t->p;
+  TTRecordLayout     *L = &t->L;
+  PetscInt            ncov;
   const char *const *names;
 
   PetscFunctionBeginUser;
@@ -149,18 +185,21 @@ static PetscErrorCode SetLayout(TTTrial t)
   L->narm       = p->narm;
   L->nvisit     = p->nvisit;
   L->nvar       = t->model->nvar;
+  L->nevent     = t->model->nevent;
   L->stratum    = 0;
-  L->dropout    = 1;
-  L->screen     = 2;
+  L->screen     = 1;
+  L->entry      = 2;
   L->cov        = 3;
   L->prognostic = L->cov + ncov;
-  L->traj       = L->prognostic + L->nendpoint;
-  L->size       = L->traj + L->narm * L->nvisit * L->nvar;
+  L->arm0       = L->prognostic + L->nendpoint;
+  L->arm_size   = 1 + L->nvisit * L->nvar + L->nevent * TT_MAX_EVENT_TIMES;
+  L->size       = L->arm0 + L->narm * L->arm_size;
   PetscCall(PetscMalloc2(p->nvisit, &t->t_model, p->nvisit, &t->t_days));
   for (int v = 0; v < p->nvisit; v++) {
     t->t_days[v]  = p->visit[v] * p->unit_in_days;
     t->t_model[v] = t->t_days[v] / t->model->time_unit_days;
   }
+  t->horizon_days = p->followup_days > 0 ? p->accrual_days + p->followup_days : t->t_days[p->nvisit - 1];
   PetscFunctionReturn(0);
 }
 
@@ -169,7 +208,10 @@ static PetscErrorCode AllocScratch(TTTrial t)
   PetscInt n = t->p->patients, bs = t->p->block_size > 0 ? t->p->block_size : 1;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc5(n, &t->y, n * TT_MAX_COVARIATES, &t->xcov, n, &t->y0, n, &t->y1, n, &t->treat));
+  PetscCall(PetscMalloc6(n, &t->y, (n + 1) * (TT_MAX_COVARIATES + 1), &t->xcov, 2 * n, &t->y0, 2 * n, &t->y1, 2 * n,
+                         &t->expo, n, &t->cut));
+  PetscCall(PetscMalloc4(2 * n, &t->treat, 2 * n, &t->iy, 2 * n, &t->status, 2 * n, &t->strata));
+  PetscCall(PetscMalloc1(n * t->p->nendpoint, &t->pair));
   PetscCall(PetscMalloc3(t->nstratum, &t->stratum_count, t->nstratum, &t->block_id, t->nstratum * bs, &t->block_list));
   PetscFunctionReturn(0);
 }
@@ -185,9 +227,11 @@ PetscErrorCode TTTrialCreate(const TTProtocol *protocol, TTTrial *trial)
   PetscCall(BindModel(t));
   PetscCall(TTCohortCreateFromFile(protocol->cohort_path, &t->cohort));
   PetscCall(BindCovariates(t));
-  PetscCall(BindEndpointsAndAnalyses(t));
+  PetscCall(BindEndpoints(t));
+  PetscCall(BindAnalyses(t));
   PetscCall(SetLayout(t));
   PetscCall(AllocScratch(t));
+  PetscCall(TTTrialSetUpLooks(t));
   *trial = t;
   PetscFunctionReturn(0);
 }
@@ -204,10 +248,12 @@ PetscErrorCode TTTrialDestroy(TTTrial *trial)
   PetscCall(PetscFree(t->eff));
   PetscCall(PetscFree(t->model_cov));
   PetscCall(PetscFree2(t->strata_cov, t->strata_levels));
-  PetscCall(PetscFree(t->endpoint_var));
+  PetscCall(PetscFree2(t->endpoint_var, t->endpoint_event));
   PetscCall(PetscFree(t->acov));
   PetscCall(PetscFree2(t->t_model, t->t_days));
-  PetscCall(PetscFree5(t->y, t->xcov, t->y0, t->y1, t->treat));
+  PetscCall(PetscFree6(t->y, t->xcov, t->y0, t->y1, t->expo, t->cut));
+  PetscCall(PetscFree4(t->treat, t->iy, t->status, t->strata));
+  PetscCall(PetscFree(t->pair));
   PetscCall(PetscFree3(t->stratum_count, t->block_id, t->block_list));
   PetscCall(PetscFree(t));
   *trial = NULL;

@@ -5,11 +5,9 @@
  * stratum s; its arm is entry k % B of block k / B, a list holding every arm
  * ratio_a * B / sum(ratio) times, shuffled with the stream (seed, r, s, block).
  * Simple randomization draws each arm with probability ratio_a / sum(ratio) from
- * (seed, r, p). Missing data: an endpoint is observed only if the twin has not
- * dropped out by its visit; analyses use completers (observed endpoint), which
- * targets the hypothetical estimand only under missingness at random given the
- * covariates. The true effect is the mean over ALL randomized twins of
- * Y(treatment) - Y(control) at the endpoint, as if nobody dropped out.
+ * (seed, r, p). Then the group-sequential looks (trial_gsd.c) decide the data cut,
+ * the endpoints are observed at that cut (trial_endpoint.c) and every analysis of the
+ * plan runs on them (trial_methods.c), next to the replicate's true effect.
  */
 #include <math.h>
 #include "trialimpl.h"
@@ -62,98 +60,38 @@ PetscErrorCode TTTrialRandomize(TTTrial t, PetscInt r, const double recs[], Pets
   PetscFunctionReturn(0);
 }
 
-/* Endpoint e of twin rec under arm a, ignoring dropout. */
-static double EndpointValue(TTTrial t, const double *rec, PetscInt a, PetscInt e)
+/* The deciding analysis of a group-sequential design rejects when its statistic crossed
+ * the efficacy boundary of the look at which the trial stopped. */
+static void GroupSequentialDecision(TTTrial t, TTReplicateResult *res)
 {
-  const TTRecordLayout *L  = &t->L;
-  const TTEndpointSpec *ep = &t->p->endpoint[e];
-  const double         *tr = rec + L->traj + a * L->nvisit * L->nvar;
-  PetscInt              k  = t->endpoint_var[e];
-  double                y  = tr[ep->visit_index * L->nvar + k];
-  return ep->type == TT_ENDPOINT_CHANGE_FROM_BASELINE ? y - tr[k] : y;
-}
-
-static void ObservedEndpoints(TTTrial t, const double recs[], const PetscInt arm[], double *endpoint)
-{
-  const TTRecordLayout *L = &t->L;
-  for (PetscInt i = 0; i < t->p->patients; i++) {
-    const double *rec = recs + i * L->size;
-    for (PetscInt e = 0; e < L->nendpoint; e++) {
-      double visit_day               = t->t_days[t->p->endpoint[e].visit_index];
-      endpoint[i * L->nendpoint + e] = rec[L->dropout] > visit_day ? EndpointValue(t, rec, arm[i], e) : NAN;
-    }
-  }
-}
-
-static double CovariateValue(TTTrial t, const double *rec, PetscInt arm, PetscInt e, const TTAnalysisCovariate *c)
-{
-  const TTRecordLayout *L = &t->L;
-  switch (c->kind) {
-  case TT_COVARIATE_BASELINE:
-    return rec[L->traj + arm * L->nvisit * L->nvar + t->endpoint_var[e]];
-  case TT_COVARIATE_PROGNOSTIC:
-    return rec[L->prognostic + e];
-  default:
-    return rec[L->cov + c->index];
-  }
-}
-
-/* One analysis on the completers of its two arms. Returns the stats status. */
-static int AnalyseOne(TTTrial t, PetscInt k, const double recs[], const PetscInt arm[], const double *endpoint,
-                      tt_stats_result *res)
-{
-  const TTAnalysisSpec *an = &t->p->analysis[k];
-  const TTRecordLayout *L  = &t->L;
-  PetscInt              e = an->endpoint_index, n = 0, n0 = 0, n1 = 0;
-  tt_stats_test_spec    spec = {an->alpha, an->sided, an->direction};
-
-  for (PetscInt i = 0; i < t->p->patients; i++) {
-    double y = endpoint[i * L->nendpoint + e];
-    if ((arm[i] != an->treatment_arm && arm[i] != an->control_arm) || isnan(y)) continue;
-    t->y[n]     = y;
-    t->treat[n] = arm[i] == an->treatment_arm;
-    if (t->treat[n])
-      t->y1[n1++] = y;
-    else
-      t->y0[n0++] = y;
-    n++;
-  }
-  if (an->method == TT_ANALYSIS_WELCH) return tt_stats_welch((int) n0, t->y0, (int) n1, t->y1, spec, res);
-  for (PetscInt c = 0; c < an->ncovariate; c++) {
-    PetscInt j = 0;
-    for (PetscInt i = 0; i < t->p->patients; i++) {
-      double y = endpoint[i * L->nendpoint + e];
-      if ((arm[i] != an->treatment_arm && arm[i] != an->control_arm) || isnan(y)) continue;
-      t->xcov[c * n + j++] = CovariateValue(t, recs + i * L->size, arm[i], e, &t->acov[k][c]);
-    }
-  }
-  return tt_stats_ancova((int) n, t->y, t->treat, an->ncovariate, t->xcov, spec, res);
-}
-
-static double TrueEffect(TTTrial t, PetscInt k, const double recs[])
-{
-  const TTAnalysisSpec *an  = &t->p->analysis[k];
-  double                sum = 0.0;
-  for (PetscInt i = 0; i < t->p->patients; i++) {
-    const double *rec = recs + i * t->L.size;
-    sum += EndpointValue(t, rec, an->treatment_arm, an->endpoint_index) -
-           EndpointValue(t, rec, an->control_arm, an->endpoint_index);
-  }
-  return sum / (double) t->p->patients;
+  const TTProtocol *p = t->p;
+  PetscInt          k0 = p->interim_analysis, j = res->stage - 1;
+  if (p->nlook == 0 || !res->ok[k0]) return;
+  if (res->stage == p->nlook) res->look_z[j] = p->analysis[k0].direction * res->result[k0].statistic;
+  res->result[k0].reject = res->look_z[j] >= t->upper[j];
 }
 
 PetscErrorCode TTTrialAnalyse(TTTrial t, PetscInt r, const double recs[], TTReplicateResult *res)
 {
+  const TTProtocol *p = t->p;
+  double            final_cut;
+
   PetscFunctionBeginUser;
   res->replicate       = r;
   res->screen_failures = 0;
-  for (PetscInt i = 0; i < t->p->patients; i++) res->screen_failures += (PetscInt) recs[i * t->L.size + t->L.screen];
+  for (PetscInt i = 0; i < p->patients; i++) res->screen_failures += (PetscInt) recs[i * t->L.size + t->L.screen];
   PetscCall(TTTrialRandomize(t, r, recs, res->arm));
-  ObservedEndpoints(t, recs, res->arm, res->endpoint);
-  for (PetscInt k = 0; k < t->p->nanalysis; k++) {
-    res->ok[k]          = AnalyseOne(t, k, recs, res->arm, res->endpoint, &res->result[k]) == TT_STATS_OK;
-    res->true_effect[k] = TrueEffect(t, k, recs);
+  PetscCall(TTTrialLooks(t, recs, res->arm, res, &final_cut));
+  TTTrialCutAll(t, recs, res->arm, final_cut);
+  for (PetscInt i = 0; i < p->patients * p->nendpoint; i++) {
+    res->endpoint[2 * i]     = t->pair[i].value;
+    res->endpoint[2 * i + 1] = t->pair[i].aux;
   }
+  for (PetscInt k = 0; k < p->nanalysis; k++) {
+    res->ok[k]          = TTTrialRunMethod(t, k, recs, res->arm, &res->result[k], &res->information[k]) == TT_STATS_OK;
+    res->true_effect[k] = TTTrialTrueEffect(t, k, recs);
+  }
+  GroupSequentialDecision(t, res);
   PetscFunctionReturn(0);
 }
 
@@ -162,8 +100,9 @@ PetscErrorCode TTReplicateResultCreate(TTTrial t, TTReplicateResult *res)
   PetscInt n = t->p->patients, na = t->p->nanalysis;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc5(n, &res->arm, n * t->p->nendpoint, &res->endpoint, na, &res->ok, na, &res->result, na,
+  PetscCall(PetscMalloc5(n, &res->arm, 2 * n * t->p->nendpoint, &res->endpoint, na, &res->ok, na, &res->result, na,
                          &res->true_effect));
+  PetscCall(PetscMalloc2(na, &res->information, TT_MAX_LOOKS, &res->look_z));
   PetscFunctionReturn(0);
 }
 
@@ -171,5 +110,6 @@ PetscErrorCode TTReplicateResultDestroy(TTReplicateResult *res)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscFree5(res->arm, res->endpoint, res->ok, res->result, res->true_effect));
+  PetscCall(PetscFree2(res->information, res->look_z));
   PetscFunctionReturn(0);
 }

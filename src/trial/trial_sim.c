@@ -1,16 +1,18 @@
 /* trial_sim.c — one twin under every arm, with common random numbers.
  *
  * Streams (determinism contract): covariates (seed, r, p, COHORT) inside the
- * cohort; random effects (seed, r, p, LATENT); dropout (seed, r, p, DROPOUT);
- * residual error at visit v (seed, r, p, RESIDUAL + v), re-seeded identically for
- * every arm so each arm sees the same noise draws; prognostic noise (seed, r, p,
- * PROGNOSIS). The record never depends on which rank made it or what it made before.
+ * cohort; random effects (seed, r, p, LATENT); enrolment time (seed, r, p, ENTRY);
+ * dropout (seed, r, p, DROPOUT): one uniform shared by every arm; residual error at
+ * visit v (seed, r, p, RESIDUAL + v) and model events (seed, r, p, EVENTS), re-seeded
+ * identically for every arm so each arm sees the same draws; prognostic noise
+ * (seed, r, p, PROGNOSIS). The record never depends on which rank made it or what it
+ * made before.
  */
 #include <math.h>
 #include "trialimpl.h"
 
-#define TT_MAX_LATENT    32
-#define TT_MAX_VARS      16
+#define TT_MAX_LATENT 32
+#define TT_MAX_VARS 16
 #define TT_MAX_MODEL_COV 32
 
 static PetscInt Stratum(TTTrial t, const double *x)
@@ -23,34 +25,57 @@ static PetscInt Stratum(TTTrial t, const double *x)
   return s;
 }
 
-static double DropoutDays(TTTrial t, PetscInt r, PetscInt p)
+/* Inverse of the Weibull/exponential survivor function at the twin's uniform. */
+static double DropoutDays(TTTrial t, double u)
 {
-  const TTProtocol *pr = t->p;
-  tt_pcg32          g;
-  if (pr->dropout == TT_DROPOUT_NONE) return INFINITY;
-  tt_rng_substream(&g, pr->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_DROPOUT);
-  return tt_rng_weibull(&g, pr->dropout_shape, pr->dropout_scale_days);
+  const TTProtocol *p = t->p;
+  if (p->dropout == TT_DROPOUT_NONE) return INFINITY;
+  return p->dropout_scale_days * pow(-log(u), 1.0 / p->dropout_shape);
 }
 
-/* Observed trajectory of one arm: mean from the sim, residual noise per visit. */
-static PetscErrorCode SimulateArm(TTTrial t, TTSim sim, PetscInt r, PetscInt p, const double *cm, const double *eta,
-                                  const double *eff, double *traj)
+/* Outcome-dependent (MNAR) dropout: piecewise-constant hazard rate exp(gamma (y_v - y_0))
+ * after visit v, y observed; the twin drops out when the cumulative hazard reaches -log u. */
+static double OutcomeDropoutDays(TTTrial t, double u, const double *traj)
 {
   const TTRecordLayout *L = &t->L;
-  double                ymean[TT_MAX_VISITS * TT_MAX_VARS];
+  double target = -log(u), cum = 0.0, rate0 = 1.0 / t->p->dropout_scale_days, y0 = traj[t->dropout_var];
+  for (PetscInt v = 0; v < L->nvisit; v++) {
+    double h   = rate0 * exp(t->p->dropout_gamma * (traj[v * L->nvar + t->dropout_var] - y0));
+    double end = v + 1 < L->nvisit ? t->t_days[v + 1] : INFINITY;
+    if (cum + h * (end - t->t_days[v]) >= target) return t->t_days[v] + (target - cum) / h;
+    cum += h * (end - t->t_days[v]);
+  }
+  return INFINITY;
+}
+
+/* Observed trajectory and events of one arm. */
+static PetscErrorCode SimulateArm(TTTrial t, TTSim sim, PetscInt r, PetscInt p, const double *cm, const double *eta,
+                                  const double *eff, double u_dropout, double *block)
+{
+  const TTRecordLayout *L = &t->L;
+  const TTModelType    *m = t->model;
+  double                ymean[TT_MAX_VISITS * TT_MAX_VARS], *traj = block + 1, *ev = block + 1 + L->nvisit * L->nvar;
   tt_pcg32              g;
 
   PetscFunctionBeginUser;
   PetscCall(TTSimTrajectory(sim, cm, eta, eff, L->nvisit, t->t_model, ymean));
   for (PetscInt v = 0; v < L->nvisit; v++) {
     tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_RESIDUAL + (uint64_t) v);
-    t->model->observe(t->par, ymean + v * L->nvar, &g, traj + v * L->nvar);
+    m->observe(t->par, ymean + v * L->nvar, &g, traj + v * L->nvar);
   }
+  if (m->nevent > 0) {
+    tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_EVENTS);
+    m->events(t->par, cm, eta, eff, t->horizon_days / m->time_unit_days, &g, ev);
+    for (PetscInt k = 0; k < m->nevent * TT_MAX_EVENT_TIMES; k++) ev[k] *= m->time_unit_days;
+  }
+  block[0] = t->p->dropout == TT_DROPOUT_OUTCOME_DEPENDENT ? OutcomeDropoutDays(t, u_dropout, traj)
+                                                           : DropoutDays(t, u_dropout);
   PetscFunctionReturn(0);
 }
 
-/* Prognostic score per endpoint: the control arm's predicted endpoint with random
- * effects at their conditional mean given covariates and the observed baseline. */
+/* Prognostic score per endpoint measured at a visit: the first arm's predicted
+ * measure with random effects at their conditional mean given covariates and the
+ * observed baseline; NaN for endpoints without a visit. */
 static PetscErrorCode Prognosis(TTTrial t, TTSim sim, PetscInt r, PetscInt p, const double *cm, const double *yobs0,
                                 double *score)
 {
@@ -65,9 +90,18 @@ static PetscErrorCode Prognosis(TTTrial t, TTSim sim, PetscInt r, PetscInt p, co
   for (PetscInt e = 0; e < L->nendpoint; e++) {
     const TTEndpointSpec *ep = &t->p->endpoint[e];
     PetscInt              k  = t->endpoint_var[e];
-    double                y  = ypred[ep->visit_index * L->nvar + k];
-    if (ep->type == TT_ENDPOINT_CHANGE_FROM_BASELINE) y -= yobs0[k];
-    score[e] = y + t->p->prognostic_noise_sd * tt_rng_normal(&g);
+    double                y, noise = tt_rng_normal(&g);
+    if (ep->visit_index < 0 || k < 0) {
+      score[e] = NAN;
+      continue;
+    }
+    y = ypred[ep->visit_index * L->nvar + k];
+    if (ep->type == TT_ENDPOINT_CHANGE_FROM_BASELINE || (ep->type == TT_ENDPOINT_RESPONDER && ep->measure == TT_MEASURE_CHANGE))
+      y -= yobs0[k];
+    else if (ep->type == TT_ENDPOINT_PERCENT_CHANGE ||
+             (ep->type == TT_ENDPOINT_RESPONDER && ep->measure == TT_MEASURE_PERCENT_CHANGE))
+      y = 100.0 * (y - yobs0[k]) / yobs0[k];
+    score[e] = y + t->p->prognostic_noise_sd * noise;
   }
   PetscFunctionReturn(0);
 }
@@ -76,7 +110,7 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
 {
   const TTModelType    *m = t->model;
   const TTRecordLayout *L = &t->L;
-  double                eta[TT_MAX_LATENT], cm[TT_MAX_MODEL_COV];
+  double                eta[TT_MAX_LATENT], cm[TT_MAX_MODEL_COV], u_dropout;
   PetscInt              screen = 0;
   tt_pcg32              g;
 
@@ -85,14 +119,17 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
              PETSC_COMM_SELF, PETSC_ERR_SUP, "model %s exceeds the compiled-in sizes", m->name);
   PetscCall(TTCohortDraw(t->cohort, t->p->seed, r, p, rec + L->cov, &screen));
   rec[L->stratum] = (double) Stratum(t, rec + L->cov);
-  rec[L->dropout] = DropoutDays(t, r, p);
   rec[L->screen]  = (double) screen;
+  tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_ENTRY);
+  rec[L->entry] = t->p->accrual_days * tt_rng_uniform(&g);
+  tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_DROPOUT);
+  u_dropout = tt_rng_uniform(&g);
   for (int j = 0; j < m->ncovariate; j++) cm[j] = rec[L->cov + t->model_cov[j]];
   tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_LATENT);
   m->draw_latent(t->par, &g, eta);
   for (PetscInt a = 0; a < L->narm; a++) {
-    PetscErrorCode ierr =
-        SimulateArm(t, sim, r, p, cm, eta, t->eff + a * m->neffect, rec + L->traj + a * L->nvisit * L->nvar);
+    PetscErrorCode ierr = SimulateArm(t, sim, r, p, cm, eta, t->eff + a * m->neffect, u_dropout,
+                                      rec + L->arm0 + a * L->arm_size);
     if (ierr) {
       char *why = NULL;
       PetscErrorMessage(ierr, NULL, &why);
@@ -100,6 +137,6 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
               why ? why : "simulation failed");
     }
   }
-  PetscCall(Prognosis(t, sim, r, p, cm, rec + L->traj, rec + L->prognostic));
+  PetscCall(Prognosis(t, sim, r, p, cm, TTRecordTraj(L, rec, 0), rec + L->prognostic));
   PetscFunctionReturn(0);
 }

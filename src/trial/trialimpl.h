@@ -12,6 +12,11 @@ typedef struct {
   PetscInt        index; /* cohort covariate index for TT_COVARIATE_COHORT */
 } TTAnalysisCovariate;
 
+/* An endpoint's observed pair (see TTReplicateResult). */
+typedef struct {
+  double value, aux;
+} TTPair;
+
 struct _p_TTTrial {
   const TTProtocol  *p; /* not owned; must outlive the trial */
   const TTModelType *model;
@@ -22,16 +27,38 @@ struct _p_TTTrial {
   PetscInt          *model_cov;                   /* [model->ncovariate] cohort index of each model covariate */
   PetscInt          *strata_cov, *strata_levels;  /* [nstrata] */
   PetscInt           nstratum;                    /* product of strata levels (1 without strata) */
-  PetscInt          *endpoint_var;                /* [nendpoint] model variable index */
+  PetscInt          *endpoint_var;                /* [nendpoint] model variable index, -1 for none */
+  PetscInt          *endpoint_event;              /* [nendpoint] model event index, -1 for none */
+  PetscInt           dropout_var;                 /* outcome-dependent dropout: model variable */
   TTAnalysisCovariate (*acov)[TT_MAX_COVARIATES]; /* [nanalysis][ncovariate] */
-  double *t_model, *t_days;                       /* [nvisit] visit times */
+  double            *t_model, *t_days;            /* [nvisit] visit times */
+  double             horizon_days;                /* end of follow-up for a twin entering at 0 */
+  /* group-sequential design (nlook > 0) */
+  double upper[TT_MAX_LOOKS], lower[TT_MAX_LOOKS], alpha_spent[TT_MAX_LOOKS];
   /* scratch, sized once (TTTrialAnalyse is not reentrant) */
-  double   *y, *xcov, *y0, *y1;
-  int      *treat;
-  PetscInt *stratum_count, *block_id, *block_list; /* per stratum: subjects so far, cached block, its list */
+  double   *y, *xcov, *y0, *y1, *expo, *cut;
+  int      *treat, *iy, *status, *strata;
+  TTPair   *pair; /* [patients * nendpoint] endpoint pairs at the current data cut */
+  PetscInt *stratum_count, *block_id, *block_list;
 };
 
-PetscErrorCode TTTrialBind(TTTrial trial); /* trial_bind.c: names, layout */
+/* trial.c */
 PetscErrorCode TTTrialRandomize(TTTrial trial, PetscInt replicate, const double recs[], PetscInt arm[]);
+/* trial_endpoint.c: endpoint pair of twin `rec` under `arm` with follow-up cut at
+ * `cut_days` after its own randomization (INFINITY: none); dropout applies when
+ * with_dropout. Missing: value NaN. */
+TTPair TTTrialEndpoint(TTTrial t, const double *rec, PetscInt arm, PetscInt e, double cut_days, PetscBool with_dropout);
+/* Follow-up horizon (days after randomization) of a twin at calendar data cut `calendar` (INFINITY: final). */
+double TTTrialFollowUp(TTTrial t, const double *rec, double calendar);
+/* True sample effect of analysis k on the estimate's scale. */
+double TTTrialTrueEffect(TTTrial t, PetscInt k, const double recs[]);
+/* trial_methods.c: analysis k on the endpoint pairs in t->pair; 0 or a TT_STATS code. */
+int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt arm[], tt_stats_result *res,
+                     double *information);
+/* trial_gsd.c: boundaries at set-up; the looks of one replicate. */
+PetscErrorCode TTTrialSetUpLooks(TTTrial t);
+void           TTTrialCutAll(TTTrial t, const double recs[], const PetscInt arm[], double calendar);
+PetscErrorCode TTTrialLooks(TTTrial t, const double recs[], const PetscInt arm[], TTReplicateResult *res,
+                            double *final_cut);
 
 #endif

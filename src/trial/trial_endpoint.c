@@ -1,0 +1,177 @@
+/* trial_endpoint.c — what the trial observes of a twin, and the truth it is compared with.
+ *
+ * Observation of twin i under arm a ends at O = min(follow-up cut, terminal event,
+ * dropout): a visit is observed when its day is before O; events are observed before
+ * the end of follow-up and dropout (terminal events also end it for other events).
+ * The follow-up cut is the administrative cut-off (accrual + follow-up - entry) or the
+ * last visit, or an interim data cut. With dropout off (the counterfactual, the
+ * hypothetical estimand) only follow-up and death end observation.
+ */
+#include <math.h>
+#include "trialimpl.h"
+
+double TTTrialFollowUp(TTTrial t, const double *rec, double calendar)
+{
+  double entry = rec[t->L.entry], h = t->horizon_days;
+  if (t->p->followup_days > 0) h -= entry;
+  return PetscMin(h, calendar - entry);
+}
+
+/* First time of the twin's terminal events other than `skip` (days), INFINITY if none. */
+static double TerminalTime(TTTrial t, const double *ev, PetscInt skip)
+{
+  double d = INFINITY;
+  for (PetscInt k = 0; k < t->L.nevent; k++)
+    if (k != skip && t->model->event[k].terminal) d = PetscMin(d, ev[k * TT_MAX_EVENT_TIMES]);
+  return d;
+}
+
+static double Measure(TTMeasure m, double y, double y0)
+{
+  return m == TT_MEASURE_VALUE ? y : m == TT_MEASURE_CHANGE ? y - y0 : 100.0 * (y - y0) / y0;
+}
+
+/* A visit is seen when it is within follow-up and before dropout or death. */
+static PetscBool Seen(double day, double follow, double stop)
+{
+  return day <= follow && day < stop ? PETSC_TRUE : PETSC_FALSE;
+}
+
+/* Best (lowest) percent change over observed post-baseline visits <= threshold. */
+static TTPair BestResponse(TTTrial t, const TTEndpointSpec *ep, const double *traj, PetscInt k, double follow,
+                           double stop)
+{
+  const TTRecordLayout *L    = &t->L;
+  double                best = INFINITY, y0 = traj[k];
+  TTPair                out  = {NAN, NAN};
+  if (!Seen(0.0, follow, stop)) return out;
+  for (PetscInt v = 1; v < L->nvisit && Seen(t->t_days[v], follow, stop); v++)
+    best = PetscMin(best, Measure(TT_MEASURE_PERCENT_CHANGE, traj[v * L->nvar + k], y0));
+  out.value = best <= ep->threshold ? 1.0 : 0.0; /* not evaluable counts as non-response (ITT) */
+  return out;
+}
+
+/* PFS: first observed visit with growth over the nadir by both criteria, or death. */
+static TTPair ProgressionFree(TTTrial t, const TTEndpointSpec *ep, const double *traj, PetscInt k, double death,
+                              double follow, double drop)
+{
+  const TTRecordLayout *L     = &t->L;
+  double                nadir = traj[k], last = 0.0, prog = INFINITY, end = PetscMin(follow, drop);
+  TTPair                out   = {NAN, NAN};
+  if (!Seen(0.0, follow, drop)) return out;
+  for (PetscInt v = 1; v < L->nvisit && Seen(t->t_days[v], follow, PetscMin(drop, death)); v++) {
+    double y = traj[v * L->nvar + k];
+    last     = t->t_days[v];
+    if (y >= nadir * (1.0 + ep->progression_percent / 100.0) && y - nadir >= ep->progression_absolute) {
+      prog = t->t_days[v];
+      break;
+    }
+    nadir = PetscMin(nadir, y);
+  }
+  prog = PetscMin(prog, death);
+  if (prog <= end) out.value = prog, out.aux = 1.0;
+  else out.value = last, out.aux = 0.0;
+  return out;
+}
+
+TTPair TTTrialEndpoint(TTTrial t, const double *rec, PetscInt a, PetscInt e, double cut, PetscBool with_dropout)
+{
+  const TTRecordLayout *L    = &t->L;
+  const TTEndpointSpec *ep   = &t->p->endpoint[e];
+  const double         *traj = TTRecordTraj(L, rec, a), *ev = TTRecordEvents(L, rec, a);
+  PetscInt              k = t->endpoint_var[e], kev = t->endpoint_event[e];
+  double  follow = PetscMin(TTTrialFollowUp(t, rec, INFINITY), cut), drop = with_dropout ? TTRecordDropout(L, rec, a) : INFINITY;
+  double  death = TerminalTime(t, ev, kev), end = PetscMin(PetscMin(follow, drop), death);
+  TTPair  out = {NAN, NAN};
+
+  switch (ep->type) {
+  case TT_ENDPOINT_BEST_RESPONSE:
+    return BestResponse(t, ep, traj, k, follow, PetscMin(drop, death));
+  case TT_ENDPOINT_PROGRESSION_FREE:
+    return ProgressionFree(t, ep, traj, k, kev >= 0 ? ev[kev * TT_MAX_EVENT_TIMES] : INFINITY, follow, drop);
+  case TT_ENDPOINT_TIME_TO_EVENT: {
+    double T = ev[kev * TT_MAX_EVENT_TIMES];
+    if (end <= 0) return out;
+    if (T < end) out.value = T, out.aux = 1.0;
+    else out.value = end, out.aux = 0.0;
+    return out;
+  }
+  case TT_ENDPOINT_COUNT: {
+    double x = PetscMin(end, TerminalTime(t, ev, -1));
+    int    n = 0;
+    if (!(x > 0) || !isfinite(x)) return out;
+    while (n < TT_MAX_EVENT_TIMES && ev[kev * TT_MAX_EVENT_TIMES + n] < x) n++;
+    out.value = n, out.aux = x / ep->per_days;
+    return out;
+  }
+  default: { /* measured at a visit */
+    PetscInt v = ep->visit_index;
+    double   y, y0 = traj[k];
+    if (!Seen(t->t_days[v], follow, PetscMin(drop, death))) return out;
+    y = traj[v * L->nvar + k];
+    if (ep->type == TT_ENDPOINT_VALUE_AT_VISIT) out.value = y;
+    else if (ep->type == TT_ENDPOINT_CHANGE_FROM_BASELINE) out.value = y - y0;
+    else if (ep->type == TT_ENDPOINT_PERCENT_CHANGE) out.value = Measure(TT_MEASURE_PERCENT_CHANGE, y, y0);
+    else {
+      double m  = Measure(ep->measure, y, y0);
+      out.value = (ep->below ? m < ep->threshold : m > ep->threshold) ? 1.0 : 0.0;
+    }
+    return out;
+  }
+  }
+}
+
+static double Logit(double p)
+{
+  return log(p / (1.0 - p));
+}
+
+/* Log hazard ratio of the counterfactual data: every twin under both arms, no dropout. */
+static double TrueLogHazardRatio(TTTrial t, const TTAnalysisSpec *an, const double recs[])
+{
+  PetscInt           n = 0;
+  tt_stats_result    res;
+  tt_stats_test_spec spec = {0.05, 2, -1};
+  for (PetscInt i = 0; i < t->p->patients; i++)
+    for (int j = 0; j < 2; j++) {
+      TTPair q = TTTrialEndpoint(t, recs + i * t->L.size, j ? an->treatment_arm : an->control_arm, an->endpoint_index,
+                                 INFINITY, PETSC_FALSE);
+      if (isnan(q.value)) continue;
+      t->y0[n] = q.value, t->status[n] = (int) q.aux, t->treat[n] = j, n++;
+    }
+  tt_stats_surv_data d = {(int) n, t->y0, t->status, t->treat, 0, NULL, NULL};
+  return tt_stats_cox(&d, TT_STATS_TIES_EFRON, spec, &res, NULL, NULL, NULL) ? NAN : res.estimate;
+}
+
+double TTTrialTrueEffect(TTTrial t, PetscInt k, const double recs[])
+{
+  const TTAnalysisSpec *an   = &t->p->analysis[k];
+  TTEndpointKind        kind = TTEndpointKindOf(t->p->endpoint[an->endpoint_index].type);
+  double                s[2] = {0, 0}, x[2] = {0, 0};
+  PetscInt              n = 0;
+
+  if (kind == TT_KIND_TIME_TO_EVENT) return TrueLogHazardRatio(t, an, recs);
+  for (PetscInt i = 0; i < t->p->patients; i++) {
+    const double *rec = recs + i * t->L.size;
+    TTPair c = TTTrialEndpoint(t, rec, an->control_arm, an->endpoint_index, INFINITY, PETSC_FALSE);
+    TTPair e = TTTrialEndpoint(t, rec, an->treatment_arm, an->endpoint_index, INFINITY, PETSC_FALSE);
+    if (isnan(c.value) || isnan(e.value)) continue;
+    s[0] += c.value, s[1] += e.value, n++;
+    if (kind == TT_KIND_COUNT) x[0] += c.aux, x[1] += e.aux;
+  }
+  if (!n) return NAN;
+  if (kind == TT_KIND_COUNT) return log(s[1] / x[1]) - log(s[0] / x[0]);
+  if (kind == TT_KIND_BINARY && an->method != TT_ANALYSIS_RISK_DIFFERENCE) return Logit(s[1] / n) - Logit(s[0] / n);
+  return (s[1] - s[0]) / (double) n;
+}
+
+void TTTrialObservedTrajectory(TTTrial t, const double rec[], PetscInt a, double y[])
+{
+  const TTRecordLayout *L    = &t->L;
+  const double         *traj = TTRecordTraj(L, rec, a);
+  double follow = TTTrialFollowUp(t, rec, INFINITY);
+  double stop   = PetscMin(TTRecordDropout(L, rec, a), TerminalTime(t, TTRecordEvents(L, rec, a), -1));
+  for (PetscInt v = 0; v < L->nvisit; v++)
+    for (PetscInt k = 0; k < L->nvar; k++)
+      y[v * L->nvar + k] = Seen(t->t_days[v], follow, stop) ? traj[v * L->nvar + k] : NAN;
+}

@@ -1,0 +1,150 @@
+/* trial_methods.c — one analysis of the plan on the endpoint pairs of the current
+ * data cut (t->pair, twins under their randomized arm), dispatched by method.
+ *
+ * Only twins of the analysis's treatment and control arms with an observed endpoint
+ * enter (completers for continuous and responder endpoints). Ratio methods report
+ * log ratios (odds, hazard, rate). A non-inferiority margin shifts the null: the
+ * test is of (estimate - margin), the estimate and CI are unchanged.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include "trialimpl.h"
+
+static double CovariateValue(TTTrial t, const double *rec, PetscInt arm, PetscInt e, const TTAnalysisCovariate *c)
+{
+  const TTRecordLayout *L = &t->L;
+  switch (c->kind) {
+  case TT_COVARIATE_BASELINE:
+    return TTRecordTraj(L, rec, arm)[t->endpoint_var[e]];
+  case TT_COVARIATE_PROGNOSTIC:
+    return rec[L->prognostic + e];
+  default:
+    return rec[L->cov + c->index];
+  }
+}
+
+/* Gathers the analysed twins: y/aux into t->y/t->expo, treat, strata, covariates
+ * (column-major, leading dimension n). Returns n. */
+static PetscInt Gather(TTTrial t, PetscInt k, const double recs[], const PetscInt arm[])
+{
+  const TTAnalysisSpec *an = &t->p->analysis[k];
+  PetscInt              e = an->endpoint_index, n = 0;
+  for (PetscInt i = 0; i < t->p->patients; i++) {
+    TTPair q = t->pair[i * t->p->nendpoint + e];
+    if ((arm[i] != an->treatment_arm && arm[i] != an->control_arm) || isnan(q.value)) continue;
+    t->y[n]      = q.value;
+    t->expo[n]   = q.aux;
+    t->treat[n]  = arm[i] == an->treatment_arm;
+    t->iy[n]     = (int) q.value;
+    t->status[n] = (int) q.aux;
+    t->strata[n] = (int) recs[i * t->L.size + t->L.stratum];
+    n++;
+  }
+  for (PetscInt c = 0; c < an->ncovariate; c++) {
+    PetscInt j = 0;
+    for (PetscInt i = 0; i < t->p->patients; i++) {
+      TTPair q = t->pair[i * t->p->nendpoint + e];
+      if ((arm[i] != an->treatment_arm && arm[i] != an->control_arm) || isnan(q.value)) continue;
+      t->xcov[c * n + j++] = CovariateValue(t, recs + i * t->L.size, arm[i], e, &t->acov[k][c]);
+    }
+  }
+  return n;
+}
+
+static int Welch(TTTrial t, PetscInt n, tt_stats_test_spec spec, tt_stats_result *res)
+{
+  PetscInt n0 = 0, n1 = 0;
+  for (PetscInt i = 0; i < n; i++) {
+    if (t->treat[i]) t->y1[n1++] = t->y[i];
+    else t->y0[n0++] = t->y[i];
+  }
+  return tt_stats_welch((int) n0, t->y0, (int) n1, t->y1, spec, res);
+}
+
+static int RiskDifference(TTTrial t, PetscInt n, int newcombe, tt_stats_test_spec spec, tt_stats_result *res)
+{
+  int x[2] = {0, 0}, m[2] = {0, 0};
+  for (PetscInt i = 0; i < n; i++) x[t->treat[i]] += t->iy[i], m[t->treat[i]]++;
+  return tt_stats_risk_diff(x[0], m[0], x[1], m[1], newcombe ? TT_STATS_RD_NEWCOMBE : TT_STATS_RD_WALD, spec, res);
+}
+
+static int CMH(TTTrial t, PetscInt n, tt_stats_test_spec spec, tt_stats_result *res)
+{
+  PetscInt ns = t->nstratum;
+  int      status, *buf = (int *) calloc((size_t) (4 * ns), sizeof(int));
+  if (!buf) return TT_STATS_EDOMAIN;
+  for (PetscInt i = 0; i < n; i++) {
+    int s = t->strata[i];
+    if (t->treat[i]) buf[s] += t->iy[i], buf[ns + s]++;
+    else buf[2 * ns + s] += t->iy[i], buf[3 * ns + s]++;
+  }
+  status = tt_stats_cmh((int) ns, buf, buf + ns, buf + 2 * ns, buf + 3 * ns, 0, spec, res);
+  free(buf);
+  return status;
+}
+
+static int Survival(TTTrial t, PetscInt n, const TTAnalysisSpec *an, tt_stats_test_spec spec, tt_stats_result *res)
+{
+  tt_stats_surv_data d = {(int) n, t->y, t->status, t->treat, an->ncovariate, an->ncovariate ? t->xcov : NULL,
+                          an->stratified ? t->strata : NULL};
+  if (an->method == TT_ANALYSIS_LOGRANK) return tt_stats_logrank(&d, spec, NULL, res);
+  return tt_stats_cox(&d, an->breslow ? TT_STATS_TIES_BRESLOW : TT_STATS_TIES_EFRON, spec, res, NULL, NULL, NULL);
+}
+
+/* Information carried by the analysed data: events for time to event, else twins. */
+static double Information(TTTrial t, PetscInt n, TTEndpointKind kind)
+{
+  double info = 0;
+  if (kind != TT_KIND_TIME_TO_EVENT) return (double) n;
+  for (PetscInt i = 0; i < n; i++) info += t->status[i];
+  return info;
+}
+
+int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt arm[], tt_stats_result *res,
+                     double *information)
+{
+  const TTAnalysisSpec *an   = &t->p->analysis[k];
+  TTEndpointKind        kind = TTEndpointKindOf(t->p->endpoint[an->endpoint_index].type);
+  tt_stats_test_spec    spec = {an->alpha, an->sided, an->direction};
+  PetscInt              n    = Gather(t, k, recs, arm);
+  const double         *cov  = an->ncovariate ? t->xcov : NULL;
+  int                   status;
+
+  *information = Information(t, n, kind);
+  switch (an->method) {
+  case TT_ANALYSIS_WELCH:
+    status = Welch(t, n, spec, res);
+    break;
+  case TT_ANALYSIS_RISK_DIFFERENCE:
+    status = RiskDifference(t, n, an->newcombe, spec, res);
+    break;
+  case TT_ANALYSIS_ODDS_RATIO:
+    status = tt_stats_logistic_or((int) n, t->iy, t->treat, an->ncovariate, cov, spec, res);
+    break;
+  case TT_ANALYSIS_CMH:
+    status = CMH(t, n, spec, res);
+    break;
+  case TT_ANALYSIS_LOGRANK:
+  case TT_ANALYSIS_COX:
+    status = Survival(t, n, an, spec, res);
+    break;
+  case TT_ANALYSIS_NEGBIN:
+    status = tt_stats_negbin_rr((int) n, t->y, t->expo, t->treat, an->ncovariate, cov, spec, res, NULL);
+    break;
+  case TT_ANALYSIS_POISSON:
+    status = tt_stats_poisson_rr((int) n, t->y, t->expo, t->treat, an->ncovariate, cov, spec, res);
+    break;
+  default:
+    status = tt_stats_ancova((int) n, t->y, t->treat, an->ncovariate, cov, spec, res);
+  }
+  if (status == TT_STATS_OK && an->margin != 0.0) {
+    tt_stats_result shifted;
+    if (tt_stats_t_result(res->estimate - an->margin, res->std_error, res->df, spec, &shifted) == TT_STATS_OK) {
+      res->statistic = shifted.statistic;
+      res->p_value   = shifted.p_value;
+      res->reject    = shifted.reject;
+    }
+  }
+  if (status == TT_STATS_OK) res->n_analysed = (int) n;
+  return status;
+}
