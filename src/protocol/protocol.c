@@ -1,14 +1,15 @@
 /* protocol.c — TTProtocolLoad: a protocol YAML file into a TTProtocol.
  *
- * Owns the top level and the sections trial, cohort, model, arms, schedule,
- * dropout, prognostic and output (endpoints and analyses: protocol_analysis.c;
- * printing and overrides: protocol_view.c).
+ * Owns the top level, the names of the protocol's enums and the sections trial,
+ * cohort, model, arms, schedule, prognostic and output (trial.enrollment, dropout
+ * and interim: protocol_design.c; endpoints: protocol_endpoint.c; analyses:
+ * protocol_analysis.c; printing and overrides: protocol_view.c).
  * Invariants of a loaded protocol: every count is within its TT_MAX_* array;
  * names (arms, endpoints, analyses) are unique identifiers; arm ratios are > 0
  * (integers for permuted blocks, whose block_size is a positive multiple of
  * their sum); visits are strictly increasing from >= 0; cohort_path is the
- * canonical absolute path of a readable regular file; dropout scales are in
- * days. Checks that need the model or the cohort are left to the trial module;
+ * canonical absolute path of a readable regular file; durations (dropout
+ * scales, enrollment) are in days. Checks that need the model or the cohort are left to the trial module;
  * the items they concern keep their source locations.
  */
 #define _XOPEN_SOURCE 700 /* realpath, stat */
@@ -20,8 +21,15 @@
 #include <sys/stat.h>
 #include "protocol/protocolimpl.h"
 
-#define DAYS_PER_YEAR  365.25
-#define DAYS_PER_MONTH (365.25 / 12.0)
+const char *const TTEndpointTypeNames[8]   = {"change_from_baseline", "value_at_visit", "percent_change",   "responder",
+                                              "best_response",        "time_to_event",  "progression_free", "count"};
+const char *const TTMeasureNames[3]        = {"value", "change", "percent_change"};
+const char *const TTAnalysisMethodNames[9] = {"ancova",  "welch", "risk_difference", "odds_ratio", "cmh",
+                                              "logrank", "cox",   "negbin",          "poisson"};
+const char *const TTDropoutModelNames[4]   = {"none", "weibull", "exponential", "outcome_dependent"};
+const char *const TTSpendingNames[4]       = {"obrien_fleming", "pocock", "hsd", "none"};
+const char *const TTTimeUnitNames[4]       = {"day", "week", "month", "year"};
+const double      TTTimeUnitDays[4]        = {1.0, 7.0, TT_DAYS_PER_MONTH, TT_DAYS_PER_YEAR};
 
 PetscErrorCode TTProtocolGetIntRange(TTYaml y, TTYamlNode n, const char *key, long lo, long hi, int *v)
 {
@@ -211,11 +219,12 @@ static PetscErrorCode ParseRandomization(TTYaml y, TTYamlNode map, TTYamlNode al
 
 static PetscErrorCode ParseTrial(TTYaml y, TTYamlNode map, TTProtocol *p)
 {
-  static const char *const keys[] = {"name", "seed", "replicates", "patients", "allocation", "randomization"};
+  static const char *const keys[] = {"name",       "seed",          "replicates", "patients",
+                                     "allocation", "randomization", "enrollment"};
   TTYamlNode               n;
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, map, "trial", "a mapping {name, seed, replicates, patients, ...}"));
-  PetscCall(TTYamlCheckKeys(y, map, "trial", 6, keys));
+  PetscCall(TTYamlCheckKeys(y, map, "trial", 7, keys));
   PetscCall(TTYamlRequire(y, map, "trial", "name", "a string", &n));
   PetscCall(TTYamlGetString(y, n, "trial.name", p->name, sizeof p->name));
   PetscCall(TTYamlRequire(y, map, "trial", "seed", "an integer in 0..18446744073709551615", &n));
@@ -225,6 +234,7 @@ static PetscErrorCode ParseTrial(TTYaml y, TTYamlNode map, TTProtocol *p)
   PetscCall(TTYamlRequire(y, map, "trial", "patients", "an integer >= 2", &n));
   PetscCall(TTProtocolGetIntRange(y, n, "trial.patients", 2, INT_MAX, &p->patients));
   PetscCall(ParseRandomization(y, TTYamlFind(y, map, "randomization"), TTYamlFind(y, map, "allocation"), p));
+  if ((n = TTYamlFind(y, map, "enrollment"))) PetscCall(TTProtocolParseEnrollment(y, n, p));
   PetscFunctionReturn(0);
 }
 
@@ -275,18 +285,16 @@ static PetscErrorCode ParseModel(TTYaml y, TTYamlNode map, TTProtocol *p)
 
 static PetscErrorCode ParseSchedule(TTYaml y, TTYamlNode map, TTProtocol *p)
 {
-  static const char *const keys[]  = {"unit", "visits"};
-  static const char *const units[] = {"day", "week", "month", "year"};
-  static const double      days[]  = {1.0, 7.0, DAYS_PER_MONTH, DAYS_PER_YEAR};
+  static const char *const keys[] = {"unit", "visits"};
   TTYamlNode               n;
   int                      u, len;
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, map, "schedule", "a mapping {unit: ..., visits: [...]}"));
   PetscCall(TTYamlCheckKeys(y, map, "schedule", 2, keys));
   PetscCall(TTYamlRequire(y, map, "schedule", "unit", "day, week, month or year", &n));
-  PetscCall(TTYamlGetChoice(y, n, "schedule.unit", 4, units, &u));
-  PetscCall(PetscStrncpy(p->time_unit, units[u], sizeof p->time_unit));
-  p->unit_in_days = days[u];
+  PetscCall(TTYamlGetChoice(y, n, "schedule.unit", 4, TTTimeUnitNames, &u));
+  PetscCall(PetscStrncpy(p->time_unit, TTTimeUnitNames[u], sizeof p->time_unit));
+  p->unit_in_days = TTTimeUnitDays[u];
   PetscCall(TTYamlRequire(y, map, "schedule", "visits", "a sequence of visit times", &n));
   PetscCall(TTYamlCheckSequence(y, n, "schedule.visits", "a sequence of visit times"));
   len = TTYamlLength(y, n);
@@ -306,93 +314,6 @@ static PetscErrorCode ParseSchedule(TTYaml y, TTYamlNode map, TTProtocol *p)
                             p->visit[i], p->visit[i - 1]));
     p->nvisit = i + 1;
   }
-  PetscFunctionReturn(0);
-}
-
-/* ---- dropout ---- */
-
-typedef struct {
-  const char *key;
-  double      days;    /* length of the unit */
-  PetscBool   is_rate; /* rate per unit, else scale in units */
-} DropoutKey;
-
-static const DropoutKey dropout_keys[] = {
-    {"scale_days", 1.0, PETSC_FALSE},
-    {"scale_weeks", 7.0, PETSC_FALSE},
-    {"scale_months", DAYS_PER_MONTH, PETSC_FALSE},
-    {"scale_years", DAYS_PER_YEAR, PETSC_FALSE},
-    {"rate_per_day", 1.0, PETSC_TRUE},
-    {"rate_per_week", 7.0, PETSC_TRUE},
-    {"rate_per_month", DAYS_PER_MONTH, PETSC_TRUE},
-    {"rate_per_year", DAYS_PER_YEAR, PETSC_TRUE},
-};
-#define NDROPOUT_KEYS ((int) (sizeof dropout_keys / sizeof dropout_keys[0]))
-
-/* Exactly one scale (weibull) or one scale/rate (exponential) key: its value in days. */
-static PetscErrorCode DropoutScale(TTYaml y, TTYamlNode map, PetscBool rates_ok, double *scale_days)
-{
-  const char *expect = rates_ok
-                           ? "one of rate_per_day, rate_per_week, rate_per_month, rate_per_year (or scale_days, ...)"
-                           : "one of scale_days, scale_weeks, scale_months, scale_years";
-  const char *found  = NULL;
-  PetscFunctionBeginUser;
-  for (int i = 0; i < NDROPOUT_KEYS; i++) {
-    TTYamlNode n = TTYamlFind(y, map, dropout_keys[i].key), k = TTYamlFindKey(y, map, dropout_keys[i].key);
-    char       path[64];
-    double     v;
-    if (!n) continue;
-    PetscCall(TTYamlKeyJoin(path, sizeof path, "dropout", dropout_keys[i].key));
-    if (dropout_keys[i].is_rate && !rates_ok)
-      PetscCall(TTYamlError(y, k, path, "expected %s for model weibull", expect));
-    if (found) PetscCall(TTYamlError(y, k, path, "expected exactly %s; %s is given too", expect, found));
-    PetscCall(TTYamlGetReal(y, n, path, &v));
-    if (!(v > 0)) PetscCall(TTYamlError(y, n, path, "expected a real number > 0, found %g", v));
-    *scale_days = dropout_keys[i].is_rate ? 1.0 / (v / dropout_keys[i].days) : v * dropout_keys[i].days;
-    found       = dropout_keys[i].key;
-  }
-  if (!found) PetscCall(TTYamlError(y, map, "dropout", "expected exactly %s", expect));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode ParseDropout(TTYaml y, TTYamlNode map, TTProtocol *p)
-{
-  static const char *const models[]                = {"none", "weibull", "exponential"};
-  const char              *keys[NDROPOUT_KEYS + 2] = {"model", "shape"};
-  TTYamlNode               n;
-  int                      m;
-  PetscFunctionBeginUser;
-  for (int i = 0; i < NDROPOUT_KEYS; i++) keys[i + 2] = dropout_keys[i].key;
-  PetscCall(TTYamlCheckMapping(y, map, "dropout", "a mapping {model: ..., ...}"));
-  PetscCall(TTYamlCheckKeys(y, map, "dropout", NDROPOUT_KEYS + 2, keys));
-  PetscCall(TTYamlRequire(y, map, "dropout", "model", "none, weibull or exponential", &n));
-  PetscCall(TTYamlGetChoice(y, n, "dropout.model", 3, models, &m));
-  p->dropout = (TTDropoutModel) m;
-  if (p->dropout == TT_DROPOUT_NONE) {
-    if (TTYamlLength(y, map) > 1) {
-      TTYamlNode k, v;
-      char       path[64];
-      for (int i = 0; i < TTYamlLength(y, map); i++) {
-        TTYamlPair(y, map, i, &k, &v);
-        if (strcmp(TTYamlScalar(y, k), "model")) break;
-      }
-      PetscCall(TTYamlKeyJoin(path, sizeof path, "dropout", TTYamlScalar(y, k)));
-      PetscCall(TTYamlError(y, k, path, "expected no parameters with model none"));
-    }
-    PetscFunctionReturn(0);
-  }
-  if (p->dropout == TT_DROPOUT_WEIBULL) {
-    PetscCall(TTYamlRequire(y, map, "dropout", "shape", "a Weibull shape > 0", &n));
-    PetscCall(TTYamlGetReal(y, n, "dropout.shape", &p->dropout_shape));
-    if (!(p->dropout_shape > 0))
-      PetscCall(TTYamlError(y, n, "dropout.shape", "expected a real number > 0, found %g", p->dropout_shape));
-  } else {
-    if ((n = TTYamlFindKey(y, map, "shape")))
-      PetscCall(TTYamlError(y, n, "dropout.shape", "expected no shape with model exponential (its shape is 1)"));
-    p->dropout_shape = 1;
-  }
-  PetscCall(
-      DropoutScale(y, map, p->dropout == TT_DROPOUT_EXPONENTIAL ? PETSC_TRUE : PETSC_FALSE, &p->dropout_scale_days));
   PetscFunctionReturn(0);
 }
 
@@ -432,47 +353,46 @@ static PetscErrorCode ParseOutput(TTYaml y, TTYamlNode map, TTProtocol *p)
 
 static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
 {
-  static const char *const order[] = {"trial",   "cohort",     "model",     "arms",     "schedule",
-                                      "dropout", "prognostic", "endpoints", "analysis", "output"};
-  static const char *const what[]  = {"a mapping {name, seed, replicates, patients, ...}",
-                                      "the path of a cohort file",
-                                      "a mapping {name: ..., parameters: {...}}",
-                                      "a sequence of at least 2 arms",
-                                      "a mapping {unit: ..., visits: [...]}",
-                                      NULL,
-                                      NULL,
-                                      "a sequence of endpoints",
-                                      "a sequence of analyses",
-                                      NULL};
-  TTYamlNode               root    = TTYamlRoot(y), sec[10];
+  enum { TRIAL, COHORT, MODEL, ARMS, SCHEDULE, DROPOUT, PROGNOSTIC, ENDPOINTS, ANALYSIS, OUTPUT, INTERIM, NSECTION };
+  static const char *const order[NSECTION] = {"trial",      "cohort",    "model",    "arms",   "schedule", "dropout",
+                                              "prognostic", "endpoints", "analysis", "output", "interim"};
+  static const char *const what[NSECTION]  = {"a mapping {name, seed, replicates, patients, ...}",
+                                              "the path of a cohort file",
+                                              "a mapping {name: ..., parameters: {...}}",
+                                              "a sequence of at least 2 arms",
+                                              "a mapping {unit: ..., visits: [...]}",
+                                              NULL,
+                                              NULL,
+                                              "a sequence of endpoints",
+                                              "a sequence of analyses",
+                                              NULL,
+                                              NULL};
+  TTYamlNode               root            = TTYamlRoot(y), sec[NSECTION];
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, root, "document",
                                "a mapping with keys trial, cohort, model, arms, schedule, endpoints, analysis"));
-  for (int i = 0; i < TTYamlLength(y, root); i++) {
-    TTYamlNode k, v;
-    TTYamlPair(y, root, i, &k, &v);
-    if (!strcmp(TTYamlScalar(y, k), "interim"))
-      PetscCall(
-          TTYamlError(y, k, "interim", "expected no interim looks; group-sequential designs are not available yet"));
-  }
-  PetscCall(TTYamlCheckKeys(y, root, "", 10, order));
-  for (int i = 0; i < 10; i++) {
+  PetscCall(TTYamlCheckKeys(y, root, "", NSECTION, order));
+  for (int i = 0; i < NSECTION; i++) {
     if (!what[i])
       sec[i] = TTYamlFind(y, root, order[i]); /* optional section */
     else
       PetscCall(TTYamlRequire(y, root, "", order[i], what[i], &sec[i]));
   }
-  PetscCall(ParseArms(y, sec[3], p));
-  PetscCall(ParseTrial(y, sec[0], p));
-  PetscCall(ParseCohort(y, sec[1], p));
-  PetscCall(ParseModel(y, sec[2], p));
-  PetscCall(ParseSchedule(y, sec[4], p));
-  if (sec[5]) PetscCall(ParseDropout(y, sec[5], p));
-  if (sec[6]) PetscCall(ParsePrognostic(y, sec[6], p));
-  PetscCall(TTProtocolParseEndpoints(y, sec[7], p));
-  PetscCall(TTProtocolParseAnalyses(y, sec[8], p));
+  PetscCall(ParseArms(y, sec[ARMS], p));
+  PetscCall(ParseTrial(y, sec[TRIAL], p));
+  PetscCall(ParseCohort(y, sec[COHORT], p));
+  PetscCall(ParseModel(y, sec[MODEL], p));
+  PetscCall(ParseSchedule(y, sec[SCHEDULE], p));
+  if (sec[DROPOUT]) PetscCall(TTProtocolParseDropout(y, sec[DROPOUT], p));
+  if (sec[PROGNOSTIC]) PetscCall(ParsePrognostic(y, sec[PROGNOSTIC], p));
+  PetscCall(TTProtocolParseEndpoints(y, sec[ENDPOINTS], p));
+  PetscCall(TTProtocolParseAnalyses(y, sec[ANALYSIS], p));
+  p->spending      = TT_SPENDING_OBF; /* defaults of a design without interim looks (nlook = 0) */
+  p->futility      = TT_SPENDING_NONE;
+  p->futility_beta = 0.2;
+  if (sec[INTERIM]) PetscCall(TTProtocolParseInterim(y, sec[INTERIM], p));
   p->output_subjects = TT_OUTPUT_FIRST_REPLICATE;
-  if (sec[9]) PetscCall(ParseOutput(y, sec[9], p));
+  if (sec[OUTPUT]) PetscCall(ParseOutput(y, sec[OUTPUT], p));
   PetscFunctionReturn(0);
 }
 

@@ -1,96 +1,19 @@
-/* protocol_analysis.c — the endpoints and analysis sections of a protocol.
+/* protocol_analysis.c — the analysis section of a protocol.
  *
- * Runs after arms and schedule are parsed. Invariants on success: endpoint and
- * analysis names are unique identifiers; every endpoint's visit is one of the
- * schedule's visits (visit_index), after baseline for change_from_baseline;
- * every analysis names an existing endpoint (endpoint_index) and two different
- * arms; alpha is in (0, 0.5); sided is 1 or 2; direction is -1 unless a
- * one-sided analysis says "higher"; welch analyses have no covariates.
+ * Runs after arms and endpoints are parsed. Invariants on success: analysis
+ * names are unique identifiers; every analysis names an existing endpoint
+ * (endpoint_index) whose kind the method fits (continuous: ancova, welch;
+ * binary: risk_difference, odds_ratio, cmh; time to event: logrank, cox; count:
+ * negbin, poisson) and two different arms; alpha is in (0, 0.5); sided is 1 or
+ * 2; direction is -1 unless a one-sided analysis says "higher"; margin is finite
+ * and nonzero only for one-sided (non-inferiority) tests; only ancova,
+ * odds_ratio, cox, negbin and poisson have covariates; newcombe is 1 only for
+ * risk_difference (unless ci: wald), breslow only for cox with ties: breslow,
+ * stratified only for logrank/cox when asked and always for cmh. A key that
+ * does not apply to the method is an error.
  */
-#include <limits.h>
 #include <string.h>
 #include "protocol/protocolimpl.h"
-
-/* ---- endpoints ---- */
-
-static PetscErrorCode VisitList(const TTProtocol *p, char *buf, size_t len)
-{
-  PetscFunctionBeginUser;
-  buf[0] = 0;
-  for (int i = 0; i < p->nvisit; i++) {
-    char v[32];
-    snprintf(v, sizeof v, "%s%g", i ? ", " : "", p->visit[i]); /* PetscSNPrintf would print 12 as "12." */
-    PetscCall(PetscStrlcat(buf, v, len));
-  }
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode ParseEndpointVisit(TTYaml y, TTYamlNode n, const char *key, const TTProtocol *p,
-                                         TTEndpointSpec *e)
-{
-  char path[128], list[512];
-  PetscFunctionBeginUser;
-  PetscCall(TTYamlKeyJoin(path, sizeof path, key, "visit"));
-  PetscCall(TTYamlGetReal(y, n, path, &e->visit));
-  e->visit_index = -1;
-  for (int i = 0; i < p->nvisit; i++)
-    if (p->visit[i] == e->visit) e->visit_index = i;
-  if (e->visit_index < 0) {
-    PetscCall(VisitList(p, list, sizeof list));
-    PetscCall(TTYamlError(y, n, path, "expected one of the schedule's visits (%s), found %g", list, e->visit));
-  }
-  if (e->type == TT_ENDPOINT_CHANGE_FROM_BASELINE && e->visit_index == 0)
-    PetscCall(TTYamlError(y, n, path, "expected a visit after baseline (%g) for change_from_baseline", p->visit[0]));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode ParseEndpoint(TTYaml y, TTYamlNode item, const char *key, TTProtocol *p, int i)
-{
-  static const char *const keys[]  = {"name", "type", "variable", "visit"};
-  static const char *const types[] = {"change_from_baseline", "value_at_visit"};
-  TTEndpointSpec          *e       = &p->endpoint[i];
-  TTYamlNode               n;
-  char                     path[128];
-  int                      t;
-  PetscFunctionBeginUser;
-  PetscCall(TTYamlCheckMapping(y, item, key, "an endpoint {name, type, variable, visit}"));
-  PetscCall(TTYamlCheckKeys(y, item, key, 4, keys));
-  e->loc = TTYamlLoc(y, item);
-  PetscCall(TTYamlRequire(y, item, key, "name", "the endpoint's name", &n));
-  PetscCall(TTYamlKeyJoin(path, sizeof path, key, "name"));
-  PetscCall(TTYamlGetName(y, n, path, e->name));
-  for (int j = 0; j < i; j++)
-    if (!strcmp(p->endpoint[j].name, e->name))
-      PetscCall(TTYamlError(y, n, path, "expected unique endpoint names; '%s' is also endpoints[%d]", e->name, j));
-  PetscCall(TTYamlRequire(y, item, key, "type", "change_from_baseline or value_at_visit", &n));
-  PetscCall(TTYamlKeyJoin(path, sizeof path, key, "type"));
-  PetscCall(TTYamlGetChoice(y, n, path, 2, types, &t));
-  e->type = (TTEndpointType) t;
-  PetscCall(TTYamlRequire(y, item, key, "variable", "a model output variable", &n));
-  PetscCall(TTYamlKeyJoin(path, sizeof path, key, "variable"));
-  PetscCall(TTYamlGetName(y, n, path, e->variable));
-  e->variable_loc = TTYamlLoc(y, n);
-  PetscCall(TTYamlRequire(y, item, key, "visit", "one of the schedule's visits", &n));
-  PetscCall(ParseEndpointVisit(y, n, key, p, e));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode TTProtocolParseEndpoints(TTYaml y, TTYamlNode seq, TTProtocol *p)
-{
-  int len = TTYamlLength(y, seq);
-  PetscFunctionBeginUser;
-  PetscCall(TTYamlCheckSequence(y, seq, "endpoints", "a sequence of endpoints"));
-  if (len < 1) PetscCall(TTYamlError(y, seq, "endpoints", "expected at least 1 endpoint"));
-  for (int i = 0; i < len; i++) {
-    char path[64];
-    PetscCall(TTYamlKeyIndex(path, sizeof path, "endpoints", i));
-    if (i >= TT_MAX_ENDPOINTS)
-      PetscCall(TTYamlError(y, TTYamlItem(y, seq, i), path, "expected at most %d endpoints", TT_MAX_ENDPOINTS));
-    PetscCall(ParseEndpoint(y, TTYamlItem(y, seq, i), path, p, i));
-    p->nendpoint = i + 1;
-  }
-  PetscFunctionReturn(0);
-}
 
 /* ---- analyses ---- */
 
@@ -189,18 +112,96 @@ static PetscErrorCode ParseAnalysisEndpoint(TTYaml y, TTYamlNode n, const char *
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode ParseAnalysis(TTYaml y, TTYamlNode item, const char *key, TTProtocol *p, int i)
+/* The method must fit the kind of its endpoint: "expected logrank or cox for endpoint 'os' of type time_to_event". */
+static PetscErrorCode CheckMethodFits(TTYaml y, TTYamlNode n, const char *path, const TTProtocol *p,
+                                      const TTAnalysisSpec *a)
 {
-  static const char *const keys[]    = {"name",  "endpoint",  "method",    "covariates", "alpha",
-                                        "sided", "direction", "treatment", "control"};
-  static const char *const methods[] = {"ancova", "welch"};
-  TTAnalysisSpec          *a         = &p->analysis[i];
+  static const int first[] = {TT_ANALYSIS_ANCOVA, TT_ANALYSIS_RISK_DIFFERENCE, TT_ANALYSIS_LOGRANK, TT_ANALYSIS_NEGBIN};
+  static const int last[]  = {TT_ANALYSIS_WELCH, TT_ANALYSIS_CMH, TT_ANALYSIS_COX, TT_ANALYSIS_POISSON};
+  const TTEndpointSpec *e  = &p->endpoint[a->endpoint_index];
+  TTEndpointKind        k  = TTEndpointKindOf(e->type);
+  char                  list[256] = "";
+  PetscFunctionBeginUser;
+  if ((int) a->method >= first[k] && (int) a->method <= last[k]) PetscFunctionReturn(0);
+  for (int m = first[k]; m <= last[k]; m++) {
+    PetscCall(PetscStrlcat(list, m == first[k] ? "" : (m == last[k] ? " or " : ", "), sizeof list));
+    PetscCall(PetscStrlcat(list, TTAnalysisMethodNames[m], sizeof list));
+  }
+  PetscCall(TTYamlError(y, n, path, "expected %s for endpoint '%s' of type %s, found '%s'", list, e->name,
+                        TTEndpointTypeNames[e->type], TTAnalysisMethodNames[a->method]));
+  PetscFunctionReturn(0);
+}
+
+/* Key `name` is given although method a->method does not take it: "expected no ci with method cox (...)". */
+static PetscErrorCode NotForMethod(TTYaml y, TTYamlNode item, const char *key, const char *name,
+                                   const TTAnalysisSpec *a, const char *why)
+{
+  char path[128];
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlKeyJoin(path, sizeof path, key, name));
+  PetscCall(TTYamlError(y, TTYamlFindKey(y, item, name), path, "expected no %s with method %s (%s)", name,
+                        TTAnalysisMethodNames[a->method], why));
+  PetscFunctionReturn(0);
+}
+
+/* covariates, ci, ties, stratified: each only for the methods that use it. */
+static PetscErrorCode ParseMethodOptions(TTYaml y, TTYamlNode item, const char *key, TTAnalysisSpec *a)
+{
+  static const char *const cis[]  = {"newcombe", "wald"};
+  static const char *const ties[] = {"efron", "breslow"};
+  const TTAnalysisMethod   m      = a->method;
   TTYamlNode               n;
   char                     path[128];
+  int                      c;
+  PetscBool                b;
+  PetscFunctionBeginUser;
+  if ((n = TTYamlFind(y, item, "covariates"))) {
+    PetscCall(TTYamlKeyJoin(path, sizeof path, key, "covariates"));
+    PetscCall(ParseCovariates(y, n, path, a));
+    if (a->ncovariate && (m == TT_ANALYSIS_WELCH || m == TT_ANALYSIS_RISK_DIFFERENCE || m == TT_ANALYSIS_CMH ||
+                          m == TT_ANALYSIS_LOGRANK))
+      PetscCall(NotForMethod(y, item, key, "covariates", a,
+                             "covariates apply to ancova, odds_ratio, cox, negbin and poisson"));
+  }
+  a->newcombe = m == TT_ANALYSIS_RISK_DIFFERENCE;
+  if ((n = TTYamlFind(y, item, "ci"))) {
+    if (m != TT_ANALYSIS_RISK_DIFFERENCE)
+      PetscCall(NotForMethod(y, item, key, "ci", a, "ci applies to risk_difference"));
+    PetscCall(TTYamlKeyJoin(path, sizeof path, key, "ci"));
+    PetscCall(TTYamlGetChoice(y, n, path, 2, cis, &c));
+    a->newcombe = c == 0;
+  }
+  if ((n = TTYamlFind(y, item, "ties"))) {
+    if (m != TT_ANALYSIS_COX) PetscCall(NotForMethod(y, item, key, "ties", a, "ties applies to cox"));
+    PetscCall(TTYamlKeyJoin(path, sizeof path, key, "ties"));
+    PetscCall(TTYamlGetChoice(y, n, path, 2, ties, &c));
+    a->breslow = c == 1;
+  }
+  a->stratified = m == TT_ANALYSIS_CMH;
+  if ((n = TTYamlFind(y, item, "stratified"))) {
+    if (m == TT_ANALYSIS_CMH)
+      PetscCall(NotForMethod(y, item, key, "stratified", a, "cmh is always stratified by the randomization strata"));
+    if (m != TT_ANALYSIS_LOGRANK && m != TT_ANALYSIS_COX)
+      PetscCall(NotForMethod(y, item, key, "stratified", a, "stratified applies to logrank and cox"));
+    PetscCall(TTYamlKeyJoin(path, sizeof path, key, "stratified"));
+    PetscCall(TTYamlGetBool(y, n, path, &b));
+    a->stratified = b ? 1 : 0;
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ParseAnalysis(TTYaml y, TTYamlNode item, const char *key, TTProtocol *p, int i)
+{
+  static const char *const keys[] = {"name",  "endpoint",   "method",    "covariates", "alpha",
+                                     "sided", "direction",  "treatment", "control",    "margin",
+                                     "ci",    "stratified", "ties"};
+  TTAnalysisSpec          *a      = &p->analysis[i];
+  TTYamlNode               n;
+  char                     path[128], methods[256] = "";
   int                      m;
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, item, key, "an analysis {name, endpoint, method, ...}"));
-  PetscCall(TTYamlCheckKeys(y, item, key, 9, keys));
+  PetscCall(TTYamlCheckKeys(y, item, key, 13, keys));
   a->loc = TTYamlLoc(y, item);
   PetscCall(TTYamlRequire(y, item, key, "name", "the analysis' name", &n));
   PetscCall(TTYamlKeyJoin(path, sizeof path, key, "name"));
@@ -210,18 +211,25 @@ static PetscErrorCode ParseAnalysis(TTYaml y, TTYamlNode item, const char *key, 
       PetscCall(TTYamlError(y, n, path, "expected unique analysis names; '%s' is also analysis[%d]", a->name, j));
   PetscCall(TTYamlRequire(y, item, key, "endpoint", "the name of an endpoint", &n));
   PetscCall(ParseAnalysisEndpoint(y, n, key, p, a));
-  PetscCall(TTYamlRequire(y, item, key, "method", "ancova or welch", &n));
-  PetscCall(TTYamlKeyJoin(path, sizeof path, key, "method"));
-  PetscCall(TTYamlGetChoice(y, n, path, 2, methods, &m));
-  a->method = (TTAnalysisMethod) m;
-  if ((n = TTYamlFind(y, item, "covariates"))) {
-    PetscCall(TTYamlKeyJoin(path, sizeof path, key, "covariates"));
-    PetscCall(ParseCovariates(y, n, path, a));
-    if (a->method == TT_ANALYSIS_WELCH && a->ncovariate)
-      PetscCall(TTYamlError(y, TTYamlFindKey(y, item, "covariates"), path,
-                            "expected no covariates with method welch (use ancova)"));
+  for (int j = 0; j < 9; j++) {
+    PetscCall(PetscStrlcat(methods, j ? (j == 8 ? " or " : ", ") : "", sizeof methods));
+    PetscCall(PetscStrlcat(methods, TTAnalysisMethodNames[j], sizeof methods));
   }
+  PetscCall(TTYamlRequire(y, item, key, "method", methods, &n));
+  PetscCall(TTYamlKeyJoin(path, sizeof path, key, "method"));
+  PetscCall(TTYamlGetChoice(y, n, path, 9, TTAnalysisMethodNames, &m));
+  a->method     = (TTAnalysisMethod) m;
+  a->method_loc = TTYamlLoc(y, n);
+  PetscCall(CheckMethodFits(y, n, path, p, a));
+  PetscCall(ParseMethodOptions(y, item, key, a));
   PetscCall(ParseTest(y, item, key, a));
+  if ((n = TTYamlFind(y, item, "margin"))) {
+    PetscCall(TTYamlKeyJoin(path, sizeof path, key, "margin"));
+    PetscCall(TTYamlGetReal(y, n, path, &a->margin));
+    if (a->margin != 0 && a->sided != 1)
+      PetscCall(
+          TTYamlError(y, n, path, "expected margin 0 for a two-sided test; a non-inferiority margin needs sided: 1"));
+  }
   PetscCall(ParseArmRef(y, item, key, "treatment", p, 1, &a->treatment_arm));
   PetscCall(ParseArmRef(y, item, key, "control", p, 0, &a->control_arm));
   if (a->treatment_arm == a->control_arm) {

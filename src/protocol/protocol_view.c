@@ -4,7 +4,10 @@
  * Invariant: TTProtocolView prints every field with its default filled in, in
  * a form TTProtocolLoad reads back to the same struct (apart from path, text
  * and source locations): reals use the shortest exact decimal, strings are
- * quoted, dropout scales are printed in days, the cohort path is absolute.
+ * quoted, durations (dropout scale, enrollment) are printed in days, the cohort
+ * path is absolute. Only the keys that apply are printed: per endpoint type, per
+ * analysis method (margin with one-sided tests), dropout model and spending
+ * function; trial.enrollment only when nonzero, interim only with looks.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -39,16 +42,20 @@ static PetscErrorCode ViewTrial(const TTProtocol *p, FILE *out)
     P(": %s", TTYamlFormatReal(p->arm[i].ratio, buf));
   }
   P("}\n");
-  if (p->randomization == TT_RANDOMIZE_SIMPLE) {
+  if (p->randomization == TT_RANDOMIZE_SIMPLE)
     P("  randomization: {method: simple}\n");
-    PetscFunctionReturn(0);
+  else {
+    P("  randomization: {method: permuted_block, block_size: %d, strata: [", p->block_size);
+    for (int i = 0; i < p->nstrata; i++) {
+      P("%s", i ? ", " : "");
+      PetscCall(TTYamlWriteName(out, p->strata[i]));
+    }
+    P("]}\n");
   }
-  P("  randomization: {method: permuted_block, block_size: %d, strata: [", p->block_size);
-  for (int i = 0; i < p->nstrata; i++) {
-    P("%s", i ? ", " : "");
-    PetscCall(TTYamlWriteName(out, p->strata[i]));
+  if (p->accrual_days != 0 || p->followup_days != 0) {
+    P("  enrollment: {accrual_days: %s", TTYamlFormatReal(p->accrual_days, buf));
+    P(", followup_days: %s}\n", TTYamlFormatReal(p->followup_days, buf));
   }
-  P("]}\n");
   PetscFunctionReturn(0);
 }
 
@@ -74,60 +81,108 @@ static PetscErrorCode ViewModelArms(const TTProtocol *p, FILE *out)
 
 static PetscErrorCode ViewSchedule(const TTProtocol *p, FILE *out)
 {
-  static const char *const models[] = {"none", "weibull", "exponential"};
-  char                     buf[32];
+  char buf[32];
   PetscFunctionBeginUser;
   P("schedule: {unit: %s, visits: [", p->time_unit);
   for (int i = 0; i < p->nvisit; i++) P("%s%s", i ? ", " : "", TTYamlFormatReal(p->visit[i], buf));
-  P("]}\ndropout: {model: %s", models[p->dropout]);
+  P("]}\ndropout: {model: %s", TTDropoutModelNames[p->dropout]);
   if (p->dropout == TT_DROPOUT_WEIBULL) P(", shape: %s", TTYamlFormatReal(p->dropout_shape, buf));
   if (p->dropout != TT_DROPOUT_NONE) P(", scale_days: %s", TTYamlFormatReal(p->dropout_scale_days, buf));
+  if (p->dropout == TT_DROPOUT_OUTCOME_DEPENDENT) {
+    P(", variable: ");
+    PetscCall(TTYamlWriteName(out, p->dropout_variable));
+    P(", log_hazard_per_unit: %s", TTYamlFormatReal(p->dropout_gamma, buf));
+  }
   P("}\nprognostic: {noise_sd: %s}\n", TTYamlFormatReal(p->prognostic_noise_sd, buf));
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode ViewEndpoints(const TTProtocol *p, FILE *out)
+/* The keys of one endpoint that apply to its type (see protocol_endpoint.c). */
+static PetscErrorCode ViewEndpoint(const TTEndpointSpec *e, FILE *out)
 {
-  static const char *const types[] = {"change_from_baseline", "value_at_visit"};
-  char                     buf[32];
+  const TTEndpointType t = e->type;
+  char                 buf[32];
+  int                  u;
   PetscFunctionBeginUser;
-  P("endpoints:\n");
-  for (int i = 0; i < p->nendpoint; i++) {
-    const TTEndpointSpec *e = &p->endpoint[i];
-    P("  - {name: ");
-    PetscCall(TTYamlWriteName(out, e->name));
-    P(", type: %s, variable: ", types[e->type]);
+  P("  - {name: ");
+  PetscCall(TTYamlWriteName(out, e->name));
+  P(", type: %s", TTEndpointTypeNames[t]);
+  if (t != TT_ENDPOINT_TIME_TO_EVENT && t != TT_ENDPOINT_COUNT) {
+    P(", variable: ");
     PetscCall(TTYamlWriteName(out, e->variable));
-    P(", visit: %s}\n", TTYamlFormatReal(e->visit, buf));
   }
+  if (e->visit_index >= 0) P(", visit: %s", TTYamlFormatReal(e->visit, buf));
+  if (e->event[0]) {
+    P(", event: ");
+    PetscCall(TTYamlWriteName(out, e->event));
+  }
+  if (t == TT_ENDPOINT_RESPONDER) P(", measure: %s", TTMeasureNames[e->measure]);
+  if (t == TT_ENDPOINT_RESPONDER || t == TT_ENDPOINT_BEST_RESPONSE)
+    P(", threshold: %s", TTYamlFormatReal(e->threshold, buf));
+  if (t == TT_ENDPOINT_RESPONDER) P(", direction: %s", e->below ? "below" : "above");
+  if (t == TT_ENDPOINT_PROGRESSION_FREE) {
+    P(", progression_percent: %s", TTYamlFormatReal(e->progression_percent, buf));
+    P(", progression_absolute: %s", TTYamlFormatReal(e->progression_absolute, buf));
+  }
+  if (t == TT_ENDPOINT_COUNT) {
+    for (u = 3; u > 0 && TTTimeUnitDays[u] != e->per_days; u--) {
+    }
+    P(", per: %s", TTTimeUnitNames[u]);
+  }
+  P("}\n");
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode ViewAnalyses(const TTProtocol *p, FILE *out)
+/* The keys of one analysis that apply to its method (see protocol_analysis.c). */
+static PetscErrorCode ViewAnalysis(const TTProtocol *p, const TTAnalysisSpec *a, FILE *out)
 {
-  static const char *const methods[] = {"ancova", "welch"};
-  char                     buf[32];
+  const TTAnalysisMethod m = a->method;
+  char                   buf[32];
   PetscFunctionBeginUser;
-  P("analysis:\n");
-  for (int i = 0; i < p->nanalysis; i++) {
-    const TTAnalysisSpec *a = &p->analysis[i];
-    P("  - {name: ");
-    PetscCall(TTYamlWriteName(out, a->name));
-    P(", endpoint: ");
-    PetscCall(TTYamlWriteName(out, a->endpoint));
-    P(", method: %s, covariates: [", methods[a->method]);
+  P("  - {name: ");
+  PetscCall(TTYamlWriteName(out, a->name));
+  P(", endpoint: ");
+  PetscCall(TTYamlWriteName(out, a->endpoint));
+  P(", method: %s", TTAnalysisMethodNames[m]);
+  if (m == TT_ANALYSIS_ANCOVA || m == TT_ANALYSIS_ODDS_RATIO || m == TT_ANALYSIS_COX || m == TT_ANALYSIS_NEGBIN ||
+      m == TT_ANALYSIS_POISSON) {
+    P(", covariates: [");
     for (int j = 0; j < a->ncovariate; j++) {
       P("%s", j ? ", " : "");
       PetscCall(TTYamlWriteName(out, a->covariate[j]));
     }
-    P("], alpha: %s, sided: %d", TTYamlFormatReal(a->alpha, buf), a->sided);
-    if (a->sided == 1) P(", direction: %s", a->direction > 0 ? "higher" : "lower");
-    P(", treatment: ");
-    PetscCall(TTYamlWriteName(out, p->arm[a->treatment_arm].name));
-    P(", control: ");
-    PetscCall(TTYamlWriteName(out, p->arm[a->control_arm].name));
-    P("}\n");
+    P("]");
   }
+  if (m == TT_ANALYSIS_RISK_DIFFERENCE) P(", ci: %s", a->newcombe ? "newcombe" : "wald");
+  if (m == TT_ANALYSIS_COX) P(", ties: %s", a->breslow ? "breslow" : "efron");
+  if (m == TT_ANALYSIS_LOGRANK || m == TT_ANALYSIS_COX) P(", stratified: %s", a->stratified ? "true" : "false");
+  P(", alpha: %s, sided: %d", TTYamlFormatReal(a->alpha, buf), a->sided);
+  if (a->sided == 1) P(", direction: %s", a->direction > 0 ? "higher" : "lower");
+  if (a->sided == 1) P(", margin: %s", TTYamlFormatReal(a->margin, buf));
+  P(", treatment: ");
+  PetscCall(TTYamlWriteName(out, p->arm[a->treatment_arm].name));
+  P(", control: ");
+  PetscCall(TTYamlWriteName(out, p->arm[a->control_arm].name));
+  P("}\n");
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ViewInterim(const TTProtocol *p, FILE *out)
+{
+  static const char *const futility[] = {"obrien_fleming", "pocock", "hsd", "none"};
+  char                     buf[32];
+  PetscFunctionBeginUser;
+  if (!p->nlook) PetscFunctionReturn(0);
+  P("interim: {information: [");
+  for (int i = 0; i < p->nlook; i++) P("%s%s", i ? ", " : "", TTYamlFormatReal(p->information[i], buf));
+  P("], spending: %s", TTSpendingNames[p->spending]);
+  if (p->spending == TT_SPENDING_HSD) P(", gamma: %s", TTYamlFormatReal(p->spending_gamma, buf));
+  P(", futility: %s", futility[p->futility]);
+  if (p->futility == TT_SPENDING_HSD) P(", futility_gamma: %s", TTYamlFormatReal(p->futility_gamma, buf));
+  if (p->futility != TT_SPENDING_NONE) P(", beta: %s", TTYamlFormatReal(p->futility_beta, buf));
+  P(", analysis: ");
+  PetscCall(TTYamlWriteName(out, p->analysis[p->interim_analysis].name));
+  P("}\n");
   PetscFunctionReturn(0);
 }
 
@@ -135,12 +190,15 @@ PetscErrorCode TTProtocolView(const TTProtocol *p, FILE *out)
 {
   static const char *const subjects[] = {"none", "first_replicate", "all"};
   PetscFunctionBeginUser;
-  P("# resolved protocol: every default filled in; dropout scale in days; cohort path absolute\n");
+  P("# resolved protocol: every default filled in; durations in days; cohort path absolute\n");
   PetscCall(ViewTrial(p, out));
   PetscCall(ViewModelArms(p, out));
   PetscCall(ViewSchedule(p, out));
-  PetscCall(ViewEndpoints(p, out));
-  PetscCall(ViewAnalyses(p, out));
+  P("endpoints:\n");
+  for (int i = 0; i < p->nendpoint; i++) PetscCall(ViewEndpoint(&p->endpoint[i], out));
+  P("analysis:\n");
+  for (int i = 0; i < p->nanalysis; i++) PetscCall(ViewAnalysis(p, &p->analysis[i], out));
+  PetscCall(ViewInterim(p, out));
   P("output: {subjects: %s}\n", subjects[p->output_subjects]);
   PetscFunctionReturn(0);
 }

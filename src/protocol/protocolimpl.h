@@ -1,9 +1,12 @@
-/* protocolimpl.h — private to the .c files of src/protocol: the libyaml call wrapper and the
- * section parsers shared between protocol.c (trial, arms, cohort, model, schedule,
- * dropout, output) and protocol_analysis.c (endpoints, analyses).
+/* protocolimpl.h — private to the .c files of src/protocol: the libyaml call wrapper, the
+ * names of the protocol's enums, and the section parsers shared between protocol.c
+ * (trial, arms, cohort, model, schedule, prognostic, output), protocol_design.c
+ * (trial.enrollment, dropout, interim), protocol_endpoint.c (endpoints) and
+ * protocol_analysis.c (analyses).
  * Section parsers fill one part of a zeroed TTProtocol and raise located user
  * errors; they run in the order of TTProtocolLoad (arms before trial.allocation,
- * schedule before endpoints, endpoints and arms before analyses). */
+ * schedule before endpoints, endpoints and arms before analyses, analyses before
+ * interim). */
 #ifndef TWINTRIAL_PROTOCOLIMPL_H
 #define TWINTRIAL_PROTOCOLIMPL_H
 
@@ -25,6 +28,21 @@ PetscErrorCode TTProtocolGetNamedValues(TTYaml y, TTYamlNode map, const char *ke
 /* Index of arm `name` in p->arm, or -1. */
 int TTProtocolFindArm(const TTProtocol *p, const char *name);
 
+/* Names indexed by the enum values (YAML spelling): TTEndpointType, TTMeasure, TTAnalysisMethod,
+ * TTDropoutModel, TTSpending; time units day, week, month, year and their lengths in days. */
+#define TT_DAYS_PER_YEAR  365.25
+#define TT_DAYS_PER_MONTH (365.25 / 12.0)
+extern const char *const TTEndpointTypeNames[8];
+extern const char *const TTMeasureNames[3];
+extern const char *const TTAnalysisMethodNames[9];
+extern const char *const TTDropoutModelNames[4];
+extern const char *const TTSpendingNames[4];
+extern const char *const TTTimeUnitNames[4];
+extern const double      TTTimeUnitDays[4];
+
+PetscErrorCode TTProtocolParseEnrollment(TTYaml y, TTYamlNode map, TTProtocol *p);
+PetscErrorCode TTProtocolParseDropout(TTYaml y, TTYamlNode map, TTProtocol *p);
+PetscErrorCode TTProtocolParseInterim(TTYaml y, TTYamlNode map, TTProtocol *p);
 PetscErrorCode TTProtocolParseEndpoints(TTYaml y, TTYamlNode seq, TTProtocol *p);
 PetscErrorCode TTProtocolParseAnalyses(TTYaml y, TTYamlNode seq, TTProtocol *p);
 

@@ -229,12 +229,16 @@ PetscErrorCode TTStoreWriteSummary(TTStore st, const TTSummary *s)
 /* The textbook power of the same design, next to the simulated one: t test for
  * continuous analyses (SD implied by the mean model SE), Schoenfeld for time to event,
  * and otherwise the Wald normal approximation with the mean model SE. */
-static void AnalyticPower(const TTAnalysisSpec *an, TTSummary *s)
+static void AnalyticPower(const TTProtocol *p, PetscInt k, TTSummary *s)
 {
+  const TTAnalysisSpec      *an   = &p->analysis[k];
   const tt_stats_oc_summary *o    = &s->oc;
   tt_stats_test_spec         spec = {an->alpha, an->sided, an->direction};
   double                     n    = o->expected_n / 2.0, z = tt_stats_qnorm(1.0 - an->alpha / an->sided), d = o->true_effect;
-  if (an->method == TT_ANALYSIS_ANCOVA || an->method == TT_ANALYSIS_WELCH) {
+  if (p->nlook > 0 && k == p->interim_analysis) {
+    s->analytic_power = NAN; /* the fixed-design formulas do not apply to the deciding analysis */
+    snprintf(s->analytic_method, sizeof(s->analytic_method), "none (group-sequential)");
+  } else if (an->method == TT_ANALYSIS_ANCOVA || an->method == TT_ANALYSIS_WELCH) {
     s->analytic_power = tt_stats_power_t(n, d, o->mean_std_error * sqrt(n / 2.0), spec, 0);
     snprintf(s->analytic_method, sizeof(s->analytic_method), "two-sample t");
   } else if (an->method == TT_ANALYSIS_LOGRANK || an->method == TT_ANALYSIS_COX) {
@@ -295,7 +299,7 @@ PetscErrorCode TTStoreSummarize(TTStore st, TTSummary *s)
     }
     tt_stats_oc_summarize(&oc, &s[k].oc);
     s[k].expected_information = ninfo ? info / (double) ninfo : NAN;
-    AnalyticPower(&st->p->analysis[k], &s[k]);
+    AnalyticPower(st->p, k, &s[k]);
   }
   PetscCall(PetscFree(col));
   PetscFunctionReturn(0);

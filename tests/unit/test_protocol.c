@@ -1,4 +1,5 @@
-/* test_protocol.c — protocol loading, defaults, View → Load round trip, overrides,
+/* test_protocol.c — protocol loading (every endpoint type, analysis method, dropout
+ * model, enrollment and interim design), defaults, View → Load round trip, overrides,
  * cohort path resolution, and the TTYaml conversions. Bad inputs are covered one
  * fixture per CTest test by test_protocol_bad.c. Usage: test_protocol [case]. */
 #define _XOPEN_SOURCE 700 /* realpath, chdir, getcwd */
@@ -30,6 +31,8 @@ static void Normalize(TTProtocol *p)
   memset(p->strata_loc, 0, sizeof p->strata_loc);
   memset(&p->cohort_loc, 0, sizeof p->cohort_loc);
   memset(&p->model_loc, 0, sizeof p->model_loc);
+  memset(&p->dropout_variable_loc, 0, sizeof p->dropout_variable_loc);
+  memset(&p->interim_loc, 0, sizeof p->interim_loc);
   for (int i = 0; i < TT_MAX_PARAMS; i++) memset(&p->param[i].loc, 0, sizeof(TTLoc));
   for (int i = 0; i < TT_MAX_ARMS; i++) {
     memset(&p->arm[i].loc, 0, sizeof(TTLoc));
@@ -38,9 +41,11 @@ static void Normalize(TTProtocol *p)
   for (int i = 0; i < TT_MAX_ENDPOINTS; i++) {
     memset(&p->endpoint[i].loc, 0, sizeof(TTLoc));
     memset(&p->endpoint[i].variable_loc, 0, sizeof(TTLoc));
+    memset(&p->endpoint[i].event_loc, 0, sizeof(TTLoc));
   }
   for (int i = 0; i < TT_MAX_ANALYSES; i++) {
     memset(&p->analysis[i].loc, 0, sizeof(TTLoc));
+    memset(&p->analysis[i].method_loc, 0, sizeof(TTLoc));
     memset(p->analysis[i].covariate_loc, 0, sizeof p->analysis[i].covariate_loc);
   }
 }
@@ -79,6 +84,8 @@ static PetscErrorCode view_roundtrip_is_identical(void)
   PetscCall(RoundTrip(DATA "/protocols/good.yaml"));
   PetscCall(RoundTrip(DATA "/protocols/minimal.yaml"));
   PetscCall(RoundTrip(DATA "/protocols/exponential.yaml"));
+  PetscCall(RoundTrip(DATA "/protocols/everything.yaml"));
+  PetscCall(RoundTrip(DATA "/protocols/defaults.yaml"));
   PetscFunctionReturn(0);
 }
 
@@ -112,6 +119,11 @@ static PetscErrorCode good_protocol_values(void)
   CHECK(p->analysis[2].alpha == 0.025 && p->analysis[2].treatment_arm == 0 && p->analysis[2].control_arm == 1);
   CHECK(p->analysis[2].endpoint_index == 1);
   CHECK(p->output_subjects == TT_OUTPUT_ALL);
+  CHECK(p->accrual_days == 0 && p->followup_days == 0 && p->nlook == 0); /* no enrollment, no interim */
+  CHECK(p->futility == TT_SPENDING_NONE && p->futility_beta == 0.2 && p->interim_analysis == 0);
+  CHECK(p->endpoint[0].event[0] == 0 && p->endpoint[0].measure == TT_MEASURE_VALUE && p->endpoint[0].threshold == 0);
+  CHECK(p->analysis[0].margin == 0 && p->analysis[0].stratified == 0 && p->analysis[0].newcombe == 0);
+  CHECK(p->analysis[0].method_loc.line == 21 && p->analysis[0].method_loc.column == 53);
   PetscCall(TTProtocolDestroy(&p));
   PetscFunctionReturn(0);
 }
@@ -132,6 +144,143 @@ static PetscErrorCode minimal_protocol_gets_defaults(void)
   CHECK(p->analysis[0].treatment_arm == 1 && p->analysis[0].control_arm == 0 && p->analysis[0].ncovariate == 0);
   CHECK(p->output_subjects == TT_OUTPUT_FIRST_REPLICATE);
   PetscCall(TTProtocolDestroy(&p));
+  PetscFunctionReturn(0);
+}
+
+/* Every new feature with non-default values, as written in everything.yaml. */
+static PetscErrorCode everything_protocol_values(void)
+{
+  TTProtocol           *p;
+  const TTEndpointSpec *e;
+  const TTAnalysisSpec *a;
+  PetscFunctionBeginUser;
+  PetscCall(TTProtocolLoad(DATA "/protocols/everything.yaml", &p));
+  e = p->endpoint;
+  a = p->analysis;
+  CHECK(p->accrual_days == 18 * (365.25 / 12) && p->followup_days == 26 * 7.0);
+  CHECK(p->dropout == TT_DROPOUT_OUTCOME_DEPENDENT && p->dropout_shape == 1);
+  CHECK(fabs(p->dropout_scale_days - 100 * 365.25 / 12) < 1e-9); /* rate 0.01 per month */
+  CHECK(!strcmp(p->dropout_variable, "adas_cog") && p->dropout_gamma == -0.125);
+  CHECK(p->dropout_variable_loc.line == 19 && p->dropout_variable_loc.column == 69);
+  CHECK(p->nendpoint == 8);
+  CHECK(e[0].type == TT_ENDPOINT_CHANGE_FROM_BASELINE && e[0].visit_index == 3);
+  CHECK(e[1].type == TT_ENDPOINT_VALUE_AT_VISIT && e[1].visit_index == 1);
+  CHECK(e[2].type == TT_ENDPOINT_PERCENT_CHANGE && e[2].visit == 26 && e[2].visit_index == 2);
+  CHECK(!strcmp(e[2].variable, "tumour_size") && TTEndpointKindOf(e[2].type) == TT_KIND_CONTINUOUS);
+  CHECK(e[3].type == TT_ENDPOINT_RESPONDER && e[3].visit_index == 3 && e[3].threshold == -4 && e[3].below == 1);
+  CHECK(e[3].measure == TT_MEASURE_CHANGE && TTEndpointKindOf(e[3].type) == TT_KIND_BINARY);
+  CHECK(e[4].type == TT_ENDPOINT_BEST_RESPONSE && e[4].threshold == -50 && e[4].visit_index == -1);
+  CHECK(TTEndpointKindOf(e[4].type) == TT_KIND_BINARY && !strcmp(e[4].variable, "tumour_size"));
+  CHECK(e[5].type == TT_ENDPOINT_TIME_TO_EVENT && !strcmp(e[5].event, "death") && e[5].variable[0] == 0);
+  CHECK(e[5].visit_index == -1 && e[5].event_loc.line == 27 && e[5].event_loc.column == 44);
+  CHECK(TTEndpointKindOf(e[5].type) == TT_KIND_TIME_TO_EVENT && TTEndpointKindOf(e[6].type) == TT_KIND_TIME_TO_EVENT);
+  CHECK(e[6].type == TT_ENDPOINT_PROGRESSION_FREE && !strcmp(e[6].event, "death") && e[6].visit_index == -1);
+  CHECK(e[6].progression_percent == 25 && e[6].progression_absolute == 0 && !strcmp(e[6].variable, "tumour_size"));
+  CHECK(e[7].type == TT_ENDPOINT_COUNT && !strcmp(e[7].event, "relapse") && e[7].per_days == 365.25 / 12);
+  CHECK(TTEndpointKindOf(e[7].type) == TT_KIND_COUNT && e[7].visit_index == -1);
+  CHECK(p->nanalysis == 9);
+  CHECK(a[0].method == TT_ANALYSIS_ANCOVA && a[0].margin == 0.3 && a[0].sided == 1 && a[0].direction == -1);
+  CHECK(a[0].alpha == 0.025 && a[0].ncovariate == 2 && a[0].method_loc.line == 32 && a[0].method_loc.column == 43);
+  CHECK(a[1].method == TT_ANALYSIS_WELCH && a[1].ncovariate == 0 && a[1].endpoint_index == 2);
+  CHECK(a[2].method == TT_ANALYSIS_RISK_DIFFERENCE && a[2].newcombe == 0 && a[2].direction == 1);
+  CHECK(a[3].method == TT_ANALYSIS_ODDS_RATIO && a[3].ncovariate == 2 && !strcmp(a[3].covariate[1], "age"));
+  CHECK(a[4].method == TT_ANALYSIS_CMH && a[4].stratified == 1 && a[4].treatment_arm == 0 && a[4].control_arm == 1);
+  CHECK(a[5].method == TT_ANALYSIS_LOGRANK && a[5].stratified == 1 && a[5].endpoint_index == 5);
+  CHECK(a[6].method == TT_ANALYSIS_COX && a[6].breslow == 1 && a[6].stratified == 1 && a[6].ncovariate == 1);
+  CHECK(a[6].endpoint_index == 6);
+  CHECK(a[7].method == TT_ANALYSIS_NEGBIN && a[7].ncovariate == 1 && a[7].endpoint_index == 7);
+  CHECK(a[8].method == TT_ANALYSIS_POISSON && a[8].margin == -0.1 && a[8].sided == 1);
+  CHECK(p->nlook == 4 && p->information[0] == 0.25 && p->information[3] == 1);
+  CHECK(p->spending == TT_SPENDING_HSD && p->spending_gamma == -4);
+  CHECK(p->futility == TT_SPENDING_HSD && p->futility_gamma == -2.5 && p->futility_beta == 0.1);
+  CHECK(p->interim_analysis == 6 && p->interim_loc.line == 43 && p->interim_loc.column == 32);
+  PetscCall(TTProtocolDestroy(&p));
+  PetscFunctionReturn(0);
+}
+
+/* defaults.yaml: the new types, methods, dropout and interim with only required keys. */
+static PetscErrorCode new_features_get_defaults(void)
+{
+  TTProtocol           *p;
+  const TTEndpointSpec *e;
+  const TTAnalysisSpec *a;
+  PetscFunctionBeginUser;
+  PetscCall(TTProtocolLoad(DATA "/protocols/defaults.yaml", &p));
+  e = p->endpoint;
+  a = p->analysis;
+  CHECK(p->accrual_days == 0 && p->followup_days == 0);
+  CHECK(p->dropout == TT_DROPOUT_OUTCOME_DEPENDENT && p->dropout_gamma == 0 && p->dropout_shape == 1);
+  CHECK(p->dropout_scale_days == 2 * 365.25);
+  CHECK(e[0].measure == TT_MEASURE_VALUE && e[0].below == 0 && e[0].visit_index == 0); /* baseline ok on values */
+  CHECK(e[1].threshold == -30 && e[1].below == 0 && e[1].measure == TT_MEASURE_VALUE);
+  CHECK(e[2].visit == 0 && e[2].threshold == 0 && e[2].per_days == 0);
+  CHECK(e[3].event[0] == 0 && e[3].progression_percent == 20 && e[3].progression_absolute == 5);
+  CHECK(e[4].per_days == 365.25 && e[4].event_loc.line == 14 && e[4].event_loc.column == 37);
+  CHECK(e[5].type == TT_ENDPOINT_PERCENT_CHANGE && e[5].visit_index == 1);
+  CHECK(a[0].newcombe == 1 && a[0].margin == 0 && a[0].ncovariate == 0 && a[0].stratified == 0);
+  CHECK(a[1].stratified == 1 && a[1].newcombe == 0);
+  CHECK(a[2].stratified == 0 && a[2].breslow == 0);
+  CHECK(a[3].stratified == 0 && a[3].breslow == 0 && a[3].alpha == 0.05 && a[3].sided == 2);
+  CHECK(a[4].method == TT_ANALYSIS_POISSON && a[4].endpoint_index == 4);
+  CHECK(p->nlook == 2 && p->information[0] == 0.5 && p->spending == TT_SPENDING_OBF && p->spending_gamma == 0);
+  CHECK(p->futility == TT_SPENDING_NONE && p->futility_gamma == 0 && p->futility_beta == 0.2);
+  CHECK(p->interim_analysis == 0 && p->interim_loc.line == 22 && p->interim_loc.column == 10);
+  PetscCall(TTProtocolDestroy(&p));
+  PetscFunctionReturn(0);
+}
+
+/* Reads the whole of `path` into buf. */
+static void Slurp(const char *path, char *buf, size_t len)
+{
+  FILE  *fp = fopen(path, "rb");
+  size_t n  = fp ? fread(buf, 1, len - 1, fp) : 0;
+  buf[n]    = 0;
+  if (fp) fclose(fp);
+}
+
+/* View prints only the keys that apply to each type and method, enrollment and interim only when set. */
+static PetscErrorCode view_prints_applicable_keys(void)
+{
+  TTProtocol *p;
+  char        path[PATH_MAX], text[16384];
+  FILE       *fp;
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(path, sizeof path, "%s/view_defaults.yaml", TT_TEST_OUT_DIR));
+  PetscCall(TTProtocolLoad(DATA "/protocols/defaults.yaml", &p));
+  fp = fopen(path, "w");
+  PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", path);
+  PetscCall(TTProtocolView(p, fp));
+  fclose(fp);
+  PetscCall(TTProtocolDestroy(&p));
+  Slurp(path, text, sizeof text);
+  CHECK(strstr(text, "dropout: {model: outcome_dependent, scale_days: 730.5, variable: adas_cog, "
+                     "log_hazard_per_unit: 0}\n"));
+  CHECK(strstr(text, "  - {name: resp, type: responder, variable: adas_cog, visit: 0, measure: value, threshold: 20, "
+                     "direction: above}\n"));
+  CHECK(strstr(text, "  - {name: orr, type: best_response, variable: tumour_size, threshold: -30}\n"));
+  CHECK(strstr(text, "  - {name: os, type: time_to_event, event: death}\n"));
+  CHECK(strstr(text, "  - {name: pfs, type: progression_free, variable: tumour_size, progression_percent: 20, "
+                     "progression_absolute: 5}\n"));
+  CHECK(strstr(text, "  - {name: arr, type: count, event: relapse, per: year}\n"));
+  CHECK(strstr(text, "  - {name: rd, endpoint: resp, method: risk_difference, ci: newcombe, alpha: 0.05, sided: 2, "
+                     "treatment: active, control: control}\n"));
+  CHECK(strstr(text, "  - {name: cmh, endpoint: orr, method: cmh, alpha: 0.05, sided: 2, "));
+  CHECK(strstr(text, "  - {name: lr, endpoint: os, method: logrank, stratified: false, alpha: 0.05, "));
+  CHECK(strstr(text, "  - {name: cox, endpoint: pfs, method: cox, covariates: [], ties: efron, stratified: false, "));
+  CHECK(strstr(text, "  - {name: pois, endpoint: arr, method: poisson, covariates: [], alpha: 0.05, "));
+  CHECK(strstr(text, "interim: {information: [0.5, 1], spending: obrien_fleming, futility: none, analysis: rd}\n"));
+  CHECK(!strstr(text, "enrollment") && !strstr(text, "margin"));
+  PetscCall(TTProtocolLoad(DATA "/protocols/everything.yaml", &p));
+  fp = fopen(path, "w");
+  PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", path);
+  PetscCall(TTProtocolView(p, fp));
+  fclose(fp);
+  PetscCall(TTProtocolDestroy(&p));
+  Slurp(path, text, sizeof text);
+  CHECK(strstr(text, "  enrollment: {accrual_days: 547.875, followup_days: 182}\n"));
+  CHECK(strstr(text, "sided: 1, direction: lower, margin: 0.3, treatment: drug, control: placebo}\n"));
+  CHECK(strstr(text, "interim: {information: [0.25, 0.5, 0.75, 1], spending: hsd, gamma: -4, futility: hsd, "
+                     "futility_gamma: -2.5, beta: 0.1, analysis: cox}\n"));
   PetscFunctionReturn(0);
 }
 
@@ -269,6 +418,9 @@ int main(int argc, char **argv)
       {"good_protocol_values", good_protocol_values},
       {"minimal_protocol_gets_defaults", minimal_protocol_gets_defaults},
       {"exponential_dropout_in_days", exponential_dropout_in_days},
+      {"everything_protocol_values", everything_protocol_values},
+      {"new_features_get_defaults", new_features_get_defaults},
+      {"view_prints_applicable_keys", view_prints_applicable_keys},
       {"view_roundtrip_is_identical", view_roundtrip_is_identical},
       {"overrides_replace_file_values", overrides_replace_file_values},
       {"cohort_path_relative_to_protocol", cohort_path_relative_to_protocol},

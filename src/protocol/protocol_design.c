@@ -1,0 +1,261 @@
+/* protocol_design.c — the timing of a trial: trial.enrollment, dropout and the
+ * group-sequential design (interim).
+ *
+ * Invariants on success: accrual_days and followup_days are >= 0 (0 when
+ * absent); dropout scales are in days and > 0, dropout_shape is 1 except for
+ * weibull, outcome_dependent dropout names a variable (checked against the model
+ * by the trial module) and has a finite dropout_gamma; with interim looks,
+ * 2 <= nlook <= TT_MAX_LOOKS, the information fractions increase strictly in
+ * (0, 1] and end at 1, HSD gammas are given exactly when HSD is chosen, beta is
+ * in (0, 0.5) and interim_analysis indexes p->analysis. Keys that do not apply
+ * to the chosen model or spending function are errors, never silently ignored.
+ */
+#include <string.h>
+#include "protocol/protocolimpl.h"
+
+/* ---- trial.enrollment ---- */
+
+/* At most one of PREFIX_days/_weeks/_months/_years, a real >= 0: *days (unchanged when absent). */
+static PetscErrorCode Duration(TTYaml y, TTYamlNode map, const char *prefix, double *days)
+{
+  const char *found = NULL;
+  char        name[4][32], path[96];
+  PetscFunctionBeginUser;
+  for (int u = 0; u < 4; u++) PetscCall(PetscSNPrintf(name[u], sizeof name[u], "%s_%ss", prefix, TTTimeUnitNames[u]));
+  for (int u = 0; u < 4; u++) {
+    TTYamlNode n = TTYamlFind(y, map, name[u]);
+    double     v;
+    if (!n) continue;
+    PetscCall(TTYamlKeyJoin(path, sizeof path, "trial.enrollment", name[u]));
+    if (found)
+      PetscCall(TTYamlError(y, TTYamlFindKey(y, map, name[u]), path,
+                            "expected at most one of %s, %s, %s, %s; %s is given too", name[0], name[1], name[2],
+                            name[3], found));
+    PetscCall(TTYamlGetReal(y, n, path, &v));
+    if (v < 0) PetscCall(TTYamlError(y, n, path, "expected a duration >= 0, found %g", v));
+    *days = v * TTTimeUnitDays[u];
+    found = name[u];
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTProtocolParseEnrollment(TTYaml y, TTYamlNode map, TTProtocol *p)
+{
+  static const char *const keys[] = {"accrual_days",  "accrual_weeks",  "accrual_months",  "accrual_years",
+                                     "followup_days", "followup_weeks", "followup_months", "followup_years"};
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckMapping(y, map, "trial.enrollment", "a mapping {accrual_months: ..., followup_months: ...}"));
+  PetscCall(TTYamlCheckKeys(y, map, "trial.enrollment", 8, keys));
+  PetscCall(Duration(y, map, "accrual", &p->accrual_days));
+  PetscCall(Duration(y, map, "followup", &p->followup_days));
+  PetscFunctionReturn(0);
+}
+
+/* ---- dropout ---- */
+
+typedef struct {
+  const char *key;
+  double      days;    /* length of the unit */
+  PetscBool   is_rate; /* rate per unit, else scale in units */
+} DropoutKey;
+
+static const DropoutKey dropout_keys[] = {
+    {"scale_days", 1.0, PETSC_FALSE},
+    {"scale_weeks", 7.0, PETSC_FALSE},
+    {"scale_months", TT_DAYS_PER_MONTH, PETSC_FALSE},
+    {"scale_years", TT_DAYS_PER_YEAR, PETSC_FALSE},
+    {"rate_per_day", 1.0, PETSC_TRUE},
+    {"rate_per_week", 7.0, PETSC_TRUE},
+    {"rate_per_month", TT_DAYS_PER_MONTH, PETSC_TRUE},
+    {"rate_per_year", TT_DAYS_PER_YEAR, PETSC_TRUE},
+};
+#define NDROPOUT_KEYS ((int) (sizeof dropout_keys / sizeof dropout_keys[0]))
+
+/* Exactly one scale (weibull) or one scale/rate (exponential, outcome_dependent) key: its value in days. */
+static PetscErrorCode DropoutScale(TTYaml y, TTYamlNode map, PetscBool rates_ok, double *scale_days)
+{
+  const char *expect = rates_ok
+                           ? "one of rate_per_day, rate_per_week, rate_per_month, rate_per_year (or scale_days, ...)"
+                           : "one of scale_days, scale_weeks, scale_months, scale_years";
+  const char *found  = NULL;
+  PetscFunctionBeginUser;
+  for (int i = 0; i < NDROPOUT_KEYS; i++) {
+    TTYamlNode n = TTYamlFind(y, map, dropout_keys[i].key), k = TTYamlFindKey(y, map, dropout_keys[i].key);
+    char       path[64];
+    double     v;
+    if (!n) continue;
+    PetscCall(TTYamlKeyJoin(path, sizeof path, "dropout", dropout_keys[i].key));
+    if (dropout_keys[i].is_rate && !rates_ok)
+      PetscCall(TTYamlError(y, k, path, "expected %s for model weibull", expect));
+    if (found) PetscCall(TTYamlError(y, k, path, "expected exactly %s; %s is given too", expect, found));
+    PetscCall(TTYamlGetReal(y, n, path, &v));
+    if (!(v > 0)) PetscCall(TTYamlError(y, n, path, "expected a real number > 0, found %g", v));
+    *scale_days = dropout_keys[i].is_rate ? 1.0 / (v / dropout_keys[i].days) : v * dropout_keys[i].days;
+    found       = dropout_keys[i].key;
+  }
+  if (!found) PetscCall(TTYamlError(y, map, "dropout", "expected exactly %s", expect));
+  PetscFunctionReturn(0);
+}
+
+/* variable and log_hazard_per_unit of outcome-dependent (MNAR) dropout. */
+static PetscErrorCode DropoutOutcome(TTYaml y, TTYamlNode map, TTProtocol *p)
+{
+  TTYamlNode n;
+  PetscFunctionBeginUser;
+  if (p->dropout != TT_DROPOUT_OUTCOME_DEPENDENT) {
+    const char *which = TTYamlFindKey(y, map, "variable") ? "variable" : "log_hazard_per_unit";
+    char        path[64];
+    if (!(n = TTYamlFindKey(y, map, which))) PetscFunctionReturn(0);
+    PetscCall(TTYamlKeyJoin(path, sizeof path, "dropout", which));
+    PetscCall(TTYamlError(y, n, path, "expected no %s with model %s (only with model outcome_dependent)", which,
+                          TTDropoutModelNames[p->dropout]));
+  }
+  PetscCall(TTYamlRequire(y, map, "dropout", "variable", "the model variable whose worsening drives dropout", &n));
+  PetscCall(TTYamlGetName(y, n, "dropout.variable", p->dropout_variable));
+  p->dropout_variable_loc = TTYamlLoc(y, n);
+  if ((n = TTYamlFind(y, map, "log_hazard_per_unit")))
+    PetscCall(TTYamlGetReal(y, n, "dropout.log_hazard_per_unit", &p->dropout_gamma));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTProtocolParseDropout(TTYaml y, TTYamlNode map, TTProtocol *p)
+{
+  const char *keys[NDROPOUT_KEYS + 4] = {"model", "shape"};
+  TTYamlNode  n;
+  int         m;
+  PetscFunctionBeginUser;
+  for (int i = 0; i < NDROPOUT_KEYS; i++) keys[i + 2] = dropout_keys[i].key;
+  keys[NDROPOUT_KEYS + 2] = "variable";
+  keys[NDROPOUT_KEYS + 3] = "log_hazard_per_unit";
+  PetscCall(TTYamlCheckMapping(y, map, "dropout", "a mapping {model: ..., ...}"));
+  PetscCall(TTYamlCheckKeys(y, map, "dropout", NDROPOUT_KEYS + 4, keys));
+  PetscCall(TTYamlRequire(y, map, "dropout", "model", "none, weibull, exponential or outcome_dependent", &n));
+  PetscCall(TTYamlGetChoice(y, n, "dropout.model", 4, TTDropoutModelNames, &m));
+  p->dropout = (TTDropoutModel) m;
+  if (p->dropout == TT_DROPOUT_NONE) {
+    if (TTYamlLength(y, map) > 1) {
+      TTYamlNode k, v;
+      char       path[64];
+      for (int i = 0; i < TTYamlLength(y, map); i++) {
+        TTYamlPair(y, map, i, &k, &v);
+        if (strcmp(TTYamlScalar(y, k), "model")) break;
+      }
+      PetscCall(TTYamlKeyJoin(path, sizeof path, "dropout", TTYamlScalar(y, k)));
+      PetscCall(TTYamlError(y, k, path, "expected no parameters with model none"));
+    }
+    PetscFunctionReturn(0);
+  }
+  if (p->dropout == TT_DROPOUT_WEIBULL) {
+    PetscCall(TTYamlRequire(y, map, "dropout", "shape", "a Weibull shape > 0", &n));
+    PetscCall(TTYamlGetReal(y, n, "dropout.shape", &p->dropout_shape));
+    if (!(p->dropout_shape > 0))
+      PetscCall(TTYamlError(y, n, "dropout.shape", "expected a real number > 0, found %g", p->dropout_shape));
+  } else {
+    if ((n = TTYamlFindKey(y, map, "shape")))
+      PetscCall(TTYamlError(y, n, "dropout.shape", "expected no shape with model %s (its shape is 1)",
+                            TTDropoutModelNames[p->dropout]));
+    p->dropout_shape = 1;
+  }
+  PetscCall(DropoutScale(y, map, p->dropout != TT_DROPOUT_WEIBULL ? PETSC_TRUE : PETSC_FALSE, &p->dropout_scale_days));
+  PetscCall(DropoutOutcome(y, map, p));
+  PetscFunctionReturn(0);
+}
+
+/* ---- interim ---- */
+
+static PetscErrorCode ParseInformation(TTYaml y, TTYamlNode seq, TTProtocol *p)
+{
+  const char *key = "interim.information";
+  int         len = TTYamlLength(y, seq);
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckSequence(y, seq, key, "a sequence of information fractions, e.g. [0.5, 1]"));
+  if (len < 2)
+    PetscCall(TTYamlError(y, seq, key, "expected at least 2 looks (an interim and the final one), found %d", len));
+  for (int i = 0; i < len; i++) {
+    TTYamlNode n = TTYamlItem(y, seq, i);
+    double    *t = &p->information[i];
+    char       path[64];
+    PetscCall(TTYamlKeyIndex(path, sizeof path, key, i));
+    if (i >= TT_MAX_LOOKS) PetscCall(TTYamlError(y, n, path, "expected at most %d looks", TT_MAX_LOOKS));
+    PetscCall(TTYamlGetReal(y, n, path, t));
+    if (!(*t > 0 && *t <= 1))
+      PetscCall(TTYamlError(y, n, path, "expected an information fraction in (0, 1], found %g", *t));
+    if (i > 0 && !(*t > t[-1]))
+      PetscCall(TTYamlError(y, n, path, "expected strictly increasing information fractions; %g does not follow %g", *t,
+                            t[-1]));
+    if (i == len - 1 && *t != 1)
+      PetscCall(TTYamlError(y, n, path, "expected the final look at full information (1), found %g", *t));
+    p->nlook = i + 1;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* A spending function (key `which`), and its HSD gamma (key `gamma`) exactly when it is hsd. */
+static PetscErrorCode ParseSpending(TTYaml y, TTYamlNode map, const char *which, const char *gamma, PetscBool none_ok,
+                                    TTSpending *s, double *g)
+{
+  static const char *const efficacy[] = {"obrien_fleming", "pocock", "hsd"};
+  static const char *const futility[] = {"none", "obrien_fleming", "pocock", "hsd"};
+  TTYamlNode               n;
+  char                     path[64];
+  int                      c;
+  PetscFunctionBeginUser;
+  if ((n = TTYamlFind(y, map, which))) {
+    PetscCall(TTYamlKeyJoin(path, sizeof path, "interim", which));
+    if (none_ok) {
+      PetscCall(TTYamlGetChoice(y, n, path, 4, futility, &c));
+      *s = c ? (TTSpending) (c - 1) : TT_SPENDING_NONE;
+    } else {
+      PetscCall(TTYamlGetChoice(y, n, path, 3, efficacy, &c));
+      *s = (TTSpending) c;
+    }
+  }
+  PetscCall(TTYamlKeyJoin(path, sizeof path, "interim", gamma));
+  if (*s == TT_SPENDING_HSD) {
+    PetscCall(TTYamlRequire(y, map, "interim", gamma, "the Hwang-Shih-DeCani gamma (a real number) for hsd", &n));
+    PetscCall(TTYamlGetReal(y, n, path, g));
+  } else if ((n = TTYamlFindKey(y, map, gamma)))
+    PetscCall(TTYamlError(y, n, path, "expected no %s with %s %s (it is the gamma of hsd)", gamma, which,
+                          TTSpendingNames[*s]));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTProtocolParseInterim(TTYaml y, TTYamlNode map, TTProtocol *p)
+{
+  static const char *const keys[] = {"information",    "spending", "gamma",   "futility",
+                                     "futility_gamma", "beta",     "analysis"};
+  TTYamlNode               n;
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckMapping(y, map, "interim", "a mapping {information: [...], spending: ..., ...}"));
+  PetscCall(TTYamlCheckKeys(y, map, "interim", 7, keys));
+  PetscCall(TTYamlRequire(y, map, "interim", "information", "a sequence of information fractions, e.g. [0.5, 1]", &n));
+  PetscCall(ParseInformation(y, n, p));
+  PetscCall(ParseSpending(y, map, "spending", "gamma", PETSC_FALSE, &p->spending, &p->spending_gamma));
+  PetscCall(ParseSpending(y, map, "futility", "futility_gamma", PETSC_TRUE, &p->futility, &p->futility_gamma));
+  if ((n = TTYamlFind(y, map, "beta"))) {
+    if (p->futility == TT_SPENDING_NONE)
+      PetscCall(TTYamlError(y, TTYamlFindKey(y, map, "beta"), "interim.beta",
+                            "expected no beta with futility none (beta is spent on futility stopping)"));
+    PetscCall(TTYamlGetReal(y, n, "interim.beta", &p->futility_beta));
+    if (!(p->futility_beta > 0 && p->futility_beta < 0.5))
+      PetscCall(TTYamlError(y, n, "interim.beta", "expected a type II error in (0, 0.5), found %g", p->futility_beta));
+  }
+  p->interim_analysis = 0;
+  p->interim_loc      = TTYamlLoc(y, map);
+  if ((n = TTYamlFind(y, map, "analysis"))) {
+    char name[TT_NAME_MAX], list[512] = "";
+    PetscCall(TTYamlGetName(y, n, "interim.analysis", name));
+    p->interim_analysis = -1;
+    for (int i = 0; i < p->nanalysis; i++)
+      if (!strcmp(p->analysis[i].name, name)) p->interim_analysis = i;
+    if (p->interim_analysis < 0) {
+      for (int i = 0; i < p->nanalysis; i++) {
+        PetscCall(PetscStrlcat(list, i ? ", " : "", sizeof list));
+        PetscCall(PetscStrlcat(list, p->analysis[i].name, sizeof list));
+      }
+      PetscCall(TTYamlError(y, n, "interim.analysis", "expected an analysis name (one of %s), found '%s'", list, name));
+    }
+    p->interim_loc = TTYamlLoc(y, n);
+  }
+  PetscFunctionReturn(0);
+}
