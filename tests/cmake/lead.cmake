@@ -25,3 +25,16 @@ set_tests_properties(ancova_matches_r_lm_on_exported_replicate PROPERTIES LABELS
 add_test(NAME resume_after_signals_is_bitwise_identical
   COMMAND ${TT_SOURCE_DIR}/tests/mpi/resume.sh $<TARGET_FILE:twintrial> ${TT_DEFAULT_PROTOCOL})
 set_tests_properties(resume_after_signals_is_bitwise_identical PROPERTIES LABELS mpi ENVIRONMENT "${TT_MPI_ENV}")
+
+# Every analysis method against R on exported data; boundaries against rpact.
+foreach(case oncology:oncology_nsclc t2d:t2d_sensitizer ms:ms_relapse gsd:alzheimers_group_sequential)
+  string(REPLACE ":" ";" parts ${case})
+  list(GET parts 0 what)
+  list(GET parts 1 protocol)
+  add_test(NAME methods_match_r_${what}
+    COMMAND ${TT_SOURCE_DIR}/tests/validation/methods_vs_r.sh $<TARGET_FILE:twintrial> "${TT_RSCRIPT}"
+            ${TT_SOURCE_DIR}/protocols/${protocol}.yaml ${what})
+  set_tests_properties(methods_match_r_${what} PROPERTIES LABELS validation SKIP_RETURN_CODE 77
+    ENVIRONMENT "${TT_MPI_ENV}")
+endforeach()
+tt_oc_test(group_sequential_null_spends_alpha ${TT_SOURCE_DIR}/tests/data/protocols/ad_gsd_null.yaml gsd_null)

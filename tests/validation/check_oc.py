@@ -76,7 +76,31 @@ def procova(path):
     return fails
 
 
+def gsd_null(path):
+    """Under H0 a group-sequential design rejects at the one-sided alpha it spends,
+    and stops at look j with probability alpha_spent[j] - alpha_spent[j-1]."""
+    fails = 0
+    with h5py.File(path, "r") as f:
+        spent = f["design"]["alpha_spent"][()]
+        name = f["design"].attrs["deciding_analysis"]
+        name = name.decode() if isinstance(name, bytes) else name
+        r = f["analyses"][name]
+        ok = r["ok"][()] == 1
+        reject, stage = r["reject"][()][ok], r["stage"][()][ok]
+        n = len(reject)
+        rate, mcse = reject.mean(), math.sqrt(spent[-1] * (1 - spent[-1]) / n)
+        fails += check(abs(rate - spent[-1]) <= 3 * mcse, f"type I error {rate:.4f} within {spent[-1]:.4f} +- 3*{mcse:.4f}")
+        inc = np.diff(np.concatenate([[0.0], spent]))
+        for j in range(len(spent) - 1):
+            p = (stage == j + 1).mean()
+            se = math.sqrt(max(inc[j] * (1 - inc[j]), 1e-12) / n)
+            fails += check(abs(p - inc[j]) <= 3 * se + 1.0 / n, f"stop at look {j + 1}: {p:.4f} vs alpha spent {inc[j]:.4f}")
+        sp = f["summary"][name].attrs["stop_prob"]
+        fails += check(abs(sp[0] - (stage == 1).mean()) < 1e-12, "summary stop_prob agrees with the rows")
+    return fails
+
+
 if __name__ == "__main__":
-    fails = {"null": null, "procova": procova}[sys.argv[1]](sys.argv[2])
+    fails = {"null": null, "procova": procova, "gsd_null": gsd_null}[sys.argv[1]](sys.argv[2])
     print(f"{0 if fails else 1} passed, {1 if fails else 0} failed")
     sys.exit(1 if fails else 0)

@@ -1,0 +1,92 @@
+# Every analysis method, recomputed by R on the replicate twintrial exported, must
+# match the stored estimate, SE, statistic, p-value and CI to 1e-6 relative (the
+# negative binomial to 1e-5: MASS::glm.nb stops its theta iteration early), and the
+# group-sequential boundaries must equal rpact's to 1e-4.
+# usage: Rscript methods_vs_r.R oncology|t2d|ms|gsd CSV_DIR [RESULTS.h5]
+suppressMessages({ library(survival); library(MASS) })
+args <- commandArgs(trailingOnly = TRUE)
+what <- args[1]; dir <- args[2]
+fails <- 0; checks <- 0
+close <- function(label, ours, r, tol = 1e-6) {
+  rel <- abs(ours - r) / max(abs(r), 1e-12)
+  ok <- is.finite(rel) && rel <= tol
+  checks <<- checks + 1
+  cat(sprintf("%s %-34s twintrial %.12g  R %.12g  rel %.1e\n", if (ok) "ok:  " else "FAIL:", label, ours, r, rel))
+  if (!ok) fails <<- fails + 1
+}
+row <- function(name) { an <- read.csv(file.path(dir, "analyses.csv")); an[an$analysis == name & an$replicate == 0, ] }
+wald <- function(name, est, se, tol = 1e-6) {
+  r <- row(name); z <- est / se
+  close(paste(name, "estimate"), r$estimate, est, tol); close(paste(name, "std_error"), r$std_error, se, tol)
+  close(paste(name, "statistic"), r$statistic, z, tol); close(paste(name, "p_value"), r$p_value, 2 * pnorm(-abs(z)), tol)
+  close(paste(name, "ci_lower"), r$ci_lower, est - qnorm(0.975) * se, tol)
+}
+subjects <- function() {
+  s <- read.csv(file.path(dir, "subjects.csv")); s <- s[s$replicate == 0, ]
+  s$treat <- as.numeric(s$arm != unique(read.csv(file.path(dir, "adsl.csv"))$TRT01P[
+    read.csv(file.path(dir, "adsl.csv"))$TRT01PN == 0])[1])
+  s
+}
+if (what == "oncology") {
+  s <- subjects()
+  lr <- survdiff(Surv(os_time, os_status) ~ treat + strata(stratum), data = s)
+  o1 <- sum(matrix(lr$obs, nrow = 2)[2, ]); e1 <- sum(matrix(lr$exp, nrow = 2)[2, ]); v <- lr$var[2, 2] # groups x strata
+  wald("os_logrank", (o1 - e1) / v, 1 / sqrt(v))
+  close("os_logrank chisq", row("os_logrank")$statistic^2, lr$chisq)
+  fit <- coxph(Surv(os_time, os_status) ~ treat + asian + ever_smoker, data = s, ties = "efron")
+  wald("os_cox", coef(fit)[["treat"]], sqrt(vcov(fit)["treat", "treat"]))
+  lp <- survdiff(Surv(pfs_time, pfs_status) ~ treat, data = s)
+  wald("pfs_logrank", (lp$obs[2] - lp$exp[2]) / lp$var[2, 2], 1 / sqrt(lp$var[2, 2]))
+  x1 <- sum(s$orr[s$treat == 1]); n1 <- sum(s$treat == 1); x0 <- sum(s$orr[s$treat == 0]); n0 <- sum(s$treat == 0)
+  w1 <- prop.test(x1, n1, correct = FALSE)$conf.int; w0 <- prop.test(x0, n0, correct = FALSE)$conf.int
+  p1 <- x1 / n1; p0 <- x0 / n0; d <- p1 - p0
+  r <- row("orr_rd")
+  close("orr_rd estimate", r$estimate, d)
+  close("orr_rd newcombe lower", r$ci_lower, d - sqrt((p1 - w1[1])^2 + (w0[2] - p0)^2))
+  close("orr_rd newcombe upper", r$ci_upper, d + sqrt((w1[2] - p1)^2 + (p0 - w0[1])^2))
+  close("orr_rd p (score)", r$p_value, prop.test(c(x1, x0), c(n1, n0), correct = FALSE)$p.value)
+  mh <- mantelhaen.test(table(factor(s$treat, 1:0), factor(s$orr, 1:0), s$stratum), correct = FALSE)
+  r <- row("orr_cmh")
+  close("orr_cmh estimate (log MH OR)", r$estimate, log(mh$estimate))
+  close("orr_cmh chisq", r$statistic^2, mh$statistic)
+  close("orr_cmh p", r$p_value, mh$p.value)
+  close("orr_cmh ci_lower", r$ci_lower, log(mh$conf.int[1]))
+} else if (what == "t2d") {
+  s <- subjects()
+  o <- read.csv(file.path(dir, "outcomes.csv"))
+  b <- o[o$replicate == 0 & o$visit == 0 & o$variable == "hba1c", c("subject", "value")]
+  names(b)[2] <- "baseline"
+  s <- merge(s, b, by = "subject")
+  d <- s[s$arm %in% c("placebo", "sensitizer") & !is.na(s$hba1c_lt7_w52), ]
+  d$treat <- as.numeric(d$arm == "sensitizer")
+  g <- glm(hba1c_lt7_w52 ~ treat + baseline, family = binomial, data = d, control = glm.control(epsilon = 1e-14))
+  wald("responders_or", coef(g)[["treat"]], sqrt(vcov(g)["treat", "treat"]))
+  fit <- lm(hba1c_chg_w52 ~ treat + baseline, data = d[!is.na(d$hba1c_chg_w52), ])
+  co <- summary(fit)$coefficients["treat", ]
+  close("primary estimate", row("primary")$estimate, co[["Estimate"]])
+  close("primary p", row("primary")$p_value, co[["Pr(>|t|)"]])
+} else if (what == "ms") {
+  s <- subjects()
+  s$treat <- as.numeric(s$arm == "s1p_modulator")
+  p <- glm(arr_count ~ treat + prior_relapses + offset(log(arr_exposure)), family = poisson, data = s,
+           control = glm.control(epsilon = 1e-14))
+  wald("arr_poisson", coef(p)[["treat"]], sqrt(vcov(p)["treat", "treat"]))
+  nb <- glm.nb(arr_count ~ treat + prior_relapses + offset(log(arr_exposure)), data = s,
+               control = glm.control(epsilon = 1e-12, maxit = 100))
+  wald("arr_negbin", coef(nb)[["treat"]], sqrt(vcov(nb)["treat", "treat"]), tol = 1e-5)
+} else if (what == "gsd") {
+  suppressMessages(library(rpact)); suppressMessages(library(hdf5r))
+  f <- H5File$new(args[3], mode = "r")
+  info <- f[["design/information"]]$read(); up <- f[["design/efficacy_bound"]]$read()
+  lo <- f[["design/futility_bound"]]$read(); spent <- f[["design/alpha_spent"]]$read()
+  d <- getDesignGroupSequential(kMax = length(info), alpha = 0.025, sided = 1, beta = 0.2, typeOfDesign = "asOF",
+                                typeBetaSpending = "bsOF", bindingFutility = FALSE, informationRates = info)
+  for (k in seq_along(info)) {
+    close(sprintf("efficacy bound look %d", k), up[k], d$criticalValues[k], 1e-4)
+    close(sprintf("alpha spent look %d", k), spent[k], d$alphaSpent[k], 1e-4)
+  }
+  for (k in seq_len(length(info) - 1)) close(sprintf("futility bound look %d", k), lo[k], d$futilityBounds[k], 1e-4)
+}
+cat(sprintf("%d checks: %d passed, %d failed\n", checks, checks - fails, fails))
+cat(sprintf("%d passed, %d failed\n", if (fails == 0) 1 else 0, if (fails == 0) 0 else 1))
+quit(status = if (fails == 0) 0 else 1)
