@@ -7,6 +7,14 @@
  * Integration options come from the options database with prefix "tt_sim_"
  * (e.g. -tt_sim_ts_type, -tt_sim_ts_rtol); defaults: adaptive RK 5(4), rtol 1e-8,
  * atol 1e-10.
+ *
+ * Dosing: for a model with `doses`, the arm's doses before the last visit are events
+ * of the integration. At a dose time the amount is added to state dose_state and the
+ * TS restarts (step history dropped, step 1e-3 of the interval to the next event).
+ * Convention: a visit at a dose time reports the state BEFORE that dose (the trough);
+ * doses at t = 0 are applied after the t = 0 output and before integrating. A model
+ * whose regimen exceeds TT_MAX_DOSES before the last visit returns TT_MAX_DOSES + 1 from
+ * `doses`; TTSimTrajectory then fails with PETSC_ERR_USER instead of truncating.
  */
 #ifndef TWINTRIAL_SIM_H
 #define TWINTRIAL_SIM_H
@@ -18,9 +26,10 @@ typedef struct _p_TTSim *TTSim;
 
 /* Not collective. par[] must outlive the sim. */
 PetscErrorCode TTSimCreate(const TTModelType *type, const double *par, TTSim *sim);
-/* Not collective. ymean[nt*nvar] (visit-major) at model times t[nt] (increasing, >= 0).
- * An integration failure (step underflow, non-finite state) returns PETSC_ERR_NOT_CONVERGED
- * with the time reached; the caller adds which twin it was. */
+/* Not collective. ymean[nt*nvar] (visit-major) at model times t[nt] (increasing, >= 0),
+ * with the arm's doses applied (trough convention above). An integration failure (step
+ * underflow, non-finite state) returns PETSC_ERR_NOT_CONVERGED with the time reached;
+ * the caller adds which twin it was. */
 PetscErrorCode TTSimTrajectory(TTSim sim, const double *cov, const double *eta, const double *eff, PetscInt nt,
                                const double t[], double ymean[]);
 /* Not collective. Number of ODE right-hand-side evaluations so far (0 for closed form). */

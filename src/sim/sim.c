@@ -4,6 +4,17 @@
  * the reused TS is returned to the same initial time, time step and restarted
  * step history (TSRestartStep, so FSAL stages are not carried over) before every
  * twin. Outputs at t = 0 come from the initial state without a step.
+ *
+ * Dosing (models with `doses`): the arm's dose list up to the last visit is merged
+ * with the visits and the ODE is integrated piecewise between consecutive event
+ * times. At a dose time the amount is added to state dose_state, the TS time is set
+ * to the dose time, the step history is restarted (the right-hand side jumps, so the
+ * FSAL stage and the step-size history are invalid) and the step is reset to 1e-3 of
+ * the interval to the next event. Ordering at one time: visits first, then doses, so
+ * a visit at a dose time reports the pre-dose (trough) state; doses at t = 0 are
+ * applied after the t = 0 output and before any step. Doses at or after the last
+ * visit cannot affect an output and are not applied. Without doses the TS calls
+ * are exactly those of the undosed path.
  */
 #include <petscts.h>
 #include <twintrial/sim.h>
@@ -13,7 +24,10 @@ struct _p_TTSim {
   const double      *par;
   TS                 ts;
   Vec                u;
-  double            *yout; /* nvar scratch */
+  double            *yout;    /* nvar scratch */
+  double            *dose_t;  /* TT_MAX_DOSES dose times (model units), if the model doses */
+  double            *dose_mg; /* TT_MAX_DOSES amounts added to state dose_state */
+  PetscReal          now;     /* time the state u is at during an integration */
   /* the twin being integrated */
   const double *cov, *eta, *eff;
   PetscInt      nrhs;
@@ -62,6 +76,12 @@ PetscErrorCode TTSimCreate(const TTModelType *type, const double *par, TTSim *si
   s->type = type;
   s->par  = par;
   PetscCall(PetscMalloc1(type->nvar, &s->yout));
+  if (type->doses) {
+    PetscCheck(type->nstate > 0, PETSC_COMM_SELF, PETSC_ERR_SUP, "model %s: dosing needs an ODE model", type->name);
+    PetscCheck(type->dose_state >= 0 && type->dose_state < type->nstate, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+               "model %s: dose_state %d not in [0, %d)", type->name, type->dose_state, type->nstate);
+    PetscCall(PetscMalloc2(TT_MAX_DOSES, &s->dose_t, TT_MAX_DOSES, &s->dose_mg));
+  }
   if (type->nstate > 0) PetscCall(SimSetUpTS(s));
   *sim = s;
   PetscFunctionReturn(0);
@@ -74,6 +94,7 @@ PetscErrorCode TTSimDestroy(TTSim *sim)
   PetscCall(TSDestroy(&(*sim)->ts));
   PetscCall(VecDestroy(&(*sim)->u));
   PetscCall(PetscFree((*sim)->yout));
+  PetscCall(PetscFree2((*sim)->dose_t, (*sim)->dose_mg));
   PetscCall(PetscFree(*sim));
   PetscFunctionReturn(0);
 }
@@ -96,32 +117,89 @@ static PetscErrorCode SimOutput(TTSim sim, double t, double *y)
   PetscFunctionReturn(0);
 }
 
-/* Integrates from 0 through every visit, resetting the TS first. */
+/* Integrates the state from sim->now to `target` (nothing to do if already there). */
+static PetscErrorCode SimAdvance(TTSim sim, PetscReal target)
+{
+  TSConvergedReason reason;
+  PetscReal         treached;
+
+  PetscFunctionBeginUser;
+  if (!(target > sim->now)) PetscFunctionReturn(0);
+  PetscCall(TSSetMaxTime(sim->ts, target));
+  PetscCall(TSSolve(sim->ts, sim->u));
+  PetscCall(TSGetConvergedReason(sim->ts, &reason));
+  PetscCall(TSGetTime(sim->ts, &treached));
+  PetscCheck(reason >= 0, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ODE integration failed at t = %g (target %g, %s)",
+             (double) treached, (double) target, TSConvergedReasons[reason]);
+  sim->now = target;
+  PetscFunctionReturn(0);
+}
+
+/* Applies every dose at time dose_t[*d] (advancing *d) and restarts the TS there with a
+ * step of 1e-3 of the interval to the next event: the next dose before `visit`, or `visit`. */
+static PetscErrorCode SimDose(TTSim sim, PetscInt *d, PetscInt nd, PetscReal visit)
+{
+  const PetscReal td = sim->dose_t[*d];
+  PetscReal       next;
+  PetscScalar    *u;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArray(sim->u, &u));
+  for (; *d < nd && sim->dose_t[*d] == td; (*d)++) u[sim->type->dose_state] += sim->dose_mg[*d];
+  PetscCall(VecRestoreArray(sim->u, &u));
+  next = (*d < nd && sim->dose_t[*d] < visit) ? sim->dose_t[*d] : visit;
+  PetscCall(TSSetTime(sim->ts, td));
+  PetscCall(TSSetTimeStep(sim->ts, 1e-3 * (next - td)));
+  PetscCall(TSRestartStep(sim->ts));
+  PetscFunctionReturn(0);
+}
+
+/* The arm's doses before t_end, checked: 0 <= n <= TT_MAX_DOSES (a model returns more
+ * when its regimen does not fit), finite times >= 0 in nondecreasing order, finite amounts. */
+static PetscErrorCode SimGetDoses(TTSim sim, double t_end, PetscInt *nd)
+{
+  const TTModelType *m = sim->type;
+  int n = m->doses ? m->doses(sim->par, sim->cov, sim->eta, sim->eff, t_end, sim->dose_t, sim->dose_mg) : 0;
+
+  PetscFunctionBeginUser;
+  PetscCheck(n <= TT_MAX_DOSES, PETSC_COMM_SELF, PETSC_ERR_USER,
+             "model %s: more than %d doses (TT_MAX_DOSES) before t = %g; shorten the schedule or use a "
+             "steady-state exposure",
+             m->name, TT_MAX_DOSES, t_end);
+  PetscCheck(n >= 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "model %s: %d doses", m->name, n);
+  for (int k = 0; k < n; k++)
+    PetscCheck(isfinite(sim->dose_t[k]) && isfinite(sim->dose_mg[k]) &&
+                   sim->dose_t[k] >= (k ? sim->dose_t[k - 1] : 0.0),
+               PETSC_COMM_SELF, PETSC_ERR_PLIB,
+               "model %s: dose %d (t = %g, amount %g) is not finite, negative or out of order", m->name, k,
+               sim->dose_t[k], sim->dose_mg[k]);
+  *nd = n;
+  PetscFunctionReturn(0);
+}
+
+/* Integrates from 0 through every visit and dose, resetting the TS first. */
 static PetscErrorCode SimIntegrate(TTSim sim, PetscInt nt, const double t[], double ymean[])
 {
   const TTModelType *m = sim->type;
   PetscScalar       *u;
-  TSConvergedReason  reason;
-  PetscReal          treached;
+  PetscInt           nd, d = 0;
 
   PetscFunctionBeginUser;
+  PetscCall(SimGetDoses(sim, t[nt - 1], &nd));
   PetscCall(VecGetArray(sim->u, &u));
   m->initial(sim->par, sim->cov, sim->eta, sim->eff, u);
   PetscCall(VecRestoreArray(sim->u, &u));
+  sim->now = 0.0;
   PetscCall(TSSetTime(sim->ts, 0.0));
   PetscCall(TSSetStepNumber(sim->ts, 0));
   PetscCall(TSSetTimeStep(sim->ts, t[nt - 1] > 0 ? 1e-3 * t[nt - 1] : 1e-3));
   PetscCall(TSRestartStep(sim->ts));
   for (PetscInt i = 0; i < nt; i++) {
-    if (t[i] > 0.0) {
-      PetscCall(TSSetMaxTime(sim->ts, t[i]));
-      PetscCall(TSSolve(sim->ts, sim->u));
-      PetscCall(TSGetConvergedReason(sim->ts, &reason));
-      PetscCall(TSGetTime(sim->ts, &treached));
-      PetscCheck(reason >= 0, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED,
-                 "ODE integration failed at t = %g (target %g, %s)", (double) treached, t[i],
-                 TSConvergedReasons[reason]);
+    while (d < nd && sim->dose_t[d] < t[i]) { /* a dose at t[i] comes after its output */
+      PetscCall(SimAdvance(sim, sim->dose_t[d]));
+      PetscCall(SimDose(sim, &d, nd, t[i]));
     }
+    PetscCall(SimAdvance(sim, t[i]));
     PetscCall(SimOutput(sim, t[i], ymean + i * m->nvar));
     for (PetscInt k = 0; k < m->nvar; k++)
       PetscCheck(isfinite(ymean[i * m->nvar + k]), PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED,

@@ -1,0 +1,169 @@
+/* pk_1cmt_oral.c — metformin, one-compartment oral pharmacokinetics with an absorption
+ * lag, in a dosing-event mode and an average steady-state exposure mode.
+ *
+ * Source: Yoon H, Cho HY, Yoo HD, Kim SM, Lee YB (2013) AAPS J 15:571–580, "Influences
+ * of organic cation transporter polymorphisms on the population pharmacokinetics of
+ * metformin in healthy subjects" (doi:10.1208/s12248-013-9460-z): one compartment,
+ * first-order absorption with lag time, weight on V/F. Numbers: MODELS.md §5 of the
+ * project docs. Time in hours; amounts in mg; concentrations in mg/L.
+ *
+ *   CL_i = CL exp(eta_cl),  V_i = V [1 + wt_on_v (WT - 70)] exp(eta_v),  ka_i = ka exp(eta_ka)
+ *   depot'   = -ka_i depot                      (each dose D enters at t_dose + tlag)
+ *   central' =  ka_i depot - CL_i/V_i central
+ *   concentration = central / V_i
+ *   css_avg       = dose_mg / (CL_i interval_h)  (Css,avg = F Dose/(CL tau), F in CL/F)
+ * CL and V are apparent (CL/F, V/F), so doses are the oral amounts and F = 1 here.
+ * css_avg is the regimen's steady-state average concentration, the same at every
+ * time: the exposure mode for multi-year disease simulations (an Emax link on it)
+ * where integrating every dose is pointless. For a finite n_doses it is still the
+ * steady state the regimen would reach.
+ *
+ * Dosing: dose_mg every interval_h hours from t = 0 (model time; the trial's baseline
+ * visit), entering the depot tlag later; n_doses of them, or with n_doses = 0 as many
+ * as start before the last visit. The sim reports a visit at a dose time before that
+ * dose (trough). interval_h <= 0 gives a single dose. A regimen with more than
+ * TT_MAX_DOSES doses before the last visit returns TT_MAX_DOSES + 1, which the sim
+ * reports as an error (use css_avg, or fewer visits, for such horizons).
+ * Observation: concentration x (1 + sigma z), the source's proportional error
+ * (negative values have probability ~2e-9 at sigma 0.17 and are not clipped);
+ * css_avg is a derived exposure and is reported without noise.
+ *
+ * Invariants: the state starts empty (no drug at baseline, so the baseline visit
+ * shows 0); V_i > 0 (the weight factor is floored at 0.05, reached only below 18 kg);
+ * with dose_mg = 0 every output is exactly 0. Callbacks allocate nothing.
+ */
+#include <math.h>
+#include <twintrial/model.h>
+
+enum { P_KA, P_CL, P_V, P_WT_V, P_TLAG, P_OM2_CL, P_OM2_V, P_OM2_KA, P_SIGMA, NPARAM };
+enum { E_DOSE, E_TAU, E_NDOSE, NEFFECT };
+enum { L_CL, L_V, L_KA, NLATENT };
+enum { U_DEPOT, U_CENTRAL, NSTATE };
+enum { Y_CONC, Y_CSS, NVAR };
+enum { C_WT, NCOV };
+
+#define WEIGHT_REF_KG     70.0 /* centring weight of the V/F covariate model (Yoon 2013) */
+#define WEIGHT_FACTOR_MIN 0.05 /* floor of 1 + wt_on_v (WT - 70), keeps V_i > 0 */
+
+static const TTParamInfo params[NPARAM] = {
+    {"ka", "1/h", 0.248, "first-order absorption rate constant; log-normal BSV, variance omega2_ka"},
+    {"cl", "L/h", 136.0, "apparent clearance CL/F; log-normal BSV, variance omega2_cl"},
+    {"v", "L", 112.0, "apparent volume V/F at 70 kg; log-normal BSV, variance omega2_v"},
+    {"wt_on_v", "1/kg", 0.0183, "V/F x [1 + wt_on_v (WT - 70)]: linear effect of body weight"},
+    {"tlag", "h", 0.182, "absorption lag time: a dose enters the depot tlag after it is taken; no BSV"},
+    {"omega2_cl", "1", 0.080, "between-subject variance of log CL/F"},
+    {"omega2_v", "1", 0.295, "between-subject variance of log V/F"},
+    {"omega2_ka", "1", 0.0572, "between-subject variance of log ka"},
+    {"sigma_prop", "1", 0.17, "proportional residual error SD (CV 17%): C x (1 + sigma z)"},
+};
+
+static const TTParamInfo effects[NEFFECT] = {
+    {"dose_mg", "mg", 0.0, "oral dose per administration (0: no drug)"},
+    {"interval_h", "h", 24.0, "dosing interval tau (<= 0: a single dose)"},
+    {"n_doses", "1", 0.0, "number of doses (0: as many as start before the last visit)"},
+};
+
+static const char *const covariates[NCOV] = {"weight"};
+
+static const TTVariableInfo variables[NVAR] = {{"concentration", "mg/L"}, {"css_avg", "mg/L"}};
+
+static double Clearance(const double *par, const double *eta)
+{
+  return par[P_CL] * exp(eta[L_CL]);
+}
+
+static double Volume(const double *par, const double *cov, const double *eta)
+{
+  return par[P_V] * fmax(1.0 + par[P_WT_V] * (cov[C_WT] - WEIGHT_REF_KG), WEIGHT_FACTOR_MIN) * exp(eta[L_V]);
+}
+
+static void draw_latent(const double *par, tt_pcg32 *rng, double *eta)
+{
+  eta[L_CL] = sqrt(par[P_OM2_CL]) * tt_rng_normal(rng);
+  eta[L_V]  = sqrt(par[P_OM2_V]) * tt_rng_normal(rng);
+  eta[L_KA] = sqrt(par[P_OM2_KA]) * tt_rng_normal(rng);
+}
+
+static void initial(const double *par, const double *cov, const double *eta, const double *eff, double *u0)
+{
+  (void) par, (void) cov, (void) eta, (void) eff;
+  u0[U_DEPOT]   = 0.0;
+  u0[U_CENTRAL] = 0.0;
+}
+
+static void rhs(const double *par, const double *cov, const double *eta, const double *eff, double t, const double *u,
+                double *f)
+{
+  double ka = par[P_KA] * exp(eta[L_KA]), k = Clearance(par, eta) / Volume(par, cov, eta);
+  (void) eff, (void) t;
+  f[U_DEPOT]   = -ka * u[U_DEPOT];
+  f[U_CENTRAL] = ka * u[U_DEPOT] - k * u[U_CENTRAL];
+}
+
+static void output(const double *par, const double *cov, const double *eta, const double *eff, double t,
+                   const double *u, double *y)
+{
+  (void) t;
+  y[Y_CONC] = u[U_CENTRAL] / Volume(par, cov, eta);
+  y[Y_CSS]  = eff[E_DOSE] != 0.0 && eff[E_TAU] > 0.0 ? eff[E_DOSE] / (Clearance(par, eta) * eff[E_TAU]) : 0.0;
+}
+
+/* dose_mg at k interval_h + tlag, k = 0, 1, ..., while before t_end (and k < n_doses if set). */
+static int doses(const double *par, const double *cov, const double *eta, const double *eff, double t_end,
+                 double *times, double *amounts)
+{
+  double tau = eff[E_TAU], nmax = eff[E_NDOSE] >= 1.0 ? floor(eff[E_NDOSE]) : INFINITY;
+  int    n = 0;
+  (void) cov, (void) eta;
+  if (eff[E_DOSE] == 0.0) return 0;
+  for (int k = 0; k < nmax; k++) {
+    double td = par[P_TLAG] + k * tau;
+    if (!(td < t_end) || (k > 0 && !(tau > 0.0))) break;
+    if (n == TT_MAX_DOSES) return TT_MAX_DOSES + 1;
+    times[n]   = td;
+    amounts[n] = eff[E_DOSE];
+    n++;
+  }
+  return n;
+}
+
+/* Proportional error on concentration; css_avg exact. Consumes 1 normal. */
+static void observe(const double *par, const double *ymean, tt_pcg32 *rng, double *yobs)
+{
+  yobs[Y_CONC] = ymean[Y_CONC] * (1.0 + par[P_SIGMA] * tt_rng_normal(rng));
+  yobs[Y_CSS]  = ymean[Y_CSS];
+}
+
+/* The baseline is before the first dose (concentration 0): it carries no information
+ * on the random effects, whose conditional mean is then 0. */
+static void condition(const double *par, const double *cov, const double *yobs0, double *eta)
+{
+  (void) par, (void) cov, (void) yobs0;
+  for (int i = 0; i < NLATENT; i++) eta[i] = 0.0;
+}
+
+const TTModelType tt_model_pk_1cmt_oral = {
+    .name           = "pk_1cmt_oral",
+    .description    = "Metformin one-compartment oral PK with lag time and weight on V/F: plasma concentration "
+                      "under a dosing regimen (events, ODE) and the steady-state average Css,avg",
+    .reference      = "Yoon et al. 2013 AAPS J 15:571",
+    .time_unit_days = 1.0 / 24.0,
+    .nparam         = NPARAM,
+    .param          = params,
+    .neffect        = NEFFECT,
+    .effect         = effects,
+    .ncovariate     = NCOV,
+    .covariate      = covariates,
+    .nvar           = NVAR,
+    .var            = variables,
+    .nlatent        = NLATENT,
+    .nstate         = NSTATE,
+    .draw_latent    = draw_latent,
+    .initial        = initial,
+    .rhs            = rhs,
+    .output         = output,
+    .observe        = observe,
+    .condition      = condition,
+    .doses          = doses,
+    .dose_state     = U_DEPOT,
+};

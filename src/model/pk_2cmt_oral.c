@@ -1,0 +1,163 @@
+/* pk_2cmt_oral.c — donepezil, two-compartment oral pharmacokinetics, in a dosing-event
+ * mode and an average steady-state exposure mode.
+ *
+ * Source: Jung W, Jung H, Vu NAT, et al. (2022) Pharmaceutics 14:244, "Model-based
+ * equivalent dose optimization to develop new donepezil patch formulation"
+ * (doi:10.3390/pharmaceutics14020244). Numbers: MODELS.md §5 of the project docs.
+ * The source's oral absorption passes through transit compartments; here it is the
+ * single first-order ka of MODELS.md (a simplification). The proportional residual
+ * error of 10% is ASSUMED (not taken from the source). Time in hours; amounts in mg;
+ * concentrations in mg/L.
+ *
+ *   CL_i = CL exp(eta_cl), Vc_i = Vc exp(eta_vc), eta ~ N(0, ln(1 + CV^2))
+ *   depot'      = -ka depot                                        (doses enter here)
+ *   central'    =  ka depot - (CL_i + Q)/Vc_i central + Q/Vp peripheral
+ *   peripheral' =  Q/Vc_i central - Q/Vp peripheral
+ *   concentration = central / Vc_i
+ *   css_avg       = dose_mg / (CL_i interval_h)  (Css,avg = F Dose/(CL tau), F = 1)
+ * Oral data only identify apparent parameters (CL/F, V/F), so F = 1 here. css_avg is
+ * the regimen's steady-state average concentration, the same at every time: the
+ * exposure mode for multi-year disease simulations (an Emax link on it). With a
+ * terminal half-life near 66 h, event-mode steady state takes about three weeks.
+ *
+ * Dosing: dose_mg every interval_h hours from t = 0 (the trial's baseline visit), no
+ * lag; n_doses of them, or with n_doses = 0 as many as start before the last visit.
+ * A dose at t = 0 is given after the baseline visit, and a visit at any dose time
+ * reports the pre-dose (trough) level. interval_h <= 0 gives a single dose. A regimen
+ * with more than TT_MAX_DOSES doses before the last visit returns TT_MAX_DOSES + 1,
+ * which the sim reports as an error.
+ * Observation: concentration x (1 + sigma z), proportional error; css_avg is a derived
+ * exposure and is reported without noise.
+ *
+ * Invariants: the state starts empty (baseline concentration 0); all rates are > 0
+ * for positive parameters; with dose_mg = 0 every output is exactly 0. Callbacks
+ * allocate nothing.
+ */
+#include <math.h>
+#include <twintrial/model.h>
+
+enum { P_KA, P_CL, P_VC, P_VP, P_Q, P_CV_CL, P_CV_VC, P_SIGMA, NPARAM };
+enum { E_DOSE, E_TAU, E_NDOSE, NEFFECT };
+enum { L_CL, L_VC, NLATENT };
+enum { U_DEPOT, U_CENTRAL, U_PERIPH, NSTATE };
+enum { Y_CONC, Y_CSS, NVAR };
+
+static const TTParamInfo params[NPARAM] = {
+    {"ka", "1/h", 0.0497, "first-order absorption rate constant; no BSV"},
+    {"cl", "L/h", 10.0, "clearance (apparent, CL/F); log-normal BSV with CV cv_cl"},
+    {"vc", "L", 26.2, "central volume (apparent); log-normal BSV with CV cv_vc"},
+    {"vp", "L", 562.0, "peripheral volume (apparent); no BSV"},
+    {"q", "L/h", 15.6, "intercompartmental clearance; no BSV"},
+    {"cv_cl", "1", 0.37, "between-subject CV of CL: log-normal, variance ln(1 + cv^2)"},
+    {"cv_vc", "1", 0.47, "between-subject CV of Vc: log-normal, variance ln(1 + cv^2)"},
+    {"sigma_prop", "1", 0.10, "proportional residual error SD, C x (1 + sigma z): ASSUMED 10%, not from the source"},
+};
+
+static const TTParamInfo effects[NEFFECT] = {
+    {"dose_mg", "mg", 0.0, "oral dose per administration (0: no drug)"},
+    {"interval_h", "h", 24.0, "dosing interval tau (<= 0: a single dose)"},
+    {"n_doses", "1", 0.0, "number of doses (0: as many as start before the last visit)"},
+};
+
+static const TTVariableInfo variables[NVAR] = {{"concentration", "mg/L"}, {"css_avg", "mg/L"}};
+
+static double Clearance(const double *par, const double *eta)
+{
+  return par[P_CL] * exp(eta[L_CL]);
+}
+
+static double CentralVolume(const double *par, const double *eta)
+{
+  return par[P_VC] * exp(eta[L_VC]);
+}
+
+static void draw_latent(const double *par, tt_pcg32 *rng, double *eta)
+{
+  eta[L_CL] = sqrt(log1p(par[P_CV_CL] * par[P_CV_CL])) * tt_rng_normal(rng);
+  eta[L_VC] = sqrt(log1p(par[P_CV_VC] * par[P_CV_VC])) * tt_rng_normal(rng);
+}
+
+static void initial(const double *par, const double *cov, const double *eta, const double *eff, double *u0)
+{
+  (void) par, (void) cov, (void) eta, (void) eff;
+  u0[U_DEPOT] = u0[U_CENTRAL] = u0[U_PERIPH] = 0.0;
+}
+
+static void rhs(const double *par, const double *cov, const double *eta, const double *eff, double t, const double *u,
+                double *f)
+{
+  double vc = CentralVolume(par, eta), k10 = Clearance(par, eta) / vc, k12 = par[P_Q] / vc;
+  double k21 = par[P_Q] / par[P_VP];
+  (void) cov, (void) eff, (void) t;
+  f[U_DEPOT]   = -par[P_KA] * u[U_DEPOT];
+  f[U_CENTRAL] = par[P_KA] * u[U_DEPOT] - (k10 + k12) * u[U_CENTRAL] + k21 * u[U_PERIPH];
+  f[U_PERIPH]  = k12 * u[U_CENTRAL] - k21 * u[U_PERIPH];
+}
+
+static void output(const double *par, const double *cov, const double *eta, const double *eff, double t,
+                   const double *u, double *y)
+{
+  (void) cov, (void) t;
+  y[Y_CONC] = u[U_CENTRAL] / CentralVolume(par, eta);
+  y[Y_CSS]  = eff[E_DOSE] != 0.0 && eff[E_TAU] > 0.0 ? eff[E_DOSE] / (Clearance(par, eta) * eff[E_TAU]) : 0.0;
+}
+
+/* dose_mg at k interval_h, k = 0, 1, ..., while before t_end (and k < n_doses if set). */
+static int doses(const double *par, const double *cov, const double *eta, const double *eff, double t_end,
+                 double *times, double *amounts)
+{
+  double tau = eff[E_TAU], nmax = eff[E_NDOSE] >= 1.0 ? floor(eff[E_NDOSE]) : INFINITY;
+  int    n = 0;
+  (void) par, (void) cov, (void) eta;
+  if (eff[E_DOSE] == 0.0) return 0;
+  for (int k = 0; k < nmax; k++) {
+    double td = k * tau;
+    if (!(td < t_end) || (k > 0 && !(tau > 0.0))) break;
+    if (n == TT_MAX_DOSES) return TT_MAX_DOSES + 1;
+    times[n]   = td;
+    amounts[n] = eff[E_DOSE];
+    n++;
+  }
+  return n;
+}
+
+/* Proportional error on concentration; css_avg exact. Consumes 1 normal. */
+static void observe(const double *par, const double *ymean, tt_pcg32 *rng, double *yobs)
+{
+  yobs[Y_CONC] = ymean[Y_CONC] * (1.0 + par[P_SIGMA] * tt_rng_normal(rng));
+  yobs[Y_CSS]  = ymean[Y_CSS];
+}
+
+/* The baseline is before the first dose (concentration 0): no information on the
+ * random effects, whose conditional mean is then 0. */
+static void condition(const double *par, const double *cov, const double *yobs0, double *eta)
+{
+  (void) par, (void) cov, (void) yobs0;
+  eta[L_CL] = eta[L_VC] = 0.0;
+}
+
+const TTModelType tt_model_pk_2cmt_oral = {
+    .name           = "pk_2cmt_oral",
+    .description    = "Donepezil two-compartment oral PK: plasma concentration under a dosing regimen (events, "
+                      "ODE) and the steady-state average Css,avg",
+    .reference      = "Jung et al. 2022 Pharmaceutics 14:244",
+    .time_unit_days = 1.0 / 24.0,
+    .nparam         = NPARAM,
+    .param          = params,
+    .neffect        = NEFFECT,
+    .effect         = effects,
+    .ncovariate     = 0,
+    .covariate      = NULL,
+    .nvar           = NVAR,
+    .var            = variables,
+    .nlatent        = NLATENT,
+    .nstate         = NSTATE,
+    .draw_latent    = draw_latent,
+    .initial        = initial,
+    .rhs            = rhs,
+    .output         = output,
+    .observe        = observe,
+    .condition      = condition,
+    .doses          = doses,
+    .dose_state     = U_DEPOT,
+};
