@@ -33,6 +33,14 @@ done
 run big1 1 --replicates 1 --patients 3000
 run big3 3 --replicates 1 --patients 3000 -tt_block 50
 same big1 big3 /subjects /outcomes /counterfactual /endpoints /analyses /summary
+# ODE (PETSc TS), event-time, count and dosing models: same contract
+root=$(cd "$(dirname "$protocol")/.." && pwd)
+for p in t2d_sensitizer oncology_nsclc ms_relapse pk_metformin_dosing alzheimers_group_sequential; do
+  protocol=$root/protocols/$p.yaml
+  run ${p}_1 1 --replicates 6 --patients 60
+  run ${p}_3 3 --replicates 6 --patients 60 -tt_block 7
+  same ${p}_1 ${p}_3 /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary
+done
 # the summary attributes too (h5diff compares attributes of the objects it visits)
 h5dump -A "$out/n1.h5" >"$out/attrs.txt"; grep -q "ATTRIBUTE \"power\"" "$out/attrs.txt" || { echo "FAIL: no power attribute"; exit 1; }
 echo "1 passed, 0 failed"
