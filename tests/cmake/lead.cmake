@@ -38,3 +38,12 @@ foreach(case oncology:oncology_nsclc t2d:t2d_sensitizer ms:ms_relapse gsd:alzhei
     ENVIRONMENT "${TT_MPI_ENV}")
 endforeach()
 tt_oc_test(group_sequential_null_spends_alpha ${TT_SOURCE_DIR}/tests/data/protocols/ad_gsd_null.yaml gsd_null)
+
+# Dropout models reproduce their survivor functions; outcome-dependent dropout is MNAR.
+foreach(case "weibull 0.62 3774.25" "exponential 1 1217.5" "outcome")
+  string(REPLACE " " ";" args ${case})
+  list(GET args 0 kind)
+  add_test(NAME dropout_${kind}_matches_target COMMAND sh -c
+    "$<TARGET_FILE:twintrial> run ${TT_SOURCE_DIR}/tests/data/protocols/dropout/${kind}.yaml -o dropout_${kind}.h5 --progress none > /dev/null && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_dropout.py ${case} dropout_${kind}.h5")
+  set_tests_properties(dropout_${kind}_matches_target PROPERTIES LABELS validation ENVIRONMENT "${TT_MPI_ENV}")
+endforeach()
