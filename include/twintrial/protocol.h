@@ -46,6 +46,8 @@ typedef struct {
   double       ratio; /* allocation ratio (> 0) from trial.allocation; 1 when allocation is absent */
   int          neffect;
   TTNamedValue effect[TT_MAX_EFFECTS]; /* arm effect parameters, names checked against the model */
+  double       dose_mg;                /* dose per interval for the exposure-response link (0 = none) */
+  TTLoc        dose_loc;
 } TTArmSpec;
 
 typedef enum {
@@ -190,6 +192,15 @@ typedef struct {
   TTEndpointSpec endpoint[TT_MAX_ENDPOINTS];
   int            nanalysis;
   TTAnalysisSpec analysis[TT_MAX_ANALYSES];
+  /* exposure-response: one arm effect driven by each twin's average steady-state
+   * concentration Css = dose / (CL_i interval) through a sigmoid Emax (Hill) link,
+   * effect = emax Css^hill / (ec50^hill + Css^hill); emax < 0 gives an Imax link. */
+  int    er;                     /* 1 when the section is present */
+  char   er_effect[TT_NAME_MAX]; /* the model's arm effect it sets */
+  TTLoc  er_effect_loc;
+  double er_emax, er_ec50, er_hill;       /* effect unit, mg/L, 1 */
+  double er_clearance, er_clearance_cv;   /* typical CL/F in L/h; between-subject CV (log-normal) */
+  double er_interval_h;                   /* dosing interval tau */
   /* output: */
   TTOutputSubjects output_subjects;
 } TTProtocol;

@@ -33,6 +33,7 @@ enum {
   TT_STREAM_RANDOMIZE = 5, /* randomization lists: keyed (seed, replicate, stratum, block) */
   TT_STREAM_ENTRY     = 6, /* calendar time of enrolment */
   TT_STREAM_EVENTS    = 7, /* model events (death, relapses), re-seeded identically for every arm */
+  TT_STREAM_EXPOSURE  = 8, /* individual clearance of the exposure-response link */
   TT_STREAM_RESIDUAL  = 64 /* residual error: TT_STREAM_RESIDUAL + visit index */
 };
 

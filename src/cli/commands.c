@@ -182,6 +182,6 @@ PetscErrorCode TTCliExport(const TTCli *cli)
              "directory (%s)",
              cli->csv_dir, strerror(errno));
   PetscCall(TTStoreExportCSV(cli->input, cli->csv_dir));
-  printf("wrote %s/analyses.csv, subjects.csv, outcomes.csv\n", cli->csv_dir);
+  printf("wrote %s: analyses, summary, subjects, endpoints, outcomes and ADaM (adsl, adbds, adtte) CSVs\n", cli->csv_dir);
   PetscFunctionReturn(0);
 }

@@ -76,13 +76,13 @@ int TTProtocolFindArm(const TTProtocol *p, const char *name)
 
 static PetscErrorCode ParseArm(TTYaml y, TTYamlNode item, const char *key, TTProtocol *p, int i)
 {
-  static const char *const keys[] = {"name", "effect"};
+  static const char *const keys[] = {"name", "effect", "dose_mg"};
   TTArmSpec               *arm    = &p->arm[i];
   TTYamlNode               n;
   char                     path[256];
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, item, key, "an arm {name: ..., effect: {...}}"));
-  PetscCall(TTYamlCheckKeys(y, item, key, 2, keys));
+  PetscCall(TTYamlCheckKeys(y, item, key, 3, keys));
   PetscCall(TTYamlRequire(y, item, key, "name", "the arm's name", &n));
   PetscCall(TTYamlKeyJoin(path, sizeof path, key, "name"));
   PetscCall(TTYamlGetName(y, n, path, arm->name));
@@ -94,6 +94,12 @@ static PetscErrorCode ParseArm(TTYaml y, TTYamlNode item, const char *key, TTPro
   if ((n = TTYamlFind(y, item, "effect"))) {
     PetscCall(TTYamlKeyJoin(path, sizeof path, key, "effect"));
     PetscCall(TTProtocolGetNamedValues(y, n, path, TT_MAX_EFFECTS, &arm->neffect, arm->effect));
+  }
+  if ((n = TTYamlFind(y, item, "dose_mg"))) {
+    PetscCall(TTYamlKeyJoin(path, sizeof path, key, "dose_mg"));
+    PetscCall(TTYamlGetReal(y, n, path, &arm->dose_mg));
+    if (arm->dose_mg < 0) PetscCall(TTYamlError(y, n, path, "expected a dose >= 0 mg"));
+    arm->dose_loc = TTYamlLoc(y, n);
   }
   PetscFunctionReturn(0);
 }
@@ -353,9 +359,10 @@ static PetscErrorCode ParseOutput(TTYaml y, TTYamlNode map, TTProtocol *p)
 
 static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
 {
-  enum { TRIAL, COHORT, MODEL, ARMS, SCHEDULE, DROPOUT, PROGNOSTIC, ENDPOINTS, ANALYSIS, OUTPUT, INTERIM, NSECTION };
-  static const char *const order[NSECTION] = {"trial",      "cohort",    "model",    "arms",   "schedule", "dropout",
-                                              "prognostic", "endpoints", "analysis", "output", "interim"};
+  enum { TRIAL, COHORT, MODEL, ARMS, SCHEDULE, DROPOUT, PROGNOSTIC, ENDPOINTS, ANALYSIS, OUTPUT, INTERIM, ER, NSECTION };
+  static const char *const order[NSECTION] = {"trial",     "cohort",   "model",  "arms",    "schedule",
+                                              "dropout",   "prognostic", "endpoints", "analysis", "output",
+                                              "interim",   "exposure_response"};
   static const char *const what[NSECTION]  = {"a mapping {name, seed, replicates, patients, ...}",
                                               "the path of a cohort file",
                                               "a mapping {name: ..., parameters: {...}}",
@@ -365,6 +372,7 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
                                               NULL,
                                               "a sequence of endpoints",
                                               "a sequence of analyses",
+                                              NULL,
                                               NULL,
                                               NULL};
   TTYamlNode               root            = TTYamlRoot(y), sec[NSECTION];
@@ -391,6 +399,7 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
   p->futility      = TT_SPENDING_NONE;
   p->futility_beta = 0.2;
   if (sec[INTERIM]) PetscCall(TTProtocolParseInterim(y, sec[INTERIM], p));
+  PetscCall(TTProtocolParseExposureResponse(y, sec[ER], p));
   p->output_subjects = TT_OUTPUT_FIRST_REPLICATE;
   if (sec[OUTPUT]) PetscCall(ParseOutput(y, sec[OUTPUT], p));
   PetscFunctionReturn(0);

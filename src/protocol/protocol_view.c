@@ -61,6 +61,7 @@ static PetscErrorCode ViewTrial(const TTProtocol *p, FILE *out)
 
 static PetscErrorCode ViewModelArms(const TTProtocol *p, FILE *out)
 {
+  char buf[32];
   PetscFunctionBeginUser;
   P("cohort: ");
   PetscCall(TTYamlWriteString(out, p->cohort_path));
@@ -74,7 +75,18 @@ static PetscErrorCode ViewModelArms(const TTProtocol *p, FILE *out)
     PetscCall(TTYamlWriteName(out, p->arm[i].name));
     P(", effect: ");
     PetscCall(ViewNamedValues(out, p->arm[i].neffect, p->arm[i].effect));
+    if (p->arm[i].dose_mg > 0) P(", dose_mg: %s", TTYamlFormatReal(p->arm[i].dose_mg, buf));
     P("}\n");
+  }
+  if (p->er) {
+    P("exposure_response: {effect: ");
+    PetscCall(TTYamlWriteName(out, p->er_effect));
+    P(", emax: %s", TTYamlFormatReal(p->er_emax, buf));
+    P(", ec50: %s", TTYamlFormatReal(p->er_ec50, buf));
+    P(", hill: %s", TTYamlFormatReal(p->er_hill, buf));
+    P(", clearance_l_per_h: %s", TTYamlFormatReal(p->er_clearance, buf));
+    P(", clearance_cv: %s", TTYamlFormatReal(p->er_clearance_cv, buf));
+    P(", interval_h: %s}\n", TTYamlFormatReal(p->er_interval_h, buf));
   }
   PetscFunctionReturn(0);
 }

@@ -4,8 +4,8 @@
  *              baseline covariates, prognostic scores, disposition)
  *   adbds.csv  one row per twin x model variable x visit it was observed at
  *              (AVAL, BASE, CHG, ABLFL); visits after dropout have no row
- *   adtte.csv  one row per twin x time-to-event endpoint (AVAL, CNSR = 1 - status);
- *              written only when the file has time-to-event endpoints
+ *   adtte.csv  one row per twin x time-to-event endpoint (a group with time and
+ *              status; AVAL, CNSR = 1 - status); written only when there are some
  * Each trial replicate is one study: STUDYID = "TWINTRIAL-R<replicate>", USUBJID =
  * STUDYID-SUBJID with SUBJID the zero-padded subject index, so USUBJID is unique
  * over the whole file. Only observed data enter ADaM: counterfactual outcomes stay
@@ -38,9 +38,9 @@ typedef struct {
   double  *visits, *visit_days; /* [nvisit] */
   char     unit[64];            /* schedule unit */
   double **cv, **val, *prog;    /* [ncov][rows], [nvar][rows * nvisit], [rows * nep] */
-  char   (*varunit)[128];       /* [nvar] */
-  char   (*paramcd)[9];         /* [nvar] */
-  TTE     *tte;                 /* [ntte] */
+  char (*varunit)[128];         /* [nvar] */
+  char (*paramcd)[9];           /* [nvar] */
+  TTE *tte;                     /* [ntte] */
 } ADaM;
 
 #define NAME(nm, i) ((nm)->names + (size_t) (i) * (nm)->width)
@@ -57,7 +57,8 @@ static PetscErrorCode MemberNames(hid_t file, const char *path, Names *nm)
   nm->width = 256;
   PetscCall(PetscCalloc1(nm->n * nm->width + 1, &nm->names));
   for (PetscInt i = 0; i < nm->n; i++)
-    TTCallHDF5(H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, (hsize_t) i, NAME(nm, i), nm->width, H5P_DEFAULT));
+    TTCallHDF5(
+        H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, (hsize_t) i, NAME(nm, i), nm->width, H5P_DEFAULT));
   TTCallHDF5(H5Gclose(g));
   PetscFunctionReturn(0);
 }
@@ -66,8 +67,10 @@ static PetscErrorCode MemberNames(hid_t file, const char *path, Names *nm)
 static PetscErrorCode ReadUnit(hid_t obj, const char *fallback, char *unit, size_t len)
 {
   PetscFunctionBeginUser;
-  if (H5Aexists(obj, "unit") > 0) PetscCall(TTH5ReadStringAttr(obj, "unit", unit, len));
-  else PetscCall(PetscStrncpy(unit, fallback, len));
+  if (H5Aexists(obj, "unit") > 0)
+    PetscCall(TTH5ReadStringAttr(obj, "unit", unit, len));
+  else
+    PetscCall(PetscStrncpy(unit, fallback, len));
   PetscFunctionReturn(0);
 }
 
@@ -75,13 +78,14 @@ static PetscErrorCode ReadUnit(hid_t obj, const char *fallback, char *unit, size
 static void ParamCode(const char *name, char (*code)[9], PetscInt k)
 {
   static const char suffix[] = "123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  size_t            n        = strlen(name) < 8 ? strlen(name) : 8, at = n < 8 ? n : 7;
+  size_t            n = strlen(name) < 8 ? strlen(name) : 8, at = n < 8 ? n : 7;
 
   for (size_t j = 0; j < n; j++) code[k][j] = (char) toupper((unsigned char) name[j]);
   code[k][n] = 0;
   for (size_t clash = 0; clash < sizeof(suffix) - 1; clash++) { /* on a clash: first 7 characters + a suffix */
     PetscInt j;
-    for (j = 0; j < k && strcmp(code[j], code[k]); j++) {}
+    for (j = 0; j < k && strcmp(code[j], code[k]); j++) {
+    }
     if (j == k) return;
     code[k][at]     = suffix[clash];
     code[k][at + 1] = 0;
@@ -116,7 +120,8 @@ static PetscErrorCode LoadEndpoints(hid_t file, ADaM *a)
     PetscCall(PetscStrncpy(name, NAME(&a->eps, e), PetscMin(sizeof(name), a->eps.width + 1)));
     obj = H5Oopen(g, name, H5P_DEFAULT);
     PetscCheck(obj >= 0, PETSC_COMM_SELF, PETSC_ERR_USER, "the results file has no /endpoints/%s", name);
-    if (H5Iget_type(obj) == H5I_GROUP) {
+    if (H5Iget_type(obj) == H5I_GROUP && H5Lexists(obj, "time", H5P_DEFAULT) > 0 &&
+        H5Lexists(obj, "status", H5P_DEFAULT) > 0) {
       TTE  *t = &a->tte[a->ntte];
       hid_t d;
       PetscCall(PetscStrncpy(t->name, name, sizeof(t->name)));
@@ -151,7 +156,7 @@ static PetscErrorCode Load(hid_t file, ADaM *a)
   PetscFunctionBeginUser;
   PetscCall(TTH5ReadDoubleAttr(file, "patients", &patients));
   a->patients = (PetscInt) patients;
-  a->pad = 1; /* digits of the largest subject index */
+  a->pad      = 1; /* digits of the largest subject index */
   for (PetscInt p = a->patients - 1; p >= 10; p /= 10) a->pad++;
   TTCallHDF5(g = H5Gopen2(file, "design", H5P_DEFAULT));
   PetscCall(TTStoreReadStrings(g, "arms", &a->arms.n, &a->arms.width, &a->arms.names));
@@ -167,8 +172,8 @@ static PetscErrorCode Load(hid_t file, ADaM *a)
   TTCallHDF5(H5Gclose(g));
   PetscCall(MemberNames(file, "subjects/covariates", &a->cov));
   PetscCall(MemberNames(file, "outcomes", &a->var));
-  PetscCall(PetscMalloc4(a->cov.n + 1, &a->cv, a->var.n + 1, &a->val, a->var.n + 1, &a->varunit, a->var.n + 1,
-                         &a->paramcd));
+  PetscCall(
+      PetscMalloc4(a->cov.n + 1, &a->cv, a->var.n + 1, &a->val, a->var.n + 1, &a->varunit, a->var.n + 1, &a->paramcd));
   TTCallHDF5(g = H5Gopen2(file, "subjects/covariates", H5P_DEFAULT));
   for (PetscInt c = 0; c < a->cov.n; c++) PetscCall(TTStoreReadDoubles(g, NAME(&a->cov, c), &n, dims, &a->cv[c]));
   TTCallHDF5(H5Gclose(g));
@@ -232,28 +237,44 @@ static void PutUpper(FILE *f, const char *s)
   for (; *s; s++) fputc(toupper((unsigned char) *s), f);
 }
 
+/* Index of the last visit at which twin i has any observed variable (-1: none). */
+static PetscInt LastObserved(const ADaM *a, PetscInt i)
+{
+  for (PetscInt v = a->nvisit - 1; v >= 0; v--)
+    for (PetscInt k = 0; k < a->var.n; k++)
+      if (!isnan(a->val[k][i * a->nvisit + v])) return v;
+  return -1;
+}
+
+/* Disposition from what was observed: COMPLETED when observed at the last scheduled
+ * visit; else DISCONTINUED for DROPOUT when the dropout time falls before the first
+ * visit missed, or for OTHER (observation ended by a model event such as death, or by
+ * administrative censoring at the data cut-off; the end day is then unknown: NA). */
 static PetscErrorCode WriteADSL(const char *dir, const ADaM *a)
 {
-  const double last = a->nvisit ? a->visit_days[a->nvisit - 1] : 0;
-  FILE        *f;
+  const PetscInt nv = a->nvisit;
+  FILE          *f;
 
   PetscFunctionBeginUser;
   PetscCall(TTStoreOpenCSV(dir, "adsl.csv", &f));
   fputs("STUDYID,USUBJID,SUBJID,REPLNUM,ITTFL,RANDFL,TRT01P,TRT01PN,TRT01A,TRT01AN,STRATUM", f);
   for (PetscInt c = 0; c < a->cov.n; c++) PutUpper(f, NAME(&a->cov, c));
   for (PetscInt e = 0; e < a->nep; e++) fprintf(f, ",PROGSC%d", (int) e + 1);
-  fputs(",EOSSTT,DCSREAS,COMPLFL,EOSDY,DSDY\n", f);
+  fputs(",EOSSTT,DCSREAS,COMPLFL,EOSDY,LSTVSTDY,DSDY\n", f);
   for (PetscInt i = 0; i < a->rows; i++) {
     const double    drop = a->id[4][i];
-    const PetscBool done = drop > last ? PETSC_TRUE : PETSC_FALSE;
+    const PetscInt  seen = LastObserved(a, i);
+    const PetscBool done = nv > 0 && seen == nv - 1 ? PETSC_TRUE : PETSC_FALSE;
+    const PetscBool out  = !done && seen + 1 < nv && drop <= a->visit_days[seen + 1] ? PETSC_TRUE : PETSC_FALSE;
     PutStudy(f, a, i);
     fprintf(f, ",%d,Y,Y", (int) a->id[0][i]);
     PutTreatment(f, a, i, PETSC_TRUE);
     fprintf(f, ",%d", (int) a->id[3][i]);
     for (PetscInt c = 0; c < a->cov.n; c++) TTStorePutValue(f, a->cv[c][i]);
     for (PetscInt e = 0; e < a->nep; e++) TTStorePutValue(f, a->prog[i * a->nep + e]);
-    fputs(done ? ",COMPLETED,NA,Y" : ",DISCONTINUED,DROPOUT,N", f);
-    TTStorePutValue(f, done ? last : drop);
+    fputs(done ? ",COMPLETED,NA,Y" : out ? ",DISCONTINUED,DROPOUT,N" : ",DISCONTINUED,OTHER,N", f);
+    TTStorePutValue(f, done ? a->visit_days[nv - 1] : out ? drop : NAN);
+    TTStorePutValue(f, seen >= 0 ? a->visit_days[seen] : NAN);
     TTStorePutValue(f, isfinite(drop) ? drop : NAN);
     fputc('\n', f);
   }
@@ -264,8 +285,10 @@ static PetscErrorCode WriteADSL(const char *dir, const ADaM *a)
 /* "Baseline" for the first visit, else e.g. "Week 12". */
 static void PutVisit(FILE *f, const ADaM *a, PetscInt v)
 {
-  if (v == 0) fputs(",Baseline", f);
-  else fprintf(f, ",%c%s %.15g", toupper((unsigned char) a->unit[0]), a->unit + 1, a->visits[v]);
+  if (v == 0)
+    fputs(",Baseline", f);
+  else
+    fprintf(f, ",%c%s %.15g", toupper((unsigned char) a->unit[0]), a->unit + 1, a->visits[v]);
 }
 
 static PetscErrorCode WriteBDS(const char *dir, const ADaM *a)
@@ -291,7 +314,8 @@ static PetscErrorCode WriteBDS(const char *dir, const ADaM *a)
           fputs(strchr(param, ',') ? "\"" : "", f);
           fputs(param, f);
           fputs(strchr(param, ',') ? "\"" : "", f);
-        } else fputs(NAME(&a->var, k), f);
+        } else
+          fputs(NAME(&a->var, k), f);
         PutVisit(f, a, v);
         fprintf(f, ",%.17g,%.17g", a->visits[v], a->visit_days[v]);
         TTStorePutValue(f, y[v]);
@@ -316,17 +340,21 @@ static PetscErrorCode WriteTTE(const char *dir, const ADaM *a)
   fputs("STUDYID,USUBJID,SUBJID,TRTP,TRTPN,TRTA,TRTAN,STRATUM,PARAMCD,PARAM,AVAL,CNSR,EVNTDESC,CNSDTDSC\n", f);
   for (PetscInt i = 0; i < a->rows; i++)
     for (PetscInt k = 0; k < a->ntte; k++) {
-      const TTE   *t = &a->tte[k];
+      const TTE   *t      = &a->tte[k];
       const double status = t->status[i], days = t->time[i] * DaysPerUnit(t->unit);
       PutStudy(f, a, i);
       PutTreatment(f, a, i, PETSC_TRUE);
       fprintf(f, ",%d,%s,%s (%s)", (int) a->id[3][i], t->paramcd, t->name, t->unit);
       TTStorePutValue(f, t->time[i]);
       TTStorePutValue(f, 1 - status);
-      if (status == 1) fprintf(f, ",%s,NA", t->name);
-      else if (status == 0 && a->id[4][i] <= days * (1 + 1e-12)) fputs(",DROPOUT,DROPOUT", f);
-      else if (status == 0) fputs(",END OF FOLLOW-UP,END OF FOLLOW-UP", f);
-      else fputs(",NA,NA", f);
+      if (status == 1)
+        fprintf(f, ",%s,NA", t->name);
+      else if (status == 0 && a->id[4][i] <= days * (1 + 1e-12))
+        fputs(",DROPOUT,DROPOUT", f);
+      else if (status == 0)
+        fputs(",END OF FOLLOW-UP,END OF FOLLOW-UP", f);
+      else
+        fputs(",NA,NA", f);
       fputc('\n', f);
     }
   fclose(f);
@@ -345,7 +373,8 @@ PetscErrorCode TTStoreExportADaM(hid_t file, const char *dir)
   PetscCall(Load(file, &a));
   PetscCall(WriteADSL(dir, &a));
   PetscCall(WriteBDS(dir, &a));
-  if (a.ntte) PetscCall(WriteTTE(dir, &a));
+  if (a.ntte)
+    PetscCall(WriteTTE(dir, &a));
   else {
     snprintf(path, sizeof(path), "%s/adtte.csv", dir);
     (void) remove(path);

@@ -6,8 +6,9 @@
  *   summary.csv    one row per analysis: its description and its /summary attributes
  * Values are written with 17 significant digits so they round-trip exactly; missing
  * values are NA, as R and pandas expect. Endpoints come in /design/endpoints
- * (protocol) order; a time-to-event endpoint (a group with `time` and `status`)
- * gives two columns, <name>_time and <name>_status. Not collective. */
+ * (protocol) order; an endpoint stored as a group (time and status for time to
+ * event, count and exposure for counts) gives one column <name>_<member> per member.
+ * Not collective. */
 #include <string.h>
 #include "storeimpl.h"
 
@@ -17,11 +18,14 @@ typedef struct {
   char    *names;
 } Names;
 
+#define TT_MAX_MEMBERS 8
+
 typedef struct {
   char      name[256];
-  PetscBool tte;    /* a group with datasets time and status */
-  double   *value;  /* [rows]: the endpoint, or the time of a time-to-event endpoint */
-  double   *status; /* [rows]: 1 = event, 0 = censored; NULL unless tte */
+  PetscBool group;                      /* a group (time + status, count + exposure, ...) */
+  PetscInt  n;                          /* values per twin: 1 for a dataset, else members */
+  char      member[TT_MAX_MEMBERS][64]; /* group member names, in column order */
+  double   *value[TT_MAX_MEMBERS];      /* [n][rows] */
 } Endpoint;
 
 /* Names of the members of group `path`, in HDF5's name order. */
@@ -66,13 +70,28 @@ static PetscErrorCode FreeColumns(PetscInt n, double ***cols)
   PetscFunctionReturn(0);
 }
 
-/* The endpoints of /design/endpoints with their per-twin values from /endpoints. */
+static herr_t AddMember(hid_t g, const char *name, const H5L_info_t *info, void *ctx)
+{
+  Endpoint *ep = (Endpoint *) ctx;
+  (void) g;
+  (void) info;
+  for (PetscInt k = 0; k < ep->n; k++)
+    if (!strcmp(ep->member[k], name)) return 0;
+  if (ep->n == TT_MAX_MEMBERS || strlen(name) >= sizeof(ep->member[0])) return -1;
+  strcpy(ep->member[ep->n++], name);
+  return 0;
+}
+
+/* The endpoints of /design/endpoints with their per-twin values from /endpoints. A
+ * group's members come in the order time, status, count, exposure, then any others
+ * by name. */
 static PetscErrorCode ReadEndpoints(hid_t file, PetscInt *nep, Endpoint **eps)
 {
-  hid_t    g, obj;
-  Names    nm;
-  PetscInt n;
-  hsize_t  dims[3];
+  static const char *const first[] = {"time", "status", "count", "exposure"};
+  hid_t                    g, obj;
+  Names                    nm;
+  PetscInt                 n;
+  hsize_t                  dims[3];
 
   PetscFunctionBeginUser;
   TTCallHDF5(g = H5Gopen2(file, "design", H5P_DEFAULT));
@@ -85,11 +104,16 @@ static PetscErrorCode ReadEndpoints(hid_t file, PetscInt *nep, Endpoint **eps)
     PetscCall(PetscStrncpy(ep->name, nm.names + e * nm.width, PetscMin(sizeof(ep->name), nm.width + 1)));
     obj = H5Oopen(g, ep->name, H5P_DEFAULT);
     PetscCheck(obj >= 0, PETSC_COMM_SELF, PETSC_ERR_USER, "the results file has no /endpoints/%s", ep->name);
-    ep->tte = H5Iget_type(obj) == H5I_GROUP ? PETSC_TRUE : PETSC_FALSE;
-    if (ep->tte) {
-      PetscCall(TTStoreReadDoubles(obj, "time", &n, dims, &ep->value));
-      PetscCall(TTStoreReadDoubles(obj, "status", &n, dims, &ep->status));
-    } else PetscCall(TTStoreReadDoubles(g, ep->name, &n, dims, &ep->value));
+    ep->group = H5Iget_type(obj) == H5I_GROUP ? PETSC_TRUE : PETSC_FALSE;
+    if (ep->group) {
+      for (int k = 0; k < 4; k++)
+        if (H5Lexists(obj, first[k], H5P_DEFAULT) > 0) strcpy(ep->member[ep->n++], first[k]);
+      TTCallHDF5(H5Literate(obj, H5_INDEX_NAME, H5_ITER_INC, NULL, AddMember, ep));
+      for (PetscInt k = 0; k < ep->n; k++) PetscCall(TTStoreReadDoubles(obj, ep->member[k], &n, dims, &ep->value[k]));
+    } else {
+      ep->n = 1;
+      PetscCall(TTStoreReadDoubles(g, ep->name, &n, dims, &ep->value[0]));
+    }
     TTCallHDF5(H5Oclose(obj));
   }
   TTCallHDF5(H5Gclose(g));
@@ -101,10 +125,8 @@ static PetscErrorCode ReadEndpoints(hid_t file, PetscInt *nep, Endpoint **eps)
 static PetscErrorCode FreeEndpoints(PetscInt nep, Endpoint **eps)
 {
   PetscFunctionBeginUser;
-  for (PetscInt e = 0; e < nep; e++) {
-    PetscCall(PetscFree((*eps)[e].value));
-    PetscCall(PetscFree((*eps)[e].status));
-  }
+  for (PetscInt e = 0; e < nep; e++)
+    for (PetscInt k = 0; k < (*eps)[e].n; k++) PetscCall(PetscFree((*eps)[e].value[k]));
   PetscCall(PetscFree(*eps));
   PetscFunctionReturn(0);
 }
@@ -112,16 +134,16 @@ static PetscErrorCode FreeEndpoints(PetscInt nep, Endpoint **eps)
 static void PutEndpointHeader(FILE *f, PetscInt nep, const Endpoint *eps)
 {
   for (PetscInt e = 0; e < nep; e++)
-    if (eps[e].tte) fprintf(f, ",%s_time,%s_status", eps[e].name, eps[e].name);
-    else fprintf(f, ",%s", eps[e].name);
+    if (!eps[e].group)
+      fprintf(f, ",%s", eps[e].name);
+    else
+      for (PetscInt k = 0; k < eps[e].n; k++) fprintf(f, ",%s_%s", eps[e].name, eps[e].member[k]);
 }
 
 static void PutEndpointValues(FILE *f, PetscInt nep, const Endpoint *eps, PetscInt i)
 {
-  for (PetscInt e = 0; e < nep; e++) {
-    TTStorePutValue(f, eps[e].value[i]);
-    if (eps[e].tte) TTStorePutValue(f, eps[e].status[i]);
-  }
+  for (PetscInt e = 0; e < nep; e++)
+    for (PetscInt k = 0; k < eps[e].n; k++) TTStorePutValue(f, eps[e].value[k][i]);
 }
 
 /* "replicate,subject,arm-name" of row i. */
@@ -294,7 +316,8 @@ static PetscErrorCode AddColumn(hid_t s, const char *name, SummaryColumns *sc)
     if (!strcmp(name, sc->col.names + sc->col.width * c)) PetscFunctionReturn(0);
   PetscCheck(sc->col.n < sc->cap, PETSC_COMM_SELF, PETSC_ERR_SUP, "more than %d summary attributes", (int) sc->cap);
   PetscCall(AttrCount(s, name, &sc->ncol[sc->col.n]));
-  if (sc->ncol[sc->col.n] > 0) PetscCall(PetscStrncpy(sc->col.names + sc->col.width * sc->col.n++, name, sc->col.width));
+  if (sc->ncol[sc->col.n] > 0)
+    PetscCall(PetscStrncpy(sc->col.names + sc->col.width * sc->col.n++, name, sc->col.width));
   PetscFunctionReturn(0);
 }
 
@@ -338,7 +361,8 @@ static PetscErrorCode WriteSummary(hid_t file, const char *dir)
   fprintf(f, "analysis");
   for (PetscInt c = 0; c < ndesc; c++) fprintf(f, ",%s", desc[c]);
   for (PetscInt c = 0; c < sc.col.n; c++)
-    if (sc.ncol[c] == 1) fprintf(f, ",%s", sc.col.names + sc.col.width * c);
+    if (sc.ncol[c] == 1)
+      fprintf(f, ",%s", sc.col.names + sc.col.width * c);
     else
       for (hssize_t k = 0; k < sc.ncol[c]; k++) fprintf(f, ",%s_%d", sc.col.names + sc.col.width * c, (int) k + 1);
   fprintf(f, "\n");

@@ -62,6 +62,13 @@ static PetscErrorCode BindModel(TTTrial t)
       eff[k] = e->value;
     }
   }
+  t->er_effect = -1;
+  if (p->er) {
+    t->er_effect = tt_model_param_index(m->neffect, m->effect, p->er_effect);
+    if (t->er_effect < 0)
+      USER_ERROR(p, p->er_effect_loc, "exposure_response.effect: '%s' is not an arm effect of %s; expected one of: %s",
+                 p->er_effect, m->name, NameList(m->neffect, m->effect, names, sizeof(names)));
+  }
   PetscFunctionReturn(0);
 }
 

@@ -106,6 +106,24 @@ static PetscErrorCode Prognosis(TTTrial t, TTSim sim, PetscInt r, PetscInt p, co
   PetscFunctionReturn(0);
 }
 
+/* Arm effects of this twin: the arm's, with the exposure-response effect set from the
+ * twin's average steady-state concentration Css = dose / (CL_i tau), CL_i log-normal. */
+static void TwinEffects(TTTrial t, PetscInt r, PetscInt p, PetscInt a, double *eff)
+{
+  const TTProtocol *pr = t->p;
+  PetscInt          ne = t->model->neffect;
+  tt_pcg32          g;
+  double            css, cl, w;
+
+  PetscArraycpy(eff, t->eff + a * ne, ne);
+  if (t->er_effect < 0) return;
+  tt_rng_substream(&g, pr->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_EXPOSURE);
+  w   = sqrt(log(1.0 + pr->er_clearance_cv * pr->er_clearance_cv));
+  cl  = pr->er_clearance * exp(w * tt_rng_normal(&g)); /* median CL is the typical value */
+  css = pr->arm[a].dose_mg / (cl * pr->er_interval_h);
+  eff[t->er_effect] = css > 0 ? pr->er_emax * pow(css, pr->er_hill) / (pow(pr->er_ec50, pr->er_hill) + pow(css, pr->er_hill)) : 0.0;
+}
+
 PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p, double rec[])
 {
   const TTModelType    *m = t->model;
@@ -115,7 +133,8 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
   tt_pcg32              g;
 
   PetscFunctionBeginUser;
-  PetscCheck(m->nlatent <= TT_MAX_LATENT && m->nvar <= TT_MAX_VARS && m->ncovariate <= TT_MAX_MODEL_COV,
+  PetscCheck(m->nlatent <= TT_MAX_LATENT && m->nvar <= TT_MAX_VARS && m->ncovariate <= TT_MAX_MODEL_COV &&
+               m->neffect <= TT_MAX_EFFECTS,
              PETSC_COMM_SELF, PETSC_ERR_SUP, "model %s exceeds the compiled-in sizes", m->name);
   PetscCall(TTCohortDraw(t->cohort, t->p->seed, r, p, rec + L->cov, &screen));
   rec[L->stratum] = (double) Stratum(t, rec + L->cov);
@@ -128,8 +147,10 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
   tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_LATENT);
   m->draw_latent(t->par, &g, eta);
   for (PetscInt a = 0; a < L->narm; a++) {
-    PetscErrorCode ierr = SimulateArm(t, sim, r, p, cm, eta, t->eff + a * m->neffect, u_dropout,
-                                      rec + L->arm0 + a * L->arm_size);
+    double         eff[TT_MAX_EFFECTS];
+    PetscErrorCode ierr;
+    TwinEffects(t, r, p, a, eff);
+    ierr = SimulateArm(t, sim, r, p, cm, eta, eff, u_dropout, rec + L->arm0 + a * L->arm_size);
     if (ierr) {
       char *why = NULL;
       PetscErrorMessage(ierr, NULL, &why);

@@ -30,6 +30,7 @@ struct _p_TTTrial {
   PetscInt          *endpoint_var;                /* [nendpoint] model variable index, -1 for none */
   PetscInt          *endpoint_event;              /* [nendpoint] model event index, -1 for none */
   PetscInt           dropout_var;                 /* outcome-dependent dropout: model variable */
+  PetscInt           er_effect;                   /* exposure-response: the arm effect it sets, -1 for none */
   TTAnalysisCovariate (*acov)[TT_MAX_COVARIATES]; /* [nanalysis][ncovariate] */
   double            *t_model, *t_days;            /* [nvisit] visit times */
   double             horizon_days;                /* end of follow-up for a twin entering at 0 */

@@ -1,0 +1,211 @@
+# twintrial.R — read a twintrial results file (HDF5) into R data frames.
+#
+#   source("analysis/R/twintrial.R")
+#   tt <- read_twintrial("results.h5")       # a named list of data frames
+#   subset(tt$analyses, analysis == "primary")
+#
+# Elements (the same data frames as the Python reader analysis/python/twintrial.py;
+# the layout is documented in analysis/README.md):
+#   design          one row per arm: arm_index (0-based, as in the file), arm, allocation
+#   visits          one row per scheduled visit: visit_index, visit, visit_day, unit
+#   variables       one row per model variable: variable, unit
+#   provenance      one row: root attributes and /provenance texts, plus trial_name
+#   subjects        one row per stored twin: replicate, subject, arm, arm_index, stratum,
+#                   dropout_time (day), covariates, prognostic_score_<endpoint>
+#   outcomes        long: replicate, subject, arm, visit, variable, value (NA after dropout)
+#   counterfactual  long: replicate, subject, arm (randomized), cf_arm (the arm the twin
+#                   is simulated under), visit, variable, value
+#   endpoints       one row per stored twin: replicate, subject, arm, one column per
+#                   endpoint (groups: <name>_time, <name>_status; <name>_count, <name>_exposure)
+#   analyses        one row per analysis x replicate: analysis, replicate, estimate, ...
+#                   (a [replicate x look] dataset z gives columns z_1 .. z_k)
+#   replicates      one row per replicate: replicate, done, screen_failures
+#   summary         one row per analysis: description and /summary attributes
+#   boundaries      (group-sequential designs only) look, information, efficacy_bound, ...
+# Needs hdf5r (Debian: r-cran-hdf5r). Fixed-length strings come back as character.
+# hdf5r returns arrays with the HDF5 dimensions reversed, so as.vector() of a
+# [row x visit] dataset runs over visits fastest, which the long tables rely on.
+
+.tt_analysis_columns <- c("replicate", "estimate", "std_error", "ci_lower", "ci_upper", "statistic", "df",
+                          "p_value", "reject", "n_analysed", "true_effect", "ok", "stage", "information")
+.tt_description <- c("endpoint", "method", "treatment", "control", "alpha", "sided", "estimand")
+.tt_summary_known <- c("replicates", "failed", "power", "power_mcse", "mean_estimate", "true_effect", "bias",
+                       "bias_mcse", "empirical_se", "mean_std_error", "rmse", "coverage", "coverage_mcse",
+                       "expected_n")
+.tt_boundary_columns <- c("information", "efficacy_bound", "futility_bound", "alpha_spent")
+
+.tt_num <- function(x) if (inherits(x, "integer64")) as.numeric(as.character(x)) else as.numeric(x)
+.tt_str <- function(x) as.character(x) # hdf5r drops the NUL padding
+.tt_read <- function(f, path) f[[path]]$read()
+.tt_unit <- function(obj, default = "") {
+  if ("unit" %in% hdf5r::h5attr_names(obj)) .tt_str(hdf5r::h5attr(obj, "unit")) else default
+}
+
+# Attributes as named list entries: scalars as they are, k values as name_1 .. name_k.
+.tt_attr_columns <- function(obj, names) {
+  have <- hdf5r::h5attr_names(obj)
+  row <- list()
+  for (n in names) {
+    if (!(n %in% have)) next
+    v <- hdf5r::h5attr(obj, n)
+    if (is.character(v)) row[[n]] <- .tt_str(v)[1]
+    else if (length(v) == 1) row[[n]] <- .tt_num(v)
+    else for (k in seq_along(v)) row[[paste0(n, "_", k)]] <- .tt_num(v[k])
+  }
+  row
+}
+
+.tt_trial_name <- function(text) {
+  lines <- strsplit(text, "\n", fixed = TRUE)[[1]]
+  start <- which(grepl("^trial:", lines))
+  if (!length(start)) return("")
+  for (l in lines[-seq_len(start[1])]) {
+    if (!grepl("^[ \t]", l)) break
+    if (grepl("^[ \t]+name:", l)) return(gsub("^[\"']|[\"']$", "", trimws(sub("^[ \t]+name:", "", l))))
+  }
+  ""
+}
+
+# Row-binds data frames, filling columns some of them lack with NA.
+.tt_bind <- function(frames, columns) {
+  if (length(frames)) {
+    all <- unique(unlist(lapply(frames, names)))
+    frames <- lapply(frames, function(d) {
+      for (c in setdiff(all, names(d))) d[[c]] <- rep(NA, nrow(d))
+      d[all]
+    })
+    return(do.call(rbind, c(frames, list(make.row.names = FALSE))))
+  }
+  as.data.frame(setNames(replicate(length(columns), logical(0), simplify = FALSE), columns))
+}
+
+# Reads results file `path`; counterfactual = FALSE skips the (large) counterfactual table.
+read_twintrial <- function(path, counterfactual = TRUE) {
+  f <- hdf5r::H5File$new(path, mode = "r")
+  on.exit(f$close_all())
+  if (!identical(.tt_str(hdf5r::h5attr(f, "format")), "twintrial-results"))
+    stop(path, ": not a twintrial results file")
+  out <- list()
+  arms <- .tt_str(.tt_read(f, "design/arms"))
+  visits <- .tt_num(.tt_read(f, "design/visits"))
+  endpoints <- .tt_str(.tt_read(f, "design/endpoints"))
+  analyses <- .tt_str(.tt_read(f, "design/analyses"))
+  out$design <- data.frame(arm_index = seq_along(arms) - 1L, arm = arms,
+                           allocation = .tt_num(.tt_read(f, "design/allocation")), stringsAsFactors = FALSE)
+  out$visits <- data.frame(visit_index = seq_along(visits) - 1L, visit = visits,
+                           visit_day = .tt_num(.tt_read(f, "design/visit_days")),
+                           unit = .tt_unit(f[["design/visits"]]), stringsAsFactors = FALSE)
+  variables <- sort(f[["outcomes"]]$names, method = "radix")
+  out$variables <- data.frame(variable = variables,
+                              unit = vapply(variables, function(v) .tt_unit(f[[paste0("outcomes/", v)]]), ""),
+                              stringsAsFactors = FALSE, row.names = NULL)
+
+  prov <- list()
+  root <- hdf5r::h5attr_names(f)
+  for (k in c("format", "format_version", "software_version", "seed", "replicates", "patients", "complete"))
+    if (k %in% root) {
+      v <- hdf5r::h5attr(f, k)
+      prov[[k]] <- if (is.character(v)) .tt_str(v) else .tt_num(v)
+    }
+  if (!is.null(prov$seed)) prov$seed <- as.character(hdf5r::h5attr(f, "seed"))
+  p <- f[["provenance"]]
+  for (k in hdf5r::h5attr_names(p)) {
+    v <- hdf5r::h5attr(p, k)
+    prov[[k]] <- if (is.character(v)) .tt_str(v) else .tt_num(v)
+  }
+  for (k in sort(p$names, method = "radix")) prov[[k]] <- .tt_str(p[[k]]$read())
+  prov$trial_name <- .tt_trial_name(if (is.null(prov$resolved_protocol)) "" else prov$resolved_protocol)
+  out$provenance <- as.data.frame(prov, stringsAsFactors = FALSE)
+
+  reps <- as.integer(.tt_read(f, "subjects/replicate"))
+  subj <- as.integer(.tt_read(f, "subjects/subject"))
+  armi <- as.integer(.tt_read(f, "subjects/arm"))
+  armn <- arms[armi + 1L]
+  n <- length(reps)
+  s <- data.frame(replicate = reps, subject = subj, arm = armn, arm_index = armi,
+                  stratum = as.integer(.tt_read(f, "subjects/stratum")),
+                  dropout_time = .tt_num(.tt_read(f, "subjects/dropout_time")), stringsAsFactors = FALSE)
+  for (c in sort(f[["subjects/covariates"]]$names, method = "radix"))
+    s[[c]] <- .tt_num(.tt_read(f, paste0("subjects/covariates/", c)))
+  prog <- as.vector(.tt_read(f, "subjects/prognostic_score"))
+  for (e in seq_along(endpoints))
+    s[[paste0("prognostic_score_", endpoints[e])]] <- .tt_num(prog[(seq_len(n) - 1L) * length(endpoints) + e])
+  out$subjects <- s
+
+  nv <- length(visits)
+  nk <- length(variables)
+  na <- length(arms)
+  # long tables in (replicate, subject, variable[, cf_arm], visit) order, as outcomes.csv
+  y <- array(NA_real_, c(nv, nk, n))
+  for (k in seq_len(nk)) y[, k, ] <- .tt_num(as.vector(.tt_read(f, paste0("outcomes/", variables[k]))))
+  out$outcomes <- data.frame(replicate = rep(reps, each = nk * nv), subject = rep(subj, each = nk * nv),
+                             arm = rep(armn, each = nk * nv), visit = rep(visits, n * nk),
+                             variable = rep(rep(variables, each = nv), n), value = as.vector(y),
+                             stringsAsFactors = FALSE)
+  if (counterfactual) {
+    y <- array(NA_real_, c(na * nv, nk, n))
+    for (k in seq_len(nk)) y[, k, ] <- .tt_num(as.vector(.tt_read(f, paste0("counterfactual/", variables[k]))))
+    m <- nk * na * nv
+    out$counterfactual <- data.frame(replicate = rep(reps, each = m), subject = rep(subj, each = m),
+                                     arm = rep(armn, each = m), cf_arm = rep(rep(arms, each = nv), n * nk),
+                                     visit = rep(visits, n * nk * na), variable = rep(rep(variables, each = na * nv), n),
+                                     value = as.vector(y), stringsAsFactors = FALSE)
+  }
+  ep <- data.frame(replicate = reps, subject = subj, arm = armn, stringsAsFactors = FALSE)
+  for (e in endpoints) {
+    obj <- f[[paste0("endpoints/", e)]]
+    if (inherits(obj, "H5Group")) { # <name>_<member>: time, status, count, exposure, then others by name
+      have <- obj$names
+      known <- c("time", "status", "count", "exposure")
+      for (m in c(intersect(known, have), sort(setdiff(have, known), method = "radix")))
+        ep[[paste0(e, "_", m)]] <- .tt_num(obj[[m]]$read())
+    } else ep[[e]] <- .tt_num(obj$read())
+  }
+  out$endpoints <- ep
+
+  an <- lapply(analyses, function(a) {
+    g <- f[[paste0("analyses/", a)]]
+    have <- g$names
+    cols <- c(intersect(.tt_analysis_columns, have), sort(setdiff(have, .tt_analysis_columns), method = "radix"))
+    d <- data.frame(analysis = rep(a, g[[cols[1]]]$dims[1]), stringsAsFactors = FALSE)
+    for (c in cols) {
+      x <- g[[c]]$read() # [replicate] -> c; [replicate x look] (read as look x replicate) -> c_1 .. c_k
+      if (is.null(dim(x)) || length(dim(x)) == 1) d[[c]] <- as.vector(x)
+      else for (k in seq_len(nrow(x))) d[[paste0(c, "_", k)]] <- x[k, ]
+    }
+    d
+  })
+  out$analyses <- .tt_bind(an, c("analysis", .tt_analysis_columns))
+
+  sm <- lapply(analyses, function(a) {
+    row <- c(list(analysis = a), setNames(as.list(rep(NA, length(.tt_description))), .tt_description))
+    d <- .tt_attr_columns(f[[paste0("analyses/", a)]], .tt_description)
+    row[names(d)] <- d
+    if (f$exists(paste0("summary/", a))) {
+      g <- f[[paste0("summary/", a)]]
+      have <- hdf5r::h5attr_names(g)
+      row <- c(row, .tt_attr_columns(g, c(.tt_summary_known, sort(setdiff(have, .tt_summary_known),
+                                                                  method = "radix"))))
+    }
+    as.data.frame(row, stringsAsFactors = FALSE)
+  })
+  out$summary <- .tt_bind(sm, c("analysis", .tt_description))
+
+  rp <- data.frame(replicate = integer(0))
+  if (f$exists("replicates")) {
+    rn <- sort(f[["replicates"]]$names, method = "radix")
+    if (length(rn)) {
+      rp <- data.frame(replicate = seq_len(f[[paste0("replicates/", rn[1])]]$dims) - 1L)
+      for (k in rn) rp[[k]] <- .tt_read(f, paste0("replicates/", k))
+    }
+  }
+  out$replicates <- rp
+
+  if (f$exists("design/efficacy_bound")) {
+    b <- data.frame(look = seq_along(.tt_read(f, "design/efficacy_bound")))
+    for (c in .tt_boundary_columns)
+      if (f$exists(paste0("design/", c))) b[[c]] <- .tt_num(.tt_read(f, paste0("design/", c)))
+    out$boundaries <- b
+  }
+  out
+}

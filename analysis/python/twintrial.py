@@ -1,0 +1,227 @@
+"""Read a twintrial results file (HDF5) into pandas DataFrames.
+
+    import twintrial
+    tt = twintrial.read("results.h5")        # dict of DataFrames
+    tt["analyses"].query("analysis == 'primary'")
+
+Keys (the same data frames as the R reader analysis/R/twintrial.R; the layout is
+documented in analysis/README.md):
+
+  design          one row per arm: arm_index (0-based, as in the file), arm, allocation
+  visits          one row per scheduled visit: visit_index, visit, visit_day, unit
+  variables       one row per model variable: variable, unit
+  provenance      one row: root attributes and /provenance texts, plus trial_name
+  subjects        one row per stored twin: replicate, subject, arm, arm_index,
+                  stratum, dropout_time (day), covariates, prognostic_score_<endpoint>
+  outcomes        long: replicate, subject, arm, visit, variable, value (NaN after dropout)
+  counterfactual  long: replicate, subject, arm (randomized), cf_arm (the arm the
+                  twin is simulated under), visit, variable, value
+  endpoints       one row per stored twin: replicate, subject, arm, one column per
+                  endpoint (groups: <name>_time, <name>_status; <name>_count, <name>_exposure)
+  analyses        one row per analysis x replicate: analysis, replicate, estimate, ...
+                  (a [replicate x look] dataset z gives columns z_1 .. z_k)
+  replicates      one row per replicate: replicate, done, screen_failures
+  summary         one row per analysis: description and /summary attributes
+  boundaries      (group-sequential designs only) look, information, efficacy_bound, ...
+
+Needs h5py, numpy and pandas (Debian: python3-h5py python3-pandas). Fixed-length
+strings are decoded (UTF-8: provenance texts may hold any character of the
+protocol file) to str.
+"""
+import re
+
+import h5py
+import numpy as np
+import pandas as pd
+
+ANALYSIS_COLUMNS = ["replicate", "estimate", "std_error", "ci_lower", "ci_upper", "statistic", "df",
+                    "p_value", "reject", "n_analysed", "true_effect", "ok", "stage", "information"]
+ANALYSIS_DESCRIPTION = ["endpoint", "method", "treatment", "control", "alpha", "sided", "estimand"]
+SUMMARY_KNOWN = ["replicates", "failed", "power", "power_mcse", "mean_estimate", "true_effect", "bias",
+                 "bias_mcse", "empirical_se", "mean_std_error", "rmse", "coverage", "coverage_mcse",
+                 "expected_n"]
+BOUNDARY_COLUMNS = ["information", "efficacy_bound", "futility_bound", "alpha_spent"]
+
+
+def _str(x):
+    """A fixed-length HDF5 string (bytes, NUL-padded) or a str, as str."""
+    if isinstance(x, (bytes, np.bytes_)):
+        return bytes(x).split(b"\0", 1)[0].decode("utf-8", "replace")
+    if isinstance(x, np.ndarray) and x.shape == ():
+        return _str(x[()])
+    return str(x)
+
+
+def _strings(ds):
+    return [_str(s) for s in ds[()]]
+
+
+def _scalar(x):
+    """An attribute value: str for strings, Python number for numeric scalars."""
+    if isinstance(x, (bytes, np.bytes_, str)):
+        return _str(x)
+    a = np.asarray(x)
+    if a.shape == () or a.size == 1:
+        v = a.reshape(-1)[0]
+        return v.item() if hasattr(v, "item") else v
+    return a
+
+
+def _unit(obj, default=""):
+    return _str(obj.attrs["unit"]) if "unit" in obj.attrs else default
+
+
+def _attr_columns(attrs, names):
+    """Columns from attributes: scalar -> name; k values -> name_1 .. name_k."""
+    row = {}
+    for name in names:
+        if name not in attrs:
+            continue
+        v = _scalar(attrs[name])
+        if isinstance(v, np.ndarray):
+            for k, x in enumerate(v.reshape(-1)):
+                row[f"{name}_{k + 1}"] = x.item()
+        else:
+            row[name] = v
+    return row
+
+
+def _trial_name(text):
+    m = re.search(r"^trial:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+name:[ \t]*(.*)$", text, re.M)
+    return m.group(1).strip().strip('"').strip("'") if m else ""
+
+
+ENDPOINT_MEMBERS = ["time", "status", "count", "exposure"]
+
+
+def _endpoint_columns(f, endpoints):
+    """One column per endpoint; a group gives <name>_<member> (time, status, count,
+    exposure, then others by name), as endpoints.csv."""
+    cols = {}
+    for name in endpoints:
+        obj = f["endpoints"][name]
+        if isinstance(obj, h5py.Group):
+            members = [m for m in ENDPOINT_MEMBERS if m in obj] + sorted(m for m in obj if m not in ENDPOINT_MEMBERS)
+            for m in members:
+                cols[f"{name}_{m}"] = obj[m][()].astype(float)
+        else:
+            cols[name] = obj[()].astype(float)
+    return cols
+
+
+def read(path, counterfactual=True):
+    """Read results file `path`; returns a dict of pandas DataFrames (see the module doc).
+    counterfactual=False skips the (large) counterfactual table."""
+    out = {}
+    with h5py.File(path, "r") as f:
+        if _str(f.attrs.get("format", b"")) != "twintrial-results":
+            raise ValueError(f"{path}: not a twintrial results file")
+        d = f["design"]
+        arms = _strings(d["arms"])
+        visits = d["visits"][()].astype(float)
+        endpoints = _strings(d["endpoints"])
+        analyses = _strings(d["analyses"])
+        out["design"] = pd.DataFrame({"arm_index": np.arange(len(arms)), "arm": arms,
+                                      "allocation": d["allocation"][()].astype(float)})
+        out["visits"] = pd.DataFrame({"visit_index": np.arange(len(visits)), "visit": visits,
+                                      "visit_day": d["visit_days"][()].astype(float),
+                                      "unit": _unit(d["visits"])})
+        variables = sorted(f["outcomes"].keys())
+        out["variables"] = pd.DataFrame({"variable": variables,
+                                         "unit": [_unit(f["outcomes"][v]) for v in variables]})
+        prov = {k: _scalar(f.attrs[k]) for k in ("format", "format_version", "software_version", "seed",
+                                                 "replicates", "patients", "complete") if k in f.attrs}
+        prov["seed"] = str(prov.get("seed", ""))
+        p = f["provenance"]
+        prov.update({k: _scalar(p.attrs[k]) for k in p.attrs})
+        for k in sorted(p.keys()):
+            prov[k] = _str(p[k][()])
+        prov["trial_name"] = _trial_name(prov.get("resolved_protocol", prov.get("protocol_yaml", "")))
+        out["provenance"] = pd.DataFrame([prov])
+
+        s = f["subjects"]
+        rep = s["replicate"][()].astype(int)
+        subj = s["subject"][()].astype(int)
+        armi = s["arm"][()].astype(int)
+        armn = np.array(arms, dtype=object)[armi] if len(armi) else np.array([], dtype=object)
+        n = len(rep)
+        cols = {"replicate": rep, "subject": subj, "arm": armn, "arm_index": armi,
+                "stratum": s["stratum"][()].astype(int), "dropout_time": s["dropout_time"][()].astype(float)}
+        for c in sorted(s["covariates"].keys()):
+            cols[c] = s["covariates"][c][()].astype(float)
+        prog = s["prognostic_score"][()].astype(float).reshape(n, len(endpoints))
+        for e, name in enumerate(endpoints):
+            cols[f"prognostic_score_{name}"] = prog[:, e]
+        out["subjects"] = pd.DataFrame(cols)
+
+        nv, nk, na = len(visits), len(variables), len(arms)
+        # long tables in (replicate, subject, variable[, cf_arm], visit) order, as outcomes.csv
+        y = np.stack([f["outcomes"][v][()].astype(float).reshape(n, nv) for v in variables], axis=1) \
+            if nk else np.zeros((n, 0, nv))
+        out["outcomes"] = pd.DataFrame({
+            "replicate": np.repeat(rep, nk * nv), "subject": np.repeat(subj, nk * nv),
+            "arm": np.repeat(armn, nk * nv), "visit": np.tile(visits, n * nk),
+            "variable": np.tile(np.repeat(np.array(variables, dtype=object), nv), n), "value": y.reshape(-1)})
+        if counterfactual:
+            y = np.stack([f["counterfactual"][v][()].astype(float).reshape(n, na, nv) for v in variables], axis=1) \
+                if nk else np.zeros((n, 0, na, nv))
+            m = nk * na * nv
+            out["counterfactual"] = pd.DataFrame({
+                "replicate": np.repeat(rep, m), "subject": np.repeat(subj, m), "arm": np.repeat(armn, m),
+                "cf_arm": np.tile(np.repeat(np.array(arms, dtype=object), nv), n * nk),
+                "visit": np.tile(visits, n * nk * na),
+                "variable": np.tile(np.repeat(np.array(variables, dtype=object), na * nv), n),
+                "value": y.reshape(-1)})
+        cols = {"replicate": rep, "subject": subj, "arm": armn}
+        cols.update(_endpoint_columns(f, endpoints))
+        out["endpoints"] = pd.DataFrame(cols)
+
+        frames = []
+        for a in analyses:
+            g = f["analyses"][a]
+            names = [c for c in ANALYSIS_COLUMNS if c in g] + sorted(k for k in g.keys() if k not in ANALYSIS_COLUMNS)
+            cols = {"analysis": a}
+            for c in names:  # [replicate] -> c; [replicate x look] -> c_1 .. c_k
+                x = g[c][()]
+                if x.ndim == 1:
+                    cols[c] = x
+                else:
+                    cols.update({f"{c}_{k + 1}": x[:, k] for k in range(x.shape[1])})
+            df = pd.DataFrame(cols)
+            frames.append(df)
+        out["analyses"] = _concat(frames, ["analysis"] + ANALYSIS_COLUMNS)
+
+        rows = []
+        for a in analyses:
+            row = {"analysis": a}
+            row.update({k: None for k in ANALYSIS_DESCRIPTION})
+            row.update(_attr_columns(f["analyses"][a].attrs, ANALYSIS_DESCRIPTION))
+            sa = f["summary"][a].attrs if a in f["summary"] else {}
+            row.update(_attr_columns(sa, SUMMARY_KNOWN + sorted(k for k in sa.keys() if k not in SUMMARY_KNOWN)))
+            rows.append(row)
+        out["summary"] = pd.DataFrame(rows)
+
+        r = f["replicates"] if "replicates" in f else {}
+        cols = {k: r[k][()] for k in sorted(r.keys())} if len(r) else {}
+        nrep = len(next(iter(cols.values()))) if cols else 0
+        out["replicates"] = pd.DataFrame({"replicate": np.arange(nrep), **cols})
+
+        if "efficacy_bound" in d:
+            k = d["efficacy_bound"].shape[0]
+            cols = {"look": np.arange(1, k + 1)}
+            for c in BOUNDARY_COLUMNS:
+                if c in d:
+                    cols[c] = d[c][()].astype(float)
+            out["boundaries"] = pd.DataFrame(cols)
+    return out
+
+
+def _concat(frames, columns):
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+if __name__ == "__main__":
+    import sys
+    for key, df in read(sys.argv[1]).items():
+        print(f"== {key}: {df.shape[0]} rows x {df.shape[1]} columns")
+        print(df.head(3).to_string())

@@ -1,0 +1,163 @@
+#!/usr/bin/python3
+"""The R and Python readers (analysis/R/twintrial.R, analysis/python/twintrial.py).
+
+usage: check_readers.py python TWINTRIAL PROTOCOL
+           a fresh small run (all twins stored) and the crafted time-to-event file:
+           read() returns every data frame, and every dataset of the file appears in
+           one of them with exactly its HDF5 values (h5py reads the other side)
+       check_readers.py r TWINTRIAL PROTOCOL RSCRIPT
+           the same two files through read_twintrial() (tests/outputs/r_reader.R): the
+           tables equal the CSV export, and the README's five lines reproduce the
+           primary ANCOVA of replicate 0 with lm() to 1e-8. Exit 77 (skip) without
+           Rscript or the hdf5r package (Debian: r-base-core r-cran-hdf5r).
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from outputs_common import SOURCE, Checker, craft_results, export, fresh_run, read_csv, s, strings  # noqa: E402
+
+sys.path.insert(0, os.path.join(SOURCE, "analysis", "python"))
+import twintrial  # noqa: E402
+
+KEYS = ["design", "visits", "variables", "provenance", "subjects", "outcomes", "counterfactual", "endpoints",
+        "analyses", "replicates", "summary"]
+
+
+def equal(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.all((a == b) | (np.isnan(a) & np.isnan(b))))
+
+
+def check_python(chk, path):
+    tt = twintrial.read(path)
+    name = os.path.basename(path)
+    with h5py.File(path, "r") as f:
+        want = KEYS + (["boundaries"] if "efficacy_bound" in f["design"] else [])
+        chk(sorted(tt) == sorted(want), f"{name}: data frames {sorted(tt)}, expected {sorted(want)}")
+        arms = strings(f["design/arms"])
+        n, nv, na = len(f["subjects/replicate"]), len(f["design/visits"]), len(arms)
+        sub, out, cf, ep, an = tt["subjects"], tt["outcomes"], tt["counterfactual"], tt["endpoints"], tt["analyses"]
+        seen = []
+
+        def has(ds, cond, what):
+            seen.append(ds.name)
+            chk(cond, f"{name}: {ds.name} -> {what}")
+
+        def visit(key, ds):
+            if not isinstance(ds, h5py.Dataset):
+                return
+            p = ds.name.split("/")[1:]
+            x = ds[()]
+            if p[0] == "design":
+                col = {"arms": ("design", "arm"), "allocation": ("design", "allocation"),
+                       "visits": ("visits", "visit"), "visit_days": ("visits", "visit_day")}.get(p[1])
+                if col:
+                    v = tt[col[0]][col[1]]
+                    has(ds, list(v) == strings(ds) if x.dtype.kind == "S" else equal(v, x), f"{col}")
+                elif p[1] == "endpoints":
+                    has(ds, all(e in ep.columns or any(c.startswith(e + "_") for c in ep.columns) for e in strings(ds)),
+                        "endpoints columns")
+                elif p[1] == "analyses":
+                    has(ds, list(tt["summary"]["analysis"]) == strings(ds), "summary.analysis")
+                else:
+                    has(ds, "boundaries" in tt and equal(tt["boundaries"][p[1]], x), "boundaries")
+            elif p[0] == "provenance":
+                has(ds, tt["provenance"][p[1]][0] == s(x), "provenance")
+            elif p[0] == "subjects":
+                if p[1] == "covariates":
+                    has(ds, equal(sub[p[2]], x), "subjects column")
+                elif p[1] == "prognostic_score":
+                    cols = [f"prognostic_score_{e}" for e in strings(f["design/endpoints"])]
+                    has(ds, equal(sub[cols].to_numpy(), x.reshape(n, len(cols))), "prognostic_score_* columns")
+                else:
+                    has(ds, equal(sub[p[1]] if p[1] != "arm" else sub["arm_index"], x), "subjects column")
+                    if p[1] == "arm":
+                        chk(list(sub["arm"]) == [arms[a] for a in x], f"{name}: subjects.arm names")
+            elif p[0] == "outcomes":
+                rows = out[out["variable"] == p[1]]
+                has(ds, equal(rows["value"], x.reshape(-1)) and equal(rows["visit"], np.tile(f["design/visits"], n)),
+                    "outcomes rows")
+            elif p[0] == "counterfactual":
+                rows = cf[cf["variable"] == p[1]]
+                ok = equal(rows["value"], x.reshape(-1)) and list(rows["cf_arm"][: na * nv]) == list(np.repeat(arms, nv))
+                has(ds, ok, "counterfactual rows")
+                # the observed value is the twin under its randomized arm, where observed
+                y = f["outcomes"][p[1]][()]
+                mine = x[np.arange(n), f["subjects/arm"][()], :]
+                chk(bool(np.all(np.isnan(y) | (y == mine))), f"{name}: outcomes = counterfactual under the own arm")
+            elif p[0] == "endpoints":
+                col = p[1] if len(p) == 2 else f"{p[1]}_{p[2]}"
+                has(ds, equal(ep[col], x), "endpoints column")
+            elif p[0] == "analyses":
+                rows = an[an["analysis"] == p[1]]
+                cols = [p[2]] if x.ndim == 1 else [f"{p[2]}_{k + 1}" for k in range(x.shape[1])]
+                has(ds, equal(rows[cols].to_numpy().reshape(x.shape), x), "analyses column(s)")
+            elif p[0] == "replicates":
+                has(ds, equal(tt["replicates"][p[1]], x), "replicates column")
+
+        f.visititems(visit)
+        every = []
+        f.visititems(lambda k, o: every.append(o.name) if isinstance(o, h5py.Dataset) else None)
+        chk(sorted(seen) == sorted(every), f"{name}: datasets not in a data frame: {sorted(set(every) - set(seen))}")
+        sm = tt["summary"]
+        for a in strings(f["design/analyses"]):
+            attrs = f["summary"][a].attrs
+            row = sm[sm["analysis"] == a].iloc[0]
+            for k in attrs:
+                v = np.atleast_1d(attrs[k])
+                if v.dtype.kind == "S":
+                    chk(row[k] == s(v[0]), f"{name}: summary {a} {k}")
+                    continue
+                cols = [k] if v.size == 1 else [f"{k}_{i + 1}" for i in range(v.size)]
+                chk(equal(row[cols].to_numpy(dtype=float), v), f"{name}: summary {a} {k}")
+            for k in f["analyses"][a].attrs:
+                v = f["analyses"][a].attrs[k]
+                chk(row[k] == (s(v) if isinstance(v, (bytes, np.bytes_)) else v), f"{name}: summary {a} {k}")
+        chk(tt["provenance"]["trial_name"][0] != "", f"{name}: provenance.trial_name parsed")
+    print(f"ok:   {name}: {len(seen)} datasets read into {len(tt)} data frames with their HDF5 values")
+
+
+def main():
+    mode, tt = sys.argv[1], sys.argv[2]
+    if mode == "r":
+        rscript = sys.argv[4] if len(sys.argv) > 4 else ""
+        if not rscript or not shutil.which(rscript):
+            print("SKIP: Rscript is not installed (Debian: r-base-core)")
+            return 77
+        if subprocess.run([rscript, "-e", "quit(status = !requireNamespace('hdf5r', quietly = TRUE))"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode:
+            print("SKIP: the R package hdf5r is not installed (Debian: r-cran-hdf5r)")
+            return 77
+    chk = Checker()
+    with tempfile.TemporaryDirectory() as work:
+        os.mkdir(os.path.join(work, "run"))
+        run = fresh_run(tt, sys.argv[3], os.path.join(work, "run"))
+        crafted = craft_results(os.path.join(work, "crafted.h5"))
+        if mode == "python":
+            check_python(chk, run)
+            check_python(chk, crafted)
+            # the long table has the row order of outcomes.csv (two variables here)
+            out = export(tt, crafted, os.path.join(work, "csv_crafted"))
+            header, rows = read_csv(os.path.join(out, "outcomes.csv"))
+            got = twintrial.read(crafted, counterfactual=False)["outcomes"]
+            want = [(int(r[0]), int(r[1]), r[2], float(r[3]), r[4]) for r in rows]
+            chk(list(zip(got["replicate"], got["subject"], got["arm"], got["visit"], got["variable"])) == want,
+                "outcomes data frame in the row order of outcomes.csv")
+            return chk.done()
+        export(tt, run, os.path.join(work, "csv"))
+        export(tt, crafted, os.path.join(work, "csv_crafted"))
+        r = subprocess.run([rscript, os.path.join(HERE, "r_reader.R"), SOURCE, run, os.path.join(work, "csv"),
+                            crafted, os.path.join(work, "csv_crafted")])
+        return r.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
