@@ -100,7 +100,25 @@ def gsd_null(path):
     return fails
 
 
+def dose_response(path):
+    """Dose ranging through the exposure-response link: true effects and power grow
+    with dose, and the 10 mg effect at week 26 is near the Emax link at typical CL."""
+    fails = 0
+    with h5py.File(path, "r") as f:
+        names = ["low_vs_placebo", "mid_vs_placebo", "high_vs_placebo"]
+        te = [f["summary"][n].attrs["true_effect"] for n in names]
+        pw = [f["summary"][n].attrs["power"] for n in names]
+    fails += check(te[0] > te[1] > te[2], f"true effects fall with dose: {te[0]:.3f} > {te[1]:.3f} > {te[2]:.3f}")
+    fails += check(pw[0] < pw[1] < pw[2], f"power rises with dose: {pw[0]:.3f} < {pw[1]:.3f} < {pw[2]:.3f}")
+    # typical twin: Css = 10 / (10 * 24) mg/L, effect 6 Css / (0.0193 + Css), scaled by t / (ET50 + t) at 26 weeks
+    css = 10.0 / 240.0
+    typical = -6 * css / (0.0193 + css) * 26 / (7.6 + 26)
+    fails += check(abs(te[2] - typical) < 0.25, f"10 mg effect {te[2]:.3f} near the typical-clearance value {typical:.3f}")
+    return fails
+
+
 if __name__ == "__main__":
-    fails = {"null": null, "procova": procova, "gsd_null": gsd_null}[sys.argv[1]](sys.argv[2])
+    modes = {"null": null, "procova": procova, "gsd_null": gsd_null, "dose_response": dose_response}
+    fails = modes[sys.argv[1]](sys.argv[2])
     print(f"{0 if fails else 1} passed, {1 if fails else 0} failed")
     sys.exit(1 if fails else 0)
