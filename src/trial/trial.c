@@ -5,6 +5,7 @@
  * that exists (model, parameters, effects, covariates, strata, variables), so the
  * simulation and analysis code never meets an unknown name.
  */
+#include <math.h>
 #include <string.h>
 #include "trialimpl.h"
 
@@ -325,6 +326,16 @@ PetscErrorCode TTTrialView(TTTrial t, FILE *out)
     ViewParams(out, "      ", m->neffect, m->effect, t->eff + a * m->neffect);
   }
   fprintf(out, "  strata_combinations: %d\n", (int) t->nstratum);
+  if (t->p->nlook > 0) {
+    char num[32];
+    fprintf(out, "  group_sequential: # one-sided z boundaries in the direction of benefit\n");
+    for (int j = 0; j < t->p->nlook; j++) {
+      fprintf(out, "    - {look: %d, information: %s", j + 1, TTYamlFormatReal(t->p->information[j], num));
+      fprintf(out, ", efficacy_bound: %s", TTYamlFormatReal(t->upper[j], num));
+      fprintf(out, ", futility_bound: %s", isfinite(t->lower[j]) ? TTYamlFormatReal(t->lower[j], num) : "none");
+      fprintf(out, ", alpha_spent: %s}\n", TTYamlFormatReal(t->alpha_spent[j], num));
+    }
+  }
   PetscCall(TTCohortView(t->cohort, out, 2));
   PetscFunctionReturn(0);
 }

@@ -65,6 +65,14 @@ if (what == "oncology") {
   co <- summary(fit)$coefficients["treat", ]
   close("primary estimate", row("primary")$estimate, co[["Estimate"]])
   close("primary p", row("primary")$p_value, co[["Pr(>|t|)"]])
+  # non-inferiority, margin 0.3 (lower is better): H0 effect >= 0.3, t = (est - 0.3)/SE, p = P(T <= t)
+  n <- s[s$arm %in% c("sensitizer", "sensitizer_plus_su") & !is.na(s$hba1c_chg_w52), ]
+  n$treat <- as.numeric(n$arm == "sensitizer")
+  ni <- summary(lm(hba1c_chg_w52 ~ treat + baseline, data = n))$coefficients["treat", ]
+  tni <- (ni[["Estimate"]] - 0.3) / ni[["Std. Error"]]
+  close("non_inferior estimate", row("non_inferior_to_su")$estimate, ni[["Estimate"]])
+  close("non_inferior statistic", row("non_inferior_to_su")$statistic, tni)
+  close("non_inferior p", row("non_inferior_to_su")$p_value, pt(tni, nrow(n) - 3))
 } else if (what == "ms") {
   s <- subjects()
   s$treat <- as.numeric(s$arm == "s1p_modulator")
