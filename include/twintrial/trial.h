@@ -62,6 +62,8 @@ typedef struct {
   double          *true_effect;   /* [nanalysis] sample treatment effect on the estimate's scale */
   double          *information;   /* [nanalysis] events (time to event) or observed endpoints in the analysis */
   double          *look_z;        /* [nlook] deciding statistic in the benefit direction at each look (NaN after stop) */
+  double          *km;            /* [nanalysis * 6] time-to-event analyses: Kaplan-Meier median and its 95% CI
+                                   * (print.survfit's) for control then treatment; NaN otherwise or when not reached */
 } TTReplicateResult;
 
 /* Not collective. Binds the protocol to its model and cohort and checks every name

@@ -183,6 +183,8 @@ PetscErrorCode TTStoreWriteReplicate(TTStore st, const TTReplicateResult *res, c
   if (st->nbuf && res->replicate != st->row0 + st->nbuf) PetscCall(FlushRows(st));
   if (!st->nbuf) st->row0 = res->replicate;
   BufferRow(st, res);
+  for (PetscInt k = 0; k < st->p->nanalysis; k++)
+    if (st->km[k] >= 0) PetscCall(TTH5WriteRows(st->km[k], H5T_NATIVE_DOUBLE, (hsize_t) res->replicate, 1, res->km + 6 * k));
   if (st->nbuf == TT_ROW_BUFFER) PetscCall(FlushRows(st));
   if ((res->replicate + 1) * st->p->patients <= st->nsubject_rows || st->p->output_subjects == TT_OUTPUT_ALL)
     PetscCall(TTStoreWriteSubjects(
@@ -212,6 +214,8 @@ PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[])
     PetscCall(TTH5WriteInt64Attr(st->file, "complete", 1));
   }
   for (PetscInt i = 0; i < st->p->nanalysis * TT_NCOLUMN; i++) TTCallHDF5(H5Dclose(st->col[i]));
+  for (PetscInt k = 0; k < st->p->nanalysis; k++)
+    if (st->km[k] >= 0) TTCallHDF5(H5Dclose(st->km[k]));
   TTCallHDF5(H5Dclose(st->done));
   TTCallHDF5(H5Dclose(st->screen));
   PetscCall(TTStoreCloseSubjects(st->trial, st->sid, st->prog, &st->cov, &st->out, &st->cf, &st->ep));
@@ -221,6 +225,7 @@ PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[])
     PetscCheck(!rename(st->tmp, st->path), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s to %s", st->tmp,
                st->path);
   PetscCall(PetscFree(st->col));
+  PetscCall(PetscFree(st->km));
   PetscCall(PetscFree(st->done_flags));
   PetscCall(PetscFree3(st->rowbuf, st->screenbuf, st->scratch));
   PetscCall(PetscFree(st->path));

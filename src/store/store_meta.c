@@ -163,6 +163,7 @@ PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(p->nanalysis * TT_NCOLUMN, &st->col));
+  PetscCall(PetscMalloc1(p->nanalysis, &st->km));
   PetscCall(TTH5Group(st->file, "analyses", create, &g));
   for (int k = 0; k < p->nanalysis; k++) {
     const TTAnalysisSpec *an = &p->analysis[k];
@@ -170,6 +171,14 @@ PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
     for (int c = 0; c < TT_NCOLUMN; c++)
       PetscCall(TTH5Dataset(ga, tt_store_columns[c], tt_store_column_is_int[c] ? H5T_STD_I32LE : H5T_NATIVE_DOUBLE, 1,
                             &n, create, &st->col[k * TT_NCOLUMN + c]));
+    st->km[k] = -1;
+    if (TTEndpointKindOf(p->endpoint[an->endpoint_index].type) == TT_KIND_TIME_TO_EVENT) {
+      hsize_t dims[3] = {n, 2, 3};
+      PetscCall(TTH5Dataset(ga, "km_median", H5T_NATIVE_DOUBLE, 3, dims, create, &st->km[k]));
+      if (create)
+        PetscCall(TTH5WriteStringAttr(st->km[k], "layout", "[replicate][control, treatment][median, lower 95%, upper 95%] "
+                                                           "in days, as print.survfit; NaN = not reached"));
+    }
     if (!create) {
       TTCallHDF5(H5Gclose(ga));
       continue;

@@ -24,6 +24,7 @@ struct _p_TTStore {
   const TTProtocol *p;
   TTRecordLayout    L;
   hid_t            *col;                        /* [nanalysis * TT_NCOLUMN] */
+  hid_t            *km;                         /* [nanalysis] km_median [replicate x arm x 3], -1 if not time to event */
   hid_t             done, screen;               /* /replicates */
   PetscInt          nbuf, row0;                 /* buffered replicates row0 .. row0 + nbuf - 1 */
   double           *rowbuf;                     /* [nanalysis * TT_NCOLUMN * TT_ROW_BUFFER] */

@@ -224,22 +224,32 @@ static PetscErrorCode AllocScratch(TTTrial t)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TTTrialCreate(const TTProtocol *protocol, TTTrial *trial)
+static PetscErrorCode Bind(TTTrial t)
 {
-  TTTrial t;
-
   PetscFunctionBeginUser;
-  *trial = NULL;
-  PetscCall(PetscCalloc1(1, &t));
-  t->p = protocol;
   PetscCall(BindModel(t));
-  PetscCall(TTCohortCreateFromFile(protocol->cohort_path, &t->cohort));
+  PetscCall(TTCohortCreateFromFile(t->p->cohort_path, &t->cohort));
   PetscCall(BindCovariates(t));
   PetscCall(BindEndpoints(t));
   PetscCall(BindAnalyses(t));
   PetscCall(SetLayout(t));
   PetscCall(AllocScratch(t));
   PetscCall(TTTrialSetUpLooks(t));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTTrialCreate(const TTProtocol *protocol, TTTrial *trial)
+{
+  TTTrial        t;
+  PetscErrorCode ierr;
+
+  PetscFunctionBeginUser;
+  *trial = NULL;
+  PetscCall(PetscCalloc1(1, &t));
+  t->p = protocol;
+  ierr = Bind(t);
+  if (ierr) PetscCall(TTTrialDestroy(&t)); /* a user error must not leak the half-bound trial */
+  PetscCall(ierr);
   *trial = t;
   PetscFunctionReturn(0);
 }

@@ -88,7 +88,8 @@ PetscErrorCode TTTrialAnalyse(TTTrial t, PetscInt r, const double recs[], TTRepl
     res->endpoint[2 * i + 1] = t->pair[i].aux;
   }
   for (PetscInt k = 0; k < p->nanalysis; k++) {
-    res->ok[k]          = TTTrialRunMethod(t, k, recs, res->arm, &res->result[k], &res->information[k]) == TT_STATS_OK;
+    res->ok[k] = TTTrialRunMethod(t, k, recs, res->arm, &res->result[k], &res->information[k], res->km + 6 * k) ==
+                 TT_STATS_OK;
     res->true_effect[k] = TTTrialTrueEffect(t, k, recs);
   }
   GroupSequentialDecision(t, res);
@@ -102,7 +103,7 @@ PetscErrorCode TTReplicateResultCreate(TTTrial t, TTReplicateResult *res)
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc5(n, &res->arm, 2 * n * t->p->nendpoint, &res->endpoint, na, &res->ok, na, &res->result, na,
                          &res->true_effect));
-  PetscCall(PetscMalloc2(na, &res->information, TT_MAX_LOOKS, &res->look_z));
+  PetscCall(PetscMalloc3(na, &res->information, TT_MAX_LOOKS, &res->look_z, 6 * na, &res->km));
   PetscFunctionReturn(0);
 }
 
@@ -110,6 +111,6 @@ PetscErrorCode TTReplicateResultDestroy(TTReplicateResult *res)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscFree5(res->arm, res->endpoint, res->ok, res->result, res->true_effect));
-  PetscCall(PetscFree2(res->information, res->look_z));
+  PetscCall(PetscFree3(res->information, res->look_z, res->km));
   PetscFunctionReturn(0);
 }

@@ -109,12 +109,12 @@ PetscErrorCode TTTrialLooks(TTTrial t, const double recs[], const PetscInt arm[]
   for (PetscInt j = 0; j < K; j++) res->look_z[j] = NAN;
   for (PetscInt j = 0; j < K - 1; j++) {
     PetscInt        need = (PetscInt) ceil(p->information[j] * (double) ninfo);
-    double          calendar, info, z;
+    double          calendar, info, z, km[6];
     tt_stats_result r;
     if (need < 1 || need > ninfo) continue;
     calendar = t->cut[need - 1] * (1.0 + 1e-12) + 1e-9; /* include the twin that completes the information */
     TTTrialCutAll(t, recs, arm, calendar);
-    if (TTTrialRunMethod(t, k0, recs, arm, &r, &info) != TT_STATS_OK) continue;
+    if (TTTrialRunMethod(t, k0, recs, arm, &r, &info, km) != TT_STATS_OK) continue;
     z                = an->direction * r.statistic;
     res->look_z[j]   = z;
     res->stage       = j + 1;

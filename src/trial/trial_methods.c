@@ -91,6 +91,19 @@ static int Survival(TTTrial t, PetscInt n, const TTAnalysisSpec *an, tt_stats_te
   return tt_stats_cox(&d, an->breslow ? TT_STATS_TIES_BRESLOW : TT_STATS_TIES_EFRON, spec, res, NULL, NULL, NULL);
 }
 
+/* Kaplan-Meier median and 95% CI per arm of the gathered time-to-event data. */
+static void Medians(TTTrial t, PetscInt n, double km[6])
+{
+  for (int arm = 0; arm < 2; arm++) {
+    PetscInt            m = 0;
+    tt_stats_km_summary sum;
+    for (PetscInt i = 0; i < n; i++)
+      if (t->treat[i] == arm) t->y0[m] = t->y[i], t->iy[n + m] = t->status[i], m++;
+    if (tt_stats_km((int) m, t->y0, t->iy + n, 0.95, NULL, &sum) != TT_STATS_OK) sum.median = sum.median_lower = sum.median_upper = NAN;
+    km[3 * arm] = sum.median, km[3 * arm + 1] = sum.median_lower, km[3 * arm + 2] = sum.median_upper;
+  }
+}
+
 /* Information carried by the analysed data: events for time to event, else twins. */
 static double Information(TTTrial t, PetscInt n, TTEndpointKind kind)
 {
@@ -101,7 +114,7 @@ static double Information(TTTrial t, PetscInt n, TTEndpointKind kind)
 }
 
 int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt arm[], tt_stats_result *res,
-                     double *information)
+                     double *information, double km[6])
 {
   const TTAnalysisSpec *an   = &t->p->analysis[k];
   TTEndpointKind        kind = TTEndpointKindOf(t->p->endpoint[an->endpoint_index].type);
@@ -111,6 +124,8 @@ int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt 
   int                   status;
 
   *information = Information(t, n, kind);
+  for (int j = 0; j < 6; j++) km[j] = NAN;
+  if (kind == TT_KIND_TIME_TO_EVENT) Medians(t, n, km);
   switch (an->method) {
   case TT_ANALYSIS_WELCH:
     status = Welch(t, n, spec, res);

@@ -55,7 +55,7 @@ double TTTrialFollowUp(TTTrial t, const double *rec, double calendar);
 double TTTrialTrueEffect(TTTrial t, PetscInt k, const double recs[]);
 /* trial_methods.c: analysis k on the endpoint pairs in t->pair; 0 or a TT_STATS code. */
 int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt arm[], tt_stats_result *res,
-                     double *information);
+                     double *information, double km[6]);
 /* trial_gsd.c: boundaries at set-up; the looks of one replicate. */
 PetscErrorCode TTTrialSetUpLooks(TTTrial t);
 void           TTTrialCutAll(TTTrial t, const double recs[], const PetscInt arm[], double calendar);

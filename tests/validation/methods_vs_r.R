@@ -33,6 +33,15 @@ if (what == "oncology") {
   o1 <- sum(matrix(lr$obs, nrow = 2)[2, ]); e1 <- sum(matrix(lr$exp, nrow = 2)[2, ]); v <- lr$var[2, 2] # groups x strata
   wald("os_logrank", (o1 - e1) / v, 1 / sqrt(v))
   close("os_logrank chisq", row("os_logrank")$statistic^2, lr$chisq)
+  # Kaplan-Meier medians and CIs per arm, as print.survfit reports them
+  suppressMessages(library(hdf5r))
+  km <- H5File$new(args[3], mode = "r")[["analyses/os_logrank/km_median"]]$read()  # hdf5r: [3, 2, replicate]
+  sf <- summary(survfit(Surv(os_time, os_status) ~ treat, data = s))$table
+  for (a in 1:2) {
+    close(sprintf("KM median arm %d", a - 1), km[1, a, 1], sf[a, "median"])
+    close(sprintf("KM median lower arm %d", a - 1), km[2, a, 1], sf[a, "0.95LCL"])
+    if (is.finite(sf[a, "0.95UCL"])) close(sprintf("KM median upper arm %d", a - 1), km[3, a, 1], sf[a, "0.95UCL"])
+  }
   fit <- coxph(Surv(os_time, os_status) ~ treat + asian + ever_smoker, data = s, ties = "efron")
   wald("os_cox", coef(fit)[["treat"]], sqrt(vcov(fit)["treat", "treat"]))
   lp <- survdiff(Surv(pfs_time, pfs_status) ~ treat, data = s)
