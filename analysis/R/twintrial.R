@@ -171,7 +171,10 @@ read_twintrial <- function(path, counterfactual = TRUE) {
     for (c in cols) {
       x <- g[[c]]$read() # [replicate] -> c; [replicate x look] (read as look x replicate) -> c_1 .. c_k
       if (is.null(dim(x)) || length(dim(x)) == 1) d[[c]] <- as.vector(x)
-      else for (k in seq_len(nrow(x))) d[[paste0(c, "_", k)]] <- x[k, ]
+      else { # hdf5r reads [replicate x ...] as [... x replicate]: flatten the leading dimensions
+        x <- matrix(x, ncol = tail(dim(x), 1))
+        for (k in seq_len(nrow(x))) d[[paste0(c, "_", k)]] <- x[k, ]
+      }
     }
     d
   })

@@ -185,7 +185,8 @@ def read(path, counterfactual=True):
                 x = g[c][()]
                 if x.ndim == 1:
                     cols[c] = x
-                else:
+                else:  # [replicate x ...] -> c_1 .. c_k over the trailing dimensions (km_median: arm x statistic)
+                    x = x.reshape(x.shape[0], -1)
                     cols.update({f"{c}_{k + 1}": x[:, k] for k in range(x.shape[1])})
             df = pd.DataFrame(cols)
             frames.append(df)

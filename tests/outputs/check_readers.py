@@ -98,7 +98,8 @@ def check_python(chk, path):
                 has(ds, equal(ep[col], x), "endpoints column")
             elif p[0] == "analyses":
                 rows = an[an["analysis"] == p[1]]
-                cols = [p[2]] if x.ndim == 1 else [f"{p[2]}_{k + 1}" for k in range(x.shape[1])]
+                width = int(np.prod(x.shape[1:])) if x.ndim > 1 else 1
+                cols = [p[2]] if x.ndim == 1 else [f"{p[2]}_{k + 1}" for k in range(width)]
                 has(ds, equal(rows[cols].to_numpy().reshape(x.shape), x), "analyses column(s)")
             elif p[0] == "replicates":
                 has(ds, equal(tt["replicates"][p[1]], x), "replicates column")
