@@ -30,3 +30,14 @@ foreach(t ${TT_CLI_TESTS})
     set_tests_properties(${t} PROPERTIES LABELS unit ENVIRONMENT "${TT_MPI_ENV}")
   endif()
 endforeach()
+# Progress: a redrawn bar when asked (or on a terminal), periodic log lines in batch, silence with none.
+add_test(NAME cli_progress_modes COMMAND sh -c "
+  t=$<TARGET_FILE:twintrial>; p=${TT_SOURCE_DIR}/protocols/alzheimers_procova.yaml; f=0
+  $t run $p -o bar.h5 --replicates 50 --patients 40 --progress bar 2>bar.err >/dev/null || f=1
+  grep -q '50/50 replicates' bar.err && grep -q 'ETA' bar.err && tr '\\\\r' '\\\\n' < bar.err | grep -q '#' || { echo 'FAIL: no bar'; f=1; }
+  $t run $p -o log.h5 --replicates 50 --patients 40 2>log.err >/dev/null || f=1
+  grep -q '^twintrial: 50/50 replicates (100.0%)' log.err || { echo 'FAIL: no log line in batch'; f=1; }
+  $t run $p -o none.h5 --replicates 50 --patients 40 --progress none 2>none.err >/dev/null || f=1
+  [ ! -s none.err ] || { echo 'FAIL: output with --progress none'; f=1; }
+  exit $f")
+set_tests_properties(cli_progress_modes PROPERTIES LABELS unit ENVIRONMENT "${TT_MPI_ENV}")
