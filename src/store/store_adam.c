@@ -21,12 +21,6 @@
 #include "storeimpl.h"
 
 typedef struct {
-  PetscInt n;
-  size_t   width;
-  char    *names;
-} Names;
-
-typedef struct {
   char    name[256], paramcd[9], unit[128];
   double *time, *status; /* [rows] */
 } TTE;
@@ -44,24 +38,6 @@ typedef struct {
 } ADaM;
 
 #define NAME(nm, i) ((nm)->names + (size_t) (i) * (nm)->width)
-
-static PetscErrorCode MemberNames(hid_t file, const char *path, Names *nm)
-{
-  hid_t      g;
-  H5G_info_t info;
-
-  PetscFunctionBeginUser;
-  TTCallHDF5(g = H5Gopen2(file, path, H5P_DEFAULT));
-  TTCallHDF5(H5Gget_info(g, &info));
-  nm->n     = (PetscInt) info.nlinks;
-  nm->width = 256;
-  PetscCall(PetscCalloc1(nm->n * nm->width + 1, &nm->names));
-  for (PetscInt i = 0; i < nm->n; i++)
-    TTCallHDF5(
-        H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, (hsize_t) i, NAME(nm, i), nm->width, H5P_DEFAULT));
-  TTCallHDF5(H5Gclose(g));
-  PetscFunctionReturn(0);
-}
 
 /* The `unit` attribute of obj, or `fallback`. */
 static PetscErrorCode ReadUnit(hid_t obj, const char *fallback, char *unit, size_t len)
@@ -170,8 +146,8 @@ static PetscErrorCode Load(hid_t file, ADaM *a)
   for (int k = 0; k < 5; k++) PetscCall(TTStoreReadDoubles(g, ids[k], &a->rows, dims, &a->id[k]));
   PetscCall(TTStoreReadDoubles(g, "prognostic_score", &n, dims, &a->prog));
   TTCallHDF5(H5Gclose(g));
-  PetscCall(MemberNames(file, "subjects/covariates", &a->cov));
-  PetscCall(MemberNames(file, "outcomes", &a->var));
+  PetscCall(TTStoreMemberNames(file, "subjects/covariates", &a->cov));
+  PetscCall(TTStoreMemberNames(file, "outcomes", &a->var));
   PetscCall(
       PetscMalloc4(a->cov.n + 1, &a->cv, a->var.n + 1, &a->val, a->var.n + 1, &a->varunit, a->var.n + 1, &a->paramcd));
   TTCallHDF5(g = H5Gopen2(file, "subjects/covariates", H5P_DEFAULT));

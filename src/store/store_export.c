@@ -12,12 +12,6 @@
 #include <string.h>
 #include "storeimpl.h"
 
-typedef struct {
-  PetscInt n;
-  size_t   width;
-  char    *names;
-} Names;
-
 #define TT_MAX_MEMBERS 8
 
 typedef struct {
@@ -29,7 +23,7 @@ typedef struct {
 } Endpoint;
 
 /* Names of the members of group `path`, in HDF5's name order. */
-static PetscErrorCode MemberNames(hid_t file, const char *path, Names *nm)
+PetscErrorCode TTStoreMemberNames(hid_t file, const char *path, Names *nm)
 {
   hid_t      g;
   H5G_info_t info;
@@ -164,7 +158,7 @@ static PetscErrorCode WriteSubjects(hid_t file, const char *dir, const Names *ar
   FILE                    *f;
 
   PetscFunctionBeginUser;
-  PetscCall(MemberNames(file, "subjects/covariates", &cov));
+  PetscCall(TTStoreMemberNames(file, "subjects/covariates", &cov));
   PetscCall(ReadGroupColumns(file, "subjects/covariates", &cov, &cv));
   TTCallHDF5(g = H5Gopen2(file, "subjects", H5P_DEFAULT));
   PetscCall(TTStoreReadDoubles(g, "prognostic_score", &n, dims, &prog));
@@ -220,7 +214,7 @@ static PetscErrorCode WriteOutcomes(hid_t file, const char *dir, const Names *ar
   FILE    *f;
 
   PetscFunctionBeginUser;
-  PetscCall(MemberNames(file, "outcomes", &var));
+  PetscCall(TTStoreMemberNames(file, "outcomes", &var));
   PetscCall(ReadGroupColumns(file, "outcomes", &var, &val));
   TTCallHDF5(g = H5Gopen2(file, "design", H5P_DEFAULT));
   PetscCall(TTStoreReadDoubles(g, "visits", &nv, dims, &visits));

@@ -31,21 +31,29 @@ static PetscErrorCode OpenResults(const char *path, hid_t *file)
   PetscFunctionReturn(0);
 }
 
-/* Fixed-length string array dataset -> n strings of `width` bytes in *buf. */
+/* Fixed-length string array dataset -> n strings of `width` bytes in *buf. A dataset of
+ * another type or an implausible size (a damaged file) is a user error naming it. */
 PetscErrorCode TTStoreReadStrings(hid_t loc, const char *name, PetscInt *n, size_t *width, char **buf)
 {
   hid_t    d, type, space;
   hssize_t npoints;
+  herr_t   status;
 
   PetscFunctionBeginUser;
+  *buf = NULL;
   TTCallHDF5(d = H5Dopen2(loc, name, H5P_DEFAULT));
   TTCallHDF5(type = H5Dget_type(d));
   TTCallHDF5(space = H5Dget_space(d));
   TTCallHDF5(npoints = H5Sget_simple_extent_npoints(space));
   *width = H5Tget_size(type);
   *n     = (PetscInt) npoints;
+  PetscCheck(H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) == 0 && *width > 0 && *width <= 4096 &&
+                 npoints <= 1000000,
+             PETSC_COMM_SELF, PETSC_ERR_USER, "dataset '%s': expected at most 10^6 fixed-length strings", name);
   PetscCall(PetscCalloc1(*n * *width + 1, buf));
-  TTCallHDF5(H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, *buf));
+  status = H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, *buf);
+  if (status < 0) PetscCall(PetscFree(*buf));
+  TTCallHDF5(status);
   TTCallHDF5(H5Sclose(space));
   TTCallHDF5(H5Tclose(type));
   TTCallHDF5(H5Dclose(d));
@@ -57,16 +65,24 @@ PetscErrorCode TTStoreReadDoubles(hid_t loc, const char *name, PetscInt *n, hsiz
 {
   hid_t    d, space;
   hssize_t npoints;
+  int      rank;
+  herr_t   status = 0;
 
   PetscFunctionBeginUser;
+  *buf = NULL;
   TTCallHDF5(d = H5Dopen2(loc, name, H5P_DEFAULT));
   TTCallHDF5(space = H5Dget_space(d));
   TTCallHDF5(npoints = H5Sget_simple_extent_npoints(space));
+  TTCallHDF5(rank = H5Sget_simple_extent_ndims(space));
+  PetscCheck(rank <= 3 && npoints <= ((hssize_t) 1 << 28), PETSC_COMM_SELF, PETSC_ERR_USER,
+             "dataset '%s': expected at most 3 dimensions and 2^28 values", name);
   dims[0] = dims[1] = dims[2] = 1;
   TTCallHDF5(H5Sget_simple_extent_dims(space, dims, NULL));
   *n = (PetscInt) npoints;
   PetscCall(PetscMalloc1(*n + 1, buf));
-  if (*n) TTCallHDF5(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *buf));
+  if (*n) status = H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *buf);
+  if (status < 0) PetscCall(PetscFree(*buf));
+  TTCallHDF5(status);
   TTCallHDF5(H5Sclose(space));
   TTCallHDF5(H5Dclose(d));
   PetscFunctionReturn(0);
@@ -74,14 +90,15 @@ PetscErrorCode TTStoreReadDoubles(hid_t loc, const char *name, PetscInt *n, hsiz
 
 static PetscErrorCode ReadSummary(hid_t file, const char *name, TTSummary *sum)
 {
-  hid_t                g;
+  hid_t                top, g;
   double               reps, failed;
   tt_stats_oc_summary *s = &sum->oc;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(sum, sizeof(*sum)));
-  TTCallHDF5(g = H5Gopen2(file, "summary", H5P_DEFAULT));
-  TTCallHDF5(g = H5Gopen2(g, name, H5P_DEFAULT));
+  TTCallHDF5(top = H5Gopen2(file, "summary", H5P_DEFAULT));
+  TTCallHDF5(g = H5Gopen2(top, name, H5P_DEFAULT));
+  TTCallHDF5(H5Gclose(top));
   PetscCall(TTH5ReadDoubleAttr(g, "replicates", &reps));
   PetscCall(TTH5ReadDoubleAttr(g, "failed", &failed));
   s->replicates = (long) reps;
@@ -140,29 +157,55 @@ PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt n, const char *const name
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TTStoreSummary(const char *path, FILE *out)
+/* A damaged results file fails deep in HDF5 (PETSC_ERR_LIB) or on an unexpected type:
+ * that is a bad input, so it becomes one user error naming the file. */
+static PetscErrorCode Damaged(const char *path, PetscErrorCode ierr)
 {
-  hid_t                file, design;
-  PetscInt             n;
-  size_t               width;
-  char                *names;
-  const char         **list;
-  TTSummary           *s;
+  char *msg = NULL, copy[512];
+
+  PetscFunctionBeginUser;
+  if (ierr != PETSC_ERR_LIB && ierr != PETSC_ERR_FILE_UNEXPECTED) PetscCall(ierr);
+  PetscErrorMessage(ierr, NULL, &msg);
+  snprintf(copy, sizeof(copy), "%s", msg ? msg : "");
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s: expected a readable twintrial results file; it is damaged (%s)", path,
+          copy);
+}
+
+static PetscErrorCode Summary(const char *path, FILE *out)
+{
+  hid_t          file, design;
+  PetscInt       n;
+  size_t         width;
+  char          *names;
+  const char   **list;
+  TTSummary     *s;
+  PetscErrorCode ierr = 0;
 
   PetscFunctionBeginUser;
   PetscCall(OpenResults(path, &file));
   TTCallHDF5(design = H5Gopen2(file, "design", H5P_DEFAULT));
   PetscCall(TTStoreReadStrings(design, "analyses", &n, &width, &names));
   PetscCall(PetscMalloc2(n, &s, n, &list));
-  for (PetscInt k = 0; k < n; k++) {
+  for (PetscInt k = 0; k < n && !ierr; k++) {
     list[k] = names + k * width;
-    PetscCall(ReadSummary(file, list[k], &s[k]));
+    ierr    = ReadSummary(file, list[k], &s[k]);
   }
-  PetscCall(TTStorePrintSummary(out, n, list, s));
+  if (!ierr) ierr = TTStorePrintSummary(out, n, list, s);
   PetscCall(PetscFree2(s, list));
   PetscCall(PetscFree(names));
+  PetscCall(ierr);
   TTCallHDF5(H5Gclose(design));
   TTCallHDF5(H5Fclose(file));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStoreSummary(const char *path, FILE *out)
+{
+  PetscErrorCode ierr;
+
+  PetscFunctionBeginUser;
+  ierr = Summary(path, out);
+  if (ierr) PetscCall(Damaged(path, ierr));
   PetscFunctionReturn(0);
 }
 
@@ -204,8 +247,10 @@ static PetscErrorCode ExportAnalyses(hid_t file, const char *dir)
   for (int c = 0; c < TT_NCOLUMN; c++) fprintf(f, ",%s", tt_store_columns[c]);
   fprintf(f, "\n");
   for (PetscInt k = 0; k < na; k++) {
-    TTCallHDF5(g = H5Gopen2(file, "analyses", H5P_DEFAULT));
-    TTCallHDF5(g = H5Gopen2(g, names + k * width, H5P_DEFAULT));
+    hid_t top;
+    TTCallHDF5(top = H5Gopen2(file, "analyses", H5P_DEFAULT));
+    TTCallHDF5(g = H5Gopen2(top, names + k * width, H5P_DEFAULT));
+    TTCallHDF5(H5Gclose(top));
     for (int c = 0; c < TT_NCOLUMN; c++) PetscCall(TTStoreReadDoubles(g, tt_store_columns[c], &n, dims, &col[c]));
     for (PetscInt r = 0; r < n; r++) {
       fprintf(f, "%s", names + k * width);
@@ -221,7 +266,7 @@ static PetscErrorCode ExportAnalyses(hid_t file, const char *dir)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TTStoreExportCSV(const char *path, const char *dir)
+static PetscErrorCode ExportCSV(const char *path, const char *dir)
 {
   hid_t file;
 
@@ -231,5 +276,15 @@ PetscErrorCode TTStoreExportCSV(const char *path, const char *dir)
   PetscCall(TTStoreExportSubjects(file, dir));
   PetscCall(TTStoreExportADaM(file, dir));
   TTCallHDF5(H5Fclose(file));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStoreExportCSV(const char *path, const char *dir)
+{
+  PetscErrorCode ierr;
+
+  PetscFunctionBeginUser;
+  ierr = ExportCSV(path, dir);
+  if (ierr) PetscCall(Damaged(path, ierr));
   PetscFunctionReturn(0);
 }

@@ -89,5 +89,13 @@ PetscErrorCode TTStoreReadDoubles(hid_t loc, const char *name, PetscInt *n, hsiz
 PetscErrorCode TTStoreOpenCSV(const char *dir, const char *name, FILE **f);
 void           TTStorePutValue(FILE *f, double v); /* ",value" or ",NA" */
 PetscErrorCode TTStoreExportSubjects(hid_t file, const char *dir);
+/* A list of fixed-width names (group members, string datasets). */
+typedef struct {
+  PetscInt n;
+  size_t   width;
+  char    *names;
+} Names;
+/* Names of the members of group `path`, in HDF5's name order (store_export.c). */
+PetscErrorCode TTStoreMemberNames(hid_t file, const char *path, Names *nm);
 PetscErrorCode TTStoreExportADaM(hid_t file, const char *dir); /* store_adam.c: adsl, adbds, adtte */
 #endif
