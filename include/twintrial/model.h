@@ -8,8 +8,9 @@
  *   eff[neffect]  the arm's effect parameters (defaults = no effect),
  *   y[nvar]       output variables at one time.
  * Time `t` is in the model's unit (`time_unit_days` days). A closed-form model
- * sets `mean`; an ODE model sets nstate > 0 with `initial`, `rhs` and `output`,
- * and is integrated by the sim module with PETSc TS.
+ * sets `mean` (and may set `mean_times`, the same values at many times at once);
+ * an ODE model sets nstate > 0 with `initial`, `rhs` and `output`, and is
+ * integrated by the sim module with PETSc TS.
  * Randomness enters only through `draw_latent` and `observe`, each given a
  * generator keyed by the caller, so twins are reproducible on any rank count.
  * Adding a model: one file in src/model/ defining a TTModelType, one line in
@@ -84,6 +85,10 @@ typedef struct {
   int (*doses)(const double *par, const double *cov, const double *eta, const double *eff, double t_end,
                double *times, double *amounts);
   int dose_state;
+  /* Closed-form models (optional): y[nt * nvar] at times t[nt] (visit-major), equal bit
+   * for bit to calling `mean` at each time; lets a model compute per-twin constants once. */
+  void (*mean_times)(const double *par, const double *cov, const double *eta, const double *eff, int nt,
+                     const double *t, double *y);
 } TTModelType;
 
 /* Not collective. The registered model called `name`, or NULL. */

@@ -2,17 +2,26 @@
  *
  * Work is the list of pending replicates (those not already stored). Messages: a
  * worker sends TAG_RESULT = doubles [pending index, first subject, count,
- * records...] (count 0 for its first request), or TAG_ERROR = the error text;
- * rank 0 answers TAG_ASSIGN = ints [replicate, first, count, pending index] or
- * TAG_STOP. Invariants: blocks are handed out in (pending index, subject) order
- * and only for pending indices < next_analyse + window; pending replicate i lives
- * in slot i % window until analysed; analysis and storage happen in replicate
- * order only, so results are identical for any rank count and arrival order.
+ * records...] (count 0 for a bare request), or TAG_ERROR = the error text; rank 0
+ * answers every such message with exactly one TAG_ASSIGN = ints [replicate, first,
+ * count, pending index] or TAG_STOP. Each worker keeps TT_PREFETCH messages
+ * outstanding (it starts with that many bare requests), so its next assignment is
+ * normally already there when it finishes a block, however long rank 0 (which answers
+ * only between its own twins) takes to answer; results go out with MPI_Isend from
+ * alternating buffers. Once rank 0 answers a worker with TAG_STOP it answers it only
+ * with TAG_STOP (failed, stopping and "no blocks left" never revert). Invariants: blocks are handed
+ * out in (pending index, subject) order and only for pending indices < next_analyse +
+ * window; pending replicate i lives in slot i % window until analysed; analysis and
+ * storage happen in replicate order only, so results are identical for any rank count
+ * and arrival order.
  */
 #include <string.h>
 #include <twintrial/coord.h>
 
 enum { TAG_RESULT = 11, TAG_ERROR = 12, TAG_ASSIGN = 13, TAG_STOP = 14 };
+
+/* Messages each worker keeps outstanding at rank 0 (1 = plain request/reply). */
+#define TT_PREFETCH 2
 
 typedef struct {
   MPI_Comm          comm;
@@ -26,11 +35,11 @@ typedef struct {
   PetscInt          N, R, B, bpr, nblock; /* patients, pending replicates, block size, blocks per replicate, blocks */
   PetscInt         *pending;              /* [R] replicate of each pending index */
   PetscInt          next_block, next_analyse, window;
-  double           *slot;  /* [window][N * L.size] */
-  PetscInt         *count; /* [window] records received */
-  double           *msg;   /* message buffer: 3 + B * L.size */
-  PetscMPIInt      *idle;  /* workers waiting for work */
-  PetscInt          nidle, active;
+  double           *slot;          /* [window][N * L.size] */
+  PetscInt         *count;         /* [window] records received */
+  double           *msg;           /* message buffers: rank 0 one, workers two, of 3 + B * L.size */
+  PetscMPIInt      *idle;          /* [TT_PREFETCH * size] messages waiting for an answer, by sender */
+  PetscInt          nidle, active; /* unanswered messages at rank 0; answers owed in all (each STOP retires one) */
   TTReplicateResult res;
   double            twins_done;
   PetscBool         stopping;
@@ -204,32 +213,80 @@ static PetscErrorCode CoordinatorLoop(Coord *c)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode WorkerLoop(Coord *c)
+/* Worker: simulates block `cmd` into buf[3...], keeping a pending send moving between
+ * twins (transports without receiver-side RDMA need the sender to progress it). */
+static PetscErrorCode WorkerBlock(Coord *c, const int cmd[4], double *buf, MPI_Request *send, PetscErrorCode *ierr)
 {
-  int        cmd[4];
-  MPI_Status st;
-  PetscInt   n = 0;
+  PetscMPIInt done;
 
   PetscFunctionBeginUser;
-  c->msg[0] = c->msg[1] = c->msg[2] = 0;
-  for (;;) {
-    PetscCallMPI(MPI_Send(c->msg, (PetscMPIInt) (3 + n * c->L.size), MPI_DOUBLE, 0, TAG_RESULT, c->comm));
-    PetscCallMPI(MPI_Recv(cmd, 4, MPI_INT, 0, MPI_ANY_TAG, c->comm, &st));
-    if (st.MPI_TAG == TAG_STOP) break;
-    c->msg[0] = cmd[3], c->msg[1] = cmd[1], c->msg[2] = cmd[2];
-    n                   = cmd[2];
-    PetscErrorCode ierr = 0;
-    for (PetscInt k = 0; k < n && !ierr; k++)
-      ierr = TTTrialSimulateTwin(c->trial, c->sim, cmd[0], cmd[1] + k, c->msg + 3 + k * c->L.size);
+  buf[0] = cmd[3], buf[1] = cmd[1], buf[2] = cmd[2];
+  *ierr = 0;
+  for (PetscInt k = 0; k < cmd[2] && !*ierr; k++) {
+    *ierr = TTTrialSimulateTwin(c->trial, c->sim, cmd[0], cmd[1] + k, buf + 3 + k * c->L.size);
+    if (*send != MPI_REQUEST_NULL) PetscCallMPI(MPI_Test(send, &done, MPI_STATUS_IGNORE));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Worker: answers owed by rank 0 are counted in `owed`; the loop ends when none is
+ * owed. An assignment that arrives after this worker failed is handed back as a bare
+ * request (rank 0, failed by then, answers it with TAG_STOP). */
+static PetscErrorCode WorkerLoop(Coord *c)
+{
+  const PetscInt msgsize = 3 + c->B * c->L.size;
+  double        *buf[2] = {c->msg, c->msg + msgsize}, bare[3] = {0, 0, 0};
+  int            cmd[2][4];
+  MPI_Request    send[2] = {MPI_REQUEST_NULL, MPI_REQUEST_NULL}, recv = MPI_REQUEST_NULL;
+  MPI_Status     st;
+  PetscInt       owed = 0, cur = 0, j = 0;
+  PetscBool      have, failed = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  for (int k = 0; k < TT_PREFETCH; k++, owed++) PetscCallMPI(MPI_Send(bare, 3, MPI_DOUBLE, 0, TAG_RESULT, c->comm));
+  PetscCallMPI(MPI_Recv(cmd[cur], 4, MPI_INT, 0, MPI_ANY_TAG, c->comm, &st));
+  owed--;
+  have = st.MPI_TAG == TAG_ASSIGN ? PETSC_TRUE : PETSC_FALSE;
+  while (have) {
+    PetscErrorCode ierr;
+    if (owed > 0) PetscCallMPI(MPI_Irecv(cmd[1 - cur], 4, MPI_INT, 0, MPI_ANY_TAG, c->comm, &recv));
+    PetscCallMPI(MPI_Wait(&send[j], MPI_STATUS_IGNORE));
+    PetscCall(WorkerBlock(c, cmd[cur], buf[j], &send[1 - j], &ierr));
     if (ierr) {
       char *specific = NULL, text[1100];
       PetscErrorMessage(ierr, NULL, &specific);
       snprintf(text, sizeof(text), "%d|%s", (int) ierr, specific ? specific : "error");
       PetscCallMPI(MPI_Send(text, (PetscMPIInt) strlen(text) + 1, MPI_CHAR, 0, TAG_ERROR, c->comm));
-      PetscCallMPI(MPI_Recv(cmd, 4, MPI_INT, 0, MPI_ANY_TAG, c->comm, &st)); /* TAG_STOP */
+      owed++;
+      failed = PETSC_TRUE;
       break;
     }
+    PetscCallMPI(
+        MPI_Isend(buf[j], (PetscMPIInt) (3 + cmd[cur][2] * c->L.size), MPI_DOUBLE, 0, TAG_RESULT, c->comm, &send[j]));
+    owed++;
+    j = 1 - j;
+    if (recv != MPI_REQUEST_NULL)
+      PetscCallMPI(MPI_Wait(&recv, &st));
+    else /* TT_PREFETCH 1 */
+      PetscCallMPI(MPI_Recv(cmd[1 - cur], 4, MPI_INT, 0, MPI_ANY_TAG, c->comm, &st));
+    owed--;
+    cur  = 1 - cur;
+    have = st.MPI_TAG == TAG_ASSIGN ? PETSC_TRUE : PETSC_FALSE;
   }
+  /* drain: after a TAG_STOP every answer is TAG_STOP; after a failure, assignments may still come */
+  while (owed > 0) {
+    if (recv != MPI_REQUEST_NULL)
+      PetscCallMPI(MPI_Wait(&recv, &st));
+    else
+      PetscCallMPI(MPI_Recv(cmd[0], 4, MPI_INT, 0, MPI_ANY_TAG, c->comm, &st));
+    owed--;
+    if (st.MPI_TAG == TAG_ASSIGN) {
+      PetscCheck(failed, PETSC_COMM_SELF, PETSC_ERR_PLIB, "worker: assignment after a stop");
+      PetscCallMPI(MPI_Send(bare, 3, MPI_DOUBLE, 0, TAG_RESULT, c->comm));
+      owed++;
+    }
+  }
+  PetscCallMPI(MPI_Waitall(2, send, MPI_STATUSES_IGNORE));
   PetscFunctionReturn(0);
 }
 
@@ -256,11 +313,12 @@ static PetscErrorCode CoordSetUp(Coord *c, MPI_Comm comm, TTTrial trial, TTStore
   c->bpr    = (c->N + c->B - 1) / c->B;
   c->nblock = c->R * c->bpr;
   c->window = PetscMax(1, PetscMin(opt->window > 0 ? opt->window : 2 * c->size + 2, c->R));
-  c->active = c->size - 1;
+  c->active = TT_PREFETCH * (c->size - 1);
   PetscCall(TTTrialCreateSim(trial, &c->sim));
-  PetscCall(PetscMalloc1(3 + c->B * c->L.size, &c->msg));
+  PetscCall(PetscMalloc1((rank == 0 ? 1 : 2) * (3 + c->B * c->L.size), &c->msg));
   if (rank == 0) {
-    PetscCall(PetscMalloc3(c->window * c->N * c->L.size, &c->slot, c->window, &c->count, c->size, &c->idle));
+    PetscCall(
+        PetscMalloc3(c->window * c->N * c->L.size, &c->slot, c->window, &c->count, TT_PREFETCH * c->size, &c->idle));
     PetscCall(PetscArrayzero(c->count, c->window));
     PetscCall(TTReplicateResultCreate(trial, &c->res));
   }

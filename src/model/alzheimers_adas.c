@@ -96,16 +96,43 @@ static void draw_latent(const double *par, tt_pcg32 *rng, double *eta)
   eta[L_SL] = l21 * z1 + l22 * z2;
 }
 
-static void mean(const double *par, const double *cov, const double *eta, const double *eff, double t, double *y)
+/* Per-twin, per-arm constants of the mean: individual baseline on the 0-1 scale, its
+ * power b^s, and the individual slope. */
+typedef struct {
+  double b, bs, sl;
+} Individual;
+
+static Individual individual(const double *par, const double *cov, const double *eta, const double *eff)
 {
-  double b  = clamp(baseline_pop(par, cov) * exp(eta[L_BL]) / ADAS_MAX, 1e-6, 0.999);
-  double sl = (slope_pop(par, cov) + eta[L_SL]) * (1.0 - eff[E_DM]);
-  double s = par[P_S], bs = pow(b, s);
-  double mu   = b / pow(bs + (1.0 - bs) * exp(-s * sl * t), 1.0 / s);
+  Individual ind;
+  ind.b  = clamp(baseline_pop(par, cov) * exp(eta[L_BL]) / ADAS_MAX, 1e-6, 0.999);
+  ind.sl = (slope_pop(par, cov) + eta[L_SL]) * (1.0 - eff[E_DM]);
+  ind.bs = pow(ind.b, par[P_S]);
+  return ind;
+}
+
+static double mean_at(const double *par, const double *eff, const Individual *ind, double t)
+{
+  double s = par[P_S], bs = ind->bs;
+  double mu   = ind->b / pow(bs + (1.0 - bs) * exp(-s * ind->sl * t), 1.0 / s);
   double pbo  = -par[P_PBO_BETA] * (exp(-par[P_PBO_KEL] * t) - exp(-par[P_PBO_KEQ] * t));
   double tw   = t * WEEKS_PER_YEAR;
   double drug = tw > 0.0 ? -eff[E_EMAX] * tw / (eff[E_ET50] + tw) / ADAS_MAX : 0.0;
-  y[0]        = ADAS_MAX * clamp(mu + pbo + drug, 1e-6, 1.0 - 1e-6);
+  return ADAS_MAX * clamp(mu + pbo + drug, 1e-6, 1.0 - 1e-6);
+}
+
+static void mean(const double *par, const double *cov, const double *eta, const double *eff, double t, double *y)
+{
+  Individual ind = individual(par, cov, eta, eff);
+  y[0]           = mean_at(par, eff, &ind, t);
+}
+
+/* The same values as `mean` at each time, the individual constants computed once. */
+static void mean_times(const double *par, const double *cov, const double *eta, const double *eff, int nt,
+                       const double *t, double *y)
+{
+  Individual ind = individual(par, cov, eta, eff);
+  for (int i = 0; i < nt; i++) y[i] = mean_at(par, eff, &ind, t[i]);
 }
 
 static void observe(const double *par, const double *ymean, tt_pcg32 *rng, double *yobs)
@@ -140,6 +167,7 @@ const TTModelType tt_model_alzheimers_adas = {
     .nstate         = 0,
     .draw_latent    = draw_latent,
     .mean           = mean,
+    .mean_times     = mean_times,
     .observe        = observe,
     .condition      = condition,
 };

@@ -217,7 +217,9 @@ PetscErrorCode TTSimTrajectory(TTSim sim, const double *cov, const double *eta, 
   sim->cov = cov;
   sim->eta = eta;
   sim->eff = eff;
-  if (m->nstate == 0) {
+  if (m->nstate == 0 && m->mean_times)
+    m->mean_times(sim->par, cov, eta, eff, (int) nt, t, ymean);
+  else if (m->nstate == 0) {
     for (PetscInt i = 0; i < nt; i++) m->mean(sim->par, cov, eta, eff, t[i], ymean + i * m->nvar);
   } else
     PetscCall(SimIntegrate(sim, nt, t, ymean));
