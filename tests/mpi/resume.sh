@@ -10,7 +10,7 @@ tt=$1 protocol=$2
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 fails=0 n=0
-R=3000
+R=6000
 check() { n=$((n + 1)); if eval "$1"; then echo "ok: $2"; else echo "FAIL: $2"; fails=$((fails + 1)); fi; }
 same() { # a b: every result group bitwise identical
   for g in /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; do
@@ -18,13 +18,21 @@ same() { # a b: every result group bitwise identical
   done
 }
 done_count() { h5dump -d /replicates/done "$out/$1" 2>/dev/null | grep -o ' 1' | wc -l; }
+# signal_when_running SIG PID FILE [DELAY]: DELAY s (default 0.4) after the run has
+# created FILE.tmp (its stop handlers are in place by then), send SIG. A fixed sleep
+# from the start raced a fast machine that finished the whole run first.
+signal_when_running() {
+  for _ in $(seq 300); do [ -f "$out/$3.tmp" ] && break; sleep 0.05; done
+  sleep "${4:-0.4}"
+  kill -"$1" "$2"
+}
 
 "$tt" run "$protocol" -o "$out/ref.h5" --replicates $R --progress none >/dev/null 2>&1
 check '[ -f "$out/ref.h5" ]' "uninterrupted reference run"
 
 # SIGTERM to a single process
 "$tt" run "$protocol" -o "$out/term.h5" --replicates $R --progress none >"$out/term.log" 2>&1 &
-pid=$!; sleep 1.5; kill -TERM $pid; wait $pid; rc=$?
+pid=$!; signal_when_running TERM $pid term.h5; wait $pid; rc=$?
 check '[ $rc -eq 0 ] && grep -q resumable "$out/term.log"' "SIGTERM: exit 0 with a resumable message (rc $rc)"
 check '[ ! -e "$out/term.h5" ] && [ -f "$out/term.h5.tmp" ]' "SIGTERM: nothing at the final path, a temporary file"
 d=$(done_count term.h5.tmp)
@@ -34,14 +42,14 @@ check 'same ref.h5 term.h5' "SIGTERM + resume on 2 ranks: bitwise identical to t
 
 # SIGUSR1 through mpirun, as Slurm's --signal sends it
 mpirun -n 2 "$tt" run "$protocol" -o "$out/usr1.h5" --replicates $R --progress none >"$out/usr1.log" 2>&1 &
-pid=$!; sleep 2; kill -USR1 $pid; wait $pid; rc=$?
+pid=$!; signal_when_running USR1 $pid usr1.h5; wait $pid; rc=$?
 check '[ $rc -eq 0 ] && grep -q resumable "$out/usr1.log" && [ ! -e "$out/usr1.h5" ]' "SIGUSR1 via mpirun: resumable stop (rc $rc)"
 "$tt" run "$protocol" -o "$out/usr1.h5" --replicates $R --progress none --resume >/dev/null 2>&1
 check 'same ref.h5 usr1.h5' "SIGUSR1 + resume on 1 rank: bitwise identical"
 
 # SIGKILL: no chance to flush; whatever was flushed is recovered
 "$tt" run "$protocol" -o "$out/kill.h5" --replicates $R --progress none >/dev/null 2>&1 &
-pid=$!; sleep 1.5; kill -KILL $pid; wait $pid 2>/dev/null
+pid=$!; signal_when_running KILL $pid kill.h5 1.2; wait $pid 2>/dev/null
 check '[ ! -e "$out/kill.h5" ] && [ -f "$out/kill.h5.tmp" ]' "SIGKILL: nothing at the final path"
 d=$(done_count kill.h5.tmp)
 check '[ "$d" -gt 0 ]' "SIGKILL: the temporary file reopens and holds flushed replicates ($d)"
