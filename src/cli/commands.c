@@ -12,10 +12,14 @@
 
 static PetscErrorCode LoadTrial(const TTCli *cli, TTProtocol **p, TTTrial *trial)
 {
+  PetscErrorCode ierr;
+
   PetscFunctionBeginUser;
   PetscCall(TTProtocolLoad(cli->input, p));
-  PetscCall(TTProtocolOverride(*p, cli->replicates, cli->patients, cli->seed_set, cli->seed));
-  PetscCall(TTTrialCreate(*p, trial));
+  ierr = TTProtocolOverride(*p, cli->replicates, cli->patients, cli->seed_set, cli->seed);
+  if (!ierr) ierr = TTTrialCreate(*p, trial);
+  if (ierr) PetscCall(TTProtocolDestroy(p));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
@@ -70,36 +74,56 @@ static PetscErrorCode AlreadyComplete(const TTCli *cli, PetscBool *done)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TTCliRun(const TTCli *cli)
+/* A write error on the results file (a full disk, a quota) when it is created or
+ * closed: name the file and say how to recover. */
+static PetscErrorCode WriteFailed(const char *out, const char *what, PetscBool kept, PetscErrorCode ierr)
 {
-  TTProtocol          *p = NULL;
-  TTTrial              trial;
-  TTStore              store;
-  TTProvenance         prov;
-  TTCoordOptions       opt = {0};
-  TTProgress           pg;
-  TTSummary           *s;
-  const char         **names;
-  const int           *done;
-  PetscInt             ndone, analysed;
-  PetscBool            stopped = PETSC_FALSE, complete;
-  char                 started[32];
-  PetscMPIInt          rank;
-  PetscErrorCode       ierr;
+  char *msg = NULL, copy[512];
+
+  PetscFunctionBeginUser;
+  if (ierr != PETSC_ERR_LIB) PetscCall(ierr);
+  PetscErrorMessage(ierr, NULL, &msg);
+  snprintf(copy, sizeof(copy), "%s", msg ? msg : "");
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s.tmp: cannot %s the results file (%s); is the disk full? %s", out,
+          what, copy,
+          kept ? "Replicates already stored are kept: free space and rerun with --resume" : "Free space and rerun");
+}
+
+/* The run itself, on a loaded protocol and trial (which the caller destroys). */
+static PetscErrorCode Run(const TTCli *cli, TTProtocol *p, TTTrial trial)
+{
+  TTStore        store;
+  TTProvenance   prov;
+  TTCoordOptions opt = {0};
+  TTProgress     pg;
+  TTSummary     *s;
+  const char   **names;
+  const int     *done;
+  PetscInt       ndone, analysed;
+  PetscBool      stopped = PETSC_FALSE;
+  char           started[32];
+  PetscMPIInt    rank;
+  PetscErrorCode ierr, ierr_close;
+  struct stat    sb;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  PetscCall(AlreadyComplete(cli, &complete));
-  if (complete) PetscFunctionReturn(0);
-  PetscCall(LoadTrial(cli, &p, &trial));
+  PetscCheck(stat(cli->output, &sb) || !S_ISDIR(sb.st_mode), PETSC_COMM_SELF, PETSC_ERR_USER,
+             "-o %s: expected the path of a results file, found a directory", cli->output);
+  CatchStopSignals(); /* before the temporary file exists: a stop asked from then on is clean */
   PetscCall(TTStoreStartedNow(PETSC_COMM_WORLD, started));
   prov.command_line = cli->command_line;
   prov.started      = started;
-  PetscCall(TTStoreOpen(PETSC_COMM_WORLD, cli->output, trial, &prov, cli->resume, &store));
+  ierr              = TTStoreOpen(PETSC_COMM_WORLD, cli->output, trial, &prov, cli->resume, &store);
+  if (ierr && !cli->resume && !rank) { /* a new file that holds nothing yet */
+    char tmp[TT_PATH_MAX];
+    snprintf(tmp, sizeof(tmp), "%s.tmp", cli->output);
+    unlink(tmp);
+  }
+  if (ierr) PetscCall(WriteFailed(cli->output, "create", cli->resume, ierr));
   PetscCall(TTStoreGetDone(store, &done, &ndone));
   if (ndone && !rank)
     fprintf(stderr, "twintrial: resuming: %d of %d replicates already stored\n", (int) ndone, p->replicates);
-  CatchStopSignals();
   TTProgressInit(&pg, cli->progress);
   opt.done         = done;
   opt.stop         = &stop_requested;
@@ -109,8 +133,10 @@ PetscErrorCode TTCliRun(const TTCli *cli)
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-tt_window", &opt.window, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-tt_stop_after", &opt.stop_after, NULL));
   PetscCall(PetscCalloc2(p->nanalysis, &s, p->nanalysis, &names));
-  ierr = TTCoordRun(PETSC_COMM_WORLD, trial, store, &opt, &analysed, &stopped);
-  PetscCall(TTStoreClose(&store, ierr || stopped ? PETSC_FALSE : PETSC_TRUE, s));
+  ierr       = TTCoordRun(PETSC_COMM_WORLD, trial, store, &opt, &analysed, &stopped);
+  ierr_close = TTStoreClose(&store, ierr || stopped ? PETSC_FALSE : PETSC_TRUE, s);
+  if (ierr || ierr_close) PetscCall(PetscFree2(s, names));
+  if (ierr_close) PetscCall(WriteFailed(cli->output, "close", PETSC_TRUE, ierr_close));
   PetscCall(ierr);
   for (int k = 0; k < p->nanalysis; k++) names[k] = p->analysis[k].name;
   if (!rank && stopped)
@@ -122,8 +148,24 @@ PetscErrorCode TTCliRun(const TTCli *cli)
     PetscCall(TTStorePrintSummary(stdout, p->nanalysis, names, s));
   }
   PetscCall(PetscFree2(s, names));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTCliRun(const TTCli *cli)
+{
+  TTProtocol    *p = NULL;
+  TTTrial        trial;
+  PetscBool      complete;
+  PetscErrorCode ierr;
+
+  PetscFunctionBeginUser;
+  PetscCall(AlreadyComplete(cli, &complete));
+  if (complete) PetscFunctionReturn(0);
+  PetscCall(LoadTrial(cli, &p, &trial));
+  ierr = Run(cli, p, trial);
   PetscCall(TTTrialDestroy(&trial));
   PetscCall(TTProtocolDestroy(&p));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
@@ -182,6 +224,7 @@ PetscErrorCode TTCliExport(const TTCli *cli)
              "directory (%s)",
              cli->csv_dir, strerror(errno));
   PetscCall(TTStoreExportCSV(cli->input, cli->csv_dir));
-  printf("wrote %s: analyses, summary, subjects, endpoints, outcomes and ADaM (adsl, adbds, adtte) CSVs\n", cli->csv_dir);
+  printf("wrote %s: analyses, summary, subjects, endpoints, outcomes and ADaM (adsl, adbds, adtte) CSVs\n",
+         cli->csv_dir);
   PetscFunctionReturn(0);
 }

@@ -36,7 +36,7 @@ int main(int argc, char **argv)
   TTCli          cli;
   char           err[512] = {0}, **pargv;
   int            pargc    = 0, status;
-  PetscMPIInt    rank;
+  PetscMPIInt    rank, size;
   PetscErrorCode ierr;
 
   pargv  = calloc((size_t) argc + 1, sizeof(char *));
@@ -46,6 +46,7 @@ int main(int argc, char **argv)
   if (status) {
     if (!rank) fprintf(stderr, "twintrial: %s\n%s", err, usage);
     PetscFinalize();
+    free(cli.command_line);
     free(pargv);
     return 1;
   }
@@ -56,6 +57,14 @@ int main(int argc, char **argv)
     char *msg = NULL;
     PetscErrorMessage(ierr, NULL, &msg);
     if (!rank) fprintf(stderr, "twintrial: error: %s\n", msg && *msg ? msg : "unknown error");
+    /* A system error can strike one rank inside collective I/O (rank 0 writing to a full
+     * disk): the other ranks would wait in the next collective forever. */
+    MPI_Comm_size(PETSC_COMM_WORLD, &size);
+    if (ierr != PETSC_ERR_USER && size > 1) {
+      fflush(stdout);
+      fflush(stderr);
+      MPI_Abort(PETSC_COMM_WORLD, 2);
+    }
   }
   free(cli.command_line);
   PetscFinalize();

@@ -268,7 +268,8 @@ static PetscErrorCode AddName(TTYaml y, TTYamlNode k, const char *path, TTCohort
     PetscCall(TTYamlError(y, k, path, "expected a covariate name other than and, or, not"));
   for (int i = 0; i < c->n; i++)
     if (!strcmp(c->cov[i].name, cov->name))
-      PetscCall(TTYamlError(y, k, path, "expected unique covariate names; '%s' is already a covariate", cov->name));
+      PetscCall(
+          TTYamlError(y, k, path, "expected unique covariate names; '%s' is already a covariate", c->cov[i].name));
   cov->loc       = TTYamlLoc(y, k);
   c->names[c->n] = cov->name;
   c->n++;

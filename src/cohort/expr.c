@@ -17,6 +17,7 @@
 #include "cohort/cohortimpl.h"
 
 #define TT_EXPR_MAX_DEPTH 64
+#define TT_EXPR_MAX_NODES 4096
 
 typedef struct {
   const char        *text;
@@ -82,6 +83,9 @@ static PetscErrorCode AddNode(Parser *ps, TTExprNode nd, int *index)
 {
   TTExpr e = ps->e;
   PetscFunctionBeginUser;
+  /* Evaluation recurses along a chain of and/or: its length must stay well inside the stack. */
+  if (e->n >= TT_EXPR_MAX_NODES)
+    PetscCall(Fail(ps, ps->pos, "expected at most %d terms and operators", TT_EXPR_MAX_NODES));
   if (e->n == e->cap) {
     e->cap = e->cap ? 2 * e->cap : 8;
     PetscCall(PetscRealloc(sizeof(TTExprNode) * (size_t) e->cap, &e->node));

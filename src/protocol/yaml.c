@@ -17,6 +17,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 #include <twintrial/protocol.h>
 #include "protocol/protocolimpl.h"
@@ -178,13 +179,22 @@ TTLoc TTYamlLocInScalar(TTYaml y, TTYamlNode n, size_t offset)
   return loc;
 }
 
+/* Control characters (a newline inside a quoted key or value) become spaces: one line. */
+static void OneLine(char *s)
+{
+  for (; *s; s++)
+    if ((unsigned char) *s < 0x20 || *s == 0x7f) *s = ' ';
+}
+
 static PetscErrorCode VError(TTYaml y, TTLoc loc, const char *key, const char *fmt, va_list ap)
 {
-  char msg[768];
+  char msg[768], k[256];
   PetscFunctionBeginUser;
   vsnprintf(msg, sizeof msg, fmt, ap);
-  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%d:%d: %s: %s", y->path, loc.line, loc.column,
-          key && key[0] ? key : "document", msg);
+  snprintf(k, sizeof k, "%s", key && key[0] ? key : "document");
+  OneLine(msg);
+  OneLine(k);
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%d:%d: %s: %s", y->path, loc.line, loc.column, k, msg);
 }
 
 PetscErrorCode TTYamlErrorAt(TTYaml y, TTLoc loc, const char *key, const char *fmt, ...)
@@ -434,9 +444,16 @@ PetscErrorCode TTYamlKeyIndex(char *buf, size_t len, const char *parent, int i)
 
 static PetscErrorCode ReadFile(TTYaml y, const char *path)
 {
-  FILE  *fp;
-  size_t cap = 4096, n;
+  FILE       *fp;
+  size_t      cap = 4096, n;
+  struct stat st;
   PetscFunctionBeginUser;
+  /* Not a regular file: a directory cannot be read, and opening a FIFO would block. */
+  if (!stat(path, &st) && !S_ISREG(st.st_mode))
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s: expected a regular file, found %s", path,
+            S_ISDIR(st.st_mode)    ? "a directory"
+            : S_ISFIFO(st.st_mode) ? "a FIFO"
+                                   : "a device or socket");
   fp = fopen(path, "rb");
   PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_USER, "%s: cannot open file: %s", path, strerror(errno));
   PetscCall(PetscMalloc1(cap + 1, &y->text));
@@ -457,8 +474,8 @@ static PetscErrorCode ReadFile(TTYaml y, const char *path)
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s: cannot read file: %s", path, strerror(err));
   }
   fclose(fp);
-  PetscCheck(y->len < TT_YAML_MAX_BYTES, PETSC_COMM_SELF, PETSC_ERR_USER, "%s: file larger than %d bytes", path,
-             TT_YAML_MAX_BYTES);
+  PetscCheck(y->len < TT_YAML_MAX_BYTES, PETSC_COMM_SELF, PETSC_ERR_USER, "%s: expected a file of at most %d bytes",
+             path, TT_YAML_MAX_BYTES);
   PetscFunctionReturn(0);
 }
 

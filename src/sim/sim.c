@@ -131,6 +131,10 @@ static PetscErrorCode SimAdvance(TTSim sim, PetscReal target)
   PetscCall(TSGetTime(sim->ts, &treached));
   PetscCheck(reason >= 0, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ODE integration failed at t = %g (target %g, %s)",
              (double) treached, (double) target, TSConvergedReasons[reason]);
+  /* A "converged" stop short of the target (the step limit, TS_CONVERGED_ITS) is a failure too. */
+  PetscCheck(treached >= target - 1e-9 * PetscMax(1.0, PetscAbsReal(target)), PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED,
+             "ODE integration stopped at t = %g before the target %g (%s)", (double) treached, (double) target,
+             TSConvergedReasons[reason]);
   sim->now = target;
   PetscFunctionReturn(0);
 }

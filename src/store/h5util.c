@@ -44,12 +44,28 @@ PetscErrorCode TTH5WriteInt64Attr(hid_t obj, const char *name, long long value)
   PetscFunctionReturn(0);
 }
 
+/* An attribute read into one value must hold exactly one (a damaged file may hold an array). */
+static PetscErrorCode CheckScalarAttr(hid_t attr, const char *name)
+{
+  hid_t    space;
+  hssize_t npoints;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(space = H5Aget_space(attr));
+  TTCallHDF5(npoints = H5Sget_simple_extent_npoints(space));
+  TTCallHDF5(H5Sclose(space));
+  PetscCheck(npoints == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "attribute %s: expected one value, found %lld",
+             name, (long long) npoints);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTH5ReadDoubleAttr(hid_t obj, const char *name, double *value)
 {
   hid_t attr;
 
   PetscFunctionBeginUser;
   TTCallHDF5(attr = H5Aopen(obj, name, H5P_DEFAULT));
+  PetscCall(CheckScalarAttr(attr, name));
   TTCallHDF5(H5Aread(attr, H5T_NATIVE_DOUBLE, value));
   TTCallHDF5(H5Aclose(attr));
   PetscFunctionReturn(0);
@@ -61,6 +77,7 @@ PetscErrorCode TTH5ReadStringAttr(hid_t obj, const char *name, char *buf, size_t
 
   PetscFunctionBeginUser;
   TTCallHDF5(attr = H5Aopen(obj, name, H5P_DEFAULT));
+  PetscCall(CheckScalarAttr(attr, name));
   TTCallHDF5(ftype = H5Aget_type(attr));
   PetscCheck(H5Tget_class(ftype) == H5T_STRING && !H5Tis_variable_str(ftype) && H5Tget_size(ftype) <= len,
              PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "attribute %s is not a string of at most %zu bytes", name,

@@ -6,10 +6,18 @@
  * reopenable PATH.tmp;
  * /replicates/done[r] is set only after replicate r's rows are on disk; the root
  * attribute `complete` is 1 only in a renamed, finished file.
+ * Space: every dataset is allocated and filled at creation, so replicates need no new
+ * space; what the close writes (summary, provenance, metadata) is reserved at the
+ * start, past the end of the file. A disk that fills up mid-run therefore cannot stop
+ * the run, and a collective close never meets a write error on one rank (HDF5's
+ * close does not recover from that: the ranks part ways and wait for ever).
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "storeimpl.h"
 
@@ -41,7 +49,7 @@ static PetscErrorCode WriteRootAttributes(TTStore st)
 /* Opens PATH.tmp for resuming, refusing a file made by another protocol or seed. */
 static PetscErrorCode Reopen(TTStore st, hid_t fapl)
 {
-  char *sha;
+  char *sha, have[16];
   hid_t g;
   int   ok;
 
@@ -51,11 +59,12 @@ static PetscErrorCode Reopen(TTStore st, hid_t fapl)
   PetscCall(TTH5Group(st->file, "provenance", PETSC_FALSE, &g));
   PetscCall(TTH5ReadText(g, "resolved_sha256", &sha));
   ok = !strcmp(sha, st->resolved_sha);
+  snprintf(have, sizeof(have), "%.12s", sha);
+  PetscCall(PetscFree(sha));
   PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_USER,
              "--resume: %s was written for a different protocol, cohort, seed or size (resolved protocol SHA-256 "
-             "%.12s..., this run %.12s...); remove it or run without --resume",
-             st->tmp, sha, st->resolved_sha);
-  PetscCall(PetscFree(sha));
+             "%s..., this run %.12s...); remove it or run without --resume",
+             st->tmp, have, st->resolved_sha);
   TTCallHDF5(H5Gclose(g));
   PetscFunctionReturn(0);
 }
@@ -74,16 +83,55 @@ static PetscErrorCode ReadDone(TTStore st)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TTStoreOpen(MPI_Comm comm, const char *path, TTTrial trial, const TTProvenance *prov, PetscBool resume,
-                           TTStore *store)
+/* Collective. Reserves TT_CLOSE_RESERVE bytes (+ per analysis) past the end of
+ * the file; a full disk or quota is reported here, before any replicate runs. */
+static PetscErrorCode ReserveCloseSpace(TTStore st)
 {
-  TTStore   st;
+  int         err = 0, fd;
+  off_t       want = 0;
+  struct stat sb;
+
+  PetscFunctionBeginUser;
+  if (st->rank == 0) {
+    fd = open(st->tmp, O_WRONLY);
+    if (fd < 0 || fstat(fd, &sb)) err = errno;
+    else {
+      want = sb.st_size + TT_CLOSE_RESERVE + (off_t) st->p->nanalysis * TT_CLOSE_RESERVE_ANALYSIS;
+      err  = posix_fallocate(fd, 0, want);
+      if (err == EINVAL || err == EOPNOTSUPP) err = 0; /* a file system that cannot reserve: go on without */
+    }
+    if (fd >= 0) close(fd);
+  }
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, st->comm));
+  PetscCheck(!err, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE,
+             "%s: cannot reserve %lld bytes for the results (%s); is the disk full? Free space and rerun%s", st->tmp,
+             (long long) want, strerror(err), st->ndone ? " with --resume" : "");
+  PetscFunctionReturn(0);
+}
+
+/* After the close: give back what the reservation left unused (rank 0, the file closed). */
+static PetscErrorCode TrimReserve(const char *path)
+{
+  hid_t   f;
+  haddr_t eoa;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT));
+  TTCallHDF5(H5Fget_eoa(f, &eoa));
+  TTCallHDF5(H5Fclose(f));
+  PetscCheck(!truncate(path, (off_t) eoa), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: cannot trim the file: %s", path,
+             strerror(errno));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Open(TTStore st, MPI_Comm comm, const char *path, TTTrial trial, const TTProvenance *prov,
+                           PetscBool resume)
+{
   hid_t     fapl;
   PetscBool create;
   char     *resolved;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscCalloc1(1, &st));
   st->comm  = comm;
   st->trial = trial;
   PetscCallMPI(MPI_Comm_rank(comm, &st->rank));
@@ -118,9 +166,33 @@ PetscErrorCode TTStoreOpen(MPI_Comm comm, const char *path, TTTrial trial, const
   /* Everything but raw data is on disk now: a killed run leaves a file that reopens. */
   TTCallHDF5(H5Fflush(st->file, H5F_SCOPE_GLOBAL));
   PetscCall(ReadDone(st));
+  PetscCall(ReserveCloseSpace(st));
   PetscCall(PetscMalloc3(st->p->nanalysis * TT_NCOLUMN * TT_ROW_BUFFER, &st->rowbuf, TT_ROW_BUFFER, &st->screenbuf,
                          (size_t) st->p->patients * PetscMax(st->L.narm * st->L.nvisit, st->L.nendpoint),
                          &st->scratch));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStoreOpen(MPI_Comm comm, const char *path, TTTrial trial, const TTProvenance *prov, PetscBool resume,
+                           TTStore *store)
+{
+  TTStore        st;
+  PetscErrorCode ierr;
+
+  PetscFunctionBeginUser;
+  *store = NULL;
+  PetscCall(PetscCalloc1(1, &st));
+  ierr = Open(st, comm, path, trial, prov, resume);
+  if (ierr) { /* the run ends with this error: free the memory, leave HDF5 handles to the exit */
+    PetscCall(PetscFree(st->col));
+    PetscCall(PetscFree(st->km));
+    PetscCall(PetscFree(st->done_flags));
+    PetscCall(PetscFree3(st->rowbuf, st->screenbuf, st->scratch));
+    PetscCall(PetscFree(st->path));
+    PetscCall(PetscFree(st->tmp));
+    PetscCall(PetscFree(st));
+  }
+  PetscCall(ierr);
   *store = st;
   PetscFunctionReturn(0);
 }
@@ -221,6 +293,7 @@ PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[])
   PetscCall(TTStoreCloseSubjects(st->trial, st->sid, st->prog, &st->cov, &st->out, &st->cf, &st->ep));
   TTCallHDF5(H5Fclose(st->file));
   PetscCallMPI(MPI_Barrier(st->comm));
+  if (complete && st->rank == 0) PetscCall(TrimReserve(st->tmp));
   if (complete && st->rank == 0)
     PetscCheck(!rename(st->tmp, st->path), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s to %s", st->tmp,
                st->path);

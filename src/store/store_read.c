@@ -3,14 +3,19 @@
  * not a complete twintrial results file is a user error naming the file. */
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "storeimpl.h"
 
 static PetscErrorCode OpenResults(const char *path, hid_t *file)
 {
-  char   fmt[64];
-  double complete = 0;
+  char        fmt[64];
+  double      complete = 0;
+  struct stat st;
 
   PetscFunctionBeginUser;
+  /* HDF5 would block opening a FIFO. */
+  PetscCheck(stat(path, &st) || S_ISREG(st.st_mode), PETSC_COMM_SELF, PETSC_ERR_USER,
+             "%s: expected a results file, found %s", path, S_ISDIR(st.st_mode) ? "a directory" : "a FIFO or device");
   *file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   PetscCheck(*file >= 0, PETSC_COMM_SELF, PETSC_ERR_USER,
              "%s: cannot open as an HDF5 file (missing, unreadable or "
@@ -21,6 +26,8 @@ static PetscErrorCode OpenResults(const char *path, hid_t *file)
              "'format' attribute)",
              path);
   PetscCall(TTH5ReadStringAttr(*file, "format", fmt, sizeof(fmt)));
+  for (char *c = fmt; *c; c++)
+    if ((unsigned char) *c < 0x20 || *c == 0x7f) *c = '?'; /* echoed below: keep the message one line */
   PetscCheck(!strcmp(fmt, TT_FORMAT_NAME), PETSC_COMM_SELF, PETSC_ERR_USER, "%s: format is '%s'; expected '%s'", path,
              fmt, TT_FORMAT_NAME);
   PetscCall(TTH5ReadDoubleAttr(*file, "complete", &complete));
@@ -49,7 +56,8 @@ PetscErrorCode TTStoreReadStrings(hid_t loc, const char *name, PetscInt *n, size
   *n     = (PetscInt) npoints;
   PetscCheck(H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) == 0 && *width > 0 && *width <= 4096 &&
                  npoints <= 1000000,
-             PETSC_COMM_SELF, PETSC_ERR_USER, "dataset '%s': expected at most 10^6 fixed-length strings", name);
+             PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "dataset '%s': expected at most 10^6 fixed-length strings",
+             name);
   PetscCall(PetscCalloc1(*n * *width + 1, buf));
   status = H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, *buf);
   if (status < 0) PetscCall(PetscFree(*buf));
@@ -74,7 +82,7 @@ PetscErrorCode TTStoreReadDoubles(hid_t loc, const char *name, PetscInt *n, hsiz
   TTCallHDF5(space = H5Dget_space(d));
   TTCallHDF5(npoints = H5Sget_simple_extent_npoints(space));
   TTCallHDF5(rank = H5Sget_simple_extent_ndims(space));
-  PetscCheck(rank <= 3 && npoints <= ((hssize_t) 1 << 28), PETSC_COMM_SELF, PETSC_ERR_USER,
+  PetscCheck(rank <= 3 && npoints <= ((hssize_t) 1 << 28), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
              "dataset '%s': expected at most 3 dimensions and 2^28 values", name);
   dims[0] = dims[1] = dims[2] = 1;
   TTCallHDF5(H5Sget_simple_extent_dims(space, dims, NULL));
@@ -101,6 +109,8 @@ static PetscErrorCode ReadSummary(hid_t file, const char *name, TTSummary *sum)
   TTCallHDF5(H5Gclose(top));
   PetscCall(TTH5ReadDoubleAttr(g, "replicates", &reps));
   PetscCall(TTH5ReadDoubleAttr(g, "failed", &failed));
+  PetscCheck(reps >= 0 && reps < 1e15 && failed >= 0 && failed < 1e15, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "summary/%s: replicates and failed must be counts", name);
   s->replicates = (long) reps;
   s->failed     = (long) failed;
   PetscCall(TTH5ReadDoubleAttr(g, "power", &s->power));
@@ -123,8 +133,8 @@ static PetscErrorCode ReadSummary(hid_t file, const char *name, TTSummary *sum)
     TTCallHDF5(a = H5Aopen(g, "stop_prob", H5P_DEFAULT));
     TTCallHDF5(sp = H5Aget_space(a));
     sum->nlook = (int) H5Sget_simple_extent_npoints(sp);
-    PetscCheck(sum->nlook > 0 && sum->nlook <= TT_MAX_LOOKS, PETSC_COMM_SELF, PETSC_ERR_USER, "%s: stop_prob has %d "
-               "looks; expected 1..%d", name, sum->nlook, TT_MAX_LOOKS);
+    PetscCheck(sum->nlook > 0 && sum->nlook <= TT_MAX_LOOKS, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: stop_prob has %d looks; expected 1..%d", name, sum->nlook, TT_MAX_LOOKS);
     TTCallHDF5(H5Aread(a, H5T_NATIVE_DOUBLE, sum->stop_prob));
     TTCallHDF5(H5Sclose(sp));
     TTCallHDF5(H5Aclose(a));
@@ -167,6 +177,8 @@ static PetscErrorCode Damaged(const char *path, PetscErrorCode ierr)
   if (ierr != PETSC_ERR_LIB && ierr != PETSC_ERR_FILE_UNEXPECTED) PetscCall(ierr);
   PetscErrorMessage(ierr, NULL, &msg);
   snprintf(copy, sizeof(copy), "%s", msg ? msg : "");
+  for (char *c = copy; *c; c++)
+    if ((unsigned char) *c < 0x20 || *c == 0x7f) *c = '?'; /* names from the file: keep the message one line */
   SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s: expected a readable twintrial results file; it is damaged (%s)", path,
           copy);
 }
@@ -228,40 +240,66 @@ void TTStorePutValue(FILE *f, double v)
     fprintf(f, ",%.17g", v);
 }
 
+/* The rows of one analysis group; its columns must be equally long (a damaged file may
+ * not have them so). Frees what it read, also on error. */
+static PetscErrorCode ExportRows(hid_t g, const char *name, FILE *f)
+{
+  double        *col[TT_NCOLUMN] = {NULL};
+  PetscInt       n = 0, m = 0;
+  hsize_t        dims[3];
+  PetscBool      ragged = PETSC_FALSE;
+  PetscErrorCode ierr   = 0;
+
+  PetscFunctionBeginUser;
+  for (int c = 0; c < TT_NCOLUMN && !ierr && !ragged; c++) {
+    ierr = TTStoreReadDoubles(g, tt_store_columns[c], &m, dims, &col[c]);
+    if (!c) n = m;
+    ragged = !ierr && m != n ? PETSC_TRUE : PETSC_FALSE;
+  }
+  for (PetscInt r = 0; r < n && !ierr && !ragged; r++) {
+    fprintf(f, "%s", name);
+    for (int c = 0; c < TT_NCOLUMN; c++) TTStorePutValue(f, col[c][r]);
+    fprintf(f, "\n");
+  }
+  for (int c = 0; c < TT_NCOLUMN; c++) PetscCall(PetscFree(col[c]));
+  PetscCall(ierr);
+  PetscCheck(!ragged, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "analyses/%s: expected columns of equal length",
+             name);
+  PetscFunctionReturn(0);
+}
+
 /* analyses.csv: one row per (analysis, replicate). */
 static PetscErrorCode ExportAnalyses(hid_t file, const char *dir)
 {
-  hid_t    design, g;
-  PetscInt na, n;
-  size_t   width;
-  char    *names;
-  double  *col[TT_NCOLUMN];
-  hsize_t  dims[3];
-  FILE    *f;
+  hid_t          design, top, g;
+  PetscInt       na, k;
+  size_t         width;
+  char          *names;
+  FILE          *f;
+  PetscErrorCode ierr = 0;
 
   PetscFunctionBeginUser;
   TTCallHDF5(design = H5Gopen2(file, "design", H5P_DEFAULT));
   PetscCall(TTStoreReadStrings(design, "analyses", &na, &width, &names));
-  PetscCall(TTStoreOpenCSV(dir, "analyses.csv", &f));
+  ierr = TTStoreOpenCSV(dir, "analyses.csv", &f);
+  if (ierr) PetscCall(PetscFree(names));
+  PetscCall(ierr);
   fprintf(f, "analysis");
   for (int c = 0; c < TT_NCOLUMN; c++) fprintf(f, ",%s", tt_store_columns[c]);
   fprintf(f, "\n");
-  for (PetscInt k = 0; k < na; k++) {
-    hid_t top;
-    TTCallHDF5(top = H5Gopen2(file, "analyses", H5P_DEFAULT));
-    TTCallHDF5(g = H5Gopen2(top, names + k * width, H5P_DEFAULT));
-    TTCallHDF5(H5Gclose(top));
-    for (int c = 0; c < TT_NCOLUMN; c++) PetscCall(TTStoreReadDoubles(g, tt_store_columns[c], &n, dims, &col[c]));
-    for (PetscInt r = 0; r < n; r++) {
-      fprintf(f, "%s", names + k * width);
-      for (int c = 0; c < TT_NCOLUMN; c++) TTStorePutValue(f, col[c][r]);
-      fprintf(f, "\n");
-    }
-    for (int c = 0; c < TT_NCOLUMN; c++) PetscCall(PetscFree(col[c]));
-    TTCallHDF5(H5Gclose(g));
+  for (k = 0; k < na && !ierr; k++) {
+    top = H5Gopen2(file, "analyses", H5P_DEFAULT);
+    g   = top < 0 ? -1 : H5Gopen2(top, names + k * width, H5P_DEFAULT);
+    if (top >= 0) H5Gclose(top);
+    if (g < 0) break;
+    ierr = ExportRows(g, names + k * width, f);
+    H5Gclose(g);
   }
   fclose(f);
   PetscCall(PetscFree(names));
+  PetscCall(ierr);
+  PetscCheck(k == na, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "expected a group in /analyses for analysis %d of /design/analyses", (int) k);
   TTCallHDF5(H5Gclose(design));
   PetscFunctionReturn(0);
 }

@@ -14,6 +14,8 @@
 void tt_sha256_hex(const void *data, size_t len, char hex[65]);
 
 #define TT_ROW_BUFFER 64
+#define TT_CLOSE_RESERVE          (1 << 20) /* bytes reserved for the close (store.c) */
+#define TT_CLOSE_RESERVE_ANALYSIS (1 << 14) /* and per analysis */
 
 struct _p_TTStore {
   MPI_Comm          comm;

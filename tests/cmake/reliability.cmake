@@ -1,0 +1,49 @@
+# Reliability (tests/reliability, tests/fuzz): every bad input refused with exit status 1
+# and one located message; numerical and resource faults reported, nothing lost; the
+# suite under ASan+UBSan and under valgrind memcheck; the libFuzzer targets.
+#   label reliability  bad inputs, numerical faults, resource faults (seconds each)
+#   label sanitize     the unit and mpi suites rebuilt with the debug preset (minutes)
+#   label valgrind     unit tests and the CLI under valgrind memcheck (minutes)
+#   label fuzz         each libFuzzer target for TT_FUZZ_SECONDS (skipped without clang-14)
+set(TT_REL ${TT_SOURCE_DIR}/tests/reliability)
+set(TT_BAD ${TT_SOURCE_DIR}/tests/data/bad_inputs)
+set(TT_FUZZ_SECONDS 60 CACHE STRING "seconds each libFuzzer target runs in the fuzz test")
+
+file(GLOB TT_BAD_PROTOCOLS ${TT_BAD}/protocol/*.yaml)
+foreach(f ${TT_BAD_PROTOCOLS})
+  get_filename_component(stem ${f} NAME_WE)
+  add_test(NAME bad_input.protocol.${stem} COMMAND bash ${TT_REL}/bad_input.sh $<TARGET_FILE:twintrial> protocol ${f})
+endforeach()
+file(GLOB TT_BAD_COHORTS ${TT_BAD}/cohort/*.yaml)
+foreach(f ${TT_BAD_COHORTS})
+  get_filename_component(stem ${f} NAME_WE)
+  add_test(NAME bad_input.cohort.${stem} COMMAND bash ${TT_REL}/bad_input.sh $<TARGET_FILE:twintrial> cohort ${f})
+endforeach()
+foreach(c deep_flow_sequences deep_flow_mappings deep_cohort scalar_100mb scalar_15mb criteria_100000_terms
+          directory fifo missing zero_bytes run_same_as_validate)
+  add_test(NAME bad_input.generated.${c} COMMAND bash ${TT_REL}/bad_input.sh $<TARGET_FILE:twintrial> generated ${c})
+endforeach()
+file(STRINGS ${TT_BAD}/results/cases.tsv TT_BAD_RESULTS REGEX "^[a-z]")
+foreach(line ${TT_BAD_RESULTS})
+  string(REGEX MATCH "^[a-z_0-9]+" c "${line}")
+  add_test(NAME bad_input.results.${c} COMMAND bash ${TT_REL}/bad_input.sh $<TARGET_FILE:twintrial> results ${c})
+endforeach()
+add_test(NAME numerical_faults_are_reported COMMAND bash ${TT_REL}/numerical_faults.sh $<TARGET_FILE:twintrial>)
+add_test(NAME unwritable_output_refused_at_start
+  COMMAND bash ${TT_REL}/resource_faults.sh $<TARGET_FILE:twintrial> unwritable_output)
+add_test(NAME disk_full_mid_run_loses_nothing COMMAND bash ${TT_REL}/resource_faults.sh $<TARGET_FILE:twintrial> disk_full)
+get_property(TT_REL_TESTS DIRECTORY PROPERTY TESTS)
+foreach(t ${TT_REL_TESTS})
+  if(t MATCHES "^bad_input\\." OR t MATCHES "_faults_|unwritable_output|disk_full")
+    set_tests_properties(${t} PROPERTIES LABELS reliability TIMEOUT 600 SKIP_RETURN_CODE 77
+      ENVIRONMENT "${TT_MPI_ENV};TT_PYTHON=${TT_PYTHON}")
+  endif()
+endforeach()
+set_tests_properties(disk_full_mid_run_loses_nothing numerical_faults_are_reported PROPERTIES RUN_SERIAL TRUE)
+
+add_test(NAME sanitizer_suite_is_clean COMMAND bash ${TT_REL}/sanitize.sh)
+set_tests_properties(sanitizer_suite_is_clean PROPERTIES LABELS sanitize TIMEOUT 2400 RUN_SERIAL TRUE)
+add_test(NAME fuzz_targets_find_nothing
+  COMMAND bash ${TT_SOURCE_DIR}/tests/fuzz/run.sh ${TT_FUZZ_SECONDS} $<TARGET_FILE:twintrial>)
+set_tests_properties(fuzz_targets_find_nothing PROPERTIES LABELS fuzz TIMEOUT 1800 RUN_SERIAL TRUE SKIP_RETURN_CODE 77
+  ENVIRONMENT "TT_FUZZ_BUILD=${CMAKE_BINARY_DIR}/fuzz")

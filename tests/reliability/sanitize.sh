@@ -1,0 +1,24 @@
+#!/bin/bash
+# The unit and mpi suites under AddressSanitizer + UndefinedBehaviorSanitizer: builds
+# the `debug` preset into build-debug and runs `ctest --preset debug -L unit|mpi`
+# (unit tests in parallel, then the two timing-sensitive mpi tests alone). The preset
+# turns LeakSanitizer on with tests/reliability/lsan.supp (Open MPI's own leaks only)
+# and exitcode=23, so a leak or sanitizer report fails even a test that expects exit 1.
+# The slow validation label is left to the release suite.
+# usage: tests/reliability/sanitize.sh        (about 6 min on 2 cores, from scratch)
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+start=$(date +%s)
+mkdir -p build-debug
+log=build-debug/sanitize-build.log
+cmake --preset debug >"$log" 2>&1 || { cat "$log"; echo "debug configure failed"; exit 1; }
+cmake --build --preset debug -j "$(nproc)" >>"$log" 2>&1 ||
+  { grep -E -B3 -A12 'error|Error' "$log" | head -80; echo "debug build failed (ASan+UBSan, -Werror)"; exit 1; }
+echo "built build-debug in $(($(date +%s) - start)) s"
+rc=0
+ctest --preset debug -L unit -j "$(nproc)" || rc=1
+ctest --preset debug -L mpi || rc=1
+echo "sanitizer suite: $(($(date +%s) - start)) s, $([ $rc -eq 0 ] && echo clean || echo FAILED)"
+exit $rc
