@@ -41,7 +41,7 @@ typedef struct {
 } TTEventInfo;
 
 #define TT_MAX_EVENT_TIMES 32
-#define TT_MAX_DOSES 4096
+#define TT_MAX_DOSES       4096
 
 typedef struct {
   const char           *name;
@@ -82,8 +82,8 @@ typedef struct {
    * units, increasing) and amounts for the arm before t_end and returns how many; the
    * sim adds each amount to state dose_state at its time (a discontinuity: the
    * integrator stops there and restarts). */
-  int (*doses)(const double *par, const double *cov, const double *eta, const double *eff, double t_end,
-               double *times, double *amounts);
+  int (*doses)(const double *par, const double *cov, const double *eta, const double *eff, double t_end, double *times,
+               double *amounts);
   int dose_state;
   /* Closed-form models (optional): y[nt * nvar] at times t[nt] (visit-major), equal bit
    * for bit to calling `mean` at each time; lets a model compute per-twin constants once. */

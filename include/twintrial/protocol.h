@@ -51,18 +51,25 @@ typedef struct {
 } TTArmSpec;
 
 typedef enum {
-  TT_ENDPOINT_CHANGE_FROM_BASELINE  = 0, /* continuous: value at visit - value at the first visit */
-  TT_ENDPOINT_VALUE_AT_VISIT        = 1, /* continuous */
-  TT_ENDPOINT_PERCENT_CHANGE        = 2, /* continuous: 100 (value - baseline) / baseline */
-  TT_ENDPOINT_RESPONDER             = 3, /* binary: measure at visit below/above threshold */
-  TT_ENDPOINT_BEST_RESPONSE         = 4, /* binary: best (lowest) percent change over observed post-baseline visits <= threshold (RECIST ORR: -30) */
-  TT_ENDPOINT_TIME_TO_EVENT         = 5, /* time to the first `event`; censored at the end of observation */
-  TT_ENDPOINT_PROGRESSION_FREE      = 6, /* PFS: first visit with >= progression_percent growth over the nadir and >= progression_absolute, or `event` (death) */
-  TT_ENDPOINT_COUNT                 = 7  /* number of `event`s during observation, with exposure time */
+  TT_ENDPOINT_CHANGE_FROM_BASELINE = 0, /* continuous: value at visit - value at the first visit */
+  TT_ENDPOINT_VALUE_AT_VISIT       = 1, /* continuous */
+  TT_ENDPOINT_PERCENT_CHANGE       = 2, /* continuous: 100 (value - baseline) / baseline */
+  TT_ENDPOINT_RESPONDER            = 3, /* binary: measure at visit below/above threshold */
+  TT_ENDPOINT_BEST_RESPONSE =
+      4, /* binary: best (lowest) percent change over observed post-baseline visits <= threshold (RECIST ORR: -30) */
+  TT_ENDPOINT_TIME_TO_EVENT    = 5, /* time to the first `event`; censored at the end of observation */
+  TT_ENDPOINT_PROGRESSION_FREE = 6, /* PFS: first visit with >= progression_percent growth over the nadir and >=
+                                       progression_absolute, or `event` (death) */
+  TT_ENDPOINT_COUNT = 7             /* number of `event`s during observation, with exposure time */
 } TTEndpointType;
 
 typedef enum { TT_MEASURE_VALUE = 0, TT_MEASURE_CHANGE = 1, TT_MEASURE_PERCENT_CHANGE = 2 } TTMeasure;
-typedef enum { TT_KIND_CONTINUOUS = 0, TT_KIND_BINARY = 1, TT_KIND_TIME_TO_EVENT = 2, TT_KIND_COUNT = 3 } TTEndpointKind;
+typedef enum {
+  TT_KIND_CONTINUOUS    = 0,
+  TT_KIND_BINARY        = 1,
+  TT_KIND_TIME_TO_EVENT = 2,
+  TT_KIND_COUNT         = 3
+} TTEndpointKind;
 
 typedef struct {
   char           name[TT_NAME_MAX];
@@ -70,25 +77,25 @@ typedef struct {
   TTEndpointType type;
   char           variable[TT_NAME_MAX]; /* a model output variable ("" for time_to_event and count) */
   TTLoc          variable_loc;
-  double         visit;       /* in schedule units; one of the schedule's visits (continuous, responder) */
-  int            visit_index; /* index into schedule visits; -1 when the type has no visit */
+  double         visit;              /* in schedule units; one of the schedule's visits (continuous, responder) */
+  int            visit_index;        /* index into schedule visits; -1 when the type has no visit */
   char           event[TT_NAME_MAX]; /* a model event (time_to_event, count; optional death event for PFS) */
   TTLoc          event_loc;
-  TTMeasure      measure;     /* responder: what is compared with the threshold (default value) */
-  double         threshold;   /* responder, best_response (percent, default -30) */
-  int            below;       /* responder: 1 = responder when measure < threshold, 0 = when > threshold */
+  TTMeasure      measure;              /* responder: what is compared with the threshold (default value) */
+  double         threshold;            /* responder, best_response (percent, default -30) */
+  int            below;                /* responder: 1 = responder when measure < threshold, 0 = when > threshold */
   double         progression_percent;  /* PFS: default 20 */
   double         progression_absolute; /* PFS: default 5 (variable's unit) */
-  double         per_days;    /* count: rates are per this many days (per_year: 365.25, default) */
+  double         per_days;             /* count: rates are per this many days (per_year: 365.25, default) */
 } TTEndpointSpec;
 
 /* The kind an endpoint type belongs to (decides which analyses apply). */
 static inline TTEndpointKind TTEndpointKindOf(TTEndpointType t)
 {
-  return t <= TT_ENDPOINT_PERCENT_CHANGE                                        ? TT_KIND_CONTINUOUS
-         : t <= TT_ENDPOINT_BEST_RESPONSE                                       ? TT_KIND_BINARY
+  return t <= TT_ENDPOINT_PERCENT_CHANGE                                       ? TT_KIND_CONTINUOUS
+         : t <= TT_ENDPOINT_BEST_RESPONSE                                      ? TT_KIND_BINARY
          : t == TT_ENDPOINT_TIME_TO_EVENT || t == TT_ENDPOINT_PROGRESSION_FREE ? TT_KIND_TIME_TO_EVENT
-                                                                                : TT_KIND_COUNT;
+                                                                               : TT_KIND_COUNT;
 }
 
 typedef enum {
@@ -118,9 +125,9 @@ typedef struct {
   int              direction;                  /* for sided 1: -1 = lower is better (default), +1 = higher */
   int              treatment_arm, control_arm; /* indices into arms; default 1 and 0 */
   double           margin;                     /* non-inferiority margin on the estimate's scale (0 = superiority) */
-  int              stratified;                 /* logrank, cox: by the randomization strata (default 0); cmh: always 1 */
-  int              newcombe;                   /* risk_difference: 1 = Newcombe CI (default), 0 = Wald */
-  int              breslow;                    /* cox: 1 = Breslow ties, 0 = Efron (default) */
+  int              stratified; /* logrank, cox: by the randomization strata (default 0); cmh: always 1 */
+  int              newcombe;   /* risk_difference: 1 = Newcombe CI (default), 0 = Wald */
+  int              breslow;    /* cox: 1 = Breslow ties, 0 = Efron (default) */
 } TTAnalysisSpec;
 
 typedef enum {
@@ -134,6 +141,9 @@ typedef enum { TT_SPENDING_OBF = 0, TT_SPENDING_POCOCK = 1, TT_SPENDING_HSD = 2,
 #define TT_MAX_LOOKS 8
 typedef enum { TT_OUTPUT_NONE = 0, TT_OUTPUT_FIRST_REPLICATE = 1, TT_OUTPUT_ALL = 2 } TTOutputSubjects;
 typedef enum { TT_RANDOMIZE_PERMUTED_BLOCK = 0, TT_RANDOMIZE_SIMPLE = 1 } TTRandomization;
+/* model.on_failure: a twin whose simulation fails (ODE step-size underflow, a
+ * non-finite state) ends the run, or is dropped (no data under any arm) and counted. */
+typedef enum { TT_ON_FAILURE_ABORT = 0, TT_ON_FAILURE_DROP = 1 } TTOnFailure;
 
 typedef struct {
   /* source */
@@ -157,6 +167,7 @@ typedef struct {
   TTLoc        model_loc;
   int          nparam;
   TTNamedValue param[TT_MAX_PARAMS]; /* overrides of the model's defaults */
+  TTOnFailure  on_failure;
   /* arms: the first arm is the control unless an analysis says otherwise */
   int       narm;
   TTArmSpec arm[TT_MAX_ARMS];
@@ -170,8 +181,8 @@ typedef struct {
   double followup_days; /* after the end of accrual; 0: no cut-off (observation ends at the last visit) */
   /* dropout: */
   TTDropoutModel dropout;
-  double         dropout_shape;      /* Weibull k (1 for exponential and outcome_dependent) */
-  double         dropout_scale_days; /* Weibull lambda; for exponential and outcome_dependent 1/rate */
+  double         dropout_shape;                 /* Weibull k (1 for exponential and outcome_dependent) */
+  double         dropout_scale_days;            /* Weibull lambda; for exponential and outcome_dependent 1/rate */
   char           dropout_variable[TT_NAME_MAX]; /* outcome_dependent: the model variable */
   TTLoc          dropout_variable_loc;
   double         dropout_gamma; /* outcome_dependent: log-hazard per unit of worsening (y(t) - y(0)) */
@@ -182,8 +193,8 @@ typedef struct {
   double     spending_gamma;            /* Hwang-Shih-DeCani gamma */
   TTSpending futility;                  /* beta spending for non-binding futility; TT_SPENDING_NONE = none */
   double     futility_gamma;
-  double     futility_beta;             /* type II error spent (default 0.2) */
-  int        interim_analysis;          /* index of the analysis that decides stopping (default 0) */
+  double     futility_beta;    /* type II error spent (default 0.2) */
+  int        interim_analysis; /* index of the analysis that decides stopping (default 0) */
   TTLoc      interim_loc;
   /* prognostic score: Normal(0, sd) noise added to the model's prediction (0 = none) */
   double prognostic_noise_sd;
@@ -198,9 +209,9 @@ typedef struct {
   int    er;                     /* 1 when the section is present */
   char   er_effect[TT_NAME_MAX]; /* the model's arm effect it sets */
   TTLoc  er_effect_loc;
-  double er_emax, er_ec50, er_hill;       /* effect unit, mg/L, 1 */
-  double er_clearance, er_clearance_cv;   /* typical CL/F in L/h; between-subject CV (log-normal) */
-  double er_interval_h;                   /* dosing interval tau */
+  double er_emax, er_ec50, er_hill;     /* effect unit, mg/L, 1 */
+  double er_clearance, er_clearance_cv; /* typical CL/F in L/h; between-subject CV (log-normal) */
+  double er_interval_h;                 /* dosing interval tau */
   /* output: */
   TTOutputSubjects output_subjects;
 } TTProtocol;

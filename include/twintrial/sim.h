@@ -34,6 +34,9 @@ PetscErrorCode TTSimTrajectory(TTSim sim, const double *cov, const double *eta, 
                                const double t[], double ymean[]);
 /* Not collective. Number of ODE right-hand-side evaluations so far (0 for closed form). */
 PetscErrorCode TTSimGetStats(TTSim sim, PetscInt *nrhs);
+/* Not collective. Rebuilds the integrator after a failed integration (an error inside
+ * TSSolve can leave the TS mid-step); the next trajectory is as from a new TTSim. */
+PetscErrorCode TTSimReset(TTSim sim);
 /* Not collective. Accepts NULL; sets *sim to NULL. */
 PetscErrorCode TTSimDestroy(TTSim *sim);
 

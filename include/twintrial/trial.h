@@ -26,12 +26,14 @@
 typedef struct _p_TTTrial *TTTrial;
 
 /* Layout of one twin's record (offsets in doubles):
- *   [stratum, screen, entry, cov[ncov], prognostic[nendpoint], arm blocks...]
+ *   [stratum, screen, entry, cov[ncov], prognostic[nendpoint], arm blocks..., failed]
  * and for each arm a block of arm_size doubles:
- *   [dropout (days), traj[nvisit][nvar], events[nevent][TT_MAX_EVENT_TIMES] (days)]. */
+ *   [dropout (days), traj[nvisit][nvar], events[nevent][TT_MAX_EVENT_TIMES] (days)].
+ * failed = 1: the twin's simulation failed and it was dropped (model.on_failure: drop);
+ * its prognostic scores and arm blocks are NaN and it has no endpoint. */
 typedef struct {
   PetscInt size;
-  PetscInt stratum, screen, entry, cov, prognostic, arm0, arm_size; /* offsets and the arm block size */
+  PetscInt stratum, screen, entry, cov, prognostic, arm0, arm_size, failed; /* offsets and the arm block size */
   PetscInt ncov, nendpoint, narm, nvisit, nvar, nevent;
 } TTRecordLayout;
 
@@ -54,6 +56,7 @@ static inline const double *TTRecordEvents(const TTRecordLayout *L, const double
 typedef struct {
   PetscInt         replicate;
   PetscInt         screen_failures;
+  PetscInt         dropped_twins; /* twins dropped after a failed simulation (model.on_failure: drop) */
   PetscInt         stage;         /* look at which the trial stopped (1-based; 1 without interim looks) */
   PetscInt        *arm;           /* [patients] randomized arm index */
   double          *endpoint;      /* [patients * nendpoint * 2] observed endpoint pairs at the final look */
@@ -61,9 +64,9 @@ typedef struct {
   tt_stats_result *result;        /* [nanalysis] */
   double          *true_effect;   /* [nanalysis] sample treatment effect on the estimate's scale */
   double          *information;   /* [nanalysis] events (time to event) or observed endpoints in the analysis */
-  double          *look_z;        /* [nlook] deciding statistic in the benefit direction at each look (NaN after stop) */
-  double          *km;            /* [nanalysis * 6] time-to-event analyses: Kaplan-Meier median and its 95% CI
-                                   * (print.survfit's) for control then treatment; NaN otherwise or when not reached */
+  double          *look_z; /* [nlook] deciding statistic in the benefit direction at each look (NaN after stop) */
+  double          *km;     /* [nanalysis * 6] time-to-event analyses: Kaplan-Meier median and its 95% CI
+                            * (print.survfit's) for control then treatment; NaN otherwise or when not reached */
 } TTReplicateResult;
 
 /* Not collective. Binds the protocol to its model and cohort and checks every name

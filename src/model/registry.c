@@ -10,9 +10,9 @@ extern const TTModelType tt_model_ms_relapse;
 extern const TTModelType tt_model_pk_1cmt_oral;
 extern const TTModelType tt_model_pk_2cmt_oral;
 
-static const TTModelType *const registry[] = {&tt_model_alzheimers_adas, &tt_model_t2d_hba1c, &tt_model_oncology_tgi_os,
-                                              &tt_model_pk_1cmt_oral, &tt_model_pk_2cmt_oral,
-                                              &tt_model_ms_relapse};
+static const TTModelType *const registry[] = {&tt_model_alzheimers_adas, &tt_model_t2d_hba1c,
+                                              &tt_model_oncology_tgi_os, &tt_model_pk_1cmt_oral,
+                                              &tt_model_pk_2cmt_oral,    &tt_model_ms_relapse};
 
 int tt_model_list(const TTModelType *const **types)
 {

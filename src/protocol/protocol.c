@@ -27,6 +27,7 @@ const char *const TTMeasureNames[3]        = {"value", "change", "percent_change
 const char *const TTAnalysisMethodNames[9] = {"ancova",  "welch", "risk_difference", "odds_ratio", "cmh",
                                               "logrank", "cox",   "negbin",          "poisson"};
 const char *const TTDropoutModelNames[4]   = {"none", "weibull", "exponential", "outcome_dependent"};
+const char *const TTOnFailureNames[2]      = {"abort", "drop"};
 const char *const TTSpendingNames[4]       = {"obrien_fleming", "pocock", "hsd", "none"};
 const char *const TTTimeUnitNames[4]       = {"day", "week", "month", "year"};
 const double      TTTimeUnitDays[4]        = {1.0, 7.0, TT_DAYS_PER_MONTH, TT_DAYS_PER_YEAR};
@@ -274,16 +275,20 @@ static PetscErrorCode ParseCohort(TTYaml y, TTYamlNode n, TTProtocol *p)
 
 static PetscErrorCode ParseModel(TTYaml y, TTYamlNode map, TTProtocol *p)
 {
-  static const char *const keys[] = {"name", "parameters"};
+  static const char *const keys[] = {"name", "parameters", "on_failure"};
   TTYamlNode               n;
+  int                      f = 0;
   PetscFunctionBeginUser;
-  PetscCall(TTYamlCheckMapping(y, map, "model", "a mapping {name: ..., parameters: {...}}"));
-  PetscCall(TTYamlCheckKeys(y, map, "model", 2, keys));
+  PetscCall(TTYamlCheckMapping(y, map, "model", "a mapping {name: ..., parameters: {...}, on_failure: ...}"));
+  PetscCall(TTYamlCheckKeys(y, map, "model", 3, keys));
   PetscCall(TTYamlRequire(y, map, "model", "name", "a model name (see `twintrial models`)", &n));
   PetscCall(TTYamlGetName(y, n, "model.name", p->model));
   p->model_loc = TTYamlLoc(y, n);
   if ((n = TTYamlFind(y, map, "parameters")))
     PetscCall(TTProtocolGetNamedValues(y, n, "model.parameters", TT_MAX_PARAMS, &p->nparam, p->param));
+  if ((n = TTYamlFind(y, map, "on_failure")))
+    PetscCall(TTYamlGetChoice(y, n, "model.on_failure", 2, TTOnFailureNames, &f));
+  p->on_failure = (TTOnFailure) f;
   PetscFunctionReturn(0);
 }
 
@@ -359,10 +364,24 @@ static PetscErrorCode ParseOutput(TTYaml y, TTYamlNode map, TTProtocol *p)
 
 static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
 {
-  enum { TRIAL, COHORT, MODEL, ARMS, SCHEDULE, DROPOUT, PROGNOSTIC, ENDPOINTS, ANALYSIS, OUTPUT, INTERIM, ER, NSECTION };
-  static const char *const order[NSECTION] = {"trial",     "cohort",   "model",  "arms",    "schedule",
-                                              "dropout",   "prognostic", "endpoints", "analysis", "output",
-                                              "interim",   "exposure_response"};
+  enum {
+    TRIAL,
+    COHORT,
+    MODEL,
+    ARMS,
+    SCHEDULE,
+    DROPOUT,
+    PROGNOSTIC,
+    ENDPOINTS,
+    ANALYSIS,
+    OUTPUT,
+    INTERIM,
+    ER,
+    NSECTION
+  };
+  static const char *const order[NSECTION] = {"trial",    "cohort",  "model",      "arms",
+                                              "schedule", "dropout", "prognostic", "endpoints",
+                                              "analysis", "output",  "interim",    "exposure_response"};
   static const char *const what[NSECTION]  = {"a mapping {name, seed, replicates, patients, ...}",
                                               "the path of a cohort file",
                                               "a mapping {name: ..., parameters: {...}}",

@@ -34,21 +34,24 @@ static PetscErrorCode CheckDoses(TTYaml y, TTProtocol *p)
   for (int a = 0; a < p->narm; a++) {
     const TTArmSpec *arm = &p->arm[a];
     if (arm->dose_mg > 0 && !p->er)
-      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%d:%d: arms[%d].dose_mg: expected an exposure_response section "
-              "to turn doses into effects", TTYamlPath(y), arm->dose_loc.line, arm->dose_loc.column, a);
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER,
+              "%s:%d:%d: arms[%d].dose_mg: expected an exposure_response section "
+              "to turn doses into effects",
+              TTYamlPath(y), arm->dose_loc.line, arm->dose_loc.column, a);
     for (int k = 0; p->er && k < arm->neffect; k++)
       if (!strcmp(arm->effect[k].key, p->er_effect))
-        SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%d:%d: arms[%d].effect.%s: expected no fixed value for the "
-                "effect that exposure_response sets from the dose", TTYamlPath(y), arm->effect[k].loc.line,
-                arm->effect[k].loc.column, a, p->er_effect);
+        SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER,
+                "%s:%d:%d: arms[%d].effect.%s: expected no fixed value for the "
+                "effect that exposure_response sets from the dose",
+                TTYamlPath(y), arm->effect[k].loc.line, arm->effect[k].loc.column, a, p->er_effect);
   }
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode TTProtocolParseExposureResponse(TTYaml y, TTYamlNode map, TTProtocol *p)
 {
-  static const char *const keys[] = {"effect", "emax", "ec50", "hill", "clearance_l_per_h", "clearance_cv",
-                                     "interval_h"};
+  static const char *const keys[] = {"effect",       "emax",      "ec50", "hill", "clearance_l_per_h",
+                                     "clearance_cv", "interval_h"};
   TTYamlNode               n;
 
   PetscFunctionBeginUser;

@@ -69,7 +69,7 @@ static PetscErrorCode ViewModelArms(const TTProtocol *p, FILE *out)
   PetscCall(TTYamlWriteName(out, p->model));
   P(", parameters: ");
   PetscCall(ViewNamedValues(out, p->nparam, p->param));
-  P("}\narms:\n");
+  P(", on_failure: %s}\narms:\n", TTOnFailureNames[p->on_failure]);
   for (int i = 0; i < p->narm; i++) {
     P("  - {name: ");
     PetscCall(TTYamlWriteName(out, p->arm[i].name));

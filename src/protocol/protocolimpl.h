@@ -36,6 +36,7 @@ extern const char *const TTEndpointTypeNames[8];
 extern const char *const TTMeasureNames[3];
 extern const char *const TTAnalysisMethodNames[9];
 extern const char *const TTDropoutModelNames[4];
+extern const char *const TTOnFailureNames[2];
 extern const char *const TTSpendingNames[4];
 extern const char *const TTTimeUnitNames[4];
 extern const double      TTTimeUnitDays[4];

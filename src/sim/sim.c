@@ -87,6 +87,16 @@ PetscErrorCode TTSimCreate(const TTModelType *type, const double *par, TTSim *si
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode TTSimReset(TTSim sim)
+{
+  PetscFunctionBeginUser;
+  if (!sim->ts) PetscFunctionReturn(0);
+  PetscCall(TSDestroy(&sim->ts));
+  PetscCall(VecDestroy(&sim->u));
+  PetscCall(SimSetUpTS(sim));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTSimDestroy(TTSim *sim)
 {
   PetscFunctionBeginUser;

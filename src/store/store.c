@@ -21,10 +21,10 @@
 #include <unistd.h>
 #include "storeimpl.h"
 
-const char *const tt_store_columns[TT_NCOLUMN] = {"replicate", "estimate", "std_error", "ci_lower", "ci_upper",
-                                                  "statistic", "df", "p_value", "reject", "n_analysed",
-                                                  "true_effect", "ok", "stage", "information"};
-const int tt_store_column_is_int[TT_NCOLUMN] = {1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 0};
+const char *const tt_store_columns[TT_NCOLUMN] = {"replicate",   "estimate", "std_error", "ci_lower",   "ci_upper",
+                                                  "statistic",   "df",       "p_value",   "reject",     "n_analysed",
+                                                  "true_effect", "ok",       "stage",     "information"};
+const int         tt_store_column_is_int[TT_NCOLUMN] = {1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 0};
 
 static PetscErrorCode WriteRootAttributes(TTStore st)
 {
@@ -87,14 +87,15 @@ static PetscErrorCode ReadDone(TTStore st)
  * the file; a full disk or quota is reported here, before any replicate runs. */
 static PetscErrorCode ReserveCloseSpace(TTStore st)
 {
-  int         err = 0, fd;
+  int         err  = 0, fd;
   off_t       want = 0;
   struct stat sb;
 
   PetscFunctionBeginUser;
   if (st->rank == 0) {
     fd = open(st->tmp, O_WRONLY);
-    if (fd < 0 || fstat(fd, &sb)) err = errno;
+    if (fd < 0 || fstat(fd, &sb))
+      err = errno;
     else {
       want = sb.st_size + TT_CLOSE_RESERVE + (off_t) st->p->nanalysis * TT_CLOSE_RESERVE_ANALYSIS;
       err  = posix_fallocate(fd, 0, want);
@@ -167,9 +168,9 @@ static PetscErrorCode Open(TTStore st, MPI_Comm comm, const char *path, TTTrial 
   TTCallHDF5(H5Fflush(st->file, H5F_SCOPE_GLOBAL));
   PetscCall(ReadDone(st));
   PetscCall(ReserveCloseSpace(st));
-  PetscCall(PetscMalloc3(st->p->nanalysis * TT_NCOLUMN * TT_ROW_BUFFER, &st->rowbuf, TT_ROW_BUFFER, &st->screenbuf,
-                         (size_t) st->p->patients * PetscMax(st->L.narm * st->L.nvisit, st->L.nendpoint),
-                         &st->scratch));
+  PetscCall(PetscMalloc4(
+      st->p->nanalysis * TT_NCOLUMN * TT_ROW_BUFFER, &st->rowbuf, TT_ROW_BUFFER, &st->screenbuf, TT_ROW_BUFFER,
+      &st->droppedbuf, (size_t) st->p->patients * PetscMax(st->L.narm * st->L.nvisit, st->L.nendpoint), &st->scratch));
   PetscFunctionReturn(0);
 }
 
@@ -187,7 +188,7 @@ PetscErrorCode TTStoreOpen(MPI_Comm comm, const char *path, TTTrial trial, const
     PetscCall(PetscFree(st->col));
     PetscCall(PetscFree(st->km));
     PetscCall(PetscFree(st->done_flags));
-    PetscCall(PetscFree3(st->rowbuf, st->screenbuf, st->scratch));
+    PetscCall(PetscFree4(st->rowbuf, st->screenbuf, st->droppedbuf, st->scratch));
     PetscCall(PetscFree(st->path));
     PetscCall(PetscFree(st->tmp));
     PetscCall(PetscFree(st));
@@ -223,6 +224,7 @@ static PetscErrorCode FlushRows(TTStore st)
         PetscCall(TTH5WriteRows(d, H5T_NATIVE_DOUBLE, (hsize_t) st->row0, (hsize_t) st->nbuf, v));
     }
   PetscCall(TTH5WriteRows(st->screen, H5T_NATIVE_DOUBLE, (hsize_t) st->row0, (hsize_t) st->nbuf, st->screenbuf));
+  PetscCall(TTH5WriteRows(st->dropped, H5T_NATIVE_DOUBLE, (hsize_t) st->row0, (hsize_t) st->nbuf, st->droppedbuf));
   for (PetscInt i = 0; i < st->nbuf; i++) ibuf[i] = 1;
   PetscCall(TTH5WriteRows(st->done, H5T_NATIVE_INT, (hsize_t) st->row0, (hsize_t) st->nbuf, ibuf));
   st->nbuf = 0;
@@ -235,17 +237,28 @@ static void BufferRow(TTStore st, const TTReplicateResult *res)
   for (PetscInt k = 0; k < st->p->nanalysis; k++) {
     const tt_stats_result *r             = &res->result[k];
     int                    ok            = res->ok[k];
-    double                 v[TT_NCOLUMN] = {(double) res->replicate, r->estimate,  r->std_error, r->ci_lower,
-                                            r->ci_upper, r->statistic, r->df, r->p_value, (double) r->reject,
-                                            (double) r->n_analysed, res->true_effect[k], (double) ok,
-                                            (double) res->stage, res->information[k]};
+    double                 v[TT_NCOLUMN] = {(double) res->replicate,
+                                            r->estimate,
+                                            r->std_error,
+                                            r->ci_lower,
+                                            r->ci_upper,
+                                            r->statistic,
+                                            r->df,
+                                            r->p_value,
+                                            (double) r->reject,
+                                            (double) r->n_analysed,
+                                            res->true_effect[k],
+                                            (double) ok,
+                                            (double) res->stage,
+                                            res->information[k]};
     for (int c = 0; c < TT_NCOLUMN; c++) {
       double x = v[c];
       if (!ok && c >= 1 && c <= 9) x = (c == 8 || c == 9) ? 0.0 : NAN;
       st->rowbuf[(k * TT_NCOLUMN + c) * TT_ROW_BUFFER + i] = x;
     }
   }
-  st->screenbuf[i] = (double) res->screen_failures;
+  st->screenbuf[i]  = (double) res->screen_failures;
+  st->droppedbuf[i] = (double) res->dropped_twins;
   st->nbuf++;
 }
 
@@ -256,7 +269,8 @@ PetscErrorCode TTStoreWriteReplicate(TTStore st, const TTReplicateResult *res, c
   if (!st->nbuf) st->row0 = res->replicate;
   BufferRow(st, res);
   for (PetscInt k = 0; k < st->p->nanalysis; k++)
-    if (st->km[k] >= 0) PetscCall(TTH5WriteRows(st->km[k], H5T_NATIVE_DOUBLE, (hsize_t) res->replicate, 1, res->km + 6 * k));
+    if (st->km[k] >= 0)
+      PetscCall(TTH5WriteRows(st->km[k], H5T_NATIVE_DOUBLE, (hsize_t) res->replicate, 1, res->km + 6 * k));
   if (st->nbuf == TT_ROW_BUFFER) PetscCall(FlushRows(st));
   if ((res->replicate + 1) * st->p->patients <= st->nsubject_rows || st->p->output_subjects == TT_OUTPUT_ALL)
     PetscCall(TTStoreWriteSubjects(
@@ -290,6 +304,7 @@ PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[])
     if (st->km[k] >= 0) TTCallHDF5(H5Dclose(st->km[k]));
   TTCallHDF5(H5Dclose(st->done));
   TTCallHDF5(H5Dclose(st->screen));
+  TTCallHDF5(H5Dclose(st->dropped));
   PetscCall(TTStoreCloseSubjects(st->trial, st->sid, st->prog, &st->cov, &st->out, &st->cf, &st->ep));
   TTCallHDF5(H5Fclose(st->file));
   PetscCallMPI(MPI_Barrier(st->comm));
@@ -300,7 +315,7 @@ PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[])
   PetscCall(PetscFree(st->col));
   PetscCall(PetscFree(st->km));
   PetscCall(PetscFree(st->done_flags));
-  PetscCall(PetscFree3(st->rowbuf, st->screenbuf, st->scratch));
+  PetscCall(PetscFree4(st->rowbuf, st->screenbuf, st->droppedbuf, st->scratch));
   PetscCall(PetscFree(st->path));
   PetscCall(PetscFree(st->tmp));
   PetscCall(PetscFree(st));

@@ -107,7 +107,7 @@ static PetscErrorCode WriteLooks(TTStore st, hid_t g)
   PetscCall(TTTrialGetDesign(st->trial, &nlook, &info, &upper, &lower, &spent));
   if (!nlook) PetscFunctionReturn(0);
   col[0] = info, col[1] = upper, col[2] = lower, col[3] = spent;
-  n      = (hsize_t) nlook;
+  n = (hsize_t) nlook;
   for (int c = 0; c < 4; c++) {
     PetscCall(TTH5CreateDataset(g, names[c], H5T_NATIVE_DOUBLE, 1, &n, &d));
     if (st->rank == 0) PetscCall(TTH5WriteRows(d, H5T_NATIVE_DOUBLE, 0, n, col[c]));
@@ -152,8 +152,8 @@ PetscErrorCode TTStoreWriteDesign(TTStore st)
   PetscFunctionReturn(0);
 }
 
-static const char *const method_names[] = {"ancova", "welch",   "risk_difference", "odds_ratio", "cmh",
-                                           "logrank", "cox", "negbin", "poisson"};
+static const char *const method_names[] = {"ancova",  "welch", "risk_difference", "odds_ratio", "cmh",
+                                           "logrank", "cox",   "negbin",          "poisson"};
 
 PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
 {
@@ -176,8 +176,9 @@ PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
       hsize_t dims[3] = {n, 2, 3};
       PetscCall(TTH5Dataset(ga, "km_median", H5T_NATIVE_DOUBLE, 3, dims, create, &st->km[k]));
       if (create)
-        PetscCall(TTH5WriteStringAttr(st->km[k], "layout", "[replicate][control, treatment][median, lower 95%, upper 95%] "
-                                                           "in days, as print.survfit; NaN = not reached"));
+        PetscCall(TTH5WriteStringAttr(st->km[k], "layout",
+                                      "[replicate][control, treatment][median, lower 95%, upper 95%] "
+                                      "in days, as print.survfit; NaN = not reached"));
     }
     if (!create) {
       TTCallHDF5(H5Gclose(ga));
@@ -198,6 +199,7 @@ PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
   PetscCall(TTH5Group(st->file, "replicates", create, &g));
   PetscCall(TTH5Dataset(g, "done", H5T_STD_I32LE, 1, &n, create, &st->done));
   PetscCall(TTH5Dataset(g, "screen_failures", H5T_NATIVE_DOUBLE, 1, &n, create, &st->screen));
+  PetscCall(TTH5Dataset(g, "dropped_twins", H5T_NATIVE_DOUBLE, 1, &n, create, &st->dropped));
   TTCallHDF5(H5Gclose(g));
   PetscFunctionReturn(0);
 }
@@ -229,6 +231,7 @@ PetscErrorCode TTStoreWriteSummary(TTStore st, const TTSummary *s)
     PetscCall(TTH5WriteDoubleAttr(ga, "analytic_power", s[k].analytic_power));
     PetscCall(TTH5WriteStringAttr(ga, "analytic_method", s[k].analytic_method));
     if (s[k].nlook > 0) PetscCall(TTH5WriteDoubleArrayAttr(ga, "stop_prob", s[k].nlook, s[k].stop_prob));
+    PetscCall(TTH5WriteDoubleAttr(ga, "dropped_twins", s[k].dropped_twins));
     TTCallHDF5(H5Gclose(ga));
   }
   TTCallHDF5(H5Gclose(g));
@@ -243,7 +246,7 @@ static void AnalyticPower(const TTProtocol *p, PetscInt k, TTSummary *s)
   const TTAnalysisSpec      *an   = &p->analysis[k];
   const tt_stats_oc_summary *o    = &s->oc;
   tt_stats_test_spec         spec = {an->alpha, an->sided, an->direction};
-  double                     n    = o->expected_n / 2.0, z = tt_stats_qnorm(1.0 - an->alpha / an->sided), d = o->true_effect;
+  double n = o->expected_n / 2.0, z = tt_stats_qnorm(1.0 - an->alpha / an->sided), d = o->true_effect;
   if (p->nlook > 0 && k == p->interim_analysis) {
     s->analytic_power = NAN; /* the fixed-design formulas do not apply to the deciding analysis */
     snprintf(s->analytic_method, sizeof(s->analytic_method), "none (group-sequential)");
@@ -260,19 +263,39 @@ static void AnalyticPower(const TTProtocol *p, PetscInt k, TTSummary *s)
   }
 }
 
+/* Rank 0: the number of twins dropped after a failed simulation, from the stored rows. */
+static PetscErrorCode DroppedTwins(TTStore st, double *buf, PetscInt chunk, double *total)
+{
+  PetscFunctionBeginUser;
+  *total = 0.0;
+  for (PetscInt r0 = 0; r0 < st->p->replicates; r0 += chunk) {
+    hsize_t start = (hsize_t) r0, count = (hsize_t) PetscMin(chunk, st->p->replicates - r0);
+    hid_t   fspace, mspace;
+    TTCallHDF5(fspace = H5Dget_space(st->dropped));
+    TTCallHDF5(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &start, NULL, &count, NULL));
+    TTCallHDF5(mspace = H5Screate_simple(1, &count, NULL));
+    TTCallHDF5(H5Dread(st->dropped, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, buf));
+    TTCallHDF5(H5Sclose(mspace));
+    TTCallHDF5(H5Sclose(fspace));
+    for (hsize_t i = 0; i < count; i++) *total += buf[i];
+  }
+  PetscFunctionReturn(0);
+}
+
 /* Rank 0: operating characteristics from the stored rows, in replicate order. */
 PetscErrorCode TTStoreSummarize(TTStore st, TTSummary *s)
 {
   const PetscInt chunk = 1024;
   PetscInt       R = st->p->replicates, na = st->p->nanalysis;
-  double        *col;
+  double        *col, dropped;
   hid_t          fspace, mspace;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(TT_NCOLUMN * chunk, &col));
+  PetscCall(DroppedTwins(st, col, chunk, &dropped));
   for (PetscInt k = 0; k < na; k++) {
     tt_stats_oc oc;
-    double      info = 0.0;
+    double      info  = 0.0;
     long        ninfo = 0;
     PetscCall(PetscMemzero(&s[k], sizeof(s[k])));
     s[k].nlook = st->p->nlook;
@@ -292,15 +315,15 @@ PetscErrorCode TTStoreSummarize(TTStore st, TTSummary *s)
         const double   *v = col + i;
         tt_stats_result res;
         int             stage = (int) v[12 * chunk];
-        res.estimate   = v[1 * chunk];
-        res.std_error  = v[2 * chunk];
-        res.ci_lower   = v[3 * chunk];
-        res.ci_upper   = v[4 * chunk];
-        res.statistic  = v[5 * chunk];
-        res.df         = v[6 * chunk];
-        res.p_value    = v[7 * chunk];
-        res.reject     = (int) v[8 * chunk];
-        res.n_analysed = (int) v[9 * chunk];
+        res.estimate          = v[1 * chunk];
+        res.std_error         = v[2 * chunk];
+        res.ci_lower          = v[3 * chunk];
+        res.ci_upper          = v[4 * chunk];
+        res.statistic         = v[5 * chunk];
+        res.df                = v[6 * chunk];
+        res.p_value           = v[7 * chunk];
+        res.reject            = (int) v[8 * chunk];
+        res.n_analysed        = (int) v[9 * chunk];
         tt_stats_oc_add(&oc, v[11 * chunk] == 1.0, &res, v[10 * chunk]);
         if (v[11 * chunk] == 1.0) info += v[13 * chunk], ninfo++;
         if (s[k].nlook > 0 && stage >= 1 && stage <= s[k].nlook) s[k].stop_prob[stage - 1] += 1.0 / (double) R;
@@ -308,6 +331,7 @@ PetscErrorCode TTStoreSummarize(TTStore st, TTSummary *s)
     }
     tt_stats_oc_summarize(&oc, &s[k].oc);
     s[k].expected_information = ninfo ? info / (double) ninfo : NAN;
+    s[k].dropped_twins        = dropped;
     AnalyticPower(st->p, k, &s[k]);
   }
   PetscCall(PetscFree(col));

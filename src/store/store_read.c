@@ -128,6 +128,7 @@ static PetscErrorCode ReadSummary(hid_t file, const char *name, TTSummary *sum)
   PetscCall(TTH5ReadDoubleAttr(g, "expected_information", &sum->expected_information));
   PetscCall(TTH5ReadDoubleAttr(g, "analytic_power", &sum->analytic_power));
   PetscCall(TTH5ReadStringAttr(g, "analytic_method", sum->analytic_method, sizeof(sum->analytic_method)));
+  if (H5Aexists(g, "dropped_twins") > 0) PetscCall(TTH5ReadDoubleAttr(g, "dropped_twins", &sum->dropped_twins));
   if (H5Aexists(g, "stop_prob") > 0) {
     hid_t a, sp;
     TTCallHDF5(a = H5Aopen(g, "stop_prob", H5P_DEFAULT));
@@ -146,8 +147,8 @@ static PetscErrorCode ReadSummary(hid_t file, const char *name, TTSummary *sum)
 PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt n, const char *const names[], const TTSummary s[])
 {
   PetscFunctionBeginUser;
-  fprintf(out, "%-16s %6s  %-16s %9s %9s %9s %9s %9s %9s %9s %9s %9s\n", "analysis", "reps", "power (MC SE)", "analytic",
-          "mean_est", "true_eff", "bias", "emp_SE", "mean_SE", "RMSE", "coverage", "mean_n");
+  fprintf(out, "%-16s %6s  %-16s %9s %9s %9s %9s %9s %9s %9s %9s %9s\n", "analysis", "reps", "power (MC SE)",
+          "analytic", "mean_est", "true_eff", "bias", "emp_SE", "mean_SE", "RMSE", "coverage", "mean_n");
   for (PetscInt k = 0; k < n; k++) {
     const tt_stats_oc_summary *o = &s[k].oc;
     char                       pw[32];
@@ -164,6 +165,11 @@ PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt n, const char *const name
   }
   fprintf(out, "(analytic: power of the same design by %s formula; ratio methods report log ratios)\n",
           n > 0 ? "the textbook" : "no");
+  if (n > 0 && s[0].dropped_twins > 0)
+    fprintf(out,
+            "%.0f twin(s) dropped after a failed simulation (model.on_failure: drop); they have no endpoint in "
+            "any analysis (replicates/dropped_twins)\n",
+            s[0].dropped_twins);
   PetscFunctionReturn(0);
 }
 

@@ -30,7 +30,8 @@ static PetscErrorCode EndpointDatasets(hid_t ge, const TTEndpointSpec *ep, hsize
       char unit[64];
       snprintf(unit, sizeof(unit), "%g days", ep->per_days);
       PetscCall(TTH5WriteStringAttr(d[1], "unit", unit));
-    } else PetscCall(TTH5WriteStringAttr(d[1], "meaning", "1 = event, 0 = censored"));
+    } else
+      PetscCall(TTH5WriteStringAttr(d[1], "meaning", "1 = event, 0 = censored"));
   }
   TTCallHDF5(H5Gclose(g));
   PetscFunctionReturn(0);

@@ -13,7 +13,7 @@
 
 void tt_sha256_hex(const void *data, size_t len, char hex[65]);
 
-#define TT_ROW_BUFFER 64
+#define TT_ROW_BUFFER             64
 #define TT_CLOSE_RESERVE          (1 << 20) /* bytes reserved for the close (store.c) */
 #define TT_CLOSE_RESERVE_ANALYSIS (1 << 14) /* and per analysis */
 
@@ -25,14 +25,14 @@ struct _p_TTStore {
   TTTrial           trial;
   const TTProtocol *p;
   TTRecordLayout    L;
-  hid_t            *col;                        /* [nanalysis * TT_NCOLUMN] */
-  hid_t            *km;                         /* [nanalysis] km_median [replicate x arm x 3], -1 if not time to event */
-  hid_t             done, screen;               /* /replicates */
-  PetscInt          nbuf, row0;                 /* buffered replicates row0 .. row0 + nbuf - 1 */
-  double           *rowbuf;                     /* [nanalysis * TT_NCOLUMN * TT_ROW_BUFFER] */
-  double           *screenbuf;                  /* [TT_ROW_BUFFER] */
-  PetscInt          nsubject_rows;              /* 0, patients, or replicates * patients */
-  hid_t             sid[5];                     /* replicate, subject, arm, stratum, dropout_time */
+  hid_t            *col;                    /* [nanalysis * TT_NCOLUMN] */
+  hid_t            *km;                     /* [nanalysis] km_median [replicate x arm x 3], -1 if not time to event */
+  hid_t             done, screen, dropped;  /* /replicates */
+  PetscInt          nbuf, row0;             /* buffered replicates row0 .. row0 + nbuf - 1 */
+  double           *rowbuf;                 /* [nanalysis * TT_NCOLUMN * TT_ROW_BUFFER] */
+  double           *screenbuf, *droppedbuf; /* [TT_ROW_BUFFER] each */
+  PetscInt          nsubject_rows;          /* 0, patients, or replicates * patients */
+  hid_t             sid[5];                 /* replicate, subject, arm, stratum, dropout_time */
   hid_t             prog, *cov, *out, *cf, *ep; /* [ncov], [nvar], [nvar], [nendpoint] */
   double           *scratch;                    /* subject-row buffer */
   char              resolved_sha[65];           /* SHA-256 of the resolved protocol */
@@ -42,11 +42,11 @@ struct _p_TTStore {
 
 /* store_meta.c */
 PetscErrorCode   TTStoreResolved(TTTrial trial, char **text, char sha[65]);
-PetscErrorCode   TTStoreWriteProvenance(TTStore st, const TTProvenance *prov);  /* collective */
-PetscErrorCode   TTStoreWriteDesign(TTStore st);                                /* collective */
-PetscErrorCode   TTStoreSetUpAnalyses(TTStore st, PetscBool create);            /* collective */
-PetscErrorCode   TTStoreWriteSummary(TTStore st, const TTSummary *s); /* collective */
-PetscErrorCode   TTStoreSummarize(TTStore st, TTSummary *s);          /* rank 0 */
+PetscErrorCode   TTStoreWriteProvenance(TTStore st, const TTProvenance *prov); /* collective */
+PetscErrorCode   TTStoreWriteDesign(TTStore st);                               /* collective */
+PetscErrorCode   TTStoreSetUpAnalyses(TTStore st, PetscBool create);           /* collective */
+PetscErrorCode   TTStoreWriteSummary(TTStore st, const TTSummary *s);          /* collective */
+PetscErrorCode   TTStoreSummarize(TTStore st, TTSummary *s);                   /* rank 0 */
 extern const int tt_store_column_is_int[];
 
 /* Names of the per-replicate analysis columns, in storage order. */

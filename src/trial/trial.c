@@ -160,19 +160,25 @@ static PetscErrorCode BindAnalyses(TTTrial t)
       if (!strcmp(an->covariate[c], "baseline")) {
         ac->kind = TT_COVARIATE_BASELINE;
         if (t->endpoint_var[an->endpoint_index] < 0)
-          USER_ERROR(p, an->covariate_loc[c], "analysis[%d].covariates[%d]: 'baseline' needs an endpoint with a "
-                     "variable; endpoint '%s' has none", a, c, ep->name);
+          USER_ERROR(p, an->covariate_loc[c],
+                     "analysis[%d].covariates[%d]: 'baseline' needs an endpoint with a "
+                     "variable; endpoint '%s' has none",
+                     a, c, ep->name);
       } else if (!strcmp(an->covariate[c], "prognostic_score")) {
         ac->kind = TT_COVARIATE_PROGNOSTIC;
         if (ep->visit_index < 0 || t->endpoint_var[an->endpoint_index] < 0)
-          USER_ERROR(p, an->covariate_loc[c], "analysis[%d].covariates[%d]: 'prognostic_score' is defined for "
-                     "endpoints measured at a visit; '%s' is not", a, c, ep->name);
+          USER_ERROR(p, an->covariate_loc[c],
+                     "analysis[%d].covariates[%d]: 'prognostic_score' is defined for "
+                     "endpoints measured at a visit; '%s' is not",
+                     a, c, ep->name);
       } else {
         ac->kind = TT_COVARIATE_COHORT;
         PetscCall(TTCohortFindCovariate(t->cohort, an->covariate[c], &ac->index));
         if (ac->index < 0)
-          USER_ERROR(p, an->covariate_loc[c], "analysis[%d].covariates[%d]: '%s' is neither baseline, "
-                     "prognostic_score nor a cohort covariate", a, c, an->covariate[c]);
+          USER_ERROR(p, an->covariate_loc[c],
+                     "analysis[%d].covariates[%d]: '%s' is neither baseline, "
+                     "prognostic_score nor a cohort covariate",
+                     a, c, an->covariate[c]);
       }
     }
   }
@@ -181,9 +187,9 @@ static PetscErrorCode BindAnalyses(TTTrial t)
 
 static PetscErrorCode SetLayout(TTTrial t)
 {
-  const TTProtocol   *p = t->p;
-  TTRecordLayout     *L = &t->L;
-  PetscInt            ncov;
+  const TTProtocol  *p = t->p;
+  TTRecordLayout    *L = &t->L;
+  PetscInt           ncov;
   const char *const *names;
 
   PetscFunctionBeginUser;
@@ -201,7 +207,8 @@ static PetscErrorCode SetLayout(TTTrial t)
   L->prognostic = L->cov + ncov;
   L->arm0       = L->prognostic + L->nendpoint;
   L->arm_size   = 1 + L->nvisit * L->nvar + L->nevent * TT_MAX_EVENT_TIMES;
-  L->size       = L->arm0 + L->narm * L->arm_size;
+  L->failed     = L->arm0 + L->narm * L->arm_size;
+  L->size       = L->failed + 1;
   PetscCall(PetscMalloc2(p->nvisit, &t->t_model, p->nvisit, &t->t_days));
   for (int v = 0; v < p->nvisit; v++) {
     t->t_days[v]  = p->visit[v] * p->unit_in_days;

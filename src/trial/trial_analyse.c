@@ -64,7 +64,7 @@ PetscErrorCode TTTrialRandomize(TTTrial t, PetscInt r, const double recs[], Pets
  * the efficacy boundary of the look at which the trial stopped. */
 static void GroupSequentialDecision(TTTrial t, TTReplicateResult *res)
 {
-  const TTProtocol *p = t->p;
+  const TTProtocol *p  = t->p;
   PetscInt          k0 = p->interim_analysis, j = res->stage - 1;
   if (p->nlook == 0 || !res->ok[k0]) return;
   if (res->stage == p->nlook) res->look_z[j] = p->analysis[k0].direction * res->result[k0].statistic;
@@ -79,7 +79,11 @@ PetscErrorCode TTTrialAnalyse(TTTrial t, PetscInt r, const double recs[], TTRepl
   PetscFunctionBeginUser;
   res->replicate       = r;
   res->screen_failures = 0;
-  for (PetscInt i = 0; i < p->patients; i++) res->screen_failures += (PetscInt) recs[i * t->L.size + t->L.screen];
+  res->dropped_twins   = 0;
+  for (PetscInt i = 0; i < p->patients; i++) {
+    res->screen_failures += (PetscInt) recs[i * t->L.size + t->L.screen];
+    res->dropped_twins += recs[i * t->L.size + t->L.failed] != 0.0;
+  }
   PetscCall(TTTrialRandomize(t, r, recs, res->arm));
   PetscCall(TTTrialLooks(t, recs, res->arm, res, &final_cut));
   TTTrialCutAll(t, recs, res->arm, final_cut);
@@ -88,8 +92,8 @@ PetscErrorCode TTTrialAnalyse(TTTrial t, PetscInt r, const double recs[], TTRepl
     res->endpoint[2 * i + 1] = t->pair[i].aux;
   }
   for (PetscInt k = 0; k < p->nanalysis; k++) {
-    res->ok[k] = TTTrialRunMethod(t, k, recs, res->arm, &res->result[k], &res->information[k], res->km + 6 * k) ==
-                 TT_STATS_OK;
+    res->ok[k] =
+        TTTrialRunMethod(t, k, recs, res->arm, &res->result[k], &res->information[k], res->km + 6 * k) == TT_STATS_OK;
     res->true_effect[k] = TTTrialTrueEffect(t, k, recs);
   }
   GroupSequentialDecision(t, res);

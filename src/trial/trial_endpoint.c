@@ -43,7 +43,7 @@ static TTPair BestResponse(TTTrial t, const TTEndpointSpec *ep, const double *tr
 {
   const TTRecordLayout *L    = &t->L;
   double                best = INFINITY, y0 = traj[k];
-  TTPair                out  = {NAN, NAN};
+  TTPair                out = {NAN, NAN};
   if (!Seen(0.0, follow, stop)) return out;
   for (PetscInt v = 1; v < L->nvisit && Seen(t->t_days[v], follow, stop); v++)
     best = PetscMin(best, Measure(TT_MEASURE_PERCENT_CHANGE, traj[v * L->nvar + k], y0));
@@ -57,7 +57,7 @@ static TTPair ProgressionFree(TTTrial t, const TTEndpointSpec *ep, const double 
 {
   const TTRecordLayout *L     = &t->L;
   double                nadir = traj[k], last = 0.0, prog = INFINITY, end = PetscMin(follow, drop);
-  TTPair                out   = {NAN, NAN};
+  TTPair                out = {NAN, NAN};
   if (!Seen(0.0, follow, drop)) return out;
   for (PetscInt v = 1; v < L->nvisit && Seen(t->t_days[v], follow, PetscMin(drop, death)); v++) {
     double y = traj[v * L->nvar + k];
@@ -69,8 +69,10 @@ static TTPair ProgressionFree(TTTrial t, const TTEndpointSpec *ep, const double 
     nadir = PetscMin(nadir, y);
   }
   prog = PetscMin(prog, death);
-  if (prog <= end) out.value = prog, out.aux = 1.0;
-  else out.value = last, out.aux = 0.0;
+  if (prog <= end)
+    out.value = prog, out.aux = 1.0;
+  else
+    out.value = last, out.aux = 0.0;
   return out;
 }
 
@@ -80,10 +82,12 @@ TTPair TTTrialEndpoint(TTTrial t, const double *rec, PetscInt a, PetscInt e, dou
   const TTEndpointSpec *ep   = &t->p->endpoint[e];
   const double         *traj = TTRecordTraj(L, rec, a), *ev = TTRecordEvents(L, rec, a);
   PetscInt              k = t->endpoint_var[e], kev = t->endpoint_event[e];
-  double  follow = PetscMin(TTTrialFollowUp(t, rec, INFINITY), cut), drop = with_dropout ? TTRecordDropout(L, rec, a) : INFINITY;
-  double  death = TerminalTime(t, ev, kev), end = PetscMin(PetscMin(follow, drop), death);
-  TTPair  out = {NAN, NAN};
+  double                follow = PetscMin(TTTrialFollowUp(t, rec, INFINITY), cut),
+         drop                  = with_dropout ? TTRecordDropout(L, rec, a) : INFINITY;
+  double death = TerminalTime(t, ev, kev), end = PetscMin(PetscMin(follow, drop), death);
+  TTPair out = {NAN, NAN};
 
+  if (rec[L->failed] != 0.0) return out; /* dropped after a failed simulation: no data */
   switch (ep->type) {
   case TT_ENDPOINT_BEST_RESPONSE:
     return BestResponse(t, ep, traj, k, follow, PetscMin(drop, death));
@@ -92,8 +96,10 @@ TTPair TTTrialEndpoint(TTTrial t, const double *rec, PetscInt a, PetscInt e, dou
   case TT_ENDPOINT_TIME_TO_EVENT: {
     double T = ev[kev * TT_MAX_EVENT_TIMES];
     if (end <= 0) return out;
-    if (T < end) out.value = T, out.aux = 1.0;
-    else out.value = end, out.aux = 0.0;
+    if (T < end)
+      out.value = T, out.aux = 1.0;
+    else
+      out.value = end, out.aux = 0.0;
     return out;
   }
   case TT_ENDPOINT_COUNT: {
@@ -109,9 +115,12 @@ TTPair TTTrialEndpoint(TTTrial t, const double *rec, PetscInt a, PetscInt e, dou
     double   y, y0 = traj[k];
     if (!Seen(t->t_days[v], follow, PetscMin(drop, death))) return out;
     y = traj[v * L->nvar + k];
-    if (ep->type == TT_ENDPOINT_VALUE_AT_VISIT) out.value = y;
-    else if (ep->type == TT_ENDPOINT_CHANGE_FROM_BASELINE) out.value = y - y0;
-    else if (ep->type == TT_ENDPOINT_PERCENT_CHANGE) out.value = Measure(TT_MEASURE_PERCENT_CHANGE, y, y0);
+    if (ep->type == TT_ENDPOINT_VALUE_AT_VISIT)
+      out.value = y;
+    else if (ep->type == TT_ENDPOINT_CHANGE_FROM_BASELINE)
+      out.value = y - y0;
+    else if (ep->type == TT_ENDPOINT_PERCENT_CHANGE)
+      out.value = Measure(TT_MEASURE_PERCENT_CHANGE, y, y0);
     else {
       double m  = Measure(ep->measure, y, y0);
       out.value = (ep->below ? m < ep->threshold : m > ep->threshold) ? 1.0 : 0.0;
@@ -153,8 +162,8 @@ double TTTrialTrueEffect(TTTrial t, PetscInt k, const double recs[])
   if (kind == TT_KIND_TIME_TO_EVENT) return TrueLogHazardRatio(t, an, recs);
   for (PetscInt i = 0; i < t->p->patients; i++) {
     const double *rec = recs + i * t->L.size;
-    TTPair c = TTTrialEndpoint(t, rec, an->control_arm, an->endpoint_index, INFINITY, PETSC_FALSE);
-    TTPair e = TTTrialEndpoint(t, rec, an->treatment_arm, an->endpoint_index, INFINITY, PETSC_FALSE);
+    TTPair        c   = TTTrialEndpoint(t, rec, an->control_arm, an->endpoint_index, INFINITY, PETSC_FALSE);
+    TTPair        e   = TTTrialEndpoint(t, rec, an->treatment_arm, an->endpoint_index, INFINITY, PETSC_FALSE);
     if (isnan(c.value) || isnan(e.value)) continue;
     s[0] += c.value, s[1] += e.value, n++;
     if (kind == TT_KIND_COUNT) x[0] += c.aux, x[1] += e.aux;
@@ -167,10 +176,10 @@ double TTTrialTrueEffect(TTTrial t, PetscInt k, const double recs[])
 
 void TTTrialObservedTrajectory(TTTrial t, const double rec[], PetscInt a, double y[])
 {
-  const TTRecordLayout *L    = &t->L;
-  const double         *traj = TTRecordTraj(L, rec, a);
-  double follow = TTTrialFollowUp(t, rec, INFINITY);
-  double stop   = PetscMin(TTRecordDropout(L, rec, a), TerminalTime(t, TTRecordEvents(L, rec, a), -1));
+  const TTRecordLayout *L      = &t->L;
+  const double         *traj   = TTRecordTraj(L, rec, a);
+  double                follow = TTTrialFollowUp(t, rec, INFINITY);
+  double                stop   = PetscMin(TTRecordDropout(L, rec, a), TerminalTime(t, TTRecordEvents(L, rec, a), -1));
   for (PetscInt v = 0; v < L->nvisit; v++)
     for (PetscInt k = 0; k < L->nvar; k++)
       y[v * L->nvar + k] = Seen(t->t_days[v], follow, stop) ? traj[v * L->nvar + k] : NAN;

@@ -17,7 +17,9 @@
 
 static int Family(TTSpending s)
 {
-  return s == TT_SPENDING_POCOCK ? TT_STATS_SPEND_POCOCK : s == TT_SPENDING_HSD ? TT_STATS_SPEND_HSD : TT_STATS_SPEND_OBF;
+  return s == TT_SPENDING_POCOCK ? TT_STATS_SPEND_POCOCK
+         : s == TT_SPENDING_HSD  ? TT_STATS_SPEND_HSD
+                                 : TT_STATS_SPEND_OBF;
 }
 
 PetscErrorCode TTTrialSetUpLooks(TTTrial t)
@@ -115,9 +117,9 @@ PetscErrorCode TTTrialLooks(TTTrial t, const double recs[], const PetscInt arm[]
     calendar = t->cut[need - 1] * (1.0 + 1e-12) + 1e-9; /* include the twin that completes the information */
     TTTrialCutAll(t, recs, arm, calendar);
     if (TTTrialRunMethod(t, k0, recs, arm, &r, &info, km) != TT_STATS_OK) continue;
-    z                = an->direction * r.statistic;
-    res->look_z[j]   = z;
-    res->stage       = j + 1;
+    z              = an->direction * r.statistic;
+    res->look_z[j] = z;
+    res->stage     = j + 1;
     if (z >= t->upper[j] || z < t->lower[j]) {
       *final_cut = calendar;
       PetscFunctionReturn(0);

@@ -55,8 +55,10 @@ static int Welch(TTTrial t, PetscInt n, tt_stats_test_spec spec, tt_stats_result
 {
   PetscInt n0 = 0, n1 = 0;
   for (PetscInt i = 0; i < n; i++) {
-    if (t->treat[i]) t->y1[n1++] = t->y[i];
-    else t->y0[n0++] = t->y[i];
+    if (t->treat[i])
+      t->y1[n1++] = t->y[i];
+    else
+      t->y0[n0++] = t->y[i];
   }
   return tt_stats_welch((int) n0, t->y0, (int) n1, t->y1, spec, res);
 }
@@ -75,8 +77,10 @@ static int CMH(TTTrial t, PetscInt n, tt_stats_test_spec spec, tt_stats_result *
   if (!buf) return TT_STATS_EDOMAIN;
   for (PetscInt i = 0; i < n; i++) {
     int s = t->strata[i];
-    if (t->treat[i]) buf[s] += t->iy[i], buf[ns + s]++;
-    else buf[2 * ns + s] += t->iy[i], buf[3 * ns + s]++;
+    if (t->treat[i])
+      buf[s] += t->iy[i], buf[ns + s]++;
+    else
+      buf[2 * ns + s] += t->iy[i], buf[3 * ns + s]++;
   }
   status = tt_stats_cmh((int) ns, buf, buf + ns, buf + 2 * ns, buf + 3 * ns, 0, spec, res);
   free(buf);
@@ -85,7 +89,12 @@ static int CMH(TTTrial t, PetscInt n, tt_stats_test_spec spec, tt_stats_result *
 
 static int Survival(TTTrial t, PetscInt n, const TTAnalysisSpec *an, tt_stats_test_spec spec, tt_stats_result *res)
 {
-  tt_stats_surv_data d = {(int) n, t->y, t->status, t->treat, an->ncovariate, an->ncovariate ? t->xcov : NULL,
+  tt_stats_surv_data d = {(int) n,
+                          t->y,
+                          t->status,
+                          t->treat,
+                          an->ncovariate,
+                          an->ncovariate ? t->xcov : NULL,
                           an->stratified ? t->strata : NULL};
   if (an->method == TT_ANALYSIS_LOGRANK) return tt_stats_logrank(&d, spec, NULL, res);
   return tt_stats_cox(&d, an->breslow ? TT_STATS_TIES_BRESLOW : TT_STATS_TIES_EFRON, spec, res, NULL, NULL, NULL);
@@ -99,7 +108,8 @@ static void Medians(TTTrial t, PetscInt n, double km[6])
     tt_stats_km_summary sum;
     for (PetscInt i = 0; i < n; i++)
       if (t->treat[i] == arm) t->y0[m] = t->y[i], t->iy[n + m] = t->status[i], m++;
-    if (tt_stats_km((int) m, t->y0, t->iy + n, 0.95, NULL, &sum) != TT_STATS_OK) sum.median = sum.median_lower = sum.median_upper = NAN;
+    if (tt_stats_km((int) m, t->y0, t->iy + n, 0.95, NULL, &sum) != TT_STATS_OK)
+      sum.median = sum.median_lower = sum.median_upper = NAN;
     km[3 * arm] = sum.median, km[3 * arm + 1] = sum.median_lower, km[3 * arm + 2] = sum.median_upper;
   }
 }

@@ -9,10 +9,11 @@
  * made before.
  */
 #include <math.h>
+#include <stdio.h>
 #include "trialimpl.h"
 
-#define TT_MAX_LATENT 32
-#define TT_MAX_VARS 16
+#define TT_MAX_LATENT    32
+#define TT_MAX_VARS      16
 #define TT_MAX_MODEL_COV 32
 
 static PetscInt Stratum(TTTrial t, const double *x)
@@ -37,8 +38,8 @@ static double DropoutDays(TTTrial t, double u)
  * after visit v, y observed; the twin drops out when the cumulative hazard reaches -log u. */
 static double OutcomeDropoutDays(TTTrial t, double u, const double *traj)
 {
-  const TTRecordLayout *L = &t->L;
-  double target = -log(u), cum = 0.0, rate0 = 1.0 / t->p->dropout_scale_days, y0 = traj[t->dropout_var];
+  const TTRecordLayout *L      = &t->L;
+  double                target = -log(u), cum = 0.0, rate0 = 1.0 / t->p->dropout_scale_days, y0 = traj[t->dropout_var];
   for (PetscInt v = 0; v < L->nvisit; v++) {
     double h   = rate0 * exp(t->p->dropout_gamma * (traj[v * L->nvar + t->dropout_var] - y0));
     double end = v + 1 < L->nvisit ? t->t_days[v + 1] : INFINITY;
@@ -63,6 +64,9 @@ static PetscErrorCode SimulateArm(TTTrial t, TTSim sim, PetscInt r, PetscInt p, 
     tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_RESIDUAL + (uint64_t) v);
     m->observe(t->par, ymean + v * L->nvar, &g, traj + v * L->nvar);
   }
+  for (PetscInt i = 0; i < L->nvisit * L->nvar; i++) /* a NaN would pass as a missing value */
+    PetscCheck(isfinite(traj[i]), PETSC_COMM_SELF, PETSC_ERR_FP, "the model gave %s = %g at visit %d (day %g)",
+               m->var[i % L->nvar].name, traj[i], (int) (i / L->nvar), t->t_days[i / L->nvar]);
   if (m->nevent > 0) {
     tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_EVENTS);
     m->events(t->par, cm, eta, eff, t->horizon_days / m->time_unit_days, &g, ev);
@@ -96,7 +100,8 @@ static PetscErrorCode Prognosis(TTTrial t, TTSim sim, PetscInt r, PetscInt p, co
       continue;
     }
     y = ypred[ep->visit_index * L->nvar + k];
-    if (ep->type == TT_ENDPOINT_CHANGE_FROM_BASELINE || (ep->type == TT_ENDPOINT_RESPONDER && ep->measure == TT_MEASURE_CHANGE))
+    if (ep->type == TT_ENDPOINT_CHANGE_FROM_BASELINE ||
+        (ep->type == TT_ENDPOINT_RESPONDER && ep->measure == TT_MEASURE_CHANGE))
       y -= yobs0[k];
     else if (ep->type == TT_ENDPOINT_PERCENT_CHANGE ||
              (ep->type == TT_ENDPOINT_RESPONDER && ep->measure == TT_MEASURE_PERCENT_CHANGE))
@@ -121,7 +126,31 @@ static void TwinEffects(TTTrial t, PetscInt r, PetscInt p, PetscInt a, double *e
   w   = sqrt(log(1.0 + pr->er_clearance_cv * pr->er_clearance_cv));
   cl  = pr->er_clearance * exp(w * tt_rng_normal(&g)); /* median CL is the typical value */
   css = pr->arm[a].dose_mg / (cl * pr->er_interval_h);
-  eff[t->er_effect] = css > 0 ? pr->er_emax * pow(css, pr->er_hill) / (pow(pr->er_ec50, pr->er_hill) + pow(css, pr->er_hill)) : 0.0;
+  eff[t->er_effect] =
+      css > 0 ? pr->er_emax * pow(css, pr->er_hill) / (pow(pr->er_ec50, pr->er_hill) + pow(css, pr->er_hill)) : 0.0;
+}
+
+/* A twin's simulation failed under `where`: with model.on_failure abort, the error
+ * names the twin, its replicate and the arm; with drop, the twin keeps its baseline
+ * data, loses every outcome (NaN, no endpoint) and is counted, and the integrator is
+ * rebuilt, so the twins after it are computed exactly as on a fresh rank. */
+static PetscErrorCode SimulationFailed(TTTrial t, TTSim sim, PetscInt r, PetscInt p, const char *where,
+                                       PetscErrorCode ierr, double rec[])
+{
+  const TTRecordLayout *L   = &t->L;
+  char                 *why = NULL;
+
+  PetscFunctionBeginUser;
+  PetscErrorMessage(ierr, NULL, &why);
+  if (t->p->on_failure == TT_ON_FAILURE_ABORT)
+    SETERRQ(PETSC_COMM_SELF, ierr,
+            "twin %d of replicate %d under %s: %s (model.on_failure: abort; 'drop' would exclude such twins and count "
+            "them)",
+            (int) p, (int) r, where, why ? why : "simulation failed");
+  for (PetscInt i = L->prognostic; i < L->failed; i++) rec[i] = NAN;
+  rec[L->failed] = 1.0;
+  PetscCall(TTSimReset(sim));
+  PetscFunctionReturn(0);
 }
 
 PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p, double rec[])
@@ -131,10 +160,11 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
   double                eta[TT_MAX_LATENT], cm[TT_MAX_MODEL_COV], u_dropout;
   PetscInt              screen = 0;
   tt_pcg32              g;
+  PetscErrorCode        ierr_prognosis;
 
   PetscFunctionBeginUser;
   PetscCheck(m->nlatent <= TT_MAX_LATENT && m->nvar <= TT_MAX_VARS && m->ncovariate <= TT_MAX_MODEL_COV &&
-               m->neffect <= TT_MAX_EFFECTS,
+                 m->neffect <= TT_MAX_EFFECTS,
              PETSC_COMM_SELF, PETSC_ERR_SUP, "model %s exceeds the compiled-in sizes", m->name);
   PetscCall(TTCohortDraw(t->cohort, t->p->seed, r, p, rec + L->cov, &screen));
   rec[L->stratum] = (double) Stratum(t, rec + L->cov);
@@ -146,18 +176,20 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
   for (int j = 0; j < m->ncovariate; j++) cm[j] = rec[L->cov + t->model_cov[j]];
   tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_LATENT);
   m->draw_latent(t->par, &g, eta);
+  rec[L->failed] = 0.0;
   for (PetscInt a = 0; a < L->narm; a++) {
     double         eff[TT_MAX_EFFECTS];
     PetscErrorCode ierr;
     TwinEffects(t, r, p, a, eff);
     ierr = SimulateArm(t, sim, r, p, cm, eta, eff, u_dropout, rec + L->arm0 + a * L->arm_size);
     if (ierr) {
-      char *why = NULL;
-      PetscErrorMessage(ierr, NULL, &why);
-      SETERRQ(PETSC_COMM_SELF, ierr, "twin %d of replicate %d under arm %s: %s", (int) p, (int) r, t->p->arm[a].name,
-              why ? why : "simulation failed");
+      char where[TT_NAME_MAX + 8];
+      snprintf(where, sizeof(where), "arm %s", t->p->arm[a].name);
+      PetscCall(SimulationFailed(t, sim, r, p, where, ierr, rec));
     }
+    if (ierr) PetscFunctionReturn(0);
   }
-  PetscCall(Prognosis(t, sim, r, p, cm, TTRecordTraj(L, rec, 0), rec + L->prognostic));
+  ierr_prognosis = Prognosis(t, sim, r, p, cm, TTRecordTraj(L, rec, 0), rec + L->prognostic);
+  if (ierr_prognosis) PetscCall(SimulationFailed(t, sim, r, p, "the prognostic model", ierr_prognosis, rec));
   PetscFunctionReturn(0);
 }

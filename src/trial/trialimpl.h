@@ -32,8 +32,8 @@ struct _p_TTTrial {
   PetscInt           dropout_var;                 /* outcome-dependent dropout: model variable */
   PetscInt           er_effect;                   /* exposure-response: the arm effect it sets, -1 for none */
   TTAnalysisCovariate (*acov)[TT_MAX_COVARIATES]; /* [nanalysis][ncovariate] */
-  double            *t_model, *t_days;            /* [nvisit] visit times */
-  double             horizon_days;                /* end of follow-up for a twin entering at 0 */
+  double *t_model, *t_days;                       /* [nvisit] visit times */
+  double  horizon_days;                           /* end of follow-up for a twin entering at 0 */
   /* group-sequential design (nlook > 0) */
   double upper[TT_MAX_LOOKS], lower[TT_MAX_LOOKS], alpha_spent[TT_MAX_LOOKS];
   /* scratch, sized once (TTTrialAnalyse is not reentrant) */

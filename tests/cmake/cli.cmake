@@ -3,18 +3,18 @@
 # the trial module can detect), usage errors, and an error raised on a worker rank.
 file(GLOB TT_CLI_BAD ${TT_SOURCE_DIR}/tests/data/protocols/bad/*.yaml)
 add_test(NAME cli_validate_rejects_every_bad_protocol
-  COMMAND ${TT_SOURCE_DIR}/tests/unit/cli_expect.sh $<TARGET_FILE:twintrial> validate ${TT_CLI_BAD})
+  COMMAND ${TT_SOURCE_DIR}/tests/unit/cli_expect.sh ${TT_TWINTRIAL} validate ${TT_CLI_BAD})
 file(GLOB TT_CLI_BAD_TRIAL ${TT_SOURCE_DIR}/tests/data/protocols/bad_trial/*.yaml)
 foreach(fixture ${TT_CLI_BAD_TRIAL})
   get_filename_component(stem ${fixture} NAME_WE)
   add_test(NAME cli_bad_trial.${stem}
-    COMMAND ${TT_SOURCE_DIR}/tests/unit/cli_expect.sh $<TARGET_FILE:twintrial> validate ${fixture})
+    COMMAND ${TT_SOURCE_DIR}/tests/unit/cli_expect.sh ${TT_TWINTRIAL} validate ${fixture})
 endforeach()
 add_test(NAME cli_worker_error_ends_run_with_one_message
-  COMMAND ${TT_SOURCE_DIR}/tests/unit/cli_expect.sh $<TARGET_FILE:twintrial> run
+  COMMAND ${TT_SOURCE_DIR}/tests/unit/cli_expect.sh ${TT_TWINTRIAL} run
           ${TT_SOURCE_DIR}/tests/data/protocols/runtime/nobody_eligible.yaml)
 add_test(NAME cli_usage_errors_exit_1 COMMAND sh -c "
-  t=$<TARGET_FILE:twintrial>; f=0
+  t=${TT_TWINTRIAL}; f=0
   for args in '' 'frobnicate' 'run' 'run p.yaml --replicates 0' 'run p.yaml --seed -1' 'run p.yaml --progress loud' \
               'export r.h5' 'summary' 'run p.yaml --bogus'; do
     $t $args >/dev/null 2>&1; rc=$?; [ $rc -eq 1 ] || { echo \"FAIL: twintrial $args -> $rc\"; f=1; }
@@ -23,7 +23,7 @@ add_test(NAME cli_usage_errors_exit_1 COMMAND sh -c "
   $t summary ${TT_SOURCE_DIR}/README.md 2>/dev/null; [ $? -eq 1 ] || { echo 'FAIL: summary of a non-HDF5 file'; f=1; }
   exit $f")
 add_test(NAME cli_models_lists_parameters COMMAND sh -c
-  "$<TARGET_FILE:twintrial> models | grep -q 'alzheimers_adas' && $<TARGET_FILE:twintrial> models | grep -q 'symptomatic_emax'")
+  "${TT_TWINTRIAL} models | grep -q 'alzheimers_adas' && ${TT_TWINTRIAL} models | grep -q 'symptomatic_emax'")
 get_property(TT_CLI_TESTS DIRECTORY PROPERTY TESTS)
 foreach(t ${TT_CLI_TESTS})
   if(t MATCHES "^cli_")
@@ -32,7 +32,7 @@ foreach(t ${TT_CLI_TESTS})
 endforeach()
 # Progress: a redrawn bar when asked (or on a terminal), periodic log lines in batch, silence with none.
 add_test(NAME cli_progress_modes COMMAND sh -c "
-  t=$<TARGET_FILE:twintrial>; p=${TT_SOURCE_DIR}/protocols/alzheimers_procova.yaml; f=0
+  t=${TT_TWINTRIAL}; p=${TT_SOURCE_DIR}/protocols/alzheimers_procova.yaml; f=0
   $t run $p -o bar.h5 --replicates 50 --patients 40 --progress bar 2>bar.err >/dev/null || f=1
   grep -q '50/50 replicates' bar.err && grep -q 'ETA' bar.err && tr '\\\\r' '\\\\n' < bar.err | grep -q '#' || { echo 'FAIL: no bar'; f=1; }
   $t run $p -o log.h5 --replicates 50 --patients 40 2>log.err >/dev/null || f=1

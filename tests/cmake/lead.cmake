@@ -6,24 +6,24 @@ tt_unit_test(test_sha256 ${TT_SOURCE_DIR}/tests/unit/test_sha256.c LIBS tt_core)
 # End-to-end: determinism across ranks, operating characteristics, R agreement.
 set(TT_DEFAULT_PROTOCOL ${TT_SOURCE_DIR}/protocols/alzheimers_procova.yaml)
 add_test(NAME results_identical_on_1_to_4_ranks
-  COMMAND ${TT_SOURCE_DIR}/tests/mpi/determinism.sh $<TARGET_FILE:twintrial> ${TT_DEFAULT_PROTOCOL})
+  COMMAND ${TT_SOURCE_DIR}/tests/mpi/determinism.sh ${TT_TWINTRIAL} ${TT_DEFAULT_PROTOCOL})
 set_tests_properties(results_identical_on_1_to_4_ranks PROPERTIES LABELS mpi ENVIRONMENT "${TT_MPI_ENV}")
 
 function(tt_oc_test name protocol check)
   add_test(NAME ${name} COMMAND sh -c
-    "mpirun -n 2 $<TARGET_FILE:twintrial> run ${protocol} -o ${name}.h5 --progress none > ${name}.log && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_oc.py ${check} ${name}.h5")
+    "mpirun -n 2 ${TT_TWINTRIAL} run ${protocol} -o ${name}.h5 --progress none > ${name}.log && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_oc.py ${check} ${name}.h5")
   set_tests_properties(${name} PROPERTIES LABELS validation ENVIRONMENT "${TT_MPI_ENV}")
 endfunction()
 tt_oc_test(null_scenario_type1_error_is_nominal ${TT_SOURCE_DIR}/tests/data/protocols/ad_null.yaml null)
 tt_oc_test(procova_at_least_as_powerful_and_unbiased ${TT_SOURCE_DIR}/tests/data/protocols/ad_moderate.yaml procova)
 
 add_test(NAME ancova_matches_r_lm_on_exported_replicate
-  COMMAND ${TT_SOURCE_DIR}/tests/validation/r_lm.sh $<TARGET_FILE:twintrial> ${TT_DEFAULT_PROTOCOL} "${TT_RSCRIPT}")
+  COMMAND ${TT_SOURCE_DIR}/tests/validation/r_lm.sh ${TT_TWINTRIAL} ${TT_DEFAULT_PROTOCOL} "${TT_RSCRIPT}")
 set_tests_properties(ancova_matches_r_lm_on_exported_replicate PROPERTIES LABELS validation SKIP_RETURN_CODE 77
   ENVIRONMENT "${TT_MPI_ENV}")
 
 add_test(NAME resume_after_signals_is_bitwise_identical
-  COMMAND ${TT_SOURCE_DIR}/tests/mpi/resume.sh $<TARGET_FILE:twintrial> ${TT_DEFAULT_PROTOCOL})
+  COMMAND ${TT_SOURCE_DIR}/tests/mpi/resume.sh ${TT_TWINTRIAL} ${TT_DEFAULT_PROTOCOL})
 set_tests_properties(resume_after_signals_is_bitwise_identical PROPERTIES LABELS mpi ENVIRONMENT "${TT_MPI_ENV}")
 
 # Every analysis method against R on exported data; boundaries against rpact.
@@ -32,7 +32,7 @@ foreach(case oncology:oncology_nsclc t2d:t2d_sensitizer ms:ms_relapse gsd:alzhei
   list(GET parts 0 what)
   list(GET parts 1 protocol)
   add_test(NAME methods_match_r_${what}
-    COMMAND ${TT_SOURCE_DIR}/tests/validation/methods_vs_r.sh $<TARGET_FILE:twintrial> "${TT_RSCRIPT}"
+    COMMAND ${TT_SOURCE_DIR}/tests/validation/methods_vs_r.sh ${TT_TWINTRIAL} "${TT_RSCRIPT}"
             ${TT_SOURCE_DIR}/protocols/${protocol}.yaml ${what})
   set_tests_properties(methods_match_r_${what} PROPERTIES LABELS validation SKIP_RETURN_CODE 77
     ENVIRONMENT "${TT_MPI_ENV}")
@@ -44,7 +44,7 @@ foreach(case "weibull 0.62 3774.25" "exponential 1 1217.5" "outcome")
   string(REPLACE " " ";" args ${case})
   list(GET args 0 kind)
   add_test(NAME dropout_${kind}_matches_target COMMAND sh -c
-    "$<TARGET_FILE:twintrial> run ${TT_SOURCE_DIR}/tests/data/protocols/dropout/${kind}.yaml -o dropout_${kind}.h5 --progress none > /dev/null && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_dropout.py ${case} dropout_${kind}.h5")
+    "${TT_TWINTRIAL} run ${TT_SOURCE_DIR}/tests/data/protocols/dropout/${kind}.yaml -o dropout_${kind}.h5 --progress none > /dev/null && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_dropout.py ${case} dropout_${kind}.h5")
   set_tests_properties(dropout_${kind}_matches_target PROPERTIES LABELS validation ENVIRONMENT "${TT_MPI_ENV}")
 endforeach()
 tt_oc_test(dose_ranging_effects_follow_exposure_response ${TT_SOURCE_DIR}/protocols/alzheimers_dose_ranging.yaml dose_response)

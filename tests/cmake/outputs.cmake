@@ -12,18 +12,18 @@ function(tt_outputs_test name label)
 endfunction()
 
 tt_outputs_test(export_csv_values_equal_hdf5 unit
-  ${TT_PYTHON} ${TT_OUTPUTS}/check_export.py roundtrip $<TARGET_FILE:twintrial> ${TT_OUTPUTS_PROTOCOL})
+  ${TT_PYTHON} ${TT_OUTPUTS}/check_export.py roundtrip ${TT_TWINTRIAL} ${TT_OUTPUTS_PROTOCOL})
 tt_outputs_test(export_adam_datasets_complete_and_consistent unit
-  ${TT_PYTHON} ${TT_OUTPUTS}/check_export.py adam $<TARGET_FILE:twintrial> ${TT_OUTPUTS_PROTOCOL})
+  ${TT_PYTHON} ${TT_OUTPUTS}/check_export.py adam ${TT_TWINTRIAL} ${TT_OUTPUTS_PROTOCOL})
 tt_outputs_test(export_time_to_event_endpoint_gives_adtte unit
-  ${TT_PYTHON} ${TT_OUTPUTS}/check_export.py crafted $<TARGET_FILE:twintrial>)
+  ${TT_PYTHON} ${TT_OUTPUTS}/check_export.py crafted ${TT_TWINTRIAL})
 tt_outputs_test(python_reader_loads_every_dataset unit
-  ${TT_PYTHON} ${TT_OUTPUTS}/check_readers.py python $<TARGET_FILE:twintrial> ${TT_OUTPUTS_PROTOCOL})
+  ${TT_PYTHON} ${TT_OUTPUTS}/check_readers.py python ${TT_TWINTRIAL} ${TT_OUTPUTS_PROTOCOL})
 tt_outputs_test(report_renders_from_fresh_run unit
-  ${TT_PYTHON} ${TT_OUTPUTS}/check_report.py $<TARGET_FILE:twintrial> ${TT_OUTPUTS_PROTOCOL})
+  ${TT_PYTHON} ${TT_OUTPUTS}/check_report.py ${TT_TWINTRIAL} ${TT_OUTPUTS_PROTOCOL})
 tt_outputs_test(r_reader_reproduces_primary_ancova validation
-  ${TT_PYTHON} ${TT_OUTPUTS}/check_readers.py r $<TARGET_FILE:twintrial> ${TT_OUTPUTS_PROTOCOL} "${TT_RSCRIPT}")
+  ${TT_PYTHON} ${TT_OUTPUTS}/check_readers.py r ${TT_TWINTRIAL} ${TT_OUTPUTS_PROTOCOL} "${TT_RSCRIPT}")
 set_tests_properties(r_reader_reproduces_primary_ancova PROPERTIES SKIP_RETURN_CODE 77)
 # Every protocol in protocols/ (3 replicates x 100 twins each): export, reader, report.
 tt_outputs_test(outputs_work_for_every_shipped_protocol unit
-  ${TT_PYTHON} ${TT_OUTPUTS}/check_all_protocols.py $<TARGET_FILE:twintrial> ${TT_SOURCE_DIR}/protocols)
+  ${TT_PYTHON} ${TT_OUTPUTS}/check_all_protocols.py ${TT_TWINTRIAL} ${TT_SOURCE_DIR}/protocols)

@@ -4,7 +4,7 @@
 # Label slurm. Skipped (exit 77) when slurmctld or munged is not installed or the test
 # does not run as root. Debian packages: slurm-wlm munge python3-h5py.
 # About 45 s: one of the jobs waits for Slurm's own --signal warning (checked every 30 s).
-add_test(NAME slurm_jobs COMMAND bash ${TT_SOURCE_DIR}/tests/slurm/test_slurm.sh $<TARGET_FILE:twintrial>)
+add_test(NAME slurm_jobs COMMAND bash ${TT_SOURCE_DIR}/tests/slurm/test_slurm.sh ${TT_TWINTRIAL})
 set_tests_properties(slurm_jobs PROPERTIES
   LABELS slurm
   SKIP_RETURN_CODE 77

@@ -1,10 +1,15 @@
 #!/bin/bash
-# A twin whose ODE integration fails ends the run with exit status 2 and one message
-# naming the twin (subject), its replicate and arm; nothing is written at the final path
+# A twin whose ODE integration fails, under the protocol's model.on_failure policy.
+# abort (the default): the run ends with exit status 2 and one message naming the twin
+# (subject), its replicate and arm and the policy; nothing is written at the final path
 # and the temporary file stays (resumable once the cause is fixed).
 #   step_limit   t2d_sensitizer with -tt_sim_ts_max_steps 1: the TS stops short of the
 #                first visit ("converged" by its step limit, which used to pass silently)
 #   non_finite   t2d_sensitizer with hba1c_kin = 1e300: the state overflows to Inf/NaN
+# drop: with a wide beta-cell decline variability (sd_rb 5) and a 100-step limit some
+# twins fail and are dropped: the run completes, the summary and /replicates/
+# dropped_twins count them, no analysis of a replicate holds a NaN, and the results are
+# bitwise identical on 1 and 2 ranks (the integrator is rebuilt after each failure).
 # usage: numerical_faults.sh TWINTRIAL
 set -u
 tt=$1
@@ -35,7 +40,7 @@ expect() {
 
 sed -e "s|^cohort: .*|cohort: $root/cohorts/t2d_adults.yaml|" "$root/protocols/t2d_sensitizer.yaml" >"$work/t2d.yaml"
 twin='^twintrial: error: twin [0-9]+ of replicate [0-9]+ under arm [A-Za-z_0-9]+: '
-expect step_limit "${twin}ODE integration stopped at t = .* before the target" "$work/t2d.yaml" -tt_sim_ts_max_steps 1
+expect step_limit "${twin}ODE integration stopped at t = .* before the target.*\(model.on_failure: abort;" "$work/t2d.yaml" -tt_sim_ts_max_steps 1
 
 grep -q '^model: {name: t2d_hba1c}$' "$work/t2d.yaml" || { echo "FAIL: t2d_sensitizer.yaml has changed its model line"; exit 1; }
 sed -i 's|^model: {name: t2d_hba1c}$|model: {name: t2d_hba1c, parameters: {hba1c_kin: 1e300}}|' "$work/t2d.yaml"
@@ -43,6 +48,49 @@ sed -i 's|^model: {name: t2d_hba1c}$|model: {name: t2d_hba1c, parameters: {hba1c
 # vectors that are never released; the process ends right after, so leaks are not
 # checked for this case in a sanitizer build.
 ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 expect non_finite "${twin}Infinite or not-a-number" "$work/t2d.yaml"
+
+# model.on_failure: drop
+sed -e 's|^model: .*$|model: {name: t2d_hba1c, on_failure: drop, parameters: {sd_rb: 5}}|' "$work/t2d.yaml" >"$work/drop.yaml"
+run_drop() { # OUT RANKS
+  mpirun -n "$2" "$tt" run "$work/drop.yaml" -o "$work/$1" --replicates 6 --patients 60 --progress none \
+    -tt_sim_ts_max_steps 100 >"$work/$1.out" 2>"$work/$1.err"
+}
+run_drop d2.h5 2; rc=$?
+run_drop d1.h5 1
+said=$(sed -n 's/^\([0-9]*\) twin(s) dropped after a failed simulation (model.on_failure: drop).*/\1/p' "$work/d2.h5.out")
+stored=$(h5dump -d /replicates/dropped_twins "$work/d2.h5" 2>/dev/null | sed -n '/DATA {/,/}/p' | grep -o '[0-9]\+' | sed 1d |
+  awk '{s += $1} END {print s + 0}')
+n=$((n + 1))
+if [ $rc -eq 0 ] && [ -n "$said" ] && [ "$said" = "$stored" ] && [ "$said" -gt 0 ] && [ "$said" -lt 360 ]; then
+  echo "ok: drop: exit 0, $said of 360 twins dropped, counted in the summary and /replicates/dropped_twins ($stored)"
+else
+  echo "FAIL: drop: exit $rc, summary says '${said}', /replicates/dropped_twins sums to '${stored}'"
+  cat "$work/d2.h5.err"
+  fails=$((fails + 1))
+fi
+n=$((n + 1))
+if "$tt" summary "$work/d2.h5" | grep -q "^$said twin(s) dropped after a failed simulation"; then echo "ok: drop: twintrial summary reports them"
+else echo "FAIL: drop: twintrial summary does not report the dropped twins"; fails=$((fails + 1)); fi
+n=$((n + 1))
+if "${TT_PYTHON:-/usr/bin/python3}" - "$work/d2.h5" <<'PY'; then echo "ok: drop: no NaN in any analysed replicate"
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as f:
+    bad = 0
+    for name in f["analyses"]:
+        g = f["analyses"][name]
+        ok = g["ok"][:] == 1
+        for col in ("estimate", "std_error", "p_value"):
+            bad += int(np.sum(~np.isfinite(g[col][:][ok])))
+    sys.exit(1 if bad else 0)
+PY
+else echo "FAIL: drop: an analysed replicate holds a NaN"; fails=$((fails + 1)); fi
+n=$((n + 1))
+same=1
+for g in /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; do
+  h5diff -r "$work/d1.h5" "$work/d2.h5" $g $g >/dev/null 2>&1 || { same=0; echo "  $g differs"; }
+done
+if [ $same -eq 1 ]; then echo "ok: drop: bitwise identical on 1 and 2 ranks"
+else echo "FAIL: drop: 1 and 2 ranks differ"; fails=$((fails + 1)); fi
 
 echo "$((n - fails)) passed, $fails failed"
 [ $fails -eq 0 ]

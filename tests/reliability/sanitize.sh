@@ -1,11 +1,11 @@
 #!/bin/bash
-# The unit and mpi suites under AddressSanitizer + UndefinedBehaviorSanitizer: builds
-# the `debug` preset into build-debug and runs `ctest --preset debug -L unit|mpi`
-# (unit tests in parallel, then the two timing-sensitive mpi tests alone). The preset
+# The test suite under AddressSanitizer + UndefinedBehaviorSanitizer: builds the
+# `debug` preset into build-debug and runs every test but the Slurm one and the
+# sanitizer, fuzz and valgrind runs themselves (in parallel, then the timing-sensitive
+# mpi tests alone). The preset
 # turns LeakSanitizer on with tests/reliability/lsan.supp (Open MPI's own leaks only)
 # and exitcode=23, so a leak or sanitizer report fails even a test that expects exit 1.
-# The slow validation label is left to the release suite.
-# usage: tests/reliability/sanitize.sh        (about 6 min on 2 cores, from scratch)
+# usage: tests/reliability/sanitize.sh
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -18,7 +18,7 @@ cmake --build --preset debug -j "$(nproc)" >>"$log" 2>&1 ||
   { grep -E -B3 -A12 'error|Error' "$log" | head -80; echo "debug build failed (ASan+UBSan, -Werror)"; exit 1; }
 echo "built build-debug in $(($(date +%s) - start)) s"
 rc=0
-ctest --preset debug -L unit -j "$(nproc)" || rc=1
+ctest --preset debug -LE 'mpi|slurm|sanitize|fuzz|valgrind|bench' -j "$(nproc)" || rc=1
 ctest --preset debug -L mpi || rc=1
 echo "sanitizer suite: $(($(date +%s) - start)) s, $([ $rc -eq 0 ] && echo clean || echo FAILED)"
 exit $rc

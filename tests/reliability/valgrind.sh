@@ -1,0 +1,30 @@
+#!/bin/bash
+# The unit and reliability suites under valgrind memcheck: configures build-valgrind
+# (RelWithDebInfo) with TT_VALGRIND, so every test executable and every twintrial a
+# test starts (both ranks of the 2-rank runs too) runs under memcheck, and runs
+# `ctest -L 'unit|reliability'` there. Any memcheck error, or a definite leak outside
+# Open MPI (share/openmpi/openmpi-valgrind.supp, tests/reliability/valgrind.supp),
+# makes the process exit 42, which fails its test. Left out: the labels whose runs are
+# large or timed (mpi, validation, slurm, bench) and the two reliability tests built
+# on a 10000-replicate reference run (disk full) or on R (none).
+# usage: tests/reliability/valgrind.sh
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+command -v valgrind >/dev/null || { echo "valgrind not found: skipped"; exit 77; }
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+start=$(date +%s)
+build=$root/build-valgrind
+vg="valgrind;--quiet;--error-exitcode=42;--leak-check=full;--show-leak-kinds=definite;--errors-for-leak-kinds=definite"
+vg="$vg;--keep-debuginfo=yes;--suppressions=/usr/share/openmpi/openmpi-valgrind.supp"
+vg="$vg;--suppressions=$root/tests/reliability/valgrind.supp"
+mkdir -p "$build"
+log=$build/valgrind-build.log
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTT_WERROR=ON "-DTT_VALGRIND=$vg" >"$log" 2>&1 &&
+  cmake --build "$build" -j "$(nproc)" >>"$log" 2>&1 || { tail -40 "$log"; echo "valgrind build failed"; exit 1; }
+echo "built $build in $(($(date +%s) - start)) s"
+ctest --test-dir "$build" -L 'unit|reliability' -E 'disk_full_mid_run_loses_nothing' -j "$(nproc)" --timeout 1800 \
+  --output-on-failure
+rc=$?
+echo "valgrind suite: $(($(date +%s) - start)) s, $([ $rc -eq 0 ] && echo clean || echo FAILED)"
+exit $rc
