@@ -6,18 +6,44 @@
  * tt_rng_normal per drawn covariate (z ~ N(0, I)), correlated as y = L z (the
  * Gaussian copula: correlations are those of the latent normals), then
  * x_j = F_j^{-1}(Phi(y_j)) — monotone increasing in y_j for every marginal, so a
- * positive latent correlation stays positive. Derived 0/1 covariates follow, then
+ * positive latent correlation stays positive. With a resampled CSV, one uniform more
+ * picks the candidate's row (cohort_csv.c). Derived 0/1 covariates follow, then
  * exclude / include. Invariant: a twin is returned only if it meets the criteria;
  * each rejected candidate counts as one screen failure and the next candidate
  * continues the same stream; TT_COHORT_MAX_REJECTIONS in a row is a user error.
  */
 #include <math.h>
 #include <string.h>
+#include <strings.h>
 #include <twintrial/rng.h>
 #include <twintrial/stats.h>
 #include "cohort/cohortimpl.h"
 
 /* ---- lifecycle ---- */
+
+/* A CSV table as the whole cohort: every column resampled, named after the file. */
+static PetscErrorCode CreateFromCSV(const char *path, TTCohort *cohort)
+{
+  TTCohort       c    = NULL;
+  const char    *base = strrchr(path, '/');
+  PetscErrorCode ierr;
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&c));
+  ierr = PetscStrncpy(c->path, path, sizeof c->path);
+  if (!ierr) ierr = PetscSNPrintf(c->name, sizeof c->name, "%s", base ? base + 1 : path);
+  if (!ierr) ierr = TTCohortReadCSV(c, path);
+  if (!ierr) ierr = PetscSNPrintf(c->criteria_key, sizeof c->criteria_key, "cohort");
+  if (ierr) PetscCall(TTCohortDestroy(&c));
+  PetscCall(ierr);
+  *cohort = c;
+  PetscFunctionReturn(0);
+}
+
+static PetscBool IsCSV(const char *path)
+{
+  size_t n = strlen(path);
+  return n > 4 && !strcasecmp(path + n - 4, ".csv") ? PETSC_TRUE : PETSC_FALSE;
+}
 
 PetscErrorCode TTCohortCreateFromFile(const char *path, TTCohort *cohort)
 {
@@ -26,6 +52,10 @@ PetscErrorCode TTCohortCreateFromFile(const char *path, TTCohort *cohort)
   PetscErrorCode ierr;
   PetscFunctionBeginUser;
   *cohort = NULL;
+  if (IsCSV(path)) {
+    PetscCall(CreateFromCSV(path, cohort));
+    PetscFunctionReturn(0);
+  }
   PetscCall(TTYamlLoad(path, &y));
   ierr = PetscNew(&c);
   if (!ierr) ierr = PetscStrncpy(c->path, path, sizeof c->path);
@@ -54,6 +84,7 @@ PetscErrorCode TTCohortDestroy(TTCohort *cohort)
   PetscCall(TTExprDestroy(&c->exclude));
   PetscCall(PetscFree(c->corr));
   PetscCall(PetscFree(c->L));
+  PetscCall(PetscFree(c->data));
   PetscCall(PetscFree(c->text));
   PetscCall(PetscFree(*cohort));
   PetscFunctionReturn(0);
@@ -90,6 +121,7 @@ PetscErrorCode TTCohortGetLevels(TTCohort c, PetscInt index, PetscInt *nlevels)
     break;
   case TT_DIST_CATEGORICAL:
   case TT_DIST_BINOMIAL:
+  case TT_DIST_EMPIRICAL: /* 0 for a continuous column */
     *nlevels = c->cov[index].nlevel;
     break;
   default:
@@ -107,7 +139,7 @@ PetscErrorCode TTCohortLevelIndex(TTCohort c, PetscInt index, double value, Pets
   cov    = &c->cov[index];
   *level = -1;
   PetscCheck(n > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "covariate '%s' is continuous: it has no levels", cov->name);
-  if (cov->dist == TT_DIST_CATEGORICAL) {
+  if (cov->dist == TT_DIST_CATEGORICAL || cov->dist == TT_DIST_EMPIRICAL) {
     for (int k = 0; k < cov->nlevel; k++)
       if (cov->level[k] == value) *level = k;
   } else if (value >= 0 && value < n && value == floor(value))
@@ -216,7 +248,8 @@ static void Candidate(TTCohort c, tt_pcg32 *g, double x[])
     }
   }
   for (int j = 0; j < nd; j++) x[j] = TTCohortMarginal(&c->cov[j], y[j]);
-  for (int j = nd; j < c->n; j++) x[j] = TTExprEval(c->cov[j].expr, x) ? 1.0 : 0.0;
+  if (c->nemp) TTCohortResample(c, g, x);
+  for (int j = nd + c->nemp; j < c->n; j++) x[j] = TTExprEval(c->cov[j].expr, x) ? 1.0 : 0.0;
 }
 
 PetscErrorCode TTCohortDraw(TTCohort c, uint64_t seed, PetscInt replicate, PetscInt subject, double x[],
@@ -294,7 +327,7 @@ PetscErrorCode TTCohortView(TTCohort c, FILE *out, int indent)
   PetscFunctionBeginUser;
   P("%*scohort:\n%*sname: ", w, "", w + 2, "");
   PetscCall(TTYamlWriteString(out, c->name));
-  P("\n%*scovariates:\n", w + 2, "");
+  P("\n%*scovariates:%s\n", w + 2, "", c->ndraw ? "" : " {}");
   for (int i = 0; i < c->ndraw; i++) {
     P("%*s", w + 4, "");
     PetscCall(TTYamlWriteName(out, c->cov[i].name));
@@ -309,8 +342,15 @@ PetscErrorCode TTCohortView(TTCohort c, FILE *out, int indent)
     PetscCall(TTYamlWriteName(out, c->cov[c->corr[k].j].name));
     P(", %s]\n", TTYamlFormatReal(c->corr[k].r, buf));
   }
-  P("%*sderived:%s\n", w + 2, "", c->n > c->ndraw ? "" : " {}");
-  for (int i = c->ndraw; i < c->n; i++) {
+  if (c->nemp) {
+    P("%*sresample: ", w + 2, "");
+    PetscCall(TTYamlWriteString(out, c->csv_path));
+    P("   # %ld rows of", c->nrow);
+    for (int k = 0; k < c->nemp; k++) P(" %s", c->cov[c->ndraw + k].name);
+    P(" (FNV-1a %016llx)\n", (unsigned long long) c->csv_hash);
+  }
+  P("%*sderived:%s\n", w + 2, "", c->n > c->ndraw + c->nemp ? "" : " {}");
+  for (int i = c->ndraw + c->nemp; i < c->n; i++) {
     P("%*s", w + 4, "");
     PetscCall(TTYamlWriteName(out, c->cov[i].name));
     P(": ");

@@ -17,8 +17,10 @@
  * Every user mistake is a located error; on success the invariants of
  * cohortimpl.h hold.
  */
+#include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <twintrial/rng.h>
 #include <twintrial/stats.h>
 #include "cohort/cohortimpl.h"
@@ -251,6 +253,7 @@ static PetscErrorCode ParseDistribution(TTYaml y, TTYamlNode map, const char *ke
     PetscCall(ParseBinomial(y, map, key, c));
     break;
   case TT_DIST_DERIVED:
+  case TT_DIST_EMPIRICAL:
     break;
   }
   PetscFunctionReturn(0);
@@ -397,22 +400,47 @@ static PetscErrorCode ParseCriteria(TTYaml y, TTYamlNode map, const char *which,
   PetscFunctionReturn(0);
 }
 
+/* resample: FILE.csv, relative to the cohort file's directory. */
+static PetscErrorCode ParseResample(TTYaml y, TTYamlNode n, TTCohort c)
+{
+  char        given[TT_PATH_MAX], joined[2 * TT_PATH_MAX];
+  const char *slash = strrchr(c->path, '/');
+  struct stat st;
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlGetString(y, n, "cohort.resample", given, sizeof given));
+  if (given[0] == '/' || !slash)
+    PetscCall(PetscSNPrintf(joined, sizeof joined, "%s", given));
+  else
+    PetscCall(PetscSNPrintf(joined, sizeof joined, "%.*s/%s", (int) (slash - c->path), c->path, given));
+  if (stat(joined, &st) || !S_ISREG(st.st_mode))
+    PetscCall(TTYamlError(y, n, "cohort.resample", "expected a readable CSV file; '%s' %s", joined,
+                          stat(joined, &st) ? strerror(errno) : "is not a regular file"));
+  if (strlen(joined) >= TT_PATH_MAX)
+    PetscCall(TTYamlError(y, n, "cohort.resample", "expected a path shorter than %d characters", TT_PATH_MAX));
+  PetscCall(TTCohortReadCSV(c, joined));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTCohortParse(TTYaml y, TTCohort c)
 {
   static const char *const top[]  = {"cohort"};
-  static const char *const keys[] = {"name", "covariates", "correlation", "derived", "include", "exclude"};
+  static const char *const keys[] = {"name", "covariates", "correlation", "resample", "derived", "include", "exclude"};
   TTYamlNode               root   = TTYamlRoot(y), map, n;
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, root, "document", "a mapping with the key cohort"));
   PetscCall(TTYamlCheckKeys(y, root, "", 1, top));
   PetscCall(TTYamlRequire(y, root, "", "cohort", "a mapping {name, covariates, ...}", &map));
   PetscCall(TTYamlCheckMapping(y, map, "cohort", "a mapping {name, covariates, ...}"));
-  PetscCall(TTYamlCheckKeys(y, map, "cohort", 6, keys));
+  PetscCall(TTYamlCheckKeys(y, map, "cohort", 7, keys));
   PetscCall(TTYamlRequire(y, map, "cohort", "name", "a string", &n));
   PetscCall(TTYamlGetString(y, n, "cohort.name", c->name, sizeof c->name));
-  PetscCall(TTYamlRequire(y, map, "cohort", "covariates", "a mapping of name: {dist: ...}", &n));
-  PetscCall(ParseCovariates(y, n, c));
+  if (!TTYamlFind(y, map, "resample") || TTYamlFind(y, map, "covariates")) {
+    PetscCall(
+        TTYamlRequire(y, map, "cohort", "covariates", "a mapping of name: {dist: ...} (or resample: FILE.csv)", &n));
+    PetscCall(ParseCovariates(y, n, c));
+  }
   if ((n = TTYamlFind(y, map, "correlation"))) PetscCall(ParseCorrelation(y, n, c));
+  if ((n = TTYamlFind(y, map, "resample"))) PetscCall(ParseResample(y, n, c));
   if ((n = TTYamlFind(y, map, "derived"))) PetscCall(ParseDerived(y, n, c));
   PetscCall(ParseCriteria(y, map, "exclude", &c->exclude, c));
   PetscCall(ParseCriteria(y, map, "include", &c->include, c));

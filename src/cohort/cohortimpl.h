@@ -14,6 +14,7 @@
 
 #include <twintrial/cohort.h>
 #include <twintrial/protocol.h>
+#include <twintrial/rng.h>
 
 #define TT_COHORT_MAX_COVARIATES 64
 #define TT_COHORT_MAX_LEVELS     1024   /* categorical levels; binomial size + 1 */
@@ -54,7 +55,8 @@ typedef enum {
   TT_DIST_BERNOULLI,
   TT_DIST_CATEGORICAL,
   TT_DIST_BINOMIAL,
-  TT_DIST_DERIVED
+  TT_DIST_DERIVED,
+  TT_DIST_EMPIRICAL /* a column of the resampled CSV (cohort_csv.c) */
 } TTDist;
 
 typedef struct {
@@ -85,7 +87,7 @@ struct _p_TTCohort {
   char           path[TT_PATH_MAX];
   char          *text; /* file bytes, for provenance */
   char           name[256];
-  int            ndraw, n;
+  int            ndraw, nemp, n; /* drawn [0, ndraw), resampled [ndraw, ndraw + nemp), derived after */
   TTCovariate    cov[TT_COHORT_MAX_COVARIATES];
   const char    *names[TT_COHORT_MAX_COVARIATES];
   int            ncorr;
@@ -95,8 +97,17 @@ struct _p_TTCohort {
   TTExpr         include, exclude;
   TTLoc          criteria_loc; /* where to point when the criteria reject everyone */
   char           criteria_key[32];
+  /* resampled CSV (cohort_csv.c): data[nrow][nemp] */
+  char     csv_path[TT_PATH_MAX];
+  long     nrow;
+  double  *data;
+  uint64_t csv_hash;
 };
 
+/* cohort_csv.c: appends the columns of a CSV table as resampled covariates (after the
+ * drawn ones; user errors name path:line:column); one row for a candidate from g. */
+PetscErrorCode TTCohortReadCSV(TTCohort c, const char *path);
+void           TTCohortResample(TTCohort c, tt_pcg32 *g, double x[]);
 /* cohort_yaml.c: fills a zeroed cohort from its YAML file. */
 PetscErrorCode TTCohortParse(TTYaml y, TTCohort c);
 /* cohort.c: the inverse marginal CDF of a drawn covariate at latent standard normal z. */

@@ -15,3 +15,7 @@ foreach(fixture ${TT_COHORT_BAD_FIXTURES})
   add_test(NAME cohort_bad.${stem} COMMAND test_cohort_bad ${fixture})
   set_tests_properties(cohort_bad.${stem} PROPERTIES LABELS unit ENVIRONMENT "${TT_MPI_ENV}")
 endforeach()
+# Cohorts resampled from a CSV table: rows, uniformity, screening, ranks, provenance.
+add_test(NAME csv_cohort_resamples_eligible_rows_uniformly
+  COMMAND ${TT_SOURCE_DIR}/tests/unit/csv_cohort.sh ${TT_TWINTRIAL} ${TT_PYTHON})
+set_tests_properties(csv_cohort_resamples_eligible_rows_uniformly PROPERTIES LABELS unit ENVIRONMENT "${TT_MPI_ENV}")

@@ -28,7 +28,7 @@ export ASAN_OPTIONS=allocator_may_return_null=1
 # Seeds: every shipped and test input, including the bad ones (they reach error paths).
 seeds=$build/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds/protocol" "$seeds/cohort" "$seeds/results" "$build/artifacts"
+mkdir -p "$seeds/protocol" "$seeds/cohort" "$seeds/cohort_csv" "$seeds/results" "$build/artifacts"
 i=0
 while IFS= read -r f; do
   i=$((i + 1))
@@ -38,6 +38,10 @@ while IFS= read -r f; do
   i=$((i + 1))
   cp "$f" "$seeds/cohort/$i.yaml"
 done < <(find "$root/cohorts" "$root/tests/data/cohorts" "$root/tests/data/bad_inputs/cohort" -name '*.yaml' 2>/dev/null)
+while IFS= read -r f; do
+  i=$((i + 1))
+  cp "$f" "$seeds/cohort_csv/$i.csv"
+done < <(find "$root/cohorts" "$root/tests/data/cohorts" "$root/tests/data/bad_inputs/cohort" -name '*.csv' 2>/dev/null)
 # Results: fuzz_results edits copies of one small complete run (see fuzz_results.c);
 # its corpus starts empty (inputs are edit lists, not files).
 if [ -x "$tt" ]; then
@@ -49,10 +53,11 @@ export TT_FUZZ_RESULTS_SEED=$seeds/base.h5
 
 fails=0
 printf '%-16s %10s %10s %8s  %s\n' target executions exec/s corpus result
-for t in protocol cohort results; do
+for t in protocol cohort cohort_csv results; do
   mkdir -p "$build/corpus/$t"
   opts=(-dict="$root/tests/fuzz/yaml.dict")
   [ $t = results ] && opts=(-max_len=512)
+  [ $t = cohort_csv ] && opts=()
   "$build/fuzz_$t" "${opts[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$build/artifacts/$t-" "$build/corpus/$t" "$seeds/$t" >"$build/fuzz_$t.log" 2>&1
   rc=$?
@@ -68,5 +73,5 @@ for t in protocol cohort results; do
   printf '%-16s %10s %10s %8s  %s\n' "fuzz_$t" "${runs:-0}" "${speed:-0}" "$corpus" "$result"
   [ $rc -eq 0 ] || { tail -60 "$build/fuzz_$t.log"; ls "$build/artifacts"; }
 done
-echo "$((3 - fails)) passed, $fails failed"
+echo "$((4 - fails)) passed, $fails failed"
 [ $fails -eq 0 ]
