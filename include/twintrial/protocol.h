@@ -278,6 +278,9 @@ PetscErrorCode TTYamlGetName(TTYaml doc, TTYamlNode node, const char *key, char 
 /* One of choices[n] (e.g. "day", "week"): *index into choices. */
 PetscErrorCode TTYamlGetChoice(TTYaml doc, TTYamlNode node, const char *key, int n, const char *const choices[],
                                int *index);
+/* A file path as written in the YAML file at node: absolute, or relative to that
+ * file's directory; into out[len]. */
+PetscErrorCode TTYamlGetPath(TTYaml doc, TTYamlNode node, const char *key, char *out, size_t len);
 /* Dotted key paths for messages: "parent.child" ("child" at the root) and "parent[i]". */
 PetscErrorCode TTYamlKeyJoin(char *buf, size_t len, const char *parent, const char *child);
 PetscErrorCode TTYamlKeyIndex(char *buf, size_t len, const char *parent, int i);

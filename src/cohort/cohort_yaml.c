@@ -403,15 +403,10 @@ static PetscErrorCode ParseCriteria(TTYaml y, TTYamlNode map, const char *which,
 /* resample: FILE.csv, relative to the cohort file's directory. */
 static PetscErrorCode ParseResample(TTYaml y, TTYamlNode n, TTCohort c)
 {
-  char        given[TT_PATH_MAX], joined[2 * TT_PATH_MAX];
-  const char *slash = strrchr(c->path, '/');
+  char        joined[2 * TT_PATH_MAX];
   struct stat st;
   PetscFunctionBeginUser;
-  PetscCall(TTYamlGetString(y, n, "cohort.resample", given, sizeof given));
-  if (given[0] == '/' || !slash)
-    PetscCall(PetscSNPrintf(joined, sizeof joined, "%s", given));
-  else
-    PetscCall(PetscSNPrintf(joined, sizeof joined, "%.*s/%s", (int) (slash - c->path), c->path, given));
+  PetscCall(TTYamlGetPath(y, n, "cohort.resample", joined, sizeof joined));
   if (stat(joined, &st) || !S_ISREG(st.st_mode))
     PetscCall(TTYamlError(y, n, "cohort.resample", "expected a readable CSV file; '%s' %s", joined,
                           stat(joined, &st) ? strerror(errno) : "is not a regular file"));

@@ -249,16 +249,11 @@ static PetscErrorCode ParseTrial(TTYaml y, TTYamlNode map, TTProtocol *p)
 
 static PetscErrorCode ParseCohort(TTYaml y, TTYamlNode n, TTProtocol *p)
 {
-  char        given[TT_PATH_MAX], joined[2 * TT_PATH_MAX], real[PATH_MAX];
-  const char *slash = strrchr(p->path, '/');
+  char        joined[2 * TT_PATH_MAX], real[PATH_MAX];
   struct stat st;
   FILE       *fp;
   PetscFunctionBeginUser;
-  PetscCall(TTYamlGetString(y, n, "cohort", given, sizeof given));
-  if (given[0] == '/' || !slash)
-    PetscCall(PetscSNPrintf(joined, sizeof joined, "%s", given));
-  else
-    PetscCall(PetscSNPrintf(joined, sizeof joined, "%.*s/%s", (int) (slash - p->path), p->path, given));
+  PetscCall(TTYamlGetPath(y, n, "cohort", joined, sizeof joined));
   if (stat(joined, &st))
     PetscCall(TTYamlError(y, n, "cohort", "expected a readable cohort file; '%s': %s", joined, strerror(errno)));
   if (!S_ISREG(st.st_mode))

@@ -433,6 +433,19 @@ PetscErrorCode TTYamlKeyJoin(char *buf, size_t len, const char *parent, const ch
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode TTYamlGetPath(TTYaml y, TTYamlNode n, const char *key, char *out, size_t len)
+{
+  char        given[TT_PATH_MAX];
+  const char *slash = strrchr(y->path, '/');
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlGetString(y, n, key, given, sizeof given));
+  if (given[0] == '/' || !slash)
+    PetscCall(PetscSNPrintf(out, len, "%s", given));
+  else
+    PetscCall(PetscSNPrintf(out, len, "%.*s/%s", (int) (slash - y->path), y->path, given));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTYamlKeyIndex(char *buf, size_t len, const char *parent, int i)
 {
   PetscFunctionBeginUser;

@@ -174,6 +174,21 @@ static PetscErrorCode Open(TTStore st, MPI_Comm comm, const char *path, TTTrial 
   PetscFunctionReturn(0);
 }
 
+static PetscErrorCode FreeStore(TTStore *store)
+{
+  TTStore st = *store;
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(st->col));
+  PetscCall(PetscFree(st->km));
+  PetscCall(PetscFree(st->done_flags));
+  PetscCall(PetscFree4(st->rowbuf, st->screenbuf, st->droppedbuf, st->scratch));
+  PetscCall(PetscFree(st->path));
+  PetscCall(PetscFree(st->tmp));
+  PetscCall(PetscFree(st));
+  *store = NULL;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTStoreOpen(MPI_Comm comm, const char *path, TTTrial trial, const TTProvenance *prov, PetscBool resume,
                            TTStore *store)
 {
@@ -184,15 +199,7 @@ PetscErrorCode TTStoreOpen(MPI_Comm comm, const char *path, TTTrial trial, const
   *store = NULL;
   PetscCall(PetscCalloc1(1, &st));
   ierr = Open(st, comm, path, trial, prov, resume);
-  if (ierr) { /* the run ends with this error: free the memory, leave HDF5 handles to the exit */
-    PetscCall(PetscFree(st->col));
-    PetscCall(PetscFree(st->km));
-    PetscCall(PetscFree(st->done_flags));
-    PetscCall(PetscFree4(st->rowbuf, st->screenbuf, st->droppedbuf, st->scratch));
-    PetscCall(PetscFree(st->path));
-    PetscCall(PetscFree(st->tmp));
-    PetscCall(PetscFree(st));
-  }
+  if (ierr) PetscCall(FreeStore(&st)); /* the run ends with this error: HDF5 handles are left to the exit */
   PetscCall(ierr);
   *store = st;
   PetscFunctionReturn(0);
@@ -312,13 +319,6 @@ PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[])
   if (complete && st->rank == 0)
     PetscCheck(!rename(st->tmp, st->path), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s to %s", st->tmp,
                st->path);
-  PetscCall(PetscFree(st->col));
-  PetscCall(PetscFree(st->km));
-  PetscCall(PetscFree(st->done_flags));
-  PetscCall(PetscFree4(st->rowbuf, st->screenbuf, st->droppedbuf, st->scratch));
-  PetscCall(PetscFree(st->path));
-  PetscCall(PetscFree(st->tmp));
-  PetscCall(PetscFree(st));
-  *store = NULL;
+  PetscCall(FreeStore(store));
   PetscFunctionReturn(0);
 }

@@ -321,47 +321,36 @@ static herr_t AddOtherColumn(hid_t s, const char *name, const H5A_info_t *info, 
   return AddColumn(s, name, (SummaryColumns *) ctx) ? -1 : 0;
 }
 
-/* summary.csv: one row per analysis. Columns: analysis, the analysis description
- * (attributes of /analyses/<name>), then the /summary/<name> attributes: the known
- * ones in documented order, then any others in name order; an attribute with k > 1
- * values (e.g. per stage) gives columns <name>_1 .. <name>_k. The columns are those
- * of the first analysis; another analysis lacking one has NA there. */
-static PetscErrorCode WriteSummary(hid_t file, const char *dir)
+static PetscErrorCode SummaryTable(hid_t file, const char *dir, const Names *an, SummaryColumns *sc)
 {
   static const char *const desc[]  = {"endpoint", "method", "treatment", "control", "alpha", "sided", "estimand"};
   static const char *const known[] = {"replicates",  "failed",   "power",         "power_mcse",   "mean_estimate",
                                       "true_effect", "bias",     "bias_mcse",     "empirical_se", "mean_std_error",
                                       "rmse",        "coverage", "coverage_mcse", "expected_n"};
   const PetscInt           ndesc = sizeof(desc) / sizeof(desc[0]), nknown = sizeof(known) / sizeof(known[0]);
-  Names                    an;
-  SummaryColumns           sc = {{0, 256, NULL}, NULL, 256};
   hid_t                    g, s;
   char                     path[600];
   FILE                    *f;
 
   PetscFunctionBeginUser;
-  TTCallHDF5(g = H5Gopen2(file, "design", H5P_DEFAULT));
-  PetscCall(TTStoreReadStrings(g, "analyses", &an.n, &an.width, &an.names));
-  TTCallHDF5(H5Gclose(g));
-  PetscCall(PetscCalloc2(sc.cap * sc.col.width, &sc.col.names, sc.cap, &sc.ncol));
-  if (an.n) {
-    snprintf(path, sizeof(path), "summary/%s", an.names);
+  if (an->n) {
+    snprintf(path, sizeof(path), "summary/%s", an->names);
     TTCallHDF5(s = H5Gopen2(file, path, H5P_DEFAULT));
-    for (PetscInt c = 0; c < nknown; c++) PetscCall(AddColumn(s, known[c], &sc));
-    TTCallHDF5(H5Aiterate2(s, H5_INDEX_NAME, H5_ITER_INC, NULL, AddOtherColumn, &sc));
+    for (PetscInt c = 0; c < nknown; c++) PetscCall(AddColumn(s, known[c], sc));
+    TTCallHDF5(H5Aiterate2(s, H5_INDEX_NAME, H5_ITER_INC, NULL, AddOtherColumn, sc));
     TTCallHDF5(H5Gclose(s));
   }
   PetscCall(TTStoreOpenCSV(dir, "summary.csv", &f));
   fprintf(f, "analysis");
   for (PetscInt c = 0; c < ndesc; c++) fprintf(f, ",%s", desc[c]);
-  for (PetscInt c = 0; c < sc.col.n; c++)
-    if (sc.ncol[c] == 1)
-      fprintf(f, ",%s", sc.col.names + sc.col.width * c);
+  for (PetscInt c = 0; c < sc->col.n; c++)
+    if (sc->ncol[c] == 1)
+      fprintf(f, ",%s", sc->col.names + sc->col.width * c);
     else
-      for (hssize_t k = 0; k < sc.ncol[c]; k++) fprintf(f, ",%s_%d", sc.col.names + sc.col.width * c, (int) k + 1);
+      for (hssize_t k = 0; k < sc->ncol[c]; k++) fprintf(f, ",%s_%d", sc->col.names + sc->col.width * c, (int) k + 1);
   fprintf(f, "\n");
-  for (PetscInt k = 0; k < an.n; k++) {
-    const char *name = an.names + k * an.width;
+  for (PetscInt k = 0; k < an->n; k++) {
+    const char *name = an->names + k * an->width;
     fprintf(f, "%s", name);
     snprintf(path, sizeof(path), "analyses/%s", name);
     TTCallHDF5(g = H5Gopen2(file, path, H5P_DEFAULT));
@@ -369,13 +358,53 @@ static PetscErrorCode WriteSummary(hid_t file, const char *dir)
     TTCallHDF5(H5Gclose(g));
     snprintf(path, sizeof(path), "summary/%s", name);
     TTCallHDF5(s = H5Gopen2(file, path, H5P_DEFAULT));
-    for (PetscInt c = 0; c < sc.col.n; c++) PetscCall(PutAttr(f, s, sc.col.names + sc.col.width * c, sc.ncol[c]));
+    for (PetscInt c = 0; c < sc->col.n; c++) PetscCall(PutAttr(f, s, sc->col.names + sc->col.width * c, sc->ncol[c]));
     TTCallHDF5(H5Gclose(s));
     fprintf(f, "\n");
   }
   fclose(f);
+  PetscFunctionReturn(0);
+}
+
+/* summary.csv: one row per analysis. Columns: analysis, the analysis description
+ * (attributes of /analyses/<name>), then the /summary/<name> attributes: the known
+ * ones in documented order, then any others in name order; an attribute with k > 1
+ * values (e.g. per stage) gives columns <name>_1 .. <name>_k. The columns are those
+ * of the first analysis; another analysis lacking one has NA there. */
+static PetscErrorCode WriteSummary(hid_t file, const char *dir)
+{
+  Names          an;
+  SummaryColumns sc = {{0, 256, NULL}, NULL, 256};
+  hid_t          g;
+  PetscErrorCode ierr;
+
+  PetscFunctionBeginUser;
+  TTCallHDF5(g = H5Gopen2(file, "design", H5P_DEFAULT));
+  PetscCall(TTStoreReadStrings(g, "analyses", &an.n, &an.width, &an.names));
+  TTCallHDF5(H5Gclose(g));
+  PetscCall(PetscCalloc2(sc.cap * sc.col.width, &sc.col.names, sc.cap, &sc.ncol));
+  ierr = SummaryTable(file, dir, &an, &sc); /* a damaged file fails here: free first */
   PetscCall(PetscFree2(sc.col.names, sc.ncol));
   PetscCall(PetscFree(an.names));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+/* The tables after the identifiers are read; a damaged file fails in here. */
+static PetscErrorCode WriteTables(hid_t file, const char *dir, const Names *arms, const double *id[5], PetscInt rows)
+{
+  Endpoint      *eps = NULL;
+  PetscInt       nep = 0;
+  PetscErrorCode ierr;
+
+  PetscFunctionBeginUser;
+  PetscCall(ReadEndpoints(file, &nep, &eps));
+  ierr = WriteSubjects(file, dir, arms, id, rows, nep, eps);
+  if (!ierr) ierr = WriteOutcomes(file, dir, arms, id, rows);
+  if (!ierr) ierr = WriteEndpoints(dir, arms, id, rows, nep, eps);
+  if (!ierr) ierr = WriteSummary(file, dir);
+  PetscCall(FreeEndpoints(nep, &eps));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
@@ -383,26 +412,25 @@ PetscErrorCode TTStoreExportSubjects(hid_t file, const char *dir)
 {
   static const char *const ids[5] = {"replicate", "subject", "arm", "stratum", "dropout_time"};
   Names                    arms;
-  Endpoint                *eps;
-  double                  *id[5];
-  PetscInt                 rows = 0, nep = 0;
+  double                  *id[5] = {NULL, NULL, NULL, NULL, NULL};
+  PetscInt                 rows  = 0;
   hsize_t                  dims[3];
   hid_t                    g;
+  PetscErrorCode           ierr = 0;
 
   PetscFunctionBeginUser;
   TTCallHDF5(g = H5Gopen2(file, "design", H5P_DEFAULT));
   PetscCall(TTStoreReadStrings(g, "arms", &arms.n, &arms.width, &arms.names));
   TTCallHDF5(H5Gclose(g));
-  TTCallHDF5(g = H5Gopen2(file, "subjects", H5P_DEFAULT));
-  for (int k = 0; k < 5; k++) PetscCall(TTStoreReadDoubles(g, ids[k], &rows, dims, &id[k]));
-  TTCallHDF5(H5Gclose(g));
-  PetscCall(ReadEndpoints(file, &nep, &eps));
-  PetscCall(WriteSubjects(file, dir, &arms, (const double **) id, rows, nep, eps));
-  PetscCall(WriteOutcomes(file, dir, &arms, (const double **) id, rows));
-  PetscCall(WriteEndpoints(dir, &arms, (const double **) id, rows, nep, eps));
-  PetscCall(WriteSummary(file, dir));
-  PetscCall(FreeEndpoints(nep, &eps));
+  g = H5Gopen2(file, "subjects", H5P_DEFAULT);
+  if (g < 0) ierr = PETSC_ERR_LIB;
+  for (int k = 0; k < 5 && !ierr; k++) ierr = TTStoreReadDoubles(g, ids[k], &rows, dims, &id[k]);
+  if (g >= 0) H5Gclose(g);
+  if (!ierr) ierr = WriteTables(file, dir, &arms, (const double **) id, rows);
   for (int k = 0; k < 5; k++) PetscCall(PetscFree(id[k]));
   PetscCall(PetscFree(arms.names));
+  PetscCheck(ierr != PETSC_ERR_LIB || g >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB,
+             "HDF5 call failed: H5Gopen2(file, \"subjects\")");
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
