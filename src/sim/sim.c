@@ -16,8 +16,11 @@
  * visit cannot affect an output and are not applied. Without doses the TS calls
  * are exactly those of the undosed path.
  */
+#include <math.h>
 #include <petscts.h>
 #include <twintrial/sim.h>
+
+#define TT_SIM_MAX_RATE 1e150
 
 struct _p_TTSim {
   const TTModelType *type;
@@ -31,6 +34,7 @@ struct _p_TTSim {
   /* the twin being integrated */
   const double *cov, *eta, *eff;
   PetscInt      nrhs;
+  PetscBool     nonfinite; /* the right-hand side left the finite range in this integration */
 };
 
 static PetscErrorCode SimRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
@@ -44,6 +48,13 @@ static PetscErrorCode SimRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
   PetscCall(VecGetArrayRead(U, &u));
   PetscCall(VecGetArray(F, &f));
   sim->type->rhs(sim->par, sim->cov, sim->eta, sim->eff, t, u, f);
+  /* A right-hand side beyond TT_SIM_MAX_RATE (or Inf/NaN) would reach PETSc's error norm
+   * as Inf, an error inside TSSolve that leaves the TS mid-step: flag it, coast to the
+   * target with a zero derivative and let SimAdvance report it. */
+  for (PetscInt i = 0; i < sim->type->nstate; i++)
+    if (!(PetscAbsReal(f[i]) <= TT_SIM_MAX_RATE) || !isfinite(u[i])) sim->nonfinite = PETSC_TRUE;
+  if (sim->nonfinite)
+    for (PetscInt i = 0; i < sim->type->nstate; i++) f[i] = 0.0;
   PetscCall(VecRestoreArray(F, &f));
   PetscCall(VecRestoreArrayRead(U, &u));
   sim->nrhs++;
@@ -136,9 +147,14 @@ static PetscErrorCode SimAdvance(TTSim sim, PetscReal target)
   PetscFunctionBeginUser;
   if (!(target > sim->now)) PetscFunctionReturn(0);
   PetscCall(TSSetMaxTime(sim->ts, target));
+  sim->nonfinite = PETSC_FALSE;
   PetscCall(TSSolve(sim->ts, sim->u));
   PetscCall(TSGetConvergedReason(sim->ts, &reason));
   PetscCall(TSGetTime(sim->ts, &treached));
+  PetscCheck(!sim->nonfinite, PETSC_COMM_SELF, PETSC_ERR_FP,
+             "ODE integration failed before t = %g: the right-hand side left the finite range (|dy/dt| > %g or "
+             "infinite or not-a-number)",
+             (double) target, TT_SIM_MAX_RATE);
   PetscCheck(reason >= 0, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ODE integration failed at t = %g (target %g, %s)",
              (double) treached, (double) target, TSConvergedReasons[reason]);
   /* A "converged" stop short of the target (the step limit, TS_CONVERGED_ITS) is a failure too. */
