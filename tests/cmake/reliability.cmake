@@ -3,7 +3,7 @@
 # suite under ASan+UBSan and under valgrind memcheck; the libFuzzer targets.
 #   label reliability  bad inputs, numerical faults, resource faults (seconds each)
 #   label sanitize     the suite rebuilt with the debug preset, ASan + UBSan (minutes)
-#   label valgrind     the unit and reliability suites under valgrind memcheck (minutes)
+#   label valgrind     the suite under valgrind memcheck (see valgrind.sh for what is left out)
 #   label fuzz         each libFuzzer target for TT_FUZZ_SECONDS (skipped without clang-14)
 set(TT_REL ${TT_SOURCE_DIR}/tests/reliability)
 set(TT_BAD ${TT_SOURCE_DIR}/tests/data/bad_inputs)
