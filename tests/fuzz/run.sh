@@ -16,8 +16,10 @@ cc=$(command -v clang-14) || { echo "clang-14 not found: fuzz targets skipped"; 
 ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
   { echo "libFuzzer runtime (libclang-rt-14-dev) not found: fuzz targets skipped"; exit 77; }
 
-cmake -S "$root/tests/fuzz" -B "$build" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=None >"$build.log" 2>&1 &&
-  cmake --build "$build" -j "$(nproc)" >>"$build.log" 2>&1 || { cat "$build.log"; echo "fuzz build failed"; exit 1; }
+mkdir -p "$build"
+log=$build/build.log # inside the build directory: nothing lands in the source tree
+cmake -S "$root/tests/fuzz" -B "$build" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=None >"$log" 2>&1 &&
+  cmake --build "$build" -j "$(nproc)" >>"$log" 2>&1 || { cat "$log"; echo "fuzz build failed"; exit 1; }
 
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_opal_signal=
 export LSAN_OPTIONS=suppressions=$root/tests/reliability/lsan.supp:print_suppressions=0
