@@ -1,9 +1,11 @@
 /* sim.h — noise-free trajectory of one twin under one arm over the visit times.
  *
  * A TTSim is made once per rank and reused for every twin: closed-form models
- * are evaluated directly; ODE models are integrated with one PETSc TS (on
- * PETSC_COMM_SELF) whose step history is reset before each twin, so a twin's
- * trajectory does not depend on which twins the rank integrated before it.
+ * are evaluated directly; ODE models are integrated with a PETSc TS (on
+ * PETSC_COMM_SELF) whose step history is reset before each call, so a twin's
+ * trajectory does not depend on which twins the rank integrated before it. The arms
+ * of one twin may be integrated together in one TS (TTSimTrajectories), which
+ * amortizes PETSc's per-step cost over the arms.
  * Integration options come from the options database with prefix "tt_sim_"
  * (e.g. -tt_sim_ts_type, -tt_sim_ts_rtol); defaults: adaptive RK 5(4), rtol 1e-8,
  * atol 1e-10.
@@ -24,6 +26,11 @@
 
 typedef struct _p_TTSim *TTSim;
 
+/* One system to integrate: a twin's covariates, random effects and arm effects. */
+typedef struct {
+  const double *cov, *eta, *eff;
+} TTSimCase;
+
 /* Not collective. par[] must outlive the sim. */
 PetscErrorCode TTSimCreate(const TTModelType *type, const double *par, TTSim *sim);
 /* Not collective. ymean[nt*nvar] (visit-major) at model times t[nt] (increasing, >= 0),
@@ -32,6 +39,14 @@ PetscErrorCode TTSimCreate(const TTModelType *type, const double *par, TTSim *si
  * the caller adds which twin it was. */
 PetscErrorCode TTSimTrajectory(TTSim sim, const double *cov, const double *eta, const double *eff, PetscInt nt,
                                const double t[], double ymean[]);
+/* Not collective. The trajectories of n cases over the same times, ymean[n][nt][nvar]:
+ * an ODE model without doses integrates them together as one system (shared steps,
+ * each case's error estimate within the tolerance: see sim.c), so a case's result
+ * depends on the other cases of the call but on nothing else; otherwise case by case,
+ * as TTSimTrajectory. A failure does not say which case: the caller may redo the
+ * cases one by one to find it. */
+PetscErrorCode TTSimTrajectories(TTSim sim, PetscInt n, const TTSimCase cases[], PetscInt nt, const double t[],
+                                 double ymean[]);
 /* Not collective. Number of ODE right-hand-side evaluations so far (0 for closed form). */
 PetscErrorCode TTSimGetStats(TTSim sim, PetscInt *nrhs);
 /* Not collective. Rebuilds the integrator after a failed integration (an error inside

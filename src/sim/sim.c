@@ -1,9 +1,19 @@
 /* sim.c — evaluates or integrates a model for one twin under one arm.
  *
- * Invariant: TTSimTrajectory is a pure function of (model, par, cov, eta, eff, t):
- * the reused TS is returned to the same initial time, time step and restarted
- * step history (TSRestartStep, so FSAL stages are not carried over) before every
- * twin. Outputs at t = 0 come from the initial state without a step.
+ * Invariant: TTSimTrajectories is a pure function of (model, par, the n cases, t):
+ * the reused TS for n systems is returned to the same initial time, time step and
+ * restarted step history (TSRestartStep, so FSAL stages are not carried over) before
+ * every call. Outputs at t = 0 come from the initial state without a step.
+ *
+ * Batching: n > 1 cases of a model without doses are integrated as one ODE system
+ * of n * nstate unknowns (case-major) by one TS: the cases share their steps and the
+ * step control takes the worst component (infinity norm of the weighted error; the
+ * scalar TS uses PETSc's default root-mean-square), so each case's error estimate
+ * is at most the tolerance, as tight as alone. One call per twin with its arms as the
+ * cases amortizes PETSc's per-step overhead; a case's result depends on the other
+ * cases of its call, which the caller fixes (a twin's arms), never on the rank.
+ * Two TSs are kept: one for single cases (and every dosing model), one for the last
+ * batch size.
  *
  * Dosing (models with `doses`): the arm's dose list up to the last visit is merged
  * with the visits and the ODE is integrated piecewise between consecutive event
@@ -22,24 +32,30 @@
 
 #define TT_SIM_MAX_RATE 1e150
 
+/* One TS over n systems (case-major state u[n][nstate]). */
+typedef struct {
+  TS       ts;
+  Vec      u;
+  PetscInt n;
+} SimTS;
+
 struct _p_TTSim {
   const TTModelType *type;
   const double      *par;
-  TS                 ts;
-  Vec                u;
-  double            *yout;    /* nvar scratch */
-  double            *dose_t;  /* TT_MAX_DOSES dose times (model units), if the model doses */
-  double            *dose_mg; /* TT_MAX_DOSES amounts added to state dose_state */
-  PetscReal          now;     /* time the state u is at during an integration */
-  /* the twin being integrated */
-  const double *cov, *eta, *eff;
-  PetscInt      nrhs;
-  PetscBool     nonfinite; /* the right-hand side left the finite range in this integration */
+  SimTS              one, many; /* single cases; the last batch size */
+  SimTS             *cur;       /* the TS of the integration under way */
+  double            *dose_t;    /* TT_MAX_DOSES dose times (model units), if the model doses */
+  double            *dose_mg;   /* TT_MAX_DOSES amounts added to state dose_state */
+  PetscReal          now;       /* time the state is at during an integration */
+  const TTSimCase   *cases;     /* the cur->n cases being integrated */
+  PetscInt           nrhs;
+  PetscBool          nonfinite; /* the right-hand side left the finite range in this integration */
 };
 
 static PetscErrorCode SimRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
 {
   TTSim              sim = (TTSim) ctx;
+  const PetscInt     ns = sim->type->nstate, n = ns * sim->cur->n;
   const PetscScalar *u;
   PetscScalar       *f;
 
@@ -47,34 +63,70 @@ static PetscErrorCode SimRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
   (void) ts;
   PetscCall(VecGetArrayRead(U, &u));
   PetscCall(VecGetArray(F, &f));
-  sim->type->rhs(sim->par, sim->cov, sim->eta, sim->eff, t, u, f);
+  for (PetscInt c = 0; c < sim->cur->n; c++) {
+    const TTSimCase *k = &sim->cases[c];
+    sim->type->rhs(sim->par, k->cov, k->eta, k->eff, t, u + c * ns, f + c * ns);
+  }
   /* A right-hand side beyond TT_SIM_MAX_RATE (or Inf/NaN) would reach PETSc's error norm
    * as Inf, an error inside TSSolve that leaves the TS mid-step: flag it, coast to the
    * target with a zero derivative and let SimAdvance report it. */
-  for (PetscInt i = 0; i < sim->type->nstate; i++)
+  for (PetscInt i = 0; i < n; i++)
     if (!(PetscAbsReal(f[i]) <= TT_SIM_MAX_RATE) || !isfinite(u[i])) sim->nonfinite = PETSC_TRUE;
   if (sim->nonfinite)
-    for (PetscInt i = 0; i < sim->type->nstate; i++) f[i] = 0.0;
+    for (PetscInt i = 0; i < n; i++) f[i] = 0.0;
   PetscCall(VecRestoreArray(F, &f));
   PetscCall(VecRestoreArrayRead(U, &u));
   sim->nrhs++;
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode SimSetUpTS(TTSim sim)
+/* Options of a batch TS: the infinity norm for the step control, then the user's
+ * options (prefix tt_sim_) over it. */
+static PetscErrorCode SimBatchOptions(TS ts)
+{
+  PetscOptions opts;
+  char        *all;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsCreate(&opts));
+  PetscCall(PetscOptionsInsertString(opts, "-tt_sim_ts_adapt_wnormtype infinity"));
+  PetscCall(PetscOptionsGetAll(NULL, &all));
+  PetscCall(PetscOptionsInsertString(opts, all));
+  PetscCall(PetscFree(all));
+  PetscCall(PetscObjectSetOptions((PetscObject) ts, opts));
+  PetscCall(TSSetFromOptions(ts));
+  PetscCall(PetscObjectSetOptions((PetscObject) ts, NULL));
+  PetscCall(PetscOptionsDestroy(&opts));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SimTSCreate(TTSim sim, PetscInt n, SimTS *s)
 {
   PetscFunctionBeginUser;
-  PetscCall(VecCreateSeq(PETSC_COMM_SELF, sim->type->nstate, &sim->u));
-  PetscCall(TSCreate(PETSC_COMM_SELF, &sim->ts));
-  PetscCall(TSSetProblemType(sim->ts, TS_NONLINEAR));
-  PetscCall(TSSetType(sim->ts, TSRK));
-  PetscCall(TSRKSetType(sim->ts, TSRK5DP));
-  PetscCall(TSSetRHSFunction(sim->ts, NULL, SimRHS, sim));
-  PetscCall(TSSetTolerances(sim->ts, 1e-10, NULL, 1e-8, NULL));
-  PetscCall(TSSetExactFinalTime(sim->ts, TS_EXACTFINALTIME_MATCHSTEP));
-  PetscCall(TSSetMaxSteps(sim->ts, 1000000));
-  PetscCall(TSSetOptionsPrefix(sim->ts, "tt_sim_"));
-  PetscCall(TSSetFromOptions(sim->ts));
+  s->n = n;
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, n * sim->type->nstate, &s->u));
+  PetscCall(TSCreate(PETSC_COMM_SELF, &s->ts));
+  PetscCall(TSSetProblemType(s->ts, TS_NONLINEAR));
+  PetscCall(TSSetType(s->ts, TSRK));
+  PetscCall(TSRKSetType(s->ts, TSRK5DP));
+  PetscCall(TSSetRHSFunction(s->ts, NULL, SimRHS, sim));
+  PetscCall(TSSetTolerances(s->ts, 1e-10, NULL, 1e-8, NULL));
+  PetscCall(TSSetExactFinalTime(s->ts, TS_EXACTFINALTIME_MATCHSTEP));
+  PetscCall(TSSetMaxSteps(s->ts, 1000000));
+  PetscCall(TSSetOptionsPrefix(s->ts, "tt_sim_"));
+  if (n > 1)
+    PetscCall(SimBatchOptions(s->ts));
+  else
+    PetscCall(TSSetFromOptions(s->ts));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SimTSDestroy(SimTS *s)
+{
+  PetscFunctionBeginUser;
+  PetscCall(TSDestroy(&s->ts));
+  PetscCall(VecDestroy(&s->u));
+  s->n = 0;
   PetscFunctionReturn(0);
 }
 
@@ -86,14 +138,13 @@ PetscErrorCode TTSimCreate(const TTModelType *type, const double *par, TTSim *si
   PetscCall(PetscCalloc1(1, &s));
   s->type = type;
   s->par  = par;
-  PetscCall(PetscMalloc1(type->nvar, &s->yout));
   if (type->doses) {
     PetscCheck(type->nstate > 0, PETSC_COMM_SELF, PETSC_ERR_SUP, "model %s: dosing needs an ODE model", type->name);
     PetscCheck(type->dose_state >= 0 && type->dose_state < type->nstate, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
                "model %s: dose_state %d not in [0, %d)", type->name, type->dose_state, type->nstate);
     PetscCall(PetscMalloc2(TT_MAX_DOSES, &s->dose_t, TT_MAX_DOSES, &s->dose_mg));
   }
-  if (type->nstate > 0) PetscCall(SimSetUpTS(s));
+  if (type->nstate > 0) PetscCall(SimTSCreate(s, 1, &s->one));
   *sim = s;
   PetscFunctionReturn(0);
 }
@@ -101,10 +152,10 @@ PetscErrorCode TTSimCreate(const TTModelType *type, const double *par, TTSim *si
 PetscErrorCode TTSimReset(TTSim sim)
 {
   PetscFunctionBeginUser;
-  if (!sim->ts) PetscFunctionReturn(0);
-  PetscCall(TSDestroy(&sim->ts));
-  PetscCall(VecDestroy(&sim->u));
-  PetscCall(SimSetUpTS(sim));
+  if (!sim->one.ts) PetscFunctionReturn(0);
+  PetscCall(SimTSDestroy(&sim->one));
+  PetscCall(SimTSDestroy(&sim->many));
+  PetscCall(SimTSCreate(sim, 1, &sim->one));
   PetscFunctionReturn(0);
 }
 
@@ -112,9 +163,8 @@ PetscErrorCode TTSimDestroy(TTSim *sim)
 {
   PetscFunctionBeginUser;
   if (!sim || !*sim) PetscFunctionReturn(0);
-  PetscCall(TSDestroy(&(*sim)->ts));
-  PetscCall(VecDestroy(&(*sim)->u));
-  PetscCall(PetscFree((*sim)->yout));
+  PetscCall(SimTSDestroy(&(*sim)->one));
+  PetscCall(SimTSDestroy(&(*sim)->many));
   PetscCall(PetscFree2((*sim)->dose_t, (*sim)->dose_mg));
   PetscCall(PetscFree(*sim));
   PetscFunctionReturn(0);
@@ -127,30 +177,40 @@ PetscErrorCode TTSimGetStats(TTSim sim, PetscInt *nrhs)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode SimOutput(TTSim sim, double t, double *y)
+/* Outputs of every case at time t: y[c * ystride + k]. */
+static PetscErrorCode SimOutput(TTSim sim, double t, double *y, PetscInt ystride)
 {
+  const PetscInt     ns = sim->type->nstate;
   const PetscScalar *u;
 
   PetscFunctionBeginUser;
-  PetscCall(VecGetArrayRead(sim->u, &u));
-  sim->type->output(sim->par, sim->cov, sim->eta, sim->eff, t, u, y);
-  PetscCall(VecRestoreArrayRead(sim->u, &u));
+  PetscCall(VecGetArrayRead(sim->cur->u, &u));
+  for (PetscInt c = 0; c < sim->cur->n; c++) {
+    const TTSimCase *k = &sim->cases[c];
+    sim->type->output(sim->par, k->cov, k->eta, k->eff, t, u + c * ns, y + c * ystride);
+  }
+  PetscCall(VecRestoreArrayRead(sim->cur->u, &u));
+  for (PetscInt c = 0; c < sim->cur->n; c++)
+    for (PetscInt k = 0; k < sim->type->nvar; k++)
+      PetscCheck(isfinite(y[c * ystride + k]), PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED,
+                 "ODE solution is not finite at t = %g", t);
   PetscFunctionReturn(0);
 }
 
 /* Integrates the state from sim->now to `target` (nothing to do if already there). */
 static PetscErrorCode SimAdvance(TTSim sim, PetscReal target)
 {
+  TS                ts = sim->cur->ts;
   TSConvergedReason reason;
   PetscReal         treached;
 
   PetscFunctionBeginUser;
   if (!(target > sim->now)) PetscFunctionReturn(0);
-  PetscCall(TSSetMaxTime(sim->ts, target));
+  PetscCall(TSSetMaxTime(ts, target));
   sim->nonfinite = PETSC_FALSE;
-  PetscCall(TSSolve(sim->ts, sim->u));
-  PetscCall(TSGetConvergedReason(sim->ts, &reason));
-  PetscCall(TSGetTime(sim->ts, &treached));
+  PetscCall(TSSolve(ts, sim->cur->u));
+  PetscCall(TSGetConvergedReason(ts, &reason));
+  PetscCall(TSGetTime(ts, &treached));
   PetscCheck(!sim->nonfinite, PETSC_COMM_SELF, PETSC_ERR_FP,
              "ODE integration failed before t = %g: the right-hand side left the finite range (|dy/dt| > %g or "
              "infinite or not-a-number)",
@@ -165,8 +225,9 @@ static PetscErrorCode SimAdvance(TTSim sim, PetscReal target)
   PetscFunctionReturn(0);
 }
 
-/* Applies every dose at time dose_t[*d] (advancing *d) and restarts the TS there with a
- * step of 1e-3 of the interval to the next event: the next dose before `visit`, or `visit`. */
+/* Applies every dose at time dose_t[*d] (advancing *d) to the single case and restarts
+ * the TS there with a step of 1e-3 of the interval to the next event: the next dose
+ * before `visit`, or `visit`. */
 static PetscErrorCode SimDose(TTSim sim, PetscInt *d, PetscInt nd, PetscReal visit)
 {
   const PetscReal td = sim->dose_t[*d];
@@ -174,22 +235,24 @@ static PetscErrorCode SimDose(TTSim sim, PetscInt *d, PetscInt nd, PetscReal vis
   PetscScalar    *u;
 
   PetscFunctionBeginUser;
-  PetscCall(VecGetArray(sim->u, &u));
+  PetscCall(VecGetArray(sim->cur->u, &u));
   for (; *d < nd && sim->dose_t[*d] == td; (*d)++) u[sim->type->dose_state] += sim->dose_mg[*d];
-  PetscCall(VecRestoreArray(sim->u, &u));
+  PetscCall(VecRestoreArray(sim->cur->u, &u));
   next = (*d < nd && sim->dose_t[*d] < visit) ? sim->dose_t[*d] : visit;
-  PetscCall(TSSetTime(sim->ts, td));
-  PetscCall(TSSetTimeStep(sim->ts, 1e-3 * (next - td)));
-  PetscCall(TSRestartStep(sim->ts));
+  PetscCall(TSSetTime(sim->cur->ts, td));
+  PetscCall(TSSetTimeStep(sim->cur->ts, 1e-3 * (next - td)));
+  PetscCall(TSRestartStep(sim->cur->ts));
   PetscFunctionReturn(0);
 }
 
-/* The arm's doses before t_end, checked: 0 <= n <= TT_MAX_DOSES (a model returns more
- * when its regimen does not fit), finite times >= 0 in nondecreasing order, finite amounts. */
+/* The single case's doses before t_end, checked: 0 <= n <= TT_MAX_DOSES (a model returns
+ * more when its regimen does not fit), finite times >= 0 in nondecreasing order, finite
+ * amounts. */
 static PetscErrorCode SimGetDoses(TTSim sim, double t_end, PetscInt *nd)
 {
   const TTModelType *m = sim->type;
-  int n = m->doses ? m->doses(sim->par, sim->cov, sim->eta, sim->eff, t_end, sim->dose_t, sim->dose_mg) : 0;
+  const TTSimCase   *k = &sim->cases[0];
+  int                n = m->doses ? m->doses(sim->par, k->cov, k->eta, k->eff, t_end, sim->dose_t, sim->dose_mg) : 0;
 
   PetscFunctionBeginUser;
   PetscCheck(n <= TT_MAX_DOSES, PETSC_COMM_SELF, PETSC_ERR_USER,
@@ -207,33 +270,68 @@ static PetscErrorCode SimGetDoses(TTSim sim, double t_end, PetscInt *nd)
   PetscFunctionReturn(0);
 }
 
-/* Integrates from 0 through every visit and dose, resetting the TS first. */
-static PetscErrorCode SimIntegrate(TTSim sim, PetscInt nt, const double t[], double ymean[])
+/* Integrates the cases on TS s from 0 through every visit (and the single case's doses),
+ * resetting the TS first; ymean[c][nt][nvar]. */
+static PetscErrorCode SimIntegrate(TTSim sim, SimTS *s, const TTSimCase cases[], PetscInt nt, const double t[],
+                                   double ymean[])
 {
-  const TTModelType *m = sim->type;
+  const TTModelType *m  = sim->type;
+  const PetscInt     ns = m->nstate, ystride = nt * m->nvar;
   PetscScalar       *u;
-  PetscInt           nd, d = 0;
+  PetscInt           nd = 0, d = 0;
 
   PetscFunctionBeginUser;
-  PetscCall(SimGetDoses(sim, t[nt - 1], &nd));
-  PetscCall(VecGetArray(sim->u, &u));
-  m->initial(sim->par, sim->cov, sim->eta, sim->eff, u);
-  PetscCall(VecRestoreArray(sim->u, &u));
+  sim->cur   = s;
+  sim->cases = cases;
+  if (m->doses) PetscCall(SimGetDoses(sim, t[nt - 1], &nd));
+  PetscCall(VecGetArray(s->u, &u));
+  for (PetscInt c = 0; c < s->n; c++) m->initial(sim->par, cases[c].cov, cases[c].eta, cases[c].eff, u + c * ns);
+  PetscCall(VecRestoreArray(s->u, &u));
   sim->now = 0.0;
-  PetscCall(TSSetTime(sim->ts, 0.0));
-  PetscCall(TSSetStepNumber(sim->ts, 0));
-  PetscCall(TSSetTimeStep(sim->ts, t[nt - 1] > 0 ? 1e-3 * t[nt - 1] : 1e-3));
-  PetscCall(TSRestartStep(sim->ts));
+  PetscCall(TSSetTime(s->ts, 0.0));
+  PetscCall(TSSetStepNumber(s->ts, 0));
+  PetscCall(TSSetTimeStep(s->ts, t[nt - 1] > 0 ? 1e-3 * t[nt - 1] : 1e-3));
+  PetscCall(TSRestartStep(s->ts));
   for (PetscInt i = 0; i < nt; i++) {
     while (d < nd && sim->dose_t[d] < t[i]) { /* a dose at t[i] comes after its output */
       PetscCall(SimAdvance(sim, sim->dose_t[d]));
       PetscCall(SimDose(sim, &d, nd, t[i]));
     }
     PetscCall(SimAdvance(sim, t[i]));
-    PetscCall(SimOutput(sim, t[i], ymean + i * m->nvar));
-    for (PetscInt k = 0; k < m->nvar; k++)
-      PetscCheck(isfinite(ymean[i * m->nvar + k]), PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED,
-                 "ODE solution is not finite at t = %g", t[i]);
+    PetscCall(SimOutput(sim, t[i], ymean + i * m->nvar, ystride));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Closed form: each case at every time. */
+static void SimClosedForm(TTSim sim, const TTSimCase *k, PetscInt nt, const double t[], double ymean[])
+{
+  const TTModelType *m = sim->type;
+
+  if (m->mean_times)
+    m->mean_times(sim->par, k->cov, k->eta, k->eff, (int) nt, t, ymean);
+  else
+    for (PetscInt i = 0; i < nt; i++) m->mean(sim->par, k->cov, k->eta, k->eff, t[i], ymean + i * m->nvar);
+}
+
+PetscErrorCode TTSimTrajectories(TTSim sim, PetscInt n, const TTSimCase cases[], PetscInt nt, const double t[],
+                                 double ymean[])
+{
+  const TTModelType *m       = sim->type;
+  const PetscInt     ystride = nt * m->nvar;
+
+  PetscFunctionBeginUser;
+  PetscCheck(n >= 1 && nt >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "%d cases, %d times", (int) n, (int) nt);
+  if (m->nstate == 0) {
+    for (PetscInt c = 0; c < n; c++) SimClosedForm(sim, &cases[c], nt, t, ymean + c * ystride);
+  } else if (n == 1 || m->doses) { /* each case has its own dose events */
+    for (PetscInt c = 0; c < n; c++) PetscCall(SimIntegrate(sim, &sim->one, &cases[c], nt, t, ymean + c * ystride));
+  } else {
+    if (sim->many.n != n) {
+      PetscCall(SimTSDestroy(&sim->many));
+      PetscCall(SimTSCreate(sim, n, &sim->many));
+    }
+    PetscCall(SimIntegrate(sim, &sim->many, cases, nt, t, ymean));
   }
   PetscFunctionReturn(0);
 }
@@ -241,17 +339,9 @@ static PetscErrorCode SimIntegrate(TTSim sim, PetscInt nt, const double t[], dou
 PetscErrorCode TTSimTrajectory(TTSim sim, const double *cov, const double *eta, const double *eff, PetscInt nt,
                                const double t[], double ymean[])
 {
-  const TTModelType *m = sim->type;
+  const TTSimCase k = {cov, eta, eff};
 
   PetscFunctionBeginUser;
-  sim->cov = cov;
-  sim->eta = eta;
-  sim->eff = eff;
-  if (m->nstate == 0 && m->mean_times)
-    m->mean_times(sim->par, cov, eta, eff, (int) nt, t, ymean);
-  else if (m->nstate == 0) {
-    for (PetscInt i = 0; i < nt; i++) m->mean(sim->par, cov, eta, eff, t[i], ymean + i * m->nvar);
-  } else
-    PetscCall(SimIntegrate(sim, nt, t, ymean));
+  PetscCall(TTSimTrajectories(sim, 1, &k, nt, t, ymean));
   PetscFunctionReturn(0);
 }

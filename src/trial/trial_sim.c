@@ -49,17 +49,16 @@ static double OutcomeDropoutDays(TTTrial t, double u, const double *traj)
   return INFINITY;
 }
 
-/* Observed trajectory and events of one arm. */
-static PetscErrorCode SimulateArm(TTTrial t, TTSim sim, PetscInt r, PetscInt p, const double *cm, const double *eta,
-                                  const double *eff, double u_dropout, double *block)
+/* Observed trajectory and events of one arm from its noise-free trajectory ymean. */
+static PetscErrorCode ObserveArm(TTTrial t, PetscInt r, PetscInt p, const double *cm, const double *eta,
+                                 const double *eff, double u_dropout, const double *ymean, double *block)
 {
-  const TTRecordLayout *L = &t->L;
-  const TTModelType    *m = t->model;
-  double                ymean[TT_MAX_VISITS * TT_MAX_VARS], *traj = block + 1, *ev = block + 1 + L->nvisit * L->nvar;
+  const TTRecordLayout *L    = &t->L;
+  const TTModelType    *m    = t->model;
+  double               *traj = block + 1, *ev = block + 1 + L->nvisit * L->nvar;
   tt_pcg32              g;
 
   PetscFunctionBeginUser;
-  PetscCall(TTSimTrajectory(sim, cm, eta, eff, L->nvisit, t->t_model, ymean));
   for (PetscInt v = 0; v < L->nvisit; v++) {
     tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_RESIDUAL + (uint64_t) v);
     m->observe(t->par, ymean + v * L->nvar, &g, traj + v * L->nvar);
@@ -153,18 +152,38 @@ static PetscErrorCode SimulationFailed(TTTrial t, TTSim sim, PetscInt r, PetscIn
   PetscFunctionReturn(0);
 }
 
+/* After a failed integration of the arms together: each arm alone on a rebuilt
+ * integrator, so a failure names its arm (*arm); 0 if every arm succeeds alone (its
+ * trajectories are then the twin's, a function of the twin only). */
+static PetscErrorCode ArmByArm(TTTrial t, TTSim sim, const TTSimCase cases[], double ymean[], PetscInt *arm)
+{
+  const TTRecordLayout *L = &t->L;
+  PetscErrorCode        ierr;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTSimReset(sim));
+  for (*arm = 0; *arm < L->narm; (*arm)++) {
+    ierr = TTSimTrajectory(sim, cases[*arm].cov, cases[*arm].eta, cases[*arm].eff, L->nvisit, t->t_model,
+                           ymean + *arm * L->nvisit * L->nvar);
+    if (ierr) PetscFunctionReturn(ierr);
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p, double rec[])
 {
   const TTModelType    *m = t->model;
   const TTRecordLayout *L = &t->L;
-  double                eta[TT_MAX_LATENT], cm[TT_MAX_MODEL_COV], u_dropout;
-  PetscInt              screen = 0;
+  double                eta[TT_MAX_LATENT], cm[TT_MAX_MODEL_COV], u_dropout, eff[TT_MAX_ARMS * TT_MAX_EFFECTS];
+  double                ymean[TT_MAX_ARMS * TT_MAX_VISITS * TT_MAX_VARS];
+  TTSimCase             cases[TT_MAX_ARMS];
+  PetscInt              screen = 0, arm = 0;
   tt_pcg32              g;
-  PetscErrorCode        ierr_prognosis;
+  PetscErrorCode        ierr, ierr_prognosis;
 
   PetscFunctionBeginUser;
   PetscCheck(m->nlatent <= TT_MAX_LATENT && m->nvar <= TT_MAX_VARS && m->ncovariate <= TT_MAX_MODEL_COV &&
-                 m->neffect <= TT_MAX_EFFECTS,
+                 m->neffect <= TT_MAX_EFFECTS && L->narm <= TT_MAX_ARMS,
              PETSC_COMM_SELF, PETSC_ERR_SUP, "model %s exceeds the compiled-in sizes", m->name);
   PetscCall(TTCohortDraw(t->cohort, t->p->seed, r, p, rec + L->cov, &screen));
   rec[L->stratum] = (double) Stratum(t, rec + L->cov);
@@ -177,17 +196,22 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
   tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_LATENT);
   m->draw_latent(t->par, &g, eta);
   rec[L->failed] = 0.0;
-  for (PetscInt a = 0; a < L->narm; a++) {
-    double         eff[TT_MAX_EFFECTS];
-    PetscErrorCode ierr;
-    TwinEffects(t, r, p, a, eff);
-    ierr = SimulateArm(t, sim, r, p, cm, eta, eff, u_dropout, rec + L->arm0 + a * L->arm_size);
-    if (ierr) {
-      char where[TT_NAME_MAX + 8];
-      snprintf(where, sizeof(where), "arm %s", t->p->arm[a].name);
-      PetscCall(SimulationFailed(t, sim, r, p, where, ierr, rec));
-    }
-    if (ierr) PetscFunctionReturn(0);
+  for (PetscInt a = 0; a < PetscMin(L->narm, TT_MAX_ARMS); a++) {
+    TwinEffects(t, r, p, a, eff + a * TT_MAX_EFFECTS);
+    cases[a] = (TTSimCase){cm, eta, eff + a * TT_MAX_EFFECTS};
+  }
+  ierr = TTSimTrajectories(sim, L->narm, cases, L->nvisit, t->t_model, ymean);
+  if (ierr) ierr = ArmByArm(t, sim, cases, ymean, &arm);
+  for (PetscInt a = 0; !ierr && a < L->narm; a++) {
+    ierr = ObserveArm(t, r, p, cm, eta, cases[a].eff, u_dropout, ymean + a * L->nvisit * L->nvar,
+                      rec + L->arm0 + a * L->arm_size);
+    if (ierr) arm = a;
+  }
+  if (ierr) {
+    char where[TT_NAME_MAX + 8];
+    snprintf(where, sizeof(where), "arm %s", t->p->arm[arm].name);
+    PetscCall(SimulationFailed(t, sim, r, p, where, ierr, rec));
+    PetscFunctionReturn(0);
   }
   ierr_prognosis = Prognosis(t, sim, r, p, cm, TTRecordTraj(L, rec, 0), rec + L->prognostic);
   if (ierr_prognosis) PetscCall(SimulationFailed(t, sim, r, p, "the prognostic model", ierr_prognosis, rec));

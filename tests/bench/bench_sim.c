@@ -7,14 +7,16 @@
  *     dropout, prognostic score: more work, shown for information), against a plain
  *     loop of the closed form with per-twin and per-visit constants hoisted and the
  *     same Beta draws. Both give bitwise-identical observations (checked).
- *   T2D (t2d_hba1c, ODE): TTSimTrajectory (reused PETSc TS, RK5(4) DP, rtol 1e-8) +
- *     observe, against a fixed-step RK4 with a hand-written right-hand side and the
- *     largest step (equal sub-steps between visits) whose worst relative error at the
- *     visits is no larger than the TS's, both measured against an RK4 reference with
- *     a step of 1/16 day on the model's own rhs. Also a batched integration: one TS
- *     over a block-structured vector of B twin-arms (per-component infinity norm for
- *     the step control; rtol loosened from 1e-8 while the worst error stays within the
- *     scalar TS's), for B = the arms of one twin, 8, 64 and all.
+ *   T2D (t2d_hba1c, ODE): TTSimTrajectories with one twin's arms as the cases, as the
+ *     trial calls it (one reused PETSc TS over the arms, RK5(4) DP, rtol 1e-8, infinity
+ *     norm) + observe; for information each twin-arm alone (TTSimTrajectory, the path
+ *     of models with doses). Against a fixed-step RK4 with a hand-written right-hand
+ *     side and the largest step (equal sub-steps between visits) whose worst relative
+ *     error at the visits is no larger than twintrial's, both measured against an RK4
+ *     reference with a step of 1/16 day on the model's own rhs. Also, as experiments
+ *     (not in src/sim: a twin's bits would depend on which twins share its block),
+ *     larger blocks: one TS over B = 8, 64 and all twin-arms (infinity norm; rtol
+ *     loosened from 1e-8 while the worst error stays within twintrial's).
  *   The T2D twin-arms are written as CSV (eta, effects, visits, TS outputs) for the
  *     deSolve comparison (t2d_lsoda.R).
  * Times are CPU seconds of this thread (CLOCK_THREAD_CPUTIME_ID); each kernel is run
@@ -23,7 +25,7 @@
  * usage: tt_bench_sim AD_PROTOCOL T2D_PROTOCOL [-ad_twins N] [-t2d_twins N]
  *        [-seconds S] [-rounds K] [-csv FILE] [-csv_twin_arms N]
  *        [-only ad_real|ad_floor|ad_twin|t2d_real|t2d_floor]   (one kernel for -seconds, to profile;
- *        t2d_floor then uses the 1.422-day RK4 step found for protocols/t2d_sensitizer.yaml)
+ *        t2d_floor then uses the 0.7109-day RK4 step found for protocols/t2d_sensitizer.yaml)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -33,8 +35,9 @@
 #include <petscts.h>
 #include <twintrial/trial.h>
 
-#define MAXV  TT_MAX_VISITS
-#define MAXNV 16
+#define MAXV   TT_MAX_VISITS
+#define MAXNV  16
+#define MAXARM TT_MAX_ARMS
 
 typedef struct {
   TTProtocol        *p;
@@ -140,28 +143,46 @@ typedef PetscErrorCode (*Kernel)(void *ctx, double *out, double *sum);
 
 /* The real path: TTSimTrajectory + model->observe with the trial's residual streams. */
 typedef struct {
-  Twins *T;
-  TTSim  sim;
+  Twins    *T;
+  TTSim     sim;
+  PetscBool one_by_one; /* each twin-arm alone (TTSimTrajectory: the path of dosing models) */
 } RealCtx;
+
+/* One twin's noise-free trajectories under every arm, y[narm][nv][nvar], as the trial
+ * makes them: one TTSimTrajectories call with the arms as its cases. */
+static PetscErrorCode TwinMeans(Twins *T, TTSim sim, int i, double *y)
+{
+  TTSimCase cases[MAXARM];
+
+  PetscFunctionBeginUser;
+  for (int a = 0; a < T->narm; a++) cases[a] = (TTSimCase){Cov(T, i), Eta(T, i), T->eff[a]};
+  PetscCall(TTSimTrajectories(sim, T->narm, cases, T->nv, T->t, y));
+  PetscFunctionReturn(0);
+}
 
 static PetscErrorCode RealKernel(void *ctx, double *out, double *sum)
 {
   RealCtx *c = (RealCtx *) ctx;
   Twins   *T = c->T;
-  double   ymean[MAXV * MAXNV], yobs[MAXV * MAXNV], s = 0;
+  double   ymean[MAXARM * MAXV * MAXNV], yobs[MAXV * MAXNV], s = 0;
 
   PetscFunctionBeginUser;
-  for (int i = 0; i < T->n; i++)
+  for (int i = 0; i < T->n; i++) {
+    if (c->one_by_one)
+      for (int a = 0; a < T->narm; a++)
+        PetscCall(TTSimTrajectory(c->sim, Cov(T, i), Eta(T, i), T->eff[a], T->nv, T->t, ymean + a * T->nv * T->nvar));
+    else
+      PetscCall(TwinMeans(T, c->sim, i, ymean));
     for (int a = 0; a < T->narm; a++) {
-      PetscCall(TTSimTrajectory(c->sim, Cov(T, i), Eta(T, i), T->eff[a], T->nv, T->t, ymean));
       for (int v = 0; v < T->nv; v++) {
         tt_pcg32 g;
         tt_rng_substream(&g, T->p->seed, (uint64_t) T->r, (uint64_t) i, TT_STREAM_RESIDUAL + (uint64_t) v);
-        T->m->observe(T->par, ymean + v * T->nvar, &g, yobs + v * T->nvar);
+        T->m->observe(T->par, ymean + (a * T->nv + v) * T->nvar, &g, yobs + v * T->nvar);
       }
       for (int k = 0; k < T->nv * T->nvar; k++) s += yobs[k];
       if (out) PetscCall(PetscArraycpy(out + (i * T->narm + a) * T->nv * T->nvar, yobs, T->nv * T->nvar));
     }
+  }
   *sum = s;
   PetscFunctionReturn(0);
 }
@@ -403,14 +424,12 @@ static PetscErrorCode T2DFloorKernel(void *ctx, double *out, double *sum)
 static PetscErrorCode T2DMeans(Twins *T, TTSim sim, T2DFloor *f, double *y)
 {
   PetscFunctionBeginUser;
-  for (int i = 0; i < T->n; i++)
-    for (int a = 0; a < T->narm; a++) {
-      double *yi = y + (i * T->narm + a) * T->nv * 4;
-      if (sim)
-        PetscCall(TTSimTrajectory(sim, NULL, Eta(T, i), T->eff[a], T->nv, T->t, yi));
-      else
-        T2DFloorTrajectory(f, i, a, yi);
-    }
+  for (int i = 0; i < T->n; i++) {
+    if (sim)
+      PetscCall(TwinMeans(T, sim, i, y + i * T->narm * T->nv * 4));
+    else
+      for (int a = 0; a < T->narm; a++) T2DFloorTrajectory(f, i, a, y + (i * T->narm + a) * T->nv * 4);
+  }
   PetscFunctionReturn(0);
 }
 
@@ -625,12 +644,12 @@ int main(int argc, char **argv)
     void    *ctx   = NULL;
     PetscCall(TwinsCreate(argv[is_ad ? 1 : 2], is_ad ? n_ad : n_t2, &T));
     PetscCall(TTTrialCreateSim(T.trial, &rc.sim));
-    rc.T = tc.T = &T, tc.sim = rc.sim;
+    rc.T = tc.T = &T, tc.sim = rc.sim, rc.one_by_one = PETSC_FALSE;
     PetscCall(PetscMalloc1(T.L.size, &tc.rec));
     if (!strcmp(only, "ad_real") || !strcmp(only, "t2d_real")) k = RealKernel, ctx = &rc;
     if (!strcmp(only, "ad_twin")) k = TwinKernel, ctx = &tc;
     if (!strcmp(only, "ad_floor")) ADFloorSetUp(&af, &T), k = ADFloorKernel, ctx = &af;
-    if (!strcmp(only, "t2d_floor")) T2DFloorSetUp(&tf, &T), T2DFloorSetStep(&tf, 1.422), k = T2DFloorKernel, ctx = &tf;
+    if (!strcmp(only, "t2d_floor")) T2DFloorSetUp(&tf, &T), T2DFloorSetStep(&tf, 0.7109), k = T2DFloorKernel, ctx = &tf;
     PetscCheck(k, PETSC_COMM_SELF, PETSC_ERR_USER, "-only %s: unknown kernel", only);
     PetscCall(Time(k, ctx, seconds, 1, &sec));
     printf("%s_s_per_call %.6g\n", only, sec);
@@ -655,7 +674,8 @@ int main(int argc, char **argv)
                argv[1]);
     nobs = ad.n * ad.narm * ad.nv;
     PetscCall(PetscMalloc3(nobs, &o_real, nobs, &o_floor, nobs, &o_twin));
-    rc.T = &ad;
+    rc.T          = &ad;
+    rc.one_by_one = PETSC_FALSE;
     PetscCall(TTTrialCreateSim(ad.trial, &rc.sim));
     tc.T   = &ad;
     tc.sim = rc.sim;
@@ -692,7 +712,8 @@ int main(int argc, char **argv)
     nq = t2.n * t2.narm;
     ny = nq * t2.nv * 4;
     PetscCall(PetscMalloc6(ny, &y_ref, ny, &y_ts, ny, &y_rk, ny, &y_ref2, ny, &o_real, ny, &o_floor));
-    rc.T = &t2;
+    rc.T          = &t2;
+    rc.one_by_one = PETSC_FALSE;
     PetscCall(TTTrialCreateSim(t2.trial, &rc.sim));
     /* reference: RK4 on the model's rhs, 1/16 day (checked against 1/32 day) */
     T2DFloorSetUp(&ref, &t2);
@@ -726,6 +747,19 @@ int main(int argc, char **argv)
     PetscCall(Time(RealKernel, &rc, seconds, (int) rounds, &sec));
     PetscCall(Time(T2DFloorKernel, &fl, seconds, (int) rounds, &sec_floor));
     printf("t2d_real_per_core_s %.6g\nt2d_floor_per_core_s %.6g\n", nq / sec, nq / sec_floor);
+    /* each twin-arm alone (the path of models with doses): speed and accuracy */
+    {
+      double err_one = 0;
+      for (int i = 0; i < t2.n; i++)
+        for (int a = 0; a < t2.narm; a++)
+          PetscCall(
+              TTSimTrajectory(rc.sim, NULL, Eta(&t2, i), t2.eff[a], t2.nv, t2.t, y_rk + (i * t2.narm + a) * t2.nv * 4));
+      err_one       = MaxRelErr(ny, y_rk, y_ref);
+      rc.one_by_one = PETSC_TRUE;
+      PetscCall(Time(RealKernel, &rc, seconds, (int) rounds, &sec));
+      rc.one_by_one = PETSC_FALSE;
+      printf("t2d_one_by_one_per_core_s %.6g\nt2d_one_by_one_err %.3g\n", nq / sec, err_one);
+    }
     /* integration alone (no observation draws): what the deSolve comparison measures */
     {
       MeansCtx mc = {&t2, rc.sim, y_rk};
@@ -734,8 +768,8 @@ int main(int argc, char **argv)
     }
     /* batched TS over blocks of B twin-arms */
     {
-      int Bs[4] = {t2.narm, 8, 64, nq}; /* narm: one twin's arms together (deterministic grouping) */
-      for (int j = 0; j < 4; j++) {
+      int Bs[3] = {8, 64, nq};
+      for (int j = 0; j < 3; j++) {
         Batch    b;
         BatchCtx bc;
         double   err_b = INFINITY, rtol = 1e-8;

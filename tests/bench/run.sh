@@ -108,18 +108,20 @@ if has sim; then
   info "  ... its ratio to the floor" "$(calc "$ad_twin / $ad_floor")"
   t_real=$(get t2d_real_per_core_s "$s") t_floor=$(get t2d_floor_per_core_s "$s")
   row "1b T2D ODE, twin-arms/core-s: twintrial (PETSc TS) / RK4 floor" "$(calc "$t_real / $t_floor")" ">=" 0.5
-  info "twintrial (reused scalar TS + observe), twin-arms/core-s" "$(calc "$t_real")"
+  info "twintrial (a TS per twin, its arms together), /core-s" "$(calc "$t_real")"
   info "C floor (fixed-step RK4, same draws)" "$(calc "$t_floor")"
   info "worst rel. error at the visits, TS rtol 1e-8 | RK4" "$(get t2d_ts_err "$s") | $(get t2d_rk4_err "$s")"
   info "RK4 step, days" "$(get t2d_rk4_h_days "$s")"
-  info "right-hand sides per twin-arm, TS | RK4" "$(get t2d_ts_rhs_per_twin_arm "$s") | $(get t2d_rk4_rhs_per_twin_arm "$s")"
-  for j in 0 1 2 3; do
+  info "TS right-hand side calls per twin-arm | RK4 ones" "$(get t2d_ts_rhs_per_twin_arm "$s") | $(get t2d_rk4_rhs_per_twin_arm "$s")"
+  t_one=$(get t2d_one_by_one_per_core_s "$s")
+  info "each twin-arm alone (as dosing models), /core-s | err" "$(calc "$t_one") | $(get t2d_one_by_one_err "$s")"
+  for j in 0 1 2; do
     b=$(get t2d_batch${j}_per_core_s "$s")
-    info "batched TS, B=$(get t2d_batch${j}_B "$s") (rtol $(get t2d_batch${j}_rtol "$s")): x scalar TS | / floor" \
-      "$(calc "$b / $t_real") | $(calc "$b / $t_floor")"
+    info "experiment: a TS over $(get t2d_batch${j}_B "$s") twin-arms (rtol $(get t2d_batch${j}_rtol "$s")) / floor" \
+      "$(calc "$b / $t_floor")"
   done
-  info "batched: max rel. change of a twin with its block mates" "$(get t2d_batch_block_dependence_max_rel "$s")"
-  note "(a batch shares its steps, so a twin's bits depend on its block: not in src/sim)"
+  info "  ... max rel. change of a twin with its block mates" "$(get t2d_batch_block_dependence_max_rel "$s")"
+  note "  (a twin's bits would depend on its block: src/sim batches only a twin's own arms)"
 fi
 
 # ---------------------------------------------------------------- 2. R deSolve
@@ -130,7 +132,7 @@ if has r; then
     r_s=$(get r_s_per_twin_arm "$tmp/r.txt") ts_s=$(get t2d_ts_integrate_s_per_twin_arm "$s")
     row "2  T2D, time per twin-arm: R deSolve::lsoda / twintrial" "$(calc "$r_s / $ts_s")" ">=" 50
     info "lsoda (R right-hand side, rtol 1e-8), ms per twin-arm" "$(calc "1000 * $r_s")"
-    info "twintrial TTSimTrajectory, ms per twin-arm" "$(calc "1000 * $ts_s")"
+    info "twintrial TTSimTrajectories, ms per twin-arm" "$(calc "1000 * $ts_s")"
     info "max rel. difference lsoda - twintrial at the visits" "$(get r_max_rel_diff_vs_twintrial "$tmp/r.txt")"
   else
     row "2  T2D, time per twin-arm: R deSolve::lsoda / twintrial" "" ">=" 50

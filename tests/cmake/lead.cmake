@@ -1,6 +1,7 @@
 # Model, sim, store and end-to-end tests.
 tt_unit_test(test_model_adas ${TT_SOURCE_DIR}/tests/unit/test_model_adas.c LIBS tt_core)
 tt_unit_test(test_sim_ode ${TT_SOURCE_DIR}/tests/unit/test_sim_ode.c LIBS tt_core)
+tt_unit_test(test_sim_batch ${TT_SOURCE_DIR}/tests/unit/test_sim_batch.c LIBS tt_core)
 tt_unit_test(test_sha256 ${TT_SOURCE_DIR}/tests/unit/test_sha256.c LIBS tt_core)
 
 # End-to-end: determinism across ranks, operating characteristics, R agreement.
