@@ -34,9 +34,10 @@
 
 /* One TS over n systems (case-major state u[n][nstate]). */
 typedef struct {
-  TS       ts;
-  Vec      u;
-  PetscInt n;
+  TS           ts;
+  Vec          u;
+  PetscInt     n;
+  PetscOptions opts; /* a batch TS's own options (outlive the TS) */
 } SimTS;
 
 struct _p_TTSim {
@@ -82,21 +83,17 @@ static PetscErrorCode SimRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
 
 /* Options of a batch TS: the infinity norm for the step control, then the user's
  * options (prefix tt_sim_) over it. */
-static PetscErrorCode SimBatchOptions(TS ts)
+static PetscErrorCode SimBatchOptions(SimTS *s)
 {
-  PetscOptions opts;
-  char        *all;
+  char *all;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsCreate(&opts));
-  PetscCall(PetscOptionsInsertString(opts, "-tt_sim_ts_adapt_wnormtype infinity"));
+  PetscCall(PetscOptionsCreate(&s->opts));
+  PetscCall(PetscOptionsInsertString(s->opts, "-tt_sim_ts_adapt_wnormtype infinity"));
   PetscCall(PetscOptionsGetAll(NULL, &all));
-  PetscCall(PetscOptionsInsertString(opts, all));
+  PetscCall(PetscOptionsInsertString(s->opts, all));
   PetscCall(PetscFree(all));
-  PetscCall(PetscObjectSetOptions((PetscObject) ts, opts));
-  PetscCall(TSSetFromOptions(ts));
-  PetscCall(PetscObjectSetOptions((PetscObject) ts, NULL));
-  PetscCall(PetscOptionsDestroy(&opts));
+  PetscCall(PetscObjectSetOptions((PetscObject) s->ts, s->opts));
   PetscFunctionReturn(0);
 }
 
@@ -114,10 +111,8 @@ static PetscErrorCode SimTSCreate(TTSim sim, PetscInt n, SimTS *s)
   PetscCall(TSSetExactFinalTime(s->ts, TS_EXACTFINALTIME_MATCHSTEP));
   PetscCall(TSSetMaxSteps(s->ts, 1000000));
   PetscCall(TSSetOptionsPrefix(s->ts, "tt_sim_"));
-  if (n > 1)
-    PetscCall(SimBatchOptions(s->ts));
-  else
-    PetscCall(TSSetFromOptions(s->ts));
+  if (n > 1) PetscCall(SimBatchOptions(s));
+  PetscCall(TSSetFromOptions(s->ts));
   PetscFunctionReturn(0);
 }
 
@@ -126,6 +121,7 @@ static PetscErrorCode SimTSDestroy(SimTS *s)
   PetscFunctionBeginUser;
   PetscCall(TSDestroy(&s->ts));
   PetscCall(VecDestroy(&s->u));
+  PetscCall(PetscOptionsDestroy(&s->opts));
   s->n = 0;
   PetscFunctionReturn(0);
 }
