@@ -2,8 +2,10 @@
  * any error into one message and an exit status (0 ok, 1 user error, 2 internal).
  * Errors are collected silently (PetscReturnErrorHandler, HDF5 auto-printing off)
  * so the user sees one line, printed by rank 0, never a traceback. */
+#define _POSIX_C_SOURCE 200809L
 #include <hdf5.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 
@@ -31,6 +33,20 @@ static PetscErrorCode Dispatch(const TTCli *cli)
   PetscFunctionReturn(0);
 }
 
+/* Open MPI with every rank on one node (mpirun reports as many local ranks as ranks,
+ * or a singleton started without a launcher) needs no network transport, but by
+ * default MPI_Init probes the matched-transport layers (PSM, PSM2, OFI) first: 0.2 s
+ * of every start on a workstation. Then take the shared-memory path (pml ob1) at once,
+ * unless the user chose a pml or mtl. Multi-node runs are left to Open MPI. */
+static void SingleNodeTransport(void)
+{
+  const char *size = getenv("OMPI_COMM_WORLD_SIZE"), *local = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  int         one_node  = size && local && !strcmp(size, local);
+  int         singleton = !size && !getenv("PMIX_RANK") && !getenv("PMI_RANK") && !getenv("SLURM_PROCID");
+
+  if ((one_node || singleton) && !getenv("OMPI_MCA_pml") && !getenv("OMPI_MCA_mtl")) setenv("OMPI_MCA_pml", "ob1", 0);
+}
+
 int main(int argc, char **argv)
 {
   TTCli          cli;
@@ -41,6 +57,7 @@ int main(int argc, char **argv)
 
   pargv  = calloc((size_t) argc + 1, sizeof(char *));
   status = tt_cli_parse(argc, argv, &cli, &pargc, pargv, err, sizeof(err));
+  SingleNodeTransport();
   if (PetscInitialize(&pargc, &pargv, NULL, NULL)) return 2;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   if (status) {
