@@ -174,6 +174,72 @@ PetscErrorCode TTH5WriteRows(hid_t dset, hid_t memtype, hsize_t row0, hsize_t nr
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode TTH5StageSetUp(TTH5Stage *s, hid_t dset, hid_t memtype)
+{
+  hid_t   fspace;
+  hsize_t dims[3];
+  int     rank;
+  size_t  size;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(s, sizeof(*s)));
+  s->d = dset;
+  if (dset < 0) PetscFunctionReturn(0);
+  TTCallHDF5(fspace = H5Dget_space(dset));
+  TTCallHDF5(rank = H5Sget_simple_extent_ndims(fspace));
+  TTCallHDF5(H5Sget_simple_extent_dims(fspace, dims, NULL));
+  TTCallHDF5(H5Sclose(fspace));
+  size = H5Tget_size(memtype);
+  PetscCheck(size > 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "HDF5 call failed: H5Tget_size");
+  s->memtype  = memtype;
+  s->rowbytes = size;
+  for (int i = 1; i < rank; i++) s->rowbytes *= (size_t) dims[i];
+  s->rows = dims[0];
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTH5StageAllocate(TTH5Stage *s, hsize_t cap)
+{
+  PetscFunctionBeginUser;
+  if (s->d < 0) PetscFunctionReturn(0);
+  s->cap = PetscMin(cap, s->rows);
+  PetscCall(PetscFree(s->buf));
+  PetscCall(PetscMalloc1(s->cap * s->rowbytes, &s->buf));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTH5StageFlush(TTH5Stage *s)
+{
+  PetscFunctionBeginUser;
+  if (s->d < 0 || !s->nrow) PetscFunctionReturn(0);
+  PetscCall(TTH5WriteRows(s->d, s->memtype, s->row0, s->nrow, s->buf));
+  s->nrow = 0;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTH5StageRows(TTH5Stage *s, hsize_t row0, hsize_t nrow, const void *rows)
+{
+  PetscFunctionBeginUser;
+  if (s->d < 0 || !nrow) PetscFunctionReturn(0);
+  if (s->nrow && (row0 != s->row0 + s->nrow || s->nrow + nrow > s->cap)) PetscCall(TTH5StageFlush(s));
+  if (nrow > s->cap) {
+    PetscCall(TTH5WriteRows(s->d, s->memtype, row0, nrow, rows));
+    PetscFunctionReturn(0);
+  }
+  if (!s->nrow) s->row0 = row0;
+  PetscCall(PetscMemcpy(s->buf + s->nrow * s->rowbytes, rows, nrow * s->rowbytes));
+  s->nrow += nrow;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTH5StageDestroy(TTH5Stage *s)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(s->buf));
+  s->nrow = s->cap = 0;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTH5Group(hid_t loc, const char *name, PetscBool create, hid_t *g)
 {
   PetscFunctionBeginUser;

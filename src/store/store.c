@@ -4,7 +4,9 @@
  * Invariants: the file lives at PATH.tmp until TTStoreClose(complete) renames it;
  * all metadata is flushed before the first replicate, so a killed run leaves a
  * reopenable PATH.tmp;
- * /replicates/done[r] is set only after replicate r's rows are on disk; the root
+ * /replicates/done[r] is set only after replicate r's rows and subjects are written
+ * (both are staged: rows TT_ROW_BUFFER replicates, subjects TT_SUBJECT_BUFFER bytes,
+ * so rank 0 writes few large pieces instead of many small ones); the root
  * attribute `complete` is 1 only in a renamed, finished file.
  * Space: every dataset is allocated and filled at creation, so replicates need no new
  * space; what the close writes (summary, provenance, metadata) is reserved at the
@@ -168,6 +170,9 @@ static PetscErrorCode Open(TTStore st, MPI_Comm comm, const char *path, TTTrial 
   TTCallHDF5(H5Fflush(st->file, H5F_SCOPE_GLOBAL));
   PetscCall(ReadDone(st));
   PetscCall(ReserveCloseSpace(st));
+  if (st->rank == 0 && st->nsubject_rows > 0)
+    PetscCall(TTStoreSubjectStages(trial, st->sid, st->prog, st->cov, st->out, st->cf, st->ep, TT_SUBJECT_BUFFER,
+                                   &st->stage, &st->nstage));
   PetscCall(PetscMalloc4(
       st->p->nanalysis * TT_NCOLUMN * TT_ROW_BUFFER, &st->rowbuf, TT_ROW_BUFFER, &st->screenbuf, TT_ROW_BUFFER,
       &st->droppedbuf, (size_t) st->p->patients * PetscMax(st->L.narm * st->L.nvisit, st->L.nendpoint), &st->scratch));
@@ -181,6 +186,8 @@ static PetscErrorCode FreeStore(TTStore *store)
   PetscCall(PetscFree(st->col));
   PetscCall(PetscFree(st->km));
   PetscCall(PetscFree(st->done_flags));
+  for (PetscInt i = 0; i < st->nstage; i++) PetscCall(TTH5StageDestroy(&st->stage[i]));
+  PetscCall(PetscFree(st->stage));
   PetscCall(PetscFree4(st->rowbuf, st->screenbuf, st->droppedbuf, st->scratch));
   PetscCall(PetscFree(st->path));
   PetscCall(PetscFree(st->tmp));
@@ -219,6 +226,8 @@ static PetscErrorCode FlushRows(TTStore st)
   PetscInt na = st->p->nanalysis;
 
   PetscFunctionBeginUser;
+  /* the subjects of the replicates about to be marked done go first */
+  for (PetscInt i = 0; i < st->nstage; i++) PetscCall(TTH5StageFlush(&st->stage[i]));
   if (!st->nbuf) PetscFunctionReturn(0);
   for (PetscInt k = 0; k < na; k++)
     for (int c = 0; c < TT_NCOLUMN; c++) {
@@ -274,15 +283,16 @@ PetscErrorCode TTStoreWriteReplicate(TTStore st, const TTReplicateResult *res, c
   PetscFunctionBeginUser;
   if (st->nbuf && res->replicate != st->row0 + st->nbuf) PetscCall(FlushRows(st));
   if (!st->nbuf) st->row0 = res->replicate;
+  /* subjects are staged before the row that marks the replicate done */
+  if ((res->replicate + 1) * st->p->patients <= st->nsubject_rows || st->p->output_subjects == TT_OUTPUT_ALL)
+    PetscCall(TTStoreWriteSubjects(
+        st->trial, st->p->output_subjects == TT_OUTPUT_ALL ? (hsize_t) res->replicate * st->p->patients : 0, res, recs,
+        st->scratch, st->stage));
   BufferRow(st, res);
   for (PetscInt k = 0; k < st->p->nanalysis; k++)
     if (st->km[k] >= 0)
       PetscCall(TTH5WriteRows(st->km[k], H5T_NATIVE_DOUBLE, (hsize_t) res->replicate, 1, res->km + 6 * k));
   if (st->nbuf == TT_ROW_BUFFER) PetscCall(FlushRows(st));
-  if ((res->replicate + 1) * st->p->patients <= st->nsubject_rows || st->p->output_subjects == TT_OUTPUT_ALL)
-    PetscCall(TTStoreWriteSubjects(
-        st->trial, st->p->output_subjects == TT_OUTPUT_ALL ? (hsize_t) res->replicate * st->p->patients : 0, res, recs,
-        st->scratch, st->sid, st->prog, st->cov, st->out, st->cf, st->ep));
   PetscFunctionReturn(0);
 }
 

@@ -90,7 +90,7 @@ PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, Pe
 }
 
 static PetscErrorCode WriteIds(TTTrial trial, hsize_t row0, const TTReplicateResult *res, const double recs[],
-                               double *scratch, hid_t sid[5])
+                               double *scratch, TTH5Stage sid[5])
 {
   const TTProtocol *p;
   TTRecordLayout    L;
@@ -106,61 +106,95 @@ static PetscErrorCode WriteIds(TTTrial trial, hsize_t row0, const TTReplicateRes
                 : k == 1 ? (int) i
                 : k == 2 ? (int) res->arm[i]
                          : (int) recs[i * L.size + L.stratum];
-    PetscCall(TTH5WriteRows(sid[k], H5T_NATIVE_INT, row0, (hsize_t) p->patients, ibuf));
+    PetscCall(TTH5StageRows(&sid[k], row0, (hsize_t) p->patients, ibuf));
   }
   for (PetscInt i = 0; i < p->patients; i++) scratch[i] = TTRecordDropout(&L, recs + i * L.size, res->arm[i]);
-  PetscCall(TTH5WriteRows(sid[4], H5T_NATIVE_DOUBLE, row0, (hsize_t) p->patients, scratch));
+  PetscCall(TTH5StageRows(&sid[4], row0, (hsize_t) p->patients, scratch));
   PetscCall(PetscFree(ibuf));
   PetscFunctionReturn(0);
 }
 
-/* Copies column block [off, off + w) of every record into scratch (n x w) and writes it. */
-static PetscErrorCode WriteRecordColumns(hid_t d, hsize_t row0, PetscInt n, const double recs[], PetscInt size,
+/* Copies column block [off, off + w) of every record into scratch (n x w) and stages it. */
+static PetscErrorCode WriteRecordColumns(TTH5Stage *d, hsize_t row0, PetscInt n, const double recs[], PetscInt size,
                                          PetscInt off, PetscInt w, double *scratch)
 {
   PetscFunctionBeginUser;
   for (PetscInt i = 0; i < n; i++) PetscCall(PetscArraycpy(scratch + i * w, recs + i * size + off, w));
-  PetscCall(TTH5WriteRows(d, H5T_NATIVE_DOUBLE, row0, (hsize_t) n, scratch));
+  PetscCall(TTH5StageRows(d, row0, (hsize_t) n, scratch));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStoreSubjectStages(TTTrial trial, hid_t sid[5], hid_t prog, hid_t *cov, hid_t *out, hid_t *cf,
+                                    hid_t *ep, size_t budget, TTH5Stage **stage, PetscInt *nstage)
+{
+  const TTProtocol *p;
+  TTRecordLayout    L;
+  TTH5Stage        *s;
+  PetscInt          n;
+  size_t            per_twin = 0;
+  hsize_t           reps;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTTrialGetProtocol(trial, &p));
+  PetscCall(TTTrialGetRecordLayout(trial, &L));
+  n = 6 + L.ncov + 2 * L.nvar + 2 * L.nendpoint;
+  PetscCall(PetscCalloc1(n, &s));
+  for (int i = 0; i < 5; i++) PetscCall(TTH5StageSetUp(&s[i], sid[i], i < 4 ? H5T_NATIVE_INT : H5T_NATIVE_DOUBLE));
+  PetscCall(TTH5StageSetUp(&s[5], prog, H5T_NATIVE_DOUBLE));
+  for (PetscInt c = 0; c < L.ncov; c++) PetscCall(TTH5StageSetUp(&s[6 + c], cov[c], H5T_NATIVE_DOUBLE));
+  for (PetscInt v = 0; v < L.nvar; v++) {
+    PetscCall(TTH5StageSetUp(&s[6 + L.ncov + 2 * v], cf[v], H5T_NATIVE_DOUBLE));
+    PetscCall(TTH5StageSetUp(&s[7 + L.ncov + 2 * v], out[v], H5T_NATIVE_DOUBLE));
+  }
+  for (PetscInt e = 0; e < 2 * L.nendpoint; e++)
+    PetscCall(TTH5StageSetUp(&s[6 + L.ncov + 2 * L.nvar + e], ep[e], H5T_NATIVE_DOUBLE));
+  for (PetscInt i = 0; i < n; i++)
+    if (s[i].d >= 0) per_twin += s[i].rowbytes;
+  reps = (hsize_t) PetscMax(1, (PetscInt) (budget / (per_twin * (size_t) p->patients)));
+  for (PetscInt i = 0; i < n; i++) PetscCall(TTH5StageAllocate(&s[i], reps * (hsize_t) p->patients));
+  *stage  = s;
+  *nstage = n;
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode TTStoreWriteSubjects(TTTrial trial, hsize_t row0, const TTReplicateResult *res, const double recs[],
-                                    double *scratch, hid_t sid[5], hid_t prog, hid_t *cov, hid_t *out, hid_t *cf,
-                                    hid_t *ep)
+                                    double *scratch, TTH5Stage *stage)
 {
   const TTProtocol *p;
   TTRecordLayout    L;
   PetscInt          n, nv;
   double           *obs;
+  TTH5Stage        *cov = stage + 6, *cf, *ep;
 
   PetscFunctionBeginUser;
   PetscCall(TTTrialGetProtocol(trial, &p));
   PetscCall(TTTrialGetRecordLayout(trial, &L));
   n  = p->patients;
   nv = L.nvisit;
-  PetscCall(WriteIds(trial, row0, res, recs, scratch, sid));
-  PetscCall(WriteRecordColumns(prog, row0, n, recs, L.size, L.prognostic, L.nendpoint, scratch));
+  cf = cov + L.ncov;
+  ep = cf + 2 * L.nvar;
+  PetscCall(WriteIds(trial, row0, res, recs, scratch, stage));
+  PetscCall(WriteRecordColumns(&stage[5], row0, n, recs, L.size, L.prognostic, L.nendpoint, scratch));
   for (PetscInt c = 0; c < L.ncov; c++)
-    PetscCall(WriteRecordColumns(cov[c], row0, n, recs, L.size, L.cov + c, 1, scratch));
+    PetscCall(WriteRecordColumns(&cov[c], row0, n, recs, L.size, L.cov + c, 1, scratch));
   PetscCall(PetscMalloc1(nv * L.nvar, &obs));
   for (PetscInt k = 0; k < L.nvar; k++) {
     for (PetscInt i = 0; i < n; i++)
       for (PetscInt a = 0; a < L.narm; a++)
         for (PetscInt v = 0; v < nv; v++)
           scratch[(i * L.narm + a) * nv + v] = TTRecordTraj(&L, recs + i * L.size, a)[v * L.nvar + k];
-    PetscCall(TTH5WriteRows(cf[k], H5T_NATIVE_DOUBLE, row0, (hsize_t) n, scratch));
+    PetscCall(TTH5StageRows(&cf[2 * k], row0, (hsize_t) n, scratch));
     for (PetscInt i = 0; i < n; i++) {
       TTTrialObservedTrajectory(trial, recs + i * L.size, res->arm[i], obs);
       for (PetscInt v = 0; v < nv; v++) scratch[i * nv + v] = obs[v * L.nvar + k];
     }
-    PetscCall(TTH5WriteRows(out[k], H5T_NATIVE_DOUBLE, row0, (hsize_t) n, scratch));
+    PetscCall(TTH5StageRows(&cf[2 * k + 1], row0, (hsize_t) n, scratch));
   }
   PetscCall(PetscFree(obs));
   for (PetscInt e = 0; e < L.nendpoint; e++)
     for (int j = 0; j < 2; j++) {
-      if (ep[2 * e + j] < 0) continue;
       for (PetscInt i = 0; i < n; i++) scratch[i] = res->endpoint[2 * (i * L.nendpoint + e) + j];
-      PetscCall(TTH5WriteRows(ep[2 * e + j], H5T_NATIVE_DOUBLE, row0, (hsize_t) n, scratch));
+      PetscCall(TTH5StageRows(&ep[2 * e + j], row0, (hsize_t) n, scratch));
     }
   PetscFunctionReturn(0);
 }

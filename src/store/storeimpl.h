@@ -14,9 +14,20 @@
 void tt_sha256_hex(const void *data, size_t len, char hex[65]);
 
 #define TT_ROW_BUFFER             64
-#define TT_CLOSE_RESERVE          (1 << 20) /* bytes reserved for the close (store.c) */
-#define TT_CLOSE_RESERVE_ANALYSIS (1 << 14) /* and per analysis */
+#define TT_SUBJECT_BUFFER         ((size_t) 8 << 20) /* bytes of subject rows staged (rank 0) */
+#define TT_CLOSE_RESERVE          (1 << 20)          /* bytes reserved for the close (store.c) */
+#define TT_CLOSE_RESERVE_ANALYSIS (1 << 14)          /* and per analysis */
 
+/* Rows of a dataset staged in memory and written (TTH5WriteRows) as one run of up to
+ * `cap` consecutive rows: when full, when the next rows do not follow, or on flush.
+ * Few large writes instead of many small ones; rank 0 only. d < 0: inactive. */
+typedef struct {
+  hid_t   d, memtype;
+  size_t  rowbytes;        /* bytes of one row in memory */
+  hsize_t rows;            /* rows of the dataset */
+  hsize_t cap, row0, nrow; /* staged rows row0 .. row0 + nrow - 1, at most cap */
+  char   *buf;
+} TTH5Stage;
 struct _p_TTStore {
   MPI_Comm          comm;
   PetscMPIInt       rank, size;
@@ -35,8 +46,10 @@ struct _p_TTStore {
   hid_t             sid[5];                 /* replicate, subject, arm, stratum, dropout_time */
   hid_t             prog, *cov, *out, *cf, *ep; /* [ncov], [nvar], [nvar], [nendpoint] */
   double           *scratch;                    /* subject-row buffer */
-  char              resolved_sha[65];           /* SHA-256 of the resolved protocol */
-  int              *done_flags;                 /* [replicates] 1 = stored by an earlier run (resume) */
+  TTH5Stage        *stage;                      /* [nstage] subject datasets, staged (rank 0) */
+  PetscInt          nstage;
+  char              resolved_sha[65]; /* SHA-256 of the resolved protocol */
+  int              *done_flags;       /* [replicates] 1 = stored by an earlier run (resume) */
   PetscInt          ndone;
 };
 
@@ -75,13 +88,21 @@ PetscErrorCode TTH5Dataset(hid_t loc, const char *name, hid_t type, int rank, co
 PetscErrorCode TTH5ReadText(hid_t loc, const char *name, char **text);
 /* Independent write of rows [row0, row0+nrow) of a dataset whose other dims are full. */
 PetscErrorCode TTH5WriteRows(hid_t dset, hid_t memtype, hsize_t row0, hsize_t nrow, const void *buf);
+PetscErrorCode TTH5StageSetUp(TTH5Stage *s, hid_t dset, hid_t memtype); /* no buffer yet */
+PetscErrorCode TTH5StageAllocate(TTH5Stage *s, hsize_t cap);
+PetscErrorCode TTH5StageRows(TTH5Stage *s, hsize_t row0, hsize_t nrow, const void *rows);
+PetscErrorCode TTH5StageFlush(TTH5Stage *s);
+PetscErrorCode TTH5StageDestroy(TTH5Stage *s); /* frees the buffer; the dataset stays open */
 
 /* store_subjects.c: the per-twin datasets. */
 PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, PetscBool create, hid_t sid[5],
                                      hid_t *prog, hid_t **cov, hid_t **out, hid_t **cf, hid_t **ep);
+/* Stages of the subject datasets, in the order TTStoreWriteSubjects fills them, each
+ * holding the same whole replicates, as many as fit in `budget` bytes (at least one). */
+PetscErrorCode TTStoreSubjectStages(TTTrial trial, hid_t sid[5], hid_t prog, hid_t *cov, hid_t *out, hid_t *cf,
+                                    hid_t *ep, size_t budget, TTH5Stage **stage, PetscInt *nstage);
 PetscErrorCode TTStoreWriteSubjects(TTTrial trial, hsize_t row0, const TTReplicateResult *res, const double recs[],
-                                    double *scratch, hid_t sid[5], hid_t prog, hid_t *cov, hid_t *out, hid_t *cf,
-                                    hid_t *ep);
+                                    double *scratch, TTH5Stage *stage);
 PetscErrorCode TTStoreCloseSubjects(TTTrial trial, hid_t sid[5], hid_t prog, hid_t **cov, hid_t **out, hid_t **cf,
                                     hid_t **ep);
 

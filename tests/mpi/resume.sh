@@ -56,6 +56,20 @@ check '[ "$d" -gt 0 ]' "SIGKILL: the temporary file reopens and holds flushed re
 mpirun -n 3 --oversubscribe "$tt" run "$protocol" -o "$out/kill.h5" --replicates $R --progress none --resume >"$out/kill2.log" 2>&1
 check 'grep -q "already stored" "$out/kill2.log" && same ref.h5 kill.h5' "SIGKILL + resume on 3 ranks: bitwise identical"
 
+# SIGKILL with every subject stored (staged in memory before it is written): a
+# replicate marked done has its subjects on disk
+root=$(cd "$(dirname "$protocol")" && pwd)
+sed -e "s|^cohort: \.\./|cohort: $root/../|" -e 's|^output:.*|output: {subjects: all}|' "$protocol" >"$out/all.yaml"
+grep -q '^output: {subjects: all}$' "$out/all.yaml" || echo "output: {subjects: all}" >>"$out/all.yaml"
+"$tt" run "$out/all.yaml" -o "$out/allref.h5" --replicates 4000 --patients 100 --progress none >/dev/null 2>&1
+"$tt" run "$out/all.yaml" -o "$out/allkill.h5" --replicates 4000 --patients 100 --progress none >/dev/null 2>&1 &
+pid=$!; signal_when_running KILL $pid allkill.h5 0.3; wait $pid 2>/dev/null
+d=$(done_count allkill.h5.tmp)
+mpirun -n 2 "$tt" run "$out/all.yaml" -o "$out/allkill.h5" --replicates 4000 --patients 100 --progress none --resume \
+  >/dev/null 2>&1
+check '[ "$d" -gt 0 ] && [ "$d" -lt 4000 ] && same allref.h5 allkill.h5' \
+  "SIGKILL with subjects: all ($d of 4000 replicates done) + resume on 2 ranks: bitwise identical"
+
 # deterministic stop, resume, refusal of a different seed
 mpirun -n 2 "$tt" run "$protocol" -o "$out/stop.h5" --replicates 200 --progress none -tt_stop_after 70 >/dev/null 2>&1
 "$tt" run "$protocol" -o "$out/stop.h5" --replicates 200 --progress none --resume --seed 99 >/dev/null 2>"$out/seed.err"; rc=$?
