@@ -14,37 +14,10 @@
 #include <petscsys.h>
 #include <twintrial/sim.h>
 #include "tt_check.h"
+#include "tt_logistic.h"
 
 #define NC 4
 #define NT 6
-
-static const TTParamInfo    par_info[2] = {{"r", "1/day", 0.05, "growth rate"}, {"K", "mm", 100.0, "capacity"}};
-static const TTVariableInfo var_info[1] = {{"size", "mm"}};
-
-static void Initial(const double *par, const double *cov, const double *eta, const double *eff, double *u0)
-{
-  (void) par, (void) eta, (void) eff;
-  u0[0] = cov[0];
-}
-
-static double Rate(const double *par, const double *eta, const double *eff)
-{
-  return par[0] * exp(eta[0]) * (1.0 + eff[0]);
-}
-
-static void Rhs(const double *par, const double *cov, const double *eta, const double *eff, double t, const double *u,
-                double *f)
-{
-  (void) cov, (void) t;
-  f[0] = Rate(par, eta, eff) * u[0] * (1.0 - u[0] / par[1]);
-}
-
-static void Output(const double *par, const double *cov, const double *eta, const double *eff, double t,
-                   const double *u, double *y)
-{
-  (void) par, (void) cov, (void) eta, (void) eff, (void) t;
-  y[0] = u[0];
-}
 
 /* a dose of eff[1] every 7 days into the (logistic) state */
 static int Doses(const double *par, const double *cov, const double *eta, const double *eff, double t_end,
@@ -55,23 +28,6 @@ static int Doses(const double *par, const double *cov, const double *eta, const 
   for (double t = 0; t < t_end && n < TT_MAX_DOSES; t += 7.0, n++) times[n] = t, amounts[n] = eff[1];
   return n;
 }
-
-static void Mean(const double *par, const double *cov, const double *eta, const double *eff, double t, double *y)
-{
-  y[0] = par[1] / (1.0 + (par[1] / cov[0] - 1.0) * exp(-Rate(par, eta, eff) * t));
-}
-
-static const TTModelType logistic = {.name           = "logistic_test",
-                                     .time_unit_days = 1.0,
-                                     .nparam         = 2,
-                                     .param          = par_info,
-                                     .nvar           = 1,
-                                     .var            = var_info,
-                                     .nlatent        = 1,
-                                     .nstate         = 1,
-                                     .initial        = Initial,
-                                     .rhs            = Rhs,
-                                     .output         = Output};
 
 static double par[2] = {0.05, 100.0}, t[NT] = {0, 10, 30, 60, 120, 365};
 static double cov[NC] = {5.0, 50.0, 1.0, 20.0}, eta[NC] = {0.2, -1.0, 1.5, 0.0},
@@ -94,7 +50,7 @@ static double WorstError(const double *y, const double worst_alone[NC])
   for (int k = 0; k < NC; k++)
     for (int i = 0; i < NT; i++) {
       double exact = 0, e;
-      Mean(par, &cov[k], &eta[k], eff[k], t[i], &exact);
+      tt_logistic_exact(par, &cov[k], &eta[k], eff[k], t[i], &exact);
       e = fabs(y[k * NT + i] - exact) / exact;
       if (worst_alone) TT_CHECK(e <= PetscMax(worst_alone[k], 1e-12), "a batched case is as accurate as alone");
       w = PetscMax(w, e);
@@ -111,12 +67,12 @@ static PetscErrorCode TestODE(void)
 
   PetscFunctionBeginUser;
   Cases(c);
-  PetscCall(TTSimCreate(&logistic, par, &sim));
+  PetscCall(TTSimCreate(&tt_logistic, par, &sim));
   for (int k = 0; k < NC; k++) {
     PetscCall(TTSimTrajectory(sim, &cov[k], &eta[k], eff[k], NT, t, alone + k * NT));
     for (int i = 0; i < NT; i++) {
       double exact;
-      Mean(par, &cov[k], &eta[k], eff[k], t[i], &exact);
+      tt_logistic_exact(par, &cov[k], &eta[k], eff[k], t[i], &exact);
       worst[k] = PetscMax(worst[k], fabs(alone[k * NT + i] - exact) / exact);
     }
   }
@@ -148,14 +104,14 @@ static PetscErrorCode TestODE(void)
     double   y_loose[NC * NT], y_rms[NC * NT];
     PetscCall(PetscOptionsSetValue(NULL, "-tt_sim_ts_rtol", "1e-4"));
     PetscCall(PetscOptionsSetValue(NULL, "-tt_sim_ts_atol", "1e-6"));
-    PetscCall(TTSimCreate(&logistic, par, &sim));
+    PetscCall(TTSimCreate(&tt_logistic, par, &sim));
     PetscCall(TTSimTrajectories(sim, NC, c, NT, t, y_loose));
     PetscCall(TTSimGetStats(sim, &n_loose));
     PetscCall(TTSimDestroy(&sim));
     PetscCall(PetscOptionsClearValue(NULL, "-tt_sim_ts_rtol"));
     PetscCall(PetscOptionsClearValue(NULL, "-tt_sim_ts_atol"));
     PetscCall(PetscOptionsSetValue(NULL, "-tt_sim_ts_adapt_wnormtype", "2"));
-    PetscCall(TTSimCreate(&logistic, par, &sim));
+    PetscCall(TTSimCreate(&tt_logistic, par, &sim));
     PetscCall(TTSimTrajectories(sim, NC, c, NT, t, y_rms));
     PetscCall(TTSimGetStats(sim, &n_rms));
     PetscCall(TTSimDestroy(&sim));
@@ -192,7 +148,7 @@ static PetscErrorCode TestCaseByCase(const TTModelType *m)
 
 int main(int argc, char **argv)
 {
-  TTModelType dosed = logistic, closed = logistic;
+  TTModelType dosed = tt_logistic, closed = tt_logistic;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCall(TestODE());
@@ -201,7 +157,7 @@ int main(int argc, char **argv)
   PetscCall(TestCaseByCase(&dosed));
   closed.name   = "logistic_closed_form";
   closed.nstate = 0;
-  closed.mean   = Mean;
+  closed.mean   = tt_logistic_exact;
   PetscCall(TestCaseByCase(&closed));
   printf("%d failure(s)\n", tt_failures);
   PetscCall(PetscFinalize());
