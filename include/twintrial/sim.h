@@ -8,7 +8,8 @@
  * amortizes PETSc's per-step cost over the arms.
  * Integration options come from the options database with prefix "tt_sim_"
  * (e.g. -tt_sim_ts_type, -tt_sim_ts_rtol); defaults: adaptive RK 5(4), rtol 1e-8,
- * atol 1e-10.
+ * atol 1e-10, and for several cases together the infinity norm of the weighted error
+ * (-tt_sim_ts_adapt_wnormtype).
  *
  * Dosing: for a model with `doses`, the arm's doses before the last visit are events
  * of the integration. At a dose time the amount is added to state dose_state and the
