@@ -77,18 +77,13 @@ static PetscErrorCode ObserveArm(TTTrial t, PetscInt r, PetscInt p, const double
 }
 
 /* Prognostic score per endpoint measured at a visit: the first arm's predicted
- * measure with random effects at their conditional mean given covariates and the
- * observed baseline; NaN for endpoints without a visit. */
-static PetscErrorCode Prognosis(TTTrial t, TTSim sim, PetscInt r, PetscInt p, const double *cm, const double *yobs0,
-                                double *score)
+ * measure ypred (random effects at their conditional mean given covariates and the
+ * observed baseline yobs0) plus noise; NaN for endpoints without a visit. */
+static void PrognosticScore(TTTrial t, PetscInt r, PetscInt p, const double *ypred, const double *yobs0, double *score)
 {
   const TTRecordLayout *L = &t->L;
-  double                eta[TT_MAX_LATENT], ypred[TT_MAX_VISITS * TT_MAX_VARS];
   tt_pcg32              g;
 
-  PetscFunctionBeginUser;
-  t->model->condition(t->par, cm, yobs0, eta);
-  PetscCall(TTSimTrajectory(sim, cm, eta, t->eff, L->nvisit, t->t_model, ypred));
   tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_PROGNOSIS);
   for (PetscInt e = 0; e < L->nendpoint; e++) {
     const TTEndpointSpec *ep = &t->p->endpoint[e];
@@ -107,7 +102,40 @@ static PetscErrorCode Prognosis(TTTrial t, TTSim sim, PetscInt r, PetscInt p, co
       y = 100.0 * (y - yobs0[k]) / yobs0[k];
     score[e] = y + t->p->prognostic_noise_sd * noise;
   }
+}
+
+/* The prognostic score with its own trajectory. */
+static PetscErrorCode Prognosis(TTTrial t, TTSim sim, PetscInt r, PetscInt p, const double *cm, const double *yobs0,
+                                double *score)
+{
+  const TTRecordLayout *L = &t->L;
+  double                eta[TT_MAX_LATENT], ypred[TT_MAX_VISITS * TT_MAX_VARS];
+
+  PetscFunctionBeginUser;
+  t->model->condition(t->par, cm, yobs0, eta);
+  PetscCall(TTSimTrajectory(sim, cm, eta, t->eff, L->nvisit, t->t_model, ypred));
+  PrognosticScore(t, r, p, ypred, yobs0, score);
   PetscFunctionReturn(0);
+}
+
+/* For an ODE model without doses whose first visit is at t = 0, the prognostic
+ * trajectory can join the arms' integration: the observed baseline it is conditioned
+ * on is the first arm's output at t = 0, which needs no step. Sets that observation
+ * yobs0[nvar] and the prognostic case (random effects eta_c); returns whether it applies. */
+static PetscBool PrognosticCase(TTTrial t, TTSim sim, PetscInt r, PetscInt p, const TTSimCase *arm0, double *yobs0,
+                                double *eta_c, TTSimCase *c)
+{
+  const TTModelType *m = t->model;
+  double             y0[TT_MAX_VARS];
+  tt_pcg32           g;
+
+  if (m->nstate == 0 || m->doses || t->t_model[0] != 0.0) return PETSC_FALSE;
+  if (TTSimTrajectories(sim, 1, arm0, 1, t->t_model, y0)) return PETSC_FALSE; /* the arms report it */
+  tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_RESIDUAL);
+  m->observe(t->par, y0, &g, yobs0);
+  m->condition(t->par, arm0->cov, yobs0, eta_c);
+  *c = (TTSimCase){arm0->cov, eta_c, t->eff};
+  return PETSC_TRUE;
 }
 
 /* Arm effects of this twin: the arm's, with the exposure-response effect set from the
@@ -175,8 +203,10 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
   const TTModelType    *m = t->model;
   const TTRecordLayout *L = &t->L;
   double                eta[TT_MAX_LATENT], cm[TT_MAX_MODEL_COV], u_dropout, eff[TT_MAX_ARMS * TT_MAX_EFFECTS];
-  double                ymean[TT_MAX_ARMS * TT_MAX_VISITS * TT_MAX_VARS];
-  TTSimCase             cases[TT_MAX_ARMS];
+  double                ymean[(TT_MAX_ARMS + 1) * TT_MAX_VISITS * TT_MAX_VARS], eta_c[TT_MAX_LATENT];
+  double                yobs0[TT_MAX_VARS];
+  TTSimCase             cases[TT_MAX_ARMS + 1]; /* the arms, and the prognostic prediction */
+  PetscBool             joint;
   PetscInt              screen = 0, arm = 0;
   tt_pcg32              g;
   PetscErrorCode        ierr, ierr_prognosis;
@@ -200,8 +230,12 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
     TwinEffects(t, r, p, a, eff + a * TT_MAX_EFFECTS);
     cases[a] = (TTSimCase){cm, eta, eff + a * TT_MAX_EFFECTS};
   }
-  ierr = TTSimTrajectories(sim, L->narm, cases, L->nvisit, t->t_model, ymean);
-  if (ierr) ierr = ArmByArm(t, sim, cases, ymean, &arm);
+  joint = PrognosticCase(t, sim, r, p, &cases[0], yobs0, eta_c, &cases[L->narm]);
+  ierr  = TTSimTrajectories(sim, L->narm + (joint ? 1 : 0), cases, L->nvisit, t->t_model, ymean);
+  if (ierr) {
+    joint = PETSC_FALSE;
+    ierr  = ArmByArm(t, sim, cases, ymean, &arm);
+  }
   for (PetscInt a = 0; !ierr && a < L->narm; a++) {
     ierr = ObserveArm(t, r, p, cm, eta, cases[a].eff, u_dropout, ymean + a * L->nvisit * L->nvar,
                       rec + L->arm0 + a * L->arm_size);
@@ -211,6 +245,14 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
     char where[TT_NAME_MAX + 8];
     snprintf(where, sizeof(where), "arm %s", t->p->arm[arm].name);
     PetscCall(SimulationFailed(t, sim, r, p, where, ierr, rec));
+    PetscFunctionReturn(0);
+  }
+  if (joint) {
+    for (PetscInt k = 0; k < L->nvar; k++) /* the baseline the score was conditioned on is the observed one */
+      PetscCheck(yobs0[k] == TTRecordTraj(L, rec, 0)[k], PETSC_COMM_SELF, PETSC_ERR_PLIB,
+                 "twin %d of replicate %d: baseline at t = 0 differs between the arms' integration and its own",
+                 (int) p, (int) r);
+    PrognosticScore(t, r, p, ymean + L->narm * L->nvisit * L->nvar, TTRecordTraj(L, rec, 0), rec + L->prognostic);
     PetscFunctionReturn(0);
   }
   ierr_prognosis = Prognosis(t, sim, r, p, cm, TTRecordTraj(L, rec, 0), rec + L->prognostic);
