@@ -7,6 +7,9 @@
  * identically for every arm so each arm sees the same draws; prognostic noise
  * (seed, r, p, PROGNOSIS). The record never depends on which rank made it or what it
  * made before.
+ * Integration: the twin's arms (and, for ODE models without doses whose first visit
+ * is at t = 0, its prognostic prediction) are one TTSimTrajectories call, so what
+ * shares the integrator's steps is fixed by the twin alone.
  */
 #include <math.h>
 #include <stdio.h>
