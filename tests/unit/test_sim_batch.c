@@ -58,6 +58,26 @@ static double WorstError(const double *y, const double worst_alone[NC])
   return w;
 }
 
+/* The batch of cases c on a new sim with `options` as the options database (pushed,
+ * then popped): trajectories y[NC][NT] and the right-hand-side calls. */
+static PetscErrorCode BatchWithOptions(const TTSimCase c[NC], const char *options, double *y, PetscInt *nrhs)
+{
+  TTSim        sim;
+  PetscOptions db;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsCreate(&db));
+  PetscCall(PetscOptionsInsertString(db, options));
+  PetscCall(PetscOptionsPush(db));
+  PetscCall(TTSimCreate(&tt_logistic, par, &sim));
+  PetscCall(TTSimTrajectories(sim, NC, c, NT, t, y));
+  PetscCall(TTSimGetStats(sim, nrhs));
+  PetscCall(TTSimDestroy(&sim));
+  PetscCall(PetscOptionsPop());
+  PetscCall(PetscOptionsDestroy(&db));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode TestODE(void)
 {
   TTSim     sim;
@@ -102,20 +122,8 @@ static PetscErrorCode TestODE(void)
   {
     PetscInt n_loose, n_rms;
     double   y_loose[NC * NT], y_rms[NC * NT];
-    PetscCall(PetscOptionsSetValue(NULL, "-tt_sim_ts_rtol", "1e-4"));
-    PetscCall(PetscOptionsSetValue(NULL, "-tt_sim_ts_atol", "1e-6"));
-    PetscCall(TTSimCreate(&tt_logistic, par, &sim));
-    PetscCall(TTSimTrajectories(sim, NC, c, NT, t, y_loose));
-    PetscCall(TTSimGetStats(sim, &n_loose));
-    PetscCall(TTSimDestroy(&sim));
-    PetscCall(PetscOptionsClearValue(NULL, "-tt_sim_ts_rtol"));
-    PetscCall(PetscOptionsClearValue(NULL, "-tt_sim_ts_atol"));
-    PetscCall(PetscOptionsSetValue(NULL, "-tt_sim_ts_adapt_wnormtype", "2"));
-    PetscCall(TTSimCreate(&tt_logistic, par, &sim));
-    PetscCall(TTSimTrajectories(sim, NC, c, NT, t, y_rms));
-    PetscCall(TTSimGetStats(sim, &n_rms));
-    PetscCall(TTSimDestroy(&sim));
-    PetscCall(PetscOptionsClearValue(NULL, "-tt_sim_ts_adapt_wnormtype"));
+    PetscCall(BatchWithOptions(c, "-tt_sim_ts_rtol 1e-4 -tt_sim_ts_atol 1e-6", y_loose, &n_loose));
+    PetscCall(BatchWithOptions(c, "-tt_sim_ts_adapt_wnormtype 2", y_rms, &n_rms));
     TT_CHECK(n_loose < nrhs1 - nrhs0, "-tt_sim_ts_rtol 1e-4: fewer steps than 1e-8");
     TT_CHECK(WorstError(y_loose, NULL) > err_batch, "-tt_sim_ts_rtol 1e-4: a larger error");
     TT_CHECK(WorstError(y_loose, NULL) < 1e-2, "-tt_sim_ts_rtol 1e-4: still an approximation");
