@@ -32,6 +32,15 @@ typedef struct {
   const char *name, *unit;
 } TTVariableInfo;
 
+/* What a clinician accepts for one output variable: every simulated value, observed
+ * or counterfactual, at every visit of every arm, lies in [lo, hi]. `source` cites
+ * where the limits come from. A model states one range per variable, in variable order
+ * (tested as a property over 10^5 twins: tests/validation/plausible.sh). */
+typedef struct {
+  double      lo, hi;
+  const char *source;
+} TTRangeInfo;
+
 /* An event the model generates: terminal events (death) end observation; recurrent
  * ones (relapses) may happen up to TT_MAX_EVENT_TIMES times. */
 typedef struct {
@@ -56,6 +65,7 @@ typedef struct {
   const char *const    *covariate; /* cohort covariates the model needs */
   int                   nvar;
   const TTVariableInfo *var;
+  const TTRangeInfo    *range; /* [nvar] plausible ranges (required for shipped models) */
   int                   nlatent;
   int                   nstate; /* 0: closed form */
   void (*draw_latent)(const double *par, tt_pcg32 *rng, double *eta);

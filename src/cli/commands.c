@@ -177,6 +177,16 @@ static void PrintParams(const char *title, int n, const TTParamInfo *info)
     printf("    %-28s %12.6g  %-16s %s\n", info[i].name, info[i].value, info[i].unit, info[i].description);
 }
 
+/* The plausible range of each variable, one line each: "range NAME LO HI UNIT source". */
+static void PrintRanges(const TTModelType *m)
+{
+  if (!m->range) return;
+  printf("  plausible ranges (every simulated value, observed or counterfactual):\n");
+  for (int v = 0; v < m->nvar; v++)
+    printf("    range %-20s %10.6g %10.6g  %-10s %s\n", m->var[v].name, m->range[v].lo, m->range[v].hi,
+           m->var[v].unit, m->range[v].source);
+}
+
 PetscErrorCode TTCliModels(void)
 {
   const TTModelType *const *types;
@@ -195,6 +205,7 @@ PetscErrorCode TTCliModels(void)
     printf("\n  covariates:");
     for (int c = 0; c < m->ncovariate; c++) printf(" %s", m->covariate[c]);
     printf("\n");
+    PrintRanges(m);
     PrintParams("parameters (name, default, unit, meaning)", m->nparam, m->param);
     PrintParams("arm effects (name, default = none, unit, meaning)", m->neffect, m->effect);
     printf("\n");
