@@ -23,7 +23,8 @@ struct _p_TTTrial {
   TTCohort           cohort;
   TTRecordLayout     L;
   double            *par;                         /* [model->nparam] resolved */
-  double            *eff;                         /* [narm * model->neffect] resolved per arm */
+  double            *eff;                         /* [(narm + 1) * model->neffect] resolved per arm, then none */
+  double            *eff_none;                    /* untreated (the model's defaults), inside eff */
   PetscInt          *model_cov;                   /* [model->ncovariate] cohort index of each model covariate */
   PetscInt          *strata_cov, *strata_levels;  /* [nstrata] */
   PetscInt           nstratum;                    /* product of strata levels (1 without strata) */
