@@ -48,9 +48,8 @@ PetscErrorCode TTExprParse(const char *text, int nname, const char *const names[
                            const char *key, TTExpr *expr);
 /* As TTExprParse, and names may also be the observed variables vars[nvar] of `model`
  * (index nname + k); a name that is both is an error. */
-PetscErrorCode TTExprParseMeasured(const char *text, int nname, const char *const names[], const char *model,
-                                   int nvar, const char *const vars[], TTYaml y, TTYamlNode node, const char *key,
-                                   TTExpr *expr);
+PetscErrorCode TTExprParseMeasured(const char *text, int nname, const char *const names[], const char *model, int nvar,
+                                   const char *const vars[], TTYaml y, TTYamlNode node, const char *key, TTExpr *expr);
 PetscBool      TTExprEval(TTExpr expr, const double x[]);
 PetscErrorCode TTExprDestroy(TTExpr *expr);
 
@@ -106,8 +105,8 @@ struct _p_TTCohort {
   char        model[TT_NAME_MAX];
   int         nmeas;
   const char *meas[TT_COHORT_MAX_MEASURES];
-  TTLoc          criteria_loc; /* where to point when the criteria reject everyone */
-  char           criteria_key[32];
+  TTLoc       criteria_loc; /* where to point when the criteria reject everyone */
+  char        criteria_key[32];
   /* resampled CSV (cohort_csv.c): data[nrow][nemp] */
   char     csv_path[TT_PATH_MAX];
   long     nrow;

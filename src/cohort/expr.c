@@ -120,9 +120,9 @@ static PetscErrorCode NameList(int n, const char *const names[], char *list, siz
 static PetscErrorCode ParseName(Parser *ps, int *var)
 {
   size_t      start = ps->pos, n = IdentLength(ps);
-  const char *s     = ps->text + start;
+  const char *s         = ps->text + start;
   char        list[512] = "", vars[256] = "", buf[32];
-  int         nfound    = 0;
+  int         nfound = 0;
   PetscFunctionBeginUser;
   if (!n) PetscCall(Fail(ps, start, "expected a comparison such as 'mmse >= 16' or '(', found %s", Found(ps, buf)));
   *var = -1;
@@ -131,17 +131,19 @@ static PetscErrorCode ParseName(Parser *ps, int *var)
   for (int k = 0; k < ps->nextra; k++)
     if (SameName(ps->extra[k], s, n)) *var = ps->nname + k, nfound++;
   if (nfound > 1)
-    PetscCall(Fail(ps, start, "'%.*s' is both a covariate of the cohort and an observed variable of model %s; rename "
-                              "the covariate",
+    PetscCall(Fail(ps, start,
+                   "'%.*s' is both a covariate of the cohort and an observed variable of model %s; rename "
+                   "the covariate",
                    (int) n, s, ps->model));
   if (*var < 0) {
     PetscCall(NameList(ps->nname, ps->names, list, sizeof list));
     PetscCall(NameList(ps->nextra, ps->extra, vars, sizeof vars));
     if (ps->nextra)
-      PetscCall(Fail(ps, start,
-                     "expected a covariate name (one of %s) or an observed variable of model %s at the first visit (one "
-                     "of %s), found '%.*s'",
-                     list, ps->model, vars, (int) n, s));
+      PetscCall(
+          Fail(ps, start,
+               "expected a covariate name (one of %s) or an observed variable of model %s at the first visit (one "
+               "of %s), found '%.*s'",
+               list, ps->model, vars, (int) n, s));
     PetscCall(Fail(ps, start, "expected a covariate name (one of %s), found '%.*s'", list, (int) n, s));
   }
   if (*var > ps->e->maxvar) ps->e->maxvar = *var;
@@ -268,9 +270,8 @@ PetscErrorCode TTExprParse(const char *text, int nname, const char *const names[
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TTExprParseMeasured(const char *text, int nname, const char *const names[], const char *model,
-                                   int nvar, const char *const vars[], TTYaml y, TTYamlNode node, const char *key,
-                                   TTExpr *expr)
+PetscErrorCode TTExprParseMeasured(const char *text, int nname, const char *const names[], const char *model, int nvar,
+                                   const char *const vars[], TTYaml y, TTYamlNode node, const char *key, TTExpr *expr)
 {
   Parser         ps = {text, 0, nname, names, nvar, vars, model, y, node, key, NULL, 0};
   PetscErrorCode ierr;

@@ -257,6 +257,7 @@ static PetscErrorCode Bind(TTTrial t)
   PetscCall(SetLayout(t));
   PetscCall(AllocScratch(t));
   PetscCall(TTTrialSetUpLooks(t));
+  PetscCall(TTTrialSetUpFigures(t));
   PetscFunctionReturn(0);
 }
 
@@ -295,6 +296,7 @@ PetscErrorCode TTTrialDestroy(TTTrial *trial)
   PetscCall(PetscFree4(t->treat, t->iy, t->status, t->strata));
   PetscCall(PetscFree(t->pair));
   PetscCall(PetscFree3(t->stratum_count, t->block_id, t->block_list));
+  PetscCall(PetscFree3(t->figure_var, t->km_steps, t->traj));
   PetscCall(PetscFree(t));
   *trial = NULL;
   PetscFunctionReturn(0);
