@@ -1,6 +1,7 @@
 /* store_validation.c — /validation of a results file: the protocol's published figures
  * (names, statistics, descriptions, sources, published values, their standard errors
- * on the comparison scale, log_scale and fitted flags, each [nfigure]) and values
+ * on the comparison scale, log_scale and fitted flags, and for a plot over time the
+ * arm, variable, visit_days and scale of each, all [nfigure]) and values
  * [replicate][figure], one row per replicate written with its analysis rows.
  * Invariant: the group exists exactly when the protocol has a validation section;
  * rows of replicates not yet stored read as NaN and are never reported (done = 0).
@@ -57,12 +58,30 @@ static PetscErrorCode WriteColumn(TTStore st, hid_t g, const char *name, const d
 
 extern const char *const TTFigureStatisticNames[8];
 
+/* Where a figure sits on a plot of a variable over time (the report's visual predictive
+ * check): its variable, visit (days) and scale: value, change or percent_change of the
+ * variable; "" / NaN for figures that are not a summary of one variable at one visit. */
+static void Placement(const TTProtocol *p, const TTFigureSpec *f, const char **var, double *day, const char **scale)
+{
+  const TTEndpointSpec *e = f->endpoint >= 0 ? &p->endpoint[f->endpoint] : NULL;
+  *var = "", *day = NAN, *scale = "";
+  if (f->statistic == TT_FIGURE_BASELINE_MEAN)
+    *var = f->variable, *day = p->visit[0] * p->unit_in_days, *scale = "value";
+  if (f->statistic != TT_FIGURE_MEAN || !e || e->visit_index < 0) return;
+  *var   = e->variable;
+  *day   = p->visit[e->visit_index] * p->unit_in_days;
+  *scale = e->type == TT_ENDPOINT_CHANGE_FROM_BASELINE ? "change"
+           : e->type == TT_ENDPOINT_PERCENT_CHANGE     ? "percent_change"
+                                                       : "value";
+}
+
 static PetscErrorCode WriteFigures(TTStore st, hid_t g)
 {
   const TTProtocol *p = st->p;
   const char       *name[TT_MAX_FIGURES], *stat[TT_MAX_FIGURES], *src[TT_MAX_FIGURES], *what[TT_MAX_FIGURES];
+  const char       *arm[TT_MAX_FIGURES], *var[TT_MAX_FIGURES], *scale[TT_MAX_FIGURES];
   char              desc[TT_MAX_FIGURES][160];
-  double            col[4][TT_MAX_FIGURES];
+  double            col[5][TT_MAX_FIGURES];
   PetscBool         w = st->rank == 0 ? PETSC_TRUE : PETSC_FALSE;
 
   PetscFunctionBeginUser;
@@ -71,7 +90,13 @@ static PetscErrorCode WriteFigures(TTStore st, hid_t g)
     Describe(p, f, desc[i], sizeof desc[i]);
     name[i] = f->name, stat[i] = TTFigureStatisticNames[f->statistic], src[i] = f->source, what[i] = desc[i];
     col[0][i] = f->published, col[1][i] = f->se, col[2][i] = f->log_scale, col[3][i] = f->fitted;
+    arm[i] = f->arm >= 0 ? p->arm[f->arm].name : "";
+    Placement(p, f, &var[i], &col[4][i], &scale[i]);
   }
+  PetscCall(TTH5CreateStrings(g, "arm", p->nfigure, arm, w));
+  PetscCall(TTH5CreateStrings(g, "variable", p->nfigure, var, w));
+  PetscCall(TTH5CreateStrings(g, "scale", p->nfigure, scale, w));
+  PetscCall(WriteColumn(st, g, "visit_days", col[4]));
   PetscCall(TTH5CreateStrings(g, "names", p->nfigure, name, w));
   PetscCall(TTH5CreateStrings(g, "statistics", p->nfigure, stat, w));
   PetscCall(TTH5CreateStrings(g, "what", p->nfigure, what, w));
