@@ -24,11 +24,13 @@
  *    10 target lesions RECIST 1.0 allows (Therasse et al. 2000 J Natl Cancer Inst 92:205;
  *    MONET1 enrolled 2007-2009), each a sphere: SLD = 10^{2/3} (6 V / pi)^{1/3}, V = 1000 cm^3.
  * 2. Baseline: eta_BASE is the published log-normal (SD 0.683) truncated at +-2 SD, so BASE_i
- *    lies in [23.0, 352] mm. Untruncated, 1 twin in 1000 had a baseline SLD above 740 mm. The
- *    upper limit is 2.5 times the largest baseline SLD of the OAK trial (141 mm, 99th
- *    percentile 108 mm, RECIST 1.1, 203 patients with published data: Gandara et al. 2018
- *    Nat Med 24:1441, supplementary data), for RECIST 1.0 sums of up to twice as many
- *    lesions. Measurable disease (>= 10 mm, RECIST) is an entry criterion of the cohort.
+ *    lies in [23.0, 352.8] mm. Untruncated, 1 twin in 1000 had a baseline SLD above 740 mm.
+ *    Observed baseline SLDs in NSCLC: OAK (Rittmeyer et al. 2017 Lancet 389:255), 849 patients
+ *    with data published by Gandara et al. 2018 Nat Med 24:1441 (supplementary data): median
+ *    66 mm, 99th percentile 227 mm, maximum 316 mm, SD of log 0.65; POPLAR (same data, 287
+ *    patients): maximum 269 mm. The cap lies above every one of these 1136 RECIST 1.1 sums (at
+ *    most 5 lesions), for RECIST 1.0 sums of up to 10; the untruncated tail went far beyond.
+ *    Measurable disease (>= 10 mm, RECIST) is an entry criterion of the cohort.
  * 3. Readings: additive residual SD 7.849 mm (published), clipped to [0, K] (a physical size).
  * 4. KDE of carboplatin/paclitaxel re-estimated: 0.0063 = 0.612 x the published 0.0103. With
  *    0.0103 the simulated MONET1 control arm had a confirmed ORR of 42% (published 26%) and a
@@ -111,7 +113,7 @@ static const TTParamInfo params[NPARAM] = {
     {"os_log_sigma", "log", -0.24, "log of the AFT scale sigma (sigma = 0.787): within-patient OS variability"},
     {"ts_max", "mm", 575.9,
      "Gompertz plateau K: 10 RECIST 1.0 target lesions sharing a lethal 1-kg burden (Friberg & Mattson 1997)"},
-    {"base_trunc", "SD", 2.0, "log BASE random effect truncated at +-base_trunc SD (BASE_i in [23, 352] mm)"},
+    {"base_trunc", "SD", 2.0, "log BASE random effect truncated at +-base_trunc SD (BASE_i in [23.0, 352.8] mm)"},
 };
 
 static const TTParamInfo effects[NEFFECT] = {
