@@ -2,10 +2,9 @@
  * fasting glucose/insulin and HbA1c (the WHIG model), with drug and lifestyle arms.
  *
  * Sources: Choy S, Kjellsson MC, Karlsson MO, de Winter W (2016) CPT Pharmacometrics
- * Syst Pharmacol 5:11–19, "Weight-HbA1c-Insulin-Glucose model for describing disease
- * progression of type 2 diabetes", extending de Winter W et al. (2006)
- * J Pharmacokinet Pharmacodyn 33:313–343. Numbers: MODELS.md §2 of the project docs.
- * Time in days; "per year" rates use 365.25 days.
+ * Syst Pharmacol 5:11-19, "Weight-HbA1c-Insulin-Glucose model for describing disease
+ * progression of type 2 diabetes" (Table 1), extending de Winter W et al. (2006)
+ * J Pharmacokinet Pharmacodyn 33:313-343. Time in days; "per year" rates use 365.25 days.
  *
  *   IS(t)  = 1/(1 + exp(is0 + eta_is)) * max(1 - 0.0514 dW, 0.05) * (1 + S(t))
  *   B(t)   = 1/(1 + exp(b0 + eta_b + D(t))) * (1 + G(t))
@@ -15,14 +14,43 @@
  *   FSI    = 7.8 B (FPG - 3.5)
  *   A1'    = kin FPG + ppg - k A1,  A2' = k (A1 - A2),  A3' = k (A2 - A3),  k = 3/MTT
  *   HbA1c  = A1 + A2 + A3       (steady state: MTT (kin FPG + ppg); Choy Eq. 13)
+ *   weight = the twin's baseline weight (cohort covariate `weight`, kg) + dW
  * The decline is a state, so a time-varying protection P(t) changes the integral
  * of rb exactly: B(t) = 1/(1 + exp(b0 + eta_b + integral of rb_i(s) ds)).
  * Arm effects S (sensitizer), G (secretagogue), P (protection), W (weight target)
  * follow E (1 - exp(-ln2 t / t_half)); t_half <= 0 means the full effect from t = 0
  * (for S and G the visit at t = 0 then already shows it). The weight target's own
  * onset is physiological: dW approaches W with the 96.9-day half-life.
+ *
+ * Changes from the published model, and why:
+ * 1. Residual error. Choy 2016 Table 1 gives 0.00919 (weight), 0.262 (FSI), 0.0688
+ *    (FPG), 0.0241 (HbA1c) for the proportional (log-scale) residuals. Read as
+ *    variances they imply CVs of 9.6 %, 51 %, 26 % and 15.5 %: a 10 kg SD on a 104 kg
+ *    weighing, and an HbA1c CV five to ten times the within-subject biological plus
+ *    analytical variation (HbA1c CVi 1.2-1.7 %, fasting glucose CVi ~5 % in healthy
+ *    subjects: Carlsen S et al. 2011 Clin Chem Lab Med 49:1501; HbA1c CVi 1.7 %, glucose
+ *    4.2 %: other EFLM-type studies summarised by Gough A et al. 2023 PLoS One
+ *    18:e0289085), and incompatible with Choy's own observed baseline ranges
+ *    (HbA1c 5.3-9.1 %, FPG 5.0-14.2 mmol/L in 181 patients). Read as SDs they give
+ *    CVs of 0.9 % (weight), 26 % (FSI; insulin CVi ~20-25 %), 6.9 % (FPG) and 2.4 %
+ *    (HbA1c), which match those data. The model therefore uses the Table 1 values as
+ *    the SDs of log y: resvar_X = (Table 1 value)^2.
+ * 2. Baseline weight is the twin's own (cohort covariate `weight`), not Choy's
+ *    population median of 104 kg for every twin; weight_baseline is used only when no
+ *    covariate is given (unit tests). As in Choy 2016, insulin sensitivity depends on
+ *    the weight CHANGE (EFS = 1 - 0.0514 dW), not on baseline weight (Choy estimated no
+ *    baseline-weight covariate on is0), so baseline BMI does not change glycaemia.
+ * 3. Entry criteria instead of truncating the random effects: b0's between-subject SD
+ *    of 1.4 logit (Table 1, normal on the logit scale) spans newly diagnosed to
+ *    insulin-deficient patients (untreated HbA1c 4.5-20 %). Real trials enrol on
+ *    observed HbA1c; the T2D cohorts screen on it (`include: "hba1c >= 7 and ..."`),
+ *    which removes the tails that drove FPG up as B -> 0 (FPG diverges like
+ *    sqrt(35.1/(7.8 IS B))). With the screen, one year of untreated decline keeps FPG
+ *    below 25 mmol/L over 10^5 twins; horizons beyond ~1 year from an HbA1c-screened
+ *    baseline are outside the 67-week data Choy fitted and are not shipped.
  * Not modelled (Choy): the run-in placebo and diet effects on weight, the transient
- * EFB beta-cell effect, IIV on baseline weight and on ppg, scaleppg.
+ * EFB beta-cell effect, IIV on baseline weight effect size (scaleefs) and on ppg,
+ * scaleppg, and the eta correlations of Choy's Appendix S2 (not published in the text).
  *
  * Invariants: the state starts at the untreated steady state (dW = 0, D = 0, the
  * HbA1c chain at rest for the baseline FPG), so with rb_i = 0 and no effects every
@@ -73,12 +101,15 @@ static const TTParamInfo params[NPARAM] = {
     {"hba1c_kin", "%/day per mmol/L", 0.0129, "HbA1c production per unit FPG"},
     {"hba1c_ppg", "%/day", 0.0709, "HbA1c production independent of FPG (postprandial glucose)"},
     {"hba1c_mtt", "day", 38.9, "mean transit time of the three-compartment HbA1c chain"},
-    {"weight_baseline", "kg", 104.0, "baseline body weight (median of Choy 2016); no BSV"},
+    {"weight_baseline", "kg", 104.0, "baseline weight when no cohort weight is given (Choy 2016 median)"},
     {"weight_half_life", "day", 96.9, "half-life of weight change toward the lifestyle target"},
-    {"resvar_fpg", "1", 0.0688, "residual variance of log FPG (proportional error)"},
-    {"resvar_fsi", "1", 0.262, "residual variance of log FSI (proportional error)"},
-    {"resvar_hba1c", "1", 0.0241, "residual variance of log HbA1c (proportional error)"},
-    {"resvar_weight", "1", 0.00919, "residual variance of log weight (proportional error, Choy 2016 Table 1)"},
+    {"resvar_fpg", "1", 0.0688 * 0.0688,
+     "variance of log FPG: Choy 2016 Table 1 value 0.0688 read as the SD (6.9% CV)"},
+    {"resvar_fsi", "1", 0.262 * 0.262, "variance of log FSI: Choy 2016 Table 1 value 0.262 read as the SD (26% CV)"},
+    {"resvar_hba1c", "1", 0.0241 * 0.0241,
+     "variance of log HbA1c: Choy 2016 Table 1 value 0.0241 read as the SD (2.4% CV)"},
+    {"resvar_weight", "1", 0.00919 * 0.00919,
+     "variance of log weight: Choy 2016 Table 1 value 0.00919 read as the SD (0.9% CV)"},
 };
 
 static const TTParamInfo effects[NEFFECT] = {
@@ -94,6 +125,21 @@ static const TTParamInfo effects[NEFFECT] = {
 };
 
 static const TTVariableInfo variables[NVAR] = {{"hba1c", "%"}, {"fpg", "mmol/L"}, {"fsi", "uU/mL"}, {"weight", "kg"}};
+
+/* What a clinician accepts for any simulated value, observed or counterfactual. */
+static const TTRangeInfo ranges[NVAR] = {
+    {4.0, 16.0,
+     "HbA1c 4-16 %: 4 % is the low end of the non-diabetic reference interval (ADA Standards of Care, "
+     "Diabetes Care 2023 46:S19); above ~14 % is exceptional even in untreated T2D (clinical acceptance limit)"},
+    {3.0, 30.0,
+     "FPG 3-30 mmol/L: below 3.9 is level-1 hypoglycaemia (ADA 2023); 33.3 mmol/L (600 mg/dL) defines the "
+     "hyperosmolar hyperglycaemic state (Kitabchi AE et al. 2009 Diabetes Care 32:1335)"},
+    {1.0, 200.0,
+     "FSI 1-200 uU/mL: Choy 2016 baseline range 3.3-79.5 uU/mL widened by the 26 % assay-plus-biological CV; "
+     "higher fasting insulin belongs to syndromes of severe insulin resistance"},
+    {35.0, 250.0, "weight 35-250 kg: adults of trial BMI 18.5-45 kg/m2 and height 1.40-2.10 m, plus treatment change"},
+};
+static const char *const covariates[] = {"weight"};
 
 /* Arm effect at time t: e (1 - exp(-ln2 t / t_half)), or e throughout if t_half <= 0. */
 static double Onset(double e, double t_half, double t)
@@ -159,14 +205,14 @@ static void rhs(const double *par, const double *cov, const double *eta, const d
 static void output(const double *par, const double *cov, const double *eta, const double *eff, double t,
                    const double *u, double *y)
 {
-  (void) cov;
   Glucose(par, eta, eff, t, u, &y[Y_FPG], &y[Y_FSI]);
   y[Y_HBA1C] = u[U_A1] + u[U_A2] + u[U_A3];
-  y[Y_WT]    = par[P_WT0] + u[U_DWT];
+  y[Y_WT]    = (cov ? cov[0] : par[P_WT0]) + u[U_DWT];
 }
 
-/* Log-normal proportional error y exp(sd z), sd = sqrt(resvar): observations stay
- * positive and their median is the model value. Consumes NVAR normals, in variable order. */
+/* Log-normal proportional error y exp(sd z), sd = sqrt(resvar) (Choy 2016 Table 1
+ * values as SDs, see the file comment): observations stay positive and their median
+ * is the model value. Consumes NVAR normals, in variable order. */
 static void observe(const double *par, const double *ymean, tt_pcg32 *rng, double *yobs)
 {
   static const int rv[NVAR] = {P_RV_HBA1C, P_RV_FPG, P_RV_FSI, P_RV_WT};
@@ -212,10 +258,11 @@ const TTModelType tt_model_t2d_hba1c = {
     .param          = params,
     .neffect        = NEFFECT,
     .effect         = effects,
-    .ncovariate     = 0,
-    .covariate      = NULL,
+    .ncovariate     = 1,
+    .covariate      = covariates,
     .nvar           = NVAR,
     .var            = variables,
+    .range          = ranges,
     .nlatent        = NLATENT,
     .nstate         = NSTATE,
     .draw_latent    = draw_latent,

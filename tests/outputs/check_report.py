@@ -7,6 +7,8 @@ usage: check_report.py TWINTRIAL PROTOCOL
   2. the crafted time-to-event / group-sequential file with a --sweep table:
      additionally km_os.png, boundaries.png, power_curve.png
   3. a run storing no twins: the per-twin figures are skipped, the page still renders
+  4. a protocol with a validation section: the visual predictive check and the table of
+     simulated vs published figures, one row per figure with its verdict
 Every PNG must be a valid image that matplotlib reads back, and index.html must
 reference exactly the PNGs written, by relative links.
 """
@@ -73,7 +75,7 @@ def render(chk, results, out, expect, absent, extra=()):
 def main():
     tt, protocol = sys.argv[1], sys.argv[2]
     chk = Checker()
-    base = ["trajectories.png", "counterfactual.png", "estimates.png", "power.png"]
+    base = ["trajectories.png", "counterfactual.png", "vpc.png", "estimates.png", "power.png"]
     with tempfile.TemporaryDirectory() as work:
         for d in ("all", "none"):
             os.mkdir(os.path.join(work, d))
@@ -98,6 +100,16 @@ def main():
                       ["trajectories.png", "counterfactual.png"])
         if page:
             chk("stores no twins" in page, "missing twins explained on the page")
+        os.mkdir(os.path.join(work, "fig"))
+        figures = os.path.join(SOURCE, "tests", "data", "protocols", "figures_oncology.yaml")
+        run = fresh_run(tt, figures, os.path.join(work, "fig"), replicates=4)
+        page = render(chk, run, os.path.join(work, "report_fig"), ["vpc.png", "km_os.png"], [])
+        if page:
+            rows = re.findall(r"<tr><td>(\w+)</td><td>[^<]*</td>(?:<td>[^<]*</td>){4}<td>(pass|FAIL|UNDEFINED)</td>",
+                              page)
+            chk("Credibility: simulated vs published" in page and len(rows) == 9,
+                f"credibility table with a verdict for each of the 9 figures ({len(rows)} rows)")
+            chk(("baseline_size", "FAIL") in rows, "the figure that cannot pass fails on the page too")
     return chk.done()
 
 

@@ -1,4 +1,4 @@
-/* test_model_t2d.c — the t2d_hba1c model (PETSc TS path) against MODELS.md §2 and
+/* test_model_t2d.c — the t2d_hba1c model (PETSc TS path) against Choy 2016 (MODELS.md §2) and
  * against an independent fixed-step classical RK4 integration of the same equations,
  * typed here from MODELS.md rather than taken from the model's callbacks:
  *   IS = 1/(1+e^(1.1+eta_is)) (1 - 0.0514 dW)(1 + S(t)),  B = 1/(1+e^(-0.446+eta_b+D))(1 + G(t)),
@@ -230,16 +230,17 @@ static void condition_inverts_noise_free_baseline(void)
   TT_CHECK_CLOSE(got[0], 0.3, 1e-9, "eta_is recovered from FPG, FSI");
   TT_CHECK_CLOSE(got[1], -1.2, 1e-9, "eta_b recovered from FPG, FSI");
   TT_CHECK(got[2] == 0.0, "eta_rb = 0 at baseline");
-  p[P("resvar_fpg")] = 0.0688, p[P("resvar_fsi")] = 0.262;
+  p[P("resvar_fpg")] = 0.0688 * 0.0688, p[P("resvar_fsi")] = 0.262 * 0.262;
   model->condition(p, NULL, y, got);
   TT_CHECK(got[1] < 0.0 && got[1] > -1.2, "with residual error, eta_b shrinks toward 0");
 }
 
-/* log(yobs/ymean) ~ N(0, resvar): the SD of 20000 draws within 3%. */
+/* log(yobs/ymean) ~ N(0, sd^2) with Choy 2016 Table 1's residual values read as SDs
+ * (0.0241 HbA1c, 0.0688 FPG, 0.262 FSI, 0.00919 weight): the SD of 20000 draws within 3%. */
 static void observe_has_published_residual_sd(void)
 {
   double   ymean[NVAR] = {6.5, 7.46, 18.8, 104.0}, yobs[NVAR], s[NVAR] = {0}, s2[NVAR] = {0};
-  double   sd[NVAR] = {sqrt(0.0241), sqrt(0.0688), sqrt(0.262), sqrt(0.00919)};
+  double   sd[NVAR] = {0.0241, 0.0688, 0.262, 0.00919};
   tt_pcg32 g;
   int      n = 20000, positive = 1;
   tt_rng_substream(&g, 42, 0, 0, TT_STREAM_RESIDUAL);
@@ -254,6 +255,36 @@ static void observe_has_published_residual_sd(void)
   TT_CHECK(positive, "observations stay positive");
   for (int k = 0; k < NVAR; k++)
     TT_CHECK_CLOSE(sqrt(s2[k] / n - s[k] * s[k] / n / n), sd[k], 0.03 * sd[k], "Choy 2016 Table 1");
+}
+
+/* The twin's own baseline weight (cohort covariate) plus the change; glycaemia does
+ * not depend on baseline weight (Choy 2016: IS depends on the weight change only). */
+static void weight_is_the_cohort_covariate(void)
+{
+  double p[32], eta[3] = {0.1, 0.4, 0.0}, eff[16], u[5], y104[NVAR], y72[NVAR], w72 = 72.5;
+  for (int i = 0; i < model->nparam; i++) p[i] = model->param[i].value;
+  TT_CHECK(model->ncovariate == 1 && !strcmp(model->covariate[0], "weight"), "the model reads covariate weight");
+  SetEffects(&placebo, eff);
+  model->initial(p, &w72, eta, eff, u);
+  u[1] = -2.0; /* 2 kg lost */
+  model->output(p, NULL, eta, eff, 30.0, u, y104);
+  model->output(p, &w72, eta, eff, 30.0, u, y72);
+  TT_CHECK_CLOSE(y72[WEIGHT], 70.5, 1e-12, "weight = covariate + change");
+  TT_CHECK_CLOSE(y104[WEIGHT], 102.0, 1e-12, "no covariate: weight_baseline 104 kg + change");
+  TT_CHECK(y72[HBA1C] == y104[HBA1C] && y72[FPG] == y104[FPG] && y72[FSI] == y104[FSI],
+           "baseline weight does not change glycaemia");
+}
+
+/* Every variable has a plausible range with a source, in variable order. */
+static void ranges_are_stated(void)
+{
+  static const double lo[NVAR] = {4.0, 3.0, 1.0, 35.0}, hi[NVAR] = {16.0, 30.0, 200.0, 250.0};
+  TT_CHECK(model->range != NULL, "t2d_hba1c states plausible ranges");
+  if (!model->range) return;
+  for (int k = 0; k < NVAR; k++) {
+    TT_CHECK(model->range[k].lo == lo[k] && model->range[k].hi == hi[k], "range of each variable");
+    TT_CHECK(model->range[k].source && strlen(model->range[k].source) > 20, "each range cites its source");
+  }
 }
 
 int main(int argc, char **argv)
@@ -276,6 +307,8 @@ int main(int argc, char **argv)
   par[P("rb")] = 0.209;
   condition_inverts_noise_free_baseline();
   observe_has_published_residual_sd();
+  weight_is_the_cohort_covariate();
+  ranges_are_stated();
   PetscCall(TTSimDestroy(&sim));
   printf("%d failure(s)\n", tt_failures);
   PetscCall(PetscFinalize());
