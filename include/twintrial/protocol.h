@@ -87,6 +87,9 @@ typedef struct {
   double         progression_percent;  /* PFS: default 20 */
   double         progression_absolute; /* PFS: default 5 (variable's unit) */
   double         per_days;             /* count: rates are per this many days (per_year: 365.25, default) */
+  double         confirm_days;         /* best_response: a response counts only when a later observed visit >= this many
+                                          days after also meets the threshold, every visit between too (RECIST confirmation;
+                                          0 = none) */
 } TTEndpointSpec;
 
 /* The kind an endpoint type belongs to (decides which analyses apply). */

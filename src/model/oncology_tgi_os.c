@@ -1,40 +1,65 @@
-/* oncology_tgi_os.c — tumour growth inhibition (sum of longest diameters) and overall
- * survival in non-small-cell lung cancer, with an arm effect on the kill rate.
+/* oncology_tgi_os.c — tumour growth inhibition (sum of longest diameters, SLD) and overall
+ * survival in first-line non-squamous NSCLC, with an arm effect on the kill rate.
  *
- * Source: Claret L, Gupta M, Han K, et al. (2014) Clin Pharmacol Ther 95:446–451,
- * "Evaluation of tumor-size response metrics to predict overall survival in Western
- * and Chinese patients with first-line metastatic non-small cell lung cancer"
- * (MONET1, n = 934). Numbers: MODELS.md §3 of the project docs. Time in days.
+ * Source: Claret L, Bruno R, Lu JF, Sun YN, Hsu CP (2014) Clin Pharmacol Ther 95:446–451,
+ * "Exploratory modeling and simulation to support development of motesanib in Asian
+ * patients with non-small cell lung cancer based on MONET1 study results" (MONET1:
+ * carboplatin/paclitaxel +/- motesanib, Scagliotti et al. 2012 J Clin Oncol 30:2829).
+ * Tumour model of Claret et al. 2009 J Clin Oncol 27:4103; time in days.
  *
- *   TS(t)  = BASE_i exp[KL_i t - (m KDE_i / lambda_i)(1 - exp(-lambda_i t))]   (mm)
+ * Published tumour model (exponential growth, kill decaying with resistance):
+ *   d ln TS/dt = KL_i - m KDE_i exp(-lambda_i t),  TS(0) = BASE_i
+ * Changes here, each because the published form gives implausible sizes far from the data
+ * it was fitted to (MONET1 follow-up of weeks, sizes of a measurable-disease population):
+ * 1. Growth plateau (Gompertz in log size; Norton 1988 Cancer Res 48:7067, Gompertzian
+ *    growth of human tumours; Benzekry et al. 2014 PLoS Comput Biol 10:e1003800):
+ *      dz/dt = a_i (ln K - z) - m KDE_i exp(-lambda_i t),  z = ln TS,
+ *    with a_i = KL_i / ln(K / BASE_i), so the growth rate at baseline is the published KL_i
+ *    and the early trajectory is Claret's; z is linear, so with u = z - ln K:
+ *      u(t) = u0 e^{-a t} - m KDE_i (e^{-lambda t} - e^{-a t}) / (a - lambda)   (t e^{-a t}
+ *      when a = lambda), u0 = ln(BASE_i / K) < 0, hence TS = K e^u < K for every t and arm.
+ *    The exponential model let TS = BASE e^{KL t} reach 1e19 mm by week 120.
+ *    K = ts_max = 575.9 mm: the largest SLD compatible with life: a lethal tumour burden of
+ *    about 1 kg (10^12 cells; Friberg & Mattson 1997 J Surg Oncol 65:284) split over the
+ *    10 target lesions RECIST 1.0 allows (Therasse et al. 2000 J Natl Cancer Inst 92:205;
+ *    MONET1 enrolled 2007-2009), each a sphere: SLD = 10^{2/3} (6 V / pi)^{1/3}, V = 1000 cm^3.
+ * 2. Baseline: eta_BASE is the published log-normal (SD 0.683) truncated at +-2 SD, so BASE_i
+ *    lies in [23.0, 352.8] mm. Untruncated, 1 twin in 1000 had a baseline SLD above 740 mm.
+ *    Observed baseline SLDs in NSCLC: OAK (Rittmeyer et al. 2017 Lancet 389:255), 849 patients
+ *    with data published by Gandara et al. 2018 Nat Med 24:1441 (supplementary data): median
+ *    66 mm, 99th percentile 227 mm, maximum 316 mm, SD of log 0.65; POPLAR (same data, 287
+ *    patients): maximum 269 mm. The cap lies above every one of these 1136 RECIST 1.1 sums (at
+ *    most 5 lesions), for RECIST 1.0 sums of up to 10; the untruncated tail went far beyond.
+ *    Measurable disease (>= 10 mm, RECIST) is an entry criterion of the cohort.
+ * 3. Readings: additive residual SD 7.849 mm (published), clipped to [0, K] (a physical size).
+ * 4. KDE of carboplatin/paclitaxel re-estimated: 0.0063 = 0.612 x the published 0.0103. With
+ *    0.0103 the simulated MONET1 control arm had a confirmed ORR of 42% (published 26%) and a
+ *    median OS of 13.1 months (published 11.0): both too high, as a too strong kill makes them.
+ *    The factor 0.612 is fitted to the control ORR alone (bisection over simulated MONET1
+ *    trials, 100 replicates of 1090 twins); the control median OS then becomes 11.6 months
+ *    (a prediction, within the published precision). The ORR fitted is that of target-lesion
+ *    shrinkage; RECIST responses also fail on new or non-target lesions, not modelled here.
+ * Overall survival is the published log-normal AFT, unchanged:
  *   TTG_i  = ln(m KDE_i / KL_i) / lambda_i  (days; 0 when m KDE_i <= KL_i: no shrinkage)
  *   log T  = 1.079 - 0.00197 BASE_i + 0.977 ln(TTG_i + 100) + 0.319 Asian
  *            - 0.264 ever_smoker + sigma eps,   sigma = exp(-0.24) = 0.787
- * with BASE_i = BASE exp(eta_0), KL_i = KL exp(eta_1), KDE_i = KDE exp(eta_2),
- * lambda_i = lambda exp(eta_3) (independent normal eta) and m the arm's kill_multiplier.
- * A stronger kill (m > 1) lengthens TTG and hence survival: the drug acts on OS only
- * through the tumour, as in Claret's model.
+ * TTG is the metric of the published (exponential) tumour model, as in the fit; the plateau
+ * only changes sizes long after TTG. BASE_i = BASE exp(eta_0), KL_i = KL exp(eta_1),
+ * KDE_i = KDE exp(eta_2), lambda_i = lambda exp(eta_3) (independent normal eta), m the arm's
+ * kill_multiplier. The drug acts on OS only through the tumour (TTG), as in Claret's model.
+ * Typical patient: TTG = 91.9 days, median OS exp(6.0376) = 418.9 days (13.8 months; never-
+ * smoker, non-Asian). T is in days: with the published KDE the typical median is 473 days
+ * (15.5 months); T in weeks would give 9 years.
  *
- * Typical-patient checks (MODELS.md §3, tested): TTG = 117.3 days, TS(56 d)/BASE =
- * 0.7463 (week-8 ratio), median OS = 473.1 days.
- * Time unit of the AFT (checked, not assumed): with TTG in days and BASE in mm the
- * typical patient (eta = 0, Asian = 0, smoker = 0, eps = 0) has TTG = 117.3 days and
- * log T = 0.9017 + 0.977 ln(217.3) = 6.1593, so T = 473.1 — the published median of
- * ≈ 473 days (15.5 months, plausible for first-line NSCLC) when T is in days. The
- * alternatives do not fit: T in weeks would give 473 weeks (9 years); TTG in weeks
- * would give 258. So T, TTG and the offset 100 are all in days, the model's unit.
- *
- * Residual: additive normal, SD 7.849 mm; observed sizes are truncated at 0.
- * Death is terminal and always happens: `events` reports the exact time whatever
- * t_end is. It consumes exactly one standard normal eps from the event stream, which
- * the caller re-seeds identically for every arm (common random numbers: the same
- * eps in every arm, so a twin's survival differs between arms only through TTG).
- * condition(): eta_BASE is the linearized posterior mean given the observed baseline
- * size y0: log y0 = log BASE + eta_0 + e with Var(e) ~ (sigma_res / y0)^2, so
+ * Death is terminal and always happens: `events` reports the exact time whatever t_end is,
+ * consuming exactly one standard normal eps from the event stream (re-seeded identically for
+ * every arm: common random numbers). condition(): eta_BASE is the linearized posterior mean
+ * given the observed baseline y0 (clamped to >= 1 mm):
  *   eta_0 = w ln(y0 / BASE),  w = omega^2 / (omega^2 + (sigma_res / y0)^2),
- * with y0 clamped to >= 1 mm (w = 0.984 at 90 mm); the other etas have mean 0 (no
- * information on them at baseline). Invariant: sizes are finite and >= 0 (the log
- * size ratio is capped at LOGRATIO_MAX for extreme random effects). No allocation.
+ * limited to the truncation interval; the other etas have mean 0.
+ * Invariants: 0 <= TS <= K (< K but for rounding), finite, for any random effect and arm;
+ * readings in [0, K].
+ * No allocation.
  */
 #include <math.h>
 #include <twintrial/model.h>
@@ -56,6 +81,8 @@ enum {
   P_OS_ASIAN,
   P_OS_SMOKER,
   P_OS_LOG_SIGMA,
+  P_TS_MAX,
+  P_BASE_TRUNC,
   NPARAM
 };
 enum { E_KILL, NEFFECT };
@@ -63,19 +90,20 @@ enum { C_ASIAN, C_SMOKER, NCOV };
 enum { L_BASE, L_KL, L_KDE, L_LAMBDA, NLATENT };
 enum { V_DEATH, NEVENT };
 
-#define LOGRATIO_MAX 40.0 /* TS <= BASE e^40: finite for any random effect */
-#define Y0_MIN       1.0  /* mm, floor of the observed baseline in condition() */
+#define Y0_MIN 1.0 /* mm, floor of the observed baseline in condition() */
 
 static const TTParamInfo params[NPARAM] = {
-    {"base", "mm", 90.0, "typical baseline tumour size (sum of longest diameters); log-normal BSV, SD sd_base"},
-    {"kl", "1/day", 0.00107, "tumour growth rate constant KL; log-normal BSV, SD sd_kl"},
-    {"kde", "1/day", 0.0103, "drug-induced kill rate constant KDE (standard of care); log-normal BSV, SD sd_kde"},
+    {"base", "mm", 90.0, "typical baseline tumour size (SLD); log-normal BSV, SD sd_base, truncated"},
+    {"kl", "1/day", 0.00107, "tumour growth rate constant KL at baseline; log-normal BSV, SD sd_kl"},
+    {"kde", "1/day", 0.0063,
+     "kill rate KDE of carboplatin/paclitaxel: Claret's 0.0103 x 0.612, re-estimated from MONET1's control ORR; BSV SD "
+     "sd_kde"},
     {"lambda", "1/day", 0.0193, "resistance (decay of the kill) rate constant; log-normal BSV, SD sd_lambda"},
     {"sd_base", "log", 0.683, "between-subject SD of log BASE (Claret 2014)"},
     {"sd_kl", "log", 1.18, "between-subject SD of log KL (Claret 2014)"},
     {"sd_kde", "log", 0.679, "between-subject SD of log KDE (Claret 2014)"},
     {"sd_lambda", "log", 0.797, "between-subject SD of log lambda (Claret 2014)"},
-    {"sd_residual", "mm", 7.849, "additive residual SD of the measured size (truncated at 0)"},
+    {"sd_residual", "mm", 7.849, "additive residual SD of the measured size (reading clipped to [0, ts_max])"},
     {"os_intercept", "log day", 1.079, "OS log-normal AFT intercept"},
     {"os_base", "log day/mm", -0.00197, "OS AFT coefficient of the individual baseline size BASE_i"},
     {"os_ttg", "1", 0.977, "OS AFT coefficient of ln(TTG_i + offset), TTG in days"},
@@ -83,19 +111,27 @@ static const TTParamInfo params[NPARAM] = {
     {"os_asian", "log day", 0.319, "OS AFT shift for Asian patients (longer survival)"},
     {"os_smoker", "log day", -0.264, "OS AFT shift for ever-smokers (shorter survival)"},
     {"os_log_sigma", "log", -0.24, "log of the AFT scale sigma (sigma = 0.787): within-patient OS variability"},
+    {"ts_max", "mm", 575.9,
+     "Gompertz plateau K: 10 RECIST 1.0 target lesions sharing a lethal 1-kg burden (Friberg & Mattson 1997)"},
+    {"base_trunc", "SD", 2.0, "log BASE random effect truncated at +-base_trunc SD (BASE_i in [23.0, 352.8] mm)"},
 };
 
 static const TTParamInfo effects[NEFFECT] = {
     {"kill_multiplier", "ratio", 1.0,
-     "multiplies KDE (1 = standard of care); >1 a stronger drug, lengthens TTG and OS"},
+     "multiplies KDE (1 = carboplatin/paclitaxel); >1 a stronger kill, lengthens TTG and OS"},
 };
 
 static const char *const    covariates[NCOV]   = {"asian", "ever_smoker"};
 static const TTVariableInfo variables[]        = {{"tumour_size", "mm"}};
 static const TTEventInfo    event_info[NEVENT] = {{"death", 0, 1}};
+static const TTRangeInfo    ranges[]           = {
+                 {0.0, 600.0,
+                  "0 to the Gompertz plateau 575.9 mm (rounded up): 10 RECIST 1.0 target lesions (Therasse 2000 J Natl "
+                               "Cancer Inst 92:205) sharing a lethal 1-kg tumour burden (Friberg & Mattson 1997 J Surg Oncol 65:284)"},
+};
 
 typedef struct {
-  double base, kl, kde, lambda; /* individual, kde includes the arm's multiplier */
+  double base, kl, kde, lambda; /* individual; kde includes the arm's multiplier */
 } Indiv;
 
 static Indiv Individual(const double *par, const double *eta, const double *eff)
@@ -108,39 +144,52 @@ static Indiv Individual(const double *par, const double *eta, const double *eff)
   return p;
 }
 
-/* Time to tumour growth (days): where dTS/dt = 0, i.e. KL = KDE exp(-lambda t). */
+/* Time to tumour growth (days) of the published exponential model: KL = KDE exp(-lambda t). */
 static double Ttg(const Indiv *p)
 {
   return p->kde > p->kl ? log(p->kde / p->kl) / p->lambda : 0.0;
 }
 
+/* (e^{-l t} - e^{-a t}) / (a - l), and its limit t e^{-a t} when a = l; finite, >= 0. */
+static double KillIntegral(double a, double l, double t)
+{
+  double x = (a - l) * t;
+  if (fabs(x) < 1e-6) return t * exp(-0.5 * (a + l) * t) * (1.0 + x * x / 24.0);
+  return (exp(-l * t) - exp(-a * t)) / (a - l);
+}
+
 static void draw_latent(const double *par, tt_pcg32 *rng, double *eta)
 {
-  eta[L_BASE]   = par[P_SD_BASE] * tt_rng_normal(rng);
+  double c      = par[P_BASE_TRUNC];
+  eta[L_BASE]   = tt_rng_truncnormal(rng, 0.0, par[P_SD_BASE], -c * par[P_SD_BASE], c * par[P_SD_BASE]);
   eta[L_KL]     = par[P_SD_KL] * tt_rng_normal(rng);
   eta[L_KDE]    = par[P_SD_KDE] * tt_rng_normal(rng);
   eta[L_LAMBDA] = par[P_SD_LAMBDA] * tt_rng_normal(rng);
 }
 
+/* TS(t) = K exp(u(t)), Gompertz in log size with the published initial growth rate. */
 static void mean(const double *par, const double *cov, const double *eta, const double *eff, double t, double *y)
 {
   Indiv  p = Individual(par, eta, eff);
-  double r = p.kl * t - p.kde / p.lambda * (1.0 - exp(-p.lambda * t));
+  double K = par[P_TS_MAX], u0 = log(fmin(p.base, K) / K);
+  double a = u0 < 0.0 ? p.kl / -u0 : INFINITY;
+  double u = isfinite(a) ? u0 * exp(-a * t) - p.kde * KillIntegral(a, p.lambda, t) : 0.0;
   (void) cov;
-  y[0] = p.base * exp(fmin(r, LOGRATIO_MAX));
+  y[0] = K * exp(fmin(u, 0.0));
 }
 
-/* One normal: y + sd z, truncated at 0. */
+/* One normal: y + sd z, clipped to the physical range [0, ts_max]. */
 static void observe(const double *par, const double *ymean, tt_pcg32 *rng, double *yobs)
 {
-  yobs[0] = fmax(ymean[0] + par[P_SD_RES] * tt_rng_normal(rng), 0.0);
+  yobs[0] = fmin(fmax(ymean[0] + par[P_SD_RES] * tt_rng_normal(rng), 0.0), par[P_TS_MAX]);
 }
 
 static void condition(const double *par, const double *cov, const double *yobs0, double *eta)
 {
   double y0 = fmax(yobs0[0], Y0_MIN), om2 = par[P_SD_BASE] * par[P_SD_BASE], re = par[P_SD_RES] / y0;
+  double c = par[P_BASE_TRUNC] * par[P_SD_BASE];
   (void) cov;
-  eta[L_BASE] = om2 / (om2 + re * re) * log(y0 / par[P_BASE]);
+  eta[L_BASE] = fmin(fmax(om2 / (om2 + re * re) * log(y0 / par[P_BASE]), -c), c);
   eta[L_KL] = eta[L_KDE] = eta[L_LAMBDA] = 0.0;
 }
 
@@ -159,8 +208,8 @@ static void events(const double *par, const double *cov, const double *eta, cons
 
 const TTModelType tt_model_oncology_tgi_os = {
     .name           = "oncology_tgi_os",
-    .description    = "NSCLC tumour size (SLD) growth inhibition with resistance, kill-rate arm effect, and "
-                      "overall survival by a log-normal AFT on baseline size and time to tumour growth (closed form)",
+    .description    = "NSCLC tumour size (SLD) growth inhibition with resistance and a Gompertz plateau, kill-rate "
+                      "arm effect, and overall survival by a log-normal AFT on baseline size and time to tumour growth",
     .reference      = "Claret et al. 2014 Clin Pharmacol Ther 95:446",
     .time_unit_days = 1.0,
     .nparam         = NPARAM,
@@ -171,6 +220,7 @@ const TTModelType tt_model_oncology_tgi_os = {
     .covariate      = covariates,
     .nvar           = 1,
     .var            = variables,
+    .range          = ranges,
     .nlatent        = NLATENT,
     .nstate         = 0,
     .draw_latent    = draw_latent,

@@ -9,12 +9,27 @@
  * percent_change and a responder on a change) and is -1 for the other types;
  * thresholds are finite; progression_percent > 0 and progression_absolute >= 0
  * for progression_free; per_days is the length of a day, week, month or year for
- * count. Fields that do not apply to a type stay 0 (measure: value).
+ * count; confirm_days >= 0 for best_response (confirm_weeks, default 0: no confirmation).
+ * Fields that do not apply to a type stay 0 (measure: value).
  */
 #include <string.h>
 #include "protocol/protocolimpl.h"
 
-enum { K_NAME, K_TYPE, K_VARIABLE, K_VISIT, K_EVENT, K_THRESHOLD, K_DIRECTION, K_MEASURE, K_PCT, K_ABS, K_PER, NKEY };
+enum {
+  K_NAME,
+  K_TYPE,
+  K_VARIABLE,
+  K_VISIT,
+  K_EVENT,
+  K_THRESHOLD,
+  K_DIRECTION,
+  K_MEASURE,
+  K_PCT,
+  K_ABS,
+  K_PER,
+  K_CONFIRM,
+  NKEY
+};
 static const char *const endpoint_keys[NKEY] = {"name",
                                                 "type",
                                                 "variable",
@@ -25,7 +40,8 @@ static const char *const endpoint_keys[NKEY] = {"name",
                                                 "measure",
                                                 "progression_percent",
                                                 "progression_absolute",
-                                                "per"};
+                                                "per",
+                                                "confirm_weeks"};
 #define B(k) (1u << (k))
 
 /* The keys an endpoint type takes (bit k for endpoint_keys[k]). */
@@ -40,7 +56,7 @@ static unsigned KeysOf(TTEndpointType t)
   case TT_ENDPOINT_RESPONDER:
     return base | B(K_VARIABLE) | B(K_VISIT) | B(K_THRESHOLD) | B(K_DIRECTION) | B(K_MEASURE);
   case TT_ENDPOINT_BEST_RESPONSE:
-    return base | B(K_VARIABLE) | B(K_THRESHOLD);
+    return base | B(K_VARIABLE) | B(K_THRESHOLD) | B(K_CONFIRM);
   case TT_ENDPOINT_TIME_TO_EVENT:
     return base | B(K_EVENT);
   case TT_ENDPOINT_PROGRESSION_FREE:
@@ -140,8 +156,13 @@ static PetscErrorCode ParseEndpointDetails(TTYaml y, TTYamlNode item, const char
     PetscCall(TTYamlGetChoice(y, n, path, 2, dirs, &c));
     e->below = c == 0;
   } else if (e->type == TT_ENDPOINT_BEST_RESPONSE) {
+    double weeks = 0;
     e->threshold = -30;
     PetscCall(GetReal(y, item, key, "threshold", &e->threshold, &n));
+    PetscCall(GetReal(y, item, key, "confirm_weeks", &weeks, &n));
+    PetscCall(TTYamlKeyJoin(path, sizeof path, key, "confirm_weeks"));
+    if (!(weeks >= 0)) PetscCall(TTYamlError(y, n, path, "expected a number of weeks >= 0, found %g", weeks));
+    e->confirm_days = 7.0 * weeks;
   } else if (e->type == TT_ENDPOINT_PROGRESSION_FREE) {
     e->progression_percent  = 20;
     e->progression_absolute = 5;

@@ -37,17 +37,26 @@ static PetscBool Seen(double day, double follow, double stop)
   return day <= follow && day < stop ? PETSC_TRUE : PETSC_FALSE;
 }
 
-/* Best (lowest) percent change over observed post-baseline visits <= threshold. */
+/* Best (lowest) percent change over observed post-baseline visits <= threshold; with
+ * confirm_days > 0 (RECIST confirmed response) the change must stay <= threshold over a run
+ * of consecutive observed visits spanning >= confirm_days. */
 static TTPair BestResponse(TTTrial t, const TTEndpointSpec *ep, const double *traj, PetscInt k, double follow,
                            double stop)
 {
-  const TTRecordLayout *L    = &t->L;
-  double                best = INFINITY, y0 = traj[k];
-  TTPair                out = {NAN, NAN};
+  const TTRecordLayout *L  = &t->L;
+  double                y0 = traj[k], first = NAN; /* first visit of the current run of responses */
+  TTPair                out   = {NAN, NAN};
+  PetscBool             found = PETSC_FALSE;
   if (!Seen(0.0, follow, stop)) return out;
-  for (PetscInt v = 1; v < L->nvisit && Seen(t->t_days[v], follow, stop); v++)
-    best = PetscMin(best, Measure(TT_MEASURE_PERCENT_CHANGE, traj[v * L->nvar + k], y0));
-  out.value = best <= ep->threshold ? 1.0 : 0.0; /* not evaluable counts as non-response (ITT) */
+  for (PetscInt v = 1; v < L->nvisit && Seen(t->t_days[v], follow, stop) && !found; v++) {
+    if (Measure(TT_MEASURE_PERCENT_CHANGE, traj[v * L->nvar + k], y0) > ep->threshold) {
+      first = NAN;
+      continue;
+    }
+    if (isnan(first)) first = t->t_days[v];
+    found = t->t_days[v] - first >= ep->confirm_days ? PETSC_TRUE : PETSC_FALSE;
+  }
+  out.value = found ? 1.0 : 0.0; /* not evaluable counts as non-response (ITT) */
   return out;
 }
 
