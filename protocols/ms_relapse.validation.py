@@ -49,4 +49,6 @@ for a, name in enumerate(arms):
     summary(f"{name} completion", comp)
 for an in ("arr_negbin", "first_relapse_cox"):
     if an in f["analyses"]:
-        summary(f"{an} ratio", np.exp(f[f"analyses/{an}/estimate"][:]), log=True)
+        est, ok = f[f"analyses/{an}/estimate"][:], f[f"analyses/{an}/ok"][:] != 0
+        print(f"{an}: {np.sum(~ok)} replicate(s) not analysed (excluded)")
+        summary(f"{an} ratio", np.exp(est[ok & np.isfinite(est)]), log=True)
