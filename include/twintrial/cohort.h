@@ -12,11 +12,17 @@
 #include <petscsys.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <twintrial/rng.h>
 
 typedef struct _p_TTCohort *TTCohort;
 
 /* Not collective. Reads a cohort YAML spec; user errors name file:line:column and the key. */
 PetscErrorCode TTCohortCreateFromFile(const char *path, TTCohort *cohort);
+/* Not collective. As TTCohortCreateFromFile, and the include / exclude criteria may
+ * also name the observed variables vars[nvar] of `model` (screening on baseline
+ * measurements: their observed values at the first visit, x[n + k]). */
+PetscErrorCode TTCohortCreateForModel(const char *path, const char *model, int nvar, const char *const vars[],
+                                      TTCohort *cohort);
 /* Not collective. Accepts NULL; sets *cohort to NULL. */
 PetscErrorCode TTCohortDestroy(TTCohort *cohort);
 
@@ -34,6 +40,27 @@ PetscErrorCode TTCohortLevelIndex(TTCohort cohort, PetscInt index, double value,
  * a row (the criteria exclude almost everyone) is a user error. */
 PetscErrorCode TTCohortDraw(TTCohort cohort, uint64_t seed, PetscInt replicate, PetscInt subject, double x[],
                             PetscInt *screen_failures);
+/* Candidates of one twin, in order: covariates continue one stream, and every further
+ * random number of a candidate (its random effects, its baseline residuals) is keyed
+ * by `candidate` (0 for the first), so a screen is identical on any rank count. */
+typedef struct {
+  tt_pcg32 g;
+  PetscInt replicate, subject;
+  PetscInt candidate; /* index of the last candidate drawn, -1 before the first */
+} TTCohortScreen;
+
+/* Not collective. Starts the candidates of twin (replicate, subject). */
+PetscErrorCode TTCohortScreenStart(TTCohort cohort, uint64_t seed, PetscInt replicate, PetscInt subject,
+                                   TTCohortScreen *s);
+/* Not collective. Draws candidates until one meets the criteria that read covariates
+ * only: x[n]; *rejected (may be NULL) counts the others. Too many candidates for one
+ * twin (the criteria exclude almost everyone) is a user error. */
+PetscErrorCode TTCohortScreenNext(TTCohort cohort, TTCohortScreen *s, double x[], PetscInt *rejected);
+/* Not collective. Whether the criteria read baseline measurements. */
+PetscBool TTCohortScreensMeasurements(TTCohort cohort);
+/* Not collective. Whether a candidate with covariates x[n] and observed baseline
+ * y0[nvar] meets the criteria that read measurements. */
+PetscBool TTCohortAcceptsMeasurements(TTCohort cohort, const double x[], const double y0[]);
 /* Not collective. Source path and text, for provenance. */
 PetscErrorCode TTCohortGetSource(TTCohort cohort, const char **path, const char **text);
 /* Not collective. Writes the resolved cohort as YAML, indented by `indent` spaces. */

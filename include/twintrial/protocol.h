@@ -130,6 +130,37 @@ typedef struct {
   int              breslow;    /* cox: 1 = Breslow ties, 0 = Efron (default) */
 } TTAnalysisSpec;
 
+/* A published figure the simulated trial should reproduce (the `validation:` section). */
+typedef enum {
+  TT_FIGURE_MEAN          = 0, /* arm mean of a continuous endpoint */
+  TT_FIGURE_BASELINE_MEAN = 1, /* mean observed value of a variable at the first visit (an arm, or all twins) */
+  TT_FIGURE_PROPORTION    = 2, /* share of responders of a binary endpoint in an arm */
+  TT_FIGURE_MEDIAN        = 3, /* Kaplan-Meier median of a time-to-event endpoint in an arm */
+  TT_FIGURE_SURVIVAL      = 4, /* Kaplan-Meier event-free probability at a time */
+  TT_FIGURE_RATE          = 5, /* events per the endpoint's `per` in an arm: total events / total exposure */
+  TT_FIGURE_EFFECT        = 6, /* an analysis's estimate (ratios as ratios) */
+  TT_FIGURE_COMPLETION    = 7  /* share of an arm's twins still observed at the last visit */
+} TTFigureStatistic;
+
+#define TT_MAX_FIGURES 32
+#define TT_SOURCE_MAX  256
+
+typedef struct {
+  char              name[TT_NAME_MAX];
+  TTLoc             loc;
+  TTFigureStatistic statistic;
+  int               endpoint, analysis, arm; /* indices; -1 when not used (arm -1: every twin) */
+  char              variable[TT_NAME_MAX];   /* baseline_mean: a model variable (checked by the trial) */
+  TTLoc             variable_loc;
+  double            time_days; /* survival: at this time */
+  double            unit_days; /* median, survival: the published figure's time unit */
+  double            published; /* as published (a ratio for ratio effects) */
+  double            se;        /* the published figure's standard error on the comparison scale */
+  int               log_scale; /* compared on the log scale (medians, ratio effects) */
+  int               fitted;    /* 1: the model was fitted to this figure */
+  char              source[TT_SOURCE_MAX];
+} TTFigureSpec;
+
 typedef enum {
   TT_DROPOUT_NONE              = 0,
   TT_DROPOUT_WEIBULL           = 1,
@@ -214,6 +245,9 @@ typedef struct {
   double er_interval_h;                 /* dosing interval tau */
   /* output: */
   TTOutputSubjects output_subjects;
+  /* validation: published figures to reproduce */
+  int          nfigure;
+  TTFigureSpec figure[TT_MAX_FIGURES];
 } TTProtocol;
 
 /* Not collective. Reads and validates `path`; *protocol is NULL on error. */

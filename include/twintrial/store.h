@@ -59,6 +59,27 @@ PetscErrorCode TTStoreSummary(const char *path, FILE *out);
 PetscErrorCode TTStoreExportCSV(const char *path, const char *dir);
 /* Collective. Current UTC time as ISO 8601, identical on every rank. */
 PetscErrorCode TTStoreStartedNow(MPI_Comm comm, char buf[32]);
+/* The validation figures of a results file: what was published and what each stored
+ * replicate simulated. Strings of figure i: str[k] + i * width[k] for k = name,
+ * statistic, what (a readable description), source. */
+enum { TT_FIGURE_NAME, TT_FIGURE_STAT, TT_FIGURE_WHAT, TT_FIGURE_SOURCE, TT_FIGURE_NSTR };
+typedef struct {
+  PetscInt nfigure, nreplicate;
+  size_t   width[TT_FIGURE_NSTR];
+  char    *str[TT_FIGURE_NSTR];
+  double  *published, *se, *log_scale, *fitted; /* [nfigure]; se on the comparison scale */
+  double  *value;                               /* [nreplicate * nfigure], stored replicates in order */
+} TTFigureTable;
+
+static inline const char *TTFigureString(const TTFigureTable *t, int k, PetscInt i)
+{
+  return t->str[k] + (size_t) i * t->width[k];
+}
+/* Not collective. Reads /validation of a complete results file (nfigure = 0 without
+ * one); a damaged file is a user error naming it. */
+PetscErrorCode TTStoreReadFigures(const char *path, TTFigureTable *table);
+PetscErrorCode TTFigureTableDestroy(TTFigureTable *table);
+
 /* Prints the summary table from summaries in memory (used by run and summary). */
 PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt nanalysis, const char *const names[], const TTSummary s[]);
 

@@ -67,6 +67,7 @@ typedef struct {
   double          *look_z; /* [nlook] deciding statistic in the benefit direction at each look (NaN after stop) */
   double          *km;     /* [nanalysis * 6] time-to-event analyses: Kaplan-Meier median and its 95% CI
                             * (print.survfit's) for control then treatment; NaN otherwise or when not reached */
+  double *figure;          /* [nfigure] the protocol's validation figures in this replicate (NaN: none) */
 } TTReplicateResult;
 
 /* Not collective. Binds the protocol to its model and cohort and checks every name

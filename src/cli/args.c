@@ -84,7 +84,7 @@ static int OurOption(TTCli *cli, const char *a, const char *v, int *bad, char *e
 
 int tt_cli_parse(int argc, char **argv, TTCli *cli, int *pargc, char **pargv, char *err, size_t len)
 {
-  static const char *commands[] = {"run", "validate", "summary", "export", "models"};
+  static const char *commands[] = {"run", "validate", "summary", "export", "models", "credibility"};
   int                bad        = 0;
 
   memset(cli, 0, sizeof(*cli));
@@ -95,9 +95,11 @@ int tt_cli_parse(int argc, char **argv, TTCli *cli, int *pargc, char **pargv, ch
   cli->command = argv[1];
   if (!strcmp(cli->command, "-h") || !strcmp(cli->command, "--help")) return snprintf(err, len, "help"), 1;
   bad = 1;
-  for (int i = 0; i < 5; i++) bad = bad && strcmp(cli->command, commands[i]);
+  for (int i = 0; i < 6; i++) bad = bad && strcmp(cli->command, commands[i]);
   if (bad)
-    return snprintf(err, len, "unknown command '%s'; expected run, validate, summary, export or models", argv[1]), 1;
+    return snprintf(err, len, "unknown command '%s'; expected run, validate, summary, export, models or credibility",
+                    argv[1]),
+           1;
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(a, "--resume"))
@@ -117,7 +119,9 @@ int tt_cli_parse(int argc, char **argv, TTCli *cli, int *pargc, char **pargv, ch
   }
   if (strcmp(cli->command, "models") && !cli->input)
     return snprintf(err, len, "%s: missing %s file", cli->command,
-                    !strcmp(cli->command, "run") || !strcmp(cli->command, "validate") ? "protocol" : "results"),
+                    !strcmp(cli->command, "run") || !strcmp(cli->command, "validate") ? "protocol"
+                    : !strcmp(cli->command, "credibility")                            ? "protocol or results"
+                                                                                      : "results"),
            1;
   if (!strcmp(cli->command, "export") && !cli->csv_dir) return snprintf(err, len, "export: missing --csv DIR"), 1;
   if (!cli->output) cli->output = "results.h5";

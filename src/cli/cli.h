@@ -8,7 +8,7 @@
 typedef enum { TT_PROGRESS_AUTO, TT_PROGRESS_BAR, TT_PROGRESS_LOG, TT_PROGRESS_NONE } TTProgressMode;
 
 typedef struct {
-  const char    *command;              /* run | validate | summary | export | models */
+  const char    *command;              /* run | validate | summary | export | models | credibility */
   const char    *input;                /* protocol or results file */
   const char    *output;               /* -o */
   const char    *csv_dir;              /* export --csv */
@@ -28,6 +28,9 @@ PetscErrorCode TTCliValidate(const TTCli *cli); /* collective; output on rank 0 
 PetscErrorCode TTCliModels(void);               /* rank 0 prints */
 PetscErrorCode TTCliSummary(const TTCli *cli);
 PetscErrorCode TTCliExport(const TTCli *cli);
+/* Collective. Runs a protocol (as run) or takes a results file, then prints its
+ * validation figures simulated against published; a user error when any fails. */
+PetscErrorCode TTCliCredibility(const TTCli *cli);
 
 /* progress.c: a TTProgressFn for the coordinator. */
 typedef struct {

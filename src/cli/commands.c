@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <twintrial/coord.h>
+#include <twintrial/credibility.h>
 #include <twintrial/store.h>
 #include "cli.h"
 
@@ -183,8 +184,8 @@ static void PrintRanges(const TTModelType *m)
   if (!m->range) return;
   printf("  plausible ranges (every simulated value, observed or counterfactual):\n");
   for (int v = 0; v < m->nvar; v++)
-    printf("    range %-20s %10.6g %10.6g  %-10s %s\n", m->var[v].name, m->range[v].lo, m->range[v].hi,
-           m->var[v].unit, m->range[v].source);
+    printf("    range %-20s %10.6g %10.6g  %-10s %s\n", m->var[v].name, m->range[v].lo, m->range[v].hi, m->var[v].unit,
+           m->range[v].source);
 }
 
 PetscErrorCode TTCliModels(void)
@@ -216,10 +217,42 @@ PetscErrorCode TTCliModels(void)
 PetscErrorCode TTCliSummary(const TTCli *cli)
 {
   PetscMPIInt rank;
+  PetscInt    nfigure, nfail;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
   if (!rank) PetscCall(TTStoreSummary(cli->input, stdout));
+  if (!rank) {
+    TTFigureTable t;
+    PetscCall(TTStoreReadFigures(cli->input, &t));
+    nfigure = t.nfigure;
+    PetscCall(TTFigureTableDestroy(&t));
+    if (nfigure) PetscCall(TTCredibilityReport(cli->input, stdout, &nfigure, &nfail));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscBool IsResultsFile(const char *path)
+{
+  size_t n = strlen(path);
+  return n > 3 && !strcmp(path + n - 3, ".h5") ? PETSC_TRUE : PETSC_FALSE;
+}
+
+PetscErrorCode TTCliCredibility(const TTCli *cli)
+{
+  const char *results = IsResultsFile(cli->input) ? cli->input : cli->output;
+  PetscMPIInt rank;
+  PetscInt    counts[2] = {0, 0}; /* figures, failures */
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  if (!IsResultsFile(cli->input)) PetscCall(TTCliRun(cli));
+  if (!rank) PetscCall(TTCredibilityReport(results, stdout, &counts[0], &counts[1]));
+  PetscCallMPI(MPI_Bcast(counts, 2, MPIU_INT, 0, PETSC_COMM_WORLD));
+  PetscCheck(counts[0] > 0, PETSC_COMM_SELF, PETSC_ERR_USER,
+             "%s: no validation section: add published figures (validation:) to the protocol", cli->input);
+  PetscCheck(counts[1] == 0, PETSC_COMM_SELF, PETSC_ERR_USER,
+             "%d of %d published figures are not reproduced (see the table above)", (int) counts[1], (int) counts[0]);
   PetscFunctionReturn(0);
 }
 

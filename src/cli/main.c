@@ -15,7 +15,8 @@ static const char usage[] =
     "       twintrial validate PROTOCOL.yaml\n"
     "       twintrial summary RESULTS.h5\n"
     "       twintrial export RESULTS.h5 --csv DIR\n"
-    "       twintrial models\n";
+    "       twintrial models\n"
+    "       twintrial credibility PROTOCOL.yaml [run options] | RESULTS.h5\n";
 
 static PetscErrorCode Dispatch(const TTCli *cli)
 {
@@ -28,6 +29,8 @@ static PetscErrorCode Dispatch(const TTCli *cli)
     PetscCall(TTCliSummary(cli));
   else if (!strcmp(cli->command, "export"))
     PetscCall(TTCliExport(cli));
+  else if (!strcmp(cli->command, "credibility"))
+    PetscCall(TTCliCredibility(cli));
   else
     PetscCall(TTCliModels());
   PetscFunctionReturn(0);

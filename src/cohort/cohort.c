@@ -11,6 +11,9 @@
  * exclude / include. Invariant: a twin is returned only if it meets the criteria;
  * each rejected candidate counts as one screen failure and the next candidate
  * continues the same stream; TT_COHORT_MAX_REJECTIONS in a row is a user error.
+ * Criteria that read baseline measurements (a model's observed variables) are left
+ * to the caller, which simulates each candidate's baseline and asks
+ * TTCohortAcceptsMeasurements; the candidate count spans both kinds of rejection.
  */
 #include <math.h>
 #include <string.h>
@@ -47,11 +50,22 @@ static PetscBool IsCSV(const char *path)
 
 PetscErrorCode TTCohortCreateFromFile(const char *path, TTCohort *cohort)
 {
+  PetscFunctionBeginUser;
+  PetscCall(TTCohortCreateForModel(path, NULL, 0, NULL, cohort));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTCohortCreateForModel(const char *path, const char *model, int nvar, const char *const vars[],
+                                      TTCohort *cohort)
+{
   TTYaml         y = NULL;
   TTCohort       c = NULL;
   PetscErrorCode ierr;
   PetscFunctionBeginUser;
   *cohort = NULL;
+  PetscCheck(nvar >= 0 && nvar <= TT_COHORT_MAX_MEASURES, PETSC_COMM_SELF, PETSC_ERR_SUP,
+             "model %s has %d observed variables; criteria can name at most %d", model ? model : "", nvar,
+             TT_COHORT_MAX_MEASURES);
   if (IsCSV(path)) {
     PetscCall(CreateFromCSV(path, cohort));
     PetscFunctionReturn(0);
@@ -59,6 +73,11 @@ PetscErrorCode TTCohortCreateFromFile(const char *path, TTCohort *cohort)
   PetscCall(TTYamlLoad(path, &y));
   ierr = PetscNew(&c);
   if (!ierr) ierr = PetscStrncpy(c->path, path, sizeof c->path);
+  if (!ierr && model) ierr = PetscStrncpy(c->model, model, sizeof c->model);
+  if (!ierr) {
+    c->nmeas = nvar;
+    for (int k = 0; k < nvar; k++) c->meas[k] = vars[k];
+  }
   if (!ierr) ierr = PetscStrallocpy(TTYamlText(y), &c->text);
   if (!ierr) ierr = TTCohortParse(y, c);
   PetscCall(TTYamlDestroy(&y));
@@ -252,27 +271,68 @@ static void Candidate(TTCohort c, tt_pcg32 *g, double x[])
   for (int j = nd + c->nemp; j < c->n; j++) x[j] = TTExprEval(c->cov[j].expr, x) ? 1.0 : 0.0;
 }
 
-PetscErrorCode TTCohortDraw(TTCohort c, uint64_t seed, PetscInt replicate, PetscInt subject, double x[],
-                            PetscInt *screen_failures)
+static PetscBool Measured(TTCohort c, TTExpr e)
 {
-  tt_pcg32 g;
-  PetscInt nfail;
+  return e && e->maxvar >= c->n ? PETSC_TRUE : PETSC_FALSE;
+}
+
+PetscErrorCode TTCohortScreenStart(TTCohort c, uint64_t seed, PetscInt replicate, PetscInt subject, TTCohortScreen *s)
+{
   PetscFunctionBeginUser;
   PetscCheck(replicate >= 0 && subject >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
              "replicate %" PetscInt_FMT " and subject %" PetscInt_FMT " must be >= 0", replicate, subject);
-  tt_rng_substream(&g, seed, (uint64_t) replicate, (uint64_t) subject, TT_STREAM_COHORT);
+  (void) c;
+  tt_rng_substream(&s->g, seed, (uint64_t) replicate, (uint64_t) subject, TT_STREAM_COHORT);
+  s->replicate = replicate;
+  s->subject   = subject;
+  s->candidate = -1;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTCohortScreenNext(TTCohort c, TTCohortScreen *s, double x[], PetscInt *rejected)
+{
+  PetscInt nfail;
+  PetscFunctionBeginUser;
   for (nfail = 0;; nfail++) {
-    PetscCheck(nfail < TT_COHORT_MAX_REJECTIONS, PETSC_COMM_SELF, PETSC_ERR_USER,
+    s->candidate++;
+    PetscCheck(s->candidate < TT_COHORT_MAX_REJECTIONS, PETSC_COMM_SELF, PETSC_ERR_USER,
                "%s:%d:%d: %s: expected criteria that admit some of the cohort; %d candidates in a row were rejected "
                "(replicate %" PetscInt_FMT ", subject %" PetscInt_FMT ")",
                c->path, c->criteria_loc.line, c->criteria_loc.column, c->criteria_key, TT_COHORT_MAX_REJECTIONS,
-               replicate, subject);
-    Candidate(c, &g, x);
-    if (c->exclude && TTExprEval(c->exclude, x)) continue;
-    if (c->include && !TTExprEval(c->include, x)) continue;
+               s->replicate, s->subject);
+    Candidate(c, &s->g, x);
+    if (c->exclude && !Measured(c, c->exclude) && TTExprEval(c->exclude, x)) continue;
+    if (c->include && !Measured(c, c->include) && !TTExprEval(c->include, x)) continue;
     break;
   }
-  if (screen_failures) *screen_failures = nfail;
+  if (rejected) *rejected = nfail;
+  PetscFunctionReturn(0);
+}
+
+PetscBool TTCohortScreensMeasurements(TTCohort c)
+{
+  return Measured(c, c->include) || Measured(c, c->exclude) ? PETSC_TRUE : PETSC_FALSE;
+}
+
+PetscBool TTCohortAcceptsMeasurements(TTCohort c, const double x[], const double y0[])
+{
+  double xy[TT_COHORT_MAX_COVARIATES + TT_COHORT_MAX_MEASURES];
+  memcpy(xy, x, sizeof(double) * (size_t) c->n);
+  memcpy(xy + c->n, y0, sizeof(double) * (size_t) c->nmeas);
+  if (Measured(c, c->exclude) && TTExprEval(c->exclude, xy)) return PETSC_FALSE;
+  if (Measured(c, c->include) && !TTExprEval(c->include, xy)) return PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
+PetscErrorCode TTCohortDraw(TTCohort c, uint64_t seed, PetscInt replicate, PetscInt subject, double x[],
+                            PetscInt *screen_failures)
+{
+  TTCohortScreen s;
+  PetscFunctionBeginUser;
+  PetscCheck(!TTCohortScreensMeasurements(c), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+             "%s: the criteria read baseline measurements of model %s: screen through the trial", c->path, c->model);
+  PetscCall(TTCohortScreenStart(c, seed, replicate, subject, &s));
+  PetscCall(TTCohortScreenNext(c, &s, x, screen_failures));
   PetscFunctionReturn(0);
 }
 

@@ -6,7 +6,9 @@
  *     covariates: {NAME: {dist: ...}} required, ordered: the order is the index
  *     correlation: [[a, b, r], ...]   optional, latent (copula) correlations
  *     derived: {NAME: "expr"}         optional 0/1 covariates, in order
- *     include: "expr"   exclude: "expr"   optional criteria
+ *     include: "expr"   exclude: "expr"   optional criteria: on covariates and, when
+ *                                     the cohort is read for a model, on its observed
+ *                                     variables at the first visit (screening)
  * Distributions and their keys (plus `unit` everywhere):
  *   normal      mean, sd > 0, [min], [max], [round]   min/max truncate
  *   lognormal   meanlog, sdlog > 0, [min > 0], [max], [round]   (log-scale parameters)
@@ -394,7 +396,7 @@ static PetscErrorCode ParseCriteria(TTYaml y, TTYamlNode map, const char *which,
   if (!TTYamlIsScalar(y, n) || !TTYamlScalar(y, n)[0])
     PetscCall(TTYamlError(y, n, path, "expected a criteria expression such as \"mmse >= 16\", found %s",
                           TTYamlDescribe(y, n, tmp, sizeof tmp)));
-  PetscCall(TTExprParse(TTYamlScalar(y, n), c->n, c->names, y, n, path, e));
+  PetscCall(TTExprParseMeasured(TTYamlScalar(y, n), c->n, c->names, c->model, c->nmeas, c->meas, y, n, path, e));
   c->criteria_loc = TTYamlLoc(y, n);
   PetscCall(PetscStrncpy(c->criteria_key, path, sizeof c->criteria_key));
   PetscFunctionReturn(0);

@@ -19,6 +19,7 @@
 #define TT_COHORT_MAX_COVARIATES 64
 #define TT_COHORT_MAX_LEVELS     1024   /* categorical levels; binomial size + 1 */
 #define TT_COHORT_MAX_REJECTIONS 100000 /* consecutive screen failures before giving up */
+#define TT_COHORT_MAX_MEASURES   32     /* observed variables criteria may name */
 
 /* ---- criteria expressions (expr.c) ---- */
 typedef enum { TT_EXPR_CMP, TT_EXPR_AND, TT_EXPR_OR, TT_EXPR_NOT } TTExprKind;
@@ -34,7 +35,8 @@ typedef struct {
 
 typedef struct _p_TTExpr *TTExpr;
 struct _p_TTExpr {
-  char       *text; /* as written */
+  char       *text;   /* as written */
+  int         maxvar; /* largest name index it reads */
   int         n, cap, root;
   TTExprNode *node;
 };
@@ -44,6 +46,10 @@ struct _p_TTExpr {
  * "expression:1:COLUMN: key: ...". Grammar: or > and > not > (expr) | NAME OP NUMBER. */
 PetscErrorCode TTExprParse(const char *text, int nname, const char *const names[], TTYaml y, TTYamlNode node,
                            const char *key, TTExpr *expr);
+/* As TTExprParse, and names may also be the observed variables vars[nvar] of `model`
+ * (index nname + k); a name that is both is an error. */
+PetscErrorCode TTExprParseMeasured(const char *text, int nname, const char *const names[], const char *model, int nvar,
+                                   const char *const vars[], TTYaml y, TTYamlNode node, const char *key, TTExpr *expr);
 PetscBool      TTExprEval(TTExpr expr, const double x[]);
 PetscErrorCode TTExprDestroy(TTExpr *expr);
 
@@ -95,8 +101,12 @@ struct _p_TTCohort {
   PetscBool      correlated; /* ncorr > 0: use L */
   double        *L;          /* ndraw * ndraw, row-major lower triangle */
   TTExpr         include, exclude;
-  TTLoc          criteria_loc; /* where to point when the criteria reject everyone */
-  char           criteria_key[32];
+  /* screening on baseline measurements: the model's observed variables, x[n + k] */
+  char        model[TT_NAME_MAX];
+  int         nmeas;
+  const char *meas[TT_COHORT_MAX_MEASURES];
+  TTLoc       criteria_loc; /* where to point when the criteria reject everyone */
+  char        criteria_key[32];
   /* resampled CSV (cohort_csv.c): data[nrow][nemp] */
   char     csv_path[TT_PATH_MAX];
   long     nrow;

@@ -5,7 +5,9 @@
  *   and  := not ("and" not)*
  *   not  := "not" not | "(" or ")" | NAME OP NUMBER       OP: < <= > >= == !=
  * NAME must be one of the names given to the parser (its index is stored);
- * NUMBER is a finite decimal. Nodes live in one array; a node's operands have
+ * NUMBER is a finite decimal. A criteria expression may also name a model's observed
+ * variables (TTExprParseMeasured): they follow the covariates in x[]; maxvar tells
+ * whether an expression needs them. Nodes live in one array; a node's operands have
  * smaller indices than the node. Every parse error names the column inside
  * the YAML scalar where the offending token starts.
  */
@@ -24,6 +26,9 @@ typedef struct {
   size_t             pos;
   int                nname;
   const char *const *names;
+  int                nextra; /* further names, index nname + k: a model's observed variables */
+  const char *const *extra;
+  const char        *model;
   TTYaml             y;
   TTYamlNode         node;
   const char        *key;
@@ -97,22 +102,51 @@ static PetscErrorCode AddNode(Parser *ps, TTExprNode nd, int *index)
 
 static PetscErrorCode ParseOr(Parser *ps, int *index);
 
+static PetscBool SameName(const char *name, const char *s, size_t n)
+{
+  return strlen(name) == n && !strncmp(name, s, n) ? PETSC_TRUE : PETSC_FALSE;
+}
+
+static PetscErrorCode NameList(int n, const char *const names[], char *list, size_t len)
+{
+  PetscFunctionBeginUser;
+  for (int i = 0; i < n; i++) {
+    PetscCall(PetscStrlcat(list, i ? ", " : "", len));
+    PetscCall(PetscStrlcat(list, names[i], len));
+  }
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode ParseName(Parser *ps, int *var)
 {
-  size_t start = ps->pos, n = IdentLength(ps);
-  char   list[512] = "", buf[32];
+  size_t      start = ps->pos, n = IdentLength(ps);
+  const char *s         = ps->text + start;
+  char        list[512] = "", vars[256] = "", buf[32];
+  int         nfound = 0;
   PetscFunctionBeginUser;
   if (!n) PetscCall(Fail(ps, start, "expected a comparison such as 'mmse >= 16' or '(', found %s", Found(ps, buf)));
   *var = -1;
   for (int i = 0; i < ps->nname; i++)
-    if (strlen(ps->names[i]) == n && !strncmp(ps->names[i], ps->text + start, n)) *var = i;
+    if (SameName(ps->names[i], s, n)) *var = i, nfound++;
+  for (int k = 0; k < ps->nextra; k++)
+    if (SameName(ps->extra[k], s, n)) *var = ps->nname + k, nfound++;
+  if (nfound > 1)
+    PetscCall(Fail(ps, start,
+                   "'%.*s' is both a covariate of the cohort and an observed variable of model %s; rename "
+                   "the covariate",
+                   (int) n, s, ps->model));
   if (*var < 0) {
-    for (int i = 0; i < ps->nname; i++) {
-      PetscCall(PetscStrlcat(list, i ? ", " : "", sizeof list));
-      PetscCall(PetscStrlcat(list, ps->names[i], sizeof list));
-    }
-    PetscCall(Fail(ps, start, "expected a covariate name (one of %s), found '%.*s'", list, (int) n, ps->text + start));
+    PetscCall(NameList(ps->nname, ps->names, list, sizeof list));
+    PetscCall(NameList(ps->nextra, ps->extra, vars, sizeof vars));
+    if (ps->nextra)
+      PetscCall(
+          Fail(ps, start,
+               "expected a covariate name (one of %s) or an observed variable of model %s at the first visit (one "
+               "of %s), found '%.*s'",
+               list, ps->model, vars, (int) n, s));
+    PetscCall(Fail(ps, start, "expected a covariate name (one of %s), found '%.*s'", list, (int) n, s));
   }
+  if (*var > ps->e->maxvar) ps->e->maxvar = *var;
   ps->pos += n;
   PetscFunctionReturn(0);
 }
@@ -231,12 +265,21 @@ static PetscErrorCode Parse(Parser *ps)
 PetscErrorCode TTExprParse(const char *text, int nname, const char *const names[], TTYaml y, TTYamlNode node,
                            const char *key, TTExpr *expr)
 {
-  Parser         ps = {text, 0, nname, names, y, node, key, NULL, 0};
+  PetscFunctionBeginUser;
+  PetscCall(TTExprParseMeasured(text, nname, names, NULL, 0, NULL, y, node, key, expr));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTExprParseMeasured(const char *text, int nname, const char *const names[], const char *model, int nvar,
+                                   const char *const vars[], TTYaml y, TTYamlNode node, const char *key, TTExpr *expr)
+{
+  Parser         ps = {text, 0, nname, names, nvar, vars, model, y, node, key, NULL, 0};
   PetscErrorCode ierr;
   PetscFunctionBeginUser;
   *expr = NULL;
   PetscCall(PetscNew(&ps.e));
-  ierr = PetscStrallocpy(text, &ps.e->text);
+  ps.e->maxvar = -1;
+  ierr         = PetscStrallocpy(text, &ps.e->text);
   if (!ierr) ierr = Parse(&ps);
   if (ierr) PetscCall(TTExprDestroy(&ps.e));
   PetscCall(ierr);

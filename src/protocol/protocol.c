@@ -372,24 +372,26 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
     OUTPUT,
     INTERIM,
     ER,
+    VALIDATION,
     NSECTION
   };
-  static const char *const order[NSECTION] = {"trial",    "cohort",  "model",      "arms",
-                                              "schedule", "dropout", "prognostic", "endpoints",
-                                              "analysis", "output",  "interim",    "exposure_response"};
-  static const char *const what[NSECTION]  = {"a mapping {name, seed, replicates, patients, ...}",
-                                              "the path of a cohort file",
-                                              "a mapping {name: ..., parameters: {...}}",
-                                              "a sequence of at least 2 arms",
-                                              "a mapping {unit: ..., visits: [...]}",
-                                              NULL,
-                                              NULL,
-                                              "a sequence of endpoints",
-                                              "a sequence of analyses",
-                                              NULL,
-                                              NULL,
-                                              NULL};
-  TTYamlNode               root            = TTYamlRoot(y), sec[NSECTION];
+  static const char *const order[NSECTION] = {
+      "trial",     "cohort",   "model",  "arms",    "schedule",          "dropout",   "prognostic",
+      "endpoints", "analysis", "output", "interim", "exposure_response", "validation"};
+  static const char *const what[NSECTION] = {"a mapping {name, seed, replicates, patients, ...}",
+                                             "the path of a cohort file",
+                                             "a mapping {name: ..., parameters: {...}}",
+                                             "a sequence of at least 2 arms",
+                                             "a mapping {unit: ..., visits: [...]}",
+                                             NULL,
+                                             NULL,
+                                             "a sequence of endpoints",
+                                             "a sequence of analyses",
+                                             NULL,
+                                             NULL,
+                                             NULL,
+                                             NULL};
+  TTYamlNode               root           = TTYamlRoot(y), sec[NSECTION];
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, root, "document",
                                "a mapping with keys trial, cohort, model, arms, schedule, endpoints, analysis"));
@@ -416,6 +418,7 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
   PetscCall(TTProtocolParseExposureResponse(y, sec[ER], p));
   p->output_subjects = TT_OUTPUT_FIRST_REPLICATE;
   if (sec[OUTPUT]) PetscCall(ParseOutput(y, sec[OUTPUT], p));
+  if (sec[VALIDATION]) PetscCall(TTProtocolParseValidation(y, sec[VALIDATION], p));
   PetscFunctionReturn(0);
 }
 

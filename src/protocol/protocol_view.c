@@ -198,6 +198,44 @@ static PetscErrorCode ViewInterim(const TTProtocol *p, FILE *out)
   PetscFunctionReturn(0);
 }
 
+static const char *UnitName(double days)
+{
+  for (int u = 0; u < 4; u++)
+    if (TTTimeUnitDays[u] == days) return TTTimeUnitNames[u];
+  return "day";
+}
+
+/* ", key: name" when name is not NULL. */
+static PetscErrorCode ViewKey(FILE *out, const char *key, const char *name)
+{
+  PetscFunctionBeginUser;
+  if (!name) PetscFunctionReturn(0);
+  P("%s", key);
+  PetscCall(TTYamlWriteName(out, name));
+  PetscFunctionReturn(0);
+}
+
+/* One published figure; its uncertainty as the standard error it resolves to. */
+static PetscErrorCode ViewFigure(const TTProtocol *p, const TTFigureSpec *f, FILE *out)
+{
+  char buf[32];
+  PetscFunctionBeginUser;
+  P("  - {name: ");
+  PetscCall(TTYamlWriteName(out, f->name));
+  P(", statistic: %s", TTFigureStatisticNames[f->statistic]);
+  PetscCall(ViewKey(out, ", endpoint: ", f->endpoint >= 0 ? p->endpoint[f->endpoint].name : NULL));
+  PetscCall(ViewKey(out, ", analysis: ", f->analysis >= 0 ? p->analysis[f->analysis].name : NULL));
+  PetscCall(ViewKey(out, ", arm: ", f->arm >= 0 ? p->arm[f->arm].name : NULL));
+  PetscCall(ViewKey(out, ", variable: ", f->variable[0] ? f->variable : NULL));
+  if (f->statistic == TT_FIGURE_SURVIVAL) P(", time: %s", TTYamlFormatReal(f->time_days / f->unit_days, buf));
+  if (f->statistic == TT_FIGURE_SURVIVAL || f->statistic == TT_FIGURE_MEDIAN) P(", unit: %s", UnitName(f->unit_days));
+  P(", published: %s", TTYamlFormatReal(f->published, buf));
+  P(", se: %s, fitted: %s, source: ", TTYamlFormatReal(f->se, buf), f->fitted ? "true" : "false");
+  PetscCall(TTYamlWriteString(out, f->source));
+  P("}\n");
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTProtocolView(const TTProtocol *p, FILE *out)
 {
   static const char *const subjects[] = {"none", "first_replicate", "all"};
@@ -212,6 +250,8 @@ PetscErrorCode TTProtocolView(const TTProtocol *p, FILE *out)
   for (int i = 0; i < p->nanalysis; i++) PetscCall(ViewAnalysis(p, &p->analysis[i], out));
   PetscCall(ViewInterim(p, out));
   P("output: {subjects: %s}\n", subjects[p->output_subjects]);
+  if (p->nfigure) P("validation:\n");
+  for (int i = 0; i < p->nfigure; i++) PetscCall(ViewFigure(p, &p->figure[i], out));
   PetscFunctionReturn(0);
 }
 

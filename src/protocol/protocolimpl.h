@@ -47,6 +47,10 @@ PetscErrorCode TTProtocolParseInterim(TTYaml y, TTYamlNode map, TTProtocol *p);
 PetscErrorCode TTProtocolParseEndpoints(TTYaml y, TTYamlNode seq, TTProtocol *p);
 PetscErrorCode TTProtocolParseAnalyses(TTYaml y, TTYamlNode seq, TTProtocol *p);
 
+/* protocol_validation.c: the validation section (after endpoints, analyses and arms). */
+PetscErrorCode           TTProtocolParseValidation(TTYaml y, TTYamlNode seq, TTProtocol *p);
+extern const char *const TTFigureStatisticNames[8];
+
 /* protocol_design.c: the exposure-response section (er may be 0: checks arm doses). */
 PetscErrorCode TTProtocolParseExposureResponse(TTYaml y, TTYamlNode map, TTProtocol *p);
 #endif

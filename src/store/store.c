@@ -161,6 +161,7 @@ static PetscErrorCode Open(TTStore st, MPI_Comm comm, const char *path, TTTrial 
     PetscCall(TTStoreWriteDesign(st));
   }
   PetscCall(TTStoreSetUpAnalyses(st, create));
+  PetscCall(TTStoreSetUpValidation(st, create));
   st->nsubject_rows = st->p->output_subjects == TT_OUTPUT_ALL ? (PetscInt) st->p->replicates * st->p->patients
                       : st->p->output_subjects == TT_OUTPUT_FIRST_REPLICATE ? st->p->patients
                                                                             : 0;
@@ -292,6 +293,8 @@ PetscErrorCode TTStoreWriteReplicate(TTStore st, const TTReplicateResult *res, c
   for (PetscInt k = 0; k < st->p->nanalysis; k++)
     if (st->km[k] >= 0)
       PetscCall(TTH5WriteRows(st->km[k], H5T_NATIVE_DOUBLE, (hsize_t) res->replicate, 1, res->km + 6 * k));
+  if (st->figures >= 0)
+    PetscCall(TTH5WriteRows(st->figures, H5T_NATIVE_DOUBLE, (hsize_t) res->replicate, 1, res->figure));
   if (st->nbuf == TT_ROW_BUFFER) PetscCall(FlushRows(st));
   PetscFunctionReturn(0);
 }
@@ -322,6 +325,7 @@ PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[])
   TTCallHDF5(H5Dclose(st->done));
   TTCallHDF5(H5Dclose(st->screen));
   TTCallHDF5(H5Dclose(st->dropped));
+  if (st->figures >= 0) TTCallHDF5(H5Dclose(st->figures));
   PetscCall(TTStoreCloseSubjects(st->trial, st->sid, st->prog, &st->cov, &st->out, &st->cf, &st->ep));
   TTCallHDF5(H5Fclose(st->file));
   PetscCallMPI(MPI_Barrier(st->comm));

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include "storeimpl.h"
 
-static PetscErrorCode OpenResults(const char *path, hid_t *file)
+PetscErrorCode TTStoreOpenResults(const char *path, hid_t *file)
 {
   char        fmt[64];
   double      complete = 0;
@@ -175,7 +175,7 @@ PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt n, const char *const name
 
 /* A damaged results file fails deep in HDF5 (PETSC_ERR_LIB) or on an unexpected type:
  * that is a bad input, so it becomes one user error naming the file. */
-static PetscErrorCode Damaged(const char *path, PetscErrorCode ierr)
+PetscErrorCode TTStoreDamaged(const char *path, PetscErrorCode ierr)
 {
   char *msg = NULL, copy[512];
 
@@ -200,7 +200,7 @@ static PetscErrorCode Summary(const char *path, FILE *out)
   PetscErrorCode ierr = 0;
 
   PetscFunctionBeginUser;
-  PetscCall(OpenResults(path, &file));
+  PetscCall(TTStoreOpenResults(path, &file));
   TTCallHDF5(design = H5Gopen2(file, "design", H5P_DEFAULT));
   PetscCall(TTStoreReadStrings(design, "analyses", &n, &width, &names));
   PetscCall(PetscMalloc2(n, &s, n, &list));
@@ -223,7 +223,7 @@ PetscErrorCode TTStoreSummary(const char *path, FILE *out)
 
   PetscFunctionBeginUser;
   ierr = Summary(path, out);
-  if (ierr) PetscCall(Damaged(path, ierr));
+  if (ierr) PetscCall(TTStoreDamaged(path, ierr));
   PetscFunctionReturn(0);
 }
 
@@ -315,7 +315,7 @@ static PetscErrorCode ExportCSV(const char *path, const char *dir)
   hid_t file;
 
   PetscFunctionBeginUser;
-  PetscCall(OpenResults(path, &file));
+  PetscCall(TTStoreOpenResults(path, &file));
   PetscCall(ExportAnalyses(file, dir));
   PetscCall(TTStoreExportSubjects(file, dir));
   PetscCall(TTStoreExportADaM(file, dir));
@@ -329,6 +329,6 @@ PetscErrorCode TTStoreExportCSV(const char *path, const char *dir)
 
   PetscFunctionBeginUser;
   ierr = ExportCSV(path, dir);
-  if (ierr) PetscCall(Damaged(path, ierr));
+  if (ierr) PetscCall(TTStoreDamaged(path, ierr));
   PetscFunctionReturn(0);
 }

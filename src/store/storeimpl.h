@@ -39,6 +39,7 @@ struct _p_TTStore {
   hid_t            *col;                    /* [nanalysis * TT_NCOLUMN] */
   hid_t            *km;                     /* [nanalysis] km_median [replicate x arm x 3], -1 if not time to event */
   hid_t             done, screen, dropped;  /* /replicates */
+  hid_t             figures;                /* /validation/values [replicate][figure], -1 without figures */
   PetscInt          nbuf, row0;             /* buffered replicates row0 .. row0 + nbuf - 1 */
   double           *rowbuf;                 /* [nanalysis * TT_NCOLUMN * TT_ROW_BUFFER] */
   double           *screenbuf, *droppedbuf; /* [TT_ROW_BUFFER] each */
@@ -109,6 +110,12 @@ PetscErrorCode TTStoreCloseSubjects(TTTrial trial, hid_t sid[5], hid_t prog, hid
 /* store_read.c / store_export.c: reading back (not collective). */
 PetscErrorCode TTStoreReadStrings(hid_t loc, const char *name, PetscInt *n, size_t *width, char **buf);
 PetscErrorCode TTStoreReadDoubles(hid_t loc, const char *name, PetscInt *n, hsize_t dims[3], double **buf);
+/* A complete twintrial results file, read-only (user errors name the file). */
+PetscErrorCode TTStoreOpenResults(const char *path, hid_t *file);
+/* A read error on an opened results file as one user error naming it. */
+PetscErrorCode TTStoreDamaged(const char *path, PetscErrorCode ierr);
+/* store_validation.c: /validation, created or reopened (collective). */
+PetscErrorCode TTStoreSetUpValidation(TTStore st, PetscBool create);
 PetscErrorCode TTStoreOpenCSV(const char *dir, const char *name, FILE **f);
 void           TTStorePutValue(FILE *f, double v); /* ",value" or ",NA" */
 PetscErrorCode TTStoreExportSubjects(hid_t file, const char *dir);

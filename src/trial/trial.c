@@ -50,7 +50,9 @@ static PetscErrorCode BindModel(TTTrial t)
                  m->name, NameList(m->nparam, m->param, names, sizeof(names)));
     t->par[k] = p->param[i].value;
   }
-  PetscCall(PetscMalloc1(p->narm * m->neffect + 1, &t->eff));
+  PetscCall(PetscMalloc1((p->narm + 1) * m->neffect + 1, &t->eff));
+  t->eff_none = t->eff + p->narm * m->neffect; /* untreated: the screening baseline */
+  for (int i = 0; i < m->neffect; i++) t->eff_none[i] = m->effect[i].value;
   for (int a = 0; a < p->narm; a++) {
     double *eff = t->eff + a * m->neffect;
     for (int i = 0; i < m->neffect; i++) eff[i] = m->effect[i].value;
@@ -231,17 +233,31 @@ static PetscErrorCode AllocScratch(TTTrial t)
   PetscFunctionReturn(0);
 }
 
+/* The cohort, whose criteria may also read the model's observed variables. */
+static PetscErrorCode CreateCohort(TTTrial t)
+{
+  const TTModelType *m = t->model;
+  const char        *vars[32];
+
+  PetscFunctionBeginUser;
+  PetscCheck(m->nvar <= 32, PETSC_COMM_SELF, PETSC_ERR_SUP, "model %s has too many variables", m->name);
+  for (int k = 0; k < m->nvar; k++) vars[k] = m->var[k].name;
+  PetscCall(TTCohortCreateForModel(t->p->cohort_path, m->name, m->nvar, vars, &t->cohort));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode Bind(TTTrial t)
 {
   PetscFunctionBeginUser;
   PetscCall(BindModel(t));
-  PetscCall(TTCohortCreateFromFile(t->p->cohort_path, &t->cohort));
+  PetscCall(CreateCohort(t));
   PetscCall(BindCovariates(t));
   PetscCall(BindEndpoints(t));
   PetscCall(BindAnalyses(t));
   PetscCall(SetLayout(t));
   PetscCall(AllocScratch(t));
   PetscCall(TTTrialSetUpLooks(t));
+  PetscCall(TTTrialSetUpFigures(t));
   PetscFunctionReturn(0);
 }
 
@@ -280,6 +296,7 @@ PetscErrorCode TTTrialDestroy(TTTrial *trial)
   PetscCall(PetscFree4(t->treat, t->iy, t->status, t->strata));
   PetscCall(PetscFree(t->pair));
   PetscCall(PetscFree3(t->stratum_count, t->block_id, t->block_list));
+  PetscCall(PetscFree3(t->figure_var, t->km_steps, t->traj));
   PetscCall(PetscFree(t));
   *trial = NULL;
   PetscFunctionReturn(0);

@@ -97,6 +97,7 @@ PetscErrorCode TTTrialAnalyse(TTTrial t, PetscInt r, const double recs[], TTRepl
     res->true_effect[k] = TTTrialTrueEffect(t, k, recs);
   }
   GroupSequentialDecision(t, res);
+  TTTrialFigures(t, recs, res);
   PetscFunctionReturn(0);
 }
 
@@ -107,7 +108,8 @@ PetscErrorCode TTReplicateResultCreate(TTTrial t, TTReplicateResult *res)
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc5(n, &res->arm, 2 * n * t->p->nendpoint, &res->endpoint, na, &res->ok, na, &res->result, na,
                          &res->true_effect));
-  PetscCall(PetscMalloc3(na, &res->information, TT_MAX_LOOKS, &res->look_z, 6 * na, &res->km));
+  PetscCall(PetscMalloc4(na, &res->information, TT_MAX_LOOKS, &res->look_z, 6 * na, &res->km, t->p->nfigure + 1,
+                         &res->figure));
   PetscFunctionReturn(0);
 }
 
@@ -115,6 +117,6 @@ PetscErrorCode TTReplicateResultDestroy(TTReplicateResult *res)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscFree5(res->arm, res->endpoint, res->ok, res->result, res->true_effect));
-  PetscCall(PetscFree3(res->information, res->look_z, res->km));
+  PetscCall(PetscFree4(res->information, res->look_z, res->km, res->figure));
   PetscFunctionReturn(0);
 }

@@ -6,7 +6,9 @@
  * visit v (seed, r, p, RESIDUAL + v) and model events (seed, r, p, EVENTS), re-seeded
  * identically for every arm so each arm sees the same draws; prognostic noise
  * (seed, r, p, PROGNOSIS). The record never depends on which rank made it or what it
- * made before.
+ * made before. Screening on baseline measurements may reject candidates: candidate c
+ * takes its random effects and residuals from the purposes above plus c << 32 (c = 0,
+ * the only candidate without such screening, keeps them unchanged).
  * Integration: the twin's arms (and, for ODE models without doses whose first visit
  * is at t = 0, its prognostic prediction) are one TTSimTrajectories call, so what
  * shares the integrator's steps is fixed by the twin alone.
@@ -52,8 +54,23 @@ static double OutcomeDropoutDays(TTTrial t, double u, const double *traj)
   return INFINITY;
 }
 
+/* Purpose key of a stream that differs between a twin's screening candidates (their
+ * random effects and residuals): the first candidate keeps the plain purpose. */
+static uint64_t CandidateKey(uint64_t purpose, PetscInt candidate)
+{
+  return purpose + ((uint64_t) candidate << 32);
+}
+
+/* Observed values at visit v from the noise-free ymean[nvar] of that visit. */
+static void Observe(TTTrial t, PetscInt r, PetscInt p, PetscInt cand, PetscInt v, const double *ymean, double *yobs)
+{
+  tt_pcg32 g;
+  tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, CandidateKey(TT_STREAM_RESIDUAL + (uint64_t) v, cand));
+  t->model->observe(t->par, ymean, &g, yobs);
+}
+
 /* Observed trajectory and events of one arm from its noise-free trajectory ymean. */
-static PetscErrorCode ObserveArm(TTTrial t, PetscInt r, PetscInt p, const double *cm, const double *eta,
+static PetscErrorCode ObserveArm(TTTrial t, PetscInt r, PetscInt p, PetscInt cand, const double *cm, const double *eta,
                                  const double *eff, double u_dropout, const double *ymean, double *block)
 {
   const TTRecordLayout *L    = &t->L;
@@ -62,10 +79,7 @@ static PetscErrorCode ObserveArm(TTTrial t, PetscInt r, PetscInt p, const double
   tt_pcg32              g;
 
   PetscFunctionBeginUser;
-  for (PetscInt v = 0; v < L->nvisit; v++) {
-    tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_RESIDUAL + (uint64_t) v);
-    m->observe(t->par, ymean + v * L->nvar, &g, traj + v * L->nvar);
-  }
+  for (PetscInt v = 0; v < L->nvisit; v++) Observe(t, r, p, cand, v, ymean + v * L->nvar, traj + v * L->nvar);
   for (PetscInt i = 0; i < L->nvisit * L->nvar; i++) /* a NaN would pass as a missing value */
     PetscCheck(isfinite(traj[i]), PETSC_COMM_SELF, PETSC_ERR_FP, "the model gave %s = %g at visit %d (day %g)",
                m->var[i % L->nvar].name, traj[i], (int) (i / L->nvar), t->t_days[i / L->nvar]);
@@ -125,17 +139,15 @@ static PetscErrorCode Prognosis(TTTrial t, TTSim sim, PetscInt r, PetscInt p, co
  * trajectory can join the arms' integration: the observed baseline it is conditioned
  * on is the first arm's output at t = 0, which needs no step. Sets that observation
  * yobs0[nvar] and the prognostic case (random effects eta_c); returns whether it applies. */
-static PetscBool PrognosticCase(TTTrial t, TTSim sim, PetscInt r, PetscInt p, const TTSimCase *arm0, double *yobs0,
-                                double *eta_c, TTSimCase *c)
+static PetscBool PrognosticCase(TTTrial t, TTSim sim, PetscInt r, PetscInt p, PetscInt cand, const TTSimCase *arm0,
+                                double *yobs0, double *eta_c, TTSimCase *c)
 {
   const TTModelType *m = t->model;
   double             y0[TT_MAX_VARS];
-  tt_pcg32           g;
 
   if (m->nstate == 0 || m->doses || t->t_model[0] != 0.0) return PETSC_FALSE;
   if (TTSimTrajectories(sim, 1, arm0, 1, t->t_model, y0)) return PETSC_FALSE; /* the arms report it */
-  tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_RESIDUAL);
-  m->observe(t->par, y0, &g, yobs0);
+  Observe(t, r, p, cand, 0, y0, yobs0);
   m->condition(t->par, arm0->cov, yobs0, eta_c);
   *c = (TTSimCase){arm0->cov, eta_c, t->eff};
   return PETSC_TRUE;
@@ -201,6 +213,44 @@ static PetscErrorCode ArmByArm(TTTrial t, TTSim sim, const TTSimCase cases[], do
   PetscFunctionReturn(0);
 }
 
+/* The twin's covariates x (into rec) and random effects eta: candidates in turn until
+ * one meets the cohort's criteria; those on baseline measurements read the candidate's
+ * observed values at the first visit, untreated (its residuals keyed as the arms'
+ * visit-0 residuals, so an arm without an effect at that visit stores the screened
+ * value). Every rejected candidate is a screen failure. */
+static PetscErrorCode Enrol(TTTrial t, TTSim sim, PetscInt r, PetscInt p, double rec[], double *cm, double *eta,
+                            PetscInt *cand)
+{
+  const TTModelType    *m = t->model;
+  const TTRecordLayout *L = &t->L;
+  double                y[TT_MAX_VARS], y0[TT_MAX_VARS];
+  PetscInt              screen = 0, rejected;
+  TTCohortScreen        s;
+  tt_pcg32              g;
+  PetscErrorCode        ierr = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTCohortScreenStart(t->cohort, t->p->seed, r, p, &s));
+  for (;; screen++) {
+    PetscCall(TTCohortScreenNext(t->cohort, &s, rec + L->cov, &rejected));
+    screen += rejected;
+    *cand          = s.candidate;
+    rec[L->screen] = (double) screen;
+    for (int j = 0; j < m->ncovariate; j++) cm[j] = rec[L->cov + t->model_cov[j]];
+    tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, CandidateKey(TT_STREAM_LATENT, *cand));
+    m->draw_latent(t->par, &g, eta);
+    if (!TTCohortScreensMeasurements(t->cohort)) break;
+    ierr = TTSimTrajectory(sim, cm, eta, t->eff_none, 1, t->t_model, y);
+    if (ierr) break;
+    Observe(t, r, p, *cand, 0, y, y0);
+    for (PetscInt k = 0; k < m->nvar; k++) /* a NaN would pass as a screen failure */
+      PetscCheck(isfinite(y0[k]), PETSC_COMM_SELF, PETSC_ERR_FP, "the model gave %s = %g at the screening visit",
+                 m->var[k].name, y0[k]);
+    if (TTCohortAcceptsMeasurements(t->cohort, rec + L->cov, y0)) break;
+  }
+  PetscFunctionReturn(ierr);
+}
+
 PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p, double rec[])
 {
   const TTModelType    *m = t->model;
@@ -210,7 +260,7 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
   double                yobs0[TT_MAX_VARS];
   TTSimCase             cases[TT_MAX_ARMS + 1]; /* the arms, and the prognostic prediction */
   PetscBool             joint;
-  PetscInt              screen = 0, arm = 0;
+  PetscInt              cand = 0, arm = 0;
   tt_pcg32              g;
   PetscErrorCode        ierr, ierr_prognosis;
 
@@ -218,29 +268,30 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
   PetscCheck(m->nlatent <= TT_MAX_LATENT && m->nvar <= TT_MAX_VARS && m->ncovariate <= TT_MAX_MODEL_COV &&
                  m->neffect <= TT_MAX_EFFECTS && L->narm <= TT_MAX_ARMS,
              PETSC_COMM_SELF, PETSC_ERR_SUP, "model %s exceeds the compiled-in sizes", m->name);
-  PetscCall(TTCohortDraw(t->cohort, t->p->seed, r, p, rec + L->cov, &screen));
+  rec[L->failed] = 0.0;
+  ierr           = Enrol(t, sim, r, p, rec, cm, eta, &cand);
+  if (ierr == PETSC_ERR_USER) PetscCall(ierr);
   rec[L->stratum] = (double) Stratum(t, rec + L->cov);
-  rec[L->screen]  = (double) screen;
   tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_ENTRY);
   rec[L->entry] = t->p->accrual_days * tt_rng_uniform(&g);
+  if (ierr) {
+    PetscCall(SimulationFailed(t, sim, r, p, "its screening baseline", ierr, rec));
+    PetscFunctionReturn(0);
+  }
   tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_DROPOUT);
   u_dropout = tt_rng_uniform(&g);
-  for (int j = 0; j < m->ncovariate; j++) cm[j] = rec[L->cov + t->model_cov[j]];
-  tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_LATENT);
-  m->draw_latent(t->par, &g, eta);
-  rec[L->failed] = 0.0;
   for (PetscInt a = 0; a < PetscMin(L->narm, TT_MAX_ARMS); a++) {
     TwinEffects(t, r, p, a, eff + a * TT_MAX_EFFECTS);
     cases[a] = (TTSimCase){cm, eta, eff + a * TT_MAX_EFFECTS};
   }
-  joint = PrognosticCase(t, sim, r, p, &cases[0], yobs0, eta_c, &cases[L->narm]);
+  joint = PrognosticCase(t, sim, r, p, cand, &cases[0], yobs0, eta_c, &cases[L->narm]);
   ierr  = TTSimTrajectories(sim, L->narm + (joint ? 1 : 0), cases, L->nvisit, t->t_model, ymean);
   if (ierr) {
     joint = PETSC_FALSE;
     ierr  = ArmByArm(t, sim, cases, ymean, &arm);
   }
   for (PetscInt a = 0; !ierr && a < L->narm; a++) {
-    ierr = ObserveArm(t, r, p, cm, eta, cases[a].eff, u_dropout, ymean + a * L->nvisit * L->nvar,
+    ierr = ObserveArm(t, r, p, cand, cm, eta, cases[a].eff, u_dropout, ymean + a * L->nvisit * L->nvar,
                       rec + L->arm0 + a * L->arm_size);
     if (ierr) arm = a;
   }

@@ -23,7 +23,8 @@ struct _p_TTTrial {
   TTCohort           cohort;
   TTRecordLayout     L;
   double            *par;                         /* [model->nparam] resolved */
-  double            *eff;                         /* [narm * model->neffect] resolved per arm */
+  double            *eff;                         /* [(narm + 1) * model->neffect] resolved per arm, then none */
+  double            *eff_none;                    /* untreated (the model's defaults), inside eff */
   PetscInt          *model_cov;                   /* [model->ncovariate] cohort index of each model covariate */
   PetscInt          *strata_cov, *strata_levels;  /* [nstrata] */
   PetscInt           nstratum;                    /* product of strata levels (1 without strata) */
@@ -41,6 +42,10 @@ struct _p_TTTrial {
   int      *treat, *iy, *status, *strata;
   TTPair   *pair; /* [patients * nendpoint] endpoint pairs at the current data cut */
   PetscInt *stratum_count, *block_id, *block_list;
+  /* validation figures (trial_figures.c) */
+  PetscInt         *figure_var; /* [nfigure] baseline_mean: model variable index; -1 otherwise */
+  tt_stats_km_step *km_steps;   /* [patients] */
+  double           *traj;       /* [nvisit * nvar] */
 };
 
 /* trial.c */
@@ -61,5 +66,9 @@ PetscErrorCode TTTrialSetUpLooks(TTTrial t);
 void           TTTrialCutAll(TTTrial t, const double recs[], const PetscInt arm[], double calendar);
 PetscErrorCode TTTrialLooks(TTTrial t, const double recs[], const PetscInt arm[], TTReplicateResult *res,
                             double *final_cut);
+
+/* trial_figures.c: names checked and scratch sized at set-up; the figures of one replicate. */
+PetscErrorCode TTTrialSetUpFigures(TTTrial t);
+void           TTTrialFigures(TTTrial t, const double recs[], TTReplicateResult *res);
 
 #endif

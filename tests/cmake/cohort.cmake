@@ -19,3 +19,8 @@ endforeach()
 add_test(NAME csv_cohort_resamples_eligible_rows_uniformly
   COMMAND ${TT_SOURCE_DIR}/tests/unit/csv_cohort.sh ${TT_TWINTRIAL} ${TT_PYTHON})
 set_tests_properties(csv_cohort_resamples_eligible_rows_uniformly PROPERTIES LABELS unit ENVIRONMENT "${TT_MPI_ENV}")
+# Screening on baseline measurements (criteria on the model's observed variables at the
+# first visit): stored baselines meet them, 1-4 ranks identical, unbiased selection.
+add_test(NAME screening_on_baseline_measurements
+  COMMAND ${TT_SOURCE_DIR}/tests/unit/screening.sh ${TT_TWINTRIAL} ${TT_PYTHON})
+set_tests_properties(screening_on_baseline_measurements PROPERTIES LABELS unit ENVIRONMENT "${TT_MPI_ENV}")

@@ -27,3 +27,9 @@ set_tests_properties(r_reader_reproduces_primary_ancova PROPERTIES SKIP_RETURN_C
 # Every protocol in protocols/ (3 replicates x 100 twins each): export, reader, report.
 tt_outputs_test(outputs_work_for_every_shipped_protocol unit
   ${TT_PYTHON} ${TT_OUTPUTS}/check_all_protocols.py ${TT_TWINTRIAL} ${TT_SOURCE_DIR}/protocols)
+# twintrial credibility: validation figures recomputed in R from the stored subjects,
+# verdicts recomputed, exit status 1 exactly when a figure fails, 2 = 3 ranks.
+add_test(NAME credibility_figures_match_r
+  COMMAND ${TT_SOURCE_DIR}/tests/validation/figures_vs_r.sh ${TT_TWINTRIAL} "${TT_RSCRIPT}")
+set_tests_properties(credibility_figures_match_r PROPERTIES LABELS validation SKIP_RETURN_CODE 77
+  ENVIRONMENT "${TT_MPI_ENV}")
