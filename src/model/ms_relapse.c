@@ -1,65 +1,104 @@
 /* ms_relapse.c — relapses in relapsing-remitting multiple sclerosis: a mixed Poisson
- * (gamma frailty) process whose counts are negative binomial, with a rate-ratio arm effect.
+ * process whose rate depends on the relapses of the two years before entry, with an
+ * optional gamma frailty (negative binomial counts) and a rate-ratio arm effect.
  *
- * Sources: Kappos L et al. (2010) N Engl J Med 362:387–401 (FREEDOMS: 24-month placebo
- * ARR 0.40, fingolimod 0.18, RR ~ 0.45); Polman CH et al. (2006) N Engl J Med
- * 354:899–910 (AFFIRM: year-1 placebo ARR 0.70, natalizumab RR 0.325; the placebo
- * 0/1/2/3/>=4 relapse counts 180/76/42/8/9 give the dispersion k ~ 0.69, derived);
- * Nicholas R et al. (2012) Mult Scler 18:1290 (placebo ARR ~25% higher in year 1 than
- * in year 2). Numbers: MODELS.md §4 of the project docs. Time in years.
+ *   rate_i(t) = ARR RR x(c_i) / xbar g_i m(t)
+ *   x(c)      = exp(b_c): b = lrr_prior0 (c = 0), 0 (c = 1), lrr_prior2 (c = 2),
+ *               lrr_prior3plus (c >= 3); c = prior_relapses, relapses in the 2 years
+ *               before randomisation (cohort covariate, rounded to an integer)
+ *   g_i       ~ Gamma(shape 1/k, scale k): mean 1, variance k = dispersion_k (k = 0: g = 1)
+ *   m(t)      = r1 c0 for t < 1 year, c0 afterwards, c0 = 2 / (1 + r1)
  *
- *   rate_i(t) = ARR RR g_i m(t),   g_i ~ Gamma(shape 1/k, scale k)  (mean 1, variance k)
- *   m(t)      = r1 c for t < 1 year, c afterwards,   c = 2 / (1 + r1)
- * so the year-1 rate is r1 = 1.25 times the year-2 rate and the mean rate over the
- * first two years is exactly ARR (c = 0.889: 0.444 then 0.356 relapses/year at ARR
- * 0.40); after year 2 the rate stays at the year-2 level. Given g_i the relapses are a
- * Poisson process, so the count over [0, T] is negative binomial with mean
- * mu = ARR RR M(T) and variance mu + k mu^2 (M(t) = integral of m; M(2) = 2).
- * ARR is the 2-year mean placebo rate (FREEDOMS 0.40). To start from AFFIRM's year-1
- * placebo rate 0.70 instead, set arr = 0.70 / (r1 c) = 0.63.
+ * Prior relapses: Held U et al. (2005) Neurology 65:1769–1773, Poisson regression of the
+ * on-study relapse rate of 821 placebo patients (Sylvia Lawry Centre database): log rate
+ * ratios 0.59, 0.91 and 1.45 for 1, 2 and >= 3 relapses in the previous 24 months vs
+ * none, i.e. -0.59, +0.32, +0.86 relative to one relapse (multivariable estimates,
+ * used as marginal). xbar = prior_rr_mean is the mean of x(c) in the reference
+ * population, the FREEDOMS placebo arm's relapse history (Kappos L et al. (2010) N Engl
+ * J Med 362:387–401, Table 1: about 2.2 relapses, SD 1.2, in the previous 2 years;
+ * cohorts/rrms.yaml discretises it as 1..6 relapses with p .32 .35 .19 .09 .03 .02,
+ * mean 2.22, SD 1.19, shape assumed), so that population's mean ARR over two years is
+ * exactly `arr` (FREEDOMS placebo 0.40); a population with more prior relapses has a
+ * proportionally higher mean rate, with no refitting.
+ *
+ * Dispersion over 24 months: given the prior relapses and the arm's rate, the share
+ * relapse-free at T = 2 years is P0 = sum_c p_c (1 + k L x_c/xbar)^(-1/k), L = 2 ARR,
+ * which grows with k (Jensen: P0 >= exp(-L) for every mixed Poisson). FREEDOMS published
+ * relapse-free 45.6% (placebo, ARR 0.40), 70.4% (0.5 mg, ARR 0.18), 74.7% (1.25 mg,
+ * ARR 0.16) at 24 months; the least-squares k over the three arms (binomial SEs, n 418,
+ * 425, 429) is 0, on the boundary (the prior-relapse heterogeneity alone gives 46.7%,
+ * 69.8%, 73.1%), with a 95% upper limit of 0.31 (chi-square rise 3.84; derived in
+ * tests/unit/test_model_ms.c). AFFIRM's one-year count distribution
+ * (Polman CH et al. (2006) N Engl J Med 354:899–910: placebo 0/1/2/3/>=4 relapses
+ * 180/76/42/8/9) gives k ~ 0.69 without covariates, which over 24 months would put the
+ * FREEDOMS placebo relapse-free share at 54%, outside its 95% CI; the default is the
+ * 24-month estimate k = 0. Other 24-month placebo arms imply larger k (see the protocol
+ * notes): the dispersion is trial-specific, and protocols may override it.
+ *
+ * Time profile: the year-1 rate is r1 = 1.25 times the year-2 rate (Nicholas R et al.
+ * (2012) Mult Scler 18:1290) and the mean over the first two years is exactly the 2-year
+ * ARR (M(2) = 2, M(t) = integral of m); after year 2 the rate stays at the year-2 level.
+ * Given g_i and c_i the relapses are a Poisson process: the count over [0, T] is
+ * negative binomial with mean mu = ARR RR x/xbar M(T) and variance mu + k mu^2.
  *
  * The frailty is the random effect: eta_0 = ln g_i, drawn in draw_latent (one
- * tt_rng_gamma), so it is shared by the twin's arms. Relapse times invert the
+ * tt_rng_gamma when k > 0), so it is shared by the twin's arms. Relapse times invert the
  * cumulative intensity: t_j = Lambda_i^-1(E_1 + ... + E_j) with unit-exponential gaps
  * E_j = -ln U_j, the j-th uniform of the event stream, which the caller re-seeds
- * identically for every arm. A rate ratio RR < 1 therefore moves every relapse later
- * (t_j increases as Lambda_i shrinks), so a twin's count on treatment never exceeds its
- * count on placebo over any window starting at 0 (coupled counts).
- * Up to TT_MAX_EVENT_TIMES relapses before t_end are reported; later slots hold INFINITY.
+ * identically for every arm. A rate ratio RR < 1 therefore moves every relapse later,
+ * so a twin's count on treatment never exceeds its count on placebo over any window
+ * starting at 0 (coupled counts). Up to TT_MAX_EVENT_TIMES relapses before t_end are
+ * reported; later slots hold INFINITY.
  *
- * Output variable: cumulative_relapses = E[N(t) | g_i] = ARR RR g_i M(t), noise-free;
- * observe() returns it unchanged (no residual, no random numbers). It is a smooth
- * expected count, not the realised one: count endpoints (ARR, negative binomial
- * regression) must use the event times. condition() sets eta = 0, i.e. g = 1 = E[g]:
- * the prognosis is the population-mean rate (nothing at baseline informs g).
- * Invariant: no allocation; times are increasing and > 0.
+ * Output variable: cumulative_relapses = E[N(t) | g_i, c_i], noise-free; observe()
+ * returns it unchanged. It is a smooth expected count, not the realised one: count
+ * endpoints (ARR, negative binomial regression) use the event times. condition() sets
+ * eta = 0 (g = E[g] = 1): the prognosis is the rate of the twin's prior-relapse class.
+ * Invariant: no allocation; times are increasing and > 0; the rate is finite and >= 0.
  */
 #include <float.h>
 #include <math.h>
 #include <twintrial/model.h>
 
-enum { P_ARR, P_K, P_YEAR1, NPARAM };
+enum { P_ARR, P_K, P_YEAR1, P_LRR0, P_LRR2, P_LRR3, P_XBAR, NPARAM };
 enum { E_RR, NEFFECT };
+enum { C_PRIOR, NCOV };
 enum { L_LOGG, NLATENT };
 enum { V_RELAPSE, NEVENT };
 
 static const TTParamInfo params[NPARAM] = {
     {"arr", "1/year", 0.40,
-     "placebo annualized relapse rate, mean over the first 2 years (FREEDOMS; AFFIRM year-1 0.70 <=> arr 0.63); "
-     "gamma frailty BSV, variance dispersion_k"},
-    {"dispersion_k", "1", 0.69,
-     "negative binomial dispersion = variance of the gamma frailty g (count variance mu + k mu^2; AFFIRM, derived)"},
+     "placebo annualized relapse rate, mean over the first 2 years in the reference population (FREEDOMS, "
+     "Kappos 2010); heterogeneity: prior relapses and a gamma frailty of variance dispersion_k"},
+    {"dispersion_k", "1", 0.0,
+     "variance of the gamma frailty given prior relapses (negative binomial count variance mu + k mu^2); 0 = "
+     "least-squares fit to FREEDOMS' 24-month relapse-free shares (95% upper limit 0.31; AFFIRM 1-year 0.69)"},
     {"year1_ratio", "ratio", 1.25, "year-1 rate / year-2 rate (Nicholas 2012); the 2-year mean stays arr"},
+    {"lrr_prior0", "log ratio", -0.59,
+     "log rate ratio, no relapse vs one relapse in the 2 years before entry (Held 2005: 0 vs 0.59)"},
+    {"lrr_prior2", "log ratio", 0.32, "log rate ratio, 2 vs 1 prior relapses in 2 years (Held 2005: 0.91 - 0.59)"},
+    {"lrr_prior3plus", "log ratio", 0.86,
+     "log rate ratio, >= 3 vs 1 prior relapses in 2 years (Held 2005: 1.45 - 0.59)"},
+    {"prior_rr_mean", "ratio", 1.5818,
+     "mean of exp(lrr_prior) in the reference population (FREEDOMS Table 1 relapse history as in cohorts/rrms.yaml), "
+     "so that population's mean rate is arr"},
 };
 
 static const TTParamInfo effects[NEFFECT] = {
-    {"rate_ratio", "ratio", 1.0, "relapse rate ratio vs placebo (fingolimod ~0.45, natalizumab ~0.325)"},
+    {"rate_ratio", "ratio", 1.0, "relapse rate ratio vs placebo (fingolimod 0.5 mg ~0.46, natalizumab ~0.325)"},
 };
 
+static const char *const    covariates[NCOV]   = {"prior_relapses"};
 static const TTVariableInfo variables[]        = {{"cumulative_relapses", "count (expected)"}};
 static const TTEventInfo    event_info[NEVENT] = {{"relapse", 1, 0}};
+static const TTRangeInfo    ranges[]           = {
+                 {0.0, 10.0,
+                  "expected relapses since randomisation over a 24-month horizon: >= 0; at most 5 per year sustained for 2 years, "
+                               "above the highest individual rates in placebo arms (AFFIRM, Polman 2006: 9/315 placebo patients had >= 4 "
+                               "relapses in year 1; FREEDOMS entry: 1-6 relapses in 2 years); the largest class rate here is 0.40 x 1.49"},
+};
 
-/* Year-2 level c of the time profile m(t): (r1 c + c) / 2 = 1. */
+/* Year-2 level c0 of the time profile m(t): (r1 c0 + c0) / 2 = 1. */
 static double Level(const double *par)
 {
   return 2.0 / (1.0 + par[P_YEAR1]);
@@ -79,13 +118,28 @@ static double CumulativeInverse(const double *par, double s)
   return s < a ? s / a : 1.0 + (s - a) / c;
 }
 
-/* Individual rate scale ARR RR g_i (1/year). */
-static double Scale(const double *par, const double *eta, const double *eff)
+/* Rate multiplier x(c) / xbar of a twin with c prior relapses in 2 years (Held 2005). */
+static double PriorMultiplier(const double *par, const double *cov)
 {
-  return par[P_ARR] * eff[E_RR] * exp(eta[L_LOGG]);
+  double c = cov ? floor(cov[C_PRIOR] + 0.5) : 1.0, b;
+  if (c < 0.5)
+    b = par[P_LRR0];
+  else if (c < 1.5)
+    b = 0.0;
+  else if (c < 2.5)
+    b = par[P_LRR2];
+  else
+    b = par[P_LRR3];
+  return exp(b) / par[P_XBAR];
 }
 
-/* One Gamma(1/k, k) draw; k <= 0 means no overdispersion (g = 1, no draw). */
+/* Individual rate scale ARR RR x(c)/xbar g_i (1/year). */
+static double Scale(const double *par, const double *cov, const double *eta, const double *eff)
+{
+  return par[P_ARR] * eff[E_RR] * PriorMultiplier(par, cov) * exp(eta[L_LOGG]);
+}
+
+/* One Gamma(1/k, k) draw; k <= 0 means no frailty (g = 1, no draw). */
 static void draw_latent(const double *par, tt_pcg32 *rng, double *eta)
 {
   double k    = par[P_K];
@@ -94,8 +148,7 @@ static void draw_latent(const double *par, tt_pcg32 *rng, double *eta)
 
 static void mean(const double *par, const double *cov, const double *eta, const double *eff, double t, double *y)
 {
-  (void) cov;
-  y[0] = Scale(par, eta, eff) * Cumulative(par, fmax(t, 0.0));
+  y[0] = Scale(par, cov, eta, eff) * Cumulative(par, fmax(t, 0.0));
 }
 
 static void observe(const double *par, const double *ymean, tt_pcg32 *rng, double *yobs)
@@ -114,10 +167,9 @@ static void condition(const double *par, const double *cov, const double *yobs0,
 static void events(const double *par, const double *cov, const double *eta, const double *eff, double t_end,
                    tt_pcg32 *rng, double *times)
 {
-  double  scale = Scale(par, eta, eff), s = 0.0;
+  double  scale = Scale(par, cov, eta, eff), s = 0.0;
   double *out = times + V_RELAPSE * TT_MAX_EVENT_TIMES;
   int     j   = 0;
-  (void) cov;
   if (scale > 0.0)
     for (; j < TT_MAX_EVENT_TIMES; j++) {
       double t;
@@ -131,19 +183,21 @@ static void events(const double *par, const double *cov, const double *eta, cons
 
 const TTModelType tt_model_ms_relapse = {
     .name           = "ms_relapse",
-    .description    = "Relapsing-remitting MS relapses: gamma-frailty Poisson process (negative binomial counts), "
-                      "year-1 rate 25% above year 2, rate-ratio arm effect, coupled event times across arms",
-    .reference      = "Kappos et al. 2010 N Engl J Med 362:387 (FREEDOMS); Polman et al. 2006 N Engl J Med 354:899 "
-                      "(AFFIRM); Nicholas et al. 2012 Mult Scler 18:1290",
+    .description    = "Relapsing-remitting MS relapses: Poisson process whose rate depends on the relapses of the "
+                      "previous 2 years (Held 2005), optional gamma frailty (negative binomial counts), year-1 rate "
+                      "25% above year 2, rate-ratio arm effect, coupled event times across arms",
+    .reference      = "Kappos et al. 2010 N Engl J Med 362:387 (FREEDOMS); Held et al. 2005 Neurology 65:1769; "
+                      "Polman et al. 2006 N Engl J Med 354:899 (AFFIRM); Nicholas et al. 2012 Mult Scler 18:1290",
     .time_unit_days = 365.25,
     .nparam         = NPARAM,
     .param          = params,
     .neffect        = NEFFECT,
     .effect         = effects,
-    .ncovariate     = 0,
-    .covariate      = NULL,
+    .ncovariate     = NCOV,
+    .covariate      = covariates,
     .nvar           = 1,
     .var            = variables,
+    .range          = ranges,
     .nlatent        = NLATENT,
     .nstate         = 0,
     .draw_latent    = draw_latent,
