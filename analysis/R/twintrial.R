@@ -22,6 +22,10 @@
 #   replicates      one row per replicate: replicate, done, screen_failures
 #   summary         one row per analysis: description and /summary attributes
 #   boundaries      (group-sequential designs only) look, information, efficacy_bound, ...
+#   validation      (protocols with a validation section) one row per published figure:
+#                   figure, statistic, what, source, arm, variable, scale, visit_days,
+#                   published, se (comparison scale), log_scale, fitted
+#   validation_values  long: replicate, figure, value (the figure simulated per replicate)
 # Needs hdf5r (Debian: r-cran-hdf5r). Fixed-length strings come back as character.
 # hdf5r returns arrays with the HDF5 dimensions reversed, so as.vector() of a
 # [row x visit] dataset runs over visits fastest, which the long tables rely on.
@@ -209,6 +213,18 @@ read_twintrial <- function(path, counterfactual = TRUE) {
     for (c in .tt_boundary_columns)
       if (f$exists(paste0("design/", c))) b[[c]] <- .tt_num(.tt_read(f, paste0("design/", c)))
     out$boundaries <- b
+  }
+  if (f$exists("validation")) {
+    g <- function(k) .tt_read(f, paste0("validation/", k))
+    v <- data.frame(figure = .tt_str(g("names")), statistic = .tt_str(g("statistics")), what = .tt_str(g("what")),
+                    source = .tt_str(g("sources")), arm = .tt_str(g("arm")), variable = .tt_str(g("variable")),
+                    scale = .tt_str(g("scale")), stringsAsFactors = FALSE)
+    for (k in c("visit_days", "published", "se", "log_scale", "fitted")) v[[k]] <- .tt_num(g(k))
+    x <- g("values") # hdf5r: [figure, replicate]
+    out$validation <- v
+    out$validation_values <- data.frame(replicate = rep(seq_len(ncol(x)) - 1L, each = nrow(x)),
+                                        figure = rep(v$figure, ncol(x)), value = as.vector(x),
+                                        stringsAsFactors = FALSE)
   }
   out
 }

@@ -23,6 +23,10 @@ documented in analysis/README.md):
   replicates      one row per replicate: replicate, done, screen_failures
   summary         one row per analysis: description and /summary attributes
   boundaries      (group-sequential designs only) look, information, efficacy_bound, ...
+  validation      (protocols with a validation section) one row per published figure:
+                  figure, statistic, what, source, arm, variable, scale, visit_days,
+                  published, se (comparison scale), log_scale, fitted
+  validation_values  long: replicate, figure, value (the figure simulated per replicate)
 
 Needs h5py, numpy and pandas (Debian: python3-h5py python3-pandas). Fixed-length
 strings are decoded (UTF-8: provenance texts may hold any character of the
@@ -214,7 +218,26 @@ def read(path, counterfactual=True):
                 if c in d:
                     cols[c] = d[c][()].astype(float)
             out["boundaries"] = pd.DataFrame(cols)
+        if "validation" in f:
+            out.update(_validation(f["validation"]))
     return out
+
+
+VALIDATION_STRINGS = {"names": "figure", "statistics": "statistic", "what": "what", "sources": "source",
+                      "arm": "arm", "variable": "variable", "scale": "scale"}
+VALIDATION_NUMBERS = ["visit_days", "published", "se", "log_scale", "fitted"]
+
+
+def _validation(g):
+    """The validation tables from the /validation group."""
+    fig = pd.DataFrame({col: _strings(g[k]) for k, col in VALIDATION_STRINGS.items()})
+    for k in VALIDATION_NUMBERS:
+        fig[k] = g[k][()].astype(float)
+    v = g["values"][()].astype(float)  # [replicate, figure]
+    nrep, nfig = v.shape
+    values = pd.DataFrame({"replicate": np.repeat(np.arange(nrep), nfig),
+                           "figure": np.tile(np.asarray(fig["figure"], dtype=object), nrep), "value": v.reshape(-1)})
+    return {"validation": fig, "validation_values": values}
 
 
 def _concat(frames, columns):

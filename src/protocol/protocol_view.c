@@ -132,6 +132,7 @@ static PetscErrorCode ViewEndpoint(const TTEndpointSpec *e, FILE *out)
   if (t == TT_ENDPOINT_RESPONDER || t == TT_ENDPOINT_BEST_RESPONSE)
     P(", threshold: %s", TTYamlFormatReal(e->threshold, buf));
   if (t == TT_ENDPOINT_RESPONDER) P(", direction: %s", e->below ? "below" : "above");
+  if (t == TT_ENDPOINT_BEST_RESPONSE) P(", confirm_weeks: %s", TTYamlFormatReal(e->confirm_days / 7.0, buf));
   if (t == TT_ENDPOINT_PROGRESSION_FREE) {
     P(", progression_percent: %s", TTYamlFormatReal(e->progression_percent, buf));
     P(", progression_absolute: %s", TTYamlFormatReal(e->progression_absolute, buf));

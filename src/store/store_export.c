@@ -237,7 +237,7 @@ static PetscErrorCode WriteOutcomes(hid_t file, const char *dir, const Names *ar
 }
 
 /* A CSV field: quoted (with doubled quotes) when it holds a comma, quote or newline. */
-static void PutString(FILE *f, const char *s)
+void TTStorePutString(FILE *f, const char *s)
 {
   if (!strpbrk(s, ",\"\r\n")) {
     fprintf(f, ",%s", s);
@@ -283,7 +283,7 @@ static PetscErrorCode PutAttr(FILE *f, hid_t obj, const char *name, hssize_t nco
     if (H5Tget_class(type) == H5T_STRING) {
       char buf[4096];
       PetscCall(TTH5ReadStringAttr(obj, name, buf, sizeof(buf)));
-      PutString(f, buf);
+      TTStorePutString(f, buf);
       n = 1;
     } else {
       PetscCheck(n <= 64, PETSC_COMM_SELF, PETSC_ERR_SUP, "attribute %s has more than 64 values", name);

@@ -330,5 +330,6 @@ PetscErrorCode TTStoreExportCSV(const char *path, const char *dir)
   PetscFunctionBeginUser;
   ierr = ExportCSV(path, dir);
   if (ierr) PetscCall(TTStoreDamaged(path, ierr));
+  PetscCall(TTStoreExportValidation(path, dir));
   PetscFunctionReturn(0);
 }

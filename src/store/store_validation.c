@@ -185,3 +185,46 @@ PetscErrorCode TTFigureTableDestroy(TTFigureTable *t)
   t->nfigure = t->nreplicate = 0;
   PetscFunctionReturn(0);
 }
+
+static PetscErrorCode WriteValidationCSV(const TTFigureTable *t, const char *dir)
+{
+  static const char *const num[] = {"published", "se", "log_scale", "fitted"};
+  const double            *col[] = {t->published, t->se, t->log_scale, t->fitted};
+  FILE                    *f;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTStoreOpenCSV(dir, "validation.csv", &f));
+  fprintf(f, "figure,statistic,what,source");
+  for (int k = 0; k < 4; k++) fprintf(f, ",%s", num[k]);
+  fprintf(f, "\n");
+  for (PetscInt i = 0; i < t->nfigure; i++) {
+    fprintf(f, "%s", TTFigureString(t, TT_FIGURE_NAME, i));
+    for (int k = TT_FIGURE_STAT; k < TT_FIGURE_NSTR; k++) TTStorePutString(f, TTFigureString(t, k, i));
+    for (int k = 0; k < 4; k++) TTStorePutValue(f, col[k][i]);
+    fprintf(f, "\n");
+  }
+  PetscCheck(!fclose(f), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s/validation.csv: write failed", dir);
+  PetscCall(TTStoreOpenCSV(dir, "validation_values.csv", &f));
+  fprintf(f, "replicate,figure,value\n");
+  for (PetscInt r = 0; r < t->nreplicate; r++)
+    for (PetscInt i = 0; i < t->nfigure; i++) {
+      fprintf(f, "%d,%s", (int) r, TTFigureString(t, TT_FIGURE_NAME, i));
+      TTStorePutValue(f, t->value[r * t->nfigure + i]);
+      fprintf(f, "\n");
+    }
+  PetscCheck(!fclose(f), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s/validation_values.csv: write failed", dir);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTStoreExportValidation(const char *path, const char *dir)
+{
+  TTFigureTable  t;
+  PetscErrorCode ierr = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTStoreReadFigures(path, &t));
+  if (t.nfigure) ierr = WriteValidationCSV(&t, dir);
+  PetscCall(TTFigureTableDestroy(&t));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}

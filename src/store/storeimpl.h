@@ -118,6 +118,10 @@ PetscErrorCode TTStoreDamaged(const char *path, PetscErrorCode ierr);
 PetscErrorCode TTStoreSetUpValidation(TTStore st, PetscBool create);
 PetscErrorCode TTStoreOpenCSV(const char *dir, const char *name, FILE **f);
 void           TTStorePutValue(FILE *f, double v); /* ",value" or ",NA" */
+void           TTStorePutString(FILE *f, const char *s); /* ",s", quoted when it holds , " or a newline */
+/* store_validation.c: validation.csv (one row per figure) and validation_values.csv
+ * (replicate, figure, value), when the file has a validation section. */
+PetscErrorCode TTStoreExportValidation(const char *path, const char *dir);
 PetscErrorCode TTStoreExportSubjects(hid_t file, const char *dir);
 /* A list of fixed-width names (group members, string datasets). */
 typedef struct {

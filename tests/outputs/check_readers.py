@@ -40,7 +40,8 @@ def check_python(chk, path):
     tt = twintrial.read(path)
     name = os.path.basename(path)
     with h5py.File(path, "r") as f:
-        want = KEYS + (["boundaries"] if "efficacy_bound" in f["design"] else [])
+        want = KEYS + (["boundaries"] if "efficacy_bound" in f["design"] else []) + \
+            (["validation", "validation_values"] if "validation" in f else [])
         chk(sorted(tt) == sorted(want), f"{name}: data frames {sorted(tt)}, expected {sorted(want)}")
         arms = strings(f["design/arms"])
         n, nv, na = len(f["subjects/replicate"]), len(f["design/visits"]), len(arms)
@@ -103,6 +104,15 @@ def check_python(chk, path):
                 has(ds, equal(rows[cols].to_numpy().reshape(x.shape), x), "analyses column(s)")
             elif p[0] == "replicates":
                 has(ds, equal(tt["replicates"][p[1]], x), "replicates column")
+            elif p[0] == "validation":
+                if p[1] == "values":
+                    has(ds, equal(tt["validation_values"]["value"], x.reshape(-1)) and
+                        list(tt["validation_values"]["figure"][: x.shape[1]]) == list(tt["validation"]["figure"]),
+                        "validation_values rows")
+                else:
+                    col = twintrial.VALIDATION_STRINGS.get(p[1], p[1])
+                    v = tt["validation"][col]
+                    has(ds, list(v) == strings(ds) if x.dtype.kind == "S" else equal(v, x), f"validation.{col}")
 
         f.visititems(visit)
         every = []

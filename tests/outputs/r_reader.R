@@ -36,10 +36,12 @@ csv <- function(dir, name) read.csv(file.path(dir, name), stringsAsFactors = FAL
 check_file <- function(path, dir) {
   f <- hdf5r::H5File$new(path, mode = "r")
   boundaries <- f$exists("design/efficacy_bound")
+  validation <- f$exists("validation")
   f$close_all()
   tt <- read_twintrial(path)
   want <- c("design", "visits", "variables", "provenance", "subjects", "outcomes", "counterfactual", "endpoints",
-            "analyses", "replicates", "summary", if (boundaries) "boundaries")
+            "analyses", "replicates", "summary", if (boundaries) "boundaries",
+            if (validation) c("validation", "validation_values"))
   check(setequal(names(tt), want), paste(basename(path), "elements:", paste(names(tt), collapse = " ")))
   sub <- csv(dir, "subjects.csv")
   same_table(tt$subjects, sub[, !(names(sub) %in% setdiff(names(tt$endpoints), c("replicate", "subject", "arm")))],
@@ -48,6 +50,10 @@ check_file <- function(path, dir) {
   same_table(tt$endpoints, csv(dir, "endpoints.csv"), paste(basename(path), "endpoints"))
   same_table(tt$analyses, csv(dir, "analyses.csv"), paste(basename(path), "analyses"))
   same_table(tt$summary, csv(dir, "summary.csv"), paste(basename(path), "summary"))
+  if (validation) {
+    same_table(tt$validation, csv(dir, "validation.csv"), paste(basename(path), "validation"))
+    same_table(tt$validation_values, csv(dir, "validation_values.csv"), paste(basename(path), "validation_values"))
+  }
   own <- tt$counterfactual[tt$counterfactual$cf_arm == tt$counterfactual$arm, ]
   obs <- !is.na(tt$outcomes$value)
   check(nrow(own) == nrow(tt$outcomes) && identical(own$value[obs], tt$outcomes$value[obs]),

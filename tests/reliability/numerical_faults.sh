@@ -45,7 +45,7 @@ sed -e "s|^cohort: .*|cohort: $root/cohorts/t2d_adults.yaml|" "$root/protocols/t
 twin='^twintrial: error: twin [0-9]+ of replicate [0-9]+ under arm [A-Za-z_0-9]+: '
 expect step_limit "${twin}ODE integration stopped at t = .* before the target.*\(model.on_failure: abort;" "$work/t2d.yaml" -tt_sim_ts_max_steps 1
 
-arm3='  - {name: sensitizer_plus_su, effect: {sensitizer_fraction: 0.3, secretagogue_fraction: 0.25}}'
+arm3='  - {name: sensitizer_plus_su, effect: {sensitizer_fraction: 0.775, secretagogue_fraction: 0.89}}'
 grep -qxF "$arm3" "$work/t2d.yaml" || { echo "FAIL: t2d_sensitizer.yaml has changed its third arm"; exit 1; }
 sed -e "s|^$arm3\$|${arm3%\}\}}, weight_change_kg: 1e300}}|" "$work/t2d.yaml" >"$work/arm3.yaml"
 expect one_arm "^twintrial: error: twin [0-9]+ of replicate [0-9]+ under arm sensitizer_plus_su: ODE integration failed before t = .*: the right-hand side left the finite range" "$work/arm3.yaml"
