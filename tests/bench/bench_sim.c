@@ -25,7 +25,7 @@
  * usage: tt_bench_sim AD_PROTOCOL T2D_PROTOCOL [-ad_twins N] [-t2d_twins N]
  *        [-seconds S] [-rounds K] [-csv FILE] [-csv_twin_arms N]
  *        [-only ad_real|ad_floor|ad_twin|t2d_real|t2d_floor]   (one kernel for -seconds, to profile;
- *        t2d_floor then uses the 0.7109-day RK4 step found for protocols/t2d_sensitizer.yaml)
+ *        t2d_floor then uses the 0.7109-day RK4 step found for tests/data/protocols/t2d_methods.yaml)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>

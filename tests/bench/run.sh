@@ -49,7 +49,7 @@ if [ ! -x "$tt" ] || [ -z "$bench" ] || [ -z "$mpistart" ]; then
   exit 2
 fi
 ad=$root/protocols/alzheimers_procova.yaml
-t2d=$root/protocols/t2d_sensitizer.yaml
+t2d=$root/tests/data/protocols/t2d_methods.yaml
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tt-bench.XXXXXX")
 [ "${TT_BENCH_KEEP:-0}" = 1 ] || trap 'rm -rf "$tmp"' EXIT
 

@@ -28,13 +28,14 @@ add_test(NAME resume_after_signals_is_bitwise_identical
 set_tests_properties(resume_after_signals_is_bitwise_identical PROPERTIES LABELS mpi ENVIRONMENT "${TT_MPI_ENV}")
 
 # Every analysis method against R on exported data; boundaries against rpact.
-foreach(case oncology:oncology_nsclc t2d:t2d_sensitizer ms:ms_relapse gsd:alzheimers_group_sequential)
+foreach(case oncology:protocols/oncology_nsclc t2d:tests/data/protocols/t2d_methods ms:protocols/ms_relapse
+             gsd:protocols/alzheimers_group_sequential)
   string(REPLACE ":" ";" parts ${case})
   list(GET parts 0 what)
   list(GET parts 1 protocol)
   add_test(NAME methods_match_r_${what}
     COMMAND ${TT_SOURCE_DIR}/tests/validation/methods_vs_r.sh ${TT_TWINTRIAL} "${TT_RSCRIPT}"
-            ${TT_SOURCE_DIR}/protocols/${protocol}.yaml ${what})
+            ${TT_SOURCE_DIR}/${protocol}.yaml ${what})
   set_tests_properties(methods_match_r_${what} PROPERTIES LABELS validation SKIP_RETURN_CODE 77
     ENVIRONMENT "${TT_MPI_ENV}")
 endforeach()

@@ -35,11 +35,15 @@ run big3 3 --replicates 1 --patients 3000 -tt_block 50
 same big1 big3 /subjects /outcomes /counterfactual /endpoints /analyses /summary
 # ODE (PETSc TS), event-time, count and dosing models: same contract
 root=$(cd "$(dirname "$protocol")/.." && pwd)
-for p in t2d_sensitizer oncology_nsclc ms_relapse pk_metformin_dosing alzheimers_group_sequential; do
-  protocol=$root/protocols/$p.yaml
+# every shipped protocol (validation figures, screening on baseline measurements) and the
+# T2D methods protocol
+for protocol in "$root"/protocols/*.yaml "$root/tests/data/protocols/t2d_methods.yaml"; do
+  p=$(basename "$protocol" .yaml)
   run ${p}_1 1 --replicates 6 --patients 60
   run ${p}_3 3 --replicates 6 --patients 60 -tt_block 7
-  same ${p}_1 ${p}_3 /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary
+  groups="/subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary"
+  h5ls "$out/${p}_1.h5/validation" >/dev/null 2>&1 && groups="$groups /validation"
+  same ${p}_1 ${p}_3 $groups
 done
 # the summary attributes too (h5diff compares attributes of the objects it visits)
 h5dump -A "$out/n1.h5" >"$out/attrs.txt"; grep -q "ATTRIBUTE \"power\"" "$out/attrs.txt" || { echo "FAIL: no power attribute"; exit 1; }

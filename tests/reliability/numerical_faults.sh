@@ -3,9 +3,9 @@
 # abort (the default): the run ends with exit status 2 and one message naming the twin
 # (subject), its replicate and arm and the policy; nothing is written at the final path
 # and the temporary file stays (resumable once the cause is fixed).
-#   step_limit   t2d_sensitizer with -tt_sim_ts_max_steps 1: the TS stops short of the
+#   step_limit   t2d_methods with -tt_sim_ts_max_steps 1: the TS stops short of the
 #                first visit ("converged" by its step limit, which used to pass silently)
-#   non_finite   t2d_sensitizer with hba1c_kin = 1e300: the right-hand side overflows
+#   non_finite   t2d_methods with hba1c_kin = 1e300: the right-hand side overflows
 #   one_arm      only the third arm overflows (weight_change_kg 1e300): the arms are
 #                integrated together, so the failure is traced to that arm and named
 # drop: every twin of the overflowing model is dropped and counted. With a wide
@@ -41,16 +41,16 @@ expect() {
   fi
 }
 
-sed -e "s|^cohort: .*|cohort: $root/cohorts/t2d_adults.yaml|" "$root/protocols/t2d_sensitizer.yaml" >"$work/t2d.yaml"
+sed -e "s|^cohort: .*|cohort: $root/cohorts/t2d_adults.yaml|" "$root/tests/data/protocols/t2d_methods.yaml" >"$work/t2d.yaml"
 twin='^twintrial: error: twin [0-9]+ of replicate [0-9]+ under arm [A-Za-z_0-9]+: '
 expect step_limit "${twin}ODE integration stopped at t = .* before the target.*\(model.on_failure: abort;" "$work/t2d.yaml" -tt_sim_ts_max_steps 1
 
 arm3='  - {name: sensitizer_plus_su, effect: {sensitizer_fraction: 0.775, secretagogue_fraction: 0.89}}'
-grep -qxF "$arm3" "$work/t2d.yaml" || { echo "FAIL: t2d_sensitizer.yaml has changed its third arm"; exit 1; }
+grep -qxF "$arm3" "$work/t2d.yaml" || { echo "FAIL: t2d_methods.yaml has changed its third arm"; exit 1; }
 sed -e "s|^$arm3\$|${arm3%\}\}}, weight_change_kg: 1e300}}|" "$work/t2d.yaml" >"$work/arm3.yaml"
 expect one_arm "^twintrial: error: twin [0-9]+ of replicate [0-9]+ under arm sensitizer_plus_su: ODE integration failed before t = .*: the right-hand side left the finite range" "$work/arm3.yaml"
 
-grep -q '^model: {name: t2d_hba1c}$' "$work/t2d.yaml" || { echo "FAIL: t2d_sensitizer.yaml has changed its model line"; exit 1; }
+grep -q '^model: {name: t2d_hba1c}$' "$work/t2d.yaml" || { echo "FAIL: t2d_methods.yaml has changed its model line"; exit 1; }
 sed -i 's|^model: {name: t2d_hba1c}$|model: {name: t2d_hba1c, parameters: {hba1c_kin: 1e300}}|' "$work/t2d.yaml"
 expect non_finite "${twin}ODE integration failed before t = .*: the right-hand side left the finite range" "$work/t2d.yaml"
 
