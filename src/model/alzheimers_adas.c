@@ -69,6 +69,13 @@ static const TTParamInfo effects[NEFFECT] = {
 static const char *const    covariates[NCOV] = {"age", "male", "apoe4", "on_ache"};
 static const TTVariableInfo variables[]      = {{"adas_cog", "points (0-70)"}};
 
+/* The scale's own limits: 11 items scored as errors, total 0 (no error) to 70 (Rosen,
+ * Mohs & Davis 1984). Every observed value is 70 x a Beta draw, so it lies in [0, 70]
+ * whatever the mean; no narrower bound is implied by the trials' entry criteria, which
+ * select on MMSE, not on ADAS-Cog (Schneider & Sano 2009). */
+static const TTRangeInfo ranges[] = {
+    {0.0, ADAS_MAX, "ADAS-Cog 11-item total, 0-70 by definition (Rosen, Mohs & Davis 1984 Am J Psychiatry 141:1356)"}};
+
 static double clamp(double x, double lo, double hi)
 {
   return x < lo ? lo : (x > hi ? hi : x);
@@ -163,6 +170,7 @@ const TTModelType tt_model_alzheimers_adas = {
     .covariate      = covariates,
     .nvar           = 1,
     .var            = variables,
+    .range          = ranges,
     .nlatent        = NLATENT,
     .nstate         = 0,
     .draw_latent    = draw_latent,

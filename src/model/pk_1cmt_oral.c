@@ -67,6 +67,18 @@ static const char *const covariates[NCOV] = {"weight"};
 
 static const TTVariableInfo variables[NVAR] = {{"concentration", "mg/L"}, {"css_avg", "mg/L"}};
 
+/* 5 mg/L: the generally accepted safe upper limit of plasma metformin (Lalau et al. 2018
+ * Diabetes Care 41:547), and the highest level seen in the controlled trials of the
+ * product even at the maximum dose of 2550 mg/day (Glucophage prescribing information,
+ * Bristol-Myers Squibb, section 12.3); levels above it are those of metformin-associated
+ * lactic acidosis. It bounds the shipped regimens (up to 1000 mg every 12 h). */
+static const TTRangeInfo ranges[NVAR] = {
+    {0.0, 5.0,
+     "0 to 5 mg/L: safe upper limit of plasma metformin (Lalau et al. 2018 Diabetes Care 41:547; Glucophage label "
+     "12.3: <= 5 mg/L in controlled trials at maximum dose)"},
+    {0.0, 5.0, "as concentration (an average of it)"},
+};
+
 static double Clearance(const double *par, const double *eta)
 {
   return par[P_CL] * exp(eta[L_CL]);
@@ -156,6 +168,7 @@ const TTModelType tt_model_pk_1cmt_oral = {
     .covariate      = covariates,
     .nvar           = NVAR,
     .var            = variables,
+    .range          = ranges,
     .nlatent        = NLATENT,
     .nstate         = NSTATE,
     .draw_latent    = draw_latent,

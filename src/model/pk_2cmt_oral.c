@@ -61,6 +61,19 @@ static const TTParamInfo effects[NEFFECT] = {
 
 static const TTVariableInfo variables[NVAR] = {{"concentration", "mg/L"}, {"css_avg", "mg/L"}};
 
+/* 0.2 mg/L (200 ng/mL), derived: the upper limit of the therapeutic reference range of
+ * donepezil, 75 ng/mL at 5-10 mg/day (AGNP consensus, Hiemke et al. 2011 Pharmacopsychiatry
+ * 44:195; TDM data: 47 +- 18 ng/mL at 10 mg/day, Hefner et al. 2015 Ther Drug Monit
+ * 37:353), scaled linearly to the highest approved dose, 23 mg/day: 75 x 2.3 = 173 ng/mL,
+ * rounded up. No shipped protocol uses this model yet; a protocol that does is checked
+ * against this bound. */
+static const TTRangeInfo ranges[NVAR] = {
+    {0.0, 0.2,
+     "0 to 0.2 mg/L: donepezil reference range top 75 ng/mL (Hiemke et al. 2011 Pharmacopsychiatry 44:195) x 23/10 mg "
+     "(highest approved dose), rounded up"},
+    {0.0, 0.2, "as concentration (an average of it)"},
+};
+
 static double Clearance(const double *par, const double *eta)
 {
   return par[P_CL] * exp(eta[L_CL]);
@@ -150,6 +163,7 @@ const TTModelType tt_model_pk_2cmt_oral = {
     .covariate      = NULL,
     .nvar           = NVAR,
     .var            = variables,
+    .range          = ranges,
     .nlatent        = NLATENT,
     .nstate         = NSTATE,
     .draw_latent    = draw_latent,

@@ -97,6 +97,27 @@ static void condition_recovers_baseline_random_effect(const TTModelType *m)
   TT_CHECK_CLOSE(cond[1], 0.0224 / 0.156 * 0.3, 1e-12, "DESIGN.md: E[eta_SL | eta_BL] = cov/var eta_BL");
 }
 
+/* The stated range is the scale's, and the Beta observation never leaves it, even for
+ * means at the clamps of the 0-1 scale (10^5 draws each). */
+static void observations_stay_in_the_stated_range(const TTModelType *m)
+{
+  double   par[32], eff[8], means[3] = {1e-4, 35.0, 70.0 - 1e-4};
+  tt_pcg32 rng;
+  Defaults(m, par, eff);
+  TT_CHECK(m->range && m->range[0].lo == 0.0 && m->range[0].hi == 70.0, "range 0-70 (scale definition)");
+  if (!m->range) return;
+  tt_pcg32_seed(&rng, 2014u, 581u);
+  for (int k = 0; k < 3; k++) {
+    int out = 0;
+    for (int i = 0; i < 100000; i++) {
+      double y;
+      m->observe(par, &means[k], &rng, &y);
+      out += !(y >= m->range[0].lo && y <= m->range[0].hi);
+    }
+    TT_CHECK(out == 0, "Beta observations inside [0, 70]");
+  }
+}
+
 int main(void)
 {
   const TTModelType *m = tt_model_find("alzheimers_adas");
@@ -107,6 +128,7 @@ int main(void)
   donepezil_effect_matches_meta_analysis(m);
   covariates_move_the_curve_as_published(m);
   condition_recovers_baseline_random_effect(m);
+  observations_stay_in_the_stated_range(m);
   printf("%d failure(s)\n", tt_failures);
   return tt_failures != 0;
 }

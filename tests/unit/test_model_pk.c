@@ -282,6 +282,27 @@ static PetscErrorCode too_many_doses_is_a_user_error(void)
   PetscFunctionReturn(0);
 }
 
+/* Each model states a range per variable, from 0; the typical metformin twin (70 kg, no
+ * random effect) at the shipped top regimen, 1000 mg every 12 h for 7 days, peaks far
+ * below the 5 mg/L bound (closed form, every 0.05 h); likewise typical donepezil at
+ * 10 mg/day for 4 weeks below 0.2 mg/L. */
+static void ranges_are_stated_and_hold_for_typical_twins(void)
+{
+  const TTModelType *m1 = tt_model_find("pk_1cmt_oral"), *m2 = tt_model_find("pk_2cmt_oral");
+  double             peak1 = 0.0, peak2 = 0.0;
+
+  TT_CHECK(m1->range && m2->range, "PK models state their ranges");
+  if (!m1->range || !m2->range) return;
+  for (int v = 0; v < 2; v++) TT_CHECK(m1->range[v].lo == 0.0 && m2->range[v].lo == 0.0, "ranges start at 0");
+  for (double t = 0.0; t <= 168.0; t += 0.05)
+    peak1 = fmax(peak1, Oral1(t, 1000.0, 0.182, 12.0, 14, 0.248, 136.0, 112.0));
+  for (double t = 0.0; t <= 672.0; t += 0.25)
+    peak2 = fmax(peak2, Oral2(t, 10.0, 24.0, 28, 0.0497, 10.0, 26.2, 562.0, 15.6));
+  printf("typical peaks: metformin 1000 mg q12h %.3f mg/L, donepezil 10 mg q24h %.4f mg/L\n", peak1, peak2);
+  TT_CHECK(peak1 > 0.5 && peak1 < 0.5 * m1->range[0].hi, "typical metformin peak well inside the range");
+  TT_CHECK(peak2 > 0.01 && peak2 < 0.5 * m2->range[0].hi, "typical donepezil peak well inside the range");
+}
+
 int main(int argc, char **argv)
 {
   double wt = 75.0, eta1[3] = {0.1, 0.2, -0.1}, eta2[2] = {-0.2, 0.3};
@@ -298,6 +319,7 @@ int main(int argc, char **argv)
     PetscCall(reused_sim_is_bitwise_deterministic("pk_1cmt_oral", &wt));
     PetscCall(reused_sim_is_bitwise_deterministic("pk_2cmt_oral", NULL));
     PetscCall(too_many_doses_is_a_user_error());
+    ranges_are_stated_and_hold_for_typical_twins();
   }
   printf("%d failure(s)\n", tt_failures);
   PetscCall(PetscFinalize());
