@@ -41,7 +41,11 @@ expect() {
   fi
 }
 
-sed -e "s|^cohort: .*|cohort: $root/cohorts/t2d_adults.yaml|" "$root/tests/data/protocols/t2d_methods.yaml" >"$work/t2d.yaml"
+# The T2D cohort without its HbA1c entry criterion: a model whose baseline overflows would
+# otherwise be screened out at the first visit (every candidate rejected, a user error)
+# before any integration could fail.
+sed -e 's|^  include: .*|  include: "age >= 30"|' "$root/cohorts/t2d_adults.yaml" >"$work/cohort.yaml"
+sed -e "s|^cohort: .*|cohort: $work/cohort.yaml|" "$root/tests/data/protocols/t2d_methods.yaml" >"$work/t2d.yaml"
 twin='^twintrial: error: twin [0-9]+ of replicate [0-9]+ under arm [A-Za-z_0-9]+: '
 expect step_limit "${twin}ODE integration stopped at t = .* before the target.*\(model.on_failure: abort;" "$work/t2d.yaml" -tt_sim_ts_max_steps 1
 
