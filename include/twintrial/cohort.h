@@ -12,6 +12,7 @@
 #include <petscsys.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <twintrial/protocol.h>
 #include <twintrial/rng.h>
 
 typedef struct _p_TTCohort *TTCohort;
@@ -40,6 +41,11 @@ PetscErrorCode TTCohortLevelIndex(TTCohort cohort, PetscInt index, double value,
  * a row (the criteria exclude almost everyone) is a user error. */
 PetscErrorCode TTCohortDraw(TTCohort cohort, uint64_t seed, PetscInt replicate, PetscInt subject, double x[],
                             PetscInt *screen_failures);
+/* Not collective. A protocol's own entry criteria on top of the cohort's (both must
+ * hold), with the same names as the cohort's criteria; NULL or "" for none. Errors are
+ * located at file:loc plus the column inside the text (its first byte at loc). */
+PetscErrorCode TTCohortRestrict(TTCohort cohort, const char *include, const char *exclude, const char *file,
+                                TTLoc include_loc, TTLoc exclude_loc);
 /* Candidates of one twin, in order: covariates continue one stream, and every further
  * random number of a candidate (its random effects, its baseline residuals) is keyed
  * by `candidate` (0 for the first), so a screen is identical on any rank count. */

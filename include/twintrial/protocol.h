@@ -29,6 +29,7 @@
 #define TT_MAX_ENDPOINTS  8
 #define TT_MAX_ANALYSES   16
 #define TT_MAX_COVARIATES 8 /* per analysis */
+#define TT_CRITERIA_MAX   1024
 
 typedef struct {
   int line, column; /* 1-based position in the source file; 0 when not from a file */
@@ -196,6 +197,10 @@ typedef struct {
   /* cohort: canonical absolute path (realpath) of the file named relative to the protocol file's directory */
   char  cohort_path[TT_PATH_MAX];
   TTLoc cohort_loc;
+  /* cohort: {file: ..., include: "...", exclude: "..."}: the protocol's own entry criteria
+   * on top of the cohort's ("" for none); *_loc is where the text's first byte stands */
+  char  cohort_include[TT_CRITERIA_MAX], cohort_exclude[TT_CRITERIA_MAX];
+  TTLoc cohort_include_loc, cohort_exclude_loc;
   /* model: */
   char         model[TT_NAME_MAX];
   TTLoc        model_loc;

@@ -101,6 +101,8 @@ PetscErrorCode TTCohortDestroy(TTCohort *cohort)
   }
   PetscCall(TTExprDestroy(&c->include));
   PetscCall(TTExprDestroy(&c->exclude));
+  PetscCall(TTExprDestroy(&c->narrow_include));
+  PetscCall(TTExprDestroy(&c->narrow_exclude));
   PetscCall(PetscFree(c->corr));
   PetscCall(PetscFree(c->L));
   PetscCall(PetscFree(c->data));
@@ -289,6 +291,33 @@ PetscErrorCode TTCohortScreenStart(TTCohort c, uint64_t seed, PetscInt replicate
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode TTCohortRestrict(TTCohort c, const char *include, const char *exclude, const char *file,
+                                TTLoc include_loc, TTLoc exclude_loc)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(!c->narrow_include && !c->narrow_exclude, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE,
+             "the cohort is already restricted");
+  if (exclude && exclude[0])
+    PetscCall(TTExprParseAt(exclude, c->n, c->names, c->model, c->nmeas, c->meas, file, exclude_loc, "cohort.exclude",
+                            &c->narrow_exclude));
+  if (include && include[0])
+    PetscCall(TTExprParseAt(include, c->n, c->names, c->model, c->nmeas, c->meas, file, include_loc, "cohort.include",
+                            &c->narrow_include));
+  PetscFunctionReturn(0);
+}
+
+/* Whether x passes the criteria of one kind: those on covariates alone (measured =
+ * false) or those that read measurements (x then holds them after the covariates). */
+static PetscBool Passes(TTCohort c, PetscBool measured, const double x[])
+{
+  TTExpr excl[2] = {c->exclude, c->narrow_exclude}, incl[2] = {c->include, c->narrow_include};
+  for (int k = 0; k < 2; k++) {
+    if (excl[k] && Measured(c, excl[k]) == measured && TTExprEval(excl[k], x)) return PETSC_FALSE;
+    if (incl[k] && Measured(c, incl[k]) == measured && !TTExprEval(incl[k], x)) return PETSC_FALSE;
+  }
+  return PETSC_TRUE;
+}
+
 PetscErrorCode TTCohortScreenNext(TTCohort c, TTCohortScreen *s, double x[], PetscInt *rejected)
 {
   PetscInt nfail;
@@ -301,9 +330,7 @@ PetscErrorCode TTCohortScreenNext(TTCohort c, TTCohortScreen *s, double x[], Pet
                c->path, c->criteria_loc.line, c->criteria_loc.column, c->criteria_key, TT_COHORT_MAX_REJECTIONS,
                s->replicate, s->subject);
     Candidate(c, &s->g, x);
-    if (c->exclude && !Measured(c, c->exclude) && TTExprEval(c->exclude, x)) continue;
-    if (c->include && !Measured(c, c->include) && !TTExprEval(c->include, x)) continue;
-    break;
+    if (Passes(c, PETSC_FALSE, x)) break;
   }
   if (rejected) *rejected = nfail;
   PetscFunctionReturn(0);
@@ -311,7 +338,10 @@ PetscErrorCode TTCohortScreenNext(TTCohort c, TTCohortScreen *s, double x[], Pet
 
 PetscBool TTCohortScreensMeasurements(TTCohort c)
 {
-  return Measured(c, c->include) || Measured(c, c->exclude) ? PETSC_TRUE : PETSC_FALSE;
+  return Measured(c, c->include) || Measured(c, c->exclude) || Measured(c, c->narrow_include) ||
+                 Measured(c, c->narrow_exclude)
+             ? PETSC_TRUE
+             : PETSC_FALSE;
 }
 
 PetscBool TTCohortAcceptsMeasurements(TTCohort c, const double x[], const double y0[])
@@ -319,9 +349,7 @@ PetscBool TTCohortAcceptsMeasurements(TTCohort c, const double x[], const double
   double xy[TT_COHORT_MAX_COVARIATES + TT_COHORT_MAX_MEASURES];
   memcpy(xy, x, sizeof(double) * (size_t) c->n);
   memcpy(xy + c->n, y0, sizeof(double) * (size_t) c->nmeas);
-  if (Measured(c, c->exclude) && TTExprEval(c->exclude, xy)) return PETSC_FALSE;
-  if (Measured(c, c->include) && !TTExprEval(c->include, xy)) return PETSC_FALSE;
-  return PETSC_TRUE;
+  return Passes(c, PETSC_TRUE, xy);
 }
 
 PetscErrorCode TTCohortDraw(TTCohort c, uint64_t seed, PetscInt replicate, PetscInt subject, double x[],

@@ -50,6 +50,10 @@ PetscErrorCode TTExprParse(const char *text, int nname, const char *const names[
  * (index nname + k); a name that is both is an error. */
 PetscErrorCode TTExprParseMeasured(const char *text, int nname, const char *const names[], const char *model, int nvar,
                                    const char *const vars[], TTYaml y, TTYamlNode node, const char *key, TTExpr *expr);
+/* As TTExprParseMeasured for text that was read elsewhere: errors at file:loc, the
+ * column of the text's first byte, plus the offset. */
+PetscErrorCode TTExprParseAt(const char *text, int nname, const char *const names[], const char *model, int nvar,
+                             const char *const vars[], const char *file, TTLoc loc, const char *key, TTExpr *expr);
 PetscBool      TTExprEval(TTExpr expr, const double x[]);
 PetscErrorCode TTExprDestroy(TTExpr *expr);
 
@@ -101,6 +105,7 @@ struct _p_TTCohort {
   PetscBool      correlated; /* ncorr > 0: use L */
   double        *L;          /* ndraw * ndraw, row-major lower triangle */
   TTExpr         include, exclude;
+  TTExpr         narrow_include, narrow_exclude; /* a protocol's own criteria (TTCohortRestrict) */
   /* screening on baseline measurements: the model's observed variables, x[n + k] */
   char        model[TT_NAME_MAX];
   int         nmeas;

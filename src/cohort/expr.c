@@ -31,6 +31,8 @@ typedef struct {
   const char        *model;
   TTYaml             y;
   TTYamlNode         node;
+  const char        *file; /* without y: errors at file:loc + offset (a one-line scalar) */
+  TTLoc              loc;
   const char        *key;
   TTExpr             e;
   int                depth;
@@ -47,6 +49,9 @@ static PetscErrorCode Fail(Parser *ps, size_t offset, const char *fmt, ...)
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   if (ps->y) PetscCall(TTYamlErrorAt(ps->y, TTYamlLocInScalar(ps->y, ps->node, offset), ps->key, "%s", msg));
+  if (ps->file)
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%d:%d: %s: %s", ps->file, ps->loc.line, ps->loc.column + (int) offset,
+            ps->key, msg);
   SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "expression:1:%d: %s: %s", (int) offset + 1, ps->key, msg);
 }
 
@@ -270,20 +275,36 @@ PetscErrorCode TTExprParse(const char *text, int nname, const char *const names[
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TTExprParseMeasured(const char *text, int nname, const char *const names[], const char *model, int nvar,
-                                   const char *const vars[], TTYaml y, TTYamlNode node, const char *key, TTExpr *expr)
+static PetscErrorCode ParseWith(Parser *ps, const char *text, TTExpr *expr)
 {
-  Parser         ps = {text, 0, nname, names, nvar, vars, model, y, node, key, NULL, 0};
   PetscErrorCode ierr;
   PetscFunctionBeginUser;
   *expr = NULL;
-  PetscCall(PetscNew(&ps.e));
-  ps.e->maxvar = -1;
-  ierr         = PetscStrallocpy(text, &ps.e->text);
-  if (!ierr) ierr = Parse(&ps);
-  if (ierr) PetscCall(TTExprDestroy(&ps.e));
+  PetscCall(PetscNew(&ps->e));
+  ps->e->maxvar = -1;
+  ierr          = PetscStrallocpy(text, &ps->e->text);
+  if (!ierr) ierr = Parse(ps);
+  if (ierr) PetscCall(TTExprDestroy(&ps->e));
   PetscCall(ierr);
-  *expr = ps.e;
+  *expr = ps->e;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTExprParseMeasured(const char *text, int nname, const char *const names[], const char *model, int nvar,
+                                   const char *const vars[], TTYaml y, TTYamlNode node, const char *key, TTExpr *expr)
+{
+  Parser ps = {text, 0, nname, names, nvar, vars, model, y, node, NULL, {0, 0}, key, NULL, 0};
+  PetscFunctionBeginUser;
+  PetscCall(ParseWith(&ps, text, expr));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTExprParseAt(const char *text, int nname, const char *const names[], const char *model, int nvar,
+                             const char *const vars[], const char *file, TTLoc loc, const char *key, TTExpr *expr)
+{
+  Parser ps = {text, 0, nname, names, nvar, vars, model, NULL, 0, file, loc, key, NULL, 0};
+  PetscFunctionBeginUser;
+  PetscCall(ParseWith(&ps, text, expr));
   PetscFunctionReturn(0);
 }
 

@@ -247,24 +247,62 @@ static PetscErrorCode ParseTrial(TTYaml y, TTYamlNode map, TTProtocol *p)
 
 /* ---- cohort, model ---- */
 
-static PetscErrorCode ParseCohort(TTYaml y, TTYamlNode n, TTProtocol *p)
+static PetscErrorCode ParseCohortFile(TTYaml y, TTYamlNode n, const char *key, TTProtocol *p)
 {
   char        joined[2 * TT_PATH_MAX], real[PATH_MAX];
   struct stat st;
   FILE       *fp;
   PetscFunctionBeginUser;
-  PetscCall(TTYamlGetPath(y, n, "cohort", joined, sizeof joined));
+  PetscCall(TTYamlGetPath(y, n, key, joined, sizeof joined));
   if (stat(joined, &st))
-    PetscCall(TTYamlError(y, n, "cohort", "expected a readable cohort file; '%s': %s", joined, strerror(errno)));
+    PetscCall(TTYamlError(y, n, key, "expected a readable cohort file; '%s': %s", joined, strerror(errno)));
   if (!S_ISREG(st.st_mode))
-    PetscCall(TTYamlError(y, n, "cohort", "expected a readable cohort file; '%s' is not a regular file", joined));
+    PetscCall(TTYamlError(y, n, key, "expected a readable cohort file; '%s' is not a regular file", joined));
   if (!(fp = fopen(joined, "r")))
-    PetscCall(TTYamlError(y, n, "cohort", "expected a readable cohort file; '%s': %s", joined, strerror(errno)));
+    PetscCall(TTYamlError(y, n, key, "expected a readable cohort file; '%s': %s", joined, strerror(errno)));
   fclose(fp);
   if (!realpath(joined, real) || strlen(real) >= sizeof p->cohort_path)
-    PetscCall(TTYamlError(y, n, "cohort", "expected a cohort path shorter than %d characters", TT_PATH_MAX));
+    PetscCall(TTYamlError(y, n, key, "expected a cohort path shorter than %d characters", TT_PATH_MAX));
   PetscCall(PetscStrncpy(p->cohort_path, real, sizeof p->cohort_path));
   p->cohort_loc = TTYamlLoc(y, n);
+  PetscFunctionReturn(0);
+}
+
+/* cohort.include / cohort.exclude: the text, checked by the trial against the cohort
+ * and the model; where its first byte stands, for messages. */
+static PetscErrorCode ParseCohortCriteria(TTYaml y, TTYamlNode map, const char *which, char *text, TTLoc *loc)
+{
+  TTYamlNode n = TTYamlFind(y, map, which);
+  char       key[32], tmp[64];
+  PetscFunctionBeginUser;
+  if (!n) PetscFunctionReturn(0);
+  PetscCall(TTYamlKeyJoin(key, sizeof key, "cohort", which));
+  if (!TTYamlIsScalar(y, n) || !TTYamlScalar(y, n)[0])
+    PetscCall(TTYamlError(y, n, key, "expected a criteria expression such as \"hba1c >= 7\", found %s",
+                          TTYamlDescribe(y, n, tmp, sizeof tmp)));
+  if (strlen(TTYamlScalar(y, n)) >= TT_CRITERIA_MAX)
+    PetscCall(TTYamlError(y, n, key, "expected at most %d characters (longer criteria belong in the cohort file)",
+                          TT_CRITERIA_MAX - 1));
+  PetscCall(PetscStrncpy(text, TTYamlScalar(y, n), TT_CRITERIA_MAX));
+  *loc = TTYamlLocInScalar(y, n, 0);
+  PetscFunctionReturn(0);
+}
+
+/* cohort: PATH, or {file: PATH, include: "...", exclude: "..."}. */
+static PetscErrorCode ParseCohort(TTYaml y, TTYamlNode n, TTProtocol *p)
+{
+  static const char *const keys[] = {"file", "include", "exclude"};
+  TTYamlNode               f;
+  PetscFunctionBeginUser;
+  if (!TTYamlIsMapping(y, n)) {
+    PetscCall(ParseCohortFile(y, n, "cohort", p));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(TTYamlCheckKeys(y, n, "cohort", 3, keys));
+  PetscCall(TTYamlRequire(y, n, "cohort", "file", "the path of a cohort file", &f));
+  PetscCall(ParseCohortFile(y, f, "cohort.file", p));
+  PetscCall(ParseCohortCriteria(y, n, "include", p->cohort_include, &p->cohort_include_loc));
+  PetscCall(ParseCohortCriteria(y, n, "exclude", p->cohort_exclude, &p->cohort_exclude_loc));
   PetscFunctionReturn(0);
 }
 

@@ -64,7 +64,15 @@ static PetscErrorCode ViewModelArms(const TTProtocol *p, FILE *out)
   char buf[32];
   PetscFunctionBeginUser;
   P("cohort: ");
+  if (p->cohort_include[0] || p->cohort_exclude[0]) P("{file: ");
   PetscCall(TTYamlWriteString(out, p->cohort_path));
+  for (int k = 0; k < 2; k++) {
+    const char *text = k ? p->cohort_exclude : p->cohort_include;
+    if (!text[0]) continue;
+    P(k ? ", exclude: " : ", include: ");
+    PetscCall(TTYamlWriteString(out, text));
+  }
+  if (p->cohort_include[0] || p->cohort_exclude[0]) P("}");
   P("\nmodel: {name: ");
   PetscCall(TTYamlWriteName(out, p->model));
   P(", parameters: ");

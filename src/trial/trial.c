@@ -233,7 +233,8 @@ static PetscErrorCode AllocScratch(TTTrial t)
   PetscFunctionReturn(0);
 }
 
-/* The cohort, whose criteria may also read the model's observed variables. */
+/* The cohort, whose criteria (and the protocol's own, cohort.include / exclude) may also
+ * read the model's observed variables. */
 static PetscErrorCode CreateCohort(TTTrial t)
 {
   const TTModelType *m = t->model;
@@ -243,6 +244,8 @@ static PetscErrorCode CreateCohort(TTTrial t)
   PetscCheck(m->nvar <= 32, PETSC_COMM_SELF, PETSC_ERR_SUP, "model %s has too many variables", m->name);
   for (int k = 0; k < m->nvar; k++) vars[k] = m->var[k].name;
   PetscCall(TTCohortCreateForModel(t->p->cohort_path, m->name, m->nvar, vars, &t->cohort));
+  PetscCall(TTCohortRestrict(t->cohort, t->p->cohort_include, t->p->cohort_exclude, t->p->path,
+                             t->p->cohort_include_loc, t->p->cohort_exclude_loc));
   PetscFunctionReturn(0);
 }
 

@@ -9,6 +9,8 @@
 #    the distribution of the unscreened twins that meet the criteria (two-sample
 #    Kolmogorov-Smirnov, p > 0.001), and screen failures per twin match the geometric
 #    mean (1 - q) / q of the eligible share q of all candidates (4 Monte-Carlo SE);
+#  - the same criteria written in the protocol (cohort: {file, include, exclude}) on a
+#    cohort without them give a bitwise identical trial;
 #  - an ODE model (t2d_hba1c, the shipped T2D protocol's cohort plus HbA1c 7-10.5 %)
 #    screens the same way, on 1 and 3 ranks.
 # usage: screening.sh TWINTRIAL PYTHON
@@ -44,6 +46,12 @@ sed -e 's/^  include: .*/  include: "mmse >= 16 and mmse <= 26"/' -e '/^  exclud
   "$root/tests/data/cohorts/screen_adas.yaml" >"$work/cohorts/screen_adas.yaml"
 cp "$screened" "$work/protocols/open.yaml"
 run open 2 "$work/protocols/open.yaml" --replicates 100 --patients 200
+# the same measurement criteria given by the protocol (cohort: {file, include, exclude})
+# on top of the open cohort: the same candidates, so bitwise the same trial
+sed -e 's|^cohort: .*|cohort: {file: ../cohorts/screen_adas.yaml, include: "adas_cog >= 18 and adas_cog <= 30", exclude: "age > 85 and adas_cog > 28"}|' \
+  "$screened" >"$work/protocols/narrowed.yaml"
+run narrowed 2 "$work/protocols/narrowed.yaml" --replicates 20 --patients 200
+check "same s1 narrowed" "the protocol's own criteria on the open cohort = the cohort's criteria (bitwise)"
 
 "$py" - "$work/s1.h5" "$work/open.h5" <<'PY' || fails=$((fails + 1))
 import sys, h5py, numpy as np
