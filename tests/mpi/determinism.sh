@@ -36,8 +36,16 @@ same big1 big3 /subjects /outcomes /counterfactual /endpoints /analyses /summary
 # ODE (PETSc TS), event-time, count and dosing models: same contract
 root=$(cd "$(dirname "$protocol")/.." && pwd)
 # every shipped protocol (validation figures, screening on baseline measurements) and the
-# T2D methods protocol
-for protocol in "$root"/protocols/*.yaml "$root/tests/data/protocols/t2d_methods.yaml"; do
+# T2D methods protocol; under memcheck (tests/reliability/valgrind.sh), which looks for
+# memory errors along each model's code, one protocol per model
+protocols=("$root"/protocols/*.yaml "$root/tests/data/protocols/t2d_methods.yaml")
+case $tt in
+*valgrind*)
+  protocols=("$root/tests/data/protocols/t2d_methods.yaml" "$root/protocols/oncology_nsclc.yaml"
+    "$root/protocols/ms_relapse.yaml" "$root/protocols/pk_metformin_dosing.yaml"
+    "$root/protocols/alzheimers_group_sequential.yaml") ;;
+esac
+for protocol in "${protocols[@]}"; do
   p=$(basename "$protocol" .yaml)
   run ${p}_1 1 --replicates 6 --patients 60
   run ${p}_3 3 --replicates 6 --patients 60 -tt_block 7
