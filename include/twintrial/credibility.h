@@ -28,8 +28,8 @@ typedef struct {
 PetscErrorCode TTCredibilityAssess(const TTFigureTable *t, TTCredibilityRow rows[], PetscInt *nfail);
 /* Not collective. The table: figure, what, published, simulated (MC SE), z, verdict, source. */
 PetscErrorCode TTCredibilityPrint(FILE *out, const TTFigureTable *t, const TTCredibilityRow rows[]);
-/* Not collective. Reads, assesses and prints a results file's figures; *nfail as above
- * (0 and a note when the file has no validation section). */
-PetscErrorCode TTCredibilityReport(const char *path, FILE *out, PetscInt *nfigure, PetscInt *nfail);
+/* Not collective. Reads, assesses and prints a results file's figures; *nfail as above.
+ * A file without a validation section gives *nfigure = 0 and, with note, says so. */
+PetscErrorCode TTCredibilityReport(const char *path, FILE *out, PetscBool note, PetscInt *nfigure, PetscInt *nfail);
 
 #endif

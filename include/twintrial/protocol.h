@@ -258,6 +258,11 @@ typedef struct {
   TTFigureSpec figure[TT_MAX_FIGURES];
 } TTProtocol;
 
+/* Not collective. Names for messages and files: a figure's statistic ("median"), and a
+ * time unit from its length in days ("month"; "day" for any other length). */
+const char *TTFigureStatisticName(TTFigureStatistic s);
+const char *TTTimeUnitName(double days);
+
 /* Not collective. Reads and validates `path`; *protocol is NULL on error. */
 PetscErrorCode TTProtocolLoad(const char *path, TTProtocol **protocol);
 /* Not collective. Command-line overrides; each value < 0 (or seed_set == 0) keeps the file's. */
@@ -309,6 +314,9 @@ PetscErrorCode TTYamlGetUInt64(TTYaml doc, TTYamlNode node, const char *key, uin
 /* Type checks: "key: expected <what>, found a sequence". */
 PetscErrorCode TTYamlCheckMapping(TTYaml doc, TTYamlNode node, const char *key, const char *what);
 PetscErrorCode TTYamlCheckSequence(TTYaml doc, TTYamlNode node, const char *key, const char *what);
+/* A non-empty scalar criteria expression ("expected a criteria expression such as
+ * \"EXAMPLE\"" otherwise); *text is the node's, parsed by the caller. */
+PetscErrorCode TTYamlGetCriteria(TTYaml doc, TTYamlNode node, const char *key, const char *example, const char **text);
 /* Every key of mapping `map` must be one of allowed[n]: "key.k: unknown key; expected one of a, b, c". */
 PetscErrorCode TTYamlCheckKeys(TTYaml doc, TTYamlNode map, const char *key, int n, const char *const allowed[]);
 /* *value = the value of required key `name`; when absent the error is located at `map`:

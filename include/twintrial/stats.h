@@ -233,7 +233,7 @@ int tt_stats_glm(int n, int p, const double x[], const double y[], const double 
 
 /* Negative binomial (NB2) regression with theta by maximum likelihood, as
  * MASS::glm.nb: alternates IRLS for beta at fixed theta with Newton on log theta at
- * fixed mu. var(y) = mu + mu^2/theta, i.e. the dispersion k of MODELS.md s.4 is
+ * fixed mu. var(y) = mu + mu^2/theta, i.e. the negative-binomial dispersion k (ms_relapse's) is
  * 1/theta. y are counts (non-negative integers). theta_se is glm.nb's SE.theta (from
  * the observed information). When the data are not overdispersed the MLE is on the
  * boundary k = 0: the Poisson fit is returned with *theta = INFINITY and *theta_se =

@@ -222,13 +222,7 @@ PetscErrorCode TTCliSummary(const TTCli *cli)
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
   if (!rank) PetscCall(TTStoreSummary(cli->input, stdout));
-  if (!rank) {
-    TTFigureTable t;
-    PetscCall(TTStoreReadFigures(cli->input, &t));
-    nfigure = t.nfigure;
-    PetscCall(TTFigureTableDestroy(&t));
-    if (nfigure) PetscCall(TTCredibilityReport(cli->input, stdout, &nfigure, &nfail));
-  }
+  if (!rank) PetscCall(TTCredibilityReport(cli->input, stdout, PETSC_FALSE, &nfigure, &nfail));
   PetscFunctionReturn(0);
 }
 
@@ -247,7 +241,7 @@ PetscErrorCode TTCliCredibility(const TTCli *cli)
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
   if (!IsResultsFile(cli->input)) PetscCall(TTCliRun(cli));
-  if (!rank) PetscCall(TTCredibilityReport(results, stdout, &counts[0], &counts[1]));
+  if (!rank) PetscCall(TTCredibilityReport(results, stdout, PETSC_TRUE, &counts[0], &counts[1]));
   PetscCallMPI(MPI_Bcast(counts, 2, MPIU_INT, 0, PETSC_COMM_WORLD));
   PetscCheck(counts[0] > 0, PETSC_COMM_SELF, PETSC_ERR_USER,
              "%s: no validation section: add published figures (validation:) to the protocol", cli->input);

@@ -371,32 +371,30 @@ static PetscErrorCode ParseDerived(TTYaml y, TTYamlNode map, TTCohort c)
   for (int i = 0; i < len; i++) {
     TTYamlNode   k, v;
     TTCovariate *cov;
-    char         path[256], tmp[64];
+    char         path[256];
+    const char  *text;
     TTYamlPair(y, map, i, &k, &v);
     PetscCall(TTYamlKeyJoin(path, sizeof path, key, TTYamlScalar(y, k)));
     PetscCall(AddName(y, k, path, c));
     cov       = &c->cov[c->n - 1];
     cov->dist = TT_DIST_DERIVED;
-    if (!TTYamlIsScalar(y, v) || !TTYamlScalar(y, v)[0])
-      PetscCall(TTYamlError(y, v, path, "expected a criteria expression such as \"apoe4 >= 1\", found %s",
-                            TTYamlDescribe(y, v, tmp, sizeof tmp)));
+    PetscCall(TTYamlGetCriteria(y, v, path, "apoe4 >= 1", &text));
     /* a derived covariate may use the drawn ones and the derived ones before it */
-    PetscCall(TTExprParse(TTYamlScalar(y, v), c->n - 1, c->names, y, v, path, &cov->expr));
+    PetscCall(TTExprParse(text, c->n - 1, c->names, y, v, path, &cov->expr));
   }
   PetscFunctionReturn(0);
 }
 
 static PetscErrorCode ParseCriteria(TTYaml y, TTYamlNode map, const char *which, TTExpr *e, TTCohort c)
 {
-  TTYamlNode n = TTYamlFind(y, map, which);
-  char       path[64], tmp[64];
+  TTYamlNode  n = TTYamlFind(y, map, which);
+  char        path[64];
+  const char *text;
   PetscFunctionBeginUser;
   if (!n) PetscFunctionReturn(0);
   PetscCall(TTYamlKeyJoin(path, sizeof path, "cohort", which));
-  if (!TTYamlIsScalar(y, n) || !TTYamlScalar(y, n)[0])
-    PetscCall(TTYamlError(y, n, path, "expected a criteria expression such as \"mmse >= 16\", found %s",
-                          TTYamlDescribe(y, n, tmp, sizeof tmp)));
-  PetscCall(TTExprParseMeasured(TTYamlScalar(y, n), c->n, c->names, c->model, c->nmeas, c->meas, y, n, path, e));
+  PetscCall(TTYamlGetCriteria(y, n, path, "mmse >= 16", &text));
+  PetscCall(TTExprParseMeasured(text, c->n, c->names, c->model, c->nmeas, c->meas, y, n, path, e));
   c->criteria_loc = TTYamlLoc(y, n);
   PetscCall(PetscStrncpy(c->criteria_key, path, sizeof c->criteria_key));
   PetscFunctionReturn(0);

@@ -95,7 +95,7 @@ PetscErrorCode TTCredibilityPrint(FILE *out, const TTFigureTable *t, const TTCre
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TTCredibilityReport(const char *path, FILE *out, PetscInt *nfigure, PetscInt *nfail)
+PetscErrorCode TTCredibilityReport(const char *path, FILE *out, PetscBool note, PetscInt *nfigure, PetscInt *nfail)
 {
   TTFigureTable     t;
   TTCredibilityRow *rows;
@@ -106,7 +106,7 @@ PetscErrorCode TTCredibilityReport(const char *path, FILE *out, PetscInt *nfigur
   PetscCall(TTStoreReadFigures(path, &t));
   *nfigure = t.nfigure;
   if (!t.nfigure) {
-    PetscCall(PetscFPrintf(PETSC_COMM_SELF, out, "%s: the protocol has no validation section\n", path));
+    if (note) PetscCall(PetscFPrintf(PETSC_COMM_SELF, out, "%s: the protocol has no validation section\n", path));
     PetscCall(TTFigureTableDestroy(&t));
     PetscFunctionReturn(0);
   }

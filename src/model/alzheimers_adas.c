@@ -11,7 +11,7 @@
  *   P(t) = -beta (exp(-kel t) - exp(-keq t)) on the 0–1 scale.
  * Symptomatic drug effect (donepezil-like, Emax in time since start):
  *   E(t) = -Emax t_w / (ET50 + t_w) points, t_w in weeks; disease-modifying
- *   effect: slope x (1 - f). Numbers: ../MODELS.md §1 of the project docs.
+ *   effect: slope x (1 - f).
  * Closed form: no ODE integration. Invariant: mean values stay inside (0, 70).
  */
 #include <math.h>

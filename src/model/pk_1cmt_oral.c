@@ -4,8 +4,7 @@
  * Source: Yoon H, Cho HY, Yoo HD, Kim SM, Lee YB (2013) AAPS J 15:571–580, "Influences
  * of organic cation transporter polymorphisms on the population pharmacokinetics of
  * metformin in healthy subjects" (doi:10.1208/s12248-013-9460-z): one compartment,
- * first-order absorption with lag time, weight on V/F. Numbers: MODELS.md §5 of the
- * project docs. Time in hours; amounts in mg; concentrations in mg/L.
+ * first-order absorption with lag time, weight on V/F. Time in hours; amounts in mg; concentrations in mg/L.
  *
  *   CL_i = CL exp(eta_cl),  V_i = V [1 + wt_on_v (WT - 70)] exp(eta_v),  ka_i = ka exp(eta_ka)
  *   depot'   = -ka_i depot                      (each dose D enters at t_dose + tlag)

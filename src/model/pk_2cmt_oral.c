@@ -3,9 +3,9 @@
  *
  * Source: Jung W, Jung H, Vu NAT, et al. (2022) Pharmaceutics 14:244, "Model-based
  * equivalent dose optimization to develop new donepezil patch formulation"
- * (doi:10.3390/pharmaceutics14020244). Numbers: MODELS.md §5 of the project docs.
+ * (doi:10.3390/pharmaceutics14020244).
  * The source's oral absorption passes through transit compartments; here it is the
- * single first-order ka of MODELS.md (a simplification). The proportional residual
+ * single first-order ka (a simplification of the source's absorption). The proportional residual
  * error of 10% is ASSUMED (not taken from the source). Time in hours; amounts in mg;
  * concentrations in mg/L.
  *

@@ -272,18 +272,17 @@ static PetscErrorCode ParseCohortFile(TTYaml y, TTYamlNode n, const char *key, T
  * and the model; where its first byte stands, for messages. */
 static PetscErrorCode ParseCohortCriteria(TTYaml y, TTYamlNode map, const char *which, char *text, TTLoc *loc)
 {
-  TTYamlNode n = TTYamlFind(y, map, which);
-  char       key[32], tmp[64];
+  TTYamlNode  n = TTYamlFind(y, map, which);
+  char        key[32];
+  const char *criteria;
   PetscFunctionBeginUser;
   if (!n) PetscFunctionReturn(0);
   PetscCall(TTYamlKeyJoin(key, sizeof key, "cohort", which));
-  if (!TTYamlIsScalar(y, n) || !TTYamlScalar(y, n)[0])
-    PetscCall(TTYamlError(y, n, key, "expected a criteria expression such as \"hba1c >= 7\", found %s",
-                          TTYamlDescribe(y, n, tmp, sizeof tmp)));
-  if (strlen(TTYamlScalar(y, n)) >= TT_CRITERIA_MAX)
+  PetscCall(TTYamlGetCriteria(y, n, key, "hba1c >= 7", &criteria));
+  if (strlen(criteria) >= TT_CRITERIA_MAX)
     PetscCall(TTYamlError(y, n, key, "expected at most %d characters (longer criteria belong in the cohort file)",
                           TT_CRITERIA_MAX - 1));
-  PetscCall(PetscStrncpy(text, TTYamlScalar(y, n), TT_CRITERIA_MAX));
+  PetscCall(PetscStrncpy(text, criteria, TT_CRITERIA_MAX));
   *loc = TTYamlLocInScalar(y, n, 0);
   PetscFunctionReturn(0);
 }

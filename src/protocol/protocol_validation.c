@@ -26,6 +26,18 @@ const char *const TTFigureStatisticNames[8] = {"mean",     "baseline_mean", "pro
 
 #define Z975 1.959963984540054
 
+const char *TTFigureStatisticName(TTFigureStatistic s)
+{
+  return s >= 0 && s < 8 ? TTFigureStatisticNames[s] : "unknown";
+}
+
+const char *TTTimeUnitName(double days)
+{
+  for (int u = 0; u < 4; u++)
+    if (TTTimeUnitDays[u] == days) return TTTimeUnitNames[u];
+  return "day";
+}
+
 static PetscBool IsRatio(TTAnalysisMethod m)
 {
   return m == TT_ANALYSIS_ODDS_RATIO || m == TT_ANALYSIS_CMH || m == TT_ANALYSIS_LOGRANK || m == TT_ANALYSIS_COX ||

@@ -207,13 +207,6 @@ static PetscErrorCode ViewInterim(const TTProtocol *p, FILE *out)
   PetscFunctionReturn(0);
 }
 
-static const char *UnitName(double days)
-{
-  for (int u = 0; u < 4; u++)
-    if (TTTimeUnitDays[u] == days) return TTTimeUnitNames[u];
-  return "day";
-}
-
 /* ", key: name" when name is not NULL. */
 static PetscErrorCode ViewKey(FILE *out, const char *key, const char *name)
 {
@@ -237,7 +230,8 @@ static PetscErrorCode ViewFigure(const TTProtocol *p, const TTFigureSpec *f, FIL
   PetscCall(ViewKey(out, ", arm: ", f->arm >= 0 ? p->arm[f->arm].name : NULL));
   PetscCall(ViewKey(out, ", variable: ", f->variable[0] ? f->variable : NULL));
   if (f->statistic == TT_FIGURE_SURVIVAL) P(", time: %s", TTYamlFormatReal(f->time_days / f->unit_days, buf));
-  if (f->statistic == TT_FIGURE_SURVIVAL || f->statistic == TT_FIGURE_MEDIAN) P(", unit: %s", UnitName(f->unit_days));
+  if (f->statistic == TT_FIGURE_SURVIVAL || f->statistic == TT_FIGURE_MEDIAN)
+    P(", unit: %s", TTTimeUnitName(f->unit_days));
   P(", published: %s", TTYamlFormatReal(f->published, buf));
   P(", se: %s, fitted: %s, source: ", TTYamlFormatReal(f->se, buf), f->fitted ? "true" : "false");
   PetscCall(TTYamlWriteString(out, f->source));

@@ -377,6 +377,17 @@ PetscErrorCode TTYamlCheckSequence(TTYaml y, TTYamlNode n, const char *key, cons
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode TTYamlGetCriteria(TTYaml y, TTYamlNode n, const char *key, const char *example, const char **text)
+{
+  char buf[64];
+  PetscFunctionBeginUser;
+  if (!TTYamlIsScalar(y, n) || !TTYamlScalar(y, n)[0])
+    PetscCall(TTYamlError(y, n, key, "expected a criteria expression such as \"%s\", found %s", example,
+                          TTYamlDescribe(y, n, buf, sizeof buf)));
+  *text = TTYamlScalar(y, n);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTYamlCheckKeys(TTYaml y, TTYamlNode map, const char *key, int nallowed, const char *const allowed[])
 {
   int n = TTYamlLength(y, map);

@@ -13,13 +13,9 @@
 /* "median of os (month), arm control" */
 static void Describe(const TTProtocol *p, const TTFigureSpec *f, char *buf, size_t len)
 {
-  static const char *const units[]               = {"day", "week", "month", "year"};
-  static const double      days[]                = {1.0, 7.0, 365.25 / 12.0, 365.25};
-  const char              *unit                  = "day";
-  char                     arm[TT_NAME_MAX + 16] = "";
+  const char *unit                  = TTTimeUnitName(f->unit_days);
+  char        arm[TT_NAME_MAX + 16] = "";
 
-  for (int u = 0; u < 4; u++)
-    if (f->unit_days == days[u]) unit = units[u];
   if (f->arm >= 0) snprintf(arm, sizeof arm, ", arm %s", p->arm[f->arm].name);
   switch (f->statistic) {
   case TT_FIGURE_EFFECT:
@@ -56,8 +52,6 @@ static PetscErrorCode WriteColumn(TTStore st, hid_t g, const char *name, const d
   PetscFunctionReturn(0);
 }
 
-extern const char *const TTFigureStatisticNames[8];
-
 /* Where a figure sits on a plot of a variable over time (the report's visual predictive
  * check): its variable, visit (days) and scale: value, change or percent_change of the
  * variable; "" / NaN for figures that are not a summary of one variable at one visit. */
@@ -88,7 +82,7 @@ static PetscErrorCode WriteFigures(TTStore st, hid_t g)
   for (int i = 0; i < p->nfigure; i++) {
     const TTFigureSpec *f = &p->figure[i];
     Describe(p, f, desc[i], sizeof desc[i]);
-    name[i] = f->name, stat[i] = TTFigureStatisticNames[f->statistic], src[i] = f->source, what[i] = desc[i];
+    name[i] = f->name, stat[i] = TTFigureStatisticName(f->statistic), src[i] = f->source, what[i] = desc[i];
     col[0][i] = f->published, col[1][i] = f->se, col[2][i] = f->log_scale, col[3][i] = f->fitted;
     arm[i] = f->arm >= 0 ? p->arm[f->arm].name : "";
     Placement(p, f, &var[i], &col[4][i], &scale[i]);

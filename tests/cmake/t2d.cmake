@@ -1,4 +1,4 @@
-# t2d_hba1c model (Choy 2016): unit tests against MODELS.md §2 and an in-test RK4
+# t2d_hba1c model (Choy 2016): unit tests against Choy 2016's published typical patient and an in-test RK4
 # reference; validation against R deSolve::lsoda (Debian: r-cran-desolve), skipped
 # with return code 77 when Rscript or deSolve is absent.
 tt_unit_test(test_model_t2d ${TT_SOURCE_DIR}/tests/unit/test_model_t2d.c LIBS tt_core)

@@ -221,7 +221,7 @@ static PetscErrorCode inclusion_criteria_honoured(void)
     CHECK(t[3] >= 16 && t[3] <= 26 && t[3] == floor(t[3]) && t[0] >= 55 && t[0] <= 90);
     CHECK(t[5] == (t[2] >= 1 ? 1.0 : 0.0));
   }
-  Moments(x, n, 5, &m, &s); /* 62% APOE4 carriers (MODELS.md: 58-67%) */
+  Moments(x, n, 5, &m, &s); /* 62% APOE4 carriers (Schneider & Sano 2009: 58-67%) */
   CHECK_NEAR(m, 0.62, sqrt(0.62 * 0.38 / N));
   CHECK(failures > 0); /* MMSE 21 +- 3 outside 16..26 is screened out */
   PetscCall(PetscFree(x));

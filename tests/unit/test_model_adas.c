@@ -1,4 +1,4 @@
-/* test_model_adas.c — the alzheimers_adas model against MODELS.md §1 and an
+/* test_model_adas.c — the alzheimers_adas model against Conrado 2014's published typical patient and an
  * independent evaluation of the published closed form. */
 #include <string.h>
 #include <twintrial/model.h>
@@ -26,10 +26,10 @@ static void typical_curve_matches_models_md(const TTModelType *m)
   double par[32], eff[8];
   Defaults(m, par, eff);
   par[tt_model_param_index(m->nparam, m->param, "placebo_beta")] = 0.0; /* disease course alone */
-  TT_CHECK_CLOSE(Adas(m, par, eff, 0.0), 22.2, 1e-9, "MODELS.md §1 typical BL");
-  TT_CHECK_CLOSE(Adas(m, par, eff, 1.0), 25.9, 0.05, "MODELS.md §1 check: ~25.9 at 1 yr");
-  TT_CHECK_CLOSE(Adas(m, par, eff, 1.5), 27.9, 0.05, "MODELS.md §1 check: ~27.9 at 1.5 yr");
-  TT_CHECK_CLOSE(Adas(m, par, eff, 2.0), 30.1, 0.05, "MODELS.md §1 check: ~30.1 at 2 yr");
+  TT_CHECK_CLOSE(Adas(m, par, eff, 0.0), 22.2, 1e-9, "Conrado 2014 typical BL");
+  TT_CHECK_CLOSE(Adas(m, par, eff, 1.0), 25.9, 0.05, "Conrado 2014 check: ~25.9 at 1 yr");
+  TT_CHECK_CLOSE(Adas(m, par, eff, 1.5), 27.9, 0.05, "Conrado 2014 check: ~27.9 at 1.5 yr");
+  TT_CHECK_CLOSE(Adas(m, par, eff, 2.0), 30.1, 0.05, "Conrado 2014 check: ~30.1 at 2 yr");
 }
 
 /* The Richards form typed independently: BL/70 / [b^s + (1-b^s) exp(-s SL t)]^(1/s). */
@@ -56,8 +56,8 @@ static void placebo_peak_near_week_15(const TTModelType *m)
     par[tt_model_param_index(m->nparam, m->param, "placebo_beta")] = 0.030;
     if (d < best) best = d, tbest = w;
   }
-  TT_CHECK_CLOSE(best, -1.0, 0.1, "MODELS.md §1: placebo peak ~1 point improvement");
-  TT_CHECK_CLOSE(tbest, 15.0, 2.0, "MODELS.md §1: peak near week 15");
+  TT_CHECK_CLOSE(best, -1.0, 0.1, "Ito 2010: placebo peak ~1 point improvement");
+  TT_CHECK_CLOSE(tbest, 15.0, 2.0, "Ito 2010: peak near week 15");
 }
 
 static void donepezil_effect_matches_meta_analysis(const TTModelType *m)
@@ -94,7 +94,7 @@ static void condition_recovers_baseline_random_effect(const TTModelType *m)
   m->mean(par, typical_cov, eta, eff, 0.0, &y0);
   m->condition(par, typical_cov, &y0, cond);
   TT_CHECK_CLOSE(cond[0], 0.3, 1e-12, "eta_BL from the noise-free baseline");
-  TT_CHECK_CLOSE(cond[1], 0.0224 / 0.156 * 0.3, 1e-12, "DESIGN.md: E[eta_SL | eta_BL] = cov/var eta_BL");
+  TT_CHECK_CLOSE(cond[1], 0.0224 / 0.156 * 0.3, 1e-12, "bivariate normal: E[eta_SL | eta_BL] = cov/var eta_BL");
 }
 
 /* The stated range is the scale's, and the Beta observation never leaves it, even for

@@ -1,6 +1,6 @@
-/* test_model_t2d.c — the t2d_hba1c model (PETSc TS path) against Choy 2016 (MODELS.md §2) and
+/* test_model_t2d.c — the t2d_hba1c model (PETSc TS path) against Choy 2016 and
  * against an independent fixed-step classical RK4 integration of the same equations,
- * typed here from MODELS.md rather than taken from the model's callbacks:
+ * typed here from Choy 2016 rather than taken from the model's callbacks:
  *   IS = 1/(1+e^(1.1+eta_is)) (1 - 0.0514 dW)(1 + S(t)),  B = 1/(1+e^(-0.446+eta_b+D))(1 + G(t)),
  *   D' = (0.209 + eta_rb)/365.25 (1 - P(t)),  dW' = ln2/96.9 (W(t) - dW),
  *   FPG = [3.5 + sqrt(12.25 + 4q)]/2, q = 35.1/(7.8 IS B),  FSI = 7.8 B (FPG - 3.5),
@@ -119,10 +119,10 @@ static PetscErrorCode typical_baseline_matches_models_md(TTSim sim)
   double y[NVISIT * NVAR];
   PetscFunctionBeginUser;
   PetscCall(Simulate(sim, &w, NVISIT, visits, y));
-  TT_CHECK_CLOSE(y[FPG], 7.46, 0.01, "MODELS.md §2 baseline FPG ~7.46 mmol/L");
-  TT_CHECK_CLOSE(y[FSI], 18.8, 0.05, "MODELS.md §2 baseline FSI ~18.8 uU/mL");
-  TT_CHECK_CLOSE(y[HBA1C], 6.50, 0.01, "MODELS.md §2 baseline HbA1c ~6.50 %");
-  TT_CHECK_CLOSE(y[WEIGHT], 104.0, 1e-12, "MODELS.md §2 baseline weight 104 kg");
+  TT_CHECK_CLOSE(y[FPG], 7.46, 0.01, "Choy 2016 baseline FPG ~7.46 mmol/L");
+  TT_CHECK_CLOSE(y[FSI], 18.8, 0.05, "Choy 2016 baseline FSI ~18.8 uU/mL");
+  TT_CHECK_CLOSE(y[HBA1C], 6.50, 0.01, "Choy 2016 baseline HbA1c ~6.50 %");
+  TT_CHECK_CLOSE(y[WEIGHT], 104.0, 1e-12, "Choy 2016 baseline weight 104 kg");
   printf("baseline: FPG %.4f mmol/L, FSI %.4f uU/mL, HbA1c %.4f %%\n", y[FPG], y[FSI], y[HBA1C]);
   PetscFunctionReturn(0);
 }
@@ -196,7 +196,7 @@ static PetscErrorCode weight_reaches_half_target_at_half_life(TTSim sim)
   double       y[2 * NVAR];
   PetscFunctionBeginUser;
   PetscCall(Simulate(sim, &w, 2, t, y));
-  TT_CHECK_CLOSE(y[NVAR + WEIGHT], 104.0 - 2.5, 1e-6, "MODELS.md §2: weight half-life 96.9 days");
+  TT_CHECK_CLOSE(y[NVAR + WEIGHT], 104.0 - 2.5, 1e-6, "Choy 2016: weight half-life 96.9 days");
   PetscFunctionReturn(0);
 }
 

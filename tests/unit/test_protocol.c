@@ -257,7 +257,8 @@ static PetscErrorCode view_prints_applicable_keys(void)
                      "log_hazard_per_unit: 0}\n"));
   CHECK(strstr(text, "  - {name: resp, type: responder, variable: adas_cog, visit: 0, measure: value, threshold: 20, "
                      "direction: above}\n"));
-  CHECK(strstr(text, "  - {name: orr, type: best_response, variable: tumour_size, threshold: -30, confirm_weeks: 0}\n"));
+  CHECK(
+      strstr(text, "  - {name: orr, type: best_response, variable: tumour_size, threshold: -30, confirm_weeks: 0}\n"));
   CHECK(strstr(text, "  - {name: os, type: time_to_event, event: death}\n"));
   CHECK(strstr(text, "  - {name: pfs, type: progression_free, variable: tumour_size, progression_percent: 20, "
                      "progression_absolute: 5}\n"));

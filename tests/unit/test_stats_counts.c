@@ -140,7 +140,7 @@ static void negbin_matches_glm_nb_with_covariates(void)
   CHECK_REL(r.estimate, -0.17779247707112061, 1e-10, "R: refine(...)$coef['trt']");
   CHECK_REL(r.p_value, 0.508715429531573, 1e-7, "R: summary(m)$coefficients['trt', 4]");
   CHECK_REL(r.p_value, 0.5087154295315508, 1e-10, "R: refine(...)$p");
-  CHECK_REL(1.0 / th, 1.0 / 4.1219723373572181, 1e-10, "k = 1/theta (MODELS.md s.4)");
+  CHECK_REL(1.0 / th, 1.0 / 4.1219723373572181, 1e-10, "k = 1/theta");
 }
 
 static void negbin_matches_glm_nb_treatment_only(void)

@@ -1,6 +1,6 @@
 /* test_stats_gsd.c — group-sequential boundaries against the literature and rpact.
  *
- * Literature values (STATISTICS.md) are checked to their printed digits; rpact
+ * Printed reference values are checked to their printed digits; rpact
  * 3.3.4 values (R, options(digits = 17)) to 1e-7 relative (boundaries; the 1e-4
  * asked) and 1e-6 (probabilities at rpact's shift). rpact's own integration grid
  * is about 5e-9 off the converged values (ours at r = 64 is within 2e-9 of r = 256:
@@ -37,15 +37,15 @@ static void spending_functions(void)
 
 static void obf_type_matches_literature(void)
 {
-  /* Lan-DeMets OBF-type, one-sided 0.025, t = 0.5, 0.75, 1 (STATISTICS.md): 2.962588, 2.359018, 2.014084 */
+  /* Lan-DeMets OBF-type, one-sided 0.025, t = 0.5, 0.75, 1 (printed reference): 2.962588, 2.359018, 2.014084 */
   const double t[3] = {0.5, 0.75, 1.0}, lit[3] = {2.962588, 2.359018, 2.014084};
   double       u[3], spent[3];
   TT_CHECK(tt_stats_gsd_bounds(3, t, TT_STATS_SPEND_OBF, 0.025, 0, u, spent) == TT_STATS_OK, "bounds run");
-  for (int j = 0; j < 3; j++) TT_CHECK_CLOSE(u[j], lit[j], 6e-7, "STATISTICS.md: LD OBF 0.5/0.75/1");
+  for (int j = 0; j < 3; j++) TT_CHECK_CLOSE(u[j], lit[j], 6e-7, "printed: LD OBF 0.5/0.75/1");
   /* rpact: g(typeOfDesign = "asOF", informationRates = c(.5, .75, 1))$criticalValues */
   const double rp[3] = {2.96258804273, 2.35901770741, 2.01408367604};
   for (int j = 0; j < 3; j++) CHECK_REL(u[j], rp[j], 1e-7, "rpact: asOF, informationRates c(.5, .75, 1)");
-  /* K = 4 equally spaced: SAS SEQDESIGN 4.33263, 2.96333, 2.35902, 2.01409 as transcribed in STATISTICS.md;
+  /* K = 4 equally spaced: SAS SEQDESIGN 4.33263, 2.96333, 2.35902, 2.01409 as printed;
    * rpact getDesignGroupSequential(kMax = 4, alpha = 0.025, sided = 1, typeOfDesign = "asOF")$criticalValues
    * 4.33263364605 2.96313159913 2.35904427618 2.01409014314. The middle two transcribed values disagree with
    * rpact (and with us) in the fourth decimal (2.35902 is the K = 3 design's 0.75 boundary): only the first
@@ -62,13 +62,13 @@ static void obf_type_matches_literature(void)
 
 static void classical_boundaries(void)
 {
-  /* classical OBF K = 3, one-sided 0.025 (STATISTICS.md, rpact g(typeOfDesign = "OF")):
+  /* classical OBF K = 3, one-sided 0.025 (printed reference, rpact g(typeOfDesign = "OF")):
    * 3.4710914, 2.4544323, 2.0040356; rpact 3.47109144465 2.45443229863 2.00403557995 */
   const double lit[3] = {3.4710914, 2.4544323, 2.0040356}, rp[3] = {3.47109144465, 2.45443229863, 2.00403557995};
   double       u[3], c;
   TT_CHECK(tt_stats_gsd_classical(3, EQUAL3, TT_STATS_GSD_OBF, 0.025, u, &c) == TT_STATS_OK, "classical runs");
   for (int j = 0; j < 3; j++) {
-    TT_CHECK_CLOSE(u[j], lit[j], 6e-8, "STATISTICS.md: classical OBF K = 3");
+    TT_CHECK_CLOSE(u[j], lit[j], 6e-8, "printed: classical OBF K = 3");
     CHECK_REL(u[j], rp[j], 1e-7, "rpact: g(typeOfDesign = 'OF')");
   }
   CHECK_REL(c, 2.00403557995, 1e-7, "c = last boundary");

@@ -68,7 +68,7 @@ static void schoenfeld_events_and_power(void)
   double d;
   TT_CHECK(tt_stats_schoenfeld_events(0.5, 0.9, 0.5, TWO_SIDED, &d) == TT_STATS_OK, "events run");
   CHECK_REL(d, 87.47929772154194, 1e-13, "R: 4*(qnorm(0.975) + qnorm(0.9))^2/log(0.5)^2");
-  TT_CHECK_CLOSE(d, 87.4793, 5e-5, "STATISTICS.md: 87.4793");
+  TT_CHECK_CLOSE(d, 87.4793, 5e-5, "Schoenfeld 1983, printed: 87.4793");
   TT_CHECK(tt_stats_schoenfeld_events(0.7, 0.8, 0.6, TWO_SIDED, &d) == TT_STATS_OK, "events run");
   CHECK_REL(d, 257.06990057016503, 1e-13, "R: (qnorm(0.975) + qnorm(0.8))^2/(0.6*0.4*log(0.7)^2)");
   tt_stats_test_spec lower = {0.025, 1, -1};

@@ -214,8 +214,8 @@ static void cox_aml_efron_and_breslow(void)
   CHECK_REL(r.p_value, 0.07371486063904574, 1e-9, "R: summary(coxph(...))$coefficients[, 'Pr(>|z|)']");
   CHECK_REL(exp(r.ci_lower), 0.91590725743640833, 1e-10, "R: summary(coxph(...))$conf.int[3]");
   CHECK_REL(exp(r.ci_upper), 6.8134957660633022, 1e-10, "R: summary(coxph(...))$conf.int[4]");
-  /* STATISTICS.md: Efron HR 2.4981, Breslow coef 0.9042 */
-  CHECK_REL(exp(r.estimate), 2.4981, 5e-5, "STATISTICS.md: HR 2.4981");
+  /* printed reference: Efron HR 2.4981, Breslow coef 0.9042 */
+  CHECK_REL(exp(r.estimate), 2.4981, 5e-5, "printed: HR 2.4981");
 }
 
 static void cox_strata_covariate_efron_and_breslow(void)

@@ -1,7 +1,7 @@
-# The t2d_hba1c model (Choy et al. 2016, MODELS.md §2) integrated by deSolve::lsoda
+# The t2d_hba1c model (Choy et al. 2016) integrated by deSolve::lsoda
 # (rtol = atol = 1e-12) must reproduce twintrial's PETSc TS trajectories to 1e-6
 # relative at every visit. Equations and typical values are typed here from
-# MODELS.md; only the per-case etas and arm effects are read from the CSV.
+# Choy 2016; only the per-case etas and arm effects are read from the CSV.
 # usage: Rscript t2d_vs_desolve.R TRAJECTORIES_CSV
 suppressPackageStartupMessages(library(deSolve))
 args <- commandArgs(trailingOnly = TRUE)
