@@ -1,7 +1,9 @@
 #!/bin/bash
 # Local runner for a workstation (Debian 12). Installs what is missing (needs root
 # or sudo), builds the release preset, then:
-#   jobs/local.sh trial [PROTOCOL] [twintrial run options]   run a trial on all local cores
+#   jobs/local.sh trial [PROTOCOL] [twintrial run options]   run a trial on all local cores into
+#                                                             results.h5 (kept if it exists: add --force
+#                                                             to replace it, or -o OTHER.h5)
 #   jobs/local.sh test                                        run the whole test suite (CTest)
 #   jobs/local.sh build                                       only install and build
 set -euo pipefail

@@ -37,9 +37,25 @@ typedef struct {
   const char *started; /* ISO 8601 UTC */
 } TTProvenance;
 
+/* The exclusive right to write the results file PATH (src/store/store_lock.c). */
+typedef struct _p_TTOutputLock *TTOutputLock;
+/* Collective; rank 0 does the file-system work and broadcasts its decision. Call before
+ * anything is simulated. Takes the lock PATH.lock (host, PID, start time; an fcntl lock
+ * where the file system grants one), replacing a lock left by a run that was killed;
+ * refuses (user error, the same on every rank) when another run holds PATH, when PATH
+ * exists (unless force), when PATH.tmp holds an unfinished run and resume is not set
+ * (unless force), or when PATH is a directory. *complete: resume found PATH finished
+ * and no PATH.tmp (nothing to do). command is recorded in the lock file. */
+PetscErrorCode TTStoreLockOutput(MPI_Comm comm, const char *path, const char *command, PetscBool resume,
+                                 PetscBool force, TTOutputLock *lock, PetscBool *complete);
+/* Not collective (rank 0 removes the lock file, if still its own; other ranks free the
+ * handle). NULL is fine; call on every exit path. */
+PetscErrorCode TTStoreUnlockOutput(TTOutputLock *lock);
+
 /* Collective. Creates PATH.tmp with provenance, design and every dataset; with
  * resume and an existing PATH.tmp, reopens it instead, after checking it was made by
- * the same resolved protocol (SHA-256; user error otherwise). */
+ * the same resolved protocol (SHA-256; otherwise a user error naming the first field
+ * that differs, with both values). */
 PetscErrorCode TTStoreOpen(MPI_Comm comm, const char *path, TTTrial trial, const TTProvenance *prov, PetscBool resume,
                            TTStore *store);
 /* Not collective. done[r] = 1 for replicates already stored (identical on every rank). */

@@ -48,26 +48,37 @@ static PetscErrorCode WriteRootAttributes(TTStore st)
   PetscFunctionReturn(0);
 }
 
-/* Opens PATH.tmp for resuming, refusing a file made by another protocol or seed. */
+/* Opens PATH.tmp for resuming, refusing a file made by another protocol or seed and
+ * naming the first field that differs; the check reads the file without writing to it,
+ * so a refused resume leaves it as it was, byte for byte. */
 static PetscErrorCode Reopen(TTStore st, hid_t fapl)
 {
-  char *sha, have[16];
-  hid_t g;
+  char *sha, *theirs = NULL, *ours = NULL, what[768] = "";
+  hid_t f, g;
   int   ok;
 
   PetscFunctionBeginUser;
-  st->file = H5Fopen(st->tmp, H5F_ACC_RDWR, fapl);
-  PetscCheck(st->file >= 0, PETSC_COMM_SELF, PETSC_ERR_USER, "--resume: %s is not a readable results file", st->tmp);
-  PetscCall(TTH5Group(st->file, "provenance", PETSC_FALSE, &g));
+  f = H5Fopen(st->tmp, H5F_ACC_RDONLY, fapl);
+  PetscCheck(f >= 0, PETSC_COMM_SELF, PETSC_ERR_USER, "--resume: %s is not a readable results file", st->tmp);
+  PetscCall(TTH5Group(f, "provenance", PETSC_FALSE, &g));
   PetscCall(TTH5ReadText(g, "resolved_sha256", &sha));
   ok = !strcmp(sha, st->resolved_sha);
-  snprintf(have, sizeof(have), "%.12s", sha);
   PetscCall(PetscFree(sha));
-  PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_USER,
-             "--resume: %s was written for a different protocol, cohort, seed or size (resolved protocol SHA-256 "
-             "%s..., this run %.12s...); remove it or run without --resume",
-             st->tmp, have, st->resolved_sha);
+  if (!ok) {
+    PetscCall(TTH5ReadText(g, "resolved_protocol", &theirs));
+    PetscCall(TTStoreResolved(st->trial, &ours, NULL));
+    TTStoreResolvedDifference(theirs, ours, what, sizeof(what));
+    free(ours);
+    PetscCall(PetscFree(theirs));
+  }
   TTCallHDF5(H5Gclose(g));
+  TTCallHDF5(H5Fclose(f));
+  PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_USER,
+             "--resume: %s was written for a different trial: %s; resume with the same protocol and options, or "
+             "start over with --force instead of --resume",
+             st->tmp, what);
+  st->file = H5Fopen(st->tmp, H5F_ACC_RDWR, fapl);
+  PetscCheck(st->file >= 0, PETSC_COMM_SELF, PETSC_ERR_USER, "--resume: %s is not a writable results file", st->tmp);
   PetscFunctionReturn(0);
 }
 

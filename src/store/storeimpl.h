@@ -56,6 +56,9 @@ struct _p_TTStore {
 
 /* store_meta.c */
 PetscErrorCode   TTStoreResolved(TTTrial trial, char **text, char sha[65]);
+/* store_resume.c: the first difference of two resolved protocols, as "KEY.PATH is OLD
+ * there but NEW in this run" (not collective). */
+void TTStoreResolvedDifference(const char *old, const char *cur, char *msg, size_t len);
 PetscErrorCode   TTStoreWriteProvenance(TTStore st, const TTProvenance *prov); /* collective */
 PetscErrorCode   TTStoreWriteDesign(TTStore st);                               /* collective */
 PetscErrorCode   TTStoreSetUpAnalyses(TTStore st, PetscBool create);           /* collective */

@@ -12,7 +12,7 @@ set_tests_properties(results_identical_on_1_to_4_ranks PROPERTIES LABELS mpi ENV
 
 function(tt_oc_test name protocol check)
   add_test(NAME ${name} COMMAND sh -c
-    "mpirun -n 2 ${TT_TWINTRIAL} run ${protocol} -o ${name}.h5 --progress none > ${name}.log && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_oc.py ${check} ${name}.h5")
+    "mpirun -n 2 ${TT_TWINTRIAL} run ${protocol} -o ${name}.h5 --force --progress none > ${name}.log && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_oc.py ${check} ${name}.h5")
   set_tests_properties(${name} PROPERTIES LABELS validation ENVIRONMENT "${TT_MPI_ENV}")
 endfunction()
 tt_oc_test(null_scenario_type1_error_is_nominal ${TT_SOURCE_DIR}/tests/data/protocols/ad_null.yaml null)
@@ -46,7 +46,7 @@ foreach(case "weibull 0.62 3774.25" "exponential 1 1217.5" "outcome")
   string(REPLACE " " ";" args ${case})
   list(GET args 0 kind)
   add_test(NAME dropout_${kind}_matches_target COMMAND sh -c
-    "${TT_TWINTRIAL} run ${TT_SOURCE_DIR}/tests/data/protocols/dropout/${kind}.yaml -o dropout_${kind}.h5 --progress none > /dev/null && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_dropout.py ${case} dropout_${kind}.h5")
+    "${TT_TWINTRIAL} run ${TT_SOURCE_DIR}/tests/data/protocols/dropout/${kind}.yaml -o dropout_${kind}.h5 --force --progress none > /dev/null && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_dropout.py ${case} dropout_${kind}.h5")
   set_tests_properties(dropout_${kind}_matches_target PROPERTIES LABELS validation ENVIRONMENT "${TT_MPI_ENV}")
 endforeach()
 tt_oc_test(dose_ranging_effects_follow_exposure_response ${TT_SOURCE_DIR}/protocols/alzheimers_dose_ranging.yaml dose_response)
