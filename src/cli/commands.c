@@ -104,7 +104,6 @@ static PetscErrorCode Run(const TTCli *cli, TTProtocol *p, TTTrial trial)
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  CatchStopSignals(); /* before the temporary file exists: a stop asked from then on is clean */
   PetscCall(TTStoreStartedNow(PETSC_COMM_WORLD, started));
   prov.command_line = cli->command_line;
   prov.started      = started;
@@ -157,6 +156,7 @@ PetscErrorCode TTCliRun(const TTCli *cli)
   PetscErrorCode ierr, ierr_unlock;
 
   PetscFunctionBeginUser;
+  CatchStopSignals(); /* before the lock and the temporary file exist: a stop asked from then on is clean */
   PetscCall(
       TTStoreLockOutput(PETSC_COMM_WORLD, cli->output, cli->command_line, cli->resume, cli->force, &lock, &complete));
   if (complete)

@@ -56,15 +56,16 @@ struct _p_TTStore {
 
 /* store_meta.c */
 PetscErrorCode   TTStoreResolved(TTTrial trial, char **text, char sha[65]);
-/* store_resume.c: the first difference of two resolved protocols, as "KEY.PATH is OLD
- * there but NEW in this run" (not collective). */
-void TTStoreResolvedDifference(const char *old, const char *cur, char *msg, size_t len);
 PetscErrorCode   TTStoreWriteProvenance(TTStore st, const TTProvenance *prov); /* collective */
 PetscErrorCode   TTStoreWriteDesign(TTStore st);                               /* collective */
 PetscErrorCode   TTStoreSetUpAnalyses(TTStore st, PetscBool create);           /* collective */
 PetscErrorCode   TTStoreWriteSummary(TTStore st, const TTSummary *s);          /* collective */
 PetscErrorCode   TTStoreSummarize(TTStore st, TTSummary *s);                   /* rank 0 */
 extern const int tt_store_column_is_int[];
+
+/* store_resume.c: the first difference of two resolved protocols, as "KEY.PATH is OLD
+ * there but NEW in this run" (not collective). */
+void TTStoreResolvedDifference(const char *old, const char *cur, char *msg, size_t len);
 
 /* Names of the per-replicate analysis columns, in storage order. */
 #define TT_NCOLUMN 14
