@@ -52,7 +52,8 @@ PetscErrorCode TTStoreLockOutput(MPI_Comm comm, const char *path, const char *co
  * handle). NULL is fine; call on every exit path. */
 PetscErrorCode TTStoreUnlockOutput(TTOutputLock *lock);
 
-/* Collective. Creates PATH.tmp with provenance, design and every dataset; with
+/* Collective; only under PATH's lock (TTStoreLockOutput; an internal error otherwise).
+ * Creates PATH.tmp with provenance, design and every dataset; with
  * resume and an existing PATH.tmp, reopens it instead, after checking it was made by
  * the same resolved protocol (SHA-256; otherwise a user error naming the first field
  * that differs, with both values). */

@@ -1,7 +1,8 @@
 /* store.c — writing the results file: creation (collective), per-replicate rows
  * and subjects (rank 0, independent I/O, buffered), summary and close (collective).
  *
- * Invariants: the file lives at PATH.tmp until TTStoreClose(complete) renames it;
+ * Invariants: PATH is written only by the run holding its lock (store_lock.c; checked
+ * here); the file lives at PATH.tmp until TTStoreClose(complete) renames it;
  * all metadata is flushed before the first replicate, so a killed run leaves a
  * reopenable PATH.tmp;
  * /replicates/done[r] is set only after replicate r's rows and subjects are written
@@ -144,6 +145,7 @@ static PetscErrorCode Open(TTStore st, MPI_Comm comm, const char *path, TTTrial 
   hid_t     fapl;
   PetscBool create;
   char     *resolved;
+  int       held;
 
   PetscFunctionBeginUser;
   st->comm  = comm;
@@ -154,6 +156,9 @@ static PetscErrorCode Open(TTStore st, MPI_Comm comm, const char *path, TTTrial 
   PetscCall(TTTrialGetRecordLayout(trial, &st->L));
   PetscCall(TTStoreResolved(trial, &resolved, st->resolved_sha));
   free(resolved);
+  held = st->rank == 0 ? (int) TTStoreHoldsLock(path) : 0;
+  PetscCallMPI(MPI_Bcast(&held, 1, MPI_INT, 0, comm));
+  PetscCheck(held, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s opened for writing without its lock (TTStoreLockOutput)", path);
   PetscCall(PetscStrallocpy(path, &st->path));
   PetscCall(PetscMalloc1(strlen(path) + 5, &st->tmp));
   sprintf(st->tmp, "%s.tmp", path);

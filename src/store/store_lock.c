@@ -43,6 +43,10 @@
 #define TT_LOCK_YOUNG 30 /* s: an incomplete lock record younger than this is a run starting */
 #define TT_LOCK_MSG   1536
 
+/* The lock this process holds (rank 0 of a run), for TTStoreHoldsLock: the results
+ * file is written only under its lock. */
+static const char *held_lock = NULL;
+
 struct _p_TTOutputLock {
   PetscMPIInt rank;
   int         fd; /* rank 0: the open lock file, -1 otherwise */
@@ -362,7 +366,8 @@ PetscErrorCode TTStoreLockOutput(MPI_Comm comm, const char *path, const char *co
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s", msg);
   }
   *complete = state[1] ? PETSC_TRUE : PETSC_FALSE;
-  *lock     = l;
+  if (l->fd >= 0) held_lock = l->lockpath;
+  *lock = l;
   PetscFunctionReturn(0);
 }
 
@@ -374,6 +379,7 @@ PetscErrorCode TTStoreUnlockOutput(TTOutputLock *lock)
   PetscFunctionBeginUser;
   if (!l) PetscFunctionReturn(0);
   if (l->fd >= 0) {
+    if (held_lock == l->lockpath) held_lock = NULL;
     /* only our own file: a --force run may have replaced it */
     if (!stat(l->lockpath, &sb) && sb.st_dev == l->dev && sb.st_ino == l->ino) unlink(l->lockpath);
     close(l->fd);
@@ -382,4 +388,10 @@ PetscErrorCode TTStoreUnlockOutput(TTOutputLock *lock)
   PetscCall(PetscFree(l));
   *lock = NULL;
   PetscFunctionReturn(0);
+}
+
+PetscBool TTStoreHoldsLock(const char *path)
+{
+  size_t n = strlen(path);
+  return held_lock && !strncmp(held_lock, path, n) && !strcmp(held_lock + n, ".lock") ? PETSC_TRUE : PETSC_FALSE;
 }

@@ -63,6 +63,9 @@ PetscErrorCode   TTStoreWriteSummary(TTStore st, const TTSummary *s);          /
 PetscErrorCode   TTStoreSummarize(TTStore st, TTSummary *s);                   /* rank 0 */
 extern const int tt_store_column_is_int[];
 
+/* store_lock.c: does this process hold the lock of results file path (rank 0 of a run
+ * after TTStoreLockOutput)? Not collective. */
+PetscBool TTStoreHoldsLock(const char *path);
 /* store_resume.c: the first difference of two resolved protocols, as "KEY.PATH is OLD
  * there but NEW in this run" (not collective). */
 void TTStoreResolvedDifference(const char *old, const char *cur, char *msg, size_t len);
