@@ -287,6 +287,15 @@ int tt_stats_gsd_classical(int k, const double t[], int shape, double alpha, dou
 int tt_stats_gsd_crossing(int k, const double t[], const double upper[], const double lower[], double theta,
                           double p_upper[], double p_lower[]);
 
+/* The final boundary when the final analysis has other information than planned
+ * (an event-driven design cut off before its last event count): m looks were held at
+ * fractions t[0] < ... < t[m-1] < 1 OF THE FINAL ANALYSIS'S INFORMATION with efficacy
+ * boundaries upper[0..m-1]; *c spends all alpha left, P_0(no earlier crossing, Z_final
+ * >= c) = alpha - P_0(an earlier crossing) (rpact's recalculation with user alpha
+ * spending at the observed information rates; gsDesign's maxn.IPlan with usTime). m = 0
+ * gives Phi^-1(1 - alpha). */
+int tt_stats_gsd_final_bound(int m, const double t[], const double upper[], double alpha, double *c);
+
 /* Non-binding futility boundaries lower[k] by beta spending (family, gamma as for
  * alpha) against given efficacy boundaries upper[k]: the drift *theta and lower
  * solve P_theta(stop below lower at look j) = g(t_j) - g(t_{j-1}) with lower[k-1] =

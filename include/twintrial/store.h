@@ -72,6 +72,9 @@ PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[]);
 
 /* Not collective. Prints the operating-characteristics table of a results file. */
 PetscErrorCode TTStoreSummary(const char *path, FILE *out);
+/* Not collective. Prints the group-sequential looks table of a results file (nothing
+ * for a design without interim looks); part of TTStoreSummary. */
+PetscErrorCode TTStoreSummaryLooks(const char *path, FILE *out);
 /* Not collective. Writes tidy CSVs of a results file into dir. */
 PetscErrorCode TTStoreExportCSV(const char *path, const char *dir);
 /* Collective. Current UTC time as ISO 8601, identical on every rank. */

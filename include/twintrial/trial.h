@@ -68,6 +68,12 @@ typedef struct {
   double          *km;     /* [nanalysis * 6] time-to-event analyses: Kaplan-Meier median and its 95% CI
                             * (print.survfit's) for control then treatment; NaN otherwise or when not reached */
   double *figure;          /* [nfigure] the protocol's validation figures in this replicate (NaN: none) */
+  /* group-sequential looks (nlook > 0), NaN at looks not held: */
+  PetscInt decision;         /* deciding analysis at the stopping look: 1 efficacy, -1 futility stop, 0 neither */
+  double  *look_time;        /* [nlook] calendar day of the look (days since the first randomization) */
+  double  *look_information; /* [nlook] events (time to event) or endpoints of the deciding analysis */
+  double  *look_subjects;    /* [nlook] twins randomized by the look */
+  double  *look_bound;       /* [nlook] efficacy boundary applied (the final one recomputed when short of events) */
 } TTReplicateResult;
 
 /* Not collective. Binds the protocol to its model and cohort and checks every name

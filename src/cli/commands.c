@@ -139,6 +139,7 @@ static PetscErrorCode Run(const TTCli *cli, TTProtocol *p, TTTrial trial)
   if (!rank && !stopped) {
     printf("%s: %d replicates x %d patients -> %s\n", p->name, p->replicates, p->patients, cli->output);
     PetscCall(TTStorePrintSummary(stdout, p->nanalysis, names, s));
+    PetscCall(TTStoreSummaryLooks(cli->output, stdout));
   }
   PetscCall(PetscFree2(s, names));
   PetscFunctionReturn(0);

@@ -178,6 +178,7 @@ static PetscErrorCode Open(TTStore st, MPI_Comm comm, const char *path, TTTrial 
   }
   PetscCall(TTStoreSetUpAnalyses(st, create));
   PetscCall(TTStoreSetUpValidation(st, create));
+  PetscCall(TTStoreSetUpLooks(st, create));
   st->nsubject_rows = st->p->output_subjects == TT_OUTPUT_ALL ? (PetscInt) st->p->replicates * st->p->patients
                       : st->p->output_subjects == TT_OUTPUT_FIRST_REPLICATE ? st->p->patients
                                                                             : 0;
@@ -203,6 +204,7 @@ static PetscErrorCode FreeStore(TTStore *store)
   PetscCall(PetscFree(st->col));
   PetscCall(PetscFree(st->km));
   PetscCall(PetscFree(st->done_flags));
+  PetscCall(PetscFree(st->looks)); /* only when the open failed: the close frees it */
   for (PetscInt i = 0; i < st->nstage; i++) PetscCall(TTH5StageDestroy(&st->stage[i]));
   PetscCall(PetscFree(st->stage));
   PetscCall(PetscFree4(st->rowbuf, st->screenbuf, st->droppedbuf, st->scratch));
@@ -305,6 +307,7 @@ PetscErrorCode TTStoreWriteReplicate(TTStore st, const TTReplicateResult *res, c
     PetscCall(TTStoreWriteSubjects(
         st->trial, st->p->output_subjects == TT_OUTPUT_ALL ? (hsize_t) res->replicate * st->p->patients : 0, res, recs,
         st->scratch, st->stage));
+  PetscCall(TTStoreWriteLooks(st, res));
   BufferRow(st, res);
   for (PetscInt k = 0; k < st->p->nanalysis; k++)
     if (st->km[k] >= 0)
@@ -335,6 +338,7 @@ PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[])
     TTCallHDF5(H5Adelete(st->file, "complete"));
     PetscCall(TTH5WriteInt64Attr(st->file, "complete", 1));
   }
+  PetscCall(TTStoreCloseLooks(st, complete));
   for (PetscInt i = 0; i < st->p->nanalysis * TT_NCOLUMN; i++) TTCallHDF5(H5Dclose(st->col[i]));
   for (PetscInt k = 0; k < st->p->nanalysis; k++)
     if (st->km[k] >= 0) TTCallHDF5(H5Dclose(st->km[k]));

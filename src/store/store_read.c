@@ -209,6 +209,7 @@ static PetscErrorCode Summary(const char *path, FILE *out)
     ierr    = ReadSummary(file, list[k], &s[k]);
   }
   if (!ierr) ierr = TTStorePrintSummary(out, n, list, s);
+  if (!ierr) ierr = TTStorePrintLooks(file, out);
   PetscCall(PetscFree2(s, list));
   PetscCall(PetscFree(names));
   PetscCall(ierr);
@@ -317,6 +318,7 @@ static PetscErrorCode ExportCSV(const char *path, const char *dir)
   PetscFunctionBeginUser;
   PetscCall(TTStoreOpenResults(path, &file));
   PetscCall(ExportAnalyses(file, dir));
+  PetscCall(TTStoreExportLooks(file, dir));
   PetscCall(TTStoreExportSubjects(file, dir));
   PetscCall(TTStoreExportADaM(file, dir));
   TTCallHDF5(H5Fclose(file));

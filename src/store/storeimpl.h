@@ -28,6 +28,7 @@ typedef struct {
   hsize_t cap, row0, nrow; /* staged rows row0 .. row0 + nrow - 1, at most cap */
   char   *buf;
 } TTH5Stage;
+typedef struct _TTStoreLooks *TTStoreLooks; /* store_looks.c */
 struct _p_TTStore {
   MPI_Comm          comm;
   PetscMPIInt       rank, size;
@@ -52,6 +53,7 @@ struct _p_TTStore {
   char              resolved_sha[65]; /* SHA-256 of the resolved protocol */
   int              *done_flags;       /* [replicates] 1 = stored by an earlier run (resume) */
   PetscInt          ndone;
+  TTStoreLooks      looks; /* /looks (store_looks.c); NULL without interim looks */
 };
 
 /* store_meta.c */
@@ -102,6 +104,17 @@ PetscErrorCode TTH5StageRows(TTH5Stage *s, hsize_t row0, hsize_t nrow, const voi
 PetscErrorCode TTH5StageFlush(TTH5Stage *s);
 PetscErrorCode TTH5StageDestroy(TTH5Stage *s); /* frees the buffer; the dataset stays open */
 
+/* store_looks.c: /looks of a group-sequential design (nothing without interim looks):
+ * created or reopened (collective), one replicate's looks (rank 0), and at the close the
+ * operating characteristics per look when complete, then the datasets closed (collective). */
+PetscErrorCode TTStoreSetUpLooks(TTStore st, PetscBool create);
+PetscErrorCode TTStoreWriteLooks(TTStore st, const TTReplicateResult *res);
+PetscErrorCode TTStoreCloseLooks(TTStore st, PetscBool complete);
+/* store_looks_read.c: the looks table of `twintrial summary` and looks.csv,
+ * looks_replicates.csv (nothing for a design without interim looks; not collective). */
+PetscErrorCode TTStorePrintLooks(hid_t file, FILE *out);
+PetscErrorCode TTStoreExportLooks(hid_t file, const char *dir);
+
 /* store_subjects.c: the per-twin datasets. */
 PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, PetscBool create, hid_t sid[5],
                                      hid_t *prog, hid_t **cov, hid_t **out, hid_t **cf, hid_t **ep);
@@ -124,7 +137,7 @@ PetscErrorCode TTStoreDamaged(const char *path, PetscErrorCode ierr);
 /* store_validation.c: /validation, created or reopened (collective). */
 PetscErrorCode TTStoreSetUpValidation(TTStore st, PetscBool create);
 PetscErrorCode TTStoreOpenCSV(const char *dir, const char *name, FILE **f);
-void           TTStorePutValue(FILE *f, double v); /* ",value" or ",NA" */
+void           TTStorePutValue(FILE *f, double v);       /* ",value" or ",NA" */
 void           TTStorePutString(FILE *f, const char *s); /* ",s", quoted when it holds , " or a newline */
 /* store_validation.c: validation.csv (one row per figure) and validation_values.csv
  * (replicate, figure, value), when the file has a validation section. */

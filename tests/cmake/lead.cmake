@@ -40,6 +40,13 @@ foreach(case oncology:protocols/oncology_nsclc t2d:tests/data/protocols/t2d_meth
     ENVIRONMENT "${TT_MPI_ENV}")
 endforeach()
 tt_oc_test(group_sequential_null_spends_alpha ${TT_SOURCE_DIR}/tests/data/protocols/ad_gsd_null.yaml gsd_null)
+tt_oc_test(gsd_event_driven_null_spends_alpha ${TT_SOURCE_DIR}/tests/data/protocols/gsd_events_null.yaml gsd_null)
+# Event-driven looks: boundaries, stopping probabilities, events, subjects and duration against rpact.
+add_test(NAME gsd_event_driven_matches_rpact
+  COMMAND ${TT_SOURCE_DIR}/tests/validation/gsd_vs_rpact.sh ${TT_TWINTRIAL} "${TT_RSCRIPT}"
+          ${TT_SOURCE_DIR}/tests/data/protocols/gsd_events_exponential.yaml)
+set_tests_properties(gsd_event_driven_matches_rpact PROPERTIES LABELS validation SKIP_RETURN_CODE 77
+  ENVIRONMENT "${TT_MPI_ENV}")
 
 # Dropout models reproduce their survivor functions; outcome-dependent dropout is MNAR.
 foreach(case "weibull 0.62 3774.25" "exponential 1 1217.5" "outcome")

@@ -83,6 +83,37 @@ def ep_columns(h):
     return list(h.ep.keys())
 
 
+LOOK_DESIGN = ["information", "events", "efficacy_bound", "futility_bound", "alpha_spent"]
+LOOK_OC = ["reached", "analysis_time", "mean_information", "mean_subjects", "stop_efficacy", "stop_efficacy_mcse",
+           "stop_futility", "stop_futility_mcse", "cumulative_power", "cumulative_power_mcse"]
+LOOK_EXPECTED = ["expected_subjects", "expected_subjects_mcse", "expected_information", "expected_information_mcse",
+                 "expected_duration", "expected_duration_mcse"]
+LOOK_REPLICATE = ["stage", "decision", "time", "information", "subjects", "z", "efficacy_bound"]
+
+
+def check_looks(chk, f, out):
+    """looks.csv: one row per look (design, per-look OC, expected values repeated);
+    looks_replicates.csv: one row per replicate x look."""
+    d, g = f["design"], f["looks"]
+    nrep, k = g["time"].shape
+    rows = [[float(j + 1)] + [float(d[c][j]) if c in d else np.nan for c in LOOK_DESIGN]
+            + [float(g[c][j]) for c in LOOK_OC] + [float(g.attrs[c]) for c in LOOK_EXPECTED] for j in range(k)]
+    header = ["look"] + LOOK_DESIGN + LOOK_OC + LOOK_EXPECTED
+    check_table(chk, "looks.csv", *read_csv(os.path.join(out, "looks.csv")), header, rows)
+    rows = [[float(r), float(j + 1)] + [float(g[c][r]) if g[c].ndim == 1 else float(g[c][r, j]) for c in LOOK_REPLICATE]
+            for r in range(nrep) for j in range(k)]
+    check_table(chk, "looks_replicates.csv", *read_csv(os.path.join(out, "looks_replicates.csv")),
+                ["replicate", "look"] + LOOK_REPLICATE, rows)
+    # the per-look shares recomputed from the rows
+    stage, dec = g["stage"][()], g["decision"][()]
+    for j in range(k):
+        eff = np.mean((stage == j + 1) & (dec == 1))
+        fut = np.mean((stage == j + 1) & (dec == -1))
+        chk(abs(g["stop_efficacy"][j] - eff) < 1e-12 and abs(g["stop_futility"][j] - fut) < 1e-12,
+            f"/looks look {j + 1}: stop shares {eff}, {fut} recomputed from stage and decision")
+    chk(abs(g["cumulative_power"][k - 1] - np.mean(dec == 1)) < 1e-12, "/looks cumulative power = share rejecting")
+
+
 def roundtrip(chk, path, out):
     with h5py.File(path, "r") as f:
         h = File(f)
@@ -119,6 +150,10 @@ def roundtrip(chk, path, out):
             rows.append(row)
         got_header, got = read_csv(os.path.join(out, "summary.csv"))
         check_table(chk, "summary.csv", got_header, got, header, rows)
+        # looks.csv and looks_replicates.csv (group-sequential designs), else neither
+        chk(os.path.exists(os.path.join(out, "looks.csv")) == ("looks" in f), "looks.csv iff /looks")
+        if "looks" in f:
+            check_looks(chk, f, out)
         # subjects.csv, endpoints.csv, outcomes.csv
         names = [h.arms[a] for a in h.arm]
         epc = ep_columns(h)
