@@ -30,6 +30,7 @@ typedef struct {
   int                 nlook;                   /* group-sequential looks (0: fixed design) */
   double              stop_prob[TT_MAX_LOOKS]; /* share of replicates stopping at each look */
   double              dropped_twins;           /* twins dropped after a failed simulation, all replicates */
+  char                failure_reasons[192];    /* failed replicates per reason, "separation 3; not converged 1" */
 } TTSummary;
 
 typedef struct {

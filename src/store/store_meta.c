@@ -171,6 +171,7 @@ PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
     for (int c = 0; c < TT_NCOLUMN; c++)
       PetscCall(TTH5Dataset(ga, tt_store_columns[c], tt_store_column_is_int[c] ? H5T_STD_I32LE : H5T_NATIVE_DOUBLE, 1,
                             &n, create, &st->col[k * TT_NCOLUMN + c]));
+    PetscCall(TTStoreReasonSetUp(st, k, ga, create));
     st->km[k] = -1;
     if (TTEndpointKindOf(p->endpoint[an->endpoint_index].type) == TT_KIND_TIME_TO_EVENT) {
       hsize_t dims[3] = {n, 2, 3};
@@ -230,6 +231,7 @@ PetscErrorCode TTStoreWriteSummary(TTStore st, const TTSummary *s)
     PetscCall(TTH5WriteDoubleAttr(ga, "expected_information", s[k].expected_information));
     PetscCall(TTH5WriteDoubleAttr(ga, "analytic_power", s[k].analytic_power));
     PetscCall(TTH5WriteStringAttr(ga, "analytic_method", s[k].analytic_method));
+    PetscCall(TTH5WriteStringAttr(ga, "failure_reasons", s[k].failure_reasons));
     if (s[k].nlook > 0) PetscCall(TTH5WriteDoubleArrayAttr(ga, "stop_prob", s[k].nlook, s[k].stop_prob));
     PetscCall(TTH5WriteDoubleAttr(ga, "dropped_twins", s[k].dropped_twins));
     TTCallHDF5(H5Gclose(ga));
@@ -332,6 +334,7 @@ PetscErrorCode TTStoreSummarize(TTStore st, TTSummary *s)
     tt_stats_oc_summarize(&oc, &s[k].oc);
     s[k].expected_information = ninfo ? info / (double) ninfo : NAN;
     s[k].dropped_twins        = dropped;
+    PetscCall(TTStoreReasonCount(st, k, s[k].failure_reasons, sizeof(s[k].failure_reasons)));
     AnalyticPower(st->p, k, &s[k]);
   }
   PetscCall(PetscFree(col));

@@ -38,6 +38,8 @@ struct _p_TTStore {
   TTRecordLayout    L;
   hid_t            *col;                    /* [nanalysis * TT_NCOLUMN] */
   hid_t            *km;                     /* [nanalysis] km_median [replicate x arm x 3], -1 if not time to event */
+  hid_t            *reason;                 /* [nanalysis] /analyses/<name>/reason (store_reason.c) */
+  int              *reasonbuf;              /* [nanalysis * TT_ROW_BUFFER] staged TT_STATS_E* codes, 0 when ok */
   hid_t             done, screen, dropped;  /* /replicates */
   hid_t             figures;                /* /validation/values [replicate][figure], -1 without figures */
   PetscInt          nbuf, row0;             /* buffered replicates row0 .. row0 + nbuf - 1 */
@@ -66,6 +68,22 @@ extern const int tt_store_column_is_int[];
 /* Names of the per-replicate analysis columns, in storage order. */
 #define TT_NCOLUMN 14
 extern const char *const tt_store_columns[TT_NCOLUMN];
+
+/* store_reason.c: /analyses/<name>/reason, fixed strings of TT_REASON_WIDTH bytes.
+ * SetUp creates (collective) or reopens analysis k's dataset in group ga; Buffer stages
+ * row i of the buffered replicates, Flush writes them (rank 0) with the other columns;
+ * Count formats the stored reasons of analysis k as "separation 3; not converged 1"
+ * (rank 0). ReadReasons reads n of them (all "" in a file without the dataset) for the
+ * export, ReasonAt copies row r NUL-terminated. */
+#define TT_REASON_WIDTH 24
+PetscErrorCode TTStoreReasonSetUp(TTStore st, PetscInt k, hid_t ga, PetscBool create);
+void           TTStoreReasonBuffer(TTStore st, PetscInt i, const TTReplicateResult *res);
+PetscErrorCode TTStoreReasonFlush(TTStore st);
+PetscErrorCode TTStoreReasonClose(TTStore st);
+PetscErrorCode TTStoreReasonFree(TTStore st);
+PetscErrorCode TTStoreReasonCount(TTStore st, PetscInt k, char *out, size_t len);
+PetscErrorCode TTStoreReadReasons(hid_t g, PetscInt n, char **buf);
+void           TTStoreReasonAt(const char *buf, PetscInt r, char why[TT_REASON_WIDTH + 1]);
 
 /* Small typed helpers (h5util.c). All create/write calls are collective when the
  * file is parallel unless stated; *_raw writes are independent. */
@@ -117,7 +135,7 @@ PetscErrorCode TTStoreDamaged(const char *path, PetscErrorCode ierr);
 /* store_validation.c: /validation, created or reopened (collective). */
 PetscErrorCode TTStoreSetUpValidation(TTStore st, PetscBool create);
 PetscErrorCode TTStoreOpenCSV(const char *dir, const char *name, FILE **f);
-void           TTStorePutValue(FILE *f, double v); /* ",value" or ",NA" */
+void           TTStorePutValue(FILE *f, double v);       /* ",value" or ",NA" */
 void           TTStorePutString(FILE *f, const char *s); /* ",s", quoted when it holds , " or a newline */
 /* store_validation.c: validation.csv (one row per figure) and validation_values.csv
  * (replicate, figure, value), when the file has a validation section. */

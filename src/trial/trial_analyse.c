@@ -92,8 +92,8 @@ PetscErrorCode TTTrialAnalyse(TTTrial t, PetscInt r, const double recs[], TTRepl
     res->endpoint[2 * i + 1] = t->pair[i].aux;
   }
   for (PetscInt k = 0; k < p->nanalysis; k++) {
-    res->ok[k] =
-        TTTrialRunMethod(t, k, recs, res->arm, &res->result[k], &res->information[k], res->km + 6 * k) == TT_STATS_OK;
+    res->reason[k] = TTTrialRunMethod(t, k, recs, res->arm, &res->result[k], &res->information[k], res->km + 6 * k);
+    res->ok[k]     = res->reason[k] == TT_STATS_OK;
     res->true_effect[k] = TTTrialTrueEffect(t, k, recs);
   }
   GroupSequentialDecision(t, res);
@@ -110,6 +110,7 @@ PetscErrorCode TTReplicateResultCreate(TTTrial t, TTReplicateResult *res)
                          &res->true_effect));
   PetscCall(PetscMalloc4(na, &res->information, TT_MAX_LOOKS, &res->look_z, 6 * na, &res->km, t->p->nfigure + 1,
                          &res->figure));
+  PetscCall(PetscCalloc1(na, &res->reason));
   PetscFunctionReturn(0);
 }
 
@@ -118,5 +119,6 @@ PetscErrorCode TTReplicateResultDestroy(TTReplicateResult *res)
   PetscFunctionBeginUser;
   PetscCall(PetscFree5(res->arm, res->endpoint, res->ok, res->result, res->true_effect));
   PetscCall(PetscFree4(res->information, res->look_z, res->km, res->figure));
+  PetscCall(PetscFree(res->reason));
   PetscFunctionReturn(0);
 }
