@@ -364,6 +364,13 @@ int    tt_stats_n_prop(double power, double p0, double p1, tt_stats_test_spec sp
 int    tt_stats_schoenfeld_events(double hr, double power, double alloc, tt_stats_test_spec spec, double *events);
 double tt_stats_schoenfeld_power(double events, double hr, double alloc, tt_stats_test_spec spec);
 
+/* Power of a test whose statistic is normal with mean effect/std_error and SD 1 (a Wald
+ * or score z, Schoenfeld's log-rank with std_error = 1/sqrt(D alloc (1 - alloc))):
+ * sided 2 counts both tails, Phi(|e|/se - z) + Phi(-|e|/se - z) with z = Phi^-1(1 -
+ * alpha/2), so it is alpha at effect 0 (as rpact's getPowerSurvival and power.*.test
+ * with strict = TRUE); sided 1 the tail in spec.direction, Phi(direction e/se - z). */
+double tt_stats_power_z(double effect, double std_error, tt_stats_test_spec spec);
+
 #ifdef __cplusplus
 }
 #endif

@@ -26,7 +26,7 @@ typedef struct {
   tt_stats_oc_summary oc;
   double              expected_information;    /* mean events (time to event) or observed endpoints analysed */
   double              analytic_power;          /* the textbook formula for the same design, NaN when none applies */
-  char                analytic_method[32];     /* which formula */
+  char                analytic_method[48];     /* which formula, or "none (why)" */
   int                 nlook;                   /* group-sequential looks (0: fixed design) */
   double              stop_prob[TT_MAX_LOOKS]; /* share of replicates stopping at each look */
   double              dropped_twins;           /* twins dropped after a failed simulation, all replicates */

@@ -240,31 +240,6 @@ PetscErrorCode TTStoreWriteSummary(TTStore st, const TTSummary *s)
   PetscFunctionReturn(0);
 }
 
-/* The textbook power of the same design, next to the simulated one: t test for
- * continuous analyses (SD implied by the mean model SE), Schoenfeld for time to event,
- * and otherwise the Wald normal approximation with the mean model SE. */
-static void AnalyticPower(const TTProtocol *p, PetscInt k, TTSummary *s)
-{
-  const TTAnalysisSpec      *an   = &p->analysis[k];
-  const tt_stats_oc_summary *o    = &s->oc;
-  tt_stats_test_spec         spec = {an->alpha, an->sided, an->direction};
-  double n = o->expected_n / 2.0, z = tt_stats_qnorm(1.0 - an->alpha / an->sided), d = o->true_effect;
-  if (p->nlook > 0 && k == p->interim_analysis) {
-    s->analytic_power = NAN; /* the fixed-design formulas do not apply to the deciding analysis */
-    snprintf(s->analytic_method, sizeof(s->analytic_method), "none (group-sequential)");
-  } else if (an->method == TT_ANALYSIS_ANCOVA || an->method == TT_ANALYSIS_WELCH) {
-    s->analytic_power = tt_stats_power_t(n, d, o->mean_std_error * sqrt(n / 2.0), spec, 0);
-    snprintf(s->analytic_method, sizeof(s->analytic_method), "two-sample t");
-  } else if (an->method == TT_ANALYSIS_LOGRANK || an->method == TT_ANALYSIS_COX) {
-    s->analytic_power = tt_stats_schoenfeld_power(s->expected_information, exp(d), 0.5, spec);
-    snprintf(s->analytic_method, sizeof(s->analytic_method), "Schoenfeld");
-  } else {
-    double shift      = (an->sided == 1 ? an->direction * d : fabs(d)) / o->mean_std_error;
-    s->analytic_power = tt_stats_pnorm(shift - z);
-    snprintf(s->analytic_method, sizeof(s->analytic_method), "Wald (normal)");
-  }
-}
-
 /* Rank 0: the number of twins dropped after a failed simulation, from the stored rows. */
 static PetscErrorCode DroppedTwins(TTStore st, double *buf, PetscInt chunk, double *total)
 {
@@ -335,7 +310,7 @@ PetscErrorCode TTStoreSummarize(TTStore st, TTSummary *s)
     s[k].expected_information = ninfo ? info / (double) ninfo : NAN;
     s[k].dropped_twins        = dropped;
     PetscCall(TTStoreReasonCount(st, k, s[k].failure_reasons, sizeof(s[k].failure_reasons)));
-    AnalyticPower(st->p, k, &s[k]);
+    TTStoreAnalyticPower(st->p, k, &s[k]);
   }
   PetscCall(PetscFree(col));
   PetscFunctionReturn(0);

@@ -153,11 +153,12 @@ PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt n, const char *const name
           "analytic", "mean_est", "true_eff", "bias", "emp_SE", "mean_SE", "RMSE", "coverage", "mean_n");
   for (PetscInt k = 0; k < n; k++) {
     const tt_stats_oc_summary *o = &s[k].oc;
-    char                       pw[32];
+    char                       pw[32], an[16] = "none";
     snprintf(pw, sizeof(pw), "%.4f (%.4f)", o->power, o->power_mcse);
-    fprintf(out, "%-16s %6ld  %-16s %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.1f\n", names[k], o->replicates,
-            pw, s[k].analytic_power, o->mean_estimate, o->true_effect, o->bias, o->empirical_se, o->mean_std_error,
-            o->rmse, o->coverage, o->expected_n);
+    if (!isnan(s[k].analytic_power)) snprintf(an, sizeof(an), "%.4f", s[k].analytic_power);
+    fprintf(out, "%-16s %6ld  %-16s %9s %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.1f\n", names[k], o->replicates, pw,
+            an, o->mean_estimate, o->true_effect, o->bias, o->empirical_se, o->mean_std_error, o->rmse, o->coverage,
+            o->expected_n);
     if (o->failed)
       fprintf(out,
               "%-16s %ld replicate(s) could not be analysed (%s): counted as not rejecting in power, left out of the "
@@ -169,8 +170,9 @@ PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt n, const char *const name
       fprintf(out, "; expected information %.1f\n", s[k].expected_information);
     }
   }
-  fprintf(out, "(analytic: power of the same design by %s formula; ratio methods report log ratios)\n",
-          n > 0 ? "the textbook" : "no");
+  fprintf(out, "(analytic: the textbook power of the same design:");
+  for (PetscInt k = 0; k < n; k++) fprintf(out, "%s %s %s", k ? ";" : "", names[k], s[k].analytic_method);
+  fprintf(out, "; ratio methods report log ratios)\n");
   if (n > 0 && s[0].dropped_twins > 0)
     fprintf(out,
             "%.0f twin(s) dropped after a failed simulation (model.on_failure: drop); they have no endpoint in "

@@ -69,6 +69,10 @@ extern const int tt_store_column_is_int[];
 #define TT_NCOLUMN 14
 extern const char *const tt_store_columns[TT_NCOLUMN];
 
+/* store_analytic.c: the textbook power of analysis k from its summary s (oc, expected
+ * information), or NaN with analytic_method "none (why)". Not collective. */
+void TTStoreAnalyticPower(const TTProtocol *p, PetscInt k, TTSummary *s);
+
 /* store_reason.c: /analyses/<name>/reason, fixed strings of TT_REASON_WIDTH bytes.
  * SetUp creates (collective) or reopens analysis k's dataset in group ga; Buffer stages
  * row i of the buffered replicates, Flush writes them (rank 0) with the other columns;

@@ -8,3 +8,7 @@ foreach(what logistic counts ms)
   set_tests_properties(separation_and_reasons_match_r_${what} PROPERTIES LABELS validation SKIP_RETURN_CODE 77
     ENVIRONMENT "${TT_MPI_ENV}" TIMEOUT 600)
 endforeach()
+add_test(NAME analytic_power_matches_r
+  COMMAND ${TT_SOURCE_DIR}/tests/validation/analytic_vs_r.sh ${TT_TWINTRIAL} "${TT_RSCRIPT}" ${TT_SOURCE_DIR})
+set_tests_properties(analytic_power_matches_r PROPERTIES LABELS validation SKIP_RETURN_CODE 77
+  ENVIRONMENT "${TT_MPI_ENV}" TIMEOUT 600)
