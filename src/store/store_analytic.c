@@ -40,7 +40,7 @@ void TTStoreAnalyticPower(const TTProtocol *p, PetscInt k, TTSummary *s)
   const TTAnalysisSpec      *an   = &p->analysis[k];
   const tt_stats_oc_summary *o    = &s->oc;
   tt_stats_test_spec         spec = {an->alpha, an->sided, an->direction};
-  const char                *none = NoFormula(p, k);
+  const char                *none = o->replicates ? NoFormula(p, k) : "none (no replicate analysed)";
   double                     d = o->true_effect - an->margin, n = o->expected_n / 2.0;
   double r1 = p->arm[an->treatment_arm].ratio, r0 = p->arm[an->control_arm].ratio, a = r1 / (r0 + r1);
 

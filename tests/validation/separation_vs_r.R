@@ -107,6 +107,20 @@ for (name in names(models)) {
     if (what == "logistic" && min(fitted(g), 1 - fitted(g)) < 1e-10) counts["extreme"] <- counts["extreme"] + 1
   }
 }
+# the summary counts every reason: failure_reasons "separation 3; not converged 1"
+sm <- read.csv(file.path(dir, "summary.csv"), stringsAsFactors = FALSE, na.strings = "NA")
+for (name in names(models)) {
+  fr <- sm$failure_reasons[sm$analysis == name]; fr <- if (is.na(fr)) "" else fr
+  tab <- table(an$reason[an$analysis == name & an$ok == 0])
+  got <- if (nzchar(fr)) sapply(strsplit(fr, "; ")[[1]], function(x) sub(".* ", "", x)) else character(0)
+  names(got) <- sub(" [0-9]+$", "", names(got))
+  want <- setNames(as.character(as.vector(tab)), names(tab))
+  if (!identical(as.character(sort(names(got))), as.character(sort(names(want)))) || !all(got[names(want)] == want))
+    bad("%s: summary failure_reasons '%s', analyses.csv counts %s", name, fr, paste(names(want), want, collapse = ", "))
+  if (sm$failed[sm$analysis == name] != sum(an$analysis == name & an$ok == 0)) bad("%s: summary failed count", name)
+  rej <- sum(an$reject[an$analysis == name & an$ok == 1]); all <- sum(an$analysis == name)
+  if (abs(sm$power[sm$analysis == name] - rej / all) > 1e-12) bad("%s: power is not rejections over all replicates", name)
+}
 cat(sprintf("%s: %d analysed and matching R (%d with a fitted probability below 1e-10), %d separated by the LP\n",
             what, counts[["analysed"]], counts[["extreme"]], counts[["separated"]]))
 if (counts[["extreme"]] < min_extreme) bad("expected at least %d analysed replicates with extreme fitted probabilities", min_extreme)
