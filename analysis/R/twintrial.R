@@ -41,7 +41,7 @@
 # [row x visit] dataset runs over visits fastest, which the long tables rely on.
 
 .tt_analysis_columns <- c("replicate", "estimate", "std_error", "ci_lower", "ci_upper", "statistic", "df",
-                          "p_value", "reject", "n_analysed", "true_effect", "ok", "stage", "information")
+                          "p_value", "reject", "n_analysed", "true_effect", "ok", "reason", "stage", "information")
 .tt_description <- c("endpoint", "method", "treatment", "control", "alpha", "sided", "estimand")
 .tt_summary_known <- c("replicates", "failed", "power", "power_mcse", "mean_estimate", "true_effect", "bias",
                        "bias_mcse", "empirical_se", "mean_std_error", "rmse", "coverage", "coverage_mcse",

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 ANALYSIS_COLUMNS = ["replicate", "estimate", "std_error", "ci_lower", "ci_upper", "statistic", "df",
-                    "p_value", "reject", "n_analysed", "true_effect", "ok", "stage", "information"]
+                    "p_value", "reject", "n_analysed", "true_effect", "ok", "reason", "stage", "information"]
 ANALYSIS_DESCRIPTION = ["endpoint", "method", "treatment", "control", "alpha", "sided", "estimand"]
 SUMMARY_KNOWN = ["replicates", "failed", "power", "power_mcse", "mean_estimate", "true_effect", "bias",
                  "bias_mcse", "empirical_se", "mean_std_error", "rmse", "coverage", "coverage_mcse",
@@ -202,7 +202,9 @@ def read(path, counterfactual=True):
             cols = {"analysis": a}
             for c in names:  # [replicate] -> c; [replicate x look] -> c_1 .. c_k
                 x = g[c][()]
-                if x.ndim == 1:
+                if x.dtype.kind == "S":  # fixed-length strings (reason): str, "" when ok
+                    cols[c] = np.array([_str(v) for v in x], dtype=object)
+                elif x.ndim == 1:
                     cols[c] = x
                 else:  # [replicate x ...] -> c_1 .. c_k over the trailing dimensions (km_median: arm x statistic)
                     x = x.reshape(x.shape[0], -1)

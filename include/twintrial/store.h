@@ -26,10 +26,11 @@ typedef struct {
   tt_stats_oc_summary oc;
   double              expected_information;    /* mean events (time to event) or observed endpoints analysed */
   double              analytic_power;          /* the textbook formula for the same design, NaN when none applies */
-  char                analytic_method[32];     /* which formula */
+  char                analytic_method[48];     /* which formula, or "none (why)" */
   int                 nlook;                   /* group-sequential looks (0: fixed design) */
   double              stop_prob[TT_MAX_LOOKS]; /* share of replicates stopping at each look */
   double              dropped_twins;           /* twins dropped after a failed simulation, all replicates */
+  char                failure_reasons[192];    /* failed replicates per reason, "separation 3; not converged 1" */
 } TTSummary;
 
 typedef struct {

@@ -61,6 +61,7 @@ typedef struct {
   PetscInt        *arm;           /* [patients] randomized arm index */
   double          *endpoint;      /* [patients * nendpoint * 2] observed endpoint pairs at the final look */
   int             *ok;            /* [nanalysis] analysis could be computed */
+  int             *reason;        /* [nanalysis] why not: a TT_STATS_E* code (tt_stats_reason), 0 when ok */
   tt_stats_result *result;        /* [nanalysis] */
   double          *true_effect;   /* [nanalysis] sample treatment effect on the estimate's scale */
   double          *information;   /* [nanalysis] events (time to event) or observed endpoints in the analysis */

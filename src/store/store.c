@@ -203,6 +203,7 @@ static PetscErrorCode FreeStore(TTStore *store)
   PetscFunctionBeginUser;
   PetscCall(PetscFree(st->col));
   PetscCall(PetscFree(st->km));
+  PetscCall(TTStoreReasonFree(st));
   PetscCall(PetscFree(st->done_flags));
   PetscCall(PetscFree(st->looks)); /* only when the open failed: the close frees it */
   for (PetscInt i = 0; i < st->nstage; i++) PetscCall(TTH5StageDestroy(&st->stage[i]));
@@ -260,6 +261,7 @@ static PetscErrorCode FlushRows(TTStore st)
     }
   PetscCall(TTH5WriteRows(st->screen, H5T_NATIVE_DOUBLE, (hsize_t) st->row0, (hsize_t) st->nbuf, st->screenbuf));
   PetscCall(TTH5WriteRows(st->dropped, H5T_NATIVE_DOUBLE, (hsize_t) st->row0, (hsize_t) st->nbuf, st->droppedbuf));
+  PetscCall(TTStoreReasonFlush(st));
   for (PetscInt i = 0; i < st->nbuf; i++) ibuf[i] = 1;
   PetscCall(TTH5WriteRows(st->done, H5T_NATIVE_INT, (hsize_t) st->row0, (hsize_t) st->nbuf, ibuf));
   st->nbuf = 0;
@@ -292,6 +294,7 @@ static void BufferRow(TTStore st, const TTReplicateResult *res)
       st->rowbuf[(k * TT_NCOLUMN + c) * TT_ROW_BUFFER + i] = x;
     }
   }
+  TTStoreReasonBuffer(st, i, res);
   st->screenbuf[i]  = (double) res->screen_failures;
   st->droppedbuf[i] = (double) res->dropped_twins;
   st->nbuf++;
@@ -342,6 +345,7 @@ PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[])
   for (PetscInt i = 0; i < st->p->nanalysis * TT_NCOLUMN; i++) TTCallHDF5(H5Dclose(st->col[i]));
   for (PetscInt k = 0; k < st->p->nanalysis; k++)
     if (st->km[k] >= 0) TTCallHDF5(H5Dclose(st->km[k]));
+  PetscCall(TTStoreReasonClose(st));
   TTCallHDF5(H5Dclose(st->done));
   TTCallHDF5(H5Dclose(st->screen));
   TTCallHDF5(H5Dclose(st->dropped));

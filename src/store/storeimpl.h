@@ -39,6 +39,8 @@ struct _p_TTStore {
   TTRecordLayout    L;
   hid_t            *col;                    /* [nanalysis * TT_NCOLUMN] */
   hid_t            *km;                     /* [nanalysis] km_median [replicate x arm x 3], -1 if not time to event */
+  hid_t            *reason;                 /* [nanalysis] /analyses/<name>/reason (store_reason.c) */
+  int              *reasonbuf;              /* [nanalysis * TT_ROW_BUFFER] staged TT_STATS_E* codes, 0 when ok */
   hid_t             done, screen, dropped;  /* /replicates */
   hid_t             figures;                /* /validation/values [replicate][figure], -1 without figures */
   PetscInt          nbuf, row0;             /* buffered replicates row0 .. row0 + nbuf - 1 */
@@ -75,6 +77,26 @@ void TTStoreResolvedDifference(const char *old, const char *cur, char *msg, size
 /* Names of the per-replicate analysis columns, in storage order. */
 #define TT_NCOLUMN 14
 extern const char *const tt_store_columns[TT_NCOLUMN];
+
+/* store_analytic.c: the textbook power of analysis k from its summary s (oc, expected
+ * information), or NaN with analytic_method "none (why)". Not collective. */
+void TTStoreAnalyticPower(const TTProtocol *p, PetscInt k, TTSummary *s);
+
+/* store_reason.c: /analyses/<name>/reason, fixed strings of TT_REASON_WIDTH bytes.
+ * SetUp creates (collective) or reopens analysis k's dataset in group ga; Buffer stages
+ * row i of the buffered replicates, Flush writes them (rank 0) with the other columns;
+ * Count formats the stored reasons of analysis k as "separation 3; not converged 1"
+ * (rank 0). ReadReasons reads n of them (all "" in a file without the dataset) for the
+ * export, ReasonAt copies row r NUL-terminated. */
+#define TT_REASON_WIDTH 24
+PetscErrorCode TTStoreReasonSetUp(TTStore st, PetscInt k, hid_t ga, PetscBool create);
+void           TTStoreReasonBuffer(TTStore st, PetscInt i, const TTReplicateResult *res);
+PetscErrorCode TTStoreReasonFlush(TTStore st);
+PetscErrorCode TTStoreReasonClose(TTStore st);
+PetscErrorCode TTStoreReasonFree(TTStore st);
+PetscErrorCode TTStoreReasonCount(TTStore st, PetscInt k, char *out, size_t len);
+PetscErrorCode TTStoreReadReasons(hid_t g, PetscInt n, char **buf);
+void           TTStoreReasonAt(const char *buf, PetscInt r, char why[TT_REASON_WIDTH + 1]);
 
 /* Small typed helpers (h5util.c). All create/write calls are collective when the
  * file is parallel unless stated; *_raw writes are independent. */

@@ -81,8 +81,8 @@ PetscErrorCode TTTrialAnalyse(TTTrial t, PetscInt r, const double recs[], TTRepl
     res->endpoint[2 * i + 1] = t->pair[i].aux;
   }
   for (PetscInt k = 0; k < p->nanalysis; k++) {
-    res->ok[k] =
-        TTTrialRunMethod(t, k, recs, res->arm, &res->result[k], &res->information[k], res->km + 6 * k) == TT_STATS_OK;
+    res->reason[k] = TTTrialRunMethod(t, k, recs, res->arm, &res->result[k], &res->information[k], res->km + 6 * k);
+    res->ok[k]     = res->reason[k] == TT_STATS_OK;
     res->true_effect[k] = TTTrialTrueEffect(t, k, recs);
   }
   TTTrialFinalLook(t, res);
@@ -101,6 +101,7 @@ PetscErrorCode TTReplicateResultCreate(TTTrial t, TTReplicateResult *res)
                          &res->figure));
   PetscCall(PetscMalloc4(TT_MAX_LOOKS, &res->look_time, TT_MAX_LOOKS, &res->look_information, TT_MAX_LOOKS,
                          &res->look_subjects, TT_MAX_LOOKS, &res->look_bound));
+  PetscCall(PetscCalloc1(na, &res->reason));
   PetscFunctionReturn(0);
 }
 
@@ -110,5 +111,6 @@ PetscErrorCode TTReplicateResultDestroy(TTReplicateResult *res)
   PetscCall(PetscFree5(res->arm, res->endpoint, res->ok, res->result, res->true_effect));
   PetscCall(PetscFree4(res->information, res->look_z, res->km, res->figure));
   PetscCall(PetscFree4(res->look_time, res->look_information, res->look_subjects, res->look_bound));
+  PetscCall(PetscFree(res->reason));
   PetscFunctionReturn(0);
 }

@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from outputs_common import Checker, craft_results, export, fresh_run, num, read_csv, same, strings, s  # noqa: E402
 
 ANALYSIS_COLUMNS = ["replicate", "estimate", "std_error", "ci_lower", "ci_upper", "statistic", "df", "p_value",
-                    "reject", "n_analysed", "true_effect", "ok"]
+                    "reject", "n_analysed", "true_effect", "ok", "reason"]
 SUMMARY_KNOWN = ["replicates", "failed", "power", "power_mcse", "mean_estimate", "true_effect", "bias",
                  "bias_mcse", "empirical_se", "mean_std_error", "rmse", "coverage", "coverage_mcse", "expected_n"]
 DESCRIPTION = ["endpoint", "method", "treatment", "control", "alpha", "sided", "estimand"]
@@ -119,17 +119,17 @@ def roundtrip(chk, path, out):
         h = File(f)
         # analyses.csv
         # columns: analysis, then the per-replicate datasets in the writer's order (the
-        # documented twelve first); values by name
+        # documented thirteen first); values by name
         header, got = read_csv(os.path.join(out, "analyses.csv"))
         g0 = f["analyses"][h.analyses[0]]
         per_replicate = sorted(k for k in g0.keys() if g0[k].ndim == 1)
-        chk(header[:13] == ["analysis"] + ANALYSIS_COLUMNS and sorted(header[1:]) == per_replicate,
+        chk(header[:14] == ["analysis"] + ANALYSIS_COLUMNS and sorted(header[1:]) == per_replicate,
             f"analyses.csv columns {header} = analysis + the [replicate] datasets of /analyses/<name>")
         rows = []
         for a in h.analyses:
             g = f["analyses"][a]
             cols = [g[c][()] for c in header[1:]]
-            rows += [[a] + [float(c[r]) for c in cols] for r in range(len(cols[0]))]
+            rows += [[a] + [s(c[r]) if c.dtype.kind == "S" else float(c[r]) for c in cols] for r in range(len(cols[0]))]
         check_table(chk, "analyses.csv", header, got, header, rows)
         # summary.csv
         first = f["summary"][h.analyses[0]].attrs

@@ -34,6 +34,8 @@ KEYS = ["design", "visits", "variables", "provenance", "subjects", "outcomes", "
 
 
 def equal(a, b):
+    if np.asarray(b).dtype.kind == "S":  # fixed-length strings (reason) against the reader's str
+        return [str(v) for v in np.asarray(a).reshape(-1)] == [s(v) for v in np.asarray(b).reshape(-1)]
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return a.shape == b.shape and bool(np.all((a == b) | (np.isnan(a) & np.isnan(b))))
 
