@@ -209,6 +209,7 @@ static PetscErrorCode Summary(const char *path, FILE *out)
     ierr    = ReadSummary(file, list[k], &s[k]);
   }
   if (!ierr) ierr = TTStorePrintSummary(out, n, list, s);
+  if (!ierr) ierr = TTStorePrintCalibration(file, out);
   PetscCall(PetscFree2(s, list));
   PetscCall(PetscFree(names));
   PetscCall(ierr);
