@@ -1,5 +1,5 @@
 /* design.h — planning a trial on the statistical scale, as design teams do: arm effects
- * calibrated to a target marginal effect.
+ * calibrated to a target marginal effect, and the sample size that reaches a power.
  *
  * Calibration. An arm's mechanistic effect parameter theta is solved so that the
  * MARGINAL effect of the arm against its control arm, on a large cohort of twins each
@@ -24,12 +24,16 @@
  * Precision: the bootstrap SE (calibration.bootstrap resamples of twins, default 200)
  * of the achieved effect, and the SE of theta it implies through the slope of the
  * effect in theta (central difference over 1% of the interval).
+ *
+ * Sample size. The smallest number of patients whose simulated power for one analysis
+ * reaches a target: see TTDesignSize.
  */
 #ifndef TWINTRIAL_DESIGN_H
 #define TWINTRIAL_DESIGN_H
 
 #include <petscsys.h>
 #include <stdio.h>
+#include <twintrial/coord.h>
 #include <twintrial/trial.h>
 
 /* Collective on comm. Solves every calibrated arm effect of the trial's protocol (in arm
@@ -42,5 +46,31 @@ PetscErrorCode TTDesignCalibrate(MPI_Comm comm, TTTrial trial, FILE *log);
 /* Not collective. Gives `to` (a trial of the same protocol, e.g. with another number of
  * patients) the calibrated effects solved for `from`. */
 PetscErrorCode TTDesignCopyCalibration(TTTrial from, TTTrial to);
+
+typedef struct {
+  double       power;      /* target power, in (0, 1) */
+  PetscInt     analysis;   /* index of the analysis whose rejections count */
+  PetscInt     replicates; /* per search evaluation (0: 1000) */
+  PetscInt     confirm;    /* replicates of the final evaluation at the chosen size (0: 2 x replicates) */
+  PetscInt     max_patients;
+  FILE        *log; /* rank 0: one line per evaluation (NULL: silent) */
+  TTProgressFn progress;
+  void        *progress_ctx;
+} TTSizeOptions;
+
+typedef struct {
+  PetscInt  patients;       /* the chosen size */
+  double    power, mcse;    /* power at that size in the confirmation run and its MC SE */
+  PetscInt  replicates;     /* of the confirmation run */
+  double    fit_lo, fit_hi; /* approximate 95% interval of the size from the fitted power curve */
+  PetscInt  evaluations;    /* sizes simulated */
+  PetscBool reached;        /* the confirmation's power is at least the target */
+} TTSizeResult;
+
+/* Collective on comm. Searches the number of patients of `protocol` (patients and
+ * replicates are overwritten; restored on return) whose simulated power for the chosen
+ * analysis is the target, reusing the trial replicates' seeds at every size (common
+ * random numbers). Algorithm: see size.c and README ("Planning a trial"). */
+PetscErrorCode TTDesignSize(MPI_Comm comm, TTProtocol *protocol, const TTSizeOptions *opt, TTSizeResult *res);
 
 #endif

@@ -1,4 +1,5 @@
-/* designimpl.h — private to src/design: the marginal effects a calibration solves for. */
+/* designimpl.h — private to src/design: the marginal effects a calibration solves for,
+ * and the probit power curve of the sample-size search. */
 #ifndef TWINTRIAL_DESIGNIMPL_H
 #define TWINTRIAL_DESIGNIMPL_H
 
@@ -26,5 +27,11 @@ PetscErrorCode TTMarginalBootstrapSE(TTMarginal *m, TTCalibrationTarget target, 
 /* Solving scale of a target value (log for ratios) and back. */
 double TTTargetToScale(TTCalibrationTarget target, double v);
 double TTTargetFromScale(TTCalibrationTarget target, double s);
+
+/* Probit model of power in sqrt(n): P(reject | n) = Phi(a + b sqrt(n)), fitted by
+ * maximum likelihood to k[i] rejections of r[i] replicates at n[i] (Newton-Raphson on
+ * the binomial likelihood, Fisher scoring). cov[3] = var a, cov a b, var b.
+ * Returns 0, or 1 when the fit does not exist (fewer than two sizes, all or no rejections). */
+int TTProbitFit(int m, const double n[], const double k[], const double r[], double ab[2], double cov[3]);
 
 #endif
