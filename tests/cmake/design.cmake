@@ -3,7 +3,8 @@
 # determinism over ranks; located errors for a target out of reach and bad size options.
 set(TT_CAL ${TT_SOURCE_DIR}/tests/validation/check_calibration.py)
 set(TT_CAL_DATA ${TT_SOURCE_DIR}/tests/data/protocols)
-foreach(c "closed_form;calibrate_ad" "hazard_ratio;calibrate_oncology" "seeds;calibrate_ad"
+foreach(c "closed_form;calibrate_ad" "hazard_ratio;calibrate_oncology" "targets;calibrate_targets_ad"
+          "targets;calibrate_targets_ms" "seeds;calibrate_ad"
           "seeds;calibrate_oncology" "ranks;calibrate_oncology" "size_vs_r;size_welch")
   list(GET c 0 check)
   list(GET c 1 protocol)

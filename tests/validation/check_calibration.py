@@ -8,6 +8,8 @@ usage: check_calibration.py CASE TWINTRIAL PROTOCOL
                 cohort): mean true effect and mean estimates against the target
   hazard_ratio  HR on the oncology model: an independent run's mean true log HR (the same
                 estimand on other twins) and mean Cox / log-rank estimates against log HR
+  targets       every calibrated arm (risk difference, odds ratio, rate ratio) against an
+                independent run's mean true effect of the analysis named after the arm
   seeds         the reported MC SE of the calibrated value against the spread of the
                 value over 30 seeds (the precision the user is told is the real one)
   ranks         the calibrated value and every analysis bitwise identical on 1-4 ranks
@@ -110,6 +112,25 @@ def with_twins(protocol, tmp, twins):
 
 # 99% range of SD / sigma for k normal draws: sqrt(chi2_{0.005, k-1} / (k-1)), sqrt(chi2_{0.995, k-1} / (k-1))
 SD_RATIO_99 = {20: (0.600, 1.425), 30: (0.673, 1.343)}  # R: sqrt(qchisq(c(.005, .995), k - 1) / (k - 1))
+
+
+def targets(tt, protocol, tmp):
+    """Every calibrated arm against the analysis named after it: the mean true effect of an
+    independent run (the same estimand on other twins) on the analysis's scale."""
+    out = os.path.join(tmp, "targets.h5")
+    run(tt, protocol, out)
+    with h5py.File(out, "r") as f:
+        arms = list(f["provenance/calibration"])
+    for arm in arms:
+        with h5py.File(out, "r") as f:
+            c = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f["provenance/calibration"][arm].attrs.items()}
+        ratio = c["target"] in ("hazard_ratio", "odds_ratio", "rate_ratio")
+        target = math.log(c["target_value"]) if ratio else c["target_value"]
+        cal_se = c["achieved_mc_se"] / c["achieved"] if ratio else c["achieved_mc_se"]
+        m, se = mean_and_se(column(out, arm, "true_effect"))
+        se = math.hypot(se, cal_se)
+        check(abs(m - target) < 3 * se, f"{arm}: {c['target']} {c['target_value']}: mean true effect {m:.4f} vs "
+              f"{target:.4f} (SE {se:.4f}) in an independent run")
 
 
 def seeds(tt, protocol, tmp, k=30, twins=4000):
