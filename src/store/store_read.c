@@ -320,6 +320,7 @@ static PetscErrorCode ExportCSV(const char *path, const char *dir)
   PetscCall(ExportAnalyses(file, dir));
   PetscCall(TTStoreExportSubjects(file, dir));
   PetscCall(TTStoreExportADaM(file, dir));
+  PetscCall(TTStoreExportCalibration(file, dir));
   TTCallHDF5(H5Fclose(file));
   PetscFunctionReturn(0);
 }

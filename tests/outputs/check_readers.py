@@ -2,7 +2,8 @@
 """The R and Python readers (analysis/R/twintrial.R, analysis/python/twintrial.py).
 
 usage: check_readers.py python TWINTRIAL PROTOCOL
-           a fresh small run (all twins stored) and the crafted time-to-event file:
+           a fresh small run (all twins stored), one of a protocol with a calibrated arm
+           effect, and the crafted time-to-event file:
            read() returns every data frame, and every dataset of the file appears in
            one of them with exactly its HDF5 values (h5py reads the other side)
        check_readers.py r TWINTRIAL PROTOCOL RSCRIPT
@@ -27,6 +28,7 @@ from outputs_common import SOURCE, Checker, craft_results, export, fresh_run, re
 sys.path.insert(0, os.path.join(SOURCE, "analysis", "python"))
 import twintrial  # noqa: E402
 
+CALIBRATED = os.path.join(SOURCE, "tests", "data", "protocols", "calibrate_ad.yaml")
 KEYS = ["design", "visits", "variables", "provenance", "subjects", "outcomes", "counterfactual", "endpoints",
         "analyses", "replicates", "summary"]
 
@@ -41,7 +43,8 @@ def check_python(chk, path):
     name = os.path.basename(path)
     with h5py.File(path, "r") as f:
         want = KEYS + (["boundaries"] if "efficacy_bound" in f["design"] else []) + \
-            (["validation", "validation_values"] if "validation" in f else [])
+            (["validation", "validation_values"] if "validation" in f else []) + \
+            (["calibration"] if "calibration" in f["provenance"] else [])
         chk(sorted(tt) == sorted(want), f"{name}: data frames {sorted(tt)}, expected {sorted(want)}")
         arms = strings(f["design/arms"])
         n, nv, na = len(f["subjects/replicate"]), len(f["design/visits"]), len(arms)
@@ -133,6 +136,13 @@ def check_python(chk, path):
                 v = f["analyses"][a].attrs[k]
                 chk(row[k] == (s(v) if isinstance(v, (bytes, np.bytes_)) else v), f"{name}: summary {a} {k}")
         chk(tt["provenance"]["trial_name"][0] != "", f"{name}: provenance.trial_name parsed")
+        for arm, g in (f["provenance/calibration"].items() if "calibration" in f["provenance"] else []):
+            row = tt["calibration"][tt["calibration"]["arm"] == arm].iloc[0]
+            for k, v in g.attrs.items():
+                if k == "interval":
+                    chk(equal([row["interval_lo"], row["interval_hi"]], v), f"{name}: calibration {arm} interval")
+                else:
+                    chk(row[k] == (s(v) if isinstance(v, (bytes, np.bytes_)) else v), f"{name}: calibration {arm} {k}")
     print(f"ok:   {name}: {len(seen)} datasets read into {len(tt)} data frames with their HDF5 values")
 
 
@@ -152,9 +162,12 @@ def main():
         os.mkdir(os.path.join(work, "run"))
         run = fresh_run(tt, sys.argv[3], os.path.join(work, "run"))
         crafted = craft_results(os.path.join(work, "crafted.h5"))
+        os.mkdir(os.path.join(work, "cal"))  # a protocol with a calibrated arm effect: /provenance/calibration
+        cal = fresh_run(tt, CALIBRATED, os.path.join(work, "cal"), replicates=5, patients=100)
         if mode == "python":
             check_python(chk, run)
             check_python(chk, crafted)
+            check_python(chk, cal)
             # the long table has the row order of outcomes.csv (two variables here)
             out = export(tt, crafted, os.path.join(work, "csv_crafted"))
             header, rows = read_csv(os.path.join(out, "outcomes.csv"))
@@ -165,8 +178,9 @@ def main():
             return chk.done()
         export(tt, run, os.path.join(work, "csv"))
         export(tt, crafted, os.path.join(work, "csv_crafted"))
+        export(tt, cal, os.path.join(work, "csv_cal"))
         r = subprocess.run([rscript, os.path.join(HERE, "r_reader.R"), SOURCE, run, os.path.join(work, "csv"),
-                            crafted, os.path.join(work, "csv_crafted")])
+                            crafted, os.path.join(work, "csv_crafted"), cal, os.path.join(work, "csv_cal")])
         return r.returncode
 
 
