@@ -23,7 +23,8 @@
  * effect is computed: the result is bitwise identical on any number of ranks.
  * Precision: the bootstrap SE (calibration.bootstrap resamples of twins, default 200)
  * of the achieved effect, and the SE of theta it implies through the slope of the
- * effect in theta (central difference over 1% of the interval).
+ * effect in theta (central difference over +-5% of theta, within 0.1% to 1% of the
+ * interval).
  *
  * Sample size. The smallest number of patients whose simulated power for one analysis
  * reaches a target: see TTDesignSize.

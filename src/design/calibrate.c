@@ -161,10 +161,12 @@ static PetscErrorCode Interval(Calib *c, double *lo, double *hi)
 }
 
 /* Precision at the root: the bootstrap SE of the achieved effect and, through the slope
- * of the effect in theta, the SE of theta. */
+ * of the effect in theta (central difference over +-5% of theta, within 0.1% to 1% of
+ * the interval), the SE of theta. */
 static PetscErrorCode Precision(Calib *c, TTCalibrationResult *r)
 {
-  double h = 0.01 * (r->hi - r->lo), t0 = PetscMax(r->lo, r->value - h), t1 = PetscMin(r->hi, r->value + h);
+  double w = r->hi - r->lo, h = PetscMax(1e-3 * w, PetscMin(0.01 * w, 0.05 * fabs(r->value)));
+  double t0 = PetscMax(r->lo, r->value - h), t1 = PetscMin(r->hi, r->value + h);
   double f0, f1, f, se = NAN;
 
   PetscFunctionBeginUser;
