@@ -36,6 +36,8 @@
 #                   figure, statistic, what, source, arm, variable, scale, visit_days,
 #                   published, se (comparison scale), log_scale, fitted
 #   validation_values  long: replicate, figure, value (the figure simulated per replicate)
+#   calibration     (protocols with calibrated arm effects) one row per calibrated arm, the
+#                   columns of calibration.csv
 # Needs hdf5r (Debian: r-cran-hdf5r). Fixed-length strings come back as character.
 # hdf5r returns arrays with the HDF5 dimensions reversed, so as.vector() of a
 # [row x visit] dataset runs over visits fastest, which the long tables rely on.
@@ -149,7 +151,8 @@ read_twintrial <- function(path, counterfactual = TRUE) {
     v <- hdf5r::h5attr(p, k)
     prov[[k]] <- if (is.character(v)) .tt_str(v) else .tt_num(v)
   }
-  for (k in sort(p$names, method = "radix")) prov[[k]] <- .tt_str(p[[k]]$read())
+  for (k in sort(p$names, method = "radix"))
+    if (k != "calibration") prov[[k]] <- .tt_str(p[[k]]$read()) # a group: the calibration table below
   prov$trial_name <- .tt_trial_name(if (is.null(prov$resolved_protocol)) "" else prov$resolved_protocol)
   out$provenance <- as.data.frame(prov, stringsAsFactors = FALSE)
 
@@ -258,6 +261,21 @@ read_twintrial <- function(path, counterfactual = TRUE) {
     out$validation_values <- data.frame(replicate = rep(seq_len(ncol(x)) - 1L, each = nrow(x)),
                                         figure = rep(v$figure, ncol(x)), value = as.vector(x),
                                         stringsAsFactors = FALSE)
+  }
+  if (f$exists("provenance/calibration")) {
+    g <- f[["provenance/calibration"]]
+    out$calibration <- do.call(rbind, lapply(sort(g$names, method = "radix"), function(arm) {
+      a <- g[[arm]]
+      row <- list(arm = arm)
+      for (k in c("effect", "target", "endpoint", "control")) row[[k]] <- .tt_str(hdf5r::h5attr(a, k))
+      for (k in c("target_value", "value", "value_mc_se", "solver_tolerance", "achieved", "achieved_mc_se", "twins",
+                  "bootstrap", "evaluations")) row[[k]] <- .tt_num(hdf5r::h5attr(a, k))
+      iv <- .tt_num(hdf5r::h5attr(a, "interval"))
+      row$interval_lo <- iv[1]
+      row$interval_hi <- iv[2]
+      row$description <- .tt_str(hdf5r::h5attr(a, "description"))
+      as.data.frame(row, stringsAsFactors = FALSE)
+    }))
   }
   out
 }

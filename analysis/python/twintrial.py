@@ -37,6 +37,10 @@ documented in analysis/README.md):
                   figure, statistic, what, source, arm, variable, scale, visit_days,
                   published, se (comparison scale), log_scale, fitted
   validation_values  long: replicate, figure, value (the figure simulated per replicate)
+  calibration     (protocols with calibrated arm effects) one row per calibrated arm: arm,
+                  effect, target, endpoint, control, target_value, value, value_mc_se,
+                  solver_tolerance, achieved, achieved_mc_se, twins, bootstrap,
+                  evaluations, interval_lo, interval_hi, description
 
 Needs h5py, numpy and pandas (Debian: python3-h5py python3-pandas). Fixed-length
 strings are decoded (UTF-8: provenance texts may hold any character of the
@@ -154,7 +158,8 @@ def read(path, counterfactual=True):
         p = f["provenance"]
         prov.update({k: _scalar(p.attrs[k]) for k in p.attrs})
         for k in sorted(p.keys()):
-            prov[k] = _str(p[k][()])
+            if isinstance(p[k], h5py.Dataset):  # /provenance/calibration is a group
+                prov[k] = _str(p[k][()])
         prov["trial_name"] = _trial_name(prov.get("resolved_protocol", prov.get("protocol_yaml", "")))
         out["provenance"] = pd.DataFrame([prov])
 
@@ -239,6 +244,8 @@ def read(path, counterfactual=True):
             out.update(_looks(d, f["looks"]))
         if "validation" in f:
             out.update(_validation(f["validation"]))
+        if "calibration" in p:
+            out["calibration"] = _calibration(p["calibration"])
     return out
 
 
@@ -258,6 +265,26 @@ def _looks(d, g):
     for c in LOOK_REPLICATE:
         reps[c] = g[c][()].astype(float).reshape(-1)
     return {"looks": pd.DataFrame(cols), "looks_replicates": pd.DataFrame(reps)}
+
+
+CALIBRATION_COLUMNS = ["arm", "effect", "target", "endpoint", "control", "target_value", "value", "value_mc_se",
+                       "solver_tolerance", "achieved", "achieved_mc_se", "twins", "bootstrap", "evaluations",
+                       "interval_lo", "interval_hi", "description"]
+
+
+def _calibration(g):
+    """One row per calibrated arm (arms in name order) from /provenance/calibration."""
+    rows = []
+    for arm in sorted(g.keys()):
+        a = g[arm].attrs
+        row = {"arm": arm}
+        for k in CALIBRATION_COLUMNS[1:]:
+            if k.startswith("interval_"):
+                row[k] = float(a["interval"][0 if k.endswith("lo") else 1])
+            else:
+                row[k] = _scalar(a[k])
+        rows.append(row)
+    return pd.DataFrame(rows, columns=CALIBRATION_COLUMNS)
 
 
 VALIDATION_STRINGS = {"names": "figure", "statistics": "statistic", "what": "what", "sources": "source",

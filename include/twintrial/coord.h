@@ -21,6 +21,9 @@
 /* Called on rank 0 after each analysed replicate. */
 typedef void (*TTProgressFn)(void *ctx, PetscInt replicates_done, PetscInt replicates, double twins_done);
 
+/* Called on rank 0 with each analysed replicate, in replicate order. */
+typedef void (*TTResultFn)(void *ctx, const TTReplicateResult *res);
+
 typedef struct {
   PetscInt                     block;      /* twins per block; 0 chooses about 128 */
   PetscInt                     window;     /* replicates in flight; 0 chooses 2 * ranks + 2 */
@@ -29,9 +32,12 @@ typedef struct {
   PetscInt                     stop_after; /* > 0: stop after this many replicates (tests) */
   TTProgressFn                 progress;
   void                        *progress_ctx;
+  TTResultFn                   result; /* may be NULL; with store NULL, the only output of a run */
+  void                        *result_ctx;
 } TTCoordOptions;
 
-/* Collective on comm. *analysed = replicates analysed and stored by this call;
+/* Collective on comm. store may be NULL (nothing written: results reach opt->result).
+ * *analysed = replicates analysed and stored by this call;
  * *stopped = PETSC_TRUE when a stop request left replicates undone (both on every rank). */
 PetscErrorCode TTCoordRun(MPI_Comm comm, TTTrial trial, TTStore store, const TTCoordOptions *opt, PetscInt *analysed,
                           PetscBool *stopped);

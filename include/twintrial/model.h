@@ -66,8 +66,12 @@ typedef struct {
   int                   nvar;
   const TTVariableInfo *var;
   const TTRangeInfo    *range; /* [nvar] plausible ranges (required for shipped models) */
-  int                   nlatent;
-  int                   nstate; /* 0: closed form */
+  /* [neffect] optional: the interval a calibration searches for each arm effect unless the
+   * protocol gives one (calibrate.interval); lo == hi: none known (an interval is then
+   * required). The marginal effect should be monotone in the effect over the interval. */
+  const TTRangeInfo *effect_range;
+  int                nlatent;
+  int                nstate; /* 0: closed form */
   void (*draw_latent)(const double *par, tt_pcg32 *rng, double *eta);
   void (*mean)(const double *par, const double *cov, const double *eta, const double *eff, double t, double *y);
   void (*initial)(const double *par, const double *cov, const double *eta, const double *eff, double *u0);

@@ -41,14 +41,41 @@ typedef struct {
   TTLoc  loc; /* of the key */
 } TTNamedValue;
 
+/* An arm effect calibrated to a marginal effect on the statistical scale:
+ *   arms[i].effect.NAME: {calibrate: {hazard_ratio: 0.7, endpoint: os, control: placebo, interval: [lo, hi]}}
+ * The effect's value (TTNamedValue.value) is NaN until the design module solves for it
+ * before the trial runs; see include/twintrial/design.h for the estimand. */
+typedef enum {
+  TT_TARGET_HAZARD_RATIO    = 0, /* time to event: Cox HR of the pooled twins under arm vs control */
+  TT_TARGET_MEAN_DIFFERENCE = 1, /* continuous: mean under arm - mean under control */
+  TT_TARGET_ODDS_RATIO      = 2, /* binary: odds ratio of the marginal responder proportions */
+  TT_TARGET_RISK_DIFFERENCE = 3, /* binary: difference of the marginal responder proportions */
+  TT_TARGET_RATE_RATIO      = 4  /* count: total events / total exposure, arm over control */
+} TTCalibrationTarget;
+#define TT_NTARGET 5
+
 typedef struct {
-  char         name[TT_NAME_MAX];
-  TTLoc        loc;
-  double       ratio; /* allocation ratio (> 0) from trial.allocation; 1 when allocation is absent */
-  int          neffect;
-  TTNamedValue effect[TT_MAX_EFFECTS]; /* arm effect parameters, names checked against the model */
-  double       dose_mg;                /* dose per interval for the exposure-response link (0 = none) */
-  TTLoc        dose_loc;
+  int                 active; /* 1: one effect of this arm is calibrated */
+  int                 effect; /* index into the arm's effect[] */
+  TTCalibrationTarget target;
+  double              value;        /* the target as written (ratios as ratios) */
+  TTLoc               loc;          /* of the target's key */
+  int                 endpoint;     /* endpoint index (default: the first analysis's) */
+  int                 control;      /* control arm index (default: see TTProtocolLoad) */
+  int                 has_interval; /* 1: interval given; else the model's range of the effect */
+  double              interval[2];
+  TTLoc               interval_loc;
+} TTCalibrationSpec;
+
+typedef struct {
+  char              name[TT_NAME_MAX];
+  TTLoc             loc;
+  double            ratio; /* allocation ratio (> 0) from trial.allocation; 1 when allocation is absent */
+  int               neffect;
+  TTNamedValue      effect[TT_MAX_EFFECTS]; /* arm effect parameters, names checked against the model */
+  double            dose_mg;                /* dose per interval for the exposure-response link (0 = none) */
+  TTLoc             dose_loc;
+  TTCalibrationSpec calibrate; /* an effect given as {calibrate: {...}} */
 } TTArmSpec;
 
 typedef enum {
@@ -257,6 +284,10 @@ typedef struct {
   double er_emax, er_ec50, er_hill;     /* effect unit, mg/L, 1 */
   double er_clearance, er_clearance_cv; /* typical CL/F in L/h; between-subject CV (log-normal) */
   double er_interval_h;                 /* dosing interval tau */
+  /* calibration: {twins, bootstrap}: the cohort calibrated arm effects are solved on */
+  int   calibration_twins;     /* default 20000 */
+  int   calibration_bootstrap; /* resamples for the Monte Carlo SE, default 200 */
+  TTLoc calibration_loc;
   /* output: */
   TTOutputSubjects output_subjects;
   /* validation: published figures to reproduce */
@@ -267,6 +298,8 @@ typedef struct {
 /* Not collective. Names for messages and files: a figure's statistic ("median"), and a
  * time unit from its length in days ("month"; "day" for any other length). */
 const char *TTFigureStatisticName(TTFigureStatistic s);
+/* Not collective. A calibration target's YAML name ("hazard_ratio"). */
+const char *TTCalibrationTargetName(TTCalibrationTarget t);
 const char *TTTimeUnitName(double days);
 
 /* Not collective. Reads and validates `path`; *protocol is NULL on error. */

@@ -102,6 +102,44 @@ PetscErrorCode TTTrialCreateSim(TTTrial trial, TTSim *sim);
 /* Not collective. Fills rec[layout.size] for twin (replicate, subject). */
 PetscErrorCode TTTrialSimulateTwin(TTTrial trial, TTSim sim, PetscInt replicate, PetscInt subject, double rec[]);
 
+/* ---- calibrated arm effects (solved by the design module, include/twintrial/design.h) ---- */
+
+/* The replicate index of the calibration cohort: twins (seed, TT_CALIBRATION_REPLICATE, i)
+ * are drawn like a trial's but are none of its twins (replicates stay below INT_MAX). */
+#define TT_CALIBRATION_REPLICATE 2147483647
+
+/* One calibrated arm effect, kept with the trial for its view and the results file. */
+typedef struct {
+  PetscInt            arm, effect, endpoint, control; /* arm; model effect index; endpoint; control arm */
+  TTCalibrationTarget target;
+  double              target_value;   /* as written (ratios as ratios) */
+  double              value;          /* the calibrated effect the trial uses */
+  double              value_mc_se;    /* its Monte Carlo SE: achieved_mc_se over the slope of the effect */
+  double              tolerance;      /* half-width of the solver's final bracket on value */
+  double              achieved;       /* the marginal effect at value on the calibration cohort */
+  double              achieved_mc_se; /* its bootstrap SE (ratios: on the ratio scale) */
+  double              lo, hi;         /* the interval searched */
+  PetscInt            twins, bootstrap, evaluations;
+} TTCalibrationResult;
+
+/* Not collective. Whether the protocol has calibrated effects not yet set (the trial
+ * cannot be analysed until each is set by TTTrialSetCalibration). */
+PetscErrorCode TTTrialCalibrationPending(TTTrial trial, PetscBool *pending);
+/* Not collective. Sets the arm's model effect `effect` (index into model->effect) for the
+ * twins simulated next: the calibration's trial values. */
+PetscErrorCode TTTrialSetArmEffect(TTTrial trial, PetscInt arm, PetscInt effect, double value);
+/* Not collective. Fixes a calibrated effect at r->value and keeps the record. */
+PetscErrorCode TTTrialSetCalibration(TTTrial trial, const TTCalibrationResult *r);
+/* Not collective. The records set so far, in arm order. */
+PetscErrorCode TTTrialGetCalibrations(TTTrial trial, PetscInt *n, const TTCalibrationResult **r);
+/* Not collective. One calibration as a line of text (no newline): "calibrated ARM.EFFECT =
+ * VALUE (MC SE ..., solver tolerance ...): TARGET ACHIEVED (MC SE ...; target T) on ENDPOINT
+ * vs CONTROL, N twins, K evaluations". */
+void TTTrialFormatCalibration(TTTrial trial, const TTCalibrationResult *r, char *buf, size_t len);
+/* Not collective. The twin's endpoint pair (see TTReplicateResult) under `arm` as the
+ * true effect sees it: no dropout, the trial's follow-up (administrative cut-off). */
+void TTTrialCounterfactualEndpoint(TTTrial trial, const double rec[], PetscInt arm, PetscInt endpoint, double pair[2]);
+
 /* Not collective. Result buffers sized for this trial. */
 PetscErrorCode TTReplicateResultCreate(TTTrial trial, TTReplicateResult *res);
 PetscErrorCode TTReplicateResultDestroy(TTReplicateResult *res);

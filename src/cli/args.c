@@ -30,6 +30,14 @@ static int ParseSeed(const char *s, uint64_t *v)
   return 0;
 }
 
+static int ParsePower(const char *s, double *v)
+{
+  char *end;
+  errno = 0;
+  *v    = strtod(s, &end);
+  return errno || *end || end == s || !(*v > 0 && *v < 1);
+}
+
 static int ParseProgress(const char *s, TTProgressMode *m)
 {
   static const char *names[] = {"auto", "bar", "log", "none"};
@@ -70,24 +78,36 @@ static int OurOption(TTCli *cli, const char *a, const char *v, int *bad, char *e
     *bad = !v || ParseSeed(v, &cli->seed), cli->seed_set = PETSC_TRUE;
   else if (!strcmp(a, "--progress"))
     *bad = !v || ParseProgress(v, &cli->progress);
+  else if (!strcmp(a, "--power"))
+    *bad = !v || ParsePower(v, &cli->power);
+  else if (!strcmp(a, "--analysis"))
+    cli->analysis = v;
+  else if (!strcmp(a, "--confirm"))
+    *bad = !v || ParseCount(v, &cli->confirm);
+  else if (!strcmp(a, "--max-patients"))
+    *bad = !v || ParseCount(v, &cli->max_patients);
   else
     return 0;
   if (!v) *bad = 1;
   if (*bad)
     snprintf(err, len, "%s: expected %s", a,
-             !strcmp(a, "--seed")                              ? "an integer 0..2^64-1"
-             : !strcmp(a, "--progress")                        ? "auto, bar, log or none"
-             : !strncmp(a, "--r", 3) || !strncmp(a, "--pa", 4) ? "a positive integer"
-                                                               : "a value");
+             !strcmp(a, "--seed")                                      ? "an integer 0..2^64-1"
+             : !strcmp(a, "--progress")                                ? "auto, bar, log or none"
+             : !strcmp(a, "--power")                                   ? "a power between 0 and 1, e.g. 0.8"
+             : !strcmp(a, "--confirm") || !strcmp(a, "--max-patients") ? "a positive integer"
+             : !strncmp(a, "--r", 3) || !strncmp(a, "--pa", 4)         ? "a positive integer"
+                                                                       : "a value");
   return 1;
 }
 
 int tt_cli_parse(int argc, char **argv, TTCli *cli, int *pargc, char **pargv, char *err, size_t len)
 {
-  static const char *commands[] = {"run", "validate", "summary", "export", "models", "credibility"};
+  static const char *commands[] = {"run", "validate", "summary", "export", "models", "credibility", "size"};
   int                bad        = 0;
 
   memset(cli, 0, sizeof(*cli));
+  cli->confirm = cli->max_patients = -1; /* size */
+
   cli->replicates = cli->patients = -1;
   cli->command_line               = JoinArgs(argc, argv);
   pargv[(*pargc)++]               = argv[0];
@@ -99,9 +119,10 @@ int tt_cli_parse(int argc, char **argv, TTCli *cli, int *pargc, char **pargv, ch
       return 0;
     }
   bad = 1;
-  for (int i = 0; i < 6; i++) bad = bad && strcmp(cli->command, commands[i]);
+  for (int i = 0; i < 7; i++) bad = bad && strcmp(cli->command, commands[i]);
   if (bad)
-    return snprintf(err, len, "unknown command '%s'; expected run, validate, summary, export, models or credibility",
+    return snprintf(err, len,
+                    "unknown command '%s'; expected run, validate, summary, export, models, credibility or size",
                     argv[1]),
            1;
   for (int i = 2; i < argc; i++) {
@@ -125,11 +146,15 @@ int tt_cli_parse(int argc, char **argv, TTCli *cli, int *pargc, char **pargv, ch
   }
   if (strcmp(cli->command, "models") && !cli->input)
     return snprintf(err, len, "%s: missing %s file", cli->command,
-                    !strcmp(cli->command, "run") || !strcmp(cli->command, "validate") ? "protocol"
-                    : !strcmp(cli->command, "credibility")                            ? "protocol or results"
-                                                                                      : "results"),
+                    !strcmp(cli->command, "run") || !strcmp(cli->command, "validate") || !strcmp(cli->command, "size")
+                        ? "protocol"
+                    : !strcmp(cli->command, "credibility") ? "protocol or results"
+                                                           : "results"),
            1;
   if (!strcmp(cli->command, "export") && !cli->csv_dir) return snprintf(err, len, "export: missing --csv DIR"), 1;
+  if (!strcmp(cli->command, "size") && !cli->power) return snprintf(err, len, "size: missing --power P"), 1;
+  if (strcmp(cli->command, "size") && (cli->power || cli->analysis || cli->confirm > 0 || cli->max_patients > 0))
+    return snprintf(err, len, "%s: --power, --analysis, --confirm and --max-patients belong to size", cli->command), 1;
   if (!cli->output) cli->output = "results.h5";
   return 0;
 }

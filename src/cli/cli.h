@@ -8,7 +8,7 @@
 typedef enum { TT_PROGRESS_AUTO, TT_PROGRESS_BAR, TT_PROGRESS_LOG, TT_PROGRESS_NONE } TTProgressMode;
 
 typedef struct {
-  const char    *command;              /* run | validate | summary | export | models | credibility */
+  const char    *command;              /* run | validate | summary | export | models | credibility | size */
   const char    *input;                /* protocol or results file */
   const char    *output;               /* -o */
   const char    *csv_dir;              /* export --csv */
@@ -18,6 +18,10 @@ typedef struct {
   uint64_t       seed;
   TTProgressMode progress;
   char          *command_line; /* as typed, for provenance */
+  /* size: */
+  double      power;                 /* --power, target (0 when absent) */
+  const char *analysis;              /* --analysis NAME (NULL: the protocol's first, or deciding, analysis) */
+  PetscInt    confirm, max_patients; /* -1: defaults */
 } TTCli;
 
 /* Not collective. Parses argv; PETSc options (single dash, unknown to us) are
@@ -44,6 +48,8 @@ PetscErrorCode TTCliExport(const TTCli *cli);
 /* Collective. Runs a protocol (as run) or takes a results file, then prints its
  * validation figures simulated against published; a user error when any fails. */
 PetscErrorCode TTCliCredibility(const TTCli *cli);
+/* Collective. The smallest number of patients reaching --power for one analysis (size.c). */
+PetscErrorCode TTCliSize(const TTCli *cli);
 
 /* progress.c: a TTProgressFn for the coordinator. */
 typedef struct {

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <twintrial/coord.h>
 #include <twintrial/credibility.h>
+#include <twintrial/design.h>
 #include <twintrial/store.h>
 #include "cli.h"
 
@@ -107,7 +108,8 @@ static PetscErrorCode Run(const TTCli *cli, TTProtocol *p, TTTrial trial)
   PetscCall(TTStoreStartedNow(PETSC_COMM_WORLD, started));
   prov.command_line = cli->command_line;
   prov.started      = started;
-  ierr              = TTStoreOpen(PETSC_COMM_WORLD, cli->output, trial, &prov, cli->resume, &store);
+  PetscCall(TTDesignCalibrate(PETSC_COMM_WORLD, trial, rank == 0 ? stdout : NULL)); /* before the file records it */
+  ierr = TTStoreOpen(PETSC_COMM_WORLD, cli->output, trial, &prov, cli->resume, &store);
   if (ierr && !cli->resume && !rank) { /* a new file that holds nothing yet */
     char tmp[TT_PATH_MAX];
     snprintf(tmp, sizeof(tmp), "%s.tmp", cli->output);

@@ -17,6 +17,8 @@ static const char usage[] =
     "       twintrial export RESULTS.h5 --csv DIR\n"
     "       twintrial models\n"
     "       twintrial credibility PROTOCOL.yaml [run options] | RESULTS.h5\n"
+    "       twintrial size PROTOCOL.yaml --power P [--analysis NAME] [--replicates N] [--confirm N]\n"
+    "                      [--patients N] [--max-patients N] [--seed S] [--progress ...]\n"
     "       twintrial --help\n";
 
 static const char help[] =
@@ -60,6 +62,8 @@ static PetscErrorCode Dispatch(const TTCli *cli)
     PetscCall(TTCliExport(cli));
   else if (!strcmp(cli->command, "credibility"))
     PetscCall(TTCliCredibility(cli));
+  else if (!strcmp(cli->command, "size"))
+    PetscCall(TTCliSize(cli));
   else
     PetscCall(TTCliModels());
   PetscFunctionReturn(0);

@@ -91,6 +91,7 @@ static PetscErrorCode AnalyseReady(Coord *c)
     const double *recs = SlotRecords(c, i, 0);
     PetscCall(TTTrialAnalyse(c->trial, r, recs, &c->res));
     if (c->store) PetscCall(TTStoreWriteReplicate(c->store, &c->res, recs));
+    if (c->opt.result) c->opt.result(c->opt.result_ctx, &c->res);
     c->count[i % c->window] = 0;
     c->next_analyse++;
     if (c->opt.progress) c->opt.progress(c->opt.progress_ctx, c->next_analyse, c->R, c->twins_done);

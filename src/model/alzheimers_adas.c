@@ -66,6 +66,13 @@ static const TTParamInfo effects[NEFFECT] = {
     {"disease_modifying_fraction", "1", 0.0, "fractional slowing of progression f: slope x (1 - f)"},
 };
 
+/* Calibration intervals (illustrative bounds, wide enough for any plausible drug). */
+static const TTRangeInfo effect_ranges[NEFFECT] = {
+    {-20.0, 20.0, "+-20 ADAS-Cog points, five times the donepezil effect either way"},
+    {0.5, 156.0, "half a week to three years"},
+    {-1.0, 1.0, "from doubling progression (-1) to halting it (1)"},
+};
+
 static const char *const    covariates[NCOV] = {"age", "male", "apoe4", "on_ache"};
 static const TTVariableInfo variables[]      = {{"adas_cog", "points (0-70)"}};
 
@@ -166,6 +173,7 @@ const TTModelType tt_model_alzheimers_adas = {
     .param          = params,
     .neffect        = NEFFECT,
     .effect         = effects,
+    .effect_range   = effect_ranges,
     .ncovariate     = NCOV,
     .covariate      = covariates,
     .nvar           = 1,

@@ -88,6 +88,11 @@ static const TTParamInfo effects[NEFFECT] = {
     {"rate_ratio", "ratio", 1.0, "relapse rate ratio vs placebo (fingolimod 0.5 mg ~0.46, natalizumab ~0.325)"},
 };
 
+/* Calibration interval (illustrative bound). */
+static const TTRangeInfo effect_ranges[NEFFECT] = {
+    {0.01, 10.0, "relapse rate ratio 0.01 to 10"},
+};
+
 static const char *const    covariates[NCOV]   = {"prior_relapses"};
 static const TTVariableInfo variables[]        = {{"cumulative_relapses", "count (expected)"}};
 static const TTEventInfo    event_info[NEVENT] = {{"relapse", 1, 0}};
@@ -193,6 +198,7 @@ const TTModelType tt_model_ms_relapse = {
     .param          = params,
     .neffect        = NEFFECT,
     .effect         = effects,
+    .effect_range   = effect_ranges,
     .ncovariate     = NCOV,
     .covariate      = covariates,
     .nvar           = 1,

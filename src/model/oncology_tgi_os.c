@@ -121,6 +121,11 @@ static const TTParamInfo effects[NEFFECT] = {
      "multiplies KDE (1 = carboplatin/paclitaxel); >1 a stronger kill, lengthens TTG and OS"},
 };
 
+/* Calibration interval (illustrative bound). */
+static const TTRangeInfo effect_ranges[NEFFECT] = {
+    {0.1, 100.0, "a tenth to a hundred times the carboplatin/paclitaxel kill rate"},
+};
+
 static const char *const    covariates[NCOV]   = {"asian", "ever_smoker"};
 static const TTVariableInfo variables[]        = {{"tumour_size", "mm"}};
 static const TTEventInfo    event_info[NEVENT] = {{"death", 0, 1}};
@@ -216,6 +221,7 @@ const TTModelType tt_model_oncology_tgi_os = {
     .param          = params,
     .neffect        = NEFFECT,
     .effect         = effects,
+    .effect_range   = effect_ranges,
     .ncovariate     = NCOV,
     .covariate      = covariates,
     .nvar           = 1,

@@ -124,6 +124,14 @@ static const TTParamInfo effects[NEFFECT] = {
     {"weight_change_onset_days", "day", 0.0, "onset half-life of the target itself (0: set at randomization)"},
 };
 
+/* Calibration intervals (illustrative bounds); onsets have none. */
+static const TTRangeInfo effect_ranges[NEFFECT] = {
+    {-0.5, 3.0, "insulin sensitivity halved to quadrupled"},     {0.0, 0.0, "none"},
+    {-0.5, 3.0, "beta-cell function halved to quadrupled"},      {0.0, 0.0, "none"},
+    {-1.0, 1.0, "beta-cell decline doubled (-1) to halted (1)"}, {0.0, 0.0, "none"},
+    {-30.0, 30.0, "weight change of 30 kg either way"},          {0.0, 0.0, "none"},
+};
+
 static const TTVariableInfo variables[NVAR] = {{"hba1c", "%"}, {"fpg", "mmol/L"}, {"fsi", "uU/mL"}, {"weight", "kg"}};
 
 /* What a clinician accepts for any simulated value, observed or counterfactual. */
@@ -258,6 +266,7 @@ const TTModelType tt_model_t2d_hba1c = {
     .param          = params,
     .neffect        = NEFFECT,
     .effect         = effects,
+    .effect_range   = effect_ranges,
     .ncovariate     = 1,
     .covariate      = covariates,
     .nvar           = NVAR,

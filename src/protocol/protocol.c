@@ -3,7 +3,8 @@
  * Owns the top level, the names of the protocol's enums and the sections trial,
  * cohort, model, arms, schedule, prognostic and output (trial.enrollment, dropout
  * and interim: protocol_design.c; endpoints: protocol_endpoint.c; analyses:
- * protocol_analysis.c; printing and overrides: protocol_view.c).
+ * protocol_analysis.c; calibrated arm effects and calibration:
+ * protocol_calibrate.c; printing and overrides: protocol_view.c).
  * Invariants of a loaded protocol: every count is within its TT_MAX_* array;
  * names (arms, endpoints, analyses) are unique identifiers; arm ratios are > 0
  * (integers for permuted blocks, whose block_size is a positive multiple of
@@ -94,7 +95,7 @@ static PetscErrorCode ParseArm(TTYaml y, TTYamlNode item, const char *key, TTPro
   arm->ratio = 1;
   if ((n = TTYamlFind(y, item, "effect"))) {
     PetscCall(TTYamlKeyJoin(path, sizeof path, key, "effect"));
-    PetscCall(TTProtocolGetNamedValues(y, n, path, TT_MAX_EFFECTS, &arm->neffect, arm->effect));
+    PetscCall(TTProtocolParseArmEffects(y, n, path, arm));
   }
   if ((n = TTYamlFind(y, item, "dose_mg"))) {
     PetscCall(TTYamlKeyJoin(path, sizeof path, key, "dose_mg"));
@@ -410,11 +411,12 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
     INTERIM,
     ER,
     VALIDATION,
+    CALIBRATION,
     NSECTION
   };
   static const char *const order[NSECTION] = {
-      "trial",     "cohort",   "model",  "arms",    "schedule",          "dropout",   "prognostic",
-      "endpoints", "analysis", "output", "interim", "exposure_response", "validation"};
+      "trial",     "cohort",   "model",  "arms",    "schedule",          "dropout",    "prognostic",
+      "endpoints", "analysis", "output", "interim", "exposure_response", "validation", "calibration"};
   static const char *const what[NSECTION] = {"a mapping {name, seed, replicates, patients, ...}",
                                              "the path of a cohort file",
                                              "a mapping {name: ..., parameters: {...}}",
@@ -424,6 +426,7 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
                                              NULL,
                                              "a sequence of endpoints",
                                              "a sequence of analyses",
+                                             NULL,
                                              NULL,
                                              NULL,
                                              NULL,
@@ -448,6 +451,7 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
   if (sec[PROGNOSTIC]) PetscCall(ParsePrognostic(y, sec[PROGNOSTIC], p));
   PetscCall(TTProtocolParseEndpoints(y, sec[ENDPOINTS], p));
   PetscCall(TTProtocolParseAnalyses(y, sec[ANALYSIS], p));
+  PetscCall(TTProtocolParseCalibration(y, sec[ARMS], sec[CALIBRATION], p));
   p->spending      = TT_SPENDING_OBF; /* defaults of a design without interim looks (nlook = 0) */
   p->futility      = TT_SPENDING_NONE;
   p->futility_beta = 0.2;

@@ -7,7 +7,8 @@
  * quoted, durations (dropout scale, enrollment) are printed in days, the cohort
  * path is absolute. Only the keys that apply are printed: per endpoint type, per
  * analysis method (margin with one-sided tests), dropout model and spending
- * function; trial.enrollment only when nonzero, interim only with looks.
+ * function; trial.enrollment only when nonzero, interim only with looks, calibration
+ * only with a calibrated arm effect.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -24,6 +25,34 @@ static PetscErrorCode ViewNamedValues(FILE *out, int n, const TTNamedValue v[])
     P("%s", i ? ", " : "");
     PetscCall(TTYamlWriteName(out, v[i].key));
     P(": %s", TTYamlFormatReal(v[i].value, buf));
+  }
+  P("}");
+  PetscFunctionReturn(0);
+}
+
+/* An arm's effects; a calibrated one as {calibrate: {...}} with its defaults filled in. */
+static PetscErrorCode ViewArmEffects(const TTProtocol *p, FILE *out, const TTArmSpec *arm)
+{
+  const TTCalibrationSpec *c = &arm->calibrate;
+  char                     buf[32];
+  PetscFunctionBeginUser;
+  P("{");
+  for (int i = 0; i < arm->neffect; i++) {
+    P("%s", i ? ", " : "");
+    PetscCall(TTYamlWriteName(out, arm->effect[i].key));
+    if (!c->active || i != c->effect) {
+      P(": %s", TTYamlFormatReal(arm->effect[i].value, buf));
+      continue;
+    }
+    P(": {calibrate: {%s: %s, endpoint: ", TTCalibrationTargetName(c->target), TTYamlFormatReal(c->value, buf));
+    PetscCall(TTYamlWriteName(out, p->endpoint[c->endpoint].name));
+    P(", control: ");
+    PetscCall(TTYamlWriteName(out, p->arm[c->control].name));
+    if (c->has_interval) {
+      P(", interval: [%s", TTYamlFormatReal(c->interval[0], buf));
+      P(", %s]", TTYamlFormatReal(c->interval[1], buf));
+    }
+    P("}}");
   }
   P("}");
   PetscFunctionReturn(0);
@@ -82,7 +111,7 @@ static PetscErrorCode ViewModelArms(const TTProtocol *p, FILE *out)
     P("  - {name: ");
     PetscCall(TTYamlWriteName(out, p->arm[i].name));
     P(", effect: ");
-    PetscCall(ViewNamedValues(out, p->arm[i].neffect, p->arm[i].effect));
+    PetscCall(ViewArmEffects(p, out, &p->arm[i]));
     if (p->arm[i].dose_mg > 0) P(", dose_mg: %s", TTYamlFormatReal(p->arm[i].dose_mg, buf));
     P("}\n");
   }
@@ -256,6 +285,11 @@ PetscErrorCode TTProtocolView(const TTProtocol *p, FILE *out)
   for (int i = 0; i < p->nanalysis; i++) PetscCall(ViewAnalysis(p, &p->analysis[i], out));
   PetscCall(ViewInterim(p, out));
   P("output: {subjects: %s}\n", subjects[p->output_subjects]);
+  for (int a = 0; a < p->narm; a++)
+    if (p->arm[a].calibrate.active) {
+      P("calibration: {twins: %d, bootstrap: %d}\n", p->calibration_twins, p->calibration_bootstrap);
+      break;
+    }
   if (p->nfigure) P("validation:\n");
   for (int i = 0; i < p->nfigure; i++) PetscCall(ViewFigure(p, &p->figure[i], out));
   PetscFunctionReturn(0);

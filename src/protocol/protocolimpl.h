@@ -47,6 +47,12 @@ PetscErrorCode TTProtocolParseInterim(TTYaml y, TTYamlNode map, TTProtocol *p);
 PetscErrorCode TTProtocolParseEndpoints(TTYaml y, TTYamlNode seq, TTProtocol *p);
 PetscErrorCode TTProtocolParseAnalyses(TTYaml y, TTYamlNode seq, TTProtocol *p);
 
+/* protocol_calibrate.c: an arm's effects (a calibrated one only marked: value NaN), and
+ * after the analyses every calibrated effect's target and the calibration section. */
+PetscErrorCode           TTProtocolParseArmEffects(TTYaml y, TTYamlNode map, const char *key, TTArmSpec *arm);
+PetscErrorCode           TTProtocolParseCalibration(TTYaml y, TTYamlNode arms, TTYamlNode section, TTProtocol *p);
+extern const char *const TTCalibrationTargetNames[TT_NTARGET];
+
 /* protocol_validation.c: the validation section (after endpoints, analyses and arms). */
 PetscErrorCode           TTProtocolParseValidation(TTYaml y, TTYamlNode seq, TTProtocol *p);
 extern const char *const TTFigureStatisticNames[8];

@@ -89,6 +89,7 @@ PetscErrorCode TTStoreWriteProvenance(TTStore st, const TTProvenance *prov)
   PetscCall(PetscFree(hosts));
   PetscCall(TTH5WriteInt64Attr(g, "ranks", st->size));
   PetscCall(TTH5WriteStringAttr(g, "software_version", TT_VERSION));
+  PetscCall(TTStoreWriteCalibration(st, g));
   TTCallHDF5(H5Gclose(g));
   PetscFunctionReturn(0);
 }

@@ -218,6 +218,7 @@ static PetscErrorCode Summary(const char *path, FILE *out)
   }
   if (!ierr) ierr = TTStorePrintSummary(out, n, list, s);
   if (!ierr) ierr = TTStorePrintLooks(file, out);
+  if (!ierr) ierr = TTStorePrintCalibration(file, out);
   PetscCall(PetscFree2(s, list));
   PetscCall(PetscFree(names));
   PetscCall(ierr);
@@ -338,6 +339,7 @@ static PetscErrorCode ExportCSV(const char *path, const char *dir)
   PetscCall(TTStoreExportLooks(file, dir));
   PetscCall(TTStoreExportSubjects(file, dir));
   PetscCall(TTStoreExportADaM(file, dir));
+  PetscCall(TTStoreExportCalibration(file, dir));
   TTCallHDF5(H5Fclose(file));
   PetscFunctionReturn(0);
 }

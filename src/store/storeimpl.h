@@ -174,4 +174,9 @@ typedef struct {
 /* Names of the members of group `path`, in HDF5's name order (store_export.c). */
 PetscErrorCode TTStoreMemberNames(hid_t file, const char *path, Names *nm);
 PetscErrorCode TTStoreExportADaM(hid_t file, const char *dir); /* store_adam.c: adsl, adbds, adtte */
+/* store_calibration.c: /provenance/calibration (collective), its summary lines and
+ * calibration.csv (not collective). */
+PetscErrorCode TTStoreWriteCalibration(TTStore st, hid_t provenance);
+PetscErrorCode TTStorePrintCalibration(hid_t file, FILE *out);
+PetscErrorCode TTStoreExportCalibration(hid_t file, const char *dir);
 #endif

@@ -56,13 +56,23 @@ static PetscErrorCode BindModel(TTTrial t)
   for (int a = 0; a < p->narm; a++) {
     double *eff = t->eff + a * m->neffect;
     for (int i = 0; i < m->neffect; i++) eff[i] = m->effect[i].value;
+    t->cal_effect[a] = -1;
     for (int i = 0; i < p->arm[a].neffect; i++) {
       const TTNamedValue *e = &p->arm[a].effect[i];
       int                 k = tt_model_param_index(m->neffect, m->effect, e->key);
       if (k < 0)
         USER_ERROR(p, e->loc, "arms[%d].effect.%s: not an arm effect of %s; expected one of: %s", a, e->key, m->name,
                    NameList(m->neffect, m->effect, names, sizeof(names)));
-      eff[k] = e->value;
+      if (p->arm[a].calibrate.active && i == p->arm[a].calibrate.effect) {
+        const TTRangeInfo *r = m->effect_range ? &m->effect_range[k] : NULL;
+        if (!p->arm[a].calibrate.has_interval && !(r && r->lo < r->hi))
+          USER_ERROR(p, e->loc,
+                     "arms[%d].effect.%s.calibrate: model %s gives no interval to search for %s; expected "
+                     "calibrate.interval: [lo, hi]",
+                     a, e->key, m->name, e->key);
+        t->cal_effect[a] = k; /* no effect until calibrated (design module) */
+      } else
+        eff[k] = e->value;
     }
   }
   t->er_effect = -1;
@@ -362,7 +372,10 @@ PetscErrorCode TTTrialView(TTTrial t, FILE *out)
   fprintf(out, "  arm_effects:\n");
   for (int a = 0; a < t->p->narm; a++) {
     fprintf(out, "    %s:%s\n", t->p->arm[a].name, m->neffect ? "" : " {}");
-    ViewParams(out, "      ", m->neffect, m->effect, t->eff + a * m->neffect);
+    if (t->cal_effect[a] >= 0)
+      TTTrialViewCalibrated(t, out, a);
+    else
+      ViewParams(out, "      ", m->neffect, m->effect, t->eff + a * m->neffect);
   }
   fprintf(out, "  strata_combinations: %d\n", (int) t->nstratum);
   if (t->p->nlook > 0) {

@@ -65,7 +65,11 @@ PetscErrorCode TTTrialAnalyse(TTTrial t, PetscInt r, const double recs[], TTRepl
   const TTProtocol *p = t->p;
   double            final_cut;
 
+  PetscBool pending;
+
   PetscFunctionBeginUser;
+  PetscCall(TTTrialCalibrationPending(t, &pending));
+  PetscCheck(!pending, PETSC_COMM_SELF, PETSC_ERR_ORDER, "the protocol's calibrated arm effects are not solved yet");
   res->replicate       = r;
   res->screen_failures = 0;
   res->dropped_twins   = 0;

@@ -35,6 +35,11 @@ struct _p_TTTrial {
   TTAnalysisCovariate (*acov)[TT_MAX_COVARIATES]; /* [nanalysis][ncovariate] */
   double *t_model, *t_days;                       /* [nvisit] visit times */
   double  horizon_days; /* end of follow-up for a twin entering at 0 (the calendar cut-off when there is one) */
+  /* calibrated arm effects: model effect index per arm (-1: none), set yet, records */
+  PetscInt            cal_effect[TT_MAX_ARMS];
+  PetscBool           cal_set[TT_MAX_ARMS];
+  TTCalibrationResult cal[TT_MAX_ARMS];
+  PetscInt            ncal;
   /* group-sequential design (nlook > 0) */
   double upper[TT_MAX_LOOKS], lower[TT_MAX_LOOKS], alpha_spent[TT_MAX_LOOKS];
   /* scratch, sized once (TTTrialAnalyse is not reentrant) */
@@ -61,6 +66,8 @@ double TTTrialTrueEffect(TTTrial t, PetscInt k, const double recs[]);
 /* trial_methods.c: analysis k on the endpoint pairs in t->pair; 0 or a TT_STATS code. */
 int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt arm[], tt_stats_result *res,
                      double *information, double km[6]);
+/* trial_calibrate.c: an arm's effects in the view, its calibrated one with its record. */
+void TTTrialViewCalibrated(TTTrial t, FILE *out, PetscInt arm);
 /* trial_gsd.c: boundaries at set-up; the looks of one replicate. */
 PetscErrorCode TTTrialSetUpLooks(TTTrial t);
 void           TTTrialCutAll(TTTrial t, const double recs[], const PetscInt arm[], double calendar);

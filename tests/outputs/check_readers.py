@@ -2,10 +2,11 @@
 """The R and Python readers (analysis/R/twintrial.R, analysis/python/twintrial.py).
 
 usage: check_readers.py python TWINTRIAL PROTOCOL
-           a fresh small run (all twins stored), the crafted time-to-event file and a
-           run of an event-driven group-sequential design: read() returns every data
-           frame, and every dataset of the file appears in one of them with exactly its
-           HDF5 values (h5py reads the other side); the event-driven run's CSVs too
+           a fresh small run (all twins stored), the crafted time-to-event file, a
+           run of an event-driven group-sequential design and one of a protocol with a
+           calibrated arm effect: read() returns every data frame, and every dataset of
+           the file appears in one of them with exactly its HDF5 values (h5py reads the
+           other side); the event-driven run's CSVs too
        check_readers.py r TWINTRIAL PROTOCOL RSCRIPT
            the same three files through read_twintrial() (tests/outputs/r_reader.R): the
            tables equal the CSV export, and the README's five lines reproduce the
@@ -29,6 +30,7 @@ import check_export  # noqa: E402
 sys.path.insert(0, os.path.join(SOURCE, "analysis", "python"))
 import twintrial  # noqa: E402
 
+CALIBRATED = os.path.join(SOURCE, "tests", "data", "protocols", "calibrate_ad.yaml")
 KEYS = ["design", "visits", "variables", "provenance", "subjects", "outcomes", "counterfactual", "endpoints",
         "analyses", "replicates", "summary"]
 
@@ -46,7 +48,8 @@ def check_python(chk, path):
     with h5py.File(path, "r") as f:
         want = KEYS + (["boundaries"] if "efficacy_bound" in f["design"] else []) + \
             (["looks", "looks_replicates"] if "looks" in f else []) + \
-            (["validation", "validation_values"] if "validation" in f else [])
+            (["validation", "validation_values"] if "validation" in f else []) + \
+            (["calibration"] if "calibration" in f["provenance"] else [])
         chk(sorted(tt) == sorted(want), f"{name}: data frames {sorted(tt)}, expected {sorted(want)}")
         arms = strings(f["design/arms"])
         n, nv, na = len(f["subjects/replicate"]), len(f["design/visits"]), len(arms)
@@ -148,6 +151,13 @@ def check_python(chk, path):
                 v = f["analyses"][a].attrs[k]
                 chk(row[k] == (s(v) if isinstance(v, (bytes, np.bytes_)) else v), f"{name}: summary {a} {k}")
         chk(tt["provenance"]["trial_name"][0] != "", f"{name}: provenance.trial_name parsed")
+        for arm, g in (f["provenance/calibration"].items() if "calibration" in f["provenance"] else []):
+            row = tt["calibration"][tt["calibration"]["arm"] == arm].iloc[0]
+            for k, v in g.attrs.items():
+                if k == "interval":
+                    chk(equal([row["interval_lo"], row["interval_hi"]], v), f"{name}: calibration {arm} interval")
+                else:
+                    chk(row[k] == (s(v) if isinstance(v, (bytes, np.bytes_)) else v), f"{name}: calibration {arm} {k}")
     print(f"ok:   {name}: {len(seen)} datasets read into {len(tt)} data frames with their HDF5 values")
 
 
@@ -171,10 +181,13 @@ def main():
         os.mkdir(os.path.join(work, "events"))
         events = fresh_run(tt, os.path.join(SOURCE, "tests", "data", "protocols", "gsd_events_exponential.yaml"),
                            os.path.join(work, "events"), replicates=6, patients=400)
+        os.mkdir(os.path.join(work, "cal"))  # a protocol with a calibrated arm effect: /provenance/calibration
+        cal = fresh_run(tt, CALIBRATED, os.path.join(work, "cal"), replicates=5, patients=100)
         if mode == "python":
             check_python(chk, run)
             check_python(chk, crafted)
             check_python(chk, events)
+            check_python(chk, cal)
             check_export.roundtrip(chk, events, export(tt, events, os.path.join(work, "csv_events")))
             # the long table has the row order of outcomes.csv (two variables here)
             out = export(tt, crafted, os.path.join(work, "csv_crafted"))
@@ -187,8 +200,10 @@ def main():
         export(tt, run, os.path.join(work, "csv"))
         export(tt, crafted, os.path.join(work, "csv_crafted"))
         export(tt, events, os.path.join(work, "csv_events"))
+        export(tt, cal, os.path.join(work, "csv_cal"))
         r = subprocess.run([rscript, os.path.join(HERE, "r_reader.R"), SOURCE, run, os.path.join(work, "csv"),
-                            crafted, os.path.join(work, "csv_crafted"), events, os.path.join(work, "csv_events")])
+                            crafted, os.path.join(work, "csv_crafted"), events, os.path.join(work, "csv_events"),
+                            cal, os.path.join(work, "csv_cal")])
         return r.returncode
 
 

@@ -1,6 +1,7 @@
 # read_twintrial() (analysis/R/twintrial.R) against the C CSV export of the same files,
 # and the README's five-line reproduction of the primary ANCOVA of replicate 0.
 # usage: Rscript r_reader.R SOURCE_DIR RUN.h5 RUN_CSV_DIR CRAFTED.h5 CRAFTED_CSV_DIR EVENTS.h5 EVENTS_CSV_DIR
+#        [CAL.h5 CAL_CSV_DIR]
 # (driven by check_readers.py r ...). Expected answers: the CSVs carry 17 significant
 # digits, so numbers agree to rounding of R's decimal parser (1e-14 relative); the
 # ANCOVA estimate and SE equal /analyses/primary row 0 to 1e-8 relative.
@@ -38,12 +39,13 @@ check_file <- function(path, dir) {
   boundaries <- f$exists("design/efficacy_bound")
   looks <- f$exists("looks")
   validation <- f$exists("validation")
+  calibration <- f$exists("provenance/calibration")
   f$close_all()
   tt <- read_twintrial(path)
   want <- c("design", "visits", "variables", "provenance", "subjects", "outcomes", "counterfactual", "endpoints",
             "analyses", "replicates", "summary", if (boundaries) "boundaries",
             if (looks) c("looks", "looks_replicates"),
-            if (validation) c("validation", "validation_values"))
+            if (validation) c("validation", "validation_values"), if (calibration) "calibration")
   check(setequal(names(tt), want), paste(basename(path), "elements:", paste(names(tt), collapse = " ")))
   sub <- csv(dir, "subjects.csv")
   same_table(tt$subjects, sub[, !(names(sub) %in% setdiff(names(tt$endpoints), c("replicate", "subject", "arm")))],
@@ -56,6 +58,7 @@ check_file <- function(path, dir) {
     same_table(tt$looks, csv(dir, "looks.csv"), paste(basename(path), "looks"))
     same_table(tt$looks_replicates, csv(dir, "looks_replicates.csv"), paste(basename(path), "looks_replicates"))
   }
+  if (calibration) same_table(tt$calibration, csv(dir, "calibration.csv"), paste(basename(path), "calibration"))
   if (validation) {
     same_table(tt$validation, csv(dir, "validation.csv"), paste(basename(path), "validation"))
     same_table(tt$validation_values, csv(dir, "validation_values.csv"), paste(basename(path), "validation_values"))
@@ -81,6 +84,10 @@ check(all(events$looks$events == c(125, 250)), "event-driven run: looks$events")
 held <- events$looks_replicates[!is.na(events$looks_replicates$time), ]
 check(nrow(held) > 0 && all(held$information == events$looks$events[held$look]),
       "event-driven run: every look held has its planned events")
+if (length(args) >= 9) {
+  cal <- check_file(args[8], args[9])
+  check(nrow(cal$calibration) == 1 && cal$calibration$target == "mean_difference", "calibrated run: calibration row")
+}
 check(identical(crafted$design$arm, c("control", "active")), "crafted: h5py's fixed-length strings decoded")
 check(close_num(crafted$boundaries$efficacy_bound, c(2.7965, 1.9774)), "crafted: boundaries")
 check(all(c("os_time", "os_status") %in% names(crafted$endpoints)), "crafted: time-to-event endpoint columns")

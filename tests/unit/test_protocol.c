@@ -38,7 +38,10 @@ static void Normalize(TTProtocol *p)
   for (int i = 0; i < TT_MAX_ARMS; i++) {
     memset(&p->arm[i].loc, 0, sizeof(TTLoc));
     for (int j = 0; j < TT_MAX_EFFECTS; j++) memset(&p->arm[i].effect[j].loc, 0, sizeof(TTLoc));
+    memset(&p->arm[i].calibrate.loc, 0, sizeof(TTLoc));
+    memset(&p->arm[i].calibrate.interval_loc, 0, sizeof(TTLoc));
   }
+  memset(&p->calibration_loc, 0, sizeof p->calibration_loc);
   for (int i = 0; i < TT_MAX_ENDPOINTS; i++) {
     memset(&p->endpoint[i].loc, 0, sizeof(TTLoc));
     memset(&p->endpoint[i].variable_loc, 0, sizeof(TTLoc));
@@ -88,6 +91,7 @@ static PetscErrorCode view_roundtrip_is_identical(void)
   PetscCall(RoundTrip(DATA "/protocols/everything.yaml"));
   PetscCall(RoundTrip(DATA "/protocols/defaults.yaml"));
   PetscCall(RoundTrip(DATA "/protocols/gsd_events_exponential.yaml"));
+  PetscCall(RoundTrip(DATA "/protocols/calibrate.yaml"));
   PetscFunctionReturn(0);
 }
 
@@ -430,6 +434,30 @@ static PetscErrorCode missing_protocol_file(void)
   PetscFunctionReturn(0);
 }
 
+/* Calibrated effects as written in calibrate.yaml, with the defaults filled in: the
+ * first analysis's endpoint and the control of the analysis comparing the arm. */
+static PetscErrorCode calibrated_effects_values(void)
+{
+  TTProtocol              *p;
+  const TTCalibrationSpec *lo, *hi;
+  PetscFunctionBeginUser;
+  PetscCall(TTProtocolLoad(DATA "/protocols/calibrate.yaml", &p));
+  lo = &p->arm[1].calibrate, hi = &p->arm[2].calibrate;
+  CHECK(!p->arm[0].calibrate.active && lo->active && hi->active);
+  CHECK(lo->effect == 0 && isnan(p->arm[1].effect[0].value) && p->arm[1].effect[1].value == 7.6);
+  CHECK(lo->target == TT_TARGET_MEAN_DIFFERENCE && lo->value == -1.5 && lo->endpoint == 0 && lo->control == 0);
+  CHECK(!lo->has_interval && lo->loc.line == 12 && lo->loc.column == 57);
+  CHECK(hi->target == TT_TARGET_RISK_DIFFERENCE && hi->value == 0.2 && hi->endpoint == 1 && hi->control == 0);
+  CHECK(hi->has_interval && hi->interval[0] == 0 && hi->interval[1] == 30);
+  CHECK(p->calibration_twins == 3000 && p->calibration_bootstrap == 50);
+  CHECK(!strcmp(TTCalibrationTargetName(TT_TARGET_RATE_RATIO), "rate_ratio"));
+  PetscCall(TTProtocolDestroy(&p));
+  PetscCall(TTProtocolLoad(DATA "/protocols/good.yaml", &p)); /* defaults without calibration */
+  CHECK(!p->arm[1].calibrate.active && p->calibration_twins == 20000 && p->calibration_bootstrap == 200);
+  PetscCall(TTProtocolDestroy(&p));
+  PetscFunctionReturn(0);
+}
+
 typedef struct {
   const char *name;
   PetscErrorCode (*run)(void);
@@ -442,6 +470,7 @@ int main(int argc, char **argv)
       {"minimal_protocol_gets_defaults", minimal_protocol_gets_defaults},
       {"exponential_dropout_in_days", exponential_dropout_in_days},
       {"everything_protocol_values", everything_protocol_values},
+      {"calibrated_effects_values", calibrated_effects_values},
       {"new_features_get_defaults", new_features_get_defaults},
       {"view_prints_applicable_keys", view_prints_applicable_keys},
       {"view_roundtrip_is_identical", view_roundtrip_is_identical},
