@@ -41,6 +41,11 @@ static PetscErrorCode BindModel(TTTrial t)
     }
     USER_ERROR(p, p->model_loc, "model.name: unknown model '%s'; expected one of: %s", p->model, names);
   }
+  if (tt_model_incomplete(m))
+    USER_ERROR(p, p->model_loc,
+               "model.name: expected a complete model; '%s' defines no %s (src/model/README.md lists what a model "
+               "must define)",
+               m->name, tt_model_incomplete(m));
   PetscCall(PetscMalloc1(m->nparam, &t->par));
   for (int i = 0; i < m->nparam; i++) t->par[i] = m->param[i].value;
   for (int i = 0; i < p->nparam; i++) {

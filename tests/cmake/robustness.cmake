@@ -1,0 +1,10 @@
+# What a new user or model author meets first: a model type lacking a callback is
+# refused with a located error (never called), the Markdown files the sources cite
+# exist, and the Python reader imports the documented ways.
+tt_unit_test(test_model_registry ${TT_SOURCE_DIR}/tests/unit/test_model_registry.c LIBS tt_core)
+target_compile_definitions(test_model_registry PRIVATE
+  TT_MODEL_FIXTURES="${TT_SOURCE_DIR}/tests/data/bad_inputs/model")
+set_tests_properties(test_model_registry PROPERTIES LABELS "unit;reliability")
+add_test(NAME docs_cite_only_files_in_the_repository
+  COMMAND bash ${TT_SOURCE_DIR}/tests/docs/references.sh ${TT_SOURCE_DIR})
+set_tests_properties(docs_cite_only_files_in_the_repository PROPERTIES LABELS unit)
