@@ -248,7 +248,7 @@ void TTStorePutValue(FILE *f, double v)
 
 /* The rows of one analysis group; its columns must be equally long (a damaged file may
  * not have them so). Frees what it read, also on error. */
-static PetscErrorCode ExportRows(hid_t g, const char *name, FILE *f)
+static PetscErrorCode ExportRows(hid_t g, const char *name, FILE *f, TTStoreExtraColumns *extra)
 {
   double        *col[TT_NCOLUMN] = {NULL};
   PetscInt       n = 0, m = 0;
@@ -262,9 +262,11 @@ static PetscErrorCode ExportRows(hid_t g, const char *name, FILE *f)
     if (!c) n = m;
     ragged = !ierr && m != n ? PETSC_TRUE : PETSC_FALSE;
   }
+  if (!ierr && !ragged) ierr = TTStoreExtraColumnsRead(g, n, extra);
   for (PetscInt r = 0; r < n && !ierr && !ragged; r++) {
     fprintf(f, "%s", name);
     for (int c = 0; c < TT_NCOLUMN; c++) TTStorePutValue(f, col[c][r]);
+    TTStoreExtraColumnsPut(f, extra, r);
     fprintf(f, "\n");
   }
   for (int c = 0; c < TT_NCOLUMN; c++) PetscCall(PetscFree(col[c]));
@@ -274,34 +276,39 @@ static PetscErrorCode ExportRows(hid_t g, const char *name, FILE *f)
   PetscFunctionReturn(0);
 }
 
-/* analyses.csv: one row per (analysis, replicate). */
+/* analyses.csv: one row per (analysis, replicate): the known columns, then every further
+ * per-replicate dataset of /analyses/<name> (km_median, ...; store_export.c). */
 static PetscErrorCode ExportAnalyses(hid_t file, const char *dir)
 {
-  hid_t          design, top, g;
-  PetscInt       na, k;
-  size_t         width;
-  char          *names;
-  FILE          *f;
-  PetscErrorCode ierr = 0;
+  TTStoreExtraColumns extra;
+  hid_t               design, top, g;
+  PetscInt            na, k;
+  size_t              width;
+  char               *names;
+  FILE               *f;
+  PetscErrorCode      ierr = 0;
 
   PetscFunctionBeginUser;
   TTCallHDF5(design = H5Gopen2(file, "design", H5P_DEFAULT));
   PetscCall(TTStoreReadStrings(design, "analyses", &na, &width, &names));
-  ierr = TTStoreOpenCSV(dir, "analyses.csv", &f);
+  ierr = TTStoreExtraColumnsCollect(file, na, names, width, &extra);
+  if (!ierr) ierr = TTStoreOpenCSV(dir, "analyses.csv", &f);
   if (ierr) PetscCall(PetscFree(names));
   PetscCall(ierr);
   fprintf(f, "analysis");
   for (int c = 0; c < TT_NCOLUMN; c++) fprintf(f, ",%s", tt_store_columns[c]);
+  TTStoreExtraColumnsHeader(f, &extra);
   fprintf(f, "\n");
   for (k = 0; k < na && !ierr; k++) {
     top = H5Gopen2(file, "analyses", H5P_DEFAULT);
     g   = top < 0 ? -1 : H5Gopen2(top, names + k * width, H5P_DEFAULT);
     if (top >= 0) H5Gclose(top);
     if (g < 0) break;
-    ierr = ExportRows(g, names + k * width, f);
+    ierr = ExportRows(g, names + k * width, f, &extra);
     H5Gclose(g);
   }
   fclose(f);
+  PetscCall(TTStoreExtraColumnsFree(&extra));
   PetscCall(PetscFree(names));
   PetscCall(ierr);
   PetscCheck(k == na, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,

@@ -117,7 +117,7 @@ PetscErrorCode TTStoreDamaged(const char *path, PetscErrorCode ierr);
 /* store_validation.c: /validation, created or reopened (collective). */
 PetscErrorCode TTStoreSetUpValidation(TTStore st, PetscBool create);
 PetscErrorCode TTStoreOpenCSV(const char *dir, const char *name, FILE **f);
-void           TTStorePutValue(FILE *f, double v); /* ",value" or ",NA" */
+void           TTStorePutValue(FILE *f, double v);       /* ",value" or ",NA" */
 void           TTStorePutString(FILE *f, const char *s); /* ",s", quoted when it holds , " or a newline */
 /* store_validation.c: validation.csv (one row per figure) and validation_values.csv
  * (replicate, figure, value), when the file has a validation section. */
@@ -132,4 +132,22 @@ typedef struct {
 /* Names of the members of group `path`, in HDF5's name order (store_export.c). */
 PetscErrorCode TTStoreMemberNames(hid_t file, const char *path, Names *nm);
 PetscErrorCode TTStoreExportADaM(hid_t file, const char *dir); /* store_adam.c: adsl, adbds, adtte */
+/* store_columns.c: the per-replicate datasets of /analyses/<name> beyond the known
+ * columns (km_median, ...), numeric with the replicate as first dimension, as further
+ * columns of analyses.csv: the union over analyses in name order, `<name>` for one value
+ * per replicate, `<name>_1` ... `<name>_k` for k (trailing dimensions flattened, last
+ * fastest: the readers' order); NA for an analysis without the dataset. */
+#define TT_MAX_EXTRA_COLUMNS 32
+typedef struct {
+  PetscInt n;
+  char     name[TT_MAX_EXTRA_COLUMNS][64];
+  PetscInt width[TT_MAX_EXTRA_COLUMNS]; /* values per replicate */
+  double  *value[TT_MAX_EXTRA_COLUMNS]; /* [replicate * width] of the current analysis, NULL: none */
+} TTStoreExtraColumns;
+PetscErrorCode TTStoreExtraColumnsCollect(hid_t file, PetscInt na, const char *names, size_t width,
+                                          TTStoreExtraColumns *x);
+void           TTStoreExtraColumnsHeader(FILE *f, const TTStoreExtraColumns *x);
+PetscErrorCode TTStoreExtraColumnsRead(hid_t g, PetscInt rows, TTStoreExtraColumns *x); /* current analysis */
+void           TTStoreExtraColumnsPut(FILE *f, const TTStoreExtraColumns *x, PetscInt r);
+PetscErrorCode TTStoreExtraColumnsFree(TTStoreExtraColumns *x); /* the values read */
 #endif

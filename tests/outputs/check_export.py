@@ -86,19 +86,38 @@ def ep_columns(h):
 def roundtrip(chk, path, out):
     with h5py.File(path, "r") as f:
         h = File(f)
-        # analyses.csv
-        # columns: analysis, then the per-replicate datasets in the writer's order (the
-        # documented twelve first); values by name
+        # analyses.csv: every dataset of every /analyses/<name> (enumerated here, whatever
+        # its rank) is in the CSV: the documented columns first, then the others by name
+        # (one column per value per replicate: <name>_1 .. <name>_k, last dimension fastest,
+        # as the readers), NA where an analysis lacks one; values by name
         header, got = read_csv(os.path.join(out, "analyses.csv"))
-        g0 = f["analyses"][h.analyses[0]]
-        per_replicate = sorted(k for k in g0.keys() if g0[k].ndim == 1)
-        chk(header[:13] == ["analysis"] + ANALYSIS_COLUMNS and sorted(header[1:]) == per_replicate,
-            f"analyses.csv columns {header} = analysis + the [replicate] datasets of /analyses/<name>")
+        datasets = {}  # name -> values per replicate
+        for a in h.analyses:
+            g = f["analyses"][a]
+            for k in g.keys():
+                x = g[k]
+                chk(isinstance(x, h5py.Dataset) and x.shape[0] == len(g["replicate"]),
+                    f"/analyses/{a}/{k} is a per-replicate dataset")
+                datasets[k] = (x.ndim, int(np.prod(x.shape[1:])))
+        extra = sorted(k for k in datasets if k not in ANALYSIS_COLUMNS + ["stage", "information"])
+        want = ["analysis"] + ANALYSIS_COLUMNS + ["stage", "information"]
+        for k in extra:
+            ndim, width = datasets[k]
+            want += [k] if ndim == 1 else [f"{k}_{i + 1}" for i in range(width)]
+        chk(header == want, f"analyses.csv columns {header} = analysis + every dataset of /analyses/<name> {want}")
+        chk(all(k in datasets for k in ANALYSIS_COLUMNS + ["stage", "information"]),
+            f"/analyses/<name> has the documented datasets: {sorted(datasets)}")
+        print(f"ok:   analyses.csv: {len(datasets)} datasets of /analyses/<name> ({', '.join(sorted(datasets))}), "
+              f"{len(header) - 1} columns")
         rows = []
         for a in h.analyses:
             g = f["analyses"][a]
-            cols = [g[c][()] for c in header[1:]]
-            rows += [[a] + [float(c[r]) for c in cols] for r in range(len(cols[0]))]
+            n = len(g["replicate"])
+            cols = []
+            for k in ANALYSIS_COLUMNS + ["stage", "information"] + extra:
+                x = g[k][()].reshape(n, -1) if k in g else np.full((n, datasets[k][1]), np.nan)
+                cols += [x[:, i] for i in range(x.shape[1])]
+            rows += [[a] + [float(c[r]) for c in cols] for r in range(n)]
         check_table(chk, "analyses.csv", header, got, header, rows)
         # summary.csv
         first = f["summary"][h.analyses[0]].attrs
