@@ -262,6 +262,7 @@ static PetscErrorCode Bind(TTTrial t)
   PetscCall(BindCovariates(t));
   PetscCall(BindEndpoints(t));
   PetscCall(BindAnalyses(t));
+  PetscCall(TTTrialBindAnalysisTerms(t));
   PetscCall(SetLayout(t));
   PetscCall(AllocScratch(t));
   PetscCall(TTTrialSetUpLooks(t));
@@ -299,6 +300,8 @@ PetscErrorCode TTTrialDestroy(TTTrial *trial)
   PetscCall(PetscFree2(t->strata_cov, t->strata_levels));
   PetscCall(PetscFree2(t->endpoint_var, t->endpoint_event));
   PetscCall(PetscFree(t->acov));
+  PetscCall(PetscFree(t->astrata));
+  PetscCall(PetscFree(t->level));
   PetscCall(PetscFree2(t->t_model, t->t_days));
   PetscCall(PetscFree6(t->y, t->xcov, t->y0, t->y1, t->expo, t->cut));
   PetscCall(PetscFree4(t->treat, t->iy, t->status, t->strata));
