@@ -161,6 +161,7 @@ static PetscErrorCode Open(TTStore st, MPI_Comm comm, const char *path, TTTrial 
     PetscCall(TTStoreWriteDesign(st));
   }
   PetscCall(TTStoreSetUpAnalyses(st, create));
+  PetscCall(TTStoreSetUpArms(st, create));
   PetscCall(TTStoreSetUpValidation(st, create));
   st->nsubject_rows = st->p->output_subjects == TT_OUTPUT_ALL ? (PetscInt) st->p->replicates * st->p->patients
                       : st->p->output_subjects == TT_OUTPUT_FIRST_REPLICATE ? st->p->patients
@@ -187,6 +188,7 @@ static PetscErrorCode FreeStore(TTStore *store)
   PetscCall(PetscFree(st->col));
   PetscCall(PetscFree(st->km));
   PetscCall(PetscFree(st->done_flags));
+  PetscCall(TTStoreCloseArms(st)); /* after an error in TTStoreOpen: handles and buffers */
   for (PetscInt i = 0; i < st->nstage; i++) PetscCall(TTH5StageDestroy(&st->stage[i]));
   PetscCall(PetscFree(st->stage));
   PetscCall(PetscFree4(st->rowbuf, st->screenbuf, st->droppedbuf, st->scratch));
@@ -227,8 +229,9 @@ static PetscErrorCode FlushRows(TTStore st)
   PetscInt na = st->p->nanalysis;
 
   PetscFunctionBeginUser;
-  /* the subjects of the replicates about to be marked done go first */
+  /* the subjects and arm rows of the replicates about to be marked done go first */
   for (PetscInt i = 0; i < st->nstage; i++) PetscCall(TTH5StageFlush(&st->stage[i]));
+  PetscCall(TTStoreFlushArms(st));
   if (!st->nbuf) PetscFunctionReturn(0);
   for (PetscInt k = 0; k < na; k++)
     for (int c = 0; c < TT_NCOLUMN; c++) {
@@ -290,6 +293,7 @@ PetscErrorCode TTStoreWriteReplicate(TTStore st, const TTReplicateResult *res, c
         st->trial, st->p->output_subjects == TT_OUTPUT_ALL ? (hsize_t) res->replicate * st->p->patients : 0, res, recs,
         st->scratch, st->stage));
   BufferRow(st, res);
+  PetscCall(TTStoreStageArms(st, res));
   for (PetscInt k = 0; k < st->p->nanalysis; k++)
     if (st->km[k] >= 0)
       PetscCall(TTH5WriteRows(st->km[k], H5T_NATIVE_DOUBLE, (hsize_t) res->replicate, 1, res->km + 6 * k));
@@ -322,6 +326,7 @@ PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[])
   for (PetscInt i = 0; i < st->p->nanalysis * TT_NCOLUMN; i++) TTCallHDF5(H5Dclose(st->col[i]));
   for (PetscInt k = 0; k < st->p->nanalysis; k++)
     if (st->km[k] >= 0) TTCallHDF5(H5Dclose(st->km[k]));
+  PetscCall(TTStoreCloseArms(st));
   TTCallHDF5(H5Dclose(st->done));
   TTCallHDF5(H5Dclose(st->screen));
   TTCallHDF5(H5Dclose(st->dropped));

@@ -232,6 +232,7 @@ PetscErrorCode TTStoreWriteSummary(TTStore st, const TTSummary *s)
     PetscCall(TTH5WriteStringAttr(ga, "analytic_method", s[k].analytic_method));
     if (s[k].nlook > 0) PetscCall(TTH5WriteDoubleArrayAttr(ga, "stop_prob", s[k].nlook, s[k].stop_prob));
     PetscCall(TTH5WriteDoubleAttr(ga, "dropped_twins", s[k].dropped_twins));
+    PetscCall(TTStoreWriteSummaryArms(ga, &s[k]));
     TTCallHDF5(H5Gclose(ga));
   }
   TTCallHDF5(H5Gclose(g));
@@ -333,6 +334,7 @@ PetscErrorCode TTStoreSummarize(TTStore st, TTSummary *s)
     s[k].expected_information = ninfo ? info / (double) ninfo : NAN;
     s[k].dropped_twins        = dropped;
     AnalyticPower(st->p, k, &s[k]);
+    PetscCall(TTStoreSummarizeArmsAndTest(st, k, &s[k]));
   }
   PetscCall(PetscFree(col));
   PetscFunctionReturn(0);

@@ -147,15 +147,17 @@ static PetscErrorCode ReadSummary(hid_t file, const char *name, TTSummary *sum)
 PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt n, const char *const names[], const TTSummary s[])
 {
   PetscFunctionBeginUser;
-  fprintf(out, "%-16s %6s  %-16s %9s %9s %9s %9s %9s %9s %9s %9s %9s\n", "analysis", "reps", "power (MC SE)",
-          "analytic", "mean_est", "true_eff", "bias", "emp_SE", "mean_SE", "RMSE", "coverage", "mean_n");
+  fprintf(out, "%-16s %6s  %-16s %9s %9s %9s %9s %9s %9s %9s  %-16s %9s\n", "analysis", "reps", "power (MC SE)",
+          "analytic", "mean_est", "true_eff", "bias", "emp_SE", "mean_SE", "RMSE", "coverage (MC SE)", "mean_n");
   for (PetscInt k = 0; k < n; k++) {
     const tt_stats_oc_summary *o = &s[k].oc;
-    char                       pw[32];
+    char                       pw[32], cov[32];
     snprintf(pw, sizeof(pw), "%.4f (%.4f)", o->power, o->power_mcse);
-    fprintf(out, "%-16s %6ld  %-16s %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.1f\n", names[k], o->replicates,
+    snprintf(cov, sizeof(cov), "%.4f (%.4f)", o->coverage, o->coverage_mcse);
+    fprintf(out, "%-16s %6ld  %-16s %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f  %-16s %9.1f\n", names[k], o->replicates,
             pw, s[k].analytic_power, o->mean_estimate, o->true_effect, o->bias, o->empirical_se, o->mean_std_error,
-            o->rmse, o->coverage, o->expected_n);
+            o->rmse, cov, o->expected_n);
+    TTStorePrintArms(out, &s[k]);
     if (o->failed) fprintf(out, "%-16s %ld replicate(s) could not be analysed and are excluded\n", "", o->failed);
     if (s[k].nlook > 0) {
       fprintf(out, "%-16s stop at look:", "");
@@ -207,6 +209,7 @@ static PetscErrorCode Summary(const char *path, FILE *out)
   for (PetscInt k = 0; k < n && !ierr; k++) {
     list[k] = names + k * width;
     ierr    = ReadSummary(file, list[k], &s[k]);
+    if (!ierr) ierr = TTStoreReadSummaryArms(file, list[k], &s[k]);
   }
   if (!ierr) ierr = TTStorePrintSummary(out, n, list, s);
   PetscCall(PetscFree2(s, list));

@@ -50,6 +50,8 @@ struct _p_TTStore {
   TTH5Stage        *stage;                      /* [nstage] subject datasets, staged (rank 0) */
   PetscInt          nstage;
   char              resolved_sha[65]; /* SHA-256 of the resolved protocol */
+  hid_t            *arms;             /* [nanalysis * TT_ARM_FIGURES] /analyses/<name>/arm_* (store_arms.c) */
+  TTH5Stage        *arm_stage;        /* their staged rows (rank 0) */
   int              *done_flags;       /* [replicates] 1 = stored by an earlier run (resume) */
   PetscInt          ndone;
 };
@@ -132,6 +134,18 @@ typedef struct {
 /* Names of the members of group `path`, in HDF5's name order (store_export.c). */
 PetscErrorCode TTStoreMemberNames(hid_t file, const char *path, Names *nm);
 PetscErrorCode TTStoreExportADaM(hid_t file, const char *dir); /* store_adam.c: adsl, adbds, adtte */
+/* store_arms.c: /analyses/<name>/arm_* [replicate x 2] (created or reopened: collective;
+ * staged and flushed by rank 0), their means into s->arm (rank 0) and /summary attributes. */
+PetscErrorCode           TTStoreSetUpArms(TTStore st, PetscBool create);
+PetscErrorCode           TTStoreStageArms(TTStore st, const TTReplicateResult *res);
+PetscErrorCode           TTStoreFlushArms(TTStore st);
+PetscErrorCode           TTStoreCloseArms(TTStore st);
+PetscErrorCode           TTStoreSummarizeArms(TTStore st, PetscInt k, TTSummary *s);
+PetscErrorCode           TTStoreWriteSummaryArms(hid_t g, const TTSummary *s);
+extern const char *const tt_store_summary_arm[TT_SUMMARY_ARM];                     /* their attribute names */
+PetscErrorCode TTStoreSummarizeArmsAndTest(TTStore st, PetscInt k, TTSummary *s);  /* + alpha, sided, arm names */
+PetscErrorCode TTStoreReadSummaryArms(hid_t file, const char *name, TTSummary *s); /* the same, from a file */
+void           TTStorePrintArms(FILE *out, const TTSummary *s);                    /* one summary line */
 /* store_columns.c: the per-replicate datasets of /analyses/<name> beyond the known
  * columns (km_median, ...), numeric with the replicate as first dimension, as further
  * columns of analyses.csv: the union over analyses in name order, `<name>` for one value

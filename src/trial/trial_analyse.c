@@ -96,6 +96,7 @@ PetscErrorCode TTTrialAnalyse(TTTrial t, PetscInt r, const double recs[], TTRepl
         TTTrialRunMethod(t, k, recs, res->arm, &res->result[k], &res->information[k], res->km + 6 * k) == TT_STATS_OK;
     res->true_effect[k] = TTTrialTrueEffect(t, k, recs);
   }
+  TTTrialArmFigures(t, recs, res->arm, final_cut, res->arm_figures);
   GroupSequentialDecision(t, res);
   TTTrialFigures(t, recs, res);
   PetscFunctionReturn(0);
@@ -110,6 +111,7 @@ PetscErrorCode TTReplicateResultCreate(TTTrial t, TTReplicateResult *res)
                          &res->true_effect));
   PetscCall(PetscMalloc4(na, &res->information, TT_MAX_LOOKS, &res->look_z, 6 * na, &res->km, t->p->nfigure + 1,
                          &res->figure));
+  PetscCall(PetscMalloc1(2 * TT_ARM_FIGURES * na, &res->arm_figures));
   PetscFunctionReturn(0);
 }
 
@@ -118,5 +120,6 @@ PetscErrorCode TTReplicateResultDestroy(TTReplicateResult *res)
   PetscFunctionBeginUser;
   PetscCall(PetscFree5(res->arm, res->endpoint, res->ok, res->result, res->true_effect));
   PetscCall(PetscFree4(res->information, res->look_z, res->km, res->figure));
+  PetscCall(PetscFree(res->arm_figures));
   PetscFunctionReturn(0);
 }

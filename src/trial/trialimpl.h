@@ -76,6 +76,8 @@ int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt 
 PetscErrorCode TTTrialBindAnalysisTerms(TTTrial t);
 PetscInt       TTTrialCovariateColumns(TTTrial t, PetscInt k, PetscInt c, PetscInt n, const double value[], double *x);
 int            TTTrialStratumLabel(TTTrial t, PetscInt k, const double *rec);
+/* trial_arms.c: fig[nanalysis][2][TT_ARM_FIGURES] of one replicate at data cut `cut`. */
+void TTTrialArmFigures(TTTrial t, const double recs[], const PetscInt arm[], double cut, double fig[]);
 /* trial_gsd.c: boundaries at set-up; the looks of one replicate. */
 PetscErrorCode TTTrialSetUpLooks(TTTrial t);
 void           TTTrialCutAll(TTTrial t, const double recs[], const PetscInt arm[], double calendar);

@@ -18,3 +18,13 @@ if(TT_RSCRIPT)
     COMMAND sh -c "'${TT_RSCRIPT}' -e 'library(rpact)' >/dev/null 2>&1 || { echo 'SKIP: no R or rpact'; exit 77; }; '${TT_RSCRIPT}' ${TT_SOURCE_DIR}/tests/validation/rd_score_vs_r.R $<TARGET_FILE:tt_rd_score>")
   set_tests_properties(risk_difference_score_test_matches_r PROPERTIES LABELS validation SKIP_RETURN_CODE 77)
 endif()
+# Each analysis's arms (randomised, analysed, dropped out, events, responders) stored per
+# replicate equal what the stored twins give, their means are in /summary, and `twintrial
+# summary` prints them with alpha, sidedness and coverage's MC SE.
+foreach(what ad oncology ms)
+  add_test(NAME summary_reports_arms_options_${what}
+    COMMAND ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/outputs/check_arms.py ${TT_TWINTRIAL}
+            ${TT_SOURCE_DIR}/tests/data/protocols/options_${what}.yaml)
+  set_tests_properties(summary_reports_arms_options_${what} PROPERTIES LABELS unit TIMEOUT 300
+    ENVIRONMENT "${TT_MPI_ENV}")
+endforeach()
