@@ -11,3 +11,7 @@ set_tests_properties(docs_cite_only_files_in_the_repository PROPERTIES LABELS un
 add_test(NAME python_reader_imports_as_documented
   COMMAND bash ${TT_SOURCE_DIR}/tests/docs/python_import.sh ${TT_SOURCE_DIR} ${TT_PYTHON})
 set_tests_properties(python_reader_imports_as_documented PROPERTIES LABELS unit TIMEOUT 300 SKIP_RETURN_CODE 77)
+# The suite passes on a loaded machine: every timeout scales with the tool it runs under.
+add_test(NAME suite_timeouts_scale_with_the_tool
+  COMMAND bash ${TT_SOURCE_DIR}/tests/reliability/timeouts.sh ${TT_SOURCE_DIR})
+set_tests_properties(suite_timeouts_scale_with_the_tool PROPERTIES LABELS reliability TIMEOUT 300)
