@@ -50,7 +50,7 @@ void TTTrialArmFigures(TTTrial t, const double recs[], const PetscInt arm[], dou
         TTPair        q   = t->pair[i * p->nendpoint + an->endpoint_index];
         if (arm[i] != a) continue;
         f[TT_ARM_RANDOMISED] += 1.0;
-        f[TT_ARM_DROPPED_OUT] += DroppedOut(t, ep, rec, a, cut);
+        f[TT_ARM_DROPPED_OUT] += DroppedOut(t, ep, rec, a, cut) ? 1.0 : 0.0;
         if (isnan(q.value)) continue;
         f[TT_ARM_ANALYSED] += 1.0;
         if (kind == TT_KIND_TIME_TO_EVENT) f[TT_ARM_EVENTS] += q.aux;
