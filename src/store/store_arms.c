@@ -191,10 +191,15 @@ PetscErrorCode TTStoreReadSummaryArms(hid_t file, const char *name, TTSummary *s
 void TTStorePrintArms(FILE *out, const TTSummary *s)
 {
   static const char *const what[TT_SUMMARY_ARM] = {"N", "dropout", "events", "responders"};
+  int                      any[2]               = {0, 0};
+  for (int j = 0; j < 2; j++)
+    for (int c = 0; c < TT_SUMMARY_ARM; c++) any[j] |= isfinite(s->arm[c][j]);
+  if (!s->sided && !any[0] && !any[1]) return; /* a file written before these were stored */
   fprintf(out, "%-16s", "");
-  if (s->sided) fprintf(out, " alpha %g %s;", s->alpha, s->sided == 1 ? "one-sided" : "two-sided");
+  if (s->sided) fprintf(out, " alpha %g %s%s", s->alpha, s->sided == 1 ? "one-sided" : "two-sided", any[0] ? ";" : "");
   for (int j = 0; j < 2; j++) {
     int first = 1;
+    if (!any[j]) continue;
     fprintf(out, "%s %s:", j ? ";" : "", s->arm_name[j][0] ? s->arm_name[j] : (j ? "treatment" : "control"));
     for (int c = 0; c < TT_SUMMARY_ARM; c++) {
       double v = s->arm[c][j];
@@ -206,5 +211,5 @@ void TTStorePrintArms(FILE *out, const TTSummary *s)
       first = 0;
     }
   }
-  fprintf(out, " (means over replicates)\n");
+  fprintf(out, "%s\n", any[0] || any[1] ? " (means over replicates)" : "");
 }
