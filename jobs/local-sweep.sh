@@ -3,17 +3,31 @@
 # Slurm: the tasks run one after another, each on all local cores (mpirun -n $TT_NP),
 # then jobs/collect prints the power-curve table.
 #
-#   jobs/local-sweep.sh [PROTOCOL] [PARAMETER VALUE...] [-- twintrial run options]
+#   jobs/local-sweep.sh PROTOCOL [PARAMETER VALUE...] [-- twintrial run options]
 #   e.g. jobs/local-sweep.sh protocols/alzheimers_procova.yaml patients 100:500:100 -- --replicates 200
+#   jobs/local-sweep.sh --help          this text (no arguments: the same, on stderr, exit 1)
 #
-# Arguments, the results layout (results/<sweep>/task-<i>.{h5,json,yaml}, power.csv) and
-# the environment variables are those of jobs/sweep.sbatch; the sweep name defaults to
+# Without PARAMETER the sweep is patients 100 200 ... 1000 (10 tasks). Arguments, the
+# results layout (results/<sweep>/task-<i>.{h5,json,yaml}, power.csv) and the environment
+# variables are those of jobs/sweep.sbatch; the sweep name defaults to
 # <protocol>-<parameter>-local (TT_SWEEP overrides). Interrupting (Ctrl-C, SIGTERM) stops
 # the running task resumably; running the same command again skips finished tasks and
 # resumes the interrupted one. Needs a built build/twintrial (jobs/local.sh build)
 # or TWINTRIAL=/path/to/twintrial.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+
+# The comment block above, without its leading "# ".
+usage() { sed -n '2,/^set -uo/{/^#/s/^# \{0,1\}//p}' "$0"; }
+if [ $# -eq 0 ]; then
+  usage >&2
+  echo "local-sweep: no protocol given: nothing started" >&2
+  exit 1
+fi
+for a in "$@"; do
+  [ "$a" = -- ] && break
+  case $a in -h | --help) usage; exit 0 ;; esac
+done
 
 protocol=protocols/alzheimers_procova.yaml
 param=patients

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Local runner for a workstation (Debian 12). Installs what is missing (needs root
 # or sudo), builds the release preset, then:
-#   jobs/local.sh trial [PROTOCOL] [twintrial run options]   run a trial on all local cores
+#   jobs/local.sh trial [PROTOCOL] [twintrial run options]   run a trial on all local cores into
+#                                                             results.h5 (kept if it exists: add --force
+#                                                             to replace it, or -o OTHER.h5)
 #   jobs/local.sh test                                        run the whole test suite (CTest)
 #   jobs/local.sh build                                       only install and build
 set -euo pipefail
@@ -9,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 runtime_pkgs="build-essential cmake pkg-config libopenmpi-dev openmpi-bin petsc-dev libhdf5-openmpi-dev hdf5-tools libyaml-dev"
-test_pkgs="libpcg-cpp-dev r-base-core r-cran-survival r-cran-hdf5r r-cran-desolve r-cran-rpact r-cran-mass python3-h5py python3-pandas python3-matplotlib python3-numpy python3-pip python3-setuptools python3-venv slurm-wlm munge clang-14 libclang-rt-14-dev valgrind"
+test_pkgs="libpcg-cpp-dev r-base-core r-cran-survival r-cran-hdf5r r-cran-desolve r-cran-rpact r-cran-mass r-cran-lpsolve python3-h5py python3-pandas python3-matplotlib python3-numpy python3-pip python3-setuptools python3-venv slurm-wlm munge clang-14 libclang-rt-14-dev valgrind"
 
 install_missing() {
   local missing=""

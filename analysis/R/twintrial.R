@@ -21,7 +21,17 @@
 #                   (a [replicate x look] dataset z gives columns z_1 .. z_k)
 #   replicates      one row per replicate: replicate, done, screen_failures
 #   summary         one row per analysis: description and /summary attributes
-#   boundaries      (group-sequential designs only) look, information, efficacy_bound, ...
+#   boundaries      (group-sequential designs only) look, information, events (event-driven
+#                   designs), efficacy_bound, futility_bound, alpha_spent
+#   looks           (group-sequential designs only) one row per look, as looks.csv: the design,
+#                   the operating characteristics per look (reached, analysis_time in days,
+#                   mean_information, mean_subjects, stop_efficacy, stop_futility,
+#                   cumulative_power, each probability with _mcse) and the expected subjects,
+#                   information and duration (days) with their _mcse, repeated on every row
+#   looks_replicates  (group-sequential designs only) one row per replicate x look, as
+#                   looks_replicates.csv: replicate, look, stage, decision (1 efficacy,
+#                   -1 futility, 0 neither), time (days), information, subjects, z,
+#                   efficacy_bound (NA at looks not held)
 #   validation      (protocols with a validation section) one row per published figure:
 #                   figure, statistic, what, source, arm, variable, scale, visit_days,
 #                   published, se (comparison scale), log_scale, fitted
@@ -31,12 +41,34 @@
 # [row x visit] dataset runs over visits fastest, which the long tables rely on.
 
 .tt_analysis_columns <- c("replicate", "estimate", "std_error", "ci_lower", "ci_upper", "statistic", "df",
-                          "p_value", "reject", "n_analysed", "true_effect", "ok", "stage", "information")
+                          "p_value", "reject", "n_analysed", "true_effect", "ok", "reason", "stage", "information")
 .tt_description <- c("endpoint", "method", "treatment", "control", "alpha", "sided", "estimand")
 .tt_summary_known <- c("replicates", "failed", "power", "power_mcse", "mean_estimate", "true_effect", "bias",
                        "bias_mcse", "empirical_se", "mean_std_error", "rmse", "coverage", "coverage_mcse",
                        "expected_n")
-.tt_boundary_columns <- c("information", "efficacy_bound", "futility_bound", "alpha_spent")
+.tt_boundary_columns <- c("information", "events", "efficacy_bound", "futility_bound", "alpha_spent")
+.tt_look_oc <- c("reached", "analysis_time", "mean_information", "mean_subjects", "stop_efficacy",
+                 "stop_efficacy_mcse", "stop_futility", "stop_futility_mcse", "cumulative_power",
+                 "cumulative_power_mcse")
+.tt_look_expected <- c("expected_subjects", "expected_subjects_mcse", "expected_information",
+                       "expected_information_mcse", "expected_duration", "expected_duration_mcse")
+.tt_look_replicate <- c("time", "information", "subjects", "z", "efficacy_bound")
+
+# The looks tables from /design and /looks (as looks.csv and looks_replicates.csv).
+.tt_looks <- function(f) {
+  g <- f[["looks"]]
+  stage <- .tt_num(.tt_read(f, "looks/stage")); decision <- .tt_num(.tt_read(f, "looks/decision"))
+  k <- dim(.tt_read(f, "looks/time"))[1]; nrep <- length(stage) # hdf5r: [look, replicate]
+  l <- data.frame(look = seq_len(k))
+  for (c in .tt_boundary_columns)
+    l[[c]] <- if (f$exists(paste0("design/", c))) .tt_num(.tt_read(f, paste0("design/", c))) else rep(NA_real_, k)
+  for (c in .tt_look_oc) l[[c]] <- .tt_num(.tt_read(f, paste0("looks/", c)))
+  for (c in .tt_look_expected) l[[c]] <- rep(.tt_num(hdf5r::h5attr(g, c)), k)
+  r <- data.frame(replicate = rep(seq_len(nrep) - 1L, each = k), look = rep(seq_len(k), nrep),
+                  stage = rep(stage, each = k), decision = rep(decision, each = k))
+  for (c in .tt_look_replicate) r[[c]] <- as.vector(.tt_num(.tt_read(f, paste0("looks/", c)))) # hdf5r: [look, replicate]
+  list(looks = l, looks_replicates = r)
+}
 
 .tt_num <- function(x) if (inherits(x, "integer64")) as.numeric(as.character(x)) else as.numeric(x)
 .tt_str <- function(x) as.character(x) # hdf5r drops the NUL padding
@@ -214,6 +246,7 @@ read_twintrial <- function(path, counterfactual = TRUE) {
       if (f$exists(paste0("design/", c))) b[[c]] <- .tt_num(.tt_read(f, paste0("design/", c)))
     out$boundaries <- b
   }
+  if (f$exists("looks")) out <- c(out, .tt_looks(f))
   if (f$exists("validation")) {
     g <- function(k) .tt_read(f, paste0("validation/", k))
     v <- data.frame(figure = .tt_str(g("names")), statistic = .tt_str(g("statistics")), what = .tt_str(g("what")),

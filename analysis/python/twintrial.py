@@ -22,7 +22,17 @@ documented in analysis/README.md):
                   (a [replicate x look] dataset z gives columns z_1 .. z_k)
   replicates      one row per replicate: replicate, done, screen_failures
   summary         one row per analysis: description and /summary attributes
-  boundaries      (group-sequential designs only) look, information, efficacy_bound, ...
+  boundaries      (group-sequential designs only) look, information, events (event-driven
+                  designs), efficacy_bound, futility_bound, alpha_spent
+  looks           (group-sequential designs only) one row per look, as looks.csv: the
+                  design, the operating characteristics per look (reached, analysis_time
+                  in days, mean_information, mean_subjects, stop_efficacy, stop_futility,
+                  cumulative_power, each probability with _mcse) and the expected
+                  subjects, information and duration (days) with their _mcse, repeated
+  looks_replicates  (group-sequential designs only) one row per replicate x look, as
+                  looks_replicates.csv: replicate, look, stage, decision (1 efficacy,
+                  -1 futility, 0 neither), time (days), information, subjects, z,
+                  efficacy_bound (NaN at looks not held)
   validation      (protocols with a validation section) one row per published figure:
                   figure, statistic, what, source, arm, variable, scale, visit_days,
                   published, se (comparison scale), log_scale, fitted
@@ -39,12 +49,17 @@ import numpy as np
 import pandas as pd
 
 ANALYSIS_COLUMNS = ["replicate", "estimate", "std_error", "ci_lower", "ci_upper", "statistic", "df",
-                    "p_value", "reject", "n_analysed", "true_effect", "ok", "stage", "information"]
+                    "p_value", "reject", "n_analysed", "true_effect", "ok", "reason", "stage", "information"]
 ANALYSIS_DESCRIPTION = ["endpoint", "method", "treatment", "control", "alpha", "sided", "estimand"]
 SUMMARY_KNOWN = ["replicates", "failed", "power", "power_mcse", "mean_estimate", "true_effect", "bias",
                  "bias_mcse", "empirical_se", "mean_std_error", "rmse", "coverage", "coverage_mcse",
                  "expected_n"]
-BOUNDARY_COLUMNS = ["information", "efficacy_bound", "futility_bound", "alpha_spent"]
+BOUNDARY_COLUMNS = ["information", "events", "efficacy_bound", "futility_bound", "alpha_spent"]
+LOOK_OC = ["reached", "analysis_time", "mean_information", "mean_subjects", "stop_efficacy", "stop_efficacy_mcse",
+           "stop_futility", "stop_futility_mcse", "cumulative_power", "cumulative_power_mcse"]
+LOOK_EXPECTED = ["expected_subjects", "expected_subjects_mcse", "expected_information", "expected_information_mcse",
+                 "expected_duration", "expected_duration_mcse"]
+LOOK_REPLICATE = ["time", "information", "subjects", "z", "efficacy_bound"]
 
 
 def _str(x):
@@ -187,7 +202,9 @@ def read(path, counterfactual=True):
             cols = {"analysis": a}
             for c in names:  # [replicate] -> c; [replicate x look] -> c_1 .. c_k
                 x = g[c][()]
-                if x.ndim == 1:
+                if x.dtype.kind == "S":  # fixed-length strings (reason): str, "" when ok
+                    cols[c] = np.array([_str(v) for v in x], dtype=object)
+                elif x.ndim == 1:
                     cols[c] = x
                 else:  # [replicate x ...] -> c_1 .. c_k over the trailing dimensions (km_median: arm x statistic)
                     x = x.reshape(x.shape[0], -1)
@@ -218,9 +235,29 @@ def read(path, counterfactual=True):
                 if c in d:
                     cols[c] = d[c][()].astype(float)
             out["boundaries"] = pd.DataFrame(cols)
+        if "looks" in f:
+            out.update(_looks(d, f["looks"]))
         if "validation" in f:
             out.update(_validation(f["validation"]))
     return out
+
+
+def _looks(d, g):
+    """The looks tables from /design and the /looks group (as looks.csv, looks_replicates.csv)."""
+    stage, decision = g["stage"][()].astype(int), g["decision"][()].astype(int)
+    nrep, k = g["time"].shape
+    cols = {"look": np.arange(1, k + 1)}
+    for c in BOUNDARY_COLUMNS:
+        cols[c] = d[c][()].astype(float) if c in d else np.full(k, np.nan)
+    for c in LOOK_OC:
+        cols[c] = g[c][()].astype(float)
+    for c in LOOK_EXPECTED:
+        cols[c] = np.full(k, float(_scalar(g.attrs[c])))
+    reps = {"replicate": np.repeat(np.arange(nrep), k), "look": np.tile(np.arange(1, k + 1), nrep),
+            "stage": np.repeat(stage, k), "decision": np.repeat(decision, k)}
+    for c in LOOK_REPLICATE:
+        reps[c] = g[c][()].astype(float).reshape(-1)
+    return {"looks": pd.DataFrame(cols), "looks_replicates": pd.DataFrame(reps)}
 
 
 VALIDATION_STRINGS = {"names": "figure", "statistics": "statistic", "what": "what", "sources": "source",

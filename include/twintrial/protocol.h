@@ -246,6 +246,12 @@ typedef struct {
   double     futility_beta;    /* type II error spent (default 0.2) */
   int        interim_analysis; /* index of the analysis that decides stopping (default 0) */
   TTLoc      interim_loc;
+  /* event-driven looks (interim.events): look j when the deciding (time-to-event) analysis
+   * has events[j] events; information[j] = events[j] / events[nlook - 1] */
+  int    event_driven;
+  double events[TT_MAX_LOOKS]; /* positive integers, strictly increasing */
+  double max_duration_days;    /* event-driven: calendar cut-off after the first randomization; 0 = none */
+  TTLoc  events_loc;
   /* prognostic score: Normal(0, sd) noise added to the model's prediction (0 = none) */
   double prognostic_noise_sd;
   /* endpoints and analyses */

@@ -50,7 +50,7 @@ int tt_stats_welch(int n0, const double y0[], int n1, const double y1[], tt_stat
 
 /* Fill res from an estimate, its standard error and the reference t's df (INFINITY:
  * normal): statistic, p-value, CI and reject per spec, as the tests here do; res's
- * n_analysed is left to the caller. TT_STATS_ESINGULAR when se == 0 (degenerate
+ * n_analysed is left to the caller. TT_STATS_ENOVAR when se == 0 (degenerate
  * data), TT_STATS_EDOMAIN for an invalid spec, a non-finite estimate, se < 0 or
  * df <= 0; on error res holds NaNs and no rejection. */
 int tt_stats_t_result(double estimate, double std_error, double df, tt_stats_test_spec spec, tt_stats_result *res);
@@ -61,6 +61,15 @@ int tt_stats_t_result(double estimate, double std_error, double df, tt_stats_tes
  * n*p + 2*n + 2*p doubles (NULL: allocated internally). */
 int tt_stats_ols(int n, int p, const double x[], const double y[], double beta[], double se[], double *sigma2,
                  double work[]);
+
+/* Weighted least squares by Householder QR of sqrt(w) x, as glm.fit's IRLS steps
+ * (dqrls): beta[p] minimises sum_i w_i (z_i - x_i'beta)^2 and cov[p*p] = (X'WX)^-1,
+ * computed from R, accurate where forming X'WX would lose half the digits. x
+ * column-major n*p (p <= 64), w[n] >= 0. A column whose norm after projecting out the preceding
+ * ones falls below tol times its own makes TT_STATS_ESINGULAR (glm.fit: tol =
+ * min(1e-7, epsilon/1000) = 1e-11). work needs n*p + 2*n + 2*p doubles. */
+int tt_stats_wls(int n, int p, const double x[], const double w[], const double z[], double tol, double beta[],
+                 double cov[], double work[]);
 
 /* ANCOVA: y = b0 + b1*treat + sum_k c_k * cov_k. treat[n] is 0/1; cov is column-major
  * n*ncov (may be NULL when ncov == 0). The result is the treatment coefficient with a
@@ -84,15 +93,15 @@ typedef struct {
 } tt_stats_oc;
 
 typedef struct {
-  long   replicates, failed;
-  double power, power_mcse; /* rejection rate and sqrt(p(1-p)/n) */
+  long   replicates, failed; /* analysed; could not be analysed */
+  double power, power_mcse;  /* rejections / (replicates + failed): a failed one does not reject; sqrt(p(1-p)/that) */
   double mean_estimate, true_effect, bias, bias_mcse;
   double empirical_se, mean_std_error, rmse, coverage, coverage_mcse, expected_n;
 } tt_stats_oc_summary;
 
 void tt_stats_oc_init(tt_stats_oc *oc);
-/* ok == 0 marks a replicate whose analysis failed (counted, not averaged; res is then
- * not read and may be NULL). */
+/* ok == 0 marks a replicate whose analysis failed (counted as not rejecting in power,
+ * not averaged elsewhere; res is then not read and may be NULL). */
 void tt_stats_oc_add(tt_stats_oc *oc, int ok, const tt_stats_result *res, double true_effect);
 void tt_stats_oc_summarize(const tt_stats_oc *oc, tt_stats_oc_summary *s);
 
@@ -107,8 +116,32 @@ void tt_stats_oc_summarize(const tt_stats_oc *oc, tt_stats_oc_summary *s);
 
 enum {
   TT_STATS_ENOCONV    = 4, /* an iterative fit did not converge within its iteration limit */
-  TT_STATS_ESEPARATED = 5  /* the MLE is infinite: separation (logistic), monotone likelihood (Cox) */
+  TT_STATS_ESEPARATED = 5, /* the MLE is infinite: (quasi-)complete separation (logistic, Poisson, NB, CMH) */
+  TT_STATS_ENOVAR     = 6, /* no variability: the outcome is constant, the test statistic's SE is 0 */
+  TT_STATS_ENOEVENTS  = 7, /* too few events (time to event) */
+  TT_STATS_EMONOTONE  = 8, /* Cox: monotone likelihood, an estimate diverges */
+  TT_STATS_NCODES     = 9  /* number of codes, TT_STATS_OK included */
 };
+
+/* The reason a TT_STATS_E* code gives, as stored beside a failed analysis: "" (OK),
+ * "too few observations", "rank deficient" (TT_STATS_ESINGULAR), "invalid data",
+ * "not converged", "separation", "no variability", "too few events", "monotone
+ * likelihood"; "failed" for an unknown code. A static string. */
+const char *tt_stats_reason(int code);
+
+/* ---- existence of the maximum-likelihood estimate (separation.c) ----
+ * Konis's (2007) linear program, as R's detectseparation::detect_separation: is there
+ * a direction b != 0 with a_i'b >= 0 for every row i of a (row-major m*p, p <= 64),
+ * a_i'b = 0 where eq[i] (eq may be NULL), and a_i'b > 0 for some row? *exists is 1
+ * when there is (the likelihood keeps rising along b: the MLE is infinite), 0 when
+ * not. TT_STATS_ENOCONV if the simplex hits its pivot limit. */
+int tt_stats_direction_lp(int m, int p, const double a[], const int eq[], int *exists);
+
+/* Whether the GLM x (column-major n*p, as tt_stats_glm), y of `family` has an infinite
+ * MLE: binomial (quasi-)complete separation (Albert and Anderson 1984), or for
+ * Poisson and negative binomial a direction driving fitted means of zero counts to 0
+ * while fixing the others. The offset does not matter. */
+int tt_stats_glm_separated(int n, int p, const double x[], const double y[], int family, int *separated);
 
 /* ---- binary endpoints (binary.c) ---- */
 
@@ -121,7 +154,7 @@ enum { TT_STATS_RD_WALD = 0, TT_STATS_RD_NEWCOMBE = 1 };
  * continuity correction (each arm's Wilson interval as prop.test(x, n, correct =
  * FALSE)$conf.int); statistic is the pooled score z, (p1 - p0)/sqrt(pbar qbar (1/n0 +
  * 1/n1)), whose square is prop.test(c(x1, x0), c(n1, n0), correct = FALSE)'s
- * chi-square. TT_STATS_ESINGULAR when the statistic's SE is 0 (no events or only
+ * chi-square. TT_STATS_ENOVAR when the statistic's SE is 0 (no events or only
  * events). */
 int tt_stats_risk_diff(int x0, int n0, int x1, int n1, int method, tt_stats_test_spec spec, tt_stats_result *res);
 
@@ -139,8 +172,11 @@ int tt_stats_risk_diff_score(int x0, int n0, int x1, int n1, double margin, tt_s
 /* Log odds ratio of treatment from the logistic model logit P(y = 1) = b0 + b1 treat +
  * sum_k c_k cov_k (y[n], treat[n] 0/1; cov column-major n*ncov or NULL), fitted by
  * tt_stats_glm; Wald z with SE from the inverse Fisher information, as
- * summary(glm(y ~ treat + ..., family = binomial)). TT_STATS_ESEPARATED under
- * (quasi-)complete separation, TT_STATS_ENOCONV when Newton fails otherwise. */
+ * summary(glm(y ~ treat + ..., family = binomial)). TT_STATS_ENOVAR when every y is
+ * equal, TT_STATS_ESEPARATED under (quasi-)complete separation (the LP of
+ * tt_stats_direction_lp: never from small fitted probabilities alone),
+ * TT_STATS_ESINGULAR for a rank-deficient design, TT_STATS_ENOCONV when Newton fails
+ * otherwise. */
 int tt_stats_logistic_or(int n, const int y[], const int treat[], int ncov, const double cov[], tt_stats_test_spec spec,
                          tt_stats_result *res);
 
@@ -152,7 +188,8 @@ int tt_stats_logistic_or(int n, const int y[], const int treat[], int ncov, cons
  * continuity correction, so statistic^2 and the two-sided p are mantelhaen.test(x,
  * correct = ...)'s X-squared and p-value, and one-sided p its alternative = "less"
  * / "greater". Strata with fewer than 2 subjects carry no information and are
- * skipped (R stops). TT_STATS_ESINGULAR when the variance or an OR sum is 0. */
+ * skipped (R stops). TT_STATS_ENOVAR when the variance is 0 (no events or only
+ * events), TT_STATS_ESEPARATED when the MH odds ratio is 0 or infinite. */
 int tt_stats_cmh(int nstrata, const int x1[], const int n1[], const int x0[], const int n0[], int correct,
                  tt_stats_test_spec spec, tt_stats_result *res);
 
@@ -201,7 +238,8 @@ typedef struct {
 /* Log-rank test, stratified when d->strata is given (survdiff(Surv(time, status) ~
  * treat + strata(s))); d->cov is ignored. lr and res may each be NULL. res gets the
  * Peto one-step log hazard ratio (O1 - E1)/V with SE 1/sqrt(V), its Wald CI, and
- * statistic z = (O1 - E1)/sqrt(V) (z^2 = chisq) with its p per spec. */
+ * statistic z = (O1 - E1)/sqrt(V) (z^2 = chisq) with its p per spec.
+ * TT_STATS_ENOEVENTS without events, TT_STATS_ENOVAR when V = 0 otherwise. */
 int tt_stats_logrank(const tt_stats_surv_data *d, tt_stats_test_spec spec, tt_stats_logrank_result *lr,
                      tt_stats_result *res);
 
@@ -218,8 +256,11 @@ typedef struct {
  * when d->strata is given; ties TT_STATS_TIES_EFRON (coxph's default) or _BRESLOW.
  * Newton-Raphson from 0 with step halving. res: the treatment log HR, SE from the
  * inverse information, Wald z. beta[1 + ncov], se[1 + ncov] and tests may be NULL.
- * TT_STATS_ESEPARATED when the likelihood is monotone (an estimate diverges, e.g. no
- * events in one arm). */
+ * TT_STATS_ENOEVENTS without events; TT_STATS_EMONOTONE when the partial likelihood
+ * is monotone (an estimate diverges, e.g. no events in one arm), decided by the LP of
+ * tt_stats_direction_lp on the risk-set constraints (Bryson and Johnson 1981, Biometrika
+ * 68:433) whenever Newton fails or ends with a hazard ratio beyond e^30 across a
+ * covariate's range; TT_STATS_ESINGULAR for a singular information otherwise. */
 int tt_stats_cox(const tt_stats_surv_data *d, int ties, tt_stats_test_spec spec, tt_stats_result *res, double beta[],
                  double se[], tt_stats_cox_tests *tests);
 
@@ -238,7 +279,10 @@ int tt_stats_spd_invert(int p, double a[]);
  * the intercept column; p <= 64), offset[n] or NULL. beta[p], se[p] (from (X'WX)^-1
  * at the estimate, dispersion 1, as summary.glm), *deviance may be NULL. Converges on
  * both the relative deviance change and the coefficient change (tighter than glm()).
- * TT_STATS_ESEPARATED when a fitted mean reaches its bound (infinite estimate). */
+ * TT_STATS_ENOVAR when y is constant (binomial) or all 0 (counts); TT_STATS_ESEPARATED
+ * when the MLE is infinite (tt_stats_glm_separated, checked when the fit fails or a
+ * fitted mean comes within 1e-10 of its bound); TT_STATS_ESINGULAR when X is rank
+ * deficient; TT_STATS_ENOCONV otherwise. */
 int tt_stats_glm(int n, int p, const double x[], const double y[], const double offset[], int family, double theta,
                  double beta[], double se[], double *deviance);
 
@@ -298,6 +342,15 @@ int tt_stats_gsd_classical(int k, const double t[], int shape, double alpha, dou
 int tt_stats_gsd_crossing(int k, const double t[], const double upper[], const double lower[], double theta,
                           double p_upper[], double p_lower[]);
 
+/* The final boundary when the final analysis has other information than planned
+ * (an event-driven design cut off before its last event count): m looks were held at
+ * fractions t[0] < ... < t[m-1] < 1 OF THE FINAL ANALYSIS'S INFORMATION with efficacy
+ * boundaries upper[0..m-1]; *c spends all alpha left, P_0(no earlier crossing, Z_final
+ * >= c) = alpha - P_0(an earlier crossing) (rpact's recalculation with user alpha
+ * spending at the observed information rates; gsDesign's maxn.IPlan with usTime). m = 0
+ * gives Phi^-1(1 - alpha). */
+int tt_stats_gsd_final_bound(int m, const double t[], const double upper[], double alpha, double *c);
+
 /* Non-binding futility boundaries lower[k] by beta spending (family, gamma as for
  * alpha) against given efficacy boundaries upper[k]: the drift *theta and lower
  * solve P_theta(stop below lower at look j) = g(t_j) - g(t_{j-1}) with lower[k-1] =
@@ -330,6 +383,13 @@ int    tt_stats_n_prop(double power, double p0, double p1, tt_stats_test_spec sp
  * in the direction of benefit only). */
 int    tt_stats_schoenfeld_events(double hr, double power, double alloc, tt_stats_test_spec spec, double *events);
 double tt_stats_schoenfeld_power(double events, double hr, double alloc, tt_stats_test_spec spec);
+
+/* Power of a test whose statistic is normal with mean effect/std_error and SD 1 (a Wald
+ * or score z, Schoenfeld's log-rank with std_error = 1/sqrt(D alloc (1 - alloc))):
+ * sided 2 counts both tails, Phi(|e|/se - z) + Phi(-|e|/se - z) with z = Phi^-1(1 -
+ * alpha/2), so it is alpha at effect 0 (as rpact's getPowerSurvival and power.*.test
+ * with strict = TRUE); sided 1 the tail in spec.direction, Phi(direction e/se - z). */
+double tt_stats_power_z(double effect, double std_error, tt_stats_test_spec spec);
 
 #ifdef __cplusplus
 }

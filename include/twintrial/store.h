@@ -34,7 +34,7 @@ typedef struct {
   tt_stats_oc_summary oc;
   double              expected_information;    /* mean events (time to event) or observed endpoints analysed */
   double              analytic_power;          /* the textbook formula for the same design, NaN when none applies */
-  char                analytic_method[32];     /* which formula */
+  char                analytic_method[48];     /* which formula, or "none (why)" */
   int                 nlook;                   /* group-sequential looks (0: fixed design) */
   double              stop_prob[TT_MAX_LOOKS]; /* share of replicates stopping at each look */
   double              dropped_twins;           /* twins dropped after a failed simulation, all replicates */
@@ -44,6 +44,7 @@ typedef struct {
   double alpha; /* the analysis's significance level and sidedness (summary printing) */
   int    sided;
   char   arm_name[2][TT_NAME_MAX]; /* control, treatment (summary printing) */
+  char   failure_reasons[192];     /* failed replicates per reason, "separation 3; not converged 1" */
 } TTSummary;
 
 typedef struct {
@@ -51,9 +52,26 @@ typedef struct {
   const char *started; /* ISO 8601 UTC */
 } TTProvenance;
 
-/* Collective. Creates PATH.tmp with provenance, design and every dataset; with
+/* The exclusive right to write the results file PATH (src/store/store_lock.c). */
+typedef struct _p_TTOutputLock *TTOutputLock;
+/* Collective; rank 0 does the file-system work and broadcasts its decision. Call before
+ * anything is simulated. Takes the lock PATH.lock (host, PID, start time; an fcntl lock
+ * where the file system grants one), replacing a lock left by a run that was killed;
+ * refuses (user error, the same on every rank) when another run holds PATH, when PATH
+ * exists (unless force), when PATH.tmp holds an unfinished run and resume is not set
+ * (unless force), or when PATH is a directory. *complete: resume found PATH finished
+ * and no PATH.tmp (nothing to do). command is recorded in the lock file. */
+PetscErrorCode TTStoreLockOutput(MPI_Comm comm, const char *path, const char *command, PetscBool resume,
+                                 PetscBool force, TTOutputLock *lock, PetscBool *complete);
+/* Not collective (rank 0 removes the lock file, if still its own; other ranks free the
+ * handle). NULL is fine; call on every exit path. */
+PetscErrorCode TTStoreUnlockOutput(TTOutputLock *lock);
+
+/* Collective; only under PATH's lock (TTStoreLockOutput; an internal error otherwise).
+ * Creates PATH.tmp with provenance, design and every dataset; with
  * resume and an existing PATH.tmp, reopens it instead, after checking it was made by
- * the same resolved protocol (SHA-256; user error otherwise). */
+ * the same resolved protocol (SHA-256; otherwise a user error naming the first field
+ * that differs, with both values). */
 PetscErrorCode TTStoreOpen(MPI_Comm comm, const char *path, TTTrial trial, const TTProvenance *prov, PetscBool resume,
                            TTStore *store);
 /* Not collective. done[r] = 1 for replicates already stored (identical on every rank). */
@@ -69,6 +87,9 @@ PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[]);
 
 /* Not collective. Prints the operating-characteristics table of a results file. */
 PetscErrorCode TTStoreSummary(const char *path, FILE *out);
+/* Not collective. Prints the group-sequential looks table of a results file (nothing
+ * for a design without interim looks); part of TTStoreSummary. */
+PetscErrorCode TTStoreSummaryLooks(const char *path, FILE *out);
 /* Not collective. Writes tidy CSVs of a results file into dir. */
 PetscErrorCode TTStoreExportCSV(const char *path, const char *dir);
 /* Collective. Current UTC time as ISO 8601, identical on every rank. */

@@ -61,6 +61,7 @@ typedef struct {
   PetscInt        *arm;           /* [patients] randomized arm index */
   double          *endpoint;      /* [patients * nendpoint * 2] observed endpoint pairs at the final look */
   int             *ok;            /* [nanalysis] analysis could be computed */
+  int             *reason;        /* [nanalysis] why not: a TT_STATS_E* code (tt_stats_reason), 0 when ok */
   tt_stats_result *result;        /* [nanalysis] */
   double          *true_effect;   /* [nanalysis] sample treatment effect on the estimate's scale */
   double          *information;   /* [nanalysis] events (time to event) or observed endpoints in the analysis */
@@ -69,6 +70,12 @@ typedef struct {
                             * (print.survfit's) for control then treatment; NaN otherwise or when not reached */
   double *figure;          /* [nfigure] the protocol's validation figures in this replicate (NaN: none) */
   double *arm_figures;     /* [nanalysis][2: control, treatment][TT_ARM_FIGURES] (trial_arms.c) */
+  /* group-sequential looks (nlook > 0), NaN at looks not held: */
+  PetscInt decision;         /* deciding analysis at the stopping look: 1 efficacy, -1 futility stop, 0 neither */
+  double  *look_time;        /* [nlook] calendar day of the look (days since the first randomization) */
+  double  *look_information; /* [nlook] events (time to event) or endpoints of the deciding analysis */
+  double  *look_subjects;    /* [nlook] twins randomized by the look */
+  double  *look_bound;       /* [nlook] efficacy boundary applied (the final one recomputed when short of events) */
 } TTReplicateResult;
 
 /* Per analysis and arm (control, treatment): twins randomised, analysed (an observed

@@ -93,7 +93,11 @@ int tt_cli_parse(int argc, char **argv, TTCli *cli, int *pargc, char **pargv, ch
   pargv[(*pargc)++]               = argv[0];
   if (argc < 2) return snprintf(err, len, "missing command"), 1;
   cli->command = argv[1];
-  if (!strcmp(cli->command, "-h") || !strcmp(cli->command, "--help")) return snprintf(err, len, "help"), 1;
+  for (int i = 1; i < argc; i++)
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help") || (i == 1 && !strcmp(argv[i], "help"))) {
+      cli->help = PETSC_TRUE;
+      return 0;
+    }
   bad = 1;
   for (int i = 0; i < 6; i++) bad = bad && strcmp(cli->command, commands[i]);
   if (bad)
@@ -104,6 +108,8 @@ int tt_cli_parse(int argc, char **argv, TTCli *cli, int *pargc, char **pargv, ch
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(a, "--resume"))
       cli->resume = PETSC_TRUE;
+    else if (!strcmp(a, "--force"))
+      cli->force = PETSC_TRUE;
     else if (OurOption(cli, a, v, &bad, err, len)) {
       if (bad) return 1;
       i++;

@@ -13,15 +13,28 @@ typedef struct {
   const char    *output;               /* -o */
   const char    *csv_dir;              /* export --csv */
   PetscInt       replicates, patients; /* -1: from the protocol */
-  PetscBool      seed_set, resume;
+  PetscBool      seed_set, resume, force;
+  PetscBool      help; /* --help, -h or `help`: usage on stdout, exit 0 */
   uint64_t       seed;
   TTProgressMode progress;
   char          *command_line; /* as typed, for provenance */
 } TTCli;
 
 /* Not collective. Parses argv; PETSc options (single dash, unknown to us) are
- * copied to petsc_argv for PetscInitialize. Returns 0, or writes a usage error to err. */
+ * copied to petsc_argv for PetscInitialize. Returns 0 (cli->help set for a request for
+ * help), or writes a usage error to err. */
 int tt_cli_parse(int argc, char **argv, TTCli *cli, int *petsc_argc, char **petsc_argv, char *err, size_t errlen);
+
+/* options.c: twintrial's own PETSc options (-tt_*); each command reads them from here. */
+typedef struct {
+  const char *name, *value, *meaning;
+} TTCliOption;
+extern const TTCliOption tt_cli_options[];
+extern const int         tt_cli_noptions;
+/* Not collective (every rank checks the same database). A -tt_ option that is neither
+ * one of tt_cli_options nor a PETSc TS option under the prefix -tt_sim_ is a user error
+ * listing the known ones. PETSc's own options (-ts_*, -log_view, ...) are not checked. */
+PetscErrorCode TTCliCheckOptions(void);
 
 PetscErrorCode TTCliRun(const TTCli *cli);      /* collective on PETSC_COMM_WORLD */
 PetscErrorCode TTCliValidate(const TTCli *cli); /* collective; output on rank 0 */

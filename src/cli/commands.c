@@ -59,19 +59,15 @@ static void CatchStopSignals(void)
 }
 
 /* --resume on a run that already finished: say so and show its summary. */
-static PetscErrorCode AlreadyComplete(const TTCli *cli, PetscBool *done)
+static PetscErrorCode AlreadyComplete(const TTCli *cli)
 {
-  char        tmp[TT_PATH_MAX];
   PetscMPIInt rank;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  snprintf(tmp, sizeof(tmp), "%s.tmp", cli->output);
-  *done = cli->resume && access(tmp, F_OK) != 0 && access(cli->output, F_OK) == 0 ? PETSC_TRUE : PETSC_FALSE;
-  if (*done && !rank) {
-    printf("%s is complete; nothing to resume\n", cli->output);
-    PetscCall(TTStoreSummary(cli->output, stdout));
-  }
+  if (rank) PetscFunctionReturn(0);
+  printf("%s is complete; nothing to resume\n", cli->output);
+  PetscCall(TTStoreSummary(cli->output, stdout));
   PetscFunctionReturn(0);
 }
 
@@ -105,13 +101,9 @@ static PetscErrorCode Run(const TTCli *cli, TTProtocol *p, TTTrial trial)
   char           started[32];
   PetscMPIInt    rank;
   PetscErrorCode ierr, ierr_close;
-  struct stat    sb;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  PetscCheck(stat(cli->output, &sb) || !S_ISDIR(sb.st_mode), PETSC_COMM_SELF, PETSC_ERR_USER,
-             "-o %s: expected the path of a results file, found a directory", cli->output);
-  CatchStopSignals(); /* before the temporary file exists: a stop asked from then on is clean */
   PetscCall(TTStoreStartedNow(PETSC_COMM_WORLD, started));
   prov.command_line = cli->command_line;
   prov.started      = started;
@@ -147,26 +139,42 @@ static PetscErrorCode Run(const TTCli *cli, TTProtocol *p, TTTrial trial)
   if (!rank && !stopped) {
     printf("%s: %d replicates x %d patients -> %s\n", p->name, p->replicates, p->patients, cli->output);
     PetscCall(TTStorePrintSummary(stdout, p->nanalysis, names, s));
+    PetscCall(TTStoreSummaryLooks(cli->output, stdout));
   }
   PetscCall(PetscFree2(s, names));
   PetscFunctionReturn(0);
 }
 
+/* Collective. The output is locked, and checked (never overwritten or discarded
+ * without --force), before anything is loaded or simulated; the lock is released on
+ * every way out, a stop on request included. */
 PetscErrorCode TTCliRun(const TTCli *cli)
 {
   TTProtocol    *p = NULL;
   TTTrial        trial;
+  TTOutputLock   lock;
   PetscBool      complete;
-  PetscErrorCode ierr;
+  PetscErrorCode ierr, ierr_unlock;
 
   PetscFunctionBeginUser;
-  PetscCall(AlreadyComplete(cli, &complete));
-  if (complete) PetscFunctionReturn(0);
-  PetscCall(LoadTrial(cli, &p, &trial));
-  ierr = Run(cli, p, trial);
-  PetscCall(TTTrialDestroy(&trial));
-  PetscCall(TTProtocolDestroy(&p));
+  CatchStopSignals(); /* before the lock and the temporary file exist: a stop asked from then on is clean */
+  PetscCall(
+      TTStoreLockOutput(PETSC_COMM_WORLD, cli->output, cli->command_line, cli->resume, cli->force, &lock, &complete));
+  if (complete)
+    ierr = AlreadyComplete(cli);
+  else {
+    ierr = LoadTrial(cli, &p, &trial);
+    if (!ierr) {
+      PetscErrorCode ierr_trial, ierr_protocol;
+      ierr          = Run(cli, p, trial);
+      ierr_trial    = TTTrialDestroy(&trial);
+      ierr_protocol = TTProtocolDestroy(&p);
+      ierr          = ierr ? ierr : ierr_trial ? ierr_trial : ierr_protocol;
+    }
+  }
+  ierr_unlock = TTStoreUnlockOutput(&lock);
   PetscCall(ierr);
+  PetscCall(ierr_unlock);
   PetscFunctionReturn(0);
 }
 

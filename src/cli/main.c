@@ -11,12 +11,41 @@
 
 static const char usage[] =
     "usage: twintrial run PROTOCOL.yaml [-o results.h5] [--replicates N] [--patients N] [--seed S]\n"
-    "                     [--resume] [--progress auto|bar|log|none] [PETSc options...]\n"
+    "                     [--resume] [--force] [--progress auto|bar|log|none] [-tt_* and PETSc options...]\n"
     "       twintrial validate PROTOCOL.yaml\n"
     "       twintrial summary RESULTS.h5\n"
     "       twintrial export RESULTS.h5 --csv DIR\n"
     "       twintrial models\n"
-    "       twintrial credibility PROTOCOL.yaml [run options] | RESULTS.h5\n";
+    "       twintrial credibility PROTOCOL.yaml [run options] | RESULTS.h5\n"
+    "       twintrial --help\n";
+
+static const char help[] =
+    "\n"
+    "run options:\n"
+    "  -o FILE             the results file (default results.h5). It is written as FILE.tmp and\n"
+    "                      renamed when complete; FILE.lock marks the run writing it (a second\n"
+    "                      run on FILE is refused)\n"
+    "  --replicates N, --patients N, --seed S\n"
+    "                      override the protocol's trial section\n"
+    "  --resume            continue FILE.tmp, left by a run that was stopped or killed\n"
+    "  --force             replace an existing FILE, or discard FILE.tmp and start over; also take\n"
+    "                      over a lock written on another host by a run that has ended\n"
+    "  --progress MODE     auto (a bar on a terminal, log lines otherwise), bar, log or none\n";
+
+/* The full help, on stdout. */
+static void PrintHelp(void)
+{
+  printf("%s%s", usage, help);
+  for (int i = 0; i < tt_cli_noptions; i++) {
+    const TTCliOption *o = &tt_cli_options[i];
+    char               left[64];
+    snprintf(left, sizeof(left), "%s%s%s", o->name, strcmp(o->value, "...") ? " " : "",
+             strcmp(o->value, "...") ? o->value : "");
+    printf("  %-19s %s\n", left, o->meaning);
+  }
+  printf("  Other single-dash options go to PETSc (e.g. -log_view).\n"
+         "More ranks than cores: mpirun --oversubscribe -n N twintrial ... (Open MPI).\n");
+}
 
 static PetscErrorCode Dispatch(const TTCli *cli)
 {
@@ -63,16 +92,18 @@ int main(int argc, char **argv)
   SingleNodeTransport();
   if (PetscInitialize(&pargc, &pargv, NULL, NULL)) return 2;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
-  if (status) {
-    if (!rank) fprintf(stderr, "twintrial: %s\n%s", err, usage);
+  if (status || cli.help) {
+    if (!rank && status) fprintf(stderr, "twintrial: %s\n%s", err, usage);
+    if (!rank && !status) PrintHelp();
     PetscFinalize();
     free(cli.command_line);
     free(pargv);
-    return 1;
+    return status ? 1 : 0;
   }
   PetscPushErrorHandler(PetscReturnErrorHandler, NULL);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  ierr = Dispatch(&cli);
+  ierr = TTCliCheckOptions();
+  if (!ierr) ierr = Dispatch(&cli);
   if (ierr) {
     char *msg = NULL;
     PetscErrorMessage(ierr, NULL, &msg);

@@ -208,9 +208,12 @@ static PetscErrorCode ViewInterim(const TTProtocol *p, FILE *out)
   char                     buf[32];
   PetscFunctionBeginUser;
   if (!p->nlook) PetscFunctionReturn(0);
-  P("interim: {information: [");
-  for (int i = 0; i < p->nlook; i++) P("%s%s", i ? ", " : "", TTYamlFormatReal(p->information[i], buf));
-  P("], spending: %s", TTSpendingNames[p->spending]);
+  P("interim: {%s: [", p->event_driven ? "events" : "information");
+  for (int i = 0; i < p->nlook; i++)
+    P("%s%s", i ? ", " : "", TTYamlFormatReal(p->event_driven ? p->events[i] : p->information[i], buf));
+  P("]");
+  if (p->max_duration_days > 0) P(", max_duration_days: %s", TTYamlFormatReal(p->max_duration_days, buf));
+  P(", spending: %s", TTSpendingNames[p->spending]);
   if (p->spending == TT_SPENDING_HSD) P(", gamma: %s", TTYamlFormatReal(p->spending_gamma, buf));
   P(", futility: %s", futility[p->futility]);
   if (p->futility == TT_SPENDING_HSD) P(", futility_gamma: %s", TTYamlFormatReal(p->futility_gamma, buf));

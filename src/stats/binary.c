@@ -146,7 +146,8 @@ int tt_stats_cmh(int nstrata, const int x1[], const int n1[], const int x0[], co
     if (n1[k] + n0[k] < 2) continue; /* no information */
     cmh_add(&s, x1[k], n1[k] - x1[k], x0[k], n0[k] - x0[k]);
   }
-  if (!(s.var > 0.0) || !(s.diag > 0.0) || !(s.offd > 0.0)) return TT_STATS_ESINGULAR;
+  if (!(s.var > 0.0)) return TT_STATS_ENOVAR;                         /* no events, or only events */
+  if (!(s.diag > 0.0) || !(s.offd > 0.0)) return TT_STATS_ESEPARATED; /* MH odds ratio 0 or infinite */
   double sd =
       sqrt(s.rbg_p / (2.0 * s.diag * s.diag) + s.rbg_q / (2.0 * s.diag * s.offd) + s.rbg_r / (2.0 * s.offd * s.offd));
   int err = tt_stats_t_result(log(s.diag / s.offd), sd, INFINITY, spec, res);

@@ -7,12 +7,18 @@
  * so it follows glm()'s path, then iterates Fisher scoring on coefficient
  * increments (accurate even when X'WX is ill-conditioned) with step halving on a
  * non-finite or increased deviance, until both the relative deviance change
- * (DEV_TOL) and every coefficient change (BETA_TOL) are small. glm() stops on the
+ * (DEV_TOL) and every coefficient change (BETA_TOL; or the step's Newton decrement,
+ * DEC_TOL, where rounding in an ill-conditioned X'WX keeps steps above BETA_TOL) are
+ * small. Each step is a weighted least-squares solve by QR of sqrt(W) X
+ * (tt_stats_wls), as glm.fit's, so nearly separated data keep their digits. glm() stops on the
  * deviance alone, which for the non-canonical NB log link (linear convergence)
  * leaves it about 1e-9 short of the fixed point; the tests compare with R iterated
  * to it. SEs come from (X'WX)^-1 at the final estimate (glm's vcov uses the weights
- * of its last iteration's start). A fit whose fitted means reach 0 (or 1, binomial)
- * has an infinite MLE: TT_STATS_ESEPARATED. p <= 64. Negative binomial: var = mu +
+ * of its last iteration's start). A fit that fails, or converges with a fitted mean
+ * within SEP_MU of 0 (or 1, binomial), is diagnosed: TT_STATS_ESEPARATED only when the
+ * MLE is infinite by the linear program of separation.c (a fit merely reaching tiny
+ * fitted means, e.g. one twin with an extreme baseline, stands), otherwise
+ * TT_STATS_ESINGULAR for a rank-deficient X or TT_STATS_ENOCONV. p <= 64. Negative binomial: var = mu +
  * mu^2/theta, theta by maximum likelihood alternating with the beta fit (glm.nb's
  * fixed point, with theta converged fully rather than to theta.ml's eps^0.25);
  * k = 1/theta.
@@ -25,7 +31,9 @@
 enum { GLM_MAXIT = 100, NB_MAXIT = 200, THETA_MAXIT = 100 };
 static const double DEV_TOL   = 1e-12;
 static const double BETA_TOL  = 1e-13;
-static const double SEP_MU    = 1e-10; /* a fitted mean this close to its bound signals separation */
+static const double DEC_TOL   = 1e-20; /* Newton decrement (deviance units) of a negligible step */
+static const double QR_TOL    = 1e-11; /* glm.fit's rank tolerance, min(1e-7, epsilon/1000) */
+static const double SEP_MU    = 1e-10; /* a fitted mean this close to its bound calls for the LP */
 static const double THETA_BIG = 1e12;  /* beyond this theta the NB fit is taken as Poisson */
 
 int tt_stats_spd_invert(int p, double a[])
@@ -116,6 +124,7 @@ typedef struct {
   const double *x, *y, *off;
   glm_family    fam;
   double       *eta, *mu, *info, *step; /* work: eta[n], mu[n], info[p*p], step[p] */
+  double       *wt, *wz, *qr;           /* work: weights, working residuals [n], QR n*p + 2n + 2p */
 } glm_fit;
 
 static double xrow(const glm_fit *g, int i, int j)
@@ -136,43 +145,49 @@ static double deviance_at(const glm_fit *g, const double beta[], double eta[], d
   return dev;
 }
 
-/* info = X'WX at mu; step = info^-1 X'W r with r the working residual ((y - mu)/dmu,
- * or the working response z when `from_start`, which then makes step the new beta). */
+/* One weighted least-squares step by QR (tt_stats_wls, glm.fit's tolerance QR_TOL):
+ * step = (X'WX)^-1 X'W r with r the working residual ((y - mu)/dmu, or the working
+ * response z when `from_start`, which then makes step the new beta); info =
+ * (X'WX)^-1. An observation whose weight underflows (a mean at its bound) contributes
+ * nothing, as glm.fit leaves out zero weights. */
 static int scoring_step(glm_fit *g, int from_start)
 {
-  int n = g->n, p = g->p;
-  for (int j = 0; j < p * p; j++) g->info[j] = 0.0;
-  double rhs[64];
-  if (p > 64) return TT_STATS_EDOMAIN;
-  for (int j = 0; j < p; j++) rhs[j] = 0.0;
-  for (int i = 0; i < n; i++) {
+  for (int i = 0; i < g->n; i++) {
     double mu = g->mu[i], dmu = fam_dmu(g->fam, mu), w = dmu * dmu / fam_var(g->fam, mu);
     double r = (g->y[i] - mu) / dmu + (from_start ? g->eta[i] - (g->off ? g->off[i] : 0.0) : 0.0);
-    for (int j = 0; j < p; j++) {
-      double wx = w * xrow(g, i, j);
-      rhs[j] += wx * r;
-      for (int k = 0; k <= j; k++) g->info[j * p + k] += wx * xrow(g, i, k);
-    }
+    if (!(w > 0.0) || !isfinite(w) || !isfinite(r)) w = 0.0, r = 0.0;
+    g->wt[i] = w, g->wz[i] = r;
   }
-  for (int j = 0; j < p; j++)
-    for (int k = j + 1; k < p; k++) g->info[j * p + k] = g->info[k * p + j];
-  int err = tt_stats_spd_invert(p, g->info);
-  if (err) return err;
-  for (int j = 0; j < p; j++) {
-    g->step[j] = 0.0;
-    for (int k = 0; k < p; k++) g->step[j] += g->info[j * p + k] * rhs[k];
-  }
-  return TT_STATS_OK;
+  return tt_stats_wls(g->n, g->p, g->x, g->wt, g->wz, QR_TOL, g->step, g->info, g->qr);
 }
 
-/* Some fitted mean at its bound: the MLE is infinite. */
-static int separated(const glm_fit *g)
+/* Some fitted mean within SEP_MU of its bound: the MLE may be infinite (or merely a
+ * twin far out in a covariate), which the LP decides. */
+static int extreme_means(const glm_fit *g)
 {
   for (int i = 0; i < g->n; i++) {
     double m = g->mu[i];
     if (m < SEP_MU || (g->fam.family == TT_STATS_BINOMIAL && 1.0 - m < SEP_MU)) return 1;
   }
   return 0;
+}
+
+/* Why a fit failed with err (or, err == OK, whether a fit with extreme means stands):
+ * an infinite MLE by the LP (separation.c) comes first; a singular X'WX is a
+ * rank-deficient design only when X itself is (lm's QR test), else the fit did not
+ * converge. */
+static int diagnose(const glm_fit *g, int err)
+{
+  int sep = 0;
+  if (tt_stats_glm_separated(g->n, g->p, g->x, g->y, g->fam.family, &sep) == TT_STATS_OK && sep)
+    return TT_STATS_ESEPARATED;
+  if (err == TT_STATS_ESINGULAR) {
+    double *beta = malloc(2 * (size_t) g->p * sizeof(double)), s2;
+    int     rank = beta ? tt_stats_ols(g->n, g->p, g->x, g->y, beta, beta + g->p, &s2, NULL) : TT_STATS_ESINGULAR;
+    free(beta);
+    return rank == TT_STATS_ESINGULAR ? TT_STATS_ESINGULAR : TT_STATS_ENOCONV;
+  }
+  return err;
 }
 
 /* Take beta + step, halving it while the deviance is non-finite or has grown. */
@@ -189,11 +204,24 @@ static double halving_update(glm_fit *g, double beta[], double dev_old, double t
   return dev;
 }
 
-static int small_step(const glm_fit *g, const double beta[])
+/* The last step is negligible: every coefficient moved by at most BETA_TOL
+ * (relative), or, where X'WX is so ill-conditioned that rounding keeps the steps
+ * above that (a nearly separated design with SEs of hundreds), the step's squared
+ * length in the information metric, sum_i w_i (x_i'step)^2 (the Newton decrement,
+ * in deviance units), is below DEC_TOL (dev + 1): the estimate is then within
+ * 1e-10 standard errors of the optimum. */
+static int small_step(const glm_fit *g, const double beta[], double dev)
 {
-  for (int j = 0; j < g->p; j++)
-    if (!(fabs(g->step[j]) <= BETA_TOL * (1.0 + fabs(beta[j])))) return 0;
-  return 1;
+  int small = 1;
+  for (int j = 0; j < g->p; j++) small = small && fabs(g->step[j]) <= BETA_TOL * (1.0 + fabs(beta[j]));
+  if (small) return 1;
+  double dec = 0.0;
+  for (int i = 0; i < g->n; i++) {
+    double e = 0.0;
+    for (int j = 0; j < g->p; j++) e += xrow(g, i, j) * g->step[j];
+    dec += g->wt[i] * e * e;
+  }
+  return dec <= DEC_TOL * (fabs(dev) + 1.0);
 }
 
 /* IRLS from mustart (warm == 0) or from beta (warm == 1). On success info holds
@@ -209,40 +237,46 @@ static int irls(glm_fit *g, double beta[], int warm, double *deviance)
       g->eta[i] = g->fam.family == TT_STATS_BINOMIAL ? log(g->mu[i] / (1.0 - g->mu[i])) : log(g->mu[i]);
     }
     int err = scoring_step(g, 1);
-    if (err) return err;
+    if (err) return diagnose(g, err);
     for (int j = 0; j < g->p; j++) beta[j] = g->step[j];
     dev = deviance_at(g, beta, g->eta, g->mu);
     if (!isfinite(dev)) return TT_STATS_ENOCONV;
   }
   for (int it = 0; it < GLM_MAXIT; it++) {
     int err = scoring_step(g, 0);
-    if (err) return separated(g) ? TT_STATS_ESEPARATED : err;
+    if (err) return diagnose(g, err);
     double dev_old = dev;
     dev            = halving_update(g, beta, dev_old, trial);
-    if (fabs(dev - dev_old) <= DEV_TOL * (fabs(dev) + 0.1) && small_step(g, beta)) {
+    if (fabs(dev - dev_old) <= DEV_TOL * (fabs(dev) + 0.1) && small_step(g, beta, dev)) {
       *deviance = dev;
-      return separated(g) ? TT_STATS_ESEPARATED : scoring_step(g, 0);
+      if (extreme_means(g) && (err = diagnose(g, TT_STATS_OK))) return err;
+      err = scoring_step(g, 0); /* info at the estimate */
+      return err ? diagnose(g, err) : TT_STATS_OK;
     }
   }
-  return separated(g) ? TT_STATS_ESEPARATED : TT_STATS_ENOCONV;
+  return diagnose(g, TT_STATS_ENOCONV);
 }
 
 /* Validate and set up a fit; allocates eta, mu, info, step in one block (*buf). */
 static int glm_setup(glm_fit *g, int n, int p, const double x[], const double y[], const double off[], glm_family f,
                      double **buf)
 {
-  *g = (glm_fit){n, p, x, y, off, f, NULL, NULL, NULL, NULL};
+  *g = (glm_fit){n, p, x, y, off, f, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
   if (p < 1 || p > 64 || n < 0) return TT_STATS_EDOMAIN;
   if (n <= p) return TT_STATS_ETOOFEW;
   if (f.family == TT_STATS_NEGBIN && !(f.theta > 0.0)) return TT_STATS_EDOMAIN;
+  int varies = 0;
   for (int i = 0; i < n; i++) {
     if (!fam_valid_y(f, y[i]) || (off && !isfinite(off[i]))) return TT_STATS_EDOMAIN;
     for (int j = 0; j < p; j++)
       if (!isfinite(x[(size_t) j * n + i])) return TT_STATS_EDOMAIN;
+    varies = varies || (f.family == TT_STATS_BINOMIAL ? y[i] != y[0] : y[i] > 0.0);
   }
-  *buf = malloc((2 * (size_t) n + (size_t) p * p + p) * sizeof(double));
+  if (!varies) return TT_STATS_ENOVAR; /* all responders, all non-responders, or no events at all */
+  *buf = malloc((6 * (size_t) n + (size_t) p * p + 3 * (size_t) p + (size_t) n * p) * sizeof(double));
   if (!*buf) return TT_STATS_EDOMAIN;
   g->eta = *buf, g->mu = g->eta + n, g->info = g->mu + n, g->step = g->info + (size_t) p * p;
+  g->wt = g->step + p, g->wz = g->wt + n, g->qr = g->wz + n;
   return TT_STATS_OK;
 }
 
@@ -267,51 +301,80 @@ int tt_stats_glm(int n, int p, const double x[], const double y[], const double 
 
 /* ------------------------------------------------------- negative binomial */
 
-/* Profile log-likelihood in theta at fixed mu (terms free of theta dropped), its
- * derivative and its second derivative in theta. sum_{j<y} 1/(theta + j) is
- * digamma(theta + y) - digamma(theta), exact for integer y. */
-static void theta_loglik(int n, const double y[], const double mu[], double th, double *ll, double *d1, double *d2)
+/* log1p(x) - x/(1 + x) for x >= 0 without cancellation: its series
+ * sum_{k >= 2} (-1)^k (k - 1)/k x^k below x = 0.1 (20 terms: relative error < 1e-17). */
+static double log1p_minus_ratio(double x)
 {
-  double l = 0.0, s = 0.0, h = 0.0;
+  if (x >= 0.1) return log1p(x) - x / (1.0 + x);
+  double s = 0.0, xk = x * x;
+  for (int k = 2; k <= 21; k++, xk *= x) s += (k % 2 ? -1.0 : 1.0) * (k - 1.0) / k * xk;
+  return s;
+}
+
+/* Profile log-likelihood in theta at fixed mu (terms free of theta dropped), its
+ * derivative and its second derivative in theta, and *scale = sum_i |d1_i|, the size
+ * of the derivative's terms (its rounding error is a few eps * scale).
+ * sum_{j<y} 1/(theta + j) is digamma(theta + y) - digamma(theta), exact for integer
+ * y. The derivative of one observation, sum_{j<y} 1/(th + j) - log1p(m/th) + (m -
+ * y)/(th + m), is summed as sum_{j<y} (m - j)/((th + j)(th + m)) - [log1p(m/th) -
+ * m/(th + m)]: the same value without the cancellation of O(1/th) terms into an
+ * O(1/th^2) result, so a large theta (little overdispersion) is still located. */
+static void theta_loglik(int n, const double y[], const double mu[], double th, double *ll, double *d1, double *d2,
+                         double *scale)
+{
+  double l = 0.0, s = 0.0, h = 0.0, a = 0.0;
   for (int i = 0; i < n; i++) {
-    int yi = (int) y[i];
+    int    yi = (int) y[i];
+    double m = mu[i], tm = th + m, si = 0.0;
     for (int j = 0; j < yi; j++) {
       l += log(th + j);
-      s += 1.0 / (th + j);
+      si += (m - j) / ((th + j) * tm);
       h -= 1.0 / ((th + j) * (th + j));
     }
-    double m = mu[i], tm = th + m;
     l += -th * log1p(m / th) - y[i] * log(tm);
-    s += -log1p(m / th) + (m - y[i]) / tm;
+    si -= log1p_minus_ratio(m / th);
     h += m / (th * tm) - (m - y[i]) / (tm * tm);
+    s += si;
+    a += fabs(si);
   }
   *ll = l, *d1 = s, *d2 = h;
+  if (scale) *scale = a;
+}
+
+/* The score in theta is zero within its rounding error: theta is as accurate as the
+ * data's floating-point sums allow (a flat profile, theta large, reaches this before
+ * the step criterion). */
+static int theta_stationary(double d1, double scale)
+{
+  return fabs(d1) <= 1e-13 * scale;
 }
 
 /* Newton on u = log theta at fixed mu, with step limiting and halving. */
 static int theta_ml(int n, const double y[], const double mu[], double *theta)
 {
-  double th = *theta, ll, d1, d2;
-  theta_loglik(n, y, mu, th, &ll, &d1, &d2);
+  double th = *theta, ll, d1, d2, scale;
+  theta_loglik(n, y, mu, th, &ll, &d1, &d2, &scale);
   for (int it = 0; it < THETA_MAXIT; it++) {
+    if (theta_stationary(d1, scale)) break;
     double gu = th * d1, hu = th * d1 + th * th * d2; /* d/du and d2/du2 */
     double du = hu < 0.0 ? -gu / hu : (gu > 0.0 ? 1.0 : -1.0);
     if (fabs(du) > 1.0) du = du > 0.0 ? 1.0 : -1.0;
-    double nt = th, nll = ll, nd1 = d1, nd2 = d2;
+    double nt = th, nll = ll, nd1 = d1, nd2 = d2, nscale = scale;
     for (int h = 0; h < 40; h++, du *= 0.5) {
       nt = th * exp(du);
-      theta_loglik(n, y, mu, nt, &nll, &nd1, &nd2);
+      theta_loglik(n, y, mu, nt, &nll, &nd1, &nd2, &nscale);
       if (nll >= ll - 1e-12 * fabs(ll)) break;
     }
-    th = nt, ll = nll, d1 = nd1, d2 = nd2;
+    th = nt, ll = nll, d1 = nd1, d2 = nd2, scale = nscale;
     if (th > THETA_BIG) break;
-    if (fabs(du) < 1e-12) {
+    if (fabs(du) < 1e-12) break;
+    if (it == THETA_MAXIT - 1 && !theta_stationary(d1, scale)) {
       *theta = th;
-      return TT_STATS_OK;
+      return TT_STATS_ENOCONV;
     }
   }
   *theta = th;
-  return th > THETA_BIG ? TT_STATS_OK : TT_STATS_ENOCONV;
+  return TT_STATS_OK;
 }
 
 /* d loglik / dk at k = 0 (k = 1/theta) for the Poisson fit: <= 0 means no overdispersion. */
@@ -365,7 +428,7 @@ static int negbin_run(glm_fit *g, double beta[], double se[], double *theta, dou
   }
   copy_se(g, se);
   double ll, d1, d2 = NAN;
-  if (isfinite(th)) theta_loglik(g->n, g->y, g->mu, th, &ll, &d1, &d2);
+  if (isfinite(th)) theta_loglik(g->n, g->y, g->mu, th, &ll, &d1, &d2, NULL);
   *theta    = th;
   *theta_se = isfinite(th) ? sqrt(-1.0 / d2) : NAN;
   return TT_STATS_OK;

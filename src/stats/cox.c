@@ -8,7 +8,11 @@
  * Converged when the log-likelihood change is below LL_TOL relative and every
  * coefficient step below BETA_TOL (relative): tighter than coxph's eps = 1e-9.
  * The variance is the inverse information at the final b; tests are summary.coxph's
- * (Wald at b, score at 0, likelihood ratio). Invariants: the caller's arrays are
+ * (Wald at b, score at 0, likelihood ratio). A fit that fails (singular information,
+ * no convergence) or ends with a hazard ratio beyond e^30 across a covariate's range
+ * is checked for monotone likelihood, an infinite estimate, by the linear program of
+ * separation.c on the risk-set constraints (TT_STATS_EMONOTONE); never by the size of
+ * the estimate alone. Invariants: the caller's arrays are
  * never modified; sums run over distinct times in decreasing order within each
  * stratum, so results do not depend on the input order.
  */
@@ -158,10 +162,83 @@ static int cox_newton(const cox_fit *f, double beta[], cox_eval *e, double *scor
     for (int j = 0; j < p; j++) beta[j] = trial[j];
     *iters = it;
     err    = newton_step(p, e, step);
-    if (err) return change < 1e-6 * (fabs(ll) + 1.0) ? TT_STATS_ESEPARATED : err;
+    if (err) return err;
     if (small && change <= LL_TOL * (fabs(ll) + 1.0)) return TT_STATS_OK;
   }
-  return change < 1e-6 * (fabs(ll) + 1.0) ? TT_STATS_ESEPARATED : TT_STATS_ENOCONV;
+  return TT_STATS_ENOCONV;
+}
+
+/* Add row a = z_i - z_j (eq: a'b = 0) for sorted subjects i, j. */
+static void lp_row(const cox_fit *f, int i, int j, int eq, double a[], int eqs[], int *m)
+{
+  const double *zi = f->z + (size_t) f->o[i].row * f->p, *zj = f->z + (size_t) f->o[j].row * f->p;
+  for (int c = 0; c < f->p; c++) a[(size_t) *m * f->p + c] = zi[c] - zj[c];
+  eqs[(*m)++] = eq;
+}
+
+/* Risk-set constraints of one stratum, o[lo..hi) sorted by decreasing time, walked in
+ * increasing time: the partial likelihood rises along b iff every event's z'b is at
+ * least that of everyone still at risk. Reduced to a chain: tied events equal, each
+ * event group's first event (rep) above the next group's and above everyone leaving
+ * the risk set before the next event time. */
+static void lp_stratum(const cox_fit *f, int lo, int hi, double a[], int eqs[], int *m)
+{
+  int rep = -1;
+  for (int g1 = hi; g1 > lo;) {
+    int g0 = g1 - 1, first = -1;
+    while (g0 > lo && f->o[g0 - 1].time == f->o[g1 - 1].time) g0--;
+    for (int k = g0; k < g1; k++)
+      if (f->o[k].status && first < 0) first = k;
+    if (first >= 0) {
+      if (rep >= 0) lp_row(f, rep, first, 0, a, eqs, m);
+      rep = first;
+    }
+    for (int k = g0; k < g1; k++)
+      if (k != rep && rep >= 0) lp_row(f, rep, k, f->o[k].status, a, eqs, m);
+    g1 = g0;
+  }
+}
+
+/* Monotone likelihood (Bryson and Johnson 1981): the LP of separation.c on the risk-set
+ * constraints of every stratum. */
+static int cox_monotone(const cox_fit *f, int *mono)
+{
+  *mono       = 0;
+  double *a   = malloc((2 * (size_t) f->n * f->p + 1) * sizeof(double));
+  int    *eqs = malloc((2 * (size_t) f->n + 1) * sizeof(int)), m = 0, err = TT_STATS_EDOMAIN;
+  if (a && eqs) {
+    for (int lo = 0; lo < f->n;) {
+      int hi = lo + 1;
+      while (hi < f->n && f->o[hi].stratum == f->o[lo].stratum) hi++;
+      lp_stratum(f, lo, hi, a, eqs, &m);
+      lo = hi;
+    }
+    err = tt_stats_direction_lp(m, f->p, a, eqs, mono);
+  }
+  free(a);
+  free(eqs);
+  return err;
+}
+
+/* A hazard ratio beyond e^30 across some covariate's range: a diverging estimate
+ * Newton took for converged (its steps halved to nothing), or a genuine large effect. */
+static int cox_extreme(const cox_fit *f, const double beta[])
+{
+  for (int c = 0; c < f->p; c++) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < f->n; i++)
+      lo = fmin(lo, f->z[(size_t) i * f->p + c]), hi = fmax(hi, f->z[(size_t) i * f->p + c]);
+    if (fabs(beta[c]) * (hi - lo) > 30.0) return 1;
+  }
+  return 0;
+}
+
+/* Why a fit ended with err (or whether an extreme converged one stands). */
+static int cox_diagnose(const cox_fit *f, int err)
+{
+  int mono = 0;
+  if (cox_monotone(f, &mono) == TT_STATS_OK && mono) return TT_STATS_EMONOTONE;
+  return err;
 }
 
 /* Validate d, build the sorted, centred problem in one allocation (*buf). */
@@ -189,7 +266,7 @@ static int cox_setup(const tt_stats_surv_data *d, int ties, cox_fit *f, void **b
   }
   for (size_t i = 0; i < (size_t) n * p; i++)
     if (!isfinite(f->z[i])) return TT_STATS_EDOMAIN;
-  if (events < 1) return TT_STATS_ETOOFEW;
+  if (events < 1) return TT_STATS_ENOEVENTS;
   for (int j = 0; j < p; j++) { /* centre */
     double m = 0.0;
     for (int i = 0; i < n; i++) m += f->z[(size_t) i * p + j];
@@ -227,6 +304,7 @@ int tt_stats_cox(const tt_stats_surv_data *d, int ties, tt_stats_test_spec spec,
   int      iters = 0, err = cox_setup(d, ties, &f, &buf);
   cox_eval e = {NAN, u, info};
   if (!err) err = cox_newton(&f, b, &e, &score0, &ll0, &iters);
+  if (err == TT_STATS_ESINGULAR || err == TT_STATS_ENOCONV || (!err && cox_extreme(&f, b))) err = cox_diagnose(&f, err);
   free(buf);
   if (err) return err;
   int p = 1 + d->ncov;

@@ -1,7 +1,7 @@
 /* gsd.c — group-sequential boundaries and crossing probabilities.
  *
  * Owns: tt_stats_spending, tt_stats_gsd_bounds, tt_stats_gsd_classical,
- * tt_stats_gsd_crossing, tt_stats_gsd_futility.
+ * tt_stats_gsd_crossing, tt_stats_gsd_final_bound, tt_stats_gsd_futility.
  * Method: Armitage, McPherson and Rowe's recursion for the sub-density of Z_k on
  * the continuation region, integrated on Jennison and Turnbull's (2000, s. 19.2)
  * grid: 6r - 1 points centred at theta sqrt(t_k), spaced 3/(2r) within +-3 and
@@ -212,6 +212,23 @@ int tt_stats_gsd_classical(int k, const double t[], int shape, double alpha, dou
   }
   classical_alpha(k, t, shape, 0.5 * (lo + hi), upper);
   if (c) *c = 0.5 * (lo + hi);
+  return TT_STATS_OK;
+}
+
+int tt_stats_gsd_final_bound(int m, const double t[], const double upper[], double alpha, double *c)
+{
+  gsd_stage st[2];
+  double    spent = 0.0;
+  if (m < 0 || !(alpha > 0.0 && alpha < 1.0) || (m > 0 && (!fractions_valid(m, t) || !(t[m - 1] < 1.0))))
+    return TT_STATS_EDOMAIN;
+  for (int j = 0; j < m; j++) {
+    const gsd_stage *prev = j ? &st[(j - 1) & 1] : NULL;
+    if (isnan(upper[j])) return TT_STATS_EDOMAIN;
+    if (prev && prev->m == 0) return TT_STATS_EDOMAIN; /* nothing continues: no final look */
+    spent += isinf(upper[j]) ? 0.0 : exit_prob(prev, t[j], 0.0, upper[j], 1);
+    stage_next(prev, t[j], 0.0, -INFINITY, upper[j], &st[j & 1]);
+  }
+  *c = solve_bound(m ? &st[(m - 1) & 1] : NULL, 1.0, 0.0, alpha - spent, 1);
   return TT_STATS_OK;
 }
 

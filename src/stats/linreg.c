@@ -1,6 +1,6 @@
 /* linreg.c — ordinary least squares (Householder QR) and the ANCOVA treatment test.
  *
- * Owns: tt_stats_ols, tt_stats_ancova.
+ * Owns: tt_stats_ols, tt_stats_wls (the GLM's IRLS steps), tt_stats_ancova.
  * Invariants: x is column-major and never modified (QR works on a copy in work);
  * no pivoting, so coefficients keep the caller's column order; a column whose
  * norm after projecting out the preceding columns falls below RANK_TOL times
@@ -41,13 +41,13 @@ static void reflect(int m, double v0, const double v[], double alpha, double c[]
 
 /* Householder QR of a (n x p, column-major) in place, applied also to qy.
  * On return the strict upper triangle of a holds R, rdiag the diagonal of R. */
-static int householder_qr(int n, int p, double a[], double qy[], double rdiag[], const double colnorm[])
+static int householder_qr(int n, int p, double a[], double qy[], double rdiag[], const double colnorm[], double tol)
 {
   for (int k = 0; k < p; k++) {
     double *ak  = a + (size_t) k * n + k;
     int     m   = n - k;
     double  nrm = norm2(m, ak);
-    if (!(nrm > RANK_TOL * colnorm[k])) return TT_STATS_ESINGULAR;
+    if (!(nrm > tol * colnorm[k])) return TT_STATS_ESINGULAR;
     double alpha = ak[0] > 0.0 ? -nrm : nrm; /* sign opposite to a_kk: no cancellation in v0 */
     double v0    = ak[0] - alpha;
     for (int j = k + 1; j < p; j++) reflect(m, v0, ak, alpha, a + (size_t) j * n + k);
@@ -101,7 +101,7 @@ static int ols_work(int n, int p, const double x[], const double y[], double bet
   for (size_t i = 0; i < (size_t) n * p; i++) a[i] = x[i];
   for (int i = 0; i < n; i++) qy[i] = y[i];
   for (int j = 0; j < p; j++) colnorm[j] = norm2(n, x + (size_t) j * n);
-  int err = householder_qr(n, p, a, qy, rdiag, colnorm);
+  int err = householder_qr(n, p, a, qy, rdiag, colnorm, RANK_TOL);
   if (err) return err;
   back_solve(n, p, a, rdiag, qy, beta);
   double rss = norm2(n - p, qy + p);
@@ -126,6 +126,43 @@ int tt_stats_ols(int n, int p, const double x[], const double y[], double beta[]
   int err = ols_work(n, p, x, y, beta, se, sigma2, work);
   free(own);
   return err;
+}
+
+/* (R'R)^-1 = R^-1 R^-T into cov (p*p, p <= 64): row j of R^-1 is R^-T e_j (entries
+ * j..p-1, by forward substitution into z), and cov[i][k] the product of rows i and k. */
+static void inv_rtr(int n, int p, const double a[], const double rdiag[], double cov[], double z[])
+{
+  double rinv[64 * 64];
+  for (int j = 0; j < p; j++) {
+    inv_rtr_diag(n, p, a, rdiag, j, z);
+    for (int k = 0; k < p; k++) rinv[j * p + k] = k < j ? 0.0 : z[k];
+  }
+  for (int i = 0; i < p; i++)
+    for (int k = 0; k < p; k++) {
+      double s = 0.0;
+      for (int m = i > k ? i : k; m < p; m++) s += rinv[i * p + m] * rinv[k * p + m];
+      cov[i * p + k] = s;
+    }
+}
+
+int tt_stats_wls(int n, int p, const double x[], const double w[], const double z[], double tol, double beta[],
+                 double cov[], double work[])
+{
+  if (p < 1 || p > 64 || n < p || !(tol > 0.0)) return TT_STATS_EDOMAIN;
+  double *a = work, *qy = a + (size_t) n * p, *zz = qy + n, *rdiag = zz + n, *colnorm = rdiag + p;
+  for (int i = 0; i < n; i++) {
+    if (!(w[i] >= 0.0) || !isfinite(w[i])) return TT_STATS_EDOMAIN;
+    double sw = sqrt(w[i]);
+    qy[i]     = sw * z[i];
+    for (int j = 0; j < p; j++) a[(size_t) j * n + i] = sw * x[(size_t) j * n + i];
+  }
+  if (!all_finite((size_t) n * p, a) || !all_finite((size_t) n, qy)) return TT_STATS_EDOMAIN;
+  for (int j = 0; j < p; j++) colnorm[j] = norm2(n, a + (size_t) j * n);
+  int err = householder_qr(n, p, a, qy, rdiag, colnorm, tol);
+  if (err) return err;
+  back_solve(n, p, a, rdiag, qy, beta);
+  inv_rtr(n, p, a, rdiag, cov, zz);
+  return TT_STATS_OK;
 }
 
 /* Result on error: NaN numbers, no rejection, n_analysed = 0. */

@@ -4,9 +4,11 @@
  * Invariants: every running mean is a Welford update in the order replicates are
  * added (the caller adds them in canonical replicate order), so the summary is a
  * deterministic, bitwise-reproducible function of that sequence. Failed replicates
- * (ok == 0) are only counted; every rate and mean is over the n analysed ones.
- * Summaries over fewer replicates than a quantity needs are NaN (n = 0: all
- * means; n < 2: empirical SE and bias MCSE).
+ * (ok == 0) count as not rejecting: power is over every replicate, analysed or not
+ * (as rpact's simulations count a trial whose analysis cannot be computed), and its
+ * MC SE too; every other rate and mean is over the n analysed ones. Summaries over
+ * fewer replicates than a quantity needs are NaN (n = 0: all means and coverage,
+ * power too when no replicate was added; n < 2: empirical SE and bias MCSE).
  */
 #include <math.h>
 #include <stddef.h>
@@ -52,17 +54,17 @@ static double prop_mcse(double p, long n)
 
 void tt_stats_oc_summarize(const tt_stats_oc *oc, tt_stats_oc_summary *s)
 {
-  long   n      = oc->n;
+  long   n = oc->n, all = oc->n + oc->n_failed;
   double nn     = (double) n;
   s->replicates = n;
   s->failed     = oc->n_failed;
+  s->power      = all ? oc->rejections / (double) all : NAN; /* a failed replicate does not reject */
+  s->power_mcse = all ? prop_mcse(s->power, all) : NAN;
   if (n == 0) {
-    s->power = s->power_mcse = s->mean_estimate = s->true_effect = s->bias = s->bias_mcse = NAN;
+    s->mean_estimate = s->true_effect = s->bias = s->bias_mcse = NAN;
     s->empirical_se = s->mean_std_error = s->rmse = s->coverage = s->coverage_mcse = s->expected_n = NAN;
     return;
   }
-  s->power          = oc->rejections / nn;
-  s->power_mcse     = prop_mcse(s->power, n);
   s->mean_estimate  = oc->mean_estimate;
   s->true_effect    = oc->mean_true;
   s->bias           = oc->mean_error;

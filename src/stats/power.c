@@ -1,7 +1,8 @@
 /* power.c — analytical power and sample size for the trial's standard tests.
  *
  * Owns: tt_stats_pnt, tt_stats_power_t, tt_stats_n_t, tt_stats_power_prop,
- * tt_stats_n_prop, tt_stats_schoenfeld_events, tt_stats_schoenfeld_power.
+ * tt_stats_n_prop, tt_stats_schoenfeld_events, tt_stats_schoenfeld_power,
+ * tt_stats_power_z (both tails for two-sided tests).
  * Invariants: the formulas are R's power.t.test / power.prop.test (stats 4.x),
  * including their one-tail default for two-sided tests (strict = 0); the effect
  * is oriented by spec (sided 2: |effect|; sided 1: direction * effect, so an effect
@@ -184,6 +185,13 @@ int tt_stats_schoenfeld_events(double hr, double power, double alloc, tt_stats_t
   if (!(oriented(lh, spec) > 0.0)) return TT_STATS_EDOMAIN; /* one-sided: hr on the wrong side */
   *events = (za + zb) * (za + zb) / (alloc * (1.0 - alloc) * lh * lh);
   return TT_STATS_OK;
+}
+
+double tt_stats_power_z(double effect, double std_error, tt_stats_test_spec spec)
+{
+  if (!spec_ok(spec) || !isfinite(effect) || !(std_error > 0.0)) return NAN;
+  double za = -tt_stats_qnorm(spec.alpha / spec.sided), shift = oriented(effect, spec) / std_error;
+  return tt_stats_pnorm(shift - za) + (spec.sided == 2 ? tt_stats_pnorm(-shift - za) : 0.0);
 }
 
 double tt_stats_schoenfeld_power(double events, double hr, double alloc, tt_stats_test_spec spec)

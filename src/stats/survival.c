@@ -181,7 +181,8 @@ int tt_stats_logrank(const tt_stats_surv_data *d, tt_stats_test_spec spec, tt_st
     i = j;
   }
   free(o);
-  if (!(acc.variance > 0.0)) return TT_STATS_ESINGULAR;
+  if (!(acc.variance > 0.0)) /* no events, or none while both arms were at risk */
+    return acc.observed[0] + acc.observed[1] > 0.0 ? TT_STATS_ENOVAR : TT_STATS_ENOEVENTS;
   double oe   = acc.observed[1] - acc.expected[1];
   acc.chisq   = oe * oe / acc.variance;
   acc.p_value = fmin(1.0, 2.0 * tt_stats_pnorm(-sqrt(acc.chisq))); /* = P(chi2_1 > chisq), precise tail */

@@ -36,7 +36,7 @@ int tt_stats_t_result(double estimate, double std_error, double df, tt_stats_tes
 {
   result_clear(res);
   if (!spec_valid(spec) || !isfinite(estimate) || !(std_error >= 0.0) || !(df > 0.0)) return TT_STATS_EDOMAIN;
-  if (std_error == 0.0) return TT_STATS_ESINGULAR;
+  if (std_error == 0.0) return TT_STATS_ENOVAR;
   double t       = estimate / std_error;
   double tail    = spec.sided == 2 ? 0.5 * spec.alpha : spec.alpha; /* CI level 1 - 2 tail */
   double q       = -tt_stats_qt(tail, df);                          /* upper quantile, via the lower tail */

@@ -1,7 +1,8 @@
 /* store.c — writing the results file: creation (collective), per-replicate rows
  * and subjects (rank 0, independent I/O, buffered), summary and close (collective).
  *
- * Invariants: the file lives at PATH.tmp until TTStoreClose(complete) renames it;
+ * Invariants: PATH is written only by the run holding its lock (store_lock.c; checked
+ * here); the file lives at PATH.tmp until TTStoreClose(complete) renames it;
  * all metadata is flushed before the first replicate, so a killed run leaves a
  * reopenable PATH.tmp;
  * /replicates/done[r] is set only after replicate r's rows and subjects are written
@@ -48,26 +49,37 @@ static PetscErrorCode WriteRootAttributes(TTStore st)
   PetscFunctionReturn(0);
 }
 
-/* Opens PATH.tmp for resuming, refusing a file made by another protocol or seed. */
+/* Opens PATH.tmp for resuming, refusing a file made by another protocol or seed and
+ * naming the first field that differs; the check reads the file without writing to it,
+ * so a refused resume leaves it as it was, byte for byte. */
 static PetscErrorCode Reopen(TTStore st, hid_t fapl)
 {
-  char *sha, have[16];
-  hid_t g;
+  char *sha, *theirs = NULL, *ours = NULL, what[768] = "";
+  hid_t f, g;
   int   ok;
 
   PetscFunctionBeginUser;
-  st->file = H5Fopen(st->tmp, H5F_ACC_RDWR, fapl);
-  PetscCheck(st->file >= 0, PETSC_COMM_SELF, PETSC_ERR_USER, "--resume: %s is not a readable results file", st->tmp);
-  PetscCall(TTH5Group(st->file, "provenance", PETSC_FALSE, &g));
+  f = H5Fopen(st->tmp, H5F_ACC_RDONLY, fapl);
+  PetscCheck(f >= 0, PETSC_COMM_SELF, PETSC_ERR_USER, "--resume: %s is not a readable results file", st->tmp);
+  PetscCall(TTH5Group(f, "provenance", PETSC_FALSE, &g));
   PetscCall(TTH5ReadText(g, "resolved_sha256", &sha));
   ok = !strcmp(sha, st->resolved_sha);
-  snprintf(have, sizeof(have), "%.12s", sha);
   PetscCall(PetscFree(sha));
-  PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_USER,
-             "--resume: %s was written for a different protocol, cohort, seed or size (resolved protocol SHA-256 "
-             "%s..., this run %.12s...); remove it or run without --resume",
-             st->tmp, have, st->resolved_sha);
+  if (!ok) {
+    PetscCall(TTH5ReadText(g, "resolved_protocol", &theirs));
+    PetscCall(TTStoreResolved(st->trial, &ours, NULL));
+    TTStoreResolvedDifference(theirs, ours, what, sizeof(what));
+    free(ours);
+    PetscCall(PetscFree(theirs));
+  }
   TTCallHDF5(H5Gclose(g));
+  TTCallHDF5(H5Fclose(f));
+  PetscCheck(ok, PETSC_COMM_SELF, PETSC_ERR_USER,
+             "--resume: %s was written for a different trial: %s; resume with the same protocol and options, or "
+             "start over with --force instead of --resume",
+             st->tmp, what);
+  st->file = H5Fopen(st->tmp, H5F_ACC_RDWR, fapl);
+  PetscCheck(st->file >= 0, PETSC_COMM_SELF, PETSC_ERR_USER, "--resume: %s is not a writable results file", st->tmp);
   PetscFunctionReturn(0);
 }
 
@@ -133,6 +145,7 @@ static PetscErrorCode Open(TTStore st, MPI_Comm comm, const char *path, TTTrial 
   hid_t     fapl;
   PetscBool create;
   char     *resolved;
+  int       held;
 
   PetscFunctionBeginUser;
   st->comm  = comm;
@@ -143,6 +156,9 @@ static PetscErrorCode Open(TTStore st, MPI_Comm comm, const char *path, TTTrial 
   PetscCall(TTTrialGetRecordLayout(trial, &st->L));
   PetscCall(TTStoreResolved(trial, &resolved, st->resolved_sha));
   free(resolved);
+  held = st->rank == 0 ? (int) TTStoreHoldsLock(path) : 0;
+  PetscCallMPI(MPI_Bcast(&held, 1, MPI_INT, 0, comm));
+  PetscCheck(held, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s opened for writing without its lock (TTStoreLockOutput)", path);
   PetscCall(PetscStrallocpy(path, &st->path));
   PetscCall(PetscMalloc1(strlen(path) + 5, &st->tmp));
   sprintf(st->tmp, "%s.tmp", path);
@@ -163,6 +179,7 @@ static PetscErrorCode Open(TTStore st, MPI_Comm comm, const char *path, TTTrial 
   PetscCall(TTStoreSetUpAnalyses(st, create));
   PetscCall(TTStoreSetUpArms(st, create));
   PetscCall(TTStoreSetUpValidation(st, create));
+  PetscCall(TTStoreSetUpLooks(st, create));
   st->nsubject_rows = st->p->output_subjects == TT_OUTPUT_ALL ? (PetscInt) st->p->replicates * st->p->patients
                       : st->p->output_subjects == TT_OUTPUT_FIRST_REPLICATE ? st->p->patients
                                                                             : 0;
@@ -187,8 +204,10 @@ static PetscErrorCode FreeStore(TTStore *store)
   PetscFunctionBeginUser;
   PetscCall(PetscFree(st->col));
   PetscCall(PetscFree(st->km));
+  PetscCall(TTStoreReasonFree(st));
   PetscCall(PetscFree(st->done_flags));
   PetscCall(TTStoreCloseArms(st)); /* after an error in TTStoreOpen: handles and buffers */
+  PetscCall(PetscFree(st->looks)); /* only when the open failed: the close frees it */
   for (PetscInt i = 0; i < st->nstage; i++) PetscCall(TTH5StageDestroy(&st->stage[i]));
   PetscCall(PetscFree(st->stage));
   PetscCall(PetscFree4(st->rowbuf, st->screenbuf, st->droppedbuf, st->scratch));
@@ -245,6 +264,7 @@ static PetscErrorCode FlushRows(TTStore st)
     }
   PetscCall(TTH5WriteRows(st->screen, H5T_NATIVE_DOUBLE, (hsize_t) st->row0, (hsize_t) st->nbuf, st->screenbuf));
   PetscCall(TTH5WriteRows(st->dropped, H5T_NATIVE_DOUBLE, (hsize_t) st->row0, (hsize_t) st->nbuf, st->droppedbuf));
+  PetscCall(TTStoreReasonFlush(st));
   for (PetscInt i = 0; i < st->nbuf; i++) ibuf[i] = 1;
   PetscCall(TTH5WriteRows(st->done, H5T_NATIVE_INT, (hsize_t) st->row0, (hsize_t) st->nbuf, ibuf));
   st->nbuf = 0;
@@ -277,6 +297,7 @@ static void BufferRow(TTStore st, const TTReplicateResult *res)
       st->rowbuf[(k * TT_NCOLUMN + c) * TT_ROW_BUFFER + i] = x;
     }
   }
+  TTStoreReasonBuffer(st, i, res);
   st->screenbuf[i]  = (double) res->screen_failures;
   st->droppedbuf[i] = (double) res->dropped_twins;
   st->nbuf++;
@@ -292,6 +313,7 @@ PetscErrorCode TTStoreWriteReplicate(TTStore st, const TTReplicateResult *res, c
     PetscCall(TTStoreWriteSubjects(
         st->trial, st->p->output_subjects == TT_OUTPUT_ALL ? (hsize_t) res->replicate * st->p->patients : 0, res, recs,
         st->scratch, st->stage));
+  PetscCall(TTStoreWriteLooks(st, res));
   BufferRow(st, res);
   PetscCall(TTStoreStageArms(st, res));
   for (PetscInt k = 0; k < st->p->nanalysis; k++)
@@ -323,10 +345,12 @@ PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[])
     TTCallHDF5(H5Adelete(st->file, "complete"));
     PetscCall(TTH5WriteInt64Attr(st->file, "complete", 1));
   }
+  PetscCall(TTStoreCloseLooks(st, complete));
   for (PetscInt i = 0; i < st->p->nanalysis * TT_NCOLUMN; i++) TTCallHDF5(H5Dclose(st->col[i]));
   for (PetscInt k = 0; k < st->p->nanalysis; k++)
     if (st->km[k] >= 0) TTCallHDF5(H5Dclose(st->km[k]));
   PetscCall(TTStoreCloseArms(st));
+  PetscCall(TTStoreReasonClose(st));
   TTCallHDF5(H5Dclose(st->done));
   TTCallHDF5(H5Dclose(st->screen));
   TTCallHDF5(H5Dclose(st->dropped));

@@ -15,6 +15,7 @@ static herr_t AddAnalysisDataset(hid_t g, const char *name, const H5L_info_t *in
   (void) info;
   for (int c = 0; c < TT_NCOLUMN; c++)
     if (!strcmp(name, tt_store_columns[c])) return 0;
+  if (!strcmp(name, "reason")) return 0; /* a string, written after ok (store_reason.c) */
   if (H5Oexists_by_name(g, name, H5P_DEFAULT) <= 0 || strlen(name) >= nm->width) return 0;
   if (nm->n == TT_MAX_EXTRA_COLUMNS) return -1;
   strcpy(nm->names + nm->n++ * nm->width, name);

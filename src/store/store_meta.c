@@ -171,6 +171,7 @@ PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
     for (int c = 0; c < TT_NCOLUMN; c++)
       PetscCall(TTH5Dataset(ga, tt_store_columns[c], tt_store_column_is_int[c] ? H5T_STD_I32LE : H5T_NATIVE_DOUBLE, 1,
                             &n, create, &st->col[k * TT_NCOLUMN + c]));
+    PetscCall(TTStoreReasonSetUp(st, k, ga, create));
     st->km[k] = -1;
     if (TTEndpointKindOf(p->endpoint[an->endpoint_index].type) == TT_KIND_TIME_TO_EVENT) {
       hsize_t dims[3] = {n, 2, 3};
@@ -230,6 +231,7 @@ PetscErrorCode TTStoreWriteSummary(TTStore st, const TTSummary *s)
     PetscCall(TTH5WriteDoubleAttr(ga, "expected_information", s[k].expected_information));
     PetscCall(TTH5WriteDoubleAttr(ga, "analytic_power", s[k].analytic_power));
     PetscCall(TTH5WriteStringAttr(ga, "analytic_method", s[k].analytic_method));
+    PetscCall(TTH5WriteStringAttr(ga, "failure_reasons", s[k].failure_reasons));
     if (s[k].nlook > 0) PetscCall(TTH5WriteDoubleArrayAttr(ga, "stop_prob", s[k].nlook, s[k].stop_prob));
     PetscCall(TTH5WriteDoubleAttr(ga, "dropped_twins", s[k].dropped_twins));
     PetscCall(TTStoreWriteSummaryArms(ga, &s[k]));
@@ -237,31 +239,6 @@ PetscErrorCode TTStoreWriteSummary(TTStore st, const TTSummary *s)
   }
   TTCallHDF5(H5Gclose(g));
   PetscFunctionReturn(0);
-}
-
-/* The textbook power of the same design, next to the simulated one: t test for
- * continuous analyses (SD implied by the mean model SE), Schoenfeld for time to event,
- * and otherwise the Wald normal approximation with the mean model SE. */
-static void AnalyticPower(const TTProtocol *p, PetscInt k, TTSummary *s)
-{
-  const TTAnalysisSpec      *an   = &p->analysis[k];
-  const tt_stats_oc_summary *o    = &s->oc;
-  tt_stats_test_spec         spec = {an->alpha, an->sided, an->direction};
-  double n = o->expected_n / 2.0, z = tt_stats_qnorm(1.0 - an->alpha / an->sided), d = o->true_effect;
-  if (p->nlook > 0 && k == p->interim_analysis) {
-    s->analytic_power = NAN; /* the fixed-design formulas do not apply to the deciding analysis */
-    snprintf(s->analytic_method, sizeof(s->analytic_method), "none (group-sequential)");
-  } else if (an->method == TT_ANALYSIS_ANCOVA || an->method == TT_ANALYSIS_WELCH) {
-    s->analytic_power = tt_stats_power_t(n, d, o->mean_std_error * sqrt(n / 2.0), spec, 0);
-    snprintf(s->analytic_method, sizeof(s->analytic_method), "two-sample t");
-  } else if (an->method == TT_ANALYSIS_LOGRANK || an->method == TT_ANALYSIS_COX) {
-    s->analytic_power = tt_stats_schoenfeld_power(s->expected_information, exp(d), 0.5, spec);
-    snprintf(s->analytic_method, sizeof(s->analytic_method), "Schoenfeld");
-  } else {
-    double shift      = (an->sided == 1 ? an->direction * d : fabs(d)) / o->mean_std_error;
-    s->analytic_power = tt_stats_pnorm(shift - z);
-    snprintf(s->analytic_method, sizeof(s->analytic_method), "Wald (normal)");
-  }
 }
 
 /* Rank 0: the number of twins dropped after a failed simulation, from the stored rows. */
@@ -333,7 +310,8 @@ PetscErrorCode TTStoreSummarize(TTStore st, TTSummary *s)
     tt_stats_oc_summarize(&oc, &s[k].oc);
     s[k].expected_information = ninfo ? info / (double) ninfo : NAN;
     s[k].dropped_twins        = dropped;
-    AnalyticPower(st->p, k, &s[k]);
+    PetscCall(TTStoreReasonCount(st, k, s[k].failure_reasons, sizeof(s[k].failure_reasons)));
+    TTStoreAnalyticPower(st->p, k, &s[k]);
     PetscCall(TTStoreSummarizeArmsAndTest(st, k, &s[k]));
   }
   PetscCall(PetscFree(col));

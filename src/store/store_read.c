@@ -129,6 +129,8 @@ static PetscErrorCode ReadSummary(hid_t file, const char *name, TTSummary *sum)
   PetscCall(TTH5ReadDoubleAttr(g, "analytic_power", &sum->analytic_power));
   PetscCall(TTH5ReadStringAttr(g, "analytic_method", sum->analytic_method, sizeof(sum->analytic_method)));
   if (H5Aexists(g, "dropped_twins") > 0) PetscCall(TTH5ReadDoubleAttr(g, "dropped_twins", &sum->dropped_twins));
+  if (H5Aexists(g, "failure_reasons") > 0)
+    PetscCall(TTH5ReadStringAttr(g, "failure_reasons", sum->failure_reasons, sizeof(sum->failure_reasons)));
   if (H5Aexists(g, "stop_prob") > 0) {
     hid_t a, sp;
     TTCallHDF5(a = H5Aopen(g, "stop_prob", H5P_DEFAULT));
@@ -151,22 +153,28 @@ PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt n, const char *const name
           "analytic", "mean_est", "true_eff", "bias", "emp_SE", "mean_SE", "RMSE", "coverage (MC SE)", "mean_n");
   for (PetscInt k = 0; k < n; k++) {
     const tt_stats_oc_summary *o = &s[k].oc;
-    char                       pw[32], cov[32];
+    char                       pw[32], cov[32], an[16] = "none";
     snprintf(pw, sizeof(pw), "%.4f (%.4f)", o->power, o->power_mcse);
     snprintf(cov, sizeof(cov), "%.4f (%.4f)", o->coverage, o->coverage_mcse);
-    fprintf(out, "%-16s %6ld  %-16s %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f  %-16s %9.1f\n", names[k], o->replicates,
-            pw, s[k].analytic_power, o->mean_estimate, o->true_effect, o->bias, o->empirical_se, o->mean_std_error,
-            o->rmse, cov, o->expected_n);
+    if (!isnan(s[k].analytic_power)) snprintf(an, sizeof(an), "%.4f", s[k].analytic_power);
+    fprintf(out, "%-16s %6ld  %-16s %9s %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f  %-16s %9.1f\n", names[k], o->replicates,
+            pw, an, o->mean_estimate, o->true_effect, o->bias, o->empirical_se, o->mean_std_error, o->rmse, cov,
+            o->expected_n);
     TTStorePrintArms(out, &s[k]);
-    if (o->failed) fprintf(out, "%-16s %ld replicate(s) could not be analysed and are excluded\n", "", o->failed);
+    if (o->failed)
+      fprintf(out,
+              "%-16s %ld replicate(s) could not be analysed (%s): counted as not rejecting in power, left out of the "
+              "other columns\n",
+              "", o->failed, s[k].failure_reasons[0] ? s[k].failure_reasons : "reason not stored");
     if (s[k].nlook > 0) {
       fprintf(out, "%-16s stop at look:", "");
       for (int j = 0; j < s[k].nlook; j++) fprintf(out, " %d: %.4f", j + 1, s[k].stop_prob[j]);
       fprintf(out, "; expected information %.1f\n", s[k].expected_information);
     }
   }
-  fprintf(out, "(analytic: power of the same design by %s formula; ratio methods report log ratios)\n",
-          n > 0 ? "the textbook" : "no");
+  fprintf(out, "(analytic: the textbook power of the same design:");
+  for (PetscInt k = 0; k < n; k++) fprintf(out, "%s %s %s", k ? ";" : "", names[k], s[k].analytic_method);
+  fprintf(out, "; ratio methods report log ratios)\n");
   if (n > 0 && s[0].dropped_twins > 0)
     fprintf(out,
             "%.0f twin(s) dropped after a failed simulation (model.on_failure: drop); they have no endpoint in "
@@ -212,6 +220,7 @@ static PetscErrorCode Summary(const char *path, FILE *out)
     if (!ierr) ierr = TTStoreReadSummaryArms(file, list[k], &s[k]);
   }
   if (!ierr) ierr = TTStorePrintSummary(out, n, list, s);
+  if (!ierr) ierr = TTStorePrintLooks(file, out);
   PetscCall(PetscFree2(s, list));
   PetscCall(PetscFree(names));
   PetscCall(ierr);
@@ -254,6 +263,7 @@ void TTStorePutValue(FILE *f, double v)
 static PetscErrorCode ExportRows(hid_t g, const char *name, FILE *f, TTStoreExtraColumns *extra)
 {
   double        *col[TT_NCOLUMN] = {NULL};
+  char          *reason          = NULL, why[TT_REASON_WIDTH + 1];
   PetscInt       n = 0, m = 0;
   hsize_t        dims[3];
   PetscBool      ragged = PETSC_FALSE;
@@ -265,13 +275,20 @@ static PetscErrorCode ExportRows(hid_t g, const char *name, FILE *f, TTStoreExtr
     if (!c) n = m;
     ragged = !ierr && m != n ? PETSC_TRUE : PETSC_FALSE;
   }
+  if (!ierr && !ragged) ierr = TTStoreReadReasons(g, n, &reason);
   if (!ierr && !ragged) ierr = TTStoreExtraColumnsRead(g, n, extra);
   for (PetscInt r = 0; r < n && !ierr && !ragged; r++) {
     fprintf(f, "%s", name);
-    for (int c = 0; c < TT_NCOLUMN; c++) TTStorePutValue(f, col[c][r]);
+    for (int c = 0; c < TT_NCOLUMN; c++) {
+      TTStorePutValue(f, col[c][r]);
+      if (strcmp(tt_store_columns[c], "ok")) continue;
+      TTStoreReasonAt(reason, r, why); /* the reason column follows ok */
+      TTStorePutString(f, why);
+    }
     TTStoreExtraColumnsPut(f, extra, r);
     fprintf(f, "\n");
   }
+  PetscCall(PetscFree(reason));
   for (int c = 0; c < TT_NCOLUMN; c++) PetscCall(PetscFree(col[c]));
   PetscCall(ierr);
   PetscCheck(!ragged, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "analyses/%s: expected columns of equal length",
@@ -299,7 +316,8 @@ static PetscErrorCode ExportAnalyses(hid_t file, const char *dir)
   if (ierr) PetscCall(PetscFree(names));
   PetscCall(ierr);
   fprintf(f, "analysis");
-  for (int c = 0; c < TT_NCOLUMN; c++) fprintf(f, ",%s", tt_store_columns[c]);
+  for (int c = 0; c < TT_NCOLUMN; c++)
+    fprintf(f, ",%s%s", tt_store_columns[c], strcmp(tt_store_columns[c], "ok") ? "" : ",reason");
   TTStoreExtraColumnsHeader(f, &extra);
   fprintf(f, "\n");
   for (k = 0; k < na && !ierr; k++) {
@@ -327,6 +345,7 @@ static PetscErrorCode ExportCSV(const char *path, const char *dir)
   PetscFunctionBeginUser;
   PetscCall(TTStoreOpenResults(path, &file));
   PetscCall(ExportAnalyses(file, dir));
+  PetscCall(TTStoreExportLooks(file, dir));
   PetscCall(TTStoreExportSubjects(file, dir));
   PetscCall(TTStoreExportADaM(file, dir));
   TTCallHDF5(H5Fclose(file));

@@ -28,6 +28,7 @@ typedef struct {
   hsize_t cap, row0, nrow; /* staged rows row0 .. row0 + nrow - 1, at most cap */
   char   *buf;
 } TTH5Stage;
+typedef struct _TTStoreLooks *TTStoreLooks; /* store_looks.c */
 struct _p_TTStore {
   MPI_Comm          comm;
   PetscMPIInt       rank, size;
@@ -38,6 +39,8 @@ struct _p_TTStore {
   TTRecordLayout    L;
   hid_t            *col;                    /* [nanalysis * TT_NCOLUMN] */
   hid_t            *km;                     /* [nanalysis] km_median [replicate x arm x 3], -1 if not time to event */
+  hid_t            *reason;                 /* [nanalysis] /analyses/<name>/reason (store_reason.c) */
+  int              *reasonbuf;              /* [nanalysis * TT_ROW_BUFFER] staged TT_STATS_E* codes, 0 when ok */
   hid_t             done, screen, dropped;  /* /replicates */
   hid_t             figures;                /* /validation/values [replicate][figure], -1 without figures */
   PetscInt          nbuf, row0;             /* buffered replicates row0 .. row0 + nbuf - 1 */
@@ -54,6 +57,7 @@ struct _p_TTStore {
   TTH5Stage        *arm_stage;        /* their staged rows (rank 0) */
   int              *done_flags;       /* [replicates] 1 = stored by an earlier run (resume) */
   PetscInt          ndone;
+  TTStoreLooks      looks; /* /looks (store_looks.c); NULL without interim looks */
 };
 
 /* store_meta.c */
@@ -65,9 +69,36 @@ PetscErrorCode   TTStoreWriteSummary(TTStore st, const TTSummary *s);          /
 PetscErrorCode   TTStoreSummarize(TTStore st, TTSummary *s);                   /* rank 0 */
 extern const int tt_store_column_is_int[];
 
+/* store_lock.c: does this process hold the lock of results file path (rank 0 of a run
+ * after TTStoreLockOutput)? Not collective. */
+PetscBool TTStoreHoldsLock(const char *path);
+/* store_resume.c: the first difference of two resolved protocols, as "KEY.PATH is OLD
+ * there but NEW in this run" (not collective). */
+void TTStoreResolvedDifference(const char *old, const char *cur, char *msg, size_t len);
+
 /* Names of the per-replicate analysis columns, in storage order. */
 #define TT_NCOLUMN 14
 extern const char *const tt_store_columns[TT_NCOLUMN];
+
+/* store_analytic.c: the textbook power of analysis k from its summary s (oc, expected
+ * information), or NaN with analytic_method "none (why)". Not collective. */
+void TTStoreAnalyticPower(const TTProtocol *p, PetscInt k, TTSummary *s);
+
+/* store_reason.c: /analyses/<name>/reason, fixed strings of TT_REASON_WIDTH bytes.
+ * SetUp creates (collective) or reopens analysis k's dataset in group ga; Buffer stages
+ * row i of the buffered replicates, Flush writes them (rank 0) with the other columns;
+ * Count formats the stored reasons of analysis k as "separation 3; not converged 1"
+ * (rank 0). ReadReasons reads n of them (all "" in a file without the dataset) for the
+ * export, ReasonAt copies row r NUL-terminated. */
+#define TT_REASON_WIDTH 24
+PetscErrorCode TTStoreReasonSetUp(TTStore st, PetscInt k, hid_t ga, PetscBool create);
+void           TTStoreReasonBuffer(TTStore st, PetscInt i, const TTReplicateResult *res);
+PetscErrorCode TTStoreReasonFlush(TTStore st);
+PetscErrorCode TTStoreReasonClose(TTStore st);
+PetscErrorCode TTStoreReasonFree(TTStore st);
+PetscErrorCode TTStoreReasonCount(TTStore st, PetscInt k, char *out, size_t len);
+PetscErrorCode TTStoreReadReasons(hid_t g, PetscInt n, char **buf);
+void           TTStoreReasonAt(const char *buf, PetscInt r, char why[TT_REASON_WIDTH + 1]);
 
 /* Small typed helpers (h5util.c). All create/write calls are collective when the
  * file is parallel unless stated; *_raw writes are independent. */
@@ -96,6 +127,17 @@ PetscErrorCode TTH5StageAllocate(TTH5Stage *s, hsize_t cap);
 PetscErrorCode TTH5StageRows(TTH5Stage *s, hsize_t row0, hsize_t nrow, const void *rows);
 PetscErrorCode TTH5StageFlush(TTH5Stage *s);
 PetscErrorCode TTH5StageDestroy(TTH5Stage *s); /* frees the buffer; the dataset stays open */
+
+/* store_looks.c: /looks of a group-sequential design (nothing without interim looks):
+ * created or reopened (collective), one replicate's looks (rank 0), and at the close the
+ * operating characteristics per look when complete, then the datasets closed (collective). */
+PetscErrorCode TTStoreSetUpLooks(TTStore st, PetscBool create);
+PetscErrorCode TTStoreWriteLooks(TTStore st, const TTReplicateResult *res);
+PetscErrorCode TTStoreCloseLooks(TTStore st, PetscBool complete);
+/* store_looks_read.c: the looks table of `twintrial summary` and looks.csv,
+ * looks_replicates.csv (nothing for a design without interim looks; not collective). */
+PetscErrorCode TTStorePrintLooks(hid_t file, FILE *out);
+PetscErrorCode TTStoreExportLooks(hid_t file, const char *dir);
 
 /* store_subjects.c: the per-twin datasets. */
 PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, PetscBool create, hid_t sid[5],

@@ -221,7 +221,9 @@ static PetscErrorCode SetLayout(TTTrial t)
     t->t_days[v]  = p->visit[v] * p->unit_in_days;
     t->t_model[v] = t->t_days[v] / t->model->time_unit_days;
   }
-  t->horizon_days = p->followup_days > 0 ? p->accrual_days + p->followup_days : t->t_days[p->nvisit - 1];
+  t->horizon_days = p->max_duration_days > 0 ? p->max_duration_days
+                    : p->followup_days > 0   ? p->accrual_days + p->followup_days
+                                             : t->t_days[p->nvisit - 1];
   PetscFunctionReturn(0);
 }
 
@@ -375,7 +377,9 @@ PetscErrorCode TTTrialView(TTTrial t, FILE *out)
     char num[32];
     fprintf(out, "  group_sequential: # one-sided z boundaries in the direction of benefit\n");
     for (int j = 0; j < t->p->nlook; j++) {
-      fprintf(out, "    - {look: %d, information: %s", j + 1, TTYamlFormatReal(t->p->information[j], num));
+      fprintf(out, "    - {look: %d", j + 1);
+      if (t->p->event_driven) fprintf(out, ", events: %s", TTYamlFormatReal(t->p->events[j], num));
+      fprintf(out, ", information: %s", TTYamlFormatReal(t->p->information[j], num));
       fprintf(out, ", efficacy_bound: %s", TTYamlFormatReal(t->upper[j], num));
       fprintf(out, ", futility_bound: %s", isfinite(t->lower[j]) ? TTYamlFormatReal(t->lower[j], num) : "none");
       fprintf(out, ", alpha_spent: %s}\n", TTYamlFormatReal(t->alpha_spent[j], num));

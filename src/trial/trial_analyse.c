@@ -60,17 +60,6 @@ PetscErrorCode TTTrialRandomize(TTTrial t, PetscInt r, const double recs[], Pets
   PetscFunctionReturn(0);
 }
 
-/* The deciding analysis of a group-sequential design rejects when its statistic crossed
- * the efficacy boundary of the look at which the trial stopped. */
-static void GroupSequentialDecision(TTTrial t, TTReplicateResult *res)
-{
-  const TTProtocol *p  = t->p;
-  PetscInt          k0 = p->interim_analysis, j = res->stage - 1;
-  if (p->nlook == 0 || !res->ok[k0]) return;
-  if (res->stage == p->nlook) res->look_z[j] = p->analysis[k0].direction * res->result[k0].statistic;
-  res->result[k0].reject = res->look_z[j] >= t->upper[j];
-}
-
 PetscErrorCode TTTrialAnalyse(TTTrial t, PetscInt r, const double recs[], TTReplicateResult *res)
 {
   const TTProtocol *p = t->p;
@@ -92,12 +81,13 @@ PetscErrorCode TTTrialAnalyse(TTTrial t, PetscInt r, const double recs[], TTRepl
     res->endpoint[2 * i + 1] = t->pair[i].aux;
   }
   for (PetscInt k = 0; k < p->nanalysis; k++) {
-    res->ok[k] =
-        TTTrialRunMethod(t, k, recs, res->arm, &res->result[k], &res->information[k], res->km + 6 * k) == TT_STATS_OK;
+    res->reason[k] = TTTrialRunMethod(t, k, recs, res->arm, &res->result[k], &res->information[k], res->km + 6 * k);
+    res->ok[k]     = res->reason[k] == TT_STATS_OK;
     res->true_effect[k] = TTTrialTrueEffect(t, k, recs);
   }
+  /* per-arm figures at the data cut the analyses used (the stopping look's, trial_gsd.c) */
   TTTrialArmFigures(t, recs, res->arm, final_cut, res->arm_figures);
-  GroupSequentialDecision(t, res);
+  TTTrialFinalLook(t, res);
   TTTrialFigures(t, recs, res);
   PetscFunctionReturn(0);
 }
@@ -112,6 +102,9 @@ PetscErrorCode TTReplicateResultCreate(TTTrial t, TTReplicateResult *res)
   PetscCall(PetscMalloc4(na, &res->information, TT_MAX_LOOKS, &res->look_z, 6 * na, &res->km, t->p->nfigure + 1,
                          &res->figure));
   PetscCall(PetscMalloc1(2 * TT_ARM_FIGURES * na, &res->arm_figures));
+  PetscCall(PetscMalloc4(TT_MAX_LOOKS, &res->look_time, TT_MAX_LOOKS, &res->look_information, TT_MAX_LOOKS,
+                         &res->look_subjects, TT_MAX_LOOKS, &res->look_bound));
+  PetscCall(PetscCalloc1(na, &res->reason));
   PetscFunctionReturn(0);
 }
 
@@ -121,5 +114,7 @@ PetscErrorCode TTReplicateResultDestroy(TTReplicateResult *res)
   PetscCall(PetscFree5(res->arm, res->endpoint, res->ok, res->result, res->true_effect));
   PetscCall(PetscFree4(res->information, res->look_z, res->km, res->figure));
   PetscCall(PetscFree(res->arm_figures));
+  PetscCall(PetscFree4(res->look_time, res->look_information, res->look_subjects, res->look_bound));
+  PetscCall(PetscFree(res->reason));
   PetscFunctionReturn(0);
 }

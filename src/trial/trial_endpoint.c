@@ -3,9 +3,9 @@
  * Observation of twin i under arm a ends at O = min(follow-up cut, terminal event,
  * dropout): a visit is observed when its day is before O; events are observed before
  * the end of follow-up and dropout (terminal events also end it for other events).
- * The follow-up cut is the administrative cut-off (accrual + follow-up - entry) or the
- * last visit, or an interim data cut. With dropout off (the counterfactual, the
- * hypothetical estimand) only follow-up and death end observation.
+ * The follow-up cut is the administrative cut-off (accrual + follow-up - entry, or an
+ * event-driven design's max_duration - entry) or the last visit, or an interim data cut. With dropout off (the
+ * counterfactual, the hypothetical estimand) only follow-up and death end observation.
  */
 #include <math.h>
 #include "trialimpl.h"
@@ -13,7 +13,7 @@
 double TTTrialFollowUp(TTTrial t, const double *rec, double calendar)
 {
   double entry = rec[t->L.entry], h = t->horizon_days;
-  if (t->p->followup_days > 0) h -= entry;
+  if (t->p->followup_days > 0 || t->p->max_duration_days > 0) h -= entry; /* a calendar cut-off */
   return PetscMin(h, calendar - entry);
 }
 

@@ -133,6 +133,14 @@ static double Information(TTTrial t, PetscInt n, TTEndpointKind kind)
   return info;
 }
 
+/* Both compared arms have an analysed twin (else: too few observations, whatever the method). */
+static PetscBool BothArms(TTTrial t, PetscInt n)
+{
+  PetscInt n1 = 0;
+  for (PetscInt i = 0; i < n; i++) n1 += t->treat[i];
+  return n1 > 0 && n1 < n ? PETSC_TRUE : PETSC_FALSE;
+}
+
 int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt arm[], tt_stats_result *res,
                      double *information, double km[6])
 {
@@ -146,6 +154,10 @@ int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt 
   *information = Information(t, n, kind);
   for (int j = 0; j < 6; j++) km[j] = NAN;
   if (kind == TT_KIND_TIME_TO_EVENT) Medians(t, n, km);
+  if (!BothArms(t, n)) {
+    *res = (tt_stats_result){NAN, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
+    return TT_STATS_ETOOFEW;
+  }
   switch (an->method) {
   case TT_ANALYSIS_WELCH:
     status = Welch(t, n, spec, res);

@@ -42,7 +42,7 @@ struct _p_TTTrial {
   TTAnalysisStrata *astrata;                      /* [nanalysis] */
   int              *level;                        /* scratch [patients]: a factor's level index per twin */
   double           *t_model, *t_days;             /* [nvisit] visit times */
-  double            horizon_days;                 /* end of follow-up for a twin entering at 0 */
+  double horizon_days; /* end of follow-up for a twin entering at 0 (the calendar cut-off when there is one) */
   /* group-sequential design (nlook > 0) */
   double upper[TT_MAX_LOOKS], lower[TT_MAX_LOOKS], alpha_spent[TT_MAX_LOOKS];
   /* scratch, sized once (TTTrialAnalyse is not reentrant) */
@@ -83,6 +83,9 @@ PetscErrorCode TTTrialSetUpLooks(TTTrial t);
 void           TTTrialCutAll(TTTrial t, const double recs[], const PetscInt arm[], double calendar);
 PetscErrorCode TTTrialLooks(TTTrial t, const double recs[], const PetscInt arm[], TTReplicateResult *res,
                             double *final_cut);
+/* After every analysis ran on the stopping look's data: the final look's z, information
+ * and boundary, the decision, and the deciding analysis's reject (crossed the boundary). */
+void TTTrialFinalLook(TTTrial t, TTReplicateResult *res);
 
 /* trial_figures.c: names checked and scratch sized at set-up; the figures of one replicate. */
 PetscErrorCode TTTrialSetUpFigures(TTTrial t);

@@ -146,10 +146,10 @@ fi
 e2e() { # sets T1 T2 S1 S2 (twintrial) and M1 M2 (bare MPI start), best of $repeat
   local w1=() w2=() z1=() z2=() m1=() m2=() i
   for ((i = 0; i < repeat; i++)); do
-    w1+=("$(wall mpirun -n 1 "$tt" run "$ad" -o "$tmp/e1.h5" --progress none)")
-    w2+=("$(wall mpirun -n 2 "$tt" run "$ad" -o "$tmp/e2.h5" --progress none)")
-    z1+=("$(wall mpirun -n 1 "$tt" run "$ad" -o "$tmp/s1.h5" --progress none --replicates 1)")
-    z2+=("$(wall mpirun -n 2 "$tt" run "$ad" -o "$tmp/s2.h5" --progress none --replicates 1)")
+    w1+=("$(wall mpirun -n 1 "$tt" run "$ad" -o "$tmp/e1.h5" --force --progress none)")
+    w2+=("$(wall mpirun -n 2 "$tt" run "$ad" -o "$tmp/e2.h5" --force --progress none)")
+    z1+=("$(wall mpirun -n 1 "$tt" run "$ad" -o "$tmp/s1.h5" --force --progress none --replicates 1)")
+    z2+=("$(wall mpirun -n 2 "$tt" run "$ad" -o "$tmp/s2.h5" --force --progress none --replicates 1)")
     m1+=("$(wall env OMPI_MCA_pml=ob1 mpirun -n 1 "$mpistart")")
     m2+=("$(wall env OMPI_MCA_pml=ob1 mpirun -n 2 "$mpistart")")
   done
@@ -188,7 +188,7 @@ if has mem; then
   rss() { # lowest peak RSS (KiB) of $repeat 1-rank runs with $1 replicates
     local k=() i
     for ((i = 0; i < repeat; i++)); do
-      /usr/bin/time -f %M -o "$tmp/rss" mpirun -n 1 "$tt" run "$ad" -o "$tmp/m.h5" --progress none --replicates "$1" \
+      /usr/bin/time -f %M -o "$tmp/rss" mpirun -n 1 "$tt" run "$ad" -o "$tmp/m.h5" --force --progress none --replicates "$1" \
         >"$tmp/last.log" 2>&1 || { cat "$tmp/last.log" >&2; exit 2; }
       k+=("$(tail -1 "$tmp/rss")")
     done

@@ -45,11 +45,65 @@ endforeach()
 # Progress: a redrawn bar when asked (or on a terminal), periodic log lines in batch, silence with none.
 add_test(NAME cli_progress_modes COMMAND sh -c "
   t=${TT_TWINTRIAL}; p=${TT_SOURCE_DIR}/protocols/alzheimers_procova.yaml; f=0
-  $t run $p -o bar.h5 --replicates 50 --patients 40 --progress bar 2>bar.err >/dev/null || f=1
+  $t run $p -o bar.h5 --force --replicates 50 --patients 40 --progress bar 2>bar.err >/dev/null || f=1
   grep -q '50/50 replicates' bar.err && grep -q 'ETA' bar.err && tr '\\\\r' '\\\\n' < bar.err | grep -q '#' || { echo 'FAIL: no bar'; f=1; }
-  $t run $p -o log.h5 --replicates 50 --patients 40 2>log.err >/dev/null || f=1
+  $t run $p -o log.h5 --force --replicates 50 --patients 40 2>log.err >/dev/null || f=1
   grep -q '^twintrial: 50/50 replicates (100.0%)' log.err || { echo 'FAIL: no log line in batch'; f=1; }
-  $t run $p -o none.h5 --replicates 50 --patients 40 --progress none 2>none.err >/dev/null || f=1
+  $t run $p -o none.h5 --force --replicates 50 --patients 40 --progress none 2>none.err >/dev/null || f=1
   [ ! -s none.err ] || { echo 'FAIL: output with --progress none'; f=1; }
   exit $f")
 set_tests_properties(cli_progress_modes PROPERTIES LABELS unit ENVIRONMENT "${TT_MPI_ENV}")
+# Results are never lost without a word: no overwrite without --force, a resumable .tmp
+# kept, a resume mismatch named (kept); one writer per output, a killed run's stale lock
+# replaced, lock records of other runs judged (lock). tests/unit/output_safety.sh.
+foreach(mode kept lock)
+  add_test(NAME cli_output_safety_${mode}
+    COMMAND ${TT_SOURCE_DIR}/tests/unit/output_safety.sh ${TT_TWINTRIAL} ${TT_SOURCE_DIR}/protocols/alzheimers_procova.yaml ${mode})
+  set_tests_properties(cli_output_safety_${mode} PROPERTIES LABELS unit ENVIRONMENT "${TT_MPI_ENV}" TIMEOUT 300)
+endforeach()
+# Help on request: usage on stdout, exit 0, printed once on 2 ranks; bad usage stays stderr + 1.
+add_test(NAME cli_help_on_stdout_exit_0 COMMAND sh -c "
+  t=${TT_TWINTRIAL}; f=0
+  for args in '--help' '-h' 'help' 'run --help' 'run p.yaml -h'; do
+    $t $args >help.out 2>help.err; rc=$?
+    [ $rc -eq 0 ] && grep -q '^usage: twintrial run' help.out && grep -q -- '--force' help.out && grep -q -- '-tt_stop_after' help.out \
+      && [ ! -s help.err ] || { echo \"FAIL: twintrial $args -> exit $rc, stdout $(wc -l <help.out) lines, stderr $(wc -c <help.err) bytes\"; f=1; }
+  done
+  ${TT_MPIEXEC} -n 2 $t --help >help2.out 2>/dev/null; rc=$?
+  [ $rc -eq 0 ] && [ $(grep -c '^usage:' help2.out) -eq 1 ] || { echo \"FAIL: 2 ranks: exit $rc, $(grep -c '^usage:' help2.out) usages\"; f=1; }
+  $t >help.out 2>help.err; rc=$?
+  [ $rc -eq 1 ] && [ ! -s help.out ] && grep -q '^usage:' help.err || { echo \"FAIL: no arguments -> exit $rc\"; f=1; }
+  exit $f")
+# A misspelt -tt_ option is refused with the known ones listed, on 1 and 2 ranks and
+# before anything is written; PETSc's own options and TS options under -tt_sim_ still work.
+add_test(NAME cli_misspelt_tt_option_refused COMMAND sh -c "
+  t=${TT_TWINTRIAL}; p=${TT_SOURCE_DIR}/protocols/alzheimers_procova.yaml; f=0
+  for opt in '-tt_stop_afer 5' '-tt_blok 3' '-tt_sim_ts_rtoll 1e-9' '-tt_foo'; do
+    $t validate $p $opt >/dev/null 2>mis.err; rc=$?
+    [ $rc -eq 1 ] && [ $(grep -c '^twintrial: ' mis.err) -eq 1 ] && grep -q \"unknown option \${opt%% *}[ ;]\" mis.err \
+      && grep -q -- '-tt_block N, -tt_window N, -tt_stop_after N, -tt_sim_' mis.err || { echo \"FAIL: $opt -> exit $rc: $(cat mis.err)\"; f=1; }
+  done
+  rm -rf mis.h5 mis.h5.tmp mis.h5.lock
+  ${TT_MPIEXEC} -n 2 $t run $p -o mis.h5 --replicates 2 --patients 20 --progress none -tt_stop_afer 1 >/dev/null 2>mis.err; rc=$?
+  [ $rc -eq 1 ] && [ $(grep -c '^twintrial: ' mis.err) -eq 1 ] && [ ! -e mis.h5 ] && [ ! -e mis.h5.tmp ] && [ ! -e mis.h5.lock ] \
+    || { echo \"FAIL: run on 2 ranks with -tt_stop_afer -> exit $rc\"; f=1; }
+  $t validate $p -log_view 2>&1 | grep -q 'Performance Summary' || { echo 'FAIL: -log_view'; f=1; }
+  $t validate $p -tt_sim_ts_rtol 1e-9 -tt_sim_ts_type bdf -tt_sim_snes_rtol 1e-9 -tt_sim_ts_view -ts_monitor -tt_block 3 \
+    >/dev/null 2>mis.err || { echo \"FAIL: valid options refused: $(cat mis.err)\"; f=1; }
+  exit $f")
+# jobs/local-sweep.sh with no arguments or --help prints its usage and starts nothing
+# (a stub twintrial records any call; TT_RESULTS would receive the sweep).
+add_test(NAME cli_local_sweep_usage_starts_nothing COMMAND sh -c "
+  d=$(mktemp -d); f=0; printf '#!/bin/sh\\necho called >>%s/called\\n' $d >$d/stub; chmod +x $d/stub
+  $d/stub && [ -e $d/called ] && rm $d/called || { echo 'FAIL: the stub records no call'; f=1; }
+  s=${TT_SOURCE_DIR}/jobs/local-sweep.sh
+  cd ${TT_SOURCE_DIR} && for args in '' '--help' '-h' 'protocols/alzheimers_procova.yaml patients 100 --help'; do
+    TWINTRIAL=$d/stub TT_RESULTS=$d/results bash $s $args >$d/out 2>$d/err; rc=$?
+    if [ -z \"$args\" ]; then want=1; use=$d/err; else want=0; use=$d/out; fi
+    [ $rc -eq $want ] && grep -q 'local-sweep.sh PROTOCOL' $use && [ ! -e $d/results ] && [ ! -e $d/called ] \
+      || { echo \"FAIL: local-sweep.sh $args -> exit $rc, $(ls $d)\"; f=1; }
+  done
+  rm -rf $d; exit $f")
+foreach(t cli_help_on_stdout_exit_0 cli_misspelt_tt_option_refused cli_local_sweep_usage_starts_nothing)
+  set_tests_properties(${t} PROPERTIES LABELS unit ENVIRONMENT "${TT_MPI_ENV}")
+endforeach()

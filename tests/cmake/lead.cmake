@@ -12,7 +12,7 @@ set_tests_properties(results_identical_on_1_to_4_ranks PROPERTIES LABELS mpi ENV
 
 function(tt_oc_test name protocol check)
   add_test(NAME ${name} COMMAND sh -c
-    "mpirun -n 2 ${TT_TWINTRIAL} run ${protocol} -o ${name}.h5 --progress none > ${name}.log && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_oc.py ${check} ${name}.h5")
+    "mpirun -n 2 ${TT_TWINTRIAL} run ${protocol} -o ${name}.h5 --force --progress none > ${name}.log && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_oc.py ${check} ${name}.h5")
   set_tests_properties(${name} PROPERTIES LABELS validation ENVIRONMENT "${TT_MPI_ENV}")
 endfunction()
 tt_oc_test(null_scenario_type1_error_is_nominal ${TT_SOURCE_DIR}/tests/data/protocols/ad_null.yaml null)
@@ -40,13 +40,20 @@ foreach(case oncology:protocols/oncology_nsclc t2d:tests/data/protocols/t2d_meth
     ENVIRONMENT "${TT_MPI_ENV}")
 endforeach()
 tt_oc_test(group_sequential_null_spends_alpha ${TT_SOURCE_DIR}/tests/data/protocols/ad_gsd_null.yaml gsd_null)
+tt_oc_test(gsd_event_driven_null_spends_alpha ${TT_SOURCE_DIR}/tests/data/protocols/gsd_events_null.yaml gsd_null)
+# Event-driven looks: boundaries, stopping probabilities, events, subjects and duration against rpact.
+add_test(NAME gsd_event_driven_matches_rpact
+  COMMAND ${TT_SOURCE_DIR}/tests/validation/gsd_vs_rpact.sh ${TT_TWINTRIAL} "${TT_RSCRIPT}"
+          ${TT_SOURCE_DIR}/tests/data/protocols/gsd_events_exponential.yaml)
+set_tests_properties(gsd_event_driven_matches_rpact PROPERTIES LABELS validation SKIP_RETURN_CODE 77
+  ENVIRONMENT "${TT_MPI_ENV}")
 
 # Dropout models reproduce their survivor functions; outcome-dependent dropout is MNAR.
 foreach(case "weibull 0.62 3774.25" "exponential 1 1217.5" "outcome")
   string(REPLACE " " ";" args ${case})
   list(GET args 0 kind)
   add_test(NAME dropout_${kind}_matches_target COMMAND sh -c
-    "${TT_TWINTRIAL} run ${TT_SOURCE_DIR}/tests/data/protocols/dropout/${kind}.yaml -o dropout_${kind}.h5 --progress none > /dev/null && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_dropout.py ${case} dropout_${kind}.h5")
+    "${TT_TWINTRIAL} run ${TT_SOURCE_DIR}/tests/data/protocols/dropout/${kind}.yaml -o dropout_${kind}.h5 --force --progress none > /dev/null && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_dropout.py ${case} dropout_${kind}.h5")
   set_tests_properties(dropout_${kind}_matches_target PROPERTIES LABELS validation ENVIRONMENT "${TT_MPI_ENV}")
 endforeach()
 # Dropout given as a cumulative proportion by a time: 20 % by week 52 (exponential), 20 %
@@ -57,7 +64,7 @@ foreach(case "exponential 0.2 364 1" "weibull 0.2 365.25 0.62")
   list(SUBLIST args 1 3 target)
   string(JOIN " " target ${target})
   add_test(NAME dropout_proportion_${kind}_matches_target COMMAND sh -c
-    "${TT_TWINTRIAL} run ${TT_SOURCE_DIR}/tests/data/protocols/dropout/proportion_${kind}.yaml -o dropout_proportion_${kind}.h5 --progress none > /dev/null && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_dropout.py proportion ${target} dropout_proportion_${kind}.h5")
+    "${TT_TWINTRIAL} run ${TT_SOURCE_DIR}/tests/data/protocols/dropout/proportion_${kind}.yaml -o dropout_proportion_${kind}.h5 --force --progress none > /dev/null && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_dropout.py proportion ${target} dropout_proportion_${kind}.h5")
   set_tests_properties(dropout_proportion_${kind}_matches_target PROPERTIES LABELS validation ENVIRONMENT "${TT_MPI_ENV}")
 endforeach()
 tt_oc_test(dose_ranging_effects_follow_exposure_response ${TT_SOURCE_DIR}/protocols/alzheimers_dose_ranging.yaml dose_response)

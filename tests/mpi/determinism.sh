@@ -51,8 +51,14 @@ for protocol in "${protocols[@]}"; do
   run ${p}_3 3 --replicates 6 --patients 60 -tt_block 7
   groups="/subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary"
   h5ls "$out/${p}_1.h5/validation" >/dev/null 2>&1 && groups="$groups /validation"
+  h5ls "$out/${p}_1.h5/looks" >/dev/null 2>&1 && groups="$groups /looks /design"
   same ${p}_1 ${p}_3 $groups
 done
+# event-driven looks (interim.events): the looks, their times, event counts and the
+# operating characteristics per look on 1 to 4 ranks
+protocol=$root/tests/data/protocols/gsd_events_exponential.yaml
+for n in 1 2 3 4; do run events_$n $n --replicates 8 --patients 400 -tt_block $((4 * n + 3)); done
+for n in 2 3 4; do same events_1 events_$n /design /looks /endpoints /analyses /replicates /summary; done
 # the summary attributes too (h5diff compares attributes of the objects it visits)
 h5dump -A "$out/n1.h5" >"$out/attrs.txt"; grep -q "ATTRIBUTE \"power\"" "$out/attrs.txt" || { echo "FAIL: no power attribute"; exit 1; }
 echo "1 passed, 0 failed"

@@ -2,8 +2,9 @@
 # Checkpoint/resume: a run stopped by SIGTERM (one process), by SIGUSR1 through
 # mpirun (Slurm's warning signal), by -tt_stop_after, or killed with SIGKILL leaves
 # nothing at the final path; `--resume` (on another rank count) completes it, and
-# the results are bitwise identical to an uninterrupted run. Resuming with another
-# seed is refused with a clear message.
+# the results are bitwise identical to an uninterrupted run. The SIGKILLed run's lock
+# (OUT.lock) does not block the resume; no other way out leaves one. Resuming with
+# another seed is refused with a message naming the seed and both values.
 # usage: resume.sh TWINTRIAL PROTOCOL
 set -uo pipefail
 tt=$1 protocol=$2
@@ -54,7 +55,8 @@ check '[ ! -e "$out/kill.h5" ] && [ -f "$out/kill.h5.tmp" ]' "SIGKILL: nothing a
 d=$(done_count kill.h5.tmp)
 check '[ "$d" -gt 0 ]' "SIGKILL: the temporary file reopens and holds flushed replicates ($d)"
 mpirun -n 3 --oversubscribe "$tt" run "$protocol" -o "$out/kill.h5" --replicates $R --progress none --resume >"$out/kill2.log" 2>&1
-check 'grep -q "already stored" "$out/kill2.log" && same ref.h5 kill.h5' "SIGKILL + resume on 3 ranks: bitwise identical"
+check 'grep -q "already stored" "$out/kill2.log" && grep -q "replaced the lock" "$out/kill2.log" && same ref.h5 kill.h5' \
+  "SIGKILL + resume on 3 ranks: the stale lock replaced, bitwise identical"
 
 # SIGKILL with every subject stored (staged in memory before it is written): a
 # replicate marked done has its subjects on disk
@@ -73,12 +75,13 @@ check '[ "$d" -gt 0 ] && [ "$d" -lt 4000 ] && same allref.h5 allkill.h5' \
 # deterministic stop, resume, refusal of a different seed
 mpirun -n 2 "$tt" run "$protocol" -o "$out/stop.h5" --replicates 200 --progress none -tt_stop_after 70 >/dev/null 2>&1
 "$tt" run "$protocol" -o "$out/stop.h5" --replicates 200 --progress none --resume --seed 99 >/dev/null 2>"$out/seed.err"; rc=$?
-check '[ $rc -eq 1 ] && grep -q "different protocol" "$out/seed.err"' "resume with another seed is refused (rc $rc)"
+check '[ $rc -eq 1 ] && grep -q "trial.seed is [0-9]* there but 99 in this run" "$out/seed.err"' "resume with another seed is refused naming the seed (rc $rc)"
 "$tt" run "$protocol" -o "$out/stop.h5" --replicates 200 --progress none --resume >/dev/null 2>&1
 "$tt" run "$protocol" -o "$out/ref200.h5" --replicates 200 --progress none >/dev/null 2>&1
 check 'same ref200.h5 stop.h5' "-tt_stop_after + resume: bitwise identical"
 "$tt" run "$protocol" -o "$out/stop.h5" --replicates 200 --progress none --resume >"$out/again.log" 2>&1
 check 'grep -q "nothing to resume" "$out/again.log"' "resume of a complete run does nothing"
+check '[ -z "$(find "$out" -name "*.lock")" ]' "no lock file is left behind"
 
 echo "$((n - fails)) passed, $fails failed"
 [ $fails -eq 0 ]

@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from outputs_common import Checker, craft_results, export, fresh_run, num, read_csv, same, strings, s  # noqa: E402
 
 ANALYSIS_COLUMNS = ["replicate", "estimate", "std_error", "ci_lower", "ci_upper", "statistic", "df", "p_value",
-                    "reject", "n_analysed", "true_effect", "ok"]
+                    "reject", "n_analysed", "true_effect", "ok", "reason"]
 SUMMARY_KNOWN = ["replicates", "failed", "power", "power_mcse", "mean_estimate", "true_effect", "bias",
                  "bias_mcse", "empirical_se", "mean_std_error", "rmse", "coverage", "coverage_mcse", "expected_n"]
 DESCRIPTION = ["endpoint", "method", "treatment", "control", "alpha", "sided", "estimand"]
@@ -83,30 +83,66 @@ def ep_columns(h):
     return list(h.ep.keys())
 
 
+LOOK_DESIGN = ["information", "events", "efficacy_bound", "futility_bound", "alpha_spent"]
+LOOK_OC = ["reached", "analysis_time", "mean_information", "mean_subjects", "stop_efficacy", "stop_efficacy_mcse",
+           "stop_futility", "stop_futility_mcse", "cumulative_power", "cumulative_power_mcse"]
+LOOK_EXPECTED = ["expected_subjects", "expected_subjects_mcse", "expected_information", "expected_information_mcse",
+                 "expected_duration", "expected_duration_mcse"]
+LOOK_REPLICATE = ["stage", "decision", "time", "information", "subjects", "z", "efficacy_bound"]
+
+
+def check_looks(chk, f, out):
+    """looks.csv: one row per look (design, per-look OC, expected values repeated);
+    looks_replicates.csv: one row per replicate x look."""
+    d, g = f["design"], f["looks"]
+    nrep, k = g["time"].shape
+    rows = [[float(j + 1)] + [float(d[c][j]) if c in d else np.nan for c in LOOK_DESIGN]
+            + [float(g[c][j]) for c in LOOK_OC] + [float(g.attrs[c]) for c in LOOK_EXPECTED] for j in range(k)]
+    header = ["look"] + LOOK_DESIGN + LOOK_OC + LOOK_EXPECTED
+    check_table(chk, "looks.csv", *read_csv(os.path.join(out, "looks.csv")), header, rows)
+    rows = [[float(r), float(j + 1)] + [float(g[c][r]) if g[c].ndim == 1 else float(g[c][r, j]) for c in LOOK_REPLICATE]
+            for r in range(nrep) for j in range(k)]
+    check_table(chk, "looks_replicates.csv", *read_csv(os.path.join(out, "looks_replicates.csv")),
+                ["replicate", "look"] + LOOK_REPLICATE, rows)
+    # the per-look shares recomputed from the rows
+    stage, dec = g["stage"][()], g["decision"][()]
+    for j in range(k):
+        eff = np.mean((stage == j + 1) & (dec == 1))
+        fut = np.mean((stage == j + 1) & (dec == -1))
+        chk(abs(g["stop_efficacy"][j] - eff) < 1e-12 and abs(g["stop_futility"][j] - fut) < 1e-12,
+            f"/looks look {j + 1}: stop shares {eff}, {fut} recomputed from stage and decision")
+    chk(abs(g["cumulative_power"][k - 1] - np.mean(dec == 1)) < 1e-12, "/looks cumulative power = share rejecting")
+
+
 def roundtrip(chk, path, out):
     with h5py.File(path, "r") as f:
         h = File(f)
         # analyses.csv: every dataset of every /analyses/<name> (enumerated here, whatever
-        # its rank) is in the CSV: the documented columns first, then the others by name
-        # (one column per value per replicate: <name>_1 .. <name>_k, last dimension fastest,
-        # as the readers), NA where an analysis lacks one; values by name
+        # its rank) is in the CSV: the documented columns first (reason, a string, right
+        # after ok), then the others by name (one column per value per replicate:
+        # <name>_1 .. <name>_k, last dimension fastest, as the readers), NA where an
+        # analysis lacks one; values by name, strings as strings
         header, got = read_csv(os.path.join(out, "analyses.csv"))
-        datasets = {}  # name -> values per replicate
+        known = ANALYSIS_COLUMNS + ["stage", "information"]
+        datasets = {}  # name -> (rank, values per replicate, is a string)
         for a in h.analyses:
             g = f["analyses"][a]
             for k in g.keys():
                 x = g[k]
                 chk(isinstance(x, h5py.Dataset) and x.shape[0] == len(g["replicate"]),
                     f"/analyses/{a}/{k} is a per-replicate dataset")
-                datasets[k] = (x.ndim, int(np.prod(x.shape[1:])))
-        extra = sorted(k for k in datasets if k not in ANALYSIS_COLUMNS + ["stage", "information"])
-        want = ["analysis"] + ANALYSIS_COLUMNS + ["stage", "information"]
+                datasets[k] = (x.ndim, int(np.prod(x.shape[1:])), x.dtype.kind == "S")
+        chk(all(k in datasets for k in known), f"/analyses/<name> has the documented datasets: {sorted(datasets)}")
+        chk(all(not datasets[k][2] for k in datasets if k != "reason"),
+            f"/analyses/<name>: no string dataset but reason (the CSV's further columns are numeric): {sorted(datasets)}")
+        chk(header.count("reason") == 1 and header.index("reason") == header.index("ok") + 1,
+            "analyses.csv: reason once, right after ok")
+        extra = sorted(k for k in datasets if k not in known)
+        want = ["analysis"] + known
         for k in extra:
-            ndim, width = datasets[k]
+            ndim, width, _ = datasets[k]
             want += [k] if ndim == 1 else [f"{k}_{i + 1}" for i in range(width)]
         chk(header == want, f"analyses.csv columns {header} = analysis + every dataset of /analyses/<name> {want}")
-        chk(all(k in datasets for k in ANALYSIS_COLUMNS + ["stage", "information"]),
-            f"/analyses/<name> has the documented datasets: {sorted(datasets)}")
         print(f"ok:   analyses.csv: {len(datasets)} datasets of /analyses/<name> ({', '.join(sorted(datasets))}), "
               f"{len(header) - 1} columns")
         rows = []
@@ -114,10 +150,10 @@ def roundtrip(chk, path, out):
             g = f["analyses"][a]
             n = len(g["replicate"])
             cols = []
-            for k in ANALYSIS_COLUMNS + ["stage", "information"] + extra:
+            for k in known + extra:
                 x = g[k][()].reshape(n, -1) if k in g else np.full((n, datasets[k][1]), np.nan)
                 cols += [x[:, i] for i in range(x.shape[1])]
-            rows += [[a] + [float(c[r]) for c in cols] for r in range(n)]
+            rows += [[a] + [s(c[r]) if c.dtype.kind == "S" else float(c[r]) for c in cols] for r in range(n)]
         check_table(chk, "analyses.csv", header, got, header, rows)
         # summary.csv
         first = f["summary"][h.analyses[0]].attrs
@@ -138,6 +174,10 @@ def roundtrip(chk, path, out):
             rows.append(row)
         got_header, got = read_csv(os.path.join(out, "summary.csv"))
         check_table(chk, "summary.csv", got_header, got, header, rows)
+        # looks.csv and looks_replicates.csv (group-sequential designs), else neither
+        chk(os.path.exists(os.path.join(out, "looks.csv")) == ("looks" in f), "looks.csv iff /looks")
+        if "looks" in f:
+            check_looks(chk, f, out)
         # subjects.csv, endpoints.csv, outcomes.csv
         names = [h.arms[a] for a in h.arm]
         epc = ep_columns(h)

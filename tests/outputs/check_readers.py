@@ -2,11 +2,12 @@
 """The R and Python readers (analysis/R/twintrial.R, analysis/python/twintrial.py).
 
 usage: check_readers.py python TWINTRIAL PROTOCOL
-           a fresh small run (all twins stored) and the crafted time-to-event file:
-           read() returns every data frame, and every dataset of the file appears in
-           one of them with exactly its HDF5 values (h5py reads the other side)
+           a fresh small run (all twins stored), the crafted time-to-event file and a
+           run of an event-driven group-sequential design: read() returns every data
+           frame, and every dataset of the file appears in one of them with exactly its
+           HDF5 values (h5py reads the other side); the event-driven run's CSVs too
        check_readers.py r TWINTRIAL PROTOCOL RSCRIPT
-           the same two files through read_twintrial() (tests/outputs/r_reader.R): the
+           the same three files through read_twintrial() (tests/outputs/r_reader.R): the
            tables equal the CSV export, and the README's five lines reproduce the
            primary ANCOVA of replicate 0 with lm() to 1e-8. Exit 77 (skip) without
            Rscript or the hdf5r package (Debian: r-base-core r-cran-hdf5r).
@@ -23,6 +24,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from outputs_common import SOURCE, Checker, craft_results, export, fresh_run, read_csv, s, strings  # noqa: E402
+import check_export  # noqa: E402
 
 sys.path.insert(0, os.path.join(SOURCE, "analysis", "python"))
 import twintrial  # noqa: E402
@@ -32,6 +34,8 @@ KEYS = ["design", "visits", "variables", "provenance", "subjects", "outcomes", "
 
 
 def equal(a, b):
+    if np.asarray(b).dtype.kind == "S":  # fixed-length strings (reason) against the reader's str
+        return [str(v) for v in np.asarray(a).reshape(-1)] == [s(v) for v in np.asarray(b).reshape(-1)]
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return a.shape == b.shape and bool(np.all((a == b) | (np.isnan(a) & np.isnan(b))))
 
@@ -41,6 +45,7 @@ def check_python(chk, path):
     name = os.path.basename(path)
     with h5py.File(path, "r") as f:
         want = KEYS + (["boundaries"] if "efficacy_bound" in f["design"] else []) + \
+            (["looks", "looks_replicates"] if "looks" in f else []) + \
             (["validation", "validation_values"] if "validation" in f else [])
         chk(sorted(tt) == sorted(want), f"{name}: data frames {sorted(tt)}, expected {sorted(want)}")
         arms = strings(f["design/arms"])
@@ -102,6 +107,16 @@ def check_python(chk, path):
                 width = int(np.prod(x.shape[1:])) if x.ndim > 1 else 1
                 cols = [p[2]] if x.ndim == 1 else [f"{p[2]}_{k + 1}" for k in range(width)]
                 has(ds, equal(rows[cols].to_numpy().reshape(x.shape), x), "analyses column(s)")
+            elif p[0] == "looks":
+                if x.ndim == 2:  # [replicate x look] -> looks_replicates rows in (replicate, look) order
+                    has(ds, equal(tt["looks_replicates"][p[1]], x.reshape(-1)), "looks_replicates column")
+                elif p[1] in ("stage", "decision"):  # [replicate], repeated over the looks
+                    k = f["looks/time"].shape[1]
+                    has(ds, equal(tt["looks_replicates"][p[1]], np.repeat(x, k)), "looks_replicates column")
+                else:  # [look]
+                    has(ds, equal(tt["looks"][p[1]], x), "looks column")
+                    for a in twintrial.LOOK_EXPECTED:
+                        chk(equal(tt["looks"][a], np.repeat(float(f["looks"].attrs[a]), len(x))), f"{name}: looks.{a}")
             elif p[0] == "replicates":
                 has(ds, equal(tt["replicates"][p[1]], x), "replicates column")
             elif p[0] == "validation":
@@ -152,9 +167,15 @@ def main():
         os.mkdir(os.path.join(work, "run"))
         run = fresh_run(tt, sys.argv[3], os.path.join(work, "run"))
         crafted = craft_results(os.path.join(work, "crafted.h5"))
+        # an event-driven group-sequential design (/design/events, /looks)
+        os.mkdir(os.path.join(work, "events"))
+        events = fresh_run(tt, os.path.join(SOURCE, "tests", "data", "protocols", "gsd_events_exponential.yaml"),
+                           os.path.join(work, "events"), replicates=6, patients=400)
         if mode == "python":
             check_python(chk, run)
             check_python(chk, crafted)
+            check_python(chk, events)
+            check_export.roundtrip(chk, events, export(tt, events, os.path.join(work, "csv_events")))
             # the long table has the row order of outcomes.csv (two variables here)
             out = export(tt, crafted, os.path.join(work, "csv_crafted"))
             header, rows = read_csv(os.path.join(out, "outcomes.csv"))
@@ -165,8 +186,9 @@ def main():
             return chk.done()
         export(tt, run, os.path.join(work, "csv"))
         export(tt, crafted, os.path.join(work, "csv_crafted"))
+        export(tt, events, os.path.join(work, "csv_events"))
         r = subprocess.run([rscript, os.path.join(HERE, "r_reader.R"), SOURCE, run, os.path.join(work, "csv"),
-                            crafted, os.path.join(work, "csv_crafted")])
+                            crafted, os.path.join(work, "csv_crafted"), events, os.path.join(work, "csv_events")])
         return r.returncode
 
 

@@ -207,6 +207,7 @@ def craft_results(path):
                     "df": np.array([3.0, np.nan]), "p_value": np.array([0.01, 0.2]),
                     "reject": np.array([1, 0], np.int32), "n_analysed": np.array([4, 5], np.int32),
                     "true_effect": np.array([-3.1, -2.9]), "ok": np.ones(reps, np.int32),
+                    "reason": np.array([b"", b""], dtype="S24"),
                     "stage": np.array([1, 2], np.int32), "information": np.array([0.5, 1.0])}
             for k, v in cols.items():
                 g[k] = v

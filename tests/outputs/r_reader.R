@@ -1,6 +1,6 @@
 # read_twintrial() (analysis/R/twintrial.R) against the C CSV export of the same files,
 # and the README's five-line reproduction of the primary ANCOVA of replicate 0.
-# usage: Rscript r_reader.R SOURCE_DIR RUN.h5 RUN_CSV_DIR CRAFTED.h5 CRAFTED_CSV_DIR
+# usage: Rscript r_reader.R SOURCE_DIR RUN.h5 RUN_CSV_DIR CRAFTED.h5 CRAFTED_CSV_DIR EVENTS.h5 EVENTS_CSV_DIR
 # (driven by check_readers.py r ...). Expected answers: the CSVs carry 17 significant
 # digits, so numbers agree to rounding of R's decimal parser (1e-14 relative); the
 # ANCOVA estimate and SE equal /analyses/primary row 0 to 1e-8 relative.
@@ -36,11 +36,13 @@ csv <- function(dir, name) read.csv(file.path(dir, name), stringsAsFactors = FAL
 check_file <- function(path, dir) {
   f <- hdf5r::H5File$new(path, mode = "r")
   boundaries <- f$exists("design/efficacy_bound")
+  looks <- f$exists("looks")
   validation <- f$exists("validation")
   f$close_all()
   tt <- read_twintrial(path)
   want <- c("design", "visits", "variables", "provenance", "subjects", "outcomes", "counterfactual", "endpoints",
             "analyses", "replicates", "summary", if (boundaries) "boundaries",
+            if (looks) c("looks", "looks_replicates"),
             if (validation) c("validation", "validation_values"))
   check(setequal(names(tt), want), paste(basename(path), "elements:", paste(names(tt), collapse = " ")))
   sub <- csv(dir, "subjects.csv")
@@ -50,6 +52,10 @@ check_file <- function(path, dir) {
   same_table(tt$endpoints, csv(dir, "endpoints.csv"), paste(basename(path), "endpoints"))
   same_table(tt$analyses, csv(dir, "analyses.csv"), paste(basename(path), "analyses"))
   same_table(tt$summary, csv(dir, "summary.csv"), paste(basename(path), "summary"))
+  if (looks) {
+    same_table(tt$looks, csv(dir, "looks.csv"), paste(basename(path), "looks"))
+    same_table(tt$looks_replicates, csv(dir, "looks_replicates.csv"), paste(basename(path), "looks_replicates"))
+  }
   if (validation) {
     same_table(tt$validation, csv(dir, "validation.csv"), paste(basename(path), "validation"))
     same_table(tt$validation_values, csv(dir, "validation_values.csv"), paste(basename(path), "validation_values"))
@@ -70,6 +76,11 @@ check_file <- function(path, dir) {
 
 run <- check_file(args[2], args[3])
 crafted <- check_file(args[4], args[5])
+events <- check_file(args[6], args[7])
+check(all(events$looks$events == c(125, 250)), "event-driven run: looks$events")
+held <- events$looks_replicates[!is.na(events$looks_replicates$time), ]
+check(nrow(held) > 0 && all(held$information == events$looks$events[held$look]),
+      "event-driven run: every look held has its planned events")
 check(identical(crafted$design$arm, c("control", "active")), "crafted: h5py's fixed-length strings decoded")
 check(close_num(crafted$boundaries$efficacy_bound, c(2.7965, 1.9774)), "crafted: boundaries")
 check(all(c("os_time", "os_status") %in% names(crafted$endpoints)), "crafted: time-to-event endpoint columns")

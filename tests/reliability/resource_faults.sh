@@ -2,6 +2,7 @@
 # Resource faults while writing results.
 #   unwritable_output  -o into a missing directory, onto an existing directory, into a
 #                      read-only file system: exit 1 at start, one message naming the path
+#                      (of the lock file, the first thing a run creates)
 #   disk_full          a 64 MB tmpfs, 2 ranks: nearly full at the start (exit 2, one
 #                      message naming OUT.tmp, nothing left); filled up mid-run (the run
 #                      completes, bitwise identical to an uninterrupted run: all space
@@ -26,7 +27,7 @@ one_message() { # FILE PATTERN: exactly one "twintrial: " line, matching PATTERN
 case $what in
 unwritable_output)
   "$tt" run "$protocol" -o "$work/missing/r.h5" --replicates 5 --progress none >/dev/null 2>"$work/e1"; rc=$?
-  check '[ $rc -eq 1 ] && one_message "$work/e1" "cannot create $work/missing/r.h5.tmp"' \
+  check '[ $rc -eq 1 ] && one_message "$work/e1" "cannot create the lock file $work/missing/r.h5.lock .*writable"' \
     "missing directory: exit $rc, $(grep -a '^twintrial: ' "$work/e1")"
   mkdir "$work/dir.h5"
   start=$(date +%s)
@@ -36,7 +37,7 @@ unwritable_output)
     "output is a directory: exit $rc after $took s (at start), $(grep -a '^twintrial: ' "$work/e2")"
   if mount -t tmpfs -o ro,size=1m tmpfs "$mnt" 2>/dev/null; then
     mpirun -n 2 "$tt" run "$protocol" -o "$mnt/r.h5" --replicates 5 --progress none >/dev/null 2>"$work/e3"; rc=$?
-    check '[ $rc -eq 1 ] && one_message "$work/e3" "cannot create $mnt/r.h5.tmp"' \
+    check '[ $rc -eq 1 ] && one_message "$work/e3" "cannot create the lock file $mnt/r.h5.lock .*writable"' \
       "read-only file system, 2 ranks: exit $rc, $(grep -a '^twintrial: ' "$work/e3")"
     umount "$mnt"
   else

@@ -30,7 +30,7 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTT_WERROR=ON "-
   cmake --build "$build" -j "$(nproc)" >>"$log" 2>&1 || { tail -40 "$log"; echo "valgrind build failed"; exit 1; }
 echo "built $build in $(($(date +%s) - start)) s"
 ctest --test-dir "$build" -LE 'slurm|bench|sanitize|fuzz|valgrind' \
-  -E 'disk_full_mid_run_loses_nothing|resume_after_signals_is_bitwise_identical|every_model_stays_in_its_plausible_ranges' -j "$(nproc)" \
+  -E 'disk_full_mid_run_loses_nothing|resume_after_signals_is_bitwise_identical|cli_output_safety_lock|every_model_stays_in_its_plausible_ranges|separation_and_reasons_match_r|analytic_power_matches_r' -j "$(nproc)" \
   --output-on-failure
 rc=$?
 # A report fails the suite: any memcheck error, and a definite leak unless the

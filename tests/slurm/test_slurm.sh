@@ -3,9 +3,11 @@
 # Slurm cluster on localhost: jobs/twintrial.sbatch, jobs/sweep.sbatch (array job
 # submitted with sbatch --array, and self-submitted), jobs/collect, and the
 # signal -> resumable stop -> requeue -> --resume cycle (with a stub binary that
-# follows the contract, and with the real binary when it implements --resume).
+# follows the contract, and with the real binary when it implements --resume), and
+# the output lock: a second job on a running job's output fails at once, a requeued
+# job whose twintrial was SIGKILLed replaces the stale lock and completes.
 # Exit 0 pass, 1 fail, 77 skip (Slurm/munge not installed, or not root).
-# Every wait has a deadline (TT_SLURM_TEST_BUDGET seconds in all, default 170); the
+# Every wait has a deadline (TT_SLURM_TEST_BUDGET seconds in all, default 200); the
 # EXIT trap stops every daemon this test started, by PID, and removes its directory
 # (TT_SLURM_TEST_KEEP=DIR: copy the job directory, logs and results, to DIR first).
 set -uo pipefail
@@ -15,7 +17,7 @@ root=$(cd "$here/../.." && pwd)
 tt=$(realpath "${1:?usage: test_slurm.sh TWINTRIAL}")
 py=/usr/bin/python3
 proto=$root/protocols/alzheimers_procova.yaml
-budget=${TT_SLURM_TEST_BUDGET:-170}
+budget=${TT_SLURM_TEST_BUDGET:-200}
 fails=0
 
 command -v slurmctld >/dev/null 2>&1 || { echo "SKIP: slurmctld not installed (apt-get install slurm-wlm munge)"; exit 77; }
@@ -252,6 +254,43 @@ if [ -n "$real" ]; then
     grep -qi "resumable" "real-$real.out" || fail "real run log lacks 'resumable'"
     ok "real run stopped and resumed (restarts $(job_field "$real" Restarts))"
   fi
+fi
+
+# 6. One writer per output: a second job on an output that a running job writes fails
+# at once, naming it; the first job's twintrial killed with SIGKILL (as a node failure
+# would) leaves a stale lock, and the job requeued resumes past it to completion.
+lock_out=$tmp/work/results/lock.h5
+job_state() { scontrol -o show job "$1" 2>/dev/null | grep -oE 'JobState=[A-Z_]+ .*ExitCode=[0-9:]+' | sed 's/ .* / /'; }
+l1=$(TT_OUTPUT=$lock_out TT_REQUEUE=0 sbatch --parsable --job-name=lock1 --ntasks=1 --time=5 \
+  "$root/jobs/twintrial.sbatch" "$proto" --replicates 40000 --patients 100) || fail "sbatch of the lock job"
+t0=$SECONDS
+while { [ ! -f "$lock_out.tmp" ] || [ ! -s "$lock_out.lock" ]; } && [ $((SECONDS - t0)) -lt 60 ]; do sleep 0.2; done
+holder=$(sed -n 's/^pid: //p' "$lock_out.lock" 2>/dev/null)
+if [ -z "$holder" ]; then
+  fail "lock job $l1 wrote no $lock_out.tmp and lock within 60 s: $(squeue -h -j "$l1" -o '%T %r')"
+else
+  sleep 1.5            # some replicates flushed
+  kill -STOP "$holder" # still running and holding the output, but going nowhere meanwhile
+  l2=$(TT_OUTPUT=$lock_out TT_REQUEUE=0 sbatch --parsable --job-name=lock2 --ntasks=1 --time=5 \
+    "$root/jobs/twintrial.sbatch" "$proto" --replicates 40000 --patients 100) || fail "sbatch of the second lock job"
+  wait_job "$l2" 60 || fail "the second job on $lock_out did not end"
+  s2=$(job_state "$l2")
+  if [ "$s2" = "JobState=FAILED ExitCode=1:0" ] && grep -q "another run is writing this output (host [^,]*, PID $holder, since" "lock2-$l2.out"; then
+    ok "a second job on the same output failed at once, naming the running one ($s2)"
+  else
+    fail "second job on the same output: $s2; $(grep -m1 'twintrial: error' "lock2-$l2.out")"
+  fi
+  kill -KILL "$holder"
+  wait_job "$l1" 60 || fail "the lock job did not end after SIGKILL"
+  [ -s "$lock_out.lock" ] && [ -f "$lock_out.tmp" ] && [ ! -f "$lock_out" ] && ok "SIGKILL left a stale lock ($(job_state "$l1"))" ||
+    fail "after SIGKILL: lock $(ls "$lock_out".* 2>/dev/null | tr '\n' ' ')"
+  scontrol requeue "$l1" || fail "scontrol requeue $l1"
+  wait_job "$l1" 90 || fail "the requeued lock job did not finish"
+  check_completed "$l1" "requeued lock job"
+  for pat in "resuming it" "replaced the lock" "already stored" "complete: $lock_out"; do
+    grep -qF -- "$pat" "lock1-$l1.out" || fail "requeued lock job log lacks '$pat'"
+  done
+  if h5_complete "$lock_out" && [ ! -e "$lock_out.lock" ]; then ok "$lock_out complete, no lock left"; else fail "$lock_out not complete or lock left"; fi
 fi
 
 echo "total $(elapsed), $fails failure(s)"

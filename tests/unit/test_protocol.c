@@ -33,6 +33,7 @@ static void Normalize(TTProtocol *p)
   memset(&p->model_loc, 0, sizeof p->model_loc);
   memset(&p->dropout_variable_loc, 0, sizeof p->dropout_variable_loc);
   memset(&p->interim_loc, 0, sizeof p->interim_loc);
+  memset(&p->events_loc, 0, sizeof p->events_loc);
   for (int i = 0; i < TT_MAX_PARAMS; i++) memset(&p->param[i].loc, 0, sizeof(TTLoc));
   for (int i = 0; i < TT_MAX_ARMS; i++) {
     memset(&p->arm[i].loc, 0, sizeof(TTLoc));
@@ -86,6 +87,27 @@ static PetscErrorCode view_roundtrip_is_identical(void)
   PetscCall(RoundTrip(DATA "/protocols/exponential.yaml"));
   PetscCall(RoundTrip(DATA "/protocols/everything.yaml"));
   PetscCall(RoundTrip(DATA "/protocols/defaults.yaml"));
+  PetscCall(RoundTrip(DATA "/protocols/gsd_events_exponential.yaml"));
+  PetscFunctionReturn(0);
+}
+
+/* interim.events: the counts, information = events / the last count, the calendar
+ * cut-off in days; an information design is not event-driven. */
+static PetscErrorCode event_driven_interim_values(void)
+{
+  TTProtocol *p;
+  PetscFunctionBeginUser;
+  PetscCall(TTProtocolLoad(DATA "/protocols/gsd_events_exponential.yaml", &p));
+  CHECK(p->nlook == 2 && p->event_driven == 1);
+  CHECK(p->events[0] == 125 && p->events[1] == 250);
+  CHECK(p->information[0] == 0.5 && p->information[1] == 1.0);
+  CHECK(p->max_duration_days == 120 * 365.25 / 12.0);
+  CHECK(p->events_loc.line == 33 && p->events_loc.column == 19);
+  CHECK(p->futility == TT_SPENDING_OBF && p->futility_beta == 0.2);
+  PetscCall(TTProtocolDestroy(&p));
+  PetscCall(TTProtocolLoad(DATA "/protocols/ad_gsd_null.yaml", &p));
+  CHECK(p->nlook == 3 && p->event_driven == 0 && p->max_duration_days == 0 && p->information[1] == 0.75);
+  PetscCall(TTProtocolDestroy(&p));
   PetscFunctionReturn(0);
 }
 
@@ -423,6 +445,7 @@ int main(int argc, char **argv)
       {"new_features_get_defaults", new_features_get_defaults},
       {"view_prints_applicable_keys", view_prints_applicable_keys},
       {"view_roundtrip_is_identical", view_roundtrip_is_identical},
+      {"event_driven_interim_values", event_driven_interim_values},
       {"overrides_replace_file_values", overrides_replace_file_values},
       {"cohort_path_relative_to_protocol", cohort_path_relative_to_protocol},
       {"text_is_the_file", text_is_the_file},

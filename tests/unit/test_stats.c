@@ -317,7 +317,7 @@ static void test_errors(void)
   for (int i = 0; i < NR; i++) two_valued[i] = 2 * TREAT[i];
   CHECK_INT(tt_stats_ancova(NR, YR, two_valued, 2, COV, two, &r), TT_STATS_EDOMAIN, "treat must be 0/1");
   const double flat[3] = {1.0, 1.0, 1.0};
-  CHECK_INT(tt_stats_welch(3, flat, 3, flat, two, &r), TT_STATS_ESINGULAR, "constant data: SE 0");
+  CHECK_INT(tt_stats_welch(3, flat, 3, flat, two, &r), TT_STATS_ENOVAR, "constant data: SE 0, no variability");
 }
 
 /* ---------------------------------------------------------------- OC */
@@ -329,7 +329,8 @@ static void test_oc(void)
    * deviations from the mean .2 -.2 .5 -.5 0 -> SS 0.58 -> empirical SE sqrt(0.58/4) = sqrt(0.145)
    * bias MCSE = SD(errors)/sqrt(5) = sqrt(0.145/5) = sqrt(0.029) (true effect constant: = empSE/sqrt(n))
    * squared errors .09 .01 .36 .16 .01 -> MSE 0.63/5 = 0.126 (= 0.1^2 + 0.58/5) -> RMSE sqrt(0.126)
-   * rejections 3 -> power 0.6, MCSE sqrt(.6*.4/5) = sqrt(0.048)
+   * rejections 3 of 6 replicates (the failed one does not reject, as rpact counts it)
+   *   -> power 0.5, MCSE sqrt(.5*.5/6) = sqrt(1/24)
    * CIs [.2,2.2] [0,1.6] [1.1,1.9] [-.5,1.5] [0,2] contain 0.9 except the third -> 0.8, sqrt(.8*.2/5) = sqrt(0.032)
    * SEs .5 .4 .6 .5 .5 -> 0.5; n_analysed 100 100 90 100 110 -> 100 */
   static const tt_stats_result reps[5] = {
@@ -346,8 +347,8 @@ static void test_oc(void)
   const double tol = 1e-14;
   CHECK_INT(s.replicates, 5, "5 analysed");
   CHECK_INT(s.failed, 1, "1 failed");
-  CHECK_REL(s.power, 0.6, tol, "3/5");
-  CHECK_REL(s.power_mcse, sqrt(0.048), tol, "sqrt(0.6*0.4/5)");
+  CHECK_REL(s.power, 0.5, tol, "3/6: a failed replicate counts as not rejecting");
+  CHECK_REL(s.power_mcse, sqrt(1.0 / 24.0), tol, "sqrt(0.5*0.5/6)");
   CHECK_REL(s.mean_estimate, 1.0, tol, "5.0/5");
   CHECK_REL(s.true_effect, 0.9, tol, "constant 0.9");
   CHECK_REL(s.bias, 0.1, tol, "0.5/5");
@@ -371,11 +372,14 @@ static void test_oc(void)
   CHECK_REL(s.empirical_se, sqrt(0.5), tol, "SD(1, 2)");
   CHECK_REL(s.true_effect, 1.0, tol, "(0.5 + 1.5)/2");
 
-  /* nothing analysed: rates are NaN, counts exact */
+  /* nothing analysed: means are NaN, power 0 (no replicate rejected), counts exact */
   tt_stats_oc_init(&oc);
   tt_stats_oc_add(&oc, 0, NULL, 0.0);
   tt_stats_oc_summarize(&oc, &s);
-  CHECK_INT(s.replicates == 0 && s.failed == 1 && isnan(s.power), 1, "empty summary");
+  CHECK_INT(s.replicates == 0 && s.failed == 1 && s.power == 0.0 && isnan(s.coverage), 1, "all failed: power 0");
+  tt_stats_oc_init(&oc);
+  tt_stats_oc_summarize(&oc, &s);
+  CHECK_INT(s.replicates == 0 && s.failed == 0 && isnan(s.power), 1, "no replicate: power NaN");
 }
 
 int main(int argc, char **argv)

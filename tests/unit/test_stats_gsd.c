@@ -206,6 +206,32 @@ static void futility_by_beta_spending_matches_rpact(void)
   CHECK_REL(theta * theta, 10.865669328500394, 1e-6, "rpact: bsP shift");
 }
 
+static void final_bound_after_underrunning_matches_rpact(void)
+{
+  /* An event-driven final analysis with fewer events than planned spends all alpha left at
+   * the observed information rates. rpact: d <- g(typeOfDesign = "asOF", informationRates =
+   * c(.5, 1)); g(typeOfDesign = "asUser", userAlphaSpending = c(d$alphaSpent[1], .025),
+   * informationRates = c(125/200, 1))$criticalValues[2] = 1.9645633473992348 (planned 250 events,
+   * 200 at the cut-off); three looks at c(.3, .6, 1) x 300 events, 250 at the cut-off:
+   * userAlphaSpending = c(d3$alphaSpent[1:2], .025), informationRates = c(90, 180, 250)/250:
+   * 1.9711781069636345 */
+  const double half = 0.5, t1 = 125.0 / 200.0, t3[2] = {90.0 / 250.0, 180.0 / 250.0}, ir3[3] = {0.3, 0.6, 1.0};
+  double       u[3], c;
+  TT_CHECK(tt_stats_gsd_bounds(2, (const double[]){half, 1.0}, TT_STATS_SPEND_OBF, 0.025, 0, u, NULL) == TT_STATS_OK,
+           "bounds run");
+  TT_CHECK(tt_stats_gsd_final_bound(1, &t1, u, 0.025, &c) == TT_STATS_OK, "final bound runs");
+  CHECK_REL(c, 1.9645633473992348, 1e-7, "rpact: asUser at observed information rates (2 looks)");
+  TT_CHECK(tt_stats_gsd_bounds(3, ir3, TT_STATS_SPEND_OBF, 0.025, 0, u, NULL) == TT_STATS_OK, "bounds run");
+  TT_CHECK(tt_stats_gsd_final_bound(2, t3, u, 0.025, &c) == TT_STATS_OK, "final bound runs");
+  CHECK_REL(c, 1.9711781069636345, 1e-7, "rpact: asUser at observed information rates (3 looks)");
+  /* no look held: the fixed design */
+  TT_CHECK(tt_stats_gsd_final_bound(0, NULL, NULL, 0.025, &c) == TT_STATS_OK, "no look");
+  CHECK_REL(c, 1.959963984540054, 1e-11, "R: qnorm(0.975)");
+  /* the looks held must be before the final information */
+  const double late = 1.0;
+  TT_CHECK(tt_stats_gsd_final_bound(1, &late, u, 0.025, &c) == TT_STATS_EDOMAIN, "a look at t = 1 is not earlier");
+}
+
 static void invalid_designs(void)
 {
   const double bad[3] = {0.5, 0.5, 1.0};
@@ -227,6 +253,7 @@ int main(void)
   spending_boundaries_match_rpact();
   crossing_probabilities_match_rpact();
   futility_by_beta_spending_matches_rpact();
+  final_bound_after_underrunning_matches_rpact();
   invalid_designs();
   printf("test_stats_gsd: %d failed\n", tt_failures);
   return tt_failures ? 1 : 0;

@@ -82,12 +82,32 @@ static void schoenfeld_events_and_power(void)
   CHECK_REL(tt_stats_schoenfeld_power(87.47929772154194, 0.5, 0.5, TWO_SIDED), 0.9, 1e-13, "inverse of events");
 }
 
+static void power_z_counts_both_tails(void)
+{
+  CHECK_REL(tt_stats_power_z(0.3, 0.1, TWO_SIDED), 0.85083876832705618, 1e-13,
+            "R: pnorm(0.3/0.1 - qnorm(0.975)) + pnorm(-0.3/0.1 - qnorm(0.975))");
+  CHECK_REL(tt_stats_power_z(-0.15, 0.1, TWO_SIDED), 0.32304115977680503, 1e-13,
+            "R: pnorm(0.15/0.1 - qnorm(0.975)) + pnorm(-0.15/0.1 - qnorm(0.975))");
+  CHECK_REL(tt_stats_power_z(0.0, 0.1, TWO_SIDED), 0.05, 1e-14, "two-sided: alpha under the null");
+  tt_stats_test_spec up = {0.025, 1, 1}, down = {0.025, 1, -1};
+  CHECK_REL(tt_stats_power_z(0.2, 0.1, up), 0.51596779344233201, 1e-13, "R: pnorm(0.2/0.1 - qnorm(0.975))");
+  CHECK_REL(tt_stats_power_z(0.0, 0.1, down), 0.025, 1e-14, "one-sided: alpha under the null");
+  TT_CHECK(tt_stats_power_z(0.2, 0.1, down) < 0.025, "one-sided, effect in the wrong direction");
+  /* Schoenfeld as rpact: getPowerSurvival(getDesignGroupSequential(kMax = 1, alpha = 0.05, sided = 2),
+   * hazardRatio = 0.8, maxNumberOfEvents = 200, allocationRatioPlanned = 2, typeOfComputation =
+   * "Schoenfeld", pi2 = 0.3, accrualTime = 12, maxNumberOfSubjects = 600)$overallReject */
+  CHECK_REL(tt_stats_power_z(log(0.8), 1.0 / sqrt(200.0 * 2.0 / 9.0), TWO_SIDED), 0.31862475989334094, 1e-12,
+            "rpact getPowerSurvival, Schoenfeld, 2:1");
+  TT_CHECK(isnan(tt_stats_power_z(0.2, 0.0, TWO_SIDED)), "se must be > 0");
+}
+
 int main(void)
 {
   noncentral_t_matches_pt();
   power_t_matches_power_t_test();
   power_prop_matches_power_prop_test();
   schoenfeld_events_and_power();
+  power_z_counts_both_tails();
   printf("test_stats_power: %d failed\n", tt_failures);
   return tt_failures ? 1 : 0;
 }

@@ -1,0 +1,82 @@
+/* options.c — twintrial's own single-dash options (-tt_*), read through PETSc's
+ * options database, and the check that refuses a misspelt one before anything runs.
+ *
+ * Invariant: every -tt_ option in the database is one of tt_cli_options, or a PETSc
+ * option under the ODE integrator's prefix -tt_sim_ that a TS configured like the
+ * models' (src/sim: TSRK, nonlinear) reads in TSSetFromOptions — or a viewer option
+ * (-tt_sim_..._view...), which PETSc reads only when it solves. Options for PETSc
+ * itself (-ts_*, -log_view, -help, ...) are PETSc's business and not checked here.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <petscts.h>
+#include <string.h>
+#include "cli.h"
+
+const TTCliOption tt_cli_options[] = {
+    {"-tt_block", "N", "twins per block of work handed to a rank (default: about 128)"},
+    {"-tt_window", "N", "replicates in flight at once (default: 2 x ranks + 2)"},
+    {"-tt_stop_after", "N", "stop resumably after N replicates, as SIGTERM does (tests)"},
+    {"-tt_sim_<TS option>", "...", "PETSc TS options for the ODE models, e.g. -tt_sim_ts_rtol 1e-8"},
+};
+const int tt_cli_noptions = (int) (sizeof(tt_cli_options) / sizeof(tt_cli_options[0]));
+
+#define TT_SIM_PREFIX "tt_sim_"
+
+static PetscBool Known(const char *name)
+{
+  for (int i = 0; i < tt_cli_noptions; i++)
+    if (!strcmp(name, tt_cli_options[i].name + 1)) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
+/* A TS set up from the options as the models' are: marks the -tt_sim_ options it reads. */
+static PetscErrorCode ProbeSimOptions(void)
+{
+  TS ts;
+
+  PetscFunctionBeginUser;
+  PetscCall(TSCreate(PETSC_COMM_SELF, &ts));
+  PetscCall(TSSetProblemType(ts, TS_NONLINEAR));
+  PetscCall(TSSetType(ts, TSRK));
+  PetscCall(TSSetOptionsPrefix(ts, TT_SIM_PREFIX));
+  PetscCall(TSSetFromOptions(ts));
+  PetscCall(TSDestroy(&ts));
+  PetscFunctionReturn(0);
+}
+
+static void KnownList(char *list, size_t len)
+{
+  list[0] = 0;
+  for (int i = 0; i < tt_cli_noptions; i++) {
+    const TTCliOption *o = &tt_cli_options[i];
+    size_t             n = strlen(list);
+    snprintf(list + n, len - n, "%s%s%s%s", i ? ", " : "", o->name, strcmp(o->value, "...") ? " " : "",
+             strcmp(o->value, "...") ? o->value : "");
+  }
+}
+
+PetscErrorCode TTCliCheckOptions(void)
+{
+  char     *all, *tok, *save = NULL, bad[256] = "", list[512];
+  PetscBool probed = PETSC_FALSE, used, sim = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsGetAll(NULL, &all));
+  for (tok = strtok_r(all, " ", &save); tok && !bad[0]; tok = strtok_r(NULL, " ", &save)) {
+    const char *name = tok + 1;
+    if (tok[0] != '-' || strncmp(name, "tt_", 3) || Known(name)) continue;
+    sim = strncmp(name, TT_SIM_PREFIX, strlen(TT_SIM_PREFIX)) ? PETSC_FALSE : PETSC_TRUE;
+    if (sim && strstr(name + strlen(TT_SIM_PREFIX), "view")) continue; /* read by PETSc at solve time */
+    if (sim && !probed) PetscCall(ProbeSimOptions());
+    probed = probed || sim;
+    used   = PETSC_FALSE;
+    if (sim) PetscCall(PetscOptionsUsed(NULL, name, &used));
+    if (!used) snprintf(bad, sizeof(bad), "%s", tok);
+  }
+  PetscCall(PetscFree(all));
+  KnownList(list, sizeof(list));
+  PetscCheck(!bad[0], PETSC_COMM_SELF, PETSC_ERR_USER,
+             "unknown option %s%s; twintrial's options are %s (see twintrial --help)", bad,
+             sim ? " (not an option of PETSc's TS under -tt_sim_)" : "", list);
+  PetscFunctionReturn(0);
+}
