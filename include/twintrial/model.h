@@ -105,10 +105,21 @@ typedef struct {
                      const double *t, double *y);
 } TTModelType;
 
+#define TT_MAX_REGISTERED 16 /* models added at run time */
+
 /* Not collective. The registered model called `name`, or NULL. */
 const TTModelType *tt_model_find(const char *name);
 /* Not collective. All registered models, in listing order. */
 int tt_model_list(const TTModelType *const **types);
+/* Not collective. Adds a model defined outside src/model/ (an embedding program, a
+ * test) to the registry; m must outlive every use. Returns 0, or 1 when the name is
+ * taken or TT_MAX_REGISTERED models were added already. */
+int tt_model_register(const TTModelType *m);
+/* Not collective. NULL when the model type has every member a trial needs; otherwise
+ * what it lacks, in words (e.g. "condition() (...)"). Required: name, time_unit_days,
+ * var, draw_latent, observe, condition, and mean (closed form) or initial, rhs and
+ * output (nstate > 0); events with nevent > 0; dose_state with doses. */
+const char *tt_model_incomplete(const TTModelType *m);
 /* Not collective. Index of parameter `name` in info[n], or -1. */
 int tt_model_param_index(int n, const TTParamInfo *info, const char *name);
 

@@ -141,6 +141,8 @@ typedef enum {
   TT_ANALYSIS_POISSON         = 8  /* count; likewise */
 } TTAnalysisMethod;
 
+typedef enum { TT_CODING_AS_GIVEN = 0, TT_CODING_FACTOR = 1, TT_CODING_NUMERIC = 2 } TTCovariateCoding;
+
 typedef struct {
   char             name[TT_NAME_MAX];
   TTLoc            loc;
@@ -155,10 +157,19 @@ typedef struct {
   int              sided;                      /* 1 or 2, default 2 */
   int              direction;                  /* for sided 1: -1 = lower is better (default), +1 = higher */
   int              treatment_arm, control_arm; /* indices into arms; default 1 and 0 */
-  double           margin;                     /* non-inferiority margin on the estimate's scale (0 = superiority) */
+  double           margin; /* non-inferiority margin on the estimate's scale (log for ratio methods; 0 = superiority) */
   int              stratified; /* logrank, cox: by the randomization strata (default 0); cmh: always 1 */
-  int              newcombe;   /* risk_difference: 1 = Newcombe CI (default), 0 = Wald */
+  int              newcombe;   /* risk_difference: 1 = Newcombe CI (default without a margin), 0 = Wald or score */
   int              breslow;    /* cox: 1 = Breslow ties, 0 = Efron (default) */
+  /* How each covariate enters: as given (a number; refused by the trial module for a
+   * cohort covariate with 3 or more levels), factor(NAME) (indicators of its levels but the
+   * first observed: R's treatment contrasts) or numeric(NAME) (its values as a number). */
+  TTCovariateCoding coding[TT_MAX_COVARIATES];
+  int               nstrata; /* logrank, cox: stratification factors named by strata: [...] (cohort covariates) */
+  char              strata[TT_MAX_STRATA][TT_NAME_MAX];
+  TTLoc             strata_loc[TT_MAX_STRATA];
+  int               score;        /* risk_difference, ci: score: Farrington-Manning test, its score CI */
+  double            margin_ratio; /* ratio methods: the margin as given (margin_ratio: 1.3); margin = log of it */
 } TTAnalysisSpec;
 
 /* A published figure the simulated trial should reproduce (the `validation:` section). */

@@ -158,6 +158,17 @@ enum { TT_STATS_RD_WALD = 0, TT_STATS_RD_NEWCOMBE = 1 };
  * events). */
 int tt_stats_risk_diff(int x0, int n0, int x1, int n1, int method, tt_stats_test_spec spec, tt_stats_result *res);
 
+/* Risk difference p1 - p0 with the Farrington-Manning (1990) score test of H0: p1 - p0 =
+ * margin (margin in (-1, 1); 0: superiority, where z is prop.test's pooled score z) and
+ * the score CI that inverts the same statistic ({delta: |z(delta)| < z_crit}, Miettinen &
+ * Nurminen 1985 without their N/(N - 1) factor), at level 1 - alpha (sided 2) or 1 - 2
+ * alpha (sided 1): the test rejects exactly when the margin is outside the CI on the
+ * tested side. std_error is the unpooled SE (as tt_stats_risk_diff); statistic = z at the
+ * margin, p per spec (one-sided direction -1: H0 effect >= margin, p = Phi(z)).
+ * TT_STATS_ESINGULAR when z's variance is 0 (no events or only events, margin 0). */
+int tt_stats_risk_diff_score(int x0, int n0, int x1, int n1, double margin, tt_stats_test_spec spec,
+                             tt_stats_result *res);
+
 /* Log odds ratio of treatment from the logistic model logit P(y = 1) = b0 + b1 treat +
  * sum_k c_k cov_k (y[n], treat[n] 0/1; cov column-major n*ncov or NULL), fitted by
  * tt_stats_glm; Wald z with SE from the inverse Fisher information, as

@@ -21,6 +21,14 @@
 
 typedef struct _p_TTStore *TTStore;
 
+enum {
+  TT_SUMMARY_ARM_RANDOMISED,
+  TT_SUMMARY_ARM_DROPOUT,
+  TT_SUMMARY_ARM_EVENTS,
+  TT_SUMMARY_ARM_RESPONDERS,
+  TT_SUMMARY_ARM
+};
+
 /* Operating characteristics of one analysis across replicates. */
 typedef struct {
   tt_stats_oc_summary oc;
@@ -30,7 +38,13 @@ typedef struct {
   int                 nlook;                   /* group-sequential looks (0: fixed design) */
   double              stop_prob[TT_MAX_LOOKS]; /* share of replicates stopping at each look */
   double              dropped_twins;           /* twins dropped after a failed simulation, all replicates */
-  char                failure_reasons[192];    /* failed replicates per reason, "separation 3; not converged 1" */
+  /* Per arm (control, treatment), means over replicates: twins randomised, share dropped
+   * out, events (time to event, counts), share of responders (binary); NaN: not applicable. */
+  double arm[TT_SUMMARY_ARM][2];
+  double alpha; /* the analysis's significance level and sidedness (summary printing) */
+  int    sided;
+  char   arm_name[2][TT_NAME_MAX]; /* control, treatment (summary printing) */
+  char   failure_reasons[192];     /* failed replicates per reason, "separation 3; not converged 1" */
 } TTSummary;
 
 typedef struct {

@@ -69,6 +69,7 @@ typedef struct {
   double          *km;     /* [nanalysis * 6] time-to-event analyses: Kaplan-Meier median and its 95% CI
                             * (print.survfit's) for control then treatment; NaN otherwise or when not reached */
   double *figure;          /* [nfigure] the protocol's validation figures in this replicate (NaN: none) */
+  double *arm_figures;     /* [nanalysis][2: control, treatment][TT_ARM_FIGURES] (trial_arms.c) */
   /* group-sequential looks (nlook > 0), NaN at looks not held: */
   PetscInt decision;         /* deciding analysis at the stopping look: 1 efficacy, -1 futility stop, 0 neither */
   double  *look_time;        /* [nlook] calendar day of the look (days since the first randomization) */
@@ -76,6 +77,11 @@ typedef struct {
   double  *look_subjects;    /* [nlook] twins randomized by the look */
   double  *look_bound;       /* [nlook] efficacy boundary applied (the final one recomputed when short of events) */
 } TTReplicateResult;
+
+/* Per analysis and arm (control, treatment): twins randomised, analysed (an observed
+ * endpoint), dropped out before the endpoint could be observed, events (time to event,
+ * counts; else NaN) and responders (binary endpoints; else NaN). */
+enum { TT_ARM_RANDOMISED, TT_ARM_ANALYSED, TT_ARM_DROPPED_OUT, TT_ARM_EVENTS, TT_ARM_RESPONDERS, TT_ARM_FIGURES };
 
 /* Not collective. Binds the protocol to its model and cohort and checks every name
  * (model, parameters, effects, covariates, strata, variables) with located errors. */

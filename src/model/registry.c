@@ -1,5 +1,9 @@
 /* registry.c — the list of models twintrial knows. Adding a model is one line here
- * plus its file in src/model/. Order is the order `twintrial models` prints. */
+ * plus its file in src/model/. Order is the order `twintrial models` prints, then the
+ * models added at run time (tt_model_register), in the order they were added.
+ * tt_model_incomplete says what a model type lacks; a trial refuses such a model with
+ * a located error instead of calling a NULL callback. */
+#include <math.h>
 #include <string.h>
 #include <twintrial/model.h>
 
@@ -10,14 +14,46 @@ extern const TTModelType tt_model_ms_relapse;
 extern const TTModelType tt_model_pk_1cmt_oral;
 extern const TTModelType tt_model_pk_2cmt_oral;
 
-static const TTModelType *const registry[] = {&tt_model_alzheimers_adas, &tt_model_t2d_hba1c,
-                                              &tt_model_oncology_tgi_os, &tt_model_pk_1cmt_oral,
-                                              &tt_model_pk_2cmt_oral,    &tt_model_ms_relapse};
+#define TT_NSHIPPED 6
+static const TTModelType *registry[TT_NSHIPPED + TT_MAX_REGISTERED] = {
+    &tt_model_alzheimers_adas, &tt_model_t2d_hba1c,    &tt_model_oncology_tgi_os,
+    &tt_model_pk_1cmt_oral,    &tt_model_pk_2cmt_oral, &tt_model_ms_relapse};
+static int nregistry = TT_NSHIPPED;
 
 int tt_model_list(const TTModelType *const **types)
 {
   *types = registry;
-  return (int) (sizeof(registry) / sizeof(registry[0]));
+  return nregistry;
+}
+
+int tt_model_register(const TTModelType *m)
+{
+  if (!m || !m->name || tt_model_find(m->name) || nregistry == TT_NSHIPPED + TT_MAX_REGISTERED) return 1;
+  registry[nregistry++] = m;
+  return 0;
+}
+
+const char *tt_model_incomplete(const TTModelType *m)
+{
+  if (!m->name || !m->name[0]) return "a name";
+  if (!(m->time_unit_days > 0) || !isfinite(m->time_unit_days)) return "time_unit_days > 0";
+  if (m->nparam < 0 || (m->nparam > 0 && !m->param)) return "its parameter table (param)";
+  if (m->neffect < 0 || (m->neffect > 0 && !m->effect)) return "its arm-effect table (effect)";
+  if (m->ncovariate < 0 || (m->ncovariate > 0 && !m->covariate)) return "its covariate names (covariate)";
+  if (m->nvar < 1 || !m->var) return "its output variables (nvar >= 1, var)";
+  if (m->nlatent < 0) return "nlatent >= 0";
+  if (!m->draw_latent) return "draw_latent() (the twin's random effects)";
+  if (m->nstate == 0 && !m->mean) return "mean() (a closed-form model's noise-free outputs)";
+  if (m->nstate < 0) return "nstate >= 0";
+  if (m->nstate > 0 && !m->initial) return "initial() (an ODE model's initial state)";
+  if (m->nstate > 0 && !m->rhs) return "rhs() (an ODE model's right-hand side)";
+  if (m->nstate > 0 && !m->output) return "output() (an ODE model's outputs from its state)";
+  if (!m->observe) return "observe() (the observation model: residual error)";
+  if (!m->condition) return "condition() (the random effects given the observed baseline, for the prognostic score)";
+  if (m->nevent < 0 || (m->nevent > 0 && (!m->event || !m->events))) return "events() and its event table (nevent > 0)";
+  if (m->doses && (m->nstate == 0 || m->dose_state < 0 || m->dose_state >= m->nstate))
+    return "a dose_state among its ODE states (doses() is set)";
+  return NULL;
 }
 
 const TTModelType *tt_model_find(const char *name)

@@ -2,7 +2,8 @@
  * group-sequential design (interim).
  *
  * Invariants on success: accrual_days and followup_days are >= 0 (0 when
- * absent); dropout scales are in days and > 0, dropout_shape is 1 except for
+ * absent); dropout scales are in days and > 0 (given as a scale, a rate, or a
+ * cumulative proportion by a time), dropout_shape is 1 except for
  * weibull, outcome_dependent dropout names a variable (checked against the model
  * by the trial module) and has a finite dropout_gamma; with interim looks,
  * 2 <= nlook <= TT_MAX_LOOKS, the information fractions increase strictly in
@@ -14,6 +15,7 @@
  * with a follow-up, and exceeds the accrual. Keys that do not apply
  * to the chosen model or spending function are errors, never silently ignored.
  */
+#include <math.h>
 #include <string.h>
 #include "protocol/protocolimpl.h"
 
@@ -82,8 +84,9 @@ static const DropoutKey dropout_keys[] = {
 static PetscErrorCode DropoutScale(TTYaml y, TTYamlNode map, PetscBool rates_ok, double *scale_days)
 {
   const char *expect = rates_ok
-                           ? "one of rate_per_day, rate_per_week, rate_per_month, rate_per_year (or scale_days, ...)"
-                           : "one of scale_days, scale_weeks, scale_months, scale_years";
+                           ? "one of rate_per_day, rate_per_week, rate_per_month, rate_per_year (or scale_days, ..., "
+                             "or proportion with by)"
+                           : "one of scale_days, scale_weeks, scale_months, scale_years (or proportion with by)";
   const char *found  = NULL;
   PetscFunctionBeginUser;
   for (int i = 0; i < NDROPOUT_KEYS; i++) {
@@ -101,6 +104,49 @@ static PetscErrorCode DropoutScale(TTYaml y, TTYamlNode map, PetscBool rates_ok,
     found       = dropout_keys[i].key;
   }
   if (!found) PetscCall(TTYamlError(y, map, "dropout", "expected exactly %s", expect));
+  PetscFunctionReturn(0);
+}
+
+/* Dropout stated as a cumulative proportion by a time: {proportion: p, by: t, unit: u}
+ * (unit defaults to the schedule's). S(t) = 1 - p gives the scale: exponential (and the
+ * baseline hazard of outcome_dependent) 1/rate = t / -ln(1 - p); Weibull lambda =
+ * t / (-ln(1 - p))^(1/shape). Returns whether the form is used. */
+static PetscErrorCode DropoutProportion(TTYaml y, TTYamlNode map, const TTProtocol *p, PetscBool *used,
+                                        double *scale_days)
+{
+  TTYamlNode n = TTYamlFind(y, map, "proportion"), nb = TTYamlFind(y, map, "by"), nu = TTYamlFind(y, map, "unit");
+  double     prop, by, unit                                                          = p->unit_in_days;
+  int        u;
+  PetscFunctionBeginUser;
+  *used = n ? PETSC_TRUE : PETSC_FALSE;
+  if (!n) {
+    const char *which = nb ? "by" : nu ? "unit" : NULL;
+    if (which)
+      PetscCall(TTYamlError(y, TTYamlFindKey(y, map, which), which[0] == 'b' ? "dropout.by" : "dropout.unit",
+                            "expected %s only with proportion (dropout: {proportion: 0.2, by: 52, unit: week})",
+                            which));
+    PetscFunctionReturn(0);
+  }
+  for (int i = 0; i < NDROPOUT_KEYS; i++)
+    if (TTYamlFind(y, map, dropout_keys[i].key)) {
+      char path[64];
+      PetscCall(TTYamlKeyJoin(path, sizeof path, "dropout", dropout_keys[i].key));
+      PetscCall(TTYamlError(y, TTYamlFindKey(y, map, dropout_keys[i].key), path,
+                            "expected either proportion (with by) or %s; both are given", dropout_keys[i].key));
+    }
+  PetscCall(TTYamlGetReal(y, n, "dropout.proportion", &prop));
+  if (!(prop > 0 && prop < 1))
+    PetscCall(TTYamlError(y, n, "dropout.proportion",
+                          "expected the share that has dropped out by the time `by`, in (0, 1), found %g", prop));
+  PetscCall(TTYamlRequire(y, map, "dropout", "by", "the time by which `proportion` has dropped out", &nb));
+  PetscCall(TTYamlGetReal(y, nb, "dropout.by", &by));
+  if (!(by > 0) || !PetscIsNormalReal(by))
+    PetscCall(TTYamlError(y, nb, "dropout.by", "expected a time > 0, found %g", by));
+  if (nu) {
+    PetscCall(TTYamlGetChoice(y, nu, "dropout.unit", 4, TTTimeUnitNames, &u));
+    unit = TTTimeUnitDays[u];
+  }
+  *scale_days = by * unit / pow(-log1p(-prop), 1.0 / p->dropout_shape);
   PetscFunctionReturn(0);
 }
 
@@ -127,15 +173,19 @@ static PetscErrorCode DropoutOutcome(TTYaml y, TTYamlNode map, TTProtocol *p)
 
 PetscErrorCode TTProtocolParseDropout(TTYaml y, TTYamlNode map, TTProtocol *p)
 {
-  const char *keys[NDROPOUT_KEYS + 4] = {"model", "shape"};
+  const char *keys[NDROPOUT_KEYS + 7] = {"model", "shape"};
   TTYamlNode  n;
   int         m;
+  PetscBool   proportion;
   PetscFunctionBeginUser;
   for (int i = 0; i < NDROPOUT_KEYS; i++) keys[i + 2] = dropout_keys[i].key;
   keys[NDROPOUT_KEYS + 2] = "variable";
   keys[NDROPOUT_KEYS + 3] = "log_hazard_per_unit";
+  keys[NDROPOUT_KEYS + 4] = "proportion";
+  keys[NDROPOUT_KEYS + 5] = "by";
+  keys[NDROPOUT_KEYS + 6] = "unit";
   PetscCall(TTYamlCheckMapping(y, map, "dropout", "a mapping {model: ..., ...}"));
-  PetscCall(TTYamlCheckKeys(y, map, "dropout", NDROPOUT_KEYS + 4, keys));
+  PetscCall(TTYamlCheckKeys(y, map, "dropout", NDROPOUT_KEYS + 7, keys));
   PetscCall(TTYamlRequire(y, map, "dropout", "model", "none, weibull, exponential or outcome_dependent", &n));
   PetscCall(TTYamlGetChoice(y, n, "dropout.model", 4, TTDropoutModelNames, &m));
   p->dropout = (TTDropoutModel) m;
@@ -163,7 +213,10 @@ PetscErrorCode TTProtocolParseDropout(TTYaml y, TTYamlNode map, TTProtocol *p)
                             TTDropoutModelNames[p->dropout]));
     p->dropout_shape = 1;
   }
-  PetscCall(DropoutScale(y, map, p->dropout != TT_DROPOUT_WEIBULL ? PETSC_TRUE : PETSC_FALSE, &p->dropout_scale_days));
+  PetscCall(DropoutProportion(y, map, p, &proportion, &p->dropout_scale_days));
+  if (!proportion)
+    PetscCall(
+        DropoutScale(y, map, p->dropout != TT_DROPOUT_WEIBULL ? PETSC_TRUE : PETSC_FALSE, &p->dropout_scale_days));
   PetscCall(DropoutOutcome(y, map, p));
   PetscFunctionReturn(0);
 }

@@ -198,17 +198,31 @@ static PetscErrorCode ViewAnalysis(const TTProtocol *p, const TTAnalysisSpec *a,
       m == TT_ANALYSIS_POISSON) {
     P(", covariates: [");
     for (int j = 0; j < a->ncovariate; j++) {
-      P("%s", j ? ", " : "");
+      P("%s%s", j ? ", " : "", a->coding[j] == TT_CODING_FACTOR ? "factor(" : a->coding[j] ? "numeric(" : "");
       PetscCall(TTYamlWriteName(out, a->covariate[j]));
+      P("%s", a->coding[j] ? ")" : "");
     }
     P("]");
   }
-  if (m == TT_ANALYSIS_RISK_DIFFERENCE) P(", ci: %s", a->newcombe ? "newcombe" : "wald");
+  if (m == TT_ANALYSIS_RISK_DIFFERENCE) P(", ci: %s", a->newcombe ? "newcombe" : a->score ? "score" : "wald");
   if (m == TT_ANALYSIS_COX) P(", ties: %s", a->breslow ? "breslow" : "efron");
-  if (m == TT_ANALYSIS_LOGRANK || m == TT_ANALYSIS_COX) P(", stratified: %s", a->stratified ? "true" : "false");
+  if ((m == TT_ANALYSIS_LOGRANK || m == TT_ANALYSIS_COX) && !a->nstrata)
+    P(", stratified: %s", a->stratified ? "true" : "false");
+  if (a->nstrata) {
+    P(", strata: [");
+    for (int j = 0; j < a->nstrata; j++) {
+      P("%s", j ? ", " : "");
+      PetscCall(TTYamlWriteName(out, a->strata[j]));
+    }
+    P("]");
+  }
   P(", alpha: %s, sided: %d", TTYamlFormatReal(a->alpha, buf), a->sided);
   if (a->sided == 1) P(", direction: %s", a->direction > 0 ? "higher" : "lower");
-  if (a->sided == 1) P(", margin: %s", TTYamlFormatReal(a->margin, buf));
+  if (a->sided == 1 && (m == TT_ANALYSIS_ANCOVA || m == TT_ANALYSIS_WELCH || m == TT_ANALYSIS_RISK_DIFFERENCE))
+    P(", margin: %s", TTYamlFormatReal(a->margin, buf));
+  if (a->sided == 1 &&
+      (m == TT_ANALYSIS_ODDS_RATIO || m == TT_ANALYSIS_COX || m == TT_ANALYSIS_NEGBIN || m == TT_ANALYSIS_POISSON))
+    P(", margin_ratio: %s", TTYamlFormatReal(a->margin_ratio > 0 ? a->margin_ratio : 1.0, buf));
   P(", treatment: ");
   PetscCall(TTYamlWriteName(out, p->arm[a->treatment_arm].name));
   P(", control: ");

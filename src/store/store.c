@@ -177,6 +177,7 @@ static PetscErrorCode Open(TTStore st, MPI_Comm comm, const char *path, TTTrial 
     PetscCall(TTStoreWriteDesign(st));
   }
   PetscCall(TTStoreSetUpAnalyses(st, create));
+  PetscCall(TTStoreSetUpArms(st, create));
   PetscCall(TTStoreSetUpValidation(st, create));
   PetscCall(TTStoreSetUpLooks(st, create));
   st->nsubject_rows = st->p->output_subjects == TT_OUTPUT_ALL ? (PetscInt) st->p->replicates * st->p->patients
@@ -205,6 +206,7 @@ static PetscErrorCode FreeStore(TTStore *store)
   PetscCall(PetscFree(st->km));
   PetscCall(TTStoreReasonFree(st));
   PetscCall(PetscFree(st->done_flags));
+  PetscCall(TTStoreCloseArms(st)); /* after an error in TTStoreOpen: handles and buffers */
   PetscCall(PetscFree(st->looks)); /* only when the open failed: the close frees it */
   for (PetscInt i = 0; i < st->nstage; i++) PetscCall(TTH5StageDestroy(&st->stage[i]));
   PetscCall(PetscFree(st->stage));
@@ -246,8 +248,9 @@ static PetscErrorCode FlushRows(TTStore st)
   PetscInt na = st->p->nanalysis;
 
   PetscFunctionBeginUser;
-  /* the subjects of the replicates about to be marked done go first */
+  /* the subjects and arm rows of the replicates about to be marked done go first */
   for (PetscInt i = 0; i < st->nstage; i++) PetscCall(TTH5StageFlush(&st->stage[i]));
+  PetscCall(TTStoreFlushArms(st));
   if (!st->nbuf) PetscFunctionReturn(0);
   for (PetscInt k = 0; k < na; k++)
     for (int c = 0; c < TT_NCOLUMN; c++) {
@@ -312,6 +315,7 @@ PetscErrorCode TTStoreWriteReplicate(TTStore st, const TTReplicateResult *res, c
         st->scratch, st->stage));
   PetscCall(TTStoreWriteLooks(st, res));
   BufferRow(st, res);
+  PetscCall(TTStoreStageArms(st, res));
   for (PetscInt k = 0; k < st->p->nanalysis; k++)
     if (st->km[k] >= 0)
       PetscCall(TTH5WriteRows(st->km[k], H5T_NATIVE_DOUBLE, (hsize_t) res->replicate, 1, res->km + 6 * k));
@@ -345,6 +349,7 @@ PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[])
   for (PetscInt i = 0; i < st->p->nanalysis * TT_NCOLUMN; i++) TTCallHDF5(H5Dclose(st->col[i]));
   for (PetscInt k = 0; k < st->p->nanalysis; k++)
     if (st->km[k] >= 0) TTCallHDF5(H5Dclose(st->km[k]));
+  PetscCall(TTStoreCloseArms(st));
   PetscCall(TTStoreReasonClose(st));
   TTCallHDF5(H5Dclose(st->done));
   TTCallHDF5(H5Dclose(st->screen));

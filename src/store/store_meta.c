@@ -235,6 +235,7 @@ PetscErrorCode TTStoreWriteSummary(TTStore st, const TTSummary *s)
     PetscCall(TTH5WriteStringAttr(ga, "failure_reasons", s[k].failure_reasons));
     if (s[k].nlook > 0) PetscCall(TTH5WriteDoubleArrayAttr(ga, "stop_prob", s[k].nlook, s[k].stop_prob));
     PetscCall(TTH5WriteDoubleAttr(ga, "dropped_twins", s[k].dropped_twins));
+    PetscCall(TTStoreWriteSummaryArms(ga, &s[k]));
     TTCallHDF5(H5Gclose(ga));
   }
   TTCallHDF5(H5Gclose(g));
@@ -312,6 +313,7 @@ PetscErrorCode TTStoreSummarize(TTStore st, TTSummary *s)
     s[k].dropped_twins        = dropped;
     PetscCall(TTStoreReasonCount(st, k, s[k].failure_reasons, sizeof(s[k].failure_reasons)));
     TTStoreAnalyticPower(st->p, k, &s[k]);
+    PetscCall(TTStoreSummarizeArmsAndTest(st, k, &s[k]));
   }
   PetscCall(PetscFree(col));
   PetscFunctionReturn(0);

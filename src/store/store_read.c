@@ -149,16 +149,18 @@ static PetscErrorCode ReadSummary(hid_t file, const char *name, TTSummary *sum)
 PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt n, const char *const names[], const TTSummary s[])
 {
   PetscFunctionBeginUser;
-  fprintf(out, "%-16s %6s  %-16s %9s %9s %9s %9s %9s %9s %9s %9s %9s\n", "analysis", "reps", "power (MC SE)",
-          "analytic", "mean_est", "true_eff", "bias", "emp_SE", "mean_SE", "RMSE", "coverage", "mean_n");
+  fprintf(out, "%-16s %6s  %-16s %9s %9s %9s %9s %9s %9s %9s  %-16s %9s\n", "analysis", "reps", "power (MC SE)",
+          "analytic", "mean_est", "true_eff", "bias", "emp_SE", "mean_SE", "RMSE", "coverage (MC SE)", "mean_n");
   for (PetscInt k = 0; k < n; k++) {
     const tt_stats_oc_summary *o = &s[k].oc;
-    char                       pw[32], an[16] = "none";
+    char                       pw[32], cov[32], an[16] = "none";
     snprintf(pw, sizeof(pw), "%.4f (%.4f)", o->power, o->power_mcse);
+    snprintf(cov, sizeof(cov), "%.4f (%.4f)", o->coverage, o->coverage_mcse);
     if (!isnan(s[k].analytic_power)) snprintf(an, sizeof(an), "%.4f", s[k].analytic_power);
-    fprintf(out, "%-16s %6ld  %-16s %9s %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f %9.1f\n", names[k], o->replicates, pw,
-            an, o->mean_estimate, o->true_effect, o->bias, o->empirical_se, o->mean_std_error, o->rmse, o->coverage,
+    fprintf(out, "%-16s %6ld  %-16s %9s %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f  %-16s %9.1f\n", names[k], o->replicates,
+            pw, an, o->mean_estimate, o->true_effect, o->bias, o->empirical_se, o->mean_std_error, o->rmse, cov,
             o->expected_n);
+    TTStorePrintArms(out, &s[k]);
     if (o->failed)
       fprintf(out,
               "%-16s %ld replicate(s) could not be analysed (%s): counted as not rejecting in power, left out of the "
@@ -215,6 +217,7 @@ static PetscErrorCode Summary(const char *path, FILE *out)
   for (PetscInt k = 0; k < n && !ierr; k++) {
     list[k] = names + k * width;
     ierr    = ReadSummary(file, list[k], &s[k]);
+    if (!ierr) ierr = TTStoreReadSummaryArms(file, list[k], &s[k]);
   }
   if (!ierr) ierr = TTStorePrintSummary(out, n, list, s);
   if (!ierr) ierr = TTStorePrintLooks(file, out);
@@ -258,7 +261,7 @@ void TTStorePutValue(FILE *f, double v)
 
 /* The rows of one analysis group; its columns must be equally long (a damaged file may
  * not have them so). Frees what it read, also on error. */
-static PetscErrorCode ExportRows(hid_t g, const char *name, FILE *f)
+static PetscErrorCode ExportRows(hid_t g, const char *name, FILE *f, TTStoreExtraColumns *extra)
 {
   double        *col[TT_NCOLUMN] = {NULL};
   char          *reason          = NULL, why[TT_REASON_WIDTH + 1];
@@ -274,6 +277,7 @@ static PetscErrorCode ExportRows(hid_t g, const char *name, FILE *f)
     ragged = !ierr && m != n ? PETSC_TRUE : PETSC_FALSE;
   }
   if (!ierr && !ragged) ierr = TTStoreReadReasons(g, n, &reason);
+  if (!ierr && !ragged) ierr = TTStoreExtraColumnsRead(g, n, extra);
   for (PetscInt r = 0; r < n && !ierr && !ragged; r++) {
     fprintf(f, "%s", name);
     for (int c = 0; c < TT_NCOLUMN; c++) {
@@ -282,6 +286,7 @@ static PetscErrorCode ExportRows(hid_t g, const char *name, FILE *f)
       TTStoreReasonAt(reason, r, why); /* the reason column follows ok */
       TTStorePutString(f, why);
     }
+    TTStoreExtraColumnsPut(f, extra, r);
     fprintf(f, "\n");
   }
   PetscCall(PetscFree(reason));
@@ -292,35 +297,40 @@ static PetscErrorCode ExportRows(hid_t g, const char *name, FILE *f)
   PetscFunctionReturn(0);
 }
 
-/* analyses.csv: one row per (analysis, replicate). */
+/* analyses.csv: one row per (analysis, replicate): the known columns, then every further
+ * per-replicate dataset of /analyses/<name> (km_median, ...; store_export.c). */
 static PetscErrorCode ExportAnalyses(hid_t file, const char *dir)
 {
-  hid_t          design, top, g;
-  PetscInt       na, k;
-  size_t         width;
-  char          *names;
-  FILE          *f;
-  PetscErrorCode ierr = 0;
+  TTStoreExtraColumns extra;
+  hid_t               design, top, g;
+  PetscInt            na, k;
+  size_t              width;
+  char               *names;
+  FILE               *f;
+  PetscErrorCode      ierr = 0;
 
   PetscFunctionBeginUser;
   TTCallHDF5(design = H5Gopen2(file, "design", H5P_DEFAULT));
   PetscCall(TTStoreReadStrings(design, "analyses", &na, &width, &names));
-  ierr = TTStoreOpenCSV(dir, "analyses.csv", &f);
+  ierr = TTStoreExtraColumnsCollect(file, na, names, width, &extra);
+  if (!ierr) ierr = TTStoreOpenCSV(dir, "analyses.csv", &f);
   if (ierr) PetscCall(PetscFree(names));
   PetscCall(ierr);
   fprintf(f, "analysis");
   for (int c = 0; c < TT_NCOLUMN; c++)
     fprintf(f, ",%s%s", tt_store_columns[c], strcmp(tt_store_columns[c], "ok") ? "" : ",reason");
+  TTStoreExtraColumnsHeader(f, &extra);
   fprintf(f, "\n");
   for (k = 0; k < na && !ierr; k++) {
     top = H5Gopen2(file, "analyses", H5P_DEFAULT);
     g   = top < 0 ? -1 : H5Gopen2(top, names + k * width, H5P_DEFAULT);
     if (top >= 0) H5Gclose(top);
     if (g < 0) break;
-    ierr = ExportRows(g, names + k * width, f);
+    ierr = ExportRows(g, names + k * width, f, &extra);
     H5Gclose(g);
   }
   fclose(f);
+  PetscCall(TTStoreExtraColumnsFree(&extra));
   PetscCall(PetscFree(names));
   PetscCall(ierr);
   PetscCheck(k == na, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,

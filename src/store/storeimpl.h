@@ -53,6 +53,8 @@ struct _p_TTStore {
   TTH5Stage        *stage;                      /* [nstage] subject datasets, staged (rank 0) */
   PetscInt          nstage;
   char              resolved_sha[65]; /* SHA-256 of the resolved protocol */
+  hid_t            *arms;             /* [nanalysis * TT_ARM_FIGURES] /analyses/<name>/arm_* (store_arms.c) */
+  TTH5Stage        *arm_stage;        /* their staged rows (rank 0) */
   int              *done_flags;       /* [replicates] 1 = stored by an earlier run (resume) */
   PetscInt          ndone;
   TTStoreLooks      looks; /* /looks (store_looks.c); NULL without interim looks */
@@ -179,4 +181,34 @@ PetscErrorCode TTStoreExportADaM(hid_t file, const char *dir); /* store_adam.c: 
 PetscErrorCode TTStoreWriteCalibration(TTStore st, hid_t provenance);
 PetscErrorCode TTStorePrintCalibration(hid_t file, FILE *out);
 PetscErrorCode TTStoreExportCalibration(hid_t file, const char *dir);
+/* store_arms.c: /analyses/<name>/arm_* [replicate x 2] (created or reopened: collective;
+ * staged and flushed by rank 0), their means into s->arm (rank 0) and /summary attributes. */
+PetscErrorCode           TTStoreSetUpArms(TTStore st, PetscBool create);
+PetscErrorCode           TTStoreStageArms(TTStore st, const TTReplicateResult *res);
+PetscErrorCode           TTStoreFlushArms(TTStore st);
+PetscErrorCode           TTStoreCloseArms(TTStore st);
+PetscErrorCode           TTStoreSummarizeArms(TTStore st, PetscInt k, TTSummary *s);
+PetscErrorCode           TTStoreWriteSummaryArms(hid_t g, const TTSummary *s);
+extern const char *const tt_store_summary_arm[TT_SUMMARY_ARM];                     /* their attribute names */
+PetscErrorCode TTStoreSummarizeArmsAndTest(TTStore st, PetscInt k, TTSummary *s);  /* + alpha, sided, arm names */
+PetscErrorCode TTStoreReadSummaryArms(hid_t file, const char *name, TTSummary *s); /* the same, from a file */
+void           TTStorePrintArms(FILE *out, const TTSummary *s);                    /* one summary line */
+/* store_columns.c: the per-replicate datasets of /analyses/<name> beyond the known
+ * columns (km_median, ...), numeric with the replicate as first dimension, as further
+ * columns of analyses.csv: the union over analyses in name order, `<name>` for one value
+ * per replicate, `<name>_1` ... `<name>_k` for k (trailing dimensions flattened, last
+ * fastest: the readers' order); NA for an analysis without the dataset. */
+#define TT_MAX_EXTRA_COLUMNS 32
+typedef struct {
+  PetscInt n;
+  char     name[TT_MAX_EXTRA_COLUMNS][64];
+  PetscInt width[TT_MAX_EXTRA_COLUMNS]; /* values per replicate */
+  double  *value[TT_MAX_EXTRA_COLUMNS]; /* [replicate * width] of the current analysis, NULL: none */
+} TTStoreExtraColumns;
+PetscErrorCode TTStoreExtraColumnsCollect(hid_t file, PetscInt na, const char *names, size_t width,
+                                          TTStoreExtraColumns *x);
+void           TTStoreExtraColumnsHeader(FILE *f, const TTStoreExtraColumns *x);
+PetscErrorCode TTStoreExtraColumnsRead(hid_t g, PetscInt rows, TTStoreExtraColumns *x); /* current analysis */
+void           TTStoreExtraColumnsPut(FILE *f, const TTStoreExtraColumns *x, PetscInt r);
+PetscErrorCode TTStoreExtraColumnsFree(TTStoreExtraColumns *x); /* the values read */
 #endif

@@ -41,6 +41,11 @@ static PetscErrorCode BindModel(TTTrial t)
     }
     USER_ERROR(p, p->model_loc, "model.name: unknown model '%s'; expected one of: %s", p->model, names);
   }
+  if (tt_model_incomplete(m))
+    USER_ERROR(p, p->model_loc,
+               "model.name: expected a complete model; '%s' defines no %s (src/model/README.md lists what a model "
+               "must define)",
+               m->name, tt_model_incomplete(m));
   PetscCall(PetscMalloc1(m->nparam, &t->par));
   for (int i = 0; i < m->nparam; i++) t->par[i] = m->param[i].value;
   for (int i = 0; i < p->nparam; i++) {
@@ -269,6 +274,7 @@ static PetscErrorCode Bind(TTTrial t)
   PetscCall(BindCovariates(t));
   PetscCall(BindEndpoints(t));
   PetscCall(BindAnalyses(t));
+  PetscCall(TTTrialBindAnalysisTerms(t));
   PetscCall(SetLayout(t));
   PetscCall(AllocScratch(t));
   PetscCall(TTTrialSetUpLooks(t));
@@ -306,6 +312,8 @@ PetscErrorCode TTTrialDestroy(TTTrial *trial)
   PetscCall(PetscFree2(t->strata_cov, t->strata_levels));
   PetscCall(PetscFree2(t->endpoint_var, t->endpoint_event));
   PetscCall(PetscFree(t->acov));
+  PetscCall(PetscFree(t->astrata));
+  PetscCall(PetscFree(t->level));
   PetscCall(PetscFree2(t->t_model, t->t_days));
   PetscCall(PetscFree6(t->y, t->xcov, t->y0, t->y1, t->expo, t->cut));
   PetscCall(PetscFree4(t->treat, t->iy, t->status, t->strata));

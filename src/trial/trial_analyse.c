@@ -89,6 +89,8 @@ PetscErrorCode TTTrialAnalyse(TTTrial t, PetscInt r, const double recs[], TTRepl
     res->ok[k]     = res->reason[k] == TT_STATS_OK;
     res->true_effect[k] = TTTrialTrueEffect(t, k, recs);
   }
+  /* per-arm figures at the data cut the analyses used (the stopping look's, trial_gsd.c) */
+  TTTrialArmFigures(t, recs, res->arm, final_cut, res->arm_figures);
   TTTrialFinalLook(t, res);
   TTTrialFigures(t, recs, res);
   PetscFunctionReturn(0);
@@ -103,6 +105,7 @@ PetscErrorCode TTReplicateResultCreate(TTTrial t, TTReplicateResult *res)
                          &res->true_effect));
   PetscCall(PetscMalloc4(na, &res->information, TT_MAX_LOOKS, &res->look_z, 6 * na, &res->km, t->p->nfigure + 1,
                          &res->figure));
+  PetscCall(PetscMalloc1(2 * TT_ARM_FIGURES * na, &res->arm_figures));
   PetscCall(PetscMalloc4(TT_MAX_LOOKS, &res->look_time, TT_MAX_LOOKS, &res->look_information, TT_MAX_LOOKS,
                          &res->look_subjects, TT_MAX_LOOKS, &res->look_bound));
   PetscCall(PetscCalloc1(na, &res->reason));
@@ -114,6 +117,7 @@ PetscErrorCode TTReplicateResultDestroy(TTReplicateResult *res)
   PetscFunctionBeginUser;
   PetscCall(PetscFree5(res->arm, res->endpoint, res->ok, res->result, res->true_effect));
   PetscCall(PetscFree4(res->information, res->look_z, res->km, res->figure));
+  PetscCall(PetscFree(res->arm_figures));
   PetscCall(PetscFree4(res->look_time, res->look_information, res->look_subjects, res->look_bound));
   PetscCall(PetscFree(res->reason));
   PetscFunctionReturn(0);

@@ -4,7 +4,10 @@
  * Only twins of the analysis's treatment and control arms with an observed endpoint
  * enter (completers for continuous and responder endpoints). Ratio methods report
  * log ratios (odds, hazard, rate). A non-inferiority margin shifts the null: the
- * test is of (estimate - margin), the estimate and CI are unchanged.
+ * test is of (estimate - margin) with the method's t or Wald z (the protocol allows a
+ * margin only where that is the textbook test, or Farrington-Manning's score test for a
+ * risk difference with ci: score); the estimate and CI are unchanged, so the test
+ * rejects exactly when the CI excludes the margin on the tested side.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -23,9 +26,10 @@ static double CovariateValue(TTTrial t, const double *rec, PetscInt arm, PetscIn
   }
 }
 
-/* Gathers the analysed twins: y/aux into t->y/t->expo, treat, strata, covariates
- * (column-major, leading dimension n). Returns n. */
-static PetscInt Gather(TTTrial t, PetscInt k, const double recs[], const PetscInt arm[])
+/* Gathers the analysed twins: y/aux into t->y/t->expo, treat, strata, the covariates'
+ * design columns (column-major, leading dimension n; *ncol of them: a factor gives one
+ * per level but the first). Returns n. */
+static PetscInt Gather(TTTrial t, PetscInt k, const double recs[], const PetscInt arm[], PetscInt *ncol)
 {
   const TTAnalysisSpec *an = &t->p->analysis[k];
   PetscInt              e = an->endpoint_index, n = 0;
@@ -37,16 +41,18 @@ static PetscInt Gather(TTTrial t, PetscInt k, const double recs[], const PetscIn
     t->treat[n]  = arm[i] == an->treatment_arm;
     t->iy[n]     = (int) q.value;
     t->status[n] = (int) q.aux;
-    t->strata[n] = (int) recs[i * t->L.size + t->L.stratum];
+    t->strata[n] = TTTrialStratumLabel(t, k, recs + i * t->L.size);
     n++;
   }
+  *ncol = 0;
   for (PetscInt c = 0; c < an->ncovariate; c++) {
     PetscInt j = 0;
     for (PetscInt i = 0; i < t->p->patients; i++) {
       TTPair q = t->pair[i * t->p->nendpoint + e];
       if ((arm[i] != an->treatment_arm && arm[i] != an->control_arm) || isnan(q.value)) continue;
-      t->xcov[c * n + j++] = CovariateValue(t, recs + i * t->L.size, arm[i], e, &t->acov[k][c]);
+      t->y0[j++] = CovariateValue(t, recs + i * t->L.size, arm[i], e, &t->acov[k][c]);
     }
+    *ncol += TTTrialCovariateColumns(t, k, c, n, t->y0, t->xcov + *ncol * n);
   }
   return n;
 }
@@ -63,11 +69,14 @@ static int Welch(TTTrial t, PetscInt n, tt_stats_test_spec spec, tt_stats_result
   return tt_stats_welch((int) n0, t->y0, (int) n1, t->y1, spec, res);
 }
 
-static int RiskDifference(TTTrial t, PetscInt n, int newcombe, tt_stats_test_spec spec, tt_stats_result *res)
+/* ci: score tests the margin itself (Farrington-Manning) and inverts the same statistic. */
+static int RiskDifference(TTTrial t, PetscInt n, const TTAnalysisSpec *an, tt_stats_test_spec spec,
+                          tt_stats_result *res)
 {
   int x[2] = {0, 0}, m[2] = {0, 0};
   for (PetscInt i = 0; i < n; i++) x[t->treat[i]] += t->iy[i], m[t->treat[i]]++;
-  return tt_stats_risk_diff(x[0], m[0], x[1], m[1], newcombe ? TT_STATS_RD_NEWCOMBE : TT_STATS_RD_WALD, spec, res);
+  if (an->score) return tt_stats_risk_diff_score(x[0], m[0], x[1], m[1], an->margin, spec, res);
+  return tt_stats_risk_diff(x[0], m[0], x[1], m[1], an->newcombe ? TT_STATS_RD_NEWCOMBE : TT_STATS_RD_WALD, spec, res);
 }
 
 static int CMH(TTTrial t, PetscInt n, tt_stats_test_spec spec, tt_stats_result *res)
@@ -87,15 +96,16 @@ static int CMH(TTTrial t, PetscInt n, tt_stats_test_spec spec, tt_stats_result *
   return status;
 }
 
-static int Survival(TTTrial t, PetscInt n, const TTAnalysisSpec *an, tt_stats_test_spec spec, tt_stats_result *res)
+static int Survival(TTTrial t, PetscInt n, PetscInt ncol, const TTAnalysisSpec *an, tt_stats_test_spec spec,
+                    tt_stats_result *res)
 {
   tt_stats_surv_data d = {(int) n,
                           t->y,
                           t->status,
                           t->treat,
-                          an->ncovariate,
-                          an->ncovariate ? t->xcov : NULL,
-                          an->stratified ? t->strata : NULL};
+                          (int) ncol,
+                          ncol ? t->xcov : NULL,
+                          an->stratified || an->nstrata ? t->strata : NULL};
   if (an->method == TT_ANALYSIS_LOGRANK) return tt_stats_logrank(&d, spec, NULL, res);
   return tt_stats_cox(&d, an->breslow ? TT_STATS_TIES_BRESLOW : TT_STATS_TIES_EFRON, spec, res, NULL, NULL, NULL);
 }
@@ -137,8 +147,8 @@ int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt 
   const TTAnalysisSpec *an   = &t->p->analysis[k];
   TTEndpointKind        kind = TTEndpointKindOf(t->p->endpoint[an->endpoint_index].type);
   tt_stats_test_spec    spec = {an->alpha, an->sided, an->direction};
-  PetscInt              n    = Gather(t, k, recs, arm);
-  const double         *cov  = an->ncovariate ? t->xcov : NULL;
+  PetscInt              ncol, n = Gather(t, k, recs, arm, &ncol);
+  const double         *cov = ncol ? t->xcov : NULL;
   int                   status;
 
   *information = Information(t, n, kind);
@@ -153,28 +163,28 @@ int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt 
     status = Welch(t, n, spec, res);
     break;
   case TT_ANALYSIS_RISK_DIFFERENCE:
-    status = RiskDifference(t, n, an->newcombe, spec, res);
+    status = RiskDifference(t, n, an, spec, res);
     break;
   case TT_ANALYSIS_ODDS_RATIO:
-    status = tt_stats_logistic_or((int) n, t->iy, t->treat, an->ncovariate, cov, spec, res);
+    status = tt_stats_logistic_or((int) n, t->iy, t->treat, (int) ncol, cov, spec, res);
     break;
   case TT_ANALYSIS_CMH:
     status = CMH(t, n, spec, res);
     break;
   case TT_ANALYSIS_LOGRANK:
   case TT_ANALYSIS_COX:
-    status = Survival(t, n, an, spec, res);
+    status = Survival(t, n, ncol, an, spec, res);
     break;
   case TT_ANALYSIS_NEGBIN:
-    status = tt_stats_negbin_rr((int) n, t->y, t->expo, t->treat, an->ncovariate, cov, spec, res, NULL);
+    status = tt_stats_negbin_rr((int) n, t->y, t->expo, t->treat, (int) ncol, cov, spec, res, NULL);
     break;
   case TT_ANALYSIS_POISSON:
-    status = tt_stats_poisson_rr((int) n, t->y, t->expo, t->treat, an->ncovariate, cov, spec, res);
+    status = tt_stats_poisson_rr((int) n, t->y, t->expo, t->treat, (int) ncol, cov, spec, res);
     break;
   default:
-    status = tt_stats_ancova((int) n, t->y, t->treat, an->ncovariate, cov, spec, res);
+    status = tt_stats_ancova((int) n, t->y, t->treat, (int) ncol, cov, spec, res);
   }
-  if (status == TT_STATS_OK && an->margin != 0.0) {
+  if (status == TT_STATS_OK && an->margin != 0.0 && !an->score) { /* t or Wald test of estimate - margin */
     tt_stats_result shifted;
     if (tt_stats_t_result(res->estimate - an->margin, res->std_error, res->df, spec, &shifted) == TT_STATS_OK) {
       res->statistic = shifted.statistic;

@@ -9,8 +9,14 @@ typedef enum { TT_COVARIATE_BASELINE, TT_COVARIATE_PROGNOSTIC, TT_COVARIATE_COHO
 
 typedef struct {
   TTCovariateKind kind;
-  PetscInt        index; /* cohort covariate index for TT_COVARIATE_COHORT */
+  PetscInt        index;  /* cohort covariate index for TT_COVARIATE_COHORT */
+  PetscInt        factor; /* levels of a factor(NAME) covariate (indicator columns), 0 for a number */
 } TTAnalysisCovariate;
+
+/* Stratification factors of an analysis (strata: [...]): cohort covariates and their levels. */
+typedef struct {
+  PetscInt index[TT_MAX_STRATA], levels[TT_MAX_STRATA];
+} TTAnalysisStrata;
 
 /* An endpoint's observed pair (see TTReplicateResult). */
 typedef struct {
@@ -33,8 +39,10 @@ struct _p_TTTrial {
   PetscInt           dropout_var;                 /* outcome-dependent dropout: model variable */
   PetscInt           er_effect;                   /* exposure-response: the arm effect it sets, -1 for none */
   TTAnalysisCovariate (*acov)[TT_MAX_COVARIATES]; /* [nanalysis][ncovariate] */
-  double *t_model, *t_days;                       /* [nvisit] visit times */
-  double  horizon_days; /* end of follow-up for a twin entering at 0 (the calendar cut-off when there is one) */
+  TTAnalysisStrata *astrata;                      /* [nanalysis] */
+  int              *level;                        /* scratch [patients]: a factor's level index per twin */
+  double           *t_model, *t_days;             /* [nvisit] visit times */
+  double horizon_days; /* end of follow-up for a twin entering at 0 (the calendar cut-off when there is one) */
   /* calibrated arm effects: model effect index per arm (-1: none), set yet, records */
   PetscInt            cal_effect[TT_MAX_ARMS];
   PetscBool           cal_set[TT_MAX_ARMS];
@@ -68,6 +76,15 @@ int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt 
                      double *information, double km[6]);
 /* trial_calibrate.c: an arm's effects in the view, its calibrated one with its record. */
 void TTTrialViewCalibrated(TTTrial t, FILE *out, PetscInt arm);
+/* trial_covariates.c: factor()/numeric() codings and strata checked at set-up (located
+ * errors); per replicate, the design columns of covariate c of analysis k from its values
+ * value[n] over the analysed twins (x[ncol * n], returns ncol: 1, or a factor's indicator
+ * columns) and the stratum label of a twin (strata: [...], else the randomization stratum). */
+PetscErrorCode TTTrialBindAnalysisTerms(TTTrial t);
+PetscInt       TTTrialCovariateColumns(TTTrial t, PetscInt k, PetscInt c, PetscInt n, const double value[], double *x);
+int            TTTrialStratumLabel(TTTrial t, PetscInt k, const double *rec);
+/* trial_arms.c: fig[nanalysis][2][TT_ARM_FIGURES] of one replicate at data cut `cut`. */
+void TTTrialArmFigures(TTTrial t, const double recs[], const PetscInt arm[], double cut, double fig[]);
 /* trial_gsd.c: boundaries at set-up; the looks of one replicate. */
 PetscErrorCode TTTrialSetUpLooks(TTTrial t);
 void           TTTrialCutAll(TTTrial t, const double recs[], const PetscInt arm[], double calendar);

@@ -56,4 +56,15 @@ foreach(case "weibull 0.62 3774.25" "exponential 1 1217.5" "outcome")
     "${TT_TWINTRIAL} run ${TT_SOURCE_DIR}/tests/data/protocols/dropout/${kind}.yaml -o dropout_${kind}.h5 --force --progress none > /dev/null && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_dropout.py ${case} dropout_${kind}.h5")
   set_tests_properties(dropout_${kind}_matches_target PROPERTIES LABELS validation ENVIRONMENT "${TT_MPI_ENV}")
 endforeach()
+# Dropout given as a cumulative proportion by a time: 20 % by week 52 (exponential), 20 %
+# by month 12 (Weibull, shape 0.62), the share dropped by then within MC error.
+foreach(case "exponential 0.2 364 1" "weibull 0.2 365.25 0.62")
+  string(REPLACE " " ";" args ${case})
+  list(GET args 0 kind)
+  list(SUBLIST args 1 3 target)
+  string(JOIN " " target ${target})
+  add_test(NAME dropout_proportion_${kind}_matches_target COMMAND sh -c
+    "${TT_TWINTRIAL} run ${TT_SOURCE_DIR}/tests/data/protocols/dropout/proportion_${kind}.yaml -o dropout_proportion_${kind}.h5 --force --progress none > /dev/null && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_dropout.py proportion ${target} dropout_proportion_${kind}.h5")
+  set_tests_properties(dropout_proportion_${kind}_matches_target PROPERTIES LABELS validation ENVIRONMENT "${TT_MPI_ENV}")
+endforeach()
 tt_oc_test(dose_ranging_effects_follow_exposure_response ${TT_SOURCE_DIR}/protocols/alzheimers_dose_ranging.yaml dose_response)

@@ -13,6 +13,10 @@ endfunction()
 
 tt_outputs_test(export_csv_values_equal_hdf5 unit
   ${TT_PYTHON} ${TT_OUTPUTS}/check_export.py roundtrip ${TT_TWINTRIAL} ${TT_OUTPUTS_PROTOCOL})
+# analyses.csv holds every per-replicate dataset of /analyses (a time-to-event protocol:
+# the Kaplan-Meier medians and their CIs too).
+tt_outputs_test(export_analyses_csv_holds_every_analysis_dataset unit
+  ${TT_PYTHON} ${TT_OUTPUTS}/check_export.py roundtrip ${TT_TWINTRIAL} ${TT_SOURCE_DIR}/protocols/oncology_nsclc.yaml)
 tt_outputs_test(export_adam_datasets_complete_and_consistent unit
   ${TT_PYTHON} ${TT_OUTPUTS}/check_export.py adam ${TT_TWINTRIAL} ${TT_OUTPUTS_PROTOCOL})
 tt_outputs_test(export_time_to_event_endpoint_gives_adtte unit

@@ -5,6 +5,10 @@ reader holding every dataset, and the report rendering (Kaplan-Meier figures exa
 when there are time-to-event endpoints, boundaries exactly for group-sequential designs).
 
 usage: check_all_protocols.py TWINTRIAL PROTOCOLS_DIR
+Under valgrind (a TWINTRIAL path naming it, as tests/reliability/valgrind.sh makes), which
+looks for memory errors along each model's and output's code, one protocol per model
+(the group-sequential and the validation-figure protocols among them): every protocol
+is checked in the release run.
 """
 import glob
 import os
@@ -25,6 +29,11 @@ def main():
     chk = Checker()
     protocols = sorted(glob.glob(os.path.join(pdir, "*.yaml")))
     chk(len(protocols) > 0, f"protocols in {pdir}")
+    if "valgrind" in os.path.basename(tt):
+        sample = ["alzheimers_group_sequential", "t2d_einhorn2000_pioglitazone", "oncology_nsclc", "ms_relapse",
+                  "pk_metformin_dosing"]
+        protocols = [p for p in protocols if os.path.splitext(os.path.basename(p))[0] in sample]
+        chk(len(protocols) == len(sample), f"under valgrind: one protocol per model {sample}")
     for protocol in protocols:
         name = os.path.splitext(os.path.basename(protocol))[0]
         print(f"== {name}")

@@ -117,19 +117,43 @@ def check_looks(chk, f, out):
 def roundtrip(chk, path, out):
     with h5py.File(path, "r") as f:
         h = File(f)
-        # analyses.csv
-        # columns: analysis, then the per-replicate datasets in the writer's order (the
-        # documented thirteen first); values by name
+        # analyses.csv: every dataset of every /analyses/<name> (enumerated here, whatever
+        # its rank) is in the CSV: the documented columns first (reason, a string, right
+        # after ok), then the others by name (one column per value per replicate:
+        # <name>_1 .. <name>_k, last dimension fastest, as the readers), NA where an
+        # analysis lacks one; values by name, strings as strings
         header, got = read_csv(os.path.join(out, "analyses.csv"))
-        g0 = f["analyses"][h.analyses[0]]
-        per_replicate = sorted(k for k in g0.keys() if g0[k].ndim == 1)
-        chk(header[:14] == ["analysis"] + ANALYSIS_COLUMNS and sorted(header[1:]) == per_replicate,
-            f"analyses.csv columns {header} = analysis + the [replicate] datasets of /analyses/<name>")
+        known = ANALYSIS_COLUMNS + ["stage", "information"]
+        datasets = {}  # name -> (rank, values per replicate, is a string)
+        for a in h.analyses:
+            g = f["analyses"][a]
+            for k in g.keys():
+                x = g[k]
+                chk(isinstance(x, h5py.Dataset) and x.shape[0] == len(g["replicate"]),
+                    f"/analyses/{a}/{k} is a per-replicate dataset")
+                datasets[k] = (x.ndim, int(np.prod(x.shape[1:])), x.dtype.kind == "S")
+        chk(all(k in datasets for k in known), f"/analyses/<name> has the documented datasets: {sorted(datasets)}")
+        chk(all(not datasets[k][2] for k in datasets if k != "reason"),
+            f"/analyses/<name>: no string dataset but reason (the CSV's further columns are numeric): {sorted(datasets)}")
+        chk(header.count("reason") == 1 and header.index("reason") == header.index("ok") + 1,
+            "analyses.csv: reason once, right after ok")
+        extra = sorted(k for k in datasets if k not in known)
+        want = ["analysis"] + known
+        for k in extra:
+            ndim, width, _ = datasets[k]
+            want += [k] if ndim == 1 else [f"{k}_{i + 1}" for i in range(width)]
+        chk(header == want, f"analyses.csv columns {header} = analysis + every dataset of /analyses/<name> {want}")
+        print(f"ok:   analyses.csv: {len(datasets)} datasets of /analyses/<name> ({', '.join(sorted(datasets))}), "
+              f"{len(header) - 1} columns")
         rows = []
         for a in h.analyses:
             g = f["analyses"][a]
-            cols = [g[c][()] for c in header[1:]]
-            rows += [[a] + [s(c[r]) if c.dtype.kind == "S" else float(c[r]) for c in cols] for r in range(len(cols[0]))]
+            n = len(g["replicate"])
+            cols = []
+            for k in known + extra:
+                x = g[k][()].reshape(n, -1) if k in g else np.full((n, datasets[k][1]), np.nan)
+                cols += [x[:, i] for i in range(x.shape[1])]
+            rows += [[a] + [s(c[r]) if c.dtype.kind == "S" else float(c[r]) for c in cols] for r in range(n)]
         check_table(chk, "analyses.csv", header, got, header, rows)
         # summary.csv
         first = f["summary"][h.analyses[0]].attrs

@@ -5,6 +5,8 @@
 # mpi tests alone). The preset
 # turns LeakSanitizer on with tests/reliability/lsan.supp (Open MPI's own leaks only)
 # and exitcode=23, so a leak or sanitizer report fails even a test that expects exit 1.
+# Every test's timeout is 4 times its release value there (TT_TIMEOUT_SCALE,
+# tests/CMakeLists.txt), so a loaded machine does not fail the slowed-down tests.
 # usage: tests/reliability/sanitize.sh
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)

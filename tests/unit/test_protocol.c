@@ -215,7 +215,7 @@ static PetscErrorCode everything_protocol_values(void)
   CHECK(a[6].method == TT_ANALYSIS_COX && a[6].breslow == 1 && a[6].stratified == 1 && a[6].ncovariate == 1);
   CHECK(a[6].endpoint_index == 6);
   CHECK(a[7].method == TT_ANALYSIS_NEGBIN && a[7].ncovariate == 1 && a[7].endpoint_index == 7);
-  CHECK(a[8].method == TT_ANALYSIS_POISSON && a[8].margin == -0.1 && a[8].sided == 1);
+  CHECK(a[8].method == TT_ANALYSIS_POISSON && a[8].margin == log(0.9) && a[8].margin_ratio == 0.9 && a[8].sided == 1);
   CHECK(p->nlook == 4 && p->information[0] == 0.25 && p->information[3] == 1);
   CHECK(p->spending == TT_SPENDING_HSD && p->spending_gamma == -4);
   CHECK(p->futility == TT_SPENDING_HSD && p->futility_gamma == -2.5 && p->futility_beta == 0.1);

@@ -2,13 +2,17 @@
 """Dropout models reproduce their target survival within Monte-Carlo error.
 
 usage: check_dropout.py weibull|exponential SHAPE SCALE_DAYS RESULTS.h5
+       check_dropout.py proportion P BY_DAYS SHAPE RESULTS.h5
        check_dropout.py outcome RESULTS.h5
 For the parametric models the share of twins still on study at 6, 12, 18 and 24
 months must equal S(t) = exp(-(t/scale)^shape) within 3 binomial MC SE (the
 Ritchie 2023 completion figures for the default Weibull are 85.2%, 80.0% and 73.3%
 at 6, 12 and 18 months). For the outcome-dependent (MNAR) model, twins whose
 placebo-arm ADAS-Cog worsens more must drop out more often, and the treated arm
-(which worsens less) must lose fewer twins.
+(which worsens less) must lose fewer twins. For dropout given as a cumulative
+proportion P by a time (dropout: {proportion: P, by: T, unit: U}) the share of twins
+dropped out by T must be P within 3 binomial MC SE, and the survivor function at 6-24
+months that of the scale derived here, T / (-ln(1 - P))^(1/SHAPE).
 """
 import math
 import sys
@@ -55,8 +59,20 @@ def outcome(path):
     return fails
 
 
+def proportion(p, by, shape, path):
+    with h5py.File(path, "r") as f:
+        t = f["subjects"]["dropout_time"][()]
+    n = len(t)
+    obs = (t <= by).mean()
+    se = math.sqrt(p * (1 - p) / n)
+    fails = check(abs(obs - p) <= 3 * se, f"dropped out by day {by:g}: {obs:.4f} vs {p:.4f} +- 3*{se:.4f} (n={n})")
+    return fails + parametric(shape, by / (-math.log1p(-p)) ** (1 / shape), path)
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "outcome":
+    if sys.argv[1] == "proportion":
+        fails = proportion(float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5])
+    elif sys.argv[1] == "outcome":
         fails = outcome(sys.argv[2])
     else:
         fails = parametric(float(sys.argv[2]), float(sys.argv[3]), sys.argv[4])

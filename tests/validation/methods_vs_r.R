@@ -2,7 +2,7 @@
 # match the stored estimate, SE, statistic, p-value and CI to 1e-6 relative (the
 # negative binomial to 1e-5: MASS::glm.nb stops its theta iteration early), and the
 # group-sequential boundaries must equal rpact's to 1e-4.
-# usage: Rscript methods_vs_r.R oncology|t2d|ms|gsd CSV_DIR [RESULTS.h5]
+# usage: Rscript methods_vs_r.R oncology|t2d|ms|gsd|options_ad|options_oncology|options_ms CSV_DIR [RESULTS.h5]
 suppressMessages({ library(survival); library(MASS) })
 args <- commandArgs(trailingOnly = TRUE)
 what <- args[1]; dir <- args[2]
@@ -91,6 +91,79 @@ if (what == "oncology") {
   nb <- glm.nb(arr_count ~ treat + prior_relapses + offset(log(arr_exposure)), data = s,
                control = glm.control(epsilon = 1e-12, maxit = 100))
   wald("arr_negbin", coef(nb)[["treat"]], sqrt(vcov(nb)["treat", "treat"]), tol = 1e-5)
+} else if (what %in% c("options_ad", "options_oncology", "options_ms")) {
+  # factor() / numeric() covariates, strata: [...], non-inferiority margins (one-sided,
+  # H0 effect >= margin for direction lower, <= for higher; the CI is two-sided 1 - 2 alpha)
+  ni <- function(name, est, se, margin, direction, alpha, df = Inf, tol = 1e-6) {
+    r <- row(name); t <- (est - margin) / se; q <- qt(1 - alpha, df)
+    close(paste(name, "estimate"), r$estimate, est, tol); close(paste(name, "std_error"), r$std_error, se, tol)
+    close(paste(name, "statistic"), r$statistic, t, tol)
+    close(paste(name, "p_value"), r$p_value, if (direction < 0) pt(t, df) else pt(t, df, lower.tail = FALSE), tol)
+    close(paste(name, "ci_lower"), r$ci_lower, est - q * se, tol); close(paste(name, "ci_upper"), r$ci_upper, est + q * se, tol)
+  }
+  s <- subjects()
+  if (what == "options_ad") {
+    o <- read.csv(file.path(dir, "outcomes.csv"))
+    b <- o[o$replicate == 0 & o$visit == 0 & o$variable == "adas_cog", c("subject", "value")]
+    names(b)[2] <- "baseline"
+    d <- merge(s, b, by = "subject")
+    c78 <- d[!is.na(d$chg78), ]
+    co <- summary(lm(chg78 ~ treat + baseline + factor(apoe4), data = c78))$coefficients["treat", ]
+    close("ancova_factor estimate", row("ancova_factor")$estimate, co[["Estimate"]])
+    close("ancova_factor std_error", row("ancova_factor")$std_error, co[["Std. Error"]])
+    close("ancova_factor p", row("ancova_factor")$p_value, co[["Pr(>|t|)"]])
+    close("ancova_factor df", row("ancova_factor")$df, nrow(c78) - 3 - length(unique(c78$apoe4)) + 1)
+    co <- summary(lm(chg78 ~ treat + baseline + apoe4, data = c78))$coefficients["treat", ]
+    close("ancova_numeric estimate", row("ancova_numeric")$estimate, co[["Estimate"]])
+    close("ancova_numeric std_error", row("ancova_numeric")$std_error, co[["Std. Error"]])
+    w <- t.test(c78$chg78[c78$treat == 1], c78$chg78[c78$treat == 0], mu = 1, alternative = "less", conf.level = 0.95)
+    close("welch_ni statistic", row("welch_ni")$statistic, w$statistic[[1]])
+    close("welch_ni p (t.test mu = margin)", row("welch_ni")$p_value, w$p.value)
+    close("welch_ni df", row("welch_ni")$df, w$parameter[[1]])
+    w2 <- t.test(c78$chg78[c78$treat == 1], c78$chg78[c78$treat == 0], conf.level = 1 - 2 * 0.025) # two-sided 1 - 2 alpha
+    close("welch_ni ci_upper", row("welch_ni")$ci_upper, w2$conf.int[2])
+    r01 <- d[!is.na(d$improved), ]
+    x1 <- sum(r01$improved[r01$treat == 1]); n1 <- sum(r01$treat == 1)
+    x0 <- sum(r01$improved[r01$treat == 0]); n0 <- sum(r01$treat == 0)
+    fm <- function(delta) { # Farrington-Manning z, restricted MLE by rpact's closed form
+      m <- rpact:::.getFarringtonManningValuesDiff(rate1 = x1 / n1, rate2 = x0 / n0, theta = delta, allocation = n1 / n0)
+      (x1 / n1 - x0 / n0 - delta) / sqrt(m[1] * (1 - m[1]) / n1 + m[2] * (1 - m[2]) / n0)
+    }
+    suppressMessages(library(rpact))
+    z <- fm(-0.1); ci <- sapply(c(1, -1) * qnorm(0.975), function(q) uniroot(function(d) fm(d) - q,
+                                                                             c(-0.999, 0.999), tol = 1e-13)$root)
+    r <- row("rd_score_ni")
+    close("rd_score_ni estimate", r$estimate, x1 / n1 - x0 / n0)
+    close("rd_score_ni statistic (Farrington-Manning)", r$statistic, z)
+    close("rd_score_ni p", r$p_value, pnorm(-z))
+    close("rd_score_ni ci_lower (score)", r$ci_lower, ci[1]); close("rd_score_ni ci_upper (score)", r$ci_upper, ci[2])
+    close("rd_score z^2 = prop.test", row("rd_score")$statistic^2,
+          prop.test(c(x1, x0), c(n1, n0), correct = FALSE)$statistic[[1]])
+    p1 <- x1 / n1; p0 <- x0 / n0
+    ni("rd_wald_ni", p1 - p0, sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0), -0.1, 1, 0.025)
+    g <- glm(improved ~ treat + baseline + factor(apoe4), family = binomial, data = r01,
+             control = glm.control(epsilon = 1e-14))
+    ni("or_factor_ni", coef(g)[["treat"]], sqrt(vcov(g)["treat", "treat"]), log(0.8), 1, 0.025)
+  } else if (what == "options_oncology") {
+    lr <- survdiff(Surv(os_time, os_status) ~ treat + strata(ecog, asian), data = s)
+    close("logrank_strata chisq", row("logrank_strata")$statistic^2, lr$chisq)
+    fit <- coxph(Surv(os_time, os_status) ~ treat + ever_smoker + strata(ecog), data = s, ties = "efron")
+    wald("cox_strata", coef(fit)[["treat"]], sqrt(vcov(fit)["treat", "treat"]))
+    fit <- coxph(Surv(os_time, os_status) ~ treat + factor(ecog), data = s, ties = "efron")
+    ni("cox_factor_ni", coef(fit)[["treat"]], sqrt(vcov(fit)["treat", "treat"]), log(1.3), -1, 0.025)
+  } else {
+    f <- arr_count ~ treat + factor(prior_relapses) + offset(log(arr_exposure))
+    nb <- glm.nb(f, data = s, control = glm.control(epsilon = 1e-12, maxit = 100))
+    wald("negbin_factor", coef(nb)[["treat"]], sqrt(vcov(nb)["treat", "treat"]), tol = 1e-5)
+    p <- glm(f, family = poisson, data = s, control = glm.control(epsilon = 1e-14))
+    ni("poisson_factor_ni", coef(p)[["treat"]], sqrt(vcov(p)["treat", "treat"]), log(1.25), -1, 0.025)
+    fit <- coxph(Surv(first_relapse_time, first_relapse_status) ~ treat + factor(prior_relapses), data = s,
+                 ties = "efron")
+    wald("cox_factor", coef(fit)[["treat"]], sqrt(vcov(fit)["treat", "treat"]))
+    p <- glm(arr_count ~ treat + prior_relapses + offset(log(arr_exposure)), family = poisson, data = s,
+             control = glm.control(epsilon = 1e-14))
+    wald("poisson_numeric", coef(p)[["treat"]], sqrt(vcov(p)["treat", "treat"]))
+  }
 } else if (what == "gsd") {
   suppressMessages(library(rpact)); suppressMessages(library(hdf5r))
   f <- H5File$new(args[3], mode = "r")
