@@ -4,6 +4,7 @@
  * so the user sees one line, printed by rank 0, never a traceback. */
 #define _POSIX_C_SOURCE 200809L
 #include <hdf5.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,9 @@ int main(int argc, char **argv)
   status = tt_cli_parse(argc, argv, &cli, &pargc, pargv, err, sizeof(err));
   SingleNodeTransport();
   if (PetscInitialize(&pargc, &pargv, NULL, NULL)) return 2;
+  /* A closed pipe (`twintrial summary x.h5 | head`) ends the process quietly, as it does
+   * any Unix filter, instead of PETSc's handler reporting a crash and aborting MPI. */
+  signal(SIGPIPE, SIG_DFL);
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   if (status || cli.help) {
     if (!rank && status) fprintf(stderr, "twintrial: %s\n%s", err, usage);

@@ -107,3 +107,13 @@ add_test(NAME cli_local_sweep_usage_starts_nothing COMMAND sh -c "
 foreach(t cli_help_on_stdout_exit_0 cli_misspelt_tt_option_refused cli_local_sweep_usage_starts_nothing)
   set_tests_properties(${t} PROPERTIES LABELS unit ENVIRONMENT "${TT_MPI_ENV}")
 endforeach()
+# Output into a closed pipe (`twintrial summary x.h5 | head`) ends the process quietly,
+# killed by SIGPIPE as any Unix filter, with no crash report from PETSc's handler. The
+# pipe's read end is closed before the program starts, so the first write fails.
+add_test(NAME cli_closed_pipe_ends_quietly COMMAND ${TT_PYTHON} -c "
+import os, signal, subprocess, sys
+r, w = os.pipe(); os.close(r)
+p = subprocess.run([sys.argv[1], 'models'], stdout=w, stderr=subprocess.PIPE, restore_signals=True)
+err = p.stderr.decode()
+ok = p.returncode == -signal.SIGPIPE and 'PETSC ERROR' not in err and 'MPI_ABORT' not in err
+print('status', p.returncode, 'stderr:', err[:300]); sys.exit(0 if ok else 1)" ${TT_TWINTRIAL})
