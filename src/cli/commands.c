@@ -272,7 +272,8 @@ PetscErrorCode TTCliExport(const TTCli *cli)
              "directory (%s)",
              cli->csv_dir, strerror(errno));
   PetscCall(TTStoreExportCSV(cli->input, cli->csv_dir));
-  printf("wrote %s: analyses, summary, subjects, endpoints, outcomes and ADaM (adsl, adbds, adtte) CSVs\n",
+  printf("wrote %s: analyses, summary, subjects, endpoints, outcomes and ADaM (adsl, adbds, adtte) CSVs, and "
+         "where the results hold them looks, validation and calibration CSVs\n",
          cli->csv_dir);
   PetscFunctionReturn(0);
 }
