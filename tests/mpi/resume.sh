@@ -49,10 +49,27 @@ check '[ $rc -eq 0 ] && grep -q resumable "$out/usr1.log" && [ ! -e "$out/usr1.h
 check 'same ref.h5 usr1.h5' "SIGUSR1 + resume on 1 rank: bitwise identical"
 
 # SIGKILL: no chance to flush; whatever was flushed is recovered
-"$tt" run "$protocol" -o "$out/kill.h5" --replicates $R --progress none >/dev/null 2>&1 &
-pid=$!; signal_when_running KILL $pid kill.h5 1.2; wait $pid 2>/dev/null
+# kill_after FILE DELAY... (the run's command after --): SIGKILL the run DELAY s after
+# FILE.tmp appears; on a loaded machine nothing may be flushed by then, so try again
+# with the next, longer delay (the killed run's .tmp and lock removed) until a
+# replicate is stored. Sets d to the replicates stored.
+kill_after() {
+  local file=$1 delay
+  shift
+  local delays=()
+  while [ "$1" != -- ]; do delays+=("$1"); shift; done
+  shift
+  for delay in "${delays[@]}"; do
+    rm -f "$out/$file.tmp" "$out/$file.lock"
+    "$@" >/dev/null 2>&1 &
+    local pid=$!
+    signal_when_running KILL $pid "$file" "$delay"; wait $pid 2>/dev/null
+    d=$(done_count "$file.tmp")
+    [ "$d" -gt 0 ] && return
+  done
+}
+kill_after kill.h5 1.2 4 12 -- "$tt" run "$protocol" -o "$out/kill.h5" --replicates $R --progress none
 check '[ ! -e "$out/kill.h5" ] && [ -f "$out/kill.h5.tmp" ]' "SIGKILL: nothing at the final path"
-d=$(done_count kill.h5.tmp)
 check '[ "$d" -gt 0 ]' "SIGKILL: the temporary file reopens and holds flushed replicates ($d)"
 mpirun -n 3 --oversubscribe "$tt" run "$protocol" -o "$out/kill.h5" --replicates $R --progress none --resume >"$out/kill2.log" 2>&1
 check 'grep -q "already stored" "$out/kill2.log" && grep -q "replaced the lock" "$out/kill2.log" && same ref.h5 kill.h5' \
@@ -64,9 +81,8 @@ root=$(cd "$(dirname "$protocol")" && pwd)
 sed -e "s|^cohort: \.\./|cohort: $root/../|" -e 's|^output:.*|output: {subjects: all}|' "$protocol" >"$out/all.yaml"
 grep -q '^output: {subjects: all}$' "$out/all.yaml" || echo "output: {subjects: all}" >>"$out/all.yaml"
 "$tt" run "$out/all.yaml" -o "$out/allref.h5" --replicates 4000 --patients 100 --progress none >/dev/null 2>&1
-"$tt" run "$out/all.yaml" -o "$out/allkill.h5" --replicates 4000 --patients 100 --progress none >/dev/null 2>&1 &
-pid=$!; signal_when_running KILL $pid allkill.h5 0.3; wait $pid 2>/dev/null
-d=$(done_count allkill.h5.tmp)
+kill_after allkill.h5 0.3 1 3 -- "$tt" run "$out/all.yaml" -o "$out/allkill.h5" --replicates 4000 --patients 100 \
+  --progress none
 mpirun -n 2 "$tt" run "$out/all.yaml" -o "$out/allkill.h5" --replicates 4000 --patients 100 --progress none --resume \
   >/dev/null 2>&1
 check '[ "$d" -gt 0 ] && [ "$d" -lt 4000 ] && same allref.h5 allkill.h5' \
