@@ -16,23 +16,40 @@
  * not the true effect's: the true effect is marginal, and a covariate-adjusted or
  * stratified odds or hazard ratio is conditional, larger in size
  * (non-collapsibility); nor to the deciding analysis of a group-sequential design.
- * Not collective.
+ * For the same reason such an analysis has no bias, RMSE or coverage
+ * (TTStoreMaskConditional): they would compare a conditional estimate with a marginal
+ * true effect. Not collective.
  */
 #include <math.h>
 #include <stdio.h>
 #include "storeimpl.h"
 
-/* Why no textbook formula applies, or NULL when one does. */
-static const char *NoFormula(const TTProtocol *p, PetscInt k)
+const char *TTStoreConditionalEstimate(const TTProtocol *p, PetscInt k)
 {
   const TTAnalysisSpec *an = &p->analysis[k];
-  if (p->nlook > 0 && k == p->interim_analysis) return "none (group-sequential)";
-  if (an->method == TT_ANALYSIS_ODDS_RATIO && an->ncovariate > 0) return "none (covariate-adjusted odds ratio)";
-  if (an->method == TT_ANALYSIS_CMH) return "none (stratified odds ratio)";
-  if (an->method == TT_ANALYSIS_COX && an->ncovariate > 0) return "none (covariate-adjusted hazard ratio)";
+  if (an->method == TT_ANALYSIS_ODDS_RATIO && an->ncovariate > 0) return "covariate-adjusted odds ratio";
+  if (an->method == TT_ANALYSIS_CMH) return "stratified odds ratio";
+  if (an->method == TT_ANALYSIS_COX && an->ncovariate > 0) return "covariate-adjusted hazard ratio";
   if ((an->method == TT_ANALYSIS_COX || an->method == TT_ANALYSIS_LOGRANK) && an->stratified)
-    return "none (stratified hazard ratio)";
+    return "stratified hazard ratio";
   return NULL;
+}
+
+/* Why no textbook formula applies, or NULL when one does. */
+static const char *NoFormula(const TTProtocol *p, PetscInt k, char *buf, size_t len)
+{
+  const char *conditional = TTStoreConditionalEstimate(p, k);
+  if (p->nlook > 0 && k == p->interim_analysis) return "none (group-sequential)";
+  if (!conditional) return NULL;
+  snprintf(buf, len, "none (%s)", conditional);
+  return buf;
+}
+
+void TTStoreMaskConditional(const TTProtocol *p, PetscInt k, TTSummary *s)
+{
+  tt_stats_oc_summary *o = &s->oc;
+  if (!TTStoreConditionalEstimate(p, k)) return;
+  o->bias = o->bias_mcse = o->rmse = o->coverage = o->coverage_mcse = NAN;
 }
 
 void TTStoreAnalyticPower(const TTProtocol *p, PetscInt k, TTSummary *s)
@@ -40,7 +57,8 @@ void TTStoreAnalyticPower(const TTProtocol *p, PetscInt k, TTSummary *s)
   const TTAnalysisSpec      *an   = &p->analysis[k];
   const tt_stats_oc_summary *o    = &s->oc;
   tt_stats_test_spec         spec = {an->alpha, an->sided, an->direction};
-  const char                *none = o->replicates ? NoFormula(p, k) : "none (no replicate analysed)";
+  char                       buf[48];
+  const char                *none = o->replicates ? NoFormula(p, k, buf, sizeof buf) : "none (no replicate analysed)";
   double                     d = o->true_effect - an->margin, n = o->expected_n / 2.0;
   double r1 = p->arm[an->treatment_arm].ratio, r0 = p->arm[an->control_arm].ratio, a = r1 / (r0 + r1);
 

@@ -313,6 +313,7 @@ PetscErrorCode TTStoreSummarize(TTStore st, TTSummary *s)
     s[k].dropped_twins        = dropped;
     PetscCall(TTStoreReasonCount(st, k, s[k].failure_reasons, sizeof(s[k].failure_reasons)));
     TTStoreAnalyticPower(st->p, k, &s[k]);
+    TTStoreMaskConditional(st->p, k, &s[k]);
     PetscCall(TTStoreSummarizeArmsAndTest(st, k, &s[k]));
   }
   PetscCall(PetscFree(col));

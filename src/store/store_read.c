@@ -146,20 +146,33 @@ static PetscErrorCode ReadSummary(hid_t file, const char *name, TTSummary *sum)
   PetscFunctionReturn(0);
 }
 
+/* "%.4f", or "none" for NaN (a figure that does not apply). */
+static void Fixed4(char *buf, size_t len, double x)
+{
+  if (isnan(x))
+    snprintf(buf, len, "none");
+  else
+    snprintf(buf, len, "%.4f", x);
+}
+
 PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt n, const char *const names[], const TTSummary s[])
 {
+  int masked = 0;
+
   PetscFunctionBeginUser;
   fprintf(out, "%-16s %6s  %-16s %9s %9s %9s %9s %9s %9s %9s  %-16s %9s\n", "analysis", "reps", "power (MC SE)",
           "analytic", "mean_est", "true_eff", "bias", "emp_SE", "mean_SE", "RMSE", "coverage (MC SE)", "mean_n");
   for (PetscInt k = 0; k < n; k++) {
     const tt_stats_oc_summary *o = &s[k].oc;
-    char                       pw[32], cov[32], an[16] = "none";
+    char                       pw[32], cov[32] = "none", an[16] = "none", bias[16], rmse[16];
     snprintf(pw, sizeof(pw), "%.4f (%.4f)", o->power, o->power_mcse);
-    snprintf(cov, sizeof(cov), "%.4f (%.4f)", o->coverage, o->coverage_mcse);
+    if (!isnan(o->coverage)) snprintf(cov, sizeof(cov), "%.4f (%.4f)", o->coverage, o->coverage_mcse);
     if (!isnan(s[k].analytic_power)) snprintf(an, sizeof(an), "%.4f", s[k].analytic_power);
-    fprintf(out, "%-16s %6ld  %-16s %9s %9.4f %9.4f %9.4f %9.4f %9.4f %9.4f  %-16s %9.1f\n", names[k], o->replicates,
-            pw, an, o->mean_estimate, o->true_effect, o->bias, o->empirical_se, o->mean_std_error, o->rmse, cov,
-            o->expected_n);
+    Fixed4(bias, sizeof bias, o->bias);
+    Fixed4(rmse, sizeof rmse, o->rmse);
+    fprintf(out, "%-16s %6ld  %-16s %9s %9.4f %9.4f %9s %9.4f %9.4f %9s  %-16s %9.1f\n", names[k], o->replicates, pw,
+            an, o->mean_estimate, o->true_effect, bias, o->empirical_se, o->mean_std_error, rmse, cov, o->expected_n);
+    if (o->replicates > 0 && isnan(o->bias)) masked++;
     TTStorePrintArms(out, &s[k]);
     if (o->failed)
       fprintf(out,
@@ -175,6 +188,13 @@ PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt n, const char *const name
   fprintf(out, "(analytic: the textbook power of the same design:");
   for (PetscInt k = 0; k < n; k++) fprintf(out, "%s %s %s", k ? ";" : "", names[k], s[k].analytic_method);
   fprintf(out, "; ratio methods report log ratios)\n");
+  if (masked) {
+    fprintf(out, "(bias, RMSE and coverage: none for");
+    for (PetscInt k = 0, m = 0; k < n; k++)
+      if (s[k].oc.replicates > 0 && isnan(s[k].oc.bias)) fprintf(out, "%s %s", m++ ? "," : "", names[k]);
+    fprintf(out, ": a covariate-adjusted or stratified odds or hazard ratio is conditional, the true effect (every "
+                 "twin under both arms) marginal, and the two differ (non-collapsibility))\n");
+  }
   if (n > 0 && s[0].dropped_twins > 0)
     fprintf(out,
             "%.0f twin(s) dropped after a failed simulation (model.on_failure: drop); they have no endpoint in "

@@ -83,6 +83,11 @@ extern const char *const tt_store_columns[TT_NCOLUMN];
 /* store_analytic.c: the textbook power of analysis k from its summary s (oc, expected
  * information), or NaN with analytic_method "none (why)". Not collective. */
 void TTStoreAnalyticPower(const TTProtocol *p, PetscInt k, TTSummary *s);
+/* store_analytic.c: what makes analysis k's estimate a conditional ratio (covariate-
+ * adjusted or stratified odds or hazard ratio), NULL when it is marginal; and its
+ * bias, RMSE and coverage set to NaN when it is (the true effect is marginal). */
+const char *TTStoreConditionalEstimate(const TTProtocol *p, PetscInt k);
+void        TTStoreMaskConditional(const TTProtocol *p, PetscInt k, TTSummary *s);
 
 /* store_reason.c: /analyses/<name>/reason, fixed strings of TT_REASON_WIDTH bytes.
  * SetUp creates (collective) or reopens analysis k's dataset in group ga; Buffer stages

@@ -3,7 +3,8 @@
 # TRUE) for ANCOVA and Welch, rpact's getPowerSurvival (Schoenfeld) for log-rank and
 # Cox, the two-tailed Wald power for risk differences, odds and rate ratios; "none"
 # with NaN where the estimate is a conditional (covariate-adjusted or stratified) odds
-# or hazard ratio and the true effect a marginal one. Under the null (mode `null`)
+# or hazard ratio and the true effect a marginal one, and then no bias, RMSE or coverage
+# either (all present otherwise). Under the null (mode `null`)
 # every analysis with a formula and no margin must give exactly alpha, two-sided or
 # one-sided. Tolerance 1e-9 relative.
 # usage: Rscript analytic_vs_r.R alt|null CSV_DIR...
@@ -29,6 +30,15 @@ for (dir in args[-1]) {
   for (i in seq_len(nrow(s))) {
     r <- s[i, ]; name <- r$analysis; a <- r$alpha; sided <- r$sided
     d <- get(name, "dir", 0); m <- get(name, "margin", 0); alloc <- get(name, "alloc", 0.5)
+    # a conditional estimate has no bias, RMSE or coverage against the marginal true
+    # effect; every other analysis has them
+    masked <- is.na(r$bias) && is.na(r$bias_mcse) && is.na(r$rmse) && is.na(r$coverage) && is.na(r$coverage_mcse)
+    present <- !is.na(r$bias) && !is.na(r$rmse) && !is.na(r$coverage)
+    ok <- if (name %in% none) masked else present
+    checks <- checks + 1
+    cat(sprintf("%s %-22s bias, RMSE, coverage %s\n", if (ok) "ok:  " else "FAIL:", name,
+                if (masked) "none (conditional estimate)" else "present"))
+    if (!ok) fails <- fails + 1
     if (name %in% none) {
       ok <- is.na(r$analytic_power) && startsWith(r$analytic_method, "none (")
       checks <- checks + 1
