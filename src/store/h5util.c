@@ -152,7 +152,9 @@ PetscErrorCode TTH5CreateStrings(hid_t loc, const char *name, int n, const char 
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TTH5WriteRows(hid_t dset, hid_t memtype, hsize_t row0, hsize_t nrow, const void *buf)
+/* Rows [row0, row0 + nrow) of dset, every trailing dimension whole, written from or
+ * read into buf. */
+static PetscErrorCode TransferRows(hid_t dset, hid_t memtype, hsize_t row0, hsize_t nrow, void *buf, PetscBool write)
 {
   hid_t   fspace, mspace;
   hsize_t dims[3], start[3] = {0, 0, 0}, count[3];
@@ -168,9 +170,26 @@ PetscErrorCode TTH5WriteRows(hid_t dset, hid_t memtype, hsize_t row0, hsize_t nr
   count[0] = nrow;
   TTCallHDF5(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL));
   TTCallHDF5(mspace = H5Screate_simple(rank, count, NULL));
-  TTCallHDF5(H5Dwrite(dset, memtype, mspace, fspace, H5P_DEFAULT, buf));
+  if (write)
+    TTCallHDF5(H5Dwrite(dset, memtype, mspace, fspace, H5P_DEFAULT, buf));
+  else
+    TTCallHDF5(H5Dread(dset, memtype, mspace, fspace, H5P_DEFAULT, buf));
   TTCallHDF5(H5Sclose(mspace));
   TTCallHDF5(H5Sclose(fspace));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTH5WriteRows(hid_t dset, hid_t memtype, hsize_t row0, hsize_t nrow, const void *buf)
+{
+  PetscFunctionBeginUser;
+  PetscCall(TransferRows(dset, memtype, row0, nrow, (void *) buf, PETSC_TRUE));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTH5ReadRows(hid_t dset, hid_t memtype, hsize_t row0, hsize_t nrow, void *buf)
+{
+  PetscFunctionBeginUser;
+  PetscCall(TransferRows(dset, memtype, row0, nrow, buf, PETSC_FALSE));
   PetscFunctionReturn(0);
 }
 

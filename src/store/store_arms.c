@@ -73,22 +73,6 @@ PetscErrorCode TTStoreCloseArms(TTStore st)
   PetscFunctionReturn(0);
 }
 
-/* Rank 0: rows [r0, r0 + count) of dataset d ([replicate x 2]) into buf. */
-static PetscErrorCode ReadRows(hid_t d, PetscInt r0, PetscInt count, double *buf)
-{
-  hsize_t start[2] = {(hsize_t) r0, 0}, n[2] = {(hsize_t) count, 2};
-  hid_t   fspace, mspace;
-
-  PetscFunctionBeginUser;
-  TTCallHDF5(fspace = H5Dget_space(d));
-  TTCallHDF5(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, n, NULL));
-  TTCallHDF5(mspace = H5Screate_simple(2, n, NULL));
-  TTCallHDF5(H5Dread(d, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, buf));
-  TTCallHDF5(H5Sclose(mspace));
-  TTCallHDF5(H5Sclose(fspace));
-  PetscFunctionReturn(0);
-}
-
 PetscErrorCode TTStoreSummarizeArms(TTStore st, PetscInt k, TTSummary *s)
 {
   const PetscInt chunk = 512;
@@ -100,7 +84,7 @@ PetscErrorCode TTStoreSummarizeArms(TTStore st, PetscInt k, TTSummary *s)
   for (PetscInt r0 = 0; r0 < R; r0 += chunk) {
     PetscInt count = PetscMin(chunk, R - r0);
     for (int c = 0; c < TT_ARM_FIGURES; c++)
-      PetscCall(ReadRows(st->arms[k * TT_ARM_FIGURES + c], r0, count, buf + c * 2 * chunk));
+      PetscCall(TTH5ReadRows(st->arms[k * TT_ARM_FIGURES + c], H5T_NATIVE_DOUBLE, r0, count, buf + c * 2 * chunk));
     for (PetscInt i = 0; i < count; i++)
       for (int j = 0; j < 2; j++) {
         const double *v   = buf + 2 * i + j;

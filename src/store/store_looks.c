@@ -99,22 +99,6 @@ PetscErrorCode TTStoreWriteLooks(TTStore st, const TTReplicateResult *res)
   PetscFunctionReturn(0);
 }
 
-/* Rows [r0, r0 + n) of a [replicate] or [replicate x look] dataset, as doubles. */
-static PetscErrorCode ReadChunk(hid_t d, int rank, PetscInt r0, PetscInt n, PetscInt K, double *buf)
-{
-  hsize_t start[2] = {(hsize_t) r0, 0}, count[2] = {(hsize_t) n, (hsize_t) K};
-  hid_t   fspace, mspace;
-
-  PetscFunctionBeginUser;
-  TTCallHDF5(fspace = H5Dget_space(d));
-  TTCallHDF5(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL));
-  TTCallHDF5(mspace = H5Screate_simple(rank, count, NULL));
-  TTCallHDF5(H5Dread(d, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, buf));
-  TTCallHDF5(H5Sclose(mspace));
-  TTCallHDF5(H5Sclose(fspace));
-  PetscFunctionReturn(0);
-}
-
 /* Running mean and sum of squared deviations (Welford). */
 typedef struct {
   double n, mean, m2;
@@ -174,9 +158,9 @@ static PetscErrorCode Summarize(TTStore st, LooksSummary *s)
   for (int c = 0; c < NLOOKCOL; c++) PetscCall(PetscMalloc1(chunk * K, &col[c]));
   for (PetscInt r0 = 0; r0 < R; r0 += chunk) {
     PetscInt n = PetscMin(chunk, R - r0);
-    PetscCall(ReadChunk(st->looks->stage, 1, r0, n, 1, stage));
-    PetscCall(ReadChunk(st->looks->decision, 1, r0, n, 1, decision));
-    for (int c = 0; c < NLOOKCOL; c++) PetscCall(ReadChunk(st->looks->col[c], 2, r0, n, K, col[c]));
+    PetscCall(TTH5ReadRows(st->looks->stage, H5T_NATIVE_DOUBLE, r0, n, stage));
+    PetscCall(TTH5ReadRows(st->looks->decision, H5T_NATIVE_DOUBLE, r0, n, decision));
+    for (int c = 0; c < NLOOKCOL; c++) PetscCall(TTH5ReadRows(st->looks->col[c], H5T_NATIVE_DOUBLE, r0, n, col[c]));
     AccumulateChunk(st->p, n, stage, decision, col, per, ex, count, &s->final_short);
   }
   for (PetscInt j = 0; j < K; j++) {

@@ -127,6 +127,7 @@ PetscErrorCode TTH5Dataset(hid_t loc, const char *name, hid_t type, int rank, co
 PetscErrorCode TTH5ReadText(hid_t loc, const char *name, char **text);
 /* Independent write of rows [row0, row0+nrow) of a dataset whose other dims are full. */
 PetscErrorCode TTH5WriteRows(hid_t dset, hid_t memtype, hsize_t row0, hsize_t nrow, const void *buf);
+PetscErrorCode TTH5ReadRows(hid_t dset, hid_t memtype, hsize_t row0, hsize_t nrow, void *buf);
 PetscErrorCode TTH5StageSetUp(TTH5Stage *s, hid_t dset, hid_t memtype); /* no buffer yet */
 PetscErrorCode TTH5StageAllocate(TTH5Stage *s, hsize_t cap);
 PetscErrorCode TTH5StageRows(TTH5Stage *s, hsize_t row0, hsize_t nrow, const void *rows);
