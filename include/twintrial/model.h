@@ -52,6 +52,17 @@ typedef struct {
 #define TT_MAX_EVENT_TIMES 32
 #define TT_MAX_DOSES       4096
 
+/* One observation, for the observation density (personalisation): `value` of a variable
+ * whose noise-free model value is `mean`. below != 0: the observation is censored, known
+ * only to lie below `value` (a limit of quantification; Beal's M3). `mean_prev` and
+ * `value_prev` are the previous observation of the same variable of the same patient
+ * (NAN for the first), for models whose observations are not conditionally independent
+ * given the model value (cumulative counts). */
+typedef struct {
+  double mean, value, mean_prev, value_prev;
+  int    below;
+} TTObservation;
+
 typedef struct {
   const char           *name;
   const char           *description;
@@ -103,6 +114,23 @@ typedef struct {
    * for bit to calling `mean` at each time; lets a model compute per-twin constants once. */
   void (*mean_times)(const double *par, const double *cov, const double *eta, const double *eff, int nt,
                      const double *t, double *y);
+  /* Personalisation (`twintrial personalise`; optional for simulation). Before
+   * randomisation (t < 0, a patient's history) a twin is untreated: the sim evaluates a
+   * closed-form model's `mean` at t < 0 with the default (no-effect) arm effects, and a
+   * closed-form model's mean there must be its untreated natural course (no placebo
+   * response, no kill); an ODE model starts from `initial` at the earliest time and runs
+   * with the default effects up to t = 0.
+   * log_density: log density (or log probability) of variable k's observation o given its
+   * noise-free value, the very error model `observe` draws from (mass at a clipping bound
+   * included; o->below: log P(Y < o->value)); -INFINITY where impossible.
+   * omega: covariance om[nlatent * nlatent] (row major) of the random effects' prior (zero
+   * mean, normal unless log_prior says otherwise) and the bounds lo[], hi[] draw_latent
+   * truncates them to (+-INFINITY: none).
+   * log_prior (optional): log density of eta up to a constant, for a prior that is not the
+   * normal of `omega` (a gamma frailty); omega then gives its covariance, for shrinkage. */
+  double (*log_density)(const double *par, int k, const TTObservation *o);
+  void (*omega)(const double *par, const double *cov, double *om, double *lo, double *hi);
+  double (*log_prior)(const double *par, const double *cov, const double *eta);
 } TTModelType;
 
 #define TT_MAX_REGISTERED 16 /* models added at run time */
@@ -120,6 +148,9 @@ int tt_model_register(const TTModelType *m);
  * var, draw_latent, observe, condition, and mean (closed form) or initial, rhs and
  * output (nstate > 0); events with nevent > 0; dose_state with doses. */
 const char *tt_model_incomplete(const TTModelType *m);
+/* Not collective. NULL when the model can be personalised (log_density and omega, and
+ * nlatent >= 1); otherwise what it lacks, in words. */
+const char *tt_model_unpersonalisable(const TTModelType *m);
 /* Not collective. Index of parameter `name` in info[n], or -1. */
 int tt_model_param_index(int n, const TTParamInfo *info, const char *name);
 

@@ -2,7 +2,8 @@
  * plus its file in src/model/. Order is the order `twintrial models` prints, then the
  * models added at run time (tt_model_register), in the order they were added.
  * tt_model_incomplete says what a model type lacks; a trial refuses such a model with
- * a located error instead of calling a NULL callback. */
+ * a located error instead of calling a NULL callback; tt_model_unpersonalisable what it
+ * lacks for personalisation. */
 #include <math.h>
 #include <string.h>
 #include <twintrial/model.h>
@@ -70,4 +71,12 @@ int tt_model_param_index(int n, const TTParamInfo *info, const char *name)
   for (int i = 0; i < n; i++)
     if (!strcmp(info[i].name, name)) return i;
   return -1;
+}
+
+const char *tt_model_unpersonalisable(const TTModelType *m)
+{
+  if (m->nlatent < 1) return "random effects (nlatent >= 1): there is nothing to personalise";
+  if (!m->log_density) return "log_density() (the density of an observation given the model value)";
+  if (!m->omega) return "omega() (the covariance and bounds of the random effects' prior)";
+  return NULL;
 }
