@@ -91,6 +91,7 @@ typedef enum {
   TT_ENDPOINT_COUNT = 7             /* number of `event`s during observation, with exposure time */
 } TTEndpointType;
 
+typedef enum { TT_CHOOSE_MINIMIZE = 0, TT_CHOOSE_MAXIMIZE = 1, TT_CHOOSE_BELOW = 2, TT_CHOOSE_ABOVE = 3 } TTChooseGoal;
 typedef enum { TT_MEASURE_VALUE = 0, TT_MEASURE_CHANGE = 1, TT_MEASURE_PERCENT_CHANGE = 2 } TTMeasure;
 typedef enum {
   TT_KIND_CONTINUOUS    = 0,
@@ -299,6 +300,20 @@ typedef struct {
   int   calibration_twins;     /* default 20000 */
   int   calibration_bootstrap; /* resamples for the Monte Carlo SE, default 200 */
   TTLoc calibration_loc;
+  /* choose: the criterion a personalised twin's forecast chooses an arm by
+   *   choose: {variable: hba1c, visit: 52, goal: minimize, control: placebo}
+   * goal minimize / maximize: the forecast noise-free value at the visit; below / above:
+   * the probability that an observation at the visit lies below / above `target`
+   * (maximised). The benefit of an arm is its criterion minus the control arm's. */
+  int    choose;                       /* 1 when the section is present */
+  char   choose_variable[TT_NAME_MAX]; /* a model variable (checked by the trial module) */
+  TTLoc  choose_variable_loc;
+  double choose_visit; /* schedule unit, one of the visits */
+  TTLoc  choose_visit_loc;
+  int    choose_goal;    /* TT_CHOOSE_* */
+  double choose_target;  /* below / above */
+  int    choose_control; /* arm index; default 0 (the first arm) */
+  TTLoc  choose_loc;
   /* output: */
   TTOutputSubjects output_subjects;
   /* validation: published figures to reproduce */

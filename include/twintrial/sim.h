@@ -48,6 +48,13 @@ PetscErrorCode TTSimTrajectory(TTSim sim, const double *cov, const double *eta, 
  * cases one by one to find it. */
 PetscErrorCode TTSimTrajectories(TTSim sim, PetscInt n, const TTSimCase cases[], PetscInt nt, const double t[],
                                  double ymean[]);
+/* Not collective. A patient's trajectory with history: times t[nt] increasing, possibly
+ * negative (before randomisation). With t[0] >= 0 exactly TTSimTrajectory under eff.
+ * Otherwise the twin is untreated (effects eff0, no doses) before 0 and under eff after:
+ * a closed-form model is evaluated at t < 0 with eff0; an ODE model starts from
+ * `initial` at t[0] and the integration restarts at 0 with eff and eff's doses. */
+PetscErrorCode TTSimTrajectoryHistory(TTSim sim, const double *cov, const double *eta, const double *eff0,
+                                      const double *eff, PetscInt nt, const double t[], double ymean[]);
 /* Not collective. Number of ODE right-hand-side evaluations so far (0 for closed form). */
 PetscErrorCode TTSimGetStats(TTSim sim, PetscInt *nrhs);
 /* Not collective. Rebuilds the integrator after a failed integration (an error inside

@@ -103,6 +103,12 @@ PetscErrorCode TTTrialGetDesign(TTTrial trial, PetscInt *nlook, const double **i
 /* Not collective. The twin's observed trajectory under `arm`, y[nvisit * nvar]: NaN
  * where unobserved (after dropout, a terminal event or the end of follow-up). */
 void TTTrialObservedTrajectory(TTTrial trial, const double rec[], PetscInt arm, double y[]);
+/* Not collective. The model's parameters as the protocol resolves them, par[model->nparam]. */
+PetscErrorCode TTTrialGetParameters(TTTrial trial, const double **par);
+/* Not collective. The effects eff[model->neffect] of `arm` (arm = narm: no effect, the
+ * model's defaults) for a twin whose exposure-response clearance lies z standard
+ * deviations from the typical value (0: typical; ignored without exposure_response). */
+PetscErrorCode TTTrialArmEffects(TTTrial trial, PetscInt arm, double z, double eff[]);
 /* Not collective. A sim for this trial's model (one per rank, reused). */
 PetscErrorCode TTTrialCreateSim(TTTrial trial, TTSim *sim);
 /* Not collective. Fills rec[layout.size] for twin (replicate, subject). */

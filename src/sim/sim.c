@@ -266,6 +266,25 @@ static PetscErrorCode SimGetDoses(TTSim sim, double t_end, PetscInt *nd)
   PetscFunctionReturn(0);
 }
 
+/* From the state at sim->now through the nt times t[] (>= now), applying the nd doses
+ * (the first not yet applied at index 0) before the times they precede. */
+static PetscErrorCode SimVisits(TTSim sim, PetscInt nd, PetscInt nt, const double t[], double ymean[], PetscInt ystride)
+{
+  const PetscInt nvar = sim->type->nvar;
+  PetscInt       d    = 0;
+
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < nt; i++) {
+    while (d < nd && sim->dose_t[d] < t[i]) { /* a dose at t[i] comes after its output */
+      PetscCall(SimAdvance(sim, sim->dose_t[d]));
+      PetscCall(SimDose(sim, &d, nd, t[i]));
+    }
+    PetscCall(SimAdvance(sim, t[i]));
+    PetscCall(SimOutput(sim, t[i], ymean + i * nvar, ystride));
+  }
+  PetscFunctionReturn(0);
+}
+
 /* Integrates the cases on TS s from 0 through every visit (and the single case's doses),
  * resetting the TS first; ymean[c][nt][nvar]. */
 static PetscErrorCode SimIntegrate(TTSim sim, SimTS *s, const TTSimCase cases[], PetscInt nt, const double t[],
@@ -274,7 +293,7 @@ static PetscErrorCode SimIntegrate(TTSim sim, SimTS *s, const TTSimCase cases[],
   const TTModelType *m  = sim->type;
   const PetscInt     ns = m->nstate, ystride = nt * m->nvar;
   PetscScalar       *u;
-  PetscInt           nd = 0, d = 0;
+  PetscInt           nd = 0;
 
   PetscFunctionBeginUser;
   sim->cur   = s;
@@ -288,14 +307,44 @@ static PetscErrorCode SimIntegrate(TTSim sim, SimTS *s, const TTSimCase cases[],
   PetscCall(TSSetStepNumber(s->ts, 0));
   PetscCall(TSSetTimeStep(s->ts, t[nt - 1] > 0 ? 1e-3 * t[nt - 1] : 1e-3));
   PetscCall(TSRestartStep(s->ts));
-  for (PetscInt i = 0; i < nt; i++) {
-    while (d < nd && sim->dose_t[d] < t[i]) { /* a dose at t[i] comes after its output */
-      PetscCall(SimAdvance(sim, sim->dose_t[d]));
-      PetscCall(SimDose(sim, &d, nd, t[i]));
-    }
+  PetscCall(SimVisits(sim, nd, nt, t, ymean, ystride));
+  PetscFunctionReturn(0);
+}
+
+/* A single case from `initial` at t[0] < 0 under eff0 (untreated) up to 0, then under eff
+ * with eff's doses: the TS restarts at 0 (the right-hand side may jump there). */
+static PetscErrorCode SimIntegrateHistory(TTSim sim, const double *cov, const double *eta, const double *eff0,
+                                          const double *eff, PetscInt nt, const double t[], double ymean[])
+{
+  const TTModelType *m = sim->type;
+  SimTS             *s = &sim->one;
+  TTSimCase          k = {cov, eta, eff0};
+  PetscScalar       *u;
+  PetscInt           nd = 0, i = 0;
+
+  PetscFunctionBeginUser;
+  sim->cur   = s;
+  sim->cases = &k;
+  PetscCall(VecGetArray(s->u, &u));
+  m->initial(sim->par, cov, eta, eff0, u);
+  PetscCall(VecRestoreArray(s->u, &u));
+  sim->now = t[0];
+  PetscCall(TSSetTime(s->ts, t[0]));
+  PetscCall(TSSetStepNumber(s->ts, 0));
+  PetscCall(TSSetTimeStep(s->ts, -1e-3 * t[0]));
+  PetscCall(TSRestartStep(s->ts));
+  for (; i < nt && t[i] < 0.0; i++) {
     PetscCall(SimAdvance(sim, t[i]));
-    PetscCall(SimOutput(sim, t[i], ymean + i * m->nvar, ystride));
+    PetscCall(SimOutput(sim, t[i], ymean + i * m->nvar, nt * m->nvar));
   }
+  PetscCall(SimAdvance(sim, 0.0));
+  k.eff = eff;
+  if (i == nt) PetscFunctionReturn(0);
+  if (m->doses) PetscCall(SimGetDoses(sim, t[nt - 1], &nd));
+  PetscCall(TSSetTime(s->ts, 0.0));
+  PetscCall(TSSetTimeStep(s->ts, t[nt - 1] > 0 ? 1e-3 * t[nt - 1] : 1e-3));
+  PetscCall(TSRestartStep(s->ts));
+  PetscCall(SimVisits(sim, nd, nt - i, t + i, ymean + i * m->nvar, nt * m->nvar));
   PetscFunctionReturn(0);
 }
 
@@ -339,5 +388,27 @@ PetscErrorCode TTSimTrajectory(TTSim sim, const double *cov, const double *eta, 
 
   PetscFunctionBeginUser;
   PetscCall(TTSimTrajectories(sim, 1, &k, nt, t, ymean));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTSimTrajectoryHistory(TTSim sim, const double *cov, const double *eta, const double *eff0,
+                                      const double *eff, PetscInt nt, const double t[], double ymean[])
+{
+  const TTModelType *m = sim->type;
+
+  PetscFunctionBeginUser;
+  PetscCheck(nt >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "%d times", (int) nt);
+  if (!(t[0] < 0.0)) {
+    PetscCall(TTSimTrajectory(sim, cov, eta, eff, nt, t, ymean));
+  } else if (m->nstate == 0) {
+    PetscInt i = 0;
+    for (; i < nt && t[i] < 0.0; i++) m->mean(sim->par, cov, eta, eff0, t[i], ymean + i * m->nvar);
+    if (i < nt) {
+      const TTSimCase k = {cov, eta, eff};
+      SimClosedForm(sim, &k, nt - i, t + i, ymean + i * m->nvar);
+    }
+  } else {
+    PetscCall(SimIntegrateHistory(sim, cov, eta, eff0, eff, nt, t, ymean));
+  }
   PetscFunctionReturn(0);
 }

@@ -155,21 +155,47 @@ static PetscBool PrognosticCase(TTTrial t, TTSim sim, PetscInt r, PetscInt p, Pe
 
 /* Arm effects of this twin: the arm's, with the exposure-response effect set from the
  * twin's average steady-state concentration Css = dose / (CL_i tau), CL_i log-normal. */
-static void TwinEffects(TTTrial t, PetscInt r, PetscInt p, PetscInt a, double *eff)
+static void EffectsAt(TTTrial t, PetscInt a, double z, double *eff)
 {
   const TTProtocol *pr = t->p;
   PetscInt          ne = t->model->neffect;
-  tt_pcg32          g;
   double            css, cl, w;
 
   PetscArraycpy(eff, t->eff + a * ne, ne);
-  if (t->er_effect < 0) return;
-  tt_rng_substream(&g, pr->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_EXPOSURE);
+  if (t->er_effect < 0 || a >= pr->narm) return;
   w   = sqrt(log(1.0 + pr->er_clearance_cv * pr->er_clearance_cv));
-  cl  = pr->er_clearance * exp(w * tt_rng_normal(&g)); /* median CL is the typical value */
+  cl  = pr->er_clearance * exp(w * z); /* median CL is the typical value */
   css = pr->arm[a].dose_mg / (cl * pr->er_interval_h);
   eff[t->er_effect] =
       css > 0 ? pr->er_emax * pow(css, pr->er_hill) / (pow(pr->er_ec50, pr->er_hill) + pow(css, pr->er_hill)) : 0.0;
+}
+
+static void TwinEffects(TTTrial t, PetscInt r, PetscInt p, PetscInt a, double *eff)
+{
+  tt_pcg32 g;
+
+  if (t->er_effect < 0) {
+    EffectsAt(t, a, 0.0, eff);
+    return;
+  }
+  tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_EXPOSURE);
+  EffectsAt(t, a, tt_rng_normal(&g), eff);
+}
+
+PetscErrorCode TTTrialArmEffects(TTTrial t, PetscInt arm, double z, double eff[])
+{
+  PetscFunctionBeginUser;
+  PetscCheck(arm >= 0 && arm <= t->p->narm, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "arm %d not in [0, %d]",
+             (int) arm, t->p->narm);
+  EffectsAt(t, arm, z, eff);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTTrialGetParameters(TTTrial t, const double **par)
+{
+  PetscFunctionBeginUser;
+  *par = t->par;
+  PetscFunctionReturn(0);
 }
 
 /* A twin's simulation failed under `where`: with model.on_failure abort, the error

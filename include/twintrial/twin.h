@@ -1,0 +1,98 @@
+/* twin.h — personalised twins: a patient's random effects estimated from the patient's own
+ * observations (Bayesian MAP, the empirical Bayes estimate of pharmacometrics), with their
+ * uncertainty, and forecasts of that patient under every arm of a protocol.
+ *
+ * A patient is a covariate vector (the model's covariates, in model order) and a list of
+ * observations (model time, variable, value, censored below a limit). Time 0 is
+ * randomisation; observations before it (t < 0, the history) are of the untreated twin,
+ * those after it of the twin on the patient's arm (`arm`, -1 when there are none).
+ * The objective of patient i is
+ *   f(eta) = - sum_j log p(y_ij | eta) - log p(eta),
+ * log p(y | eta) the model's observation density at the twin's noise-free trajectory and
+ * p(eta) the model's prior (normal with covariance omega unless the model gives log_prior),
+ * minimised with PETSc Tao (bounded quasi-Newton) within the model's truncation bounds.
+ * Everything here is per patient and per rank (not collective): the CLI distributes
+ * patients over ranks, and every random draw is keyed by (seed, patient index), so results
+ * do not depend on the rank count.
+ */
+#ifndef TWINTRIAL_TWIN_H
+#define TWINTRIAL_TWIN_H
+
+#include <petscsys.h>
+#include <twintrial/trial.h>
+
+#define TT_TWIN_ID_MAX 64
+
+/* One observed patient (views into a TTPatients; valid until it is destroyed). */
+typedef struct {
+  const char   *id;    /* as in the files */
+  const double *cov;   /* [model->ncovariate], model order */
+  PetscInt      arm;   /* arm after randomisation, -1: no observation after it */
+  PetscInt      nobs;  /* observations, in increasing time (ties: file order) */
+  const double *t;     /* [nobs] model time units, relative to randomisation */
+  const int    *var;   /* [nobs] model variable index */
+  const double *value; /* [nobs] */
+  const int    *below; /* [nobs] 1: censored, known only to lie below value (M3) */
+} TTPatient;
+
+typedef struct _p_TTPatients *TTPatients;
+
+/* Not collective. Reads OBS.csv (header id,time,variable,value[,arm]; time in the
+ * protocol's schedule unit, value a number or "<LIMIT" for an observation below a limit
+ * of quantification, arm required on rows after randomisation) and, when cov_csv is not
+ * NULL, COV.csv (header id plus the model's covariates). Every mistake is one
+ * PETSC_ERR_USER "FILE:LINE:COLUMN: what, expected what". Patients are in the order of
+ * their first row in OBS.csv. */
+PetscErrorCode TTPatientsRead(TTTrial trial, const char *obs_csv, const char *cov_csv, TTPatients *patients);
+PetscErrorCode TTPatientsGetSize(TTPatients patients, PetscInt *n);
+PetscErrorCode TTPatientsGet(TTPatients patients, PetscInt i, TTPatient *p);
+PetscErrorCode TTPatientsDestroy(TTPatients *patients);
+
+/* The MAP estimate of one patient. */
+typedef struct {
+  double   eta[8];      /* [nlatent] mode */
+  double   cov[64];     /* [nlatent * nlatent] Laplace covariance: inverse Hessian of f at the mode */
+  double   objective;   /* f at the mode (up to the constants of the densities) */
+  PetscInt iterations;  /* Tao iterations */
+  int      converged;   /* 1: Tao converged and the Hessian is positive definite */
+  char     reason[128]; /* why not, "" when converged */
+} TTTwinEstimate;
+
+#define TT_TWIN_MAX_LATENT 8
+
+typedef struct _p_TTTwinFit *TTTwinFit;
+
+/* Not collective. A per-rank workspace (Tao solver, integrator) for the trial's model;
+ * refuses a model that cannot be personalised (tt_model_unpersonalisable). */
+PetscErrorCode TTTwinFitCreate(TTTrial trial, TTTwinFit *fit);
+PetscErrorCode TTTwinFitDestroy(TTTwinFit *fit);
+/* Not collective. f(eta) of patient p, and its gradient when grad is not NULL. */
+PetscErrorCode TTTwinObjective(TTTwinFit fit, const TTPatient *p, const double eta[], double *f, double grad[]);
+/* Not collective. The MAP estimate of patient p; a failure to converge is reported in
+ * est (converged = 0 with a reason), not as an error. */
+PetscErrorCode TTTwinFitPatient(TTTwinFit fit, const TTPatient *p, TTTwinEstimate *est);
+
+/* Forecast of one patient: for every arm, visit of the protocol's schedule and model
+ * variable, the mean of a new observation and its central `level` prediction interval,
+ * over `draws` draws of eta from the Laplace posterior (truncated to the prior's bounds)
+ * and of the residual error; and by the protocol's choose: criterion the best arm. */
+typedef struct {
+  PetscInt draws; /* default 1000 */
+  double   level; /* default 0.90 */
+  uint64_t seed;  /* draws of patient i use the substream (seed, i) */
+} TTTwinForecastOptions;
+
+typedef struct {
+  double  *mean, *lower, *upper; /* [narm][nvisit][nvar] */
+  PetscInt best;                 /* best arm by choose (-1 without a choose: criterion) */
+  double   p_best;               /* probability the best arm is best (over eta draws) */
+  double  *benefit;              /* [narm][3] criterion under arm - under control: mean, lower, upper */
+} TTTwinForecast;
+
+PetscErrorCode TTTwinForecastCreate(TTTwinFit fit, TTTwinForecast *fc);
+PetscErrorCode TTTwinForecastDestroy(TTTwinForecast *fc);
+/* Not collective. */
+PetscErrorCode TTTwinPredict(TTTwinFit fit, const TTPatient *p, PetscInt index, const TTTwinEstimate *est,
+                             const TTTwinForecastOptions *opt, TTTwinForecast *fc);
+
+#endif
