@@ -4,7 +4,8 @@
  * cohort, model, arms, schedule, prognostic and output (trial.enrollment, dropout
  * and interim: protocol_design.c; endpoints: protocol_endpoint.c; analyses:
  * protocol_analysis.c; calibrated arm effects and calibration:
- * protocol_calibrate.c; printing and overrides: protocol_view.c).
+ * protocol_calibrate.c; the choose criterion: protocol_choose.c; printing and
+ * overrides: protocol_view.c).
  * Invariants of a loaded protocol: every count is within its TT_MAX_* array;
  * names (arms, endpoints, analyses) are unique identifiers; arm ratios are > 0
  * (integers for permuted blocks, whose block_size is a positive multiple of
@@ -412,26 +413,29 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
     ER,
     VALIDATION,
     CALIBRATION,
+    CHOOSE,
     NSECTION
   };
-  static const char *const order[NSECTION] = {
-      "trial",     "cohort",   "model",  "arms",    "schedule",          "dropout",    "prognostic",
-      "endpoints", "analysis", "output", "interim", "exposure_response", "validation", "calibration"};
-  static const char *const what[NSECTION] = {"a mapping {name, seed, replicates, patients, ...}",
-                                             "the path of a cohort file",
-                                             "a mapping {name: ..., parameters: {...}}",
-                                             "a sequence of at least 2 arms",
-                                             "a mapping {unit: ..., visits: [...]}",
-                                             NULL,
-                                             NULL,
-                                             "a sequence of endpoints",
-                                             "a sequence of analyses",
-                                             NULL,
-                                             NULL,
-                                             NULL,
-                                             NULL,
-                                             NULL};
-  TTYamlNode               root           = TTYamlRoot(y), sec[NSECTION];
+  static const char *const order[NSECTION] = {"trial",      "cohort",      "model",      "arms",
+                                              "schedule",   "dropout",     "prognostic", "endpoints",
+                                              "analysis",   "output",      "interim",    "exposure_response",
+                                              "validation", "calibration", "choose"};
+  static const char *const what[NSECTION]  = {"a mapping {name, seed, replicates, patients, ...}",
+                                              "the path of a cohort file",
+                                              "a mapping {name: ..., parameters: {...}}",
+                                              "a sequence of at least 2 arms",
+                                              "a mapping {unit: ..., visits: [...]}",
+                                              NULL,
+                                              NULL,
+                                              "a sequence of endpoints",
+                                              "a sequence of analyses",
+                                              NULL,
+                                              NULL,
+                                              NULL,
+                                              NULL,
+                                              NULL,
+                                              NULL};
+  TTYamlNode               root            = TTYamlRoot(y), sec[NSECTION];
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, root, "document",
                                "a mapping with keys trial, cohort, model, arms, schedule, endpoints, analysis"));
@@ -460,6 +464,7 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
   p->output_subjects = TT_OUTPUT_FIRST_REPLICATE;
   if (sec[OUTPUT]) PetscCall(ParseOutput(y, sec[OUTPUT], p));
   if (sec[VALIDATION]) PetscCall(TTProtocolParseValidation(y, sec[VALIDATION], p));
+  if (sec[CHOOSE]) PetscCall(TTProtocolParseChoose(y, sec[CHOOSE], p));
   PetscFunctionReturn(0);
 }
 

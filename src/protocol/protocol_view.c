@@ -8,7 +8,7 @@
  * path is absolute. Only the keys that apply are printed: per endpoint type, per
  * analysis method (margin with one-sided tests), dropout model and spending
  * function; trial.enrollment only when nonzero, interim only with looks, calibration
- * only with a calibrated arm effect.
+ * only with a calibrated arm effect, choose only when given.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -285,6 +285,23 @@ static PetscErrorCode ViewFigure(const TTProtocol *p, const TTFigureSpec *f, FIL
   PetscFunctionReturn(0);
 }
 
+/* choose: with its defaults (visit, control) filled in; target only for below / above. */
+static PetscErrorCode ViewChoose(const TTProtocol *p, FILE *out)
+{
+  char buf[32];
+  PetscFunctionBeginUser;
+  if (!p->choose) PetscFunctionReturn(0);
+  P("choose: {variable: ");
+  PetscCall(TTYamlWriteName(out, p->choose_variable));
+  P(", visit: %s, goal: %s", TTYamlFormatReal(p->choose_visit, buf), TTChooseGoalNames[p->choose_goal]);
+  if (p->choose_goal == TT_CHOOSE_BELOW || p->choose_goal == TT_CHOOSE_ABOVE)
+    P(", target: %s", TTYamlFormatReal(p->choose_target, buf));
+  P(", control: ");
+  PetscCall(TTYamlWriteName(out, p->arm[p->choose_control].name));
+  P("}\n");
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTProtocolView(const TTProtocol *p, FILE *out)
 {
   static const char *const subjects[] = {"none", "first_replicate", "all"};
@@ -306,6 +323,7 @@ PetscErrorCode TTProtocolView(const TTProtocol *p, FILE *out)
     }
   if (p->nfigure) P("validation:\n");
   for (int i = 0; i < p->nfigure; i++) PetscCall(ViewFigure(p, &p->figure[i], out));
+  PetscCall(ViewChoose(p, out));
   PetscFunctionReturn(0);
 }
 

@@ -59,4 +59,8 @@ extern const char *const TTFigureStatisticNames[8];
 
 /* protocol_design.c: the exposure-response section (er may be 0: checks arm doses). */
 PetscErrorCode TTProtocolParseExposureResponse(TTYaml y, TTYamlNode map, TTProtocol *p);
+
+/* protocol_choose.c: the choose section (after arms and schedule); TTChooseGoal names. */
+PetscErrorCode           TTProtocolParseChoose(TTYaml y, TTYamlNode map, TTProtocol *p);
+extern const char *const TTChooseGoalNames[4];
 #endif

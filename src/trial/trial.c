@@ -2,8 +2,9 @@
  * locations, resolved parameters, the twin record layout, and the resolved view.
  *
  * Invariant: after TTTrialCreate every name in the protocol refers to something
- * that exists (model, parameters, effects, covariates, strata, variables), so the
- * simulation and analysis code never meets an unknown name.
+ * that exists (model, parameters, effects, covariates, strata, the variables of
+ * endpoints, dropout, figures and choose), so the simulation and analysis code never
+ * meets an unknown name.
  */
 #include <math.h>
 #include <string.h>
@@ -159,6 +160,15 @@ static PetscErrorCode BindEndpoints(TTTrial t)
     if (t->dropout_var < 0)
       USER_ERROR(p, p->dropout_variable_loc, "dropout.variable: '%s' is not a variable of model %s",
                  p->dropout_variable, m->name);
+  }
+  if (p->choose && FindVariable(m, p->choose_variable) < 0) {
+    char names[1024] = "";
+    for (int v = 0; v < m->nvar; v++) {
+      if (v) strncat(names, ", ", sizeof(names) - strlen(names) - 1);
+      strncat(names, m->var[v].name, sizeof(names) - strlen(names) - 1);
+    }
+    USER_ERROR(p, p->choose_variable_loc, "choose.variable: '%s' is not a variable of model %s; expected one of: %s",
+               p->choose_variable, m->name, names);
   }
   PetscFunctionReturn(0);
 }

@@ -34,6 +34,9 @@ static void Normalize(TTProtocol *p)
   memset(&p->dropout_variable_loc, 0, sizeof p->dropout_variable_loc);
   memset(&p->interim_loc, 0, sizeof p->interim_loc);
   memset(&p->events_loc, 0, sizeof p->events_loc);
+  memset(&p->choose_loc, 0, sizeof p->choose_loc);
+  memset(&p->choose_variable_loc, 0, sizeof p->choose_variable_loc);
+  memset(&p->choose_visit_loc, 0, sizeof p->choose_visit_loc);
   for (int i = 0; i < TT_MAX_PARAMS; i++) memset(&p->param[i].loc, 0, sizeof(TTLoc));
   for (int i = 0; i < TT_MAX_ARMS; i++) {
     memset(&p->arm[i].loc, 0, sizeof(TTLoc));
@@ -188,6 +191,10 @@ static PetscErrorCode everything_protocol_values(void)
   CHECK(fabs(p->dropout_scale_days - 100 * 365.25 / 12) < 1e-9); /* rate 0.01 per month */
   CHECK(!strcmp(p->dropout_variable, "adas_cog") && p->dropout_gamma == -0.125);
   CHECK(p->dropout_variable_loc.line == 19 && p->dropout_variable_loc.column == 69);
+  CHECK(p->choose == 1 && !strcmp(p->choose_variable, "adas_cog") && p->choose_visit == 26);
+  CHECK(p->choose_goal == TT_CHOOSE_ABOVE && p->choose_target == 20 && p->choose_control == 1);
+  CHECK(p->choose_variable_loc.line == 45 && p->choose_variable_loc.column == 20);
+  CHECK(p->choose_visit_loc.line == 45 && p->choose_visit_loc.column == 37);
   CHECK(p->nendpoint == 8);
   CHECK(e[0].type == TT_ENDPOINT_CHANGE_FROM_BASELINE && e[0].visit_index == 3);
   CHECK(e[1].type == TT_ENDPOINT_VALUE_AT_VISIT && e[1].visit_index == 1);
@@ -297,6 +304,7 @@ static PetscErrorCode view_prints_applicable_keys(void)
   CHECK(strstr(text, "  - {name: pois, endpoint: arr, method: poisson, covariates: [], alpha: 0.05, "));
   CHECK(strstr(text, "interim: {information: [0.5, 1], spending: obrien_fleming, futility: none, analysis: rd}\n"));
   CHECK(!strstr(text, "enrollment") && !strstr(text, "margin"));
+  CHECK(strstr(text, "choose: {variable: adas_cog, visit: 30, goal: minimize, control: control}\n"));
   PetscCall(TTProtocolLoad(DATA "/protocols/everything.yaml", &p));
   fp = fopen(path, "w");
   PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", path);
@@ -308,6 +316,7 @@ static PetscErrorCode view_prints_applicable_keys(void)
   CHECK(strstr(text, "sided: 1, direction: lower, margin: 0.3, treatment: drug, control: placebo}\n"));
   CHECK(strstr(text, "interim: {information: [0.25, 0.5, 0.75, 1], spending: hsd, gamma: -4, futility: hsd, "
                      "futility_gamma: -2.5, beta: 0.1, analysis: cox}\n"));
+  CHECK(strstr(text, "choose: {variable: adas_cog, visit: 26, goal: above, target: 20, control: drug}\n"));
   PetscFunctionReturn(0);
 }
 
