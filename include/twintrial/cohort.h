@@ -36,6 +36,19 @@ PetscErrorCode TTCohortFindCovariate(TTCohort cohort, const char *name, PetscInt
 PetscErrorCode TTCohortGetLevels(TTCohort cohort, PetscInt index, PetscInt *nlevels);
 /* Not collective. Level index in [0, nlevels) of a value of a discrete covariate. */
 PetscErrorCode TTCohortLevelIndex(TTCohort cohort, PetscInt index, double value, PetscInt *level);
+/* Not collective. The support of covariate `index`: every value it can take lies in
+ * [lo, hi] (-INFINITY / INFINITY when unbounded). normal, uniform: [min, max]; lognormal:
+ * [min, max], lo = 0 without min (0 itself excluded); bernoulli, derived: [0, 1];
+ * binomial: [0, size]; categorical: its smallest and largest level; a resampled CSV
+ * column: its smallest and largest value. */
+PetscErrorCode TTCohortGetSupport(TTCohort cohort, PetscInt index, double *lo, double *hi);
+/* Not collective. Whether covariate `index` can take `value`: finite, in the support, one
+ * of the levels of a categorical covariate, an integer for bernoulli, binomial, derived
+ * and a resampled column of integers. A rounding grid (round:) is not enforced. */
+PetscErrorCode TTCohortInSupport(TTCohort cohort, PetscInt index, double value, PetscBool *in);
+/* Not collective. The support in words for messages ("a number in [55, 90]", "one of 0,
+ * 1, 2", "0 or 1", "a number > 0"), into buf[len]. */
+PetscErrorCode TTCohortDescribeSupport(TTCohort cohort, PetscInt index, char *buf, size_t len);
 /* Not collective. Draws twin (replicate, subject): x[n] covariates; *screen_failures
  * (may be NULL) is the number of candidates rejected before it. Too many rejections in
  * a row (the criteria exclude almost everyone) is a user error. */

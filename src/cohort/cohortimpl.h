@@ -1,4 +1,5 @@
-/* cohortimpl.h — private to the cohort module (cohort.c, cohort_yaml.c, expr.c).
+/* cohortimpl.h — private to the cohort module (cohort.c, cohort_yaml.c, cohort_csv.c,
+ * cohort_support.c, expr.c).
  *
  * A cohort is an ordered list of covariates: first the `ndraw` drawn ones (each
  * with a marginal distribution, joined by a Gaussian copula whose Cholesky factor

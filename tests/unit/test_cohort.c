@@ -1,7 +1,8 @@
 /* test_cohort.c — cohort specs and twin draws: determinism, marginal moments,
  * copula correlation, criteria, screen failures, expression precedence, tails,
- * View round trip. Monte Carlo checks use N = 20000 twins and a tolerance of
- * 4 Monte Carlo standard errors; the expected values are written beside them.
+ * View round trip, the support of each kind of covariate. Monte Carlo checks use
+ * N = 20000 twins and a tolerance of 4 Monte Carlo standard errors; the expected
+ * values are written beside them.
  * Bad specs are covered one fixture per CTest test by test_cohort_bad.c.
  * Usage: test_cohort [case]. */
 #include <math.h>
@@ -389,6 +390,81 @@ static PetscErrorCode view_roundtrip_same_draws(void)
   PetscFunctionReturn(0);
 }
 
+/* ---- support: the values a covariate can take ---- */
+
+static PetscErrorCode WriteFile(const char *name, const char *text, char path[4096])
+{
+  FILE *fp;
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(path, 4096, "%s/%s", TT_TEST_OUT_DIR, name));
+  fp = fopen(path, "wb");
+  PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write %s", path);
+  fputs(text, fp);
+  fclose(fp);
+  PetscFunctionReturn(0);
+}
+
+/* The values a covariate of each kind can take, and their description. */
+static PetscErrorCode cohort_support(void)
+{
+  static const char yaml[] = "cohort:\n  name: every kind\n  covariates:\n"
+                             "    a: {dist: normal, mean: 0, sd: 1}\n"
+                             "    b: {dist: normal, mean: 0, sd: 1, min: -1}\n"
+                             "    c: {dist: lognormal, meanlog: 0, sdlog: 1}\n"
+                             "    d: {dist: lognormal, meanlog: 0, sdlog: 1, min: 0.5, max: 4, round: 0.5}\n"
+                             "    e: {dist: uniform, min: 2, max: 3}\n"
+                             "    f: {dist: bernoulli, p: 0.3}\n"
+                             "    g: {dist: categorical, levels: [5, -1, 2.5], p: [0.2, 0.3, 0.5]}\n"
+                             "    h: {dist: binomial, size: 4, p: 0.5}\n"
+                             "    k: {dist: normal, mean: 0, sd: 1, max: 3}\n"
+                             "  resample: cohort_support.csv\n"
+                             "  derived:\n    z: \"a > 0\"\n";
+  static const struct {
+    const char *name;
+    double      lo, hi, in, out;
+    const char *words;
+  } want[] = {
+      {"a", -INFINITY, INFINITY, -1e300, INFINITY, "a finite number"},
+      {"b", -1, INFINITY, -1, -1.0000001, "a number >= -1"},
+      {"c", 0, INFINITY, 1e-300, 0, "a number > 0"},
+      {"d", 0.5, 4, 0.7, 4.1, "a number in [0.5, 4]"}, /* off the rounding grid: accepted */
+      {"e", 2, 3, 3, 1.9, "a number in [2, 3]"},
+      {"f", 0, 1, 1, 0.5, "0 or 1"},
+      {"g", -1, 5, 2.5, 2, "one of 5, -1, 2.5"},
+      {"h", 0, 4, 4, 3.5, "an integer in [0, 4]"},
+      {"k", -INFINITY, 3, -50, 3.5, "a number <= 3"},
+      {"n", 1, 4, 3, 3.5, "an integer in [1, 4]"}, /* resampled integers: between rows too */
+      {"x", -0.5, 2.25, 2.25, 2.5, "a number in [-0.5, 2.25]"},
+      {"z", 0, 1, 0, -1, "0 or 1"},
+  };
+  char      path[4096], words[256];
+  TTCohort  c;
+  PetscInt  k;
+  PetscBool in, out;
+  double    lo, hi;
+  PetscFunctionBeginUser;
+  PetscCall(WriteFile("cohort_support.csv", "n,x\n1,0.5\n4,2.25\n2,-0.5\n", path));
+  PetscCall(WriteFile("cohort_support.yaml", yaml, path));
+  PetscCall(TTCohortCreateFromFile(path, &c));
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    PetscCall(TTCohortFindCovariate(c, want[i].name, &k));
+    CHECK(k >= 0);
+    if (k < 0) continue;
+    PetscCall(TTCohortGetSupport(c, k, &lo, &hi));
+    PetscCall(TTCohortInSupport(c, k, want[i].in, &in));
+    PetscCall(TTCohortInSupport(c, k, want[i].out, &out));
+    PetscCall(TTCohortDescribeSupport(c, k, words, sizeof words));
+    if (!(lo == want[i].lo && hi == want[i].hi && in && !out && !strcmp(words, want[i].words))) {
+      nfail++;
+      fprintf(stderr, "covariate %s: [%g, %g] %d %d '%s'\n", want[i].name, lo, hi, (int) in, (int) out, words);
+    }
+    PetscCall(TTCohortInSupport(c, k, NAN, &in));
+    CHECK(!in);
+  }
+  PetscCall(TTCohortDestroy(&c));
+  PetscFunctionReturn(0);
+}
+
 typedef struct {
   const char *name;
   PetscErrorCode (*run)(void);
@@ -409,6 +485,7 @@ int main(int argc, char **argv)
       {"expression_parse_and_errors", expression_parse_and_errors},
       {"truncated_normal_tails", truncated_normal_tails},
       {"view_roundtrip_same_draws", view_roundtrip_same_draws},
+      {"cohort_support", cohort_support},
   };
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
