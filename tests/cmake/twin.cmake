@@ -1,0 +1,19 @@
+# twin: the inputs of personalisation. test_twin_obs reads OBS.csv / COV.csv into patients
+# (values, censoring, schedule unit to model time, sorting, quoted fields, CRLF) and checks
+# the cohort's support queries and the refusals located outside the bad file itself.
+# Every file in tests/data/twin/bad/ is one CTest test (twin_obs_bad.<name>), read as the
+# command line reads it (twin_obs_read): exit status 1 and one message, the one on the
+# fixture's first line "# expect: LINE:COL: KEY: TEXT".
+tt_unit_test(test_twin_obs ${TT_SOURCE_DIR}/tests/unit/test_twin_obs.c LIBS tt_twin)
+target_compile_definitions(test_twin_obs PRIVATE TT_TEST_DATA_DIR="${TT_SOURCE_DIR}/tests/data"
+                                                 TT_TEST_OUT_DIR="${CMAKE_CURRENT_BINARY_DIR}")
+
+add_executable(twin_obs_read ${TT_SOURCE_DIR}/tests/unit/twin_obs_read.c)
+target_link_libraries(twin_obs_read PRIVATE tt_twin tt_warnings)
+file(GLOB TT_TWIN_BAD_FIXTURES CONFIGURE_DEPENDS ${TT_SOURCE_DIR}/tests/data/twin/bad/*.csv)
+foreach(fixture ${TT_TWIN_BAD_FIXTURES})
+  get_filename_component(stem ${fixture} NAME_WE)
+  add_test(NAME twin_obs_bad.${stem}
+    COMMAND bash ${TT_SOURCE_DIR}/tests/unit/twin_obs_expect.sh $<TARGET_FILE:twin_obs_read> ${fixture})
+  set_tests_properties(twin_obs_bad.${stem} PROPERTIES LABELS unit ENVIRONMENT "${TT_MPI_ENV}")
+endforeach()
