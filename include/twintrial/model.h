@@ -131,6 +131,7 @@ typedef struct {
   double (*log_density)(const double *par, int k, const TTObservation *o);
   void (*omega)(const double *par, const double *cov, double *om, double *lo, double *hi);
   double (*log_prior)(const double *par, const double *cov, const double *eta);
+  const char *const *latent; /* [nlatent] names of the random effects (optional: eta1, eta2, ...) */
 } TTModelType;
 
 #define TT_MAX_REGISTERED 16 /* models added at run time */

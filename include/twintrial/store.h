@@ -118,4 +118,10 @@ PetscErrorCode TTFigureTableDestroy(TTFigureTable *table);
 /* Prints the summary table from summaries in memory (used by run and summary). */
 PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt nanalysis, const char *const names[], const TTSummary s[]);
 
+/* Not collective. Writes ",s" to a CSV file, s quoted (quotes doubled) when it holds a
+ * comma, a quote or a newline. */
+void TTStorePutString(FILE *f, const char *s);
+/* Not collective. The same field without the comma (a line's first field). */
+void TTStorePutField(FILE *f, const char *s);
+
 #endif

@@ -95,4 +95,32 @@ PetscErrorCode TTTwinForecastDestroy(TTTwinForecast *fc);
 PetscErrorCode TTTwinPredict(TTTwinFit fit, const TTPatient *p, PetscInt index, const TTTwinEstimate *est,
                              const TTTwinForecastOptions *opt, TTTwinForecast *fc);
 
+/* ---- every patient over the ranks (twin_run.c) ---- */
+
+/* Results of every patient, on rank 0 (empty elsewhere), in patient order. */
+typedef struct _p_TTTwinResults *TTTwinResults;
+
+typedef void (*TTTwinProgressFn)(void *ctx, PetscInt done, PetscInt total);
+
+/* Collective on comm. Fits and forecasts every patient: rank 0 hands out blocks of
+ * consecutive patients on demand and fits patients itself between requests; each
+ * patient's result depends only on the patient and its index (keyed draws), so the
+ * results are identical on any number of ranks. progress (rank 0, may be NULL) after
+ * each patient. */
+PetscErrorCode TTTwinRun(MPI_Comm comm, TTTwinFit fit, TTPatients patients, const TTTwinForecastOptions *opt,
+                         TTTwinProgressFn progress, void *ctx, TTTwinResults *results);
+/* Not collective (rank 0). Patient i's estimate and a view of its forecast (valid until the
+ * results are destroyed). */
+PetscErrorCode TTTwinResultsGet(TTTwinResults results, PetscInt i, TTTwinEstimate *est, TTTwinForecast *fc);
+PetscErrorCode TTTwinResultsDestroy(TTTwinResults *results);
+
+/* ---- outputs (twin_output.c), rank 0 ---- */
+
+/* Not collective: rank 0 writes. The personalised twins to an HDF5 file at `path` (created;
+ * the caller protects an existing file) and, with csv_dir, DIR/twins.csv, predictions.csv
+ * and recommendations.csv. */
+PetscErrorCode TTTwinWriteResults(TTTwinFit fit, TTPatients patients, TTTwinResults results,
+                                  const TTTwinForecastOptions *opt, const char *path, const char *csv_dir,
+                                  const char *command_line);
+
 #endif

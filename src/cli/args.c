@@ -38,6 +38,14 @@ static int ParsePower(const char *s, double *v)
   return errno || *end || end == s || !(*v > 0 && *v < 1);
 }
 
+static int ParseLevel(const char *s, double *v)
+{
+  char *end;
+  errno = 0;
+  *v    = strtod(s, &end);
+  return errno || *end || end == s || !(*v >= 0.5 && *v < 1);
+}
+
 static int ParseProgress(const char *s, TTProgressMode *m)
 {
   static const char *names[] = {"auto", "bar", "log", "none"};
@@ -86,6 +94,14 @@ static int OurOption(TTCli *cli, const char *a, const char *v, int *bad, char *e
     *bad = !v || ParseCount(v, &cli->confirm);
   else if (!strcmp(a, "--max-patients"))
     *bad = !v || ParseCount(v, &cli->max_patients);
+  else if (!strcmp(a, "--observations"))
+    cli->observations = v;
+  else if (!strcmp(a, "--covariates"))
+    cli->covariates = v;
+  else if (!strcmp(a, "--draws"))
+    *bad = !v || ParseCount(v, &cli->draws) || cli->draws < 2;
+  else if (!strcmp(a, "--level"))
+    *bad = !v || ParseLevel(v, &cli->level);
   else
     return 0;
   if (!v) *bad = 1;
@@ -95,6 +111,8 @@ static int OurOption(TTCli *cli, const char *a, const char *v, int *bad, char *e
              : !strcmp(a, "--progress")                                ? "auto, bar, log or none"
              : !strcmp(a, "--power")                                   ? "a power between 0 and 1, e.g. 0.8"
              : !strcmp(a, "--confirm") || !strcmp(a, "--max-patients") ? "a positive integer"
+             : !strcmp(a, "--draws")                                   ? "an integer >= 2"
+             : !strcmp(a, "--level")                                   ? "a level in [0.5, 1), e.g. 0.9"
              : !strncmp(a, "--r", 3) || !strncmp(a, "--pa", 4)         ? "a positive integer"
                                                                        : "a value");
   return 1;
@@ -102,7 +120,8 @@ static int OurOption(TTCli *cli, const char *a, const char *v, int *bad, char *e
 
 int tt_cli_parse(int argc, char **argv, TTCli *cli, int *pargc, char **pargv, char *err, size_t len)
 {
-  static const char *commands[] = {"run", "validate", "summary", "export", "models", "credibility", "size"};
+  static const char *commands[] = {"run",    "validate",    "summary", "export",
+                                   "models", "credibility", "size",    "personalise"};
   int                bad        = 0;
 
   memset(cli, 0, sizeof(*cli));
@@ -119,10 +138,11 @@ int tt_cli_parse(int argc, char **argv, TTCli *cli, int *pargc, char **pargv, ch
       return 0;
     }
   bad = 1;
-  for (int i = 0; i < 7; i++) bad = bad && strcmp(cli->command, commands[i]);
+  for (int i = 0; i < 8; i++) bad = bad && strcmp(cli->command, commands[i]);
   if (bad)
     return snprintf(err, len,
-                    "unknown command '%s'; expected run, validate, summary, export, models, credibility or size",
+                    "unknown command '%s'; expected run, validate, summary, export, models, credibility, size or "
+                    "personalise",
                     argv[1]),
            1;
   for (int i = 2; i < argc; i++) {
@@ -146,7 +166,8 @@ int tt_cli_parse(int argc, char **argv, TTCli *cli, int *pargc, char **pargv, ch
   }
   if (strcmp(cli->command, "models") && !cli->input)
     return snprintf(err, len, "%s: missing %s file", cli->command,
-                    !strcmp(cli->command, "run") || !strcmp(cli->command, "validate") || !strcmp(cli->command, "size")
+                    !strcmp(cli->command, "run") || !strcmp(cli->command, "validate") ||
+                            !strcmp(cli->command, "size") || !strcmp(cli->command, "personalise")
                         ? "protocol"
                     : !strcmp(cli->command, "credibility") ? "protocol or results"
                                                            : "results"),
@@ -155,6 +176,14 @@ int tt_cli_parse(int argc, char **argv, TTCli *cli, int *pargc, char **pargv, ch
   if (!strcmp(cli->command, "size") && !cli->power) return snprintf(err, len, "size: missing --power P"), 1;
   if (strcmp(cli->command, "size") && (cli->power || cli->analysis || cli->confirm > 0 || cli->max_patients > 0))
     return snprintf(err, len, "%s: --power, --analysis, --confirm and --max-patients belong to size", cli->command), 1;
+  if (!strcmp(cli->command, "personalise") && !cli->observations)
+    return snprintf(err, len, "personalise: missing --observations OBS.csv"), 1;
+  if (strcmp(cli->command, "personalise") && (cli->observations || cli->covariates || cli->draws || cli->level))
+    return snprintf(err, len, "%s: --observations, --covariates, --draws and --level belong to personalise",
+                    cli->command),
+           1;
+  if (!strcmp(cli->command, "personalise") && !cli->output)
+    return snprintf(err, len, "personalise: missing -o TWINS.h5"), 1;
   if (!cli->output) cli->output = "results.h5";
   return 0;
 }

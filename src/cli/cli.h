@@ -8,10 +8,10 @@
 typedef enum { TT_PROGRESS_AUTO, TT_PROGRESS_BAR, TT_PROGRESS_LOG, TT_PROGRESS_NONE } TTProgressMode;
 
 typedef struct {
-  const char    *command;              /* run | validate | summary | export | models | credibility | size */
-  const char    *input;                /* protocol or results file */
-  const char    *output;               /* -o */
-  const char    *csv_dir;              /* export --csv */
+  const char    *command; /* run | validate | summary | export | models | credibility | size | personalise */
+  const char    *input;   /* protocol or results file */
+  const char    *output;  /* -o */
+  const char    *csv_dir; /* export --csv */
   PetscInt       replicates, patients; /* -1: from the protocol */
   PetscBool      seed_set, resume, force;
   PetscBool      help; /* --help, -h or `help`: usage on stdout, exit 0 */
@@ -22,6 +22,10 @@ typedef struct {
   double      power;                 /* --power, target (0 when absent) */
   const char *analysis;              /* --analysis NAME (NULL: the protocol's first, or deciding, analysis) */
   PetscInt    confirm, max_patients; /* -1: defaults */
+  /* personalise: */
+  const char *observations, *covariates; /* --observations OBS.csv, --covariates COV.csv */
+  PetscInt    draws;                     /* --draws (0: default) */
+  double      level;                     /* --level (0: default) */
 } TTCli;
 
 /* Not collective. Parses argv; PETSc options (single dash, unknown to us) are
@@ -50,11 +54,14 @@ PetscErrorCode TTCliExport(const TTCli *cli);
 PetscErrorCode TTCliCredibility(const TTCli *cli);
 /* Collective. The smallest number of patients reaching --power for one analysis (size.c). */
 PetscErrorCode TTCliSize(const TTCli *cli);
+/* Collective. Personalised twins of observed patients and their forecasts (personalise.c). */
+PetscErrorCode TTCliPersonalise(const TTCli *cli);
 
 /* progress.c: a TTProgressFn for the coordinator. */
 typedef struct {
   TTProgressMode mode;
   double         start, last;
+  const char    *what; /* the unit counted: "replicates" unless set after TTProgressInit */
 } TTProgress;
 void TTProgressInit(TTProgress *pg, TTProgressMode mode);
 void TTProgressUpdate(void *ctx, PetscInt done, PetscInt total, double twins_done);

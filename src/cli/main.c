@@ -20,6 +20,8 @@ static const char usage[] =
     "       twintrial credibility PROTOCOL.yaml [run options] | RESULTS.h5\n"
     "       twintrial size PROTOCOL.yaml --power P [--analysis NAME] [--replicates N] [--confirm N]\n"
     "                      [--patients N] [--max-patients N] [--seed S] [--progress ...]\n"
+    "       twintrial personalise PROTOCOL.yaml --observations OBS.csv [--covariates COV.csv]\n"
+    "                      -o TWINS.h5 [--csv DIR] [--draws N] [--level L] [--seed S] [--force] [--progress ...]\n"
     "       twintrial --help\n";
 
 static const char help[] =
@@ -33,7 +35,14 @@ static const char help[] =
     "  --resume            continue FILE.tmp, left by a run that was stopped or killed\n"
     "  --force             replace an existing FILE, or discard FILE.tmp and start over; also take\n"
     "                      over a lock written on another host by a run that has ended\n"
-    "  --progress MODE     auto (a bar on a terminal, log lines otherwise), bar, log or none\n";
+    "  --progress MODE     auto (a bar on a terminal, log lines otherwise), bar, log or none\n"
+    "personalise options:\n"
+    "  --observations F    the patients' observations: id,time,variable,value[,arm] (time in the\n"
+    "                      schedule's unit from randomisation; value \"<LIMIT\" below a limit)\n"
+    "  --covariates F      id plus the model's covariates, one row per patient\n"
+    "  --csv DIR           also twins.csv, predictions.csv, recommendations.csv in DIR\n"
+    "  --draws N, --level L\n"
+    "                      posterior draws per patient (1000) and prediction-interval level (0.9)\n";
 
 /* The full help, on stdout. */
 static void PrintHelp(void)
@@ -65,6 +74,8 @@ static PetscErrorCode Dispatch(const TTCli *cli)
     PetscCall(TTCliCredibility(cli));
   else if (!strcmp(cli->command, "size"))
     PetscCall(TTCliSize(cli));
+  else if (!strcmp(cli->command, "personalise"))
+    PetscCall(TTCliPersonalise(cli));
   else
     PetscCall(TTCliModels());
   PetscFunctionReturn(0);

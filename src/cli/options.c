@@ -4,10 +4,12 @@
  * Invariant: every -tt_ option in the database is one of tt_cli_options, or a PETSc
  * option under the ODE integrator's prefix -tt_sim_ that a TS configured like the
  * models' (src/sim: TSRK, nonlinear) reads in TSSetFromOptions — or a viewer option
- * (-tt_sim_..._view...), which PETSc reads only when it solves. Options for PETSc
+ * (-tt_sim_..._view...), which PETSc reads only when it solves; likewise a Tao option
+ * under the personalisation optimiser's prefix -tt_twin_ (src/twin: TAOBQNLS). Options for PETSc
  * itself (-ts_*, -log_view, -help, ...) are PETSc's business and not checked here.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <petsctao.h>
 #include <petscts.h>
 #include <string.h>
 #include "cli.h"
@@ -17,10 +19,12 @@ const TTCliOption tt_cli_options[] = {
     {"-tt_window", "N", "replicates in flight at once (default: 2 x ranks + 2)"},
     {"-tt_stop_after", "N", "stop resumably after N replicates, as SIGTERM does (tests)"},
     {"-tt_sim_<TS option>", "...", "PETSc TS options for the ODE models, e.g. -tt_sim_ts_rtol 1e-8"},
+    {"-tt_twin_<Tao option>", "...", "PETSc Tao options for personalise's MAP fits, e.g. -tt_twin_tao_gatol 1e-9"},
 };
 const int tt_cli_noptions = (int) (sizeof(tt_cli_options) / sizeof(tt_cli_options[0]));
 
-#define TT_SIM_PREFIX "tt_sim_"
+#define TT_SIM_PREFIX  "tt_sim_"
+#define TT_TWIN_PREFIX "tt_twin_"
 
 static PetscBool Known(const char *name)
 {
@@ -44,6 +48,20 @@ static PetscErrorCode ProbeSimOptions(void)
   PetscFunctionReturn(0);
 }
 
+/* A Tao set up as personalise's (src/twin/twin_fit.c): marks the -tt_twin_ options it reads. */
+static PetscErrorCode ProbeTwinOptions(void)
+{
+  Tao tao;
+
+  PetscFunctionBeginUser;
+  PetscCall(TaoCreate(PETSC_COMM_SELF, &tao));
+  PetscCall(TaoSetType(tao, TAOBQNLS));
+  PetscCall(TaoSetOptionsPrefix(tao, TT_TWIN_PREFIX));
+  PetscCall(TaoSetFromOptions(tao));
+  PetscCall(TaoDestroy(&tao));
+  PetscFunctionReturn(0);
+}
+
 static void KnownList(char *list, size_t len)
 {
   list[0] = 0;
@@ -58,25 +76,30 @@ static void KnownList(char *list, size_t len)
 PetscErrorCode TTCliCheckOptions(void)
 {
   char     *all, *tok, *save = NULL, bad[256] = "", list[512];
-  PetscBool probed = PETSC_FALSE, used, sim = PETSC_FALSE;
+  PetscBool probed = PETSC_FALSE, used, sim = PETSC_FALSE, twin = PETSC_FALSE;
 
   PetscFunctionBeginUser;
   PetscCall(PetscOptionsGetAll(NULL, &all));
   for (tok = strtok_r(all, " ", &save); tok && !bad[0]; tok = strtok_r(NULL, " ", &save)) {
     const char *name = tok + 1;
     if (tok[0] != '-' || strncmp(name, "tt_", 3) || Known(name)) continue;
-    sim = strncmp(name, TT_SIM_PREFIX, strlen(TT_SIM_PREFIX)) ? PETSC_FALSE : PETSC_TRUE;
-    if (sim && strstr(name + strlen(TT_SIM_PREFIX), "view")) continue; /* read by PETSc at solve time */
-    if (sim && !probed) PetscCall(ProbeSimOptions());
-    probed = probed || sim;
+    sim  = strncmp(name, TT_SIM_PREFIX, strlen(TT_SIM_PREFIX)) ? PETSC_FALSE : PETSC_TRUE;
+    twin = strncmp(name, TT_TWIN_PREFIX, strlen(TT_TWIN_PREFIX)) ? PETSC_FALSE : PETSC_TRUE;
+    if ((sim || twin) && strstr(name, "view")) continue; /* read by PETSc at solve time */
+    if ((sim || twin) && !probed) PetscCall(ProbeSimOptions());
+    if ((sim || twin) && !probed) PetscCall(ProbeTwinOptions());
+    probed = probed || sim || twin;
     used   = PETSC_FALSE;
-    if (sim) PetscCall(PetscOptionsUsed(NULL, name, &used));
+    if (sim || twin) PetscCall(PetscOptionsUsed(NULL, name, &used));
     if (!used) snprintf(bad, sizeof(bad), "%s", tok);
   }
   PetscCall(PetscFree(all));
   KnownList(list, sizeof(list));
   PetscCheck(!bad[0], PETSC_COMM_SELF, PETSC_ERR_USER,
              "unknown option %s%s; twintrial's options are %s (see twintrial --help)", bad,
-             sim ? " (not an option of PETSc's TS under -tt_sim_)" : "", list);
+             sim    ? " (not an option of PETSc's TS under -tt_sim_)"
+             : twin ? " (not a Tao option under -tt_twin_)"
+                    : "",
+             list);
   PetscFunctionReturn(0);
 }

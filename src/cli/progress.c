@@ -11,6 +11,7 @@ void TTProgressInit(TTProgress *pg, TTProgressMode mode)
   if (mode == TT_PROGRESS_AUTO) mode = isatty(fileno(stderr)) ? TT_PROGRESS_BAR : TT_PROGRESS_LOG;
   pg->mode  = mode;
   pg->start = pg->last = MPI_Wtime();
+  pg->what             = "replicates";
 }
 
 void TTProgressUpdate(void *ctx, PetscInt done, PetscInt total, double twins)
@@ -23,14 +24,13 @@ void TTProgressUpdate(void *ctx, PetscInt done, PetscInt total, double twins)
   if (pg->mode == TT_PROGRESS_NONE) return;
   if (pg->mode == TT_PROGRESS_BAR) {
     if (now - pg->last < 0.1 && done < total) return;
-    fprintf(stderr, "\r[%.*s%*s] %3.0f%% %d/%d replicates  %.3g twins/s  ETA %.0fs ", fill,
-            "##############################", width - fill, "", 100.0 * done / total, (int) done, (int) total, rate,
-            eta);
+    fprintf(stderr, "\r[%.*s%*s] %3.0f%% %d/%d %s  %.3g twins/s  ETA %.0fs ", fill, "##############################",
+            width - fill, "", 100.0 * done / total, (int) done, (int) total, pg->what, rate, eta);
     if (done == total) fprintf(stderr, "\n");
   } else {
     if (now - pg->last < 5.0 && done < total) return;
-    fprintf(stderr, "twintrial: %d/%d replicates (%.1f%%), %.3g twins/s, elapsed %.0fs, ETA %.0fs\n", (int) done,
-            (int) total, 100.0 * done / total, rate, el, eta);
+    fprintf(stderr, "twintrial: %d/%d %s (%.1f%%), %.3g twins/s, elapsed %.0fs, ETA %.0fs\n", (int) done, (int) total,
+            pg->what, 100.0 * done / total, rate, el, eta);
   }
   fflush(stderr);
   pg->last = now;

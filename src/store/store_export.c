@@ -239,11 +239,17 @@ static PetscErrorCode WriteOutcomes(hid_t file, const char *dir, const Names *ar
 /* A CSV field: quoted (with doubled quotes) when it holds a comma, quote or newline. */
 void TTStorePutString(FILE *f, const char *s)
 {
+  fputc(',', f);
+  TTStorePutField(f, s);
+}
+
+void TTStorePutField(FILE *f, const char *s)
+{
   if (!strpbrk(s, ",\"\r\n")) {
-    fprintf(f, ",%s", s);
+    fputs(s, f);
     return;
   }
-  fputs(",\"", f);
+  fputc('"', f);
   for (; *s; s++) {
     if (*s == '"') fputc('"', f);
     fputc(*s, f);

@@ -17,3 +17,9 @@ foreach(fixture ${TT_TWIN_BAD_FIXTURES})
     COMMAND bash ${TT_SOURCE_DIR}/tests/unit/twin_obs_expect.sh $<TARGET_FILE:twin_obs_read> ${fixture})
   set_tests_properties(twin_obs_bad.${stem} PROPERTIES LABELS unit ENVIRONMENT "${TT_MPI_ENV}")
 endforeach()
+
+# test_twin_linear: MAP estimate, Laplace covariance, forecasts and choice of a linear-Gaussian
+# model against their closed form (BLUP).
+tt_unit_test(test_twin_linear ${TT_SOURCE_DIR}/tests/unit/test_twin_linear.c LIBS tt_twin)
+target_compile_definitions(test_twin_linear PRIVATE TT_TWIN_LINEAR="${TT_SOURCE_DIR}/tests/data/twin/linear.yaml")
+set_tests_properties(test_twin_linear PROPERTIES LABELS "unit;twin")
