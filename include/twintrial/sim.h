@@ -55,6 +55,18 @@ PetscErrorCode TTSimTrajectories(TTSim sim, PetscInt n, const TTSimCase cases[],
  * `initial` at t[0] and the integration restarts at 0 with eff and eff's doses. */
 PetscErrorCode TTSimTrajectoryHistory(TTSim sim, const double *cov, const double *eta, const double *eff0,
                                       const double *eff, PetscInt nt, const double t[], double ymean[]);
+/* Not collective. The trajectory of TTSimTrajectoryHistory (same times, history, restart
+ * at 0 and doses) with its sensitivities to the random effects:
+ * dydeta[(i * nvar + k) * nlatent + l] = d ymean[i * nvar + k] / d eta[l].
+ * ODE models: forward sensitivities, integrated with the state as one augmented ODE on a
+ * TS of their own (sim_sens.c), so ymean equals TTSimTrajectoryHistory's to the
+ * integration tolerance, not bit for bit; closed-form models: central differences of
+ * `mean`. Dose amounts and times may depend on eta. More than 16 random effects:
+ * PETSC_ERR_SUP; integration failures as TTSimTrajectory's. Calls here leave the other
+ * TTSimTrajectory* results unchanged (bit for bit). */
+PetscErrorCode TTSimTrajectorySensitivity(TTSim sim, const double *cov, const double *eta, const double *eff0,
+                                          const double *eff, PetscInt nt, const double t[], double ymean[],
+                                          double dydeta[]);
 /* Not collective. Number of ODE right-hand-side evaluations so far (0 for closed form). */
 PetscErrorCode TTSimGetStats(TTSim sim, PetscInt *nrhs);
 /* Not collective. Rebuilds the integrator after a failed integration (an error inside

@@ -25,33 +25,12 @@
  * applied after the t = 0 output and before any step. Doses at or after the last
  * visit cannot affect an output and are not applied. Without doses the TS calls
  * are exactly those of the undosed path.
+ *
+ * The state is private to the module (simimpl.h); sim_sens.c integrates the same
+ * trajectories with their sensitivities on a TS of its own, never touching these.
  */
 #include <math.h>
-#include <petscts.h>
-#include <twintrial/sim.h>
-
-#define TT_SIM_MAX_RATE 1e150
-
-/* One TS over n systems (case-major state u[n][nstate]). */
-typedef struct {
-  TS           ts;
-  Vec          u;
-  PetscInt     n;
-  PetscOptions opts; /* a batch TS's own options (outlive the TS) */
-} SimTS;
-
-struct _p_TTSim {
-  const TTModelType *type;
-  const double      *par;
-  SimTS              one, many; /* single cases; the last batch size */
-  SimTS             *cur;       /* the TS of the integration under way */
-  double            *dose_t;    /* TT_MAX_DOSES dose times (model units), if the model doses */
-  double            *dose_mg;   /* TT_MAX_DOSES amounts added to state dose_state */
-  PetscReal          now;       /* time the state is at during an integration */
-  const TTSimCase   *cases;     /* the cur->n cases being integrated */
-  PetscInt           nrhs;
-  PetscBool          nonfinite; /* the right-hand side left the finite range in this integration */
-};
+#include "simimpl.h"
 
 static PetscErrorCode SimRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
 {
@@ -70,7 +49,7 @@ static PetscErrorCode SimRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
   }
   /* A right-hand side beyond TT_SIM_MAX_RATE (or Inf/NaN) would reach PETSc's error norm
    * as Inf, an error inside TSSolve that leaves the TS mid-step: flag it, coast to the
-   * target with a zero derivative and let SimAdvance report it. */
+   * target with a zero derivative and let TTSimAdvance_Private report it. */
   for (PetscInt i = 0; i < n; i++)
     if (!(PetscAbsReal(f[i]) <= TT_SIM_MAX_RATE) || !isfinite(u[i])) sim->nonfinite = PETSC_TRUE;
   if (sim->nonfinite)
@@ -83,7 +62,7 @@ static PetscErrorCode SimRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
 
 /* Options of a batch TS: the infinity norm for the step control, then the user's
  * options (prefix tt_sim_) over it. */
-static PetscErrorCode SimBatchOptions(SimTS *s)
+PetscErrorCode TTSimTSOptions_Private(SimTS *s)
 {
   char *all;
 
@@ -111,12 +90,12 @@ static PetscErrorCode SimTSCreate(TTSim sim, PetscInt n, SimTS *s)
   PetscCall(TSSetExactFinalTime(s->ts, TS_EXACTFINALTIME_MATCHSTEP));
   PetscCall(TSSetMaxSteps(s->ts, 1000000));
   PetscCall(TSSetOptionsPrefix(s->ts, "tt_sim_"));
-  if (n > 1) PetscCall(SimBatchOptions(s));
+  if (n > 1) PetscCall(TTSimTSOptions_Private(s));
   PetscCall(TSSetFromOptions(s->ts));
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode SimTSDestroy(SimTS *s)
+PetscErrorCode TTSimTSDestroy_Private(SimTS *s)
 {
   PetscFunctionBeginUser;
   PetscCall(TSDestroy(&s->ts));
@@ -141,6 +120,7 @@ PetscErrorCode TTSimCreate(const TTModelType *type, const double *par, TTSim *si
     PetscCall(PetscMalloc2(TT_MAX_DOSES, &s->dose_t, TT_MAX_DOSES, &s->dose_mg));
   }
   if (type->nstate > 0) PetscCall(SimTSCreate(s, 1, &s->one));
+  PetscCall(TTSimSensSetUp_Private(s)); /* now, so it reads the options the other TSs read */
   *sim = s;
   PetscFunctionReturn(0);
 }
@@ -149,9 +129,11 @@ PetscErrorCode TTSimReset(TTSim sim)
 {
   PetscFunctionBeginUser;
   if (!sim->one.ts) PetscFunctionReturn(0);
-  PetscCall(SimTSDestroy(&sim->one));
-  PetscCall(SimTSDestroy(&sim->many));
+  PetscCall(TTSimTSDestroy_Private(&sim->one));
+  PetscCall(TTSimTSDestroy_Private(&sim->many));
+  PetscCall(TTSimTSDestroy_Private(&sim->sens.s));
   PetscCall(SimTSCreate(sim, 1, &sim->one));
+  PetscCall(TTSimSensSetUp_Private(sim));
   PetscFunctionReturn(0);
 }
 
@@ -159,8 +141,9 @@ PetscErrorCode TTSimDestroy(TTSim *sim)
 {
   PetscFunctionBeginUser;
   if (!sim || !*sim) PetscFunctionReturn(0);
-  PetscCall(SimTSDestroy(&(*sim)->one));
-  PetscCall(SimTSDestroy(&(*sim)->many));
+  PetscCall(TTSimTSDestroy_Private(&(*sim)->one));
+  PetscCall(TTSimTSDestroy_Private(&(*sim)->many));
+  PetscCall(TTSimSensDestroy_Private(&(*sim)->sens));
   PetscCall(PetscFree2((*sim)->dose_t, (*sim)->dose_mg));
   PetscCall(PetscFree(*sim));
   PetscFunctionReturn(0);
@@ -194,7 +177,7 @@ static PetscErrorCode SimOutput(TTSim sim, double t, double *y, PetscInt ystride
 }
 
 /* Integrates the state from sim->now to `target` (nothing to do if already there). */
-static PetscErrorCode SimAdvance(TTSim sim, PetscReal target)
+PetscErrorCode TTSimAdvance_Private(TTSim sim, PetscReal target)
 {
   TS                ts = sim->cur->ts;
   TSConvergedReason reason;
@@ -224,7 +207,7 @@ static PetscErrorCode SimAdvance(TTSim sim, PetscReal target)
 /* Applies every dose at time dose_t[*d] (advancing *d) to the single case and restarts
  * the TS there with a step of 1e-3 of the interval to the next event: the next dose
  * before `visit`, or `visit`. */
-static PetscErrorCode SimDose(TTSim sim, PetscInt *d, PetscInt nd, PetscReal visit)
+PetscErrorCode TTSimDose_Private(TTSim sim, PetscInt *d, PetscInt nd, PetscReal visit)
 {
   const PetscReal td = sim->dose_t[*d];
   PetscReal       next;
@@ -244,7 +227,7 @@ static PetscErrorCode SimDose(TTSim sim, PetscInt *d, PetscInt nd, PetscReal vis
 /* The single case's doses before t_end, checked: 0 <= n <= TT_MAX_DOSES (a model returns
  * more when its regimen does not fit), finite times >= 0 in nondecreasing order, finite
  * amounts. */
-static PetscErrorCode SimGetDoses(TTSim sim, double t_end, PetscInt *nd)
+PetscErrorCode TTSimGetDoses_Private(TTSim sim, double t_end, PetscInt *nd)
 {
   const TTModelType *m = sim->type;
   const TTSimCase   *k = &sim->cases[0];
@@ -276,10 +259,10 @@ static PetscErrorCode SimVisits(TTSim sim, PetscInt nd, PetscInt nt, const doubl
   PetscFunctionBeginUser;
   for (PetscInt i = 0; i < nt; i++) {
     while (d < nd && sim->dose_t[d] < t[i]) { /* a dose at t[i] comes after its output */
-      PetscCall(SimAdvance(sim, sim->dose_t[d]));
-      PetscCall(SimDose(sim, &d, nd, t[i]));
+      PetscCall(TTSimAdvance_Private(sim, sim->dose_t[d]));
+      PetscCall(TTSimDose_Private(sim, &d, nd, t[i]));
     }
-    PetscCall(SimAdvance(sim, t[i]));
+    PetscCall(TTSimAdvance_Private(sim, t[i]));
     PetscCall(SimOutput(sim, t[i], ymean + i * nvar, ystride));
   }
   PetscFunctionReturn(0);
@@ -298,7 +281,7 @@ static PetscErrorCode SimIntegrate(TTSim sim, SimTS *s, const TTSimCase cases[],
   PetscFunctionBeginUser;
   sim->cur   = s;
   sim->cases = cases;
-  if (m->doses) PetscCall(SimGetDoses(sim, t[nt - 1], &nd));
+  if (m->doses) PetscCall(TTSimGetDoses_Private(sim, t[nt - 1], &nd));
   PetscCall(VecGetArray(s->u, &u));
   for (PetscInt c = 0; c < s->n; c++) m->initial(sim->par, cases[c].cov, cases[c].eta, cases[c].eff, u + c * ns);
   PetscCall(VecRestoreArray(s->u, &u));
@@ -334,13 +317,13 @@ static PetscErrorCode SimIntegrateHistory(TTSim sim, const double *cov, const do
   PetscCall(TSSetTimeStep(s->ts, -1e-3 * t[0]));
   PetscCall(TSRestartStep(s->ts));
   for (; i < nt && t[i] < 0.0; i++) {
-    PetscCall(SimAdvance(sim, t[i]));
+    PetscCall(TTSimAdvance_Private(sim, t[i]));
     PetscCall(SimOutput(sim, t[i], ymean + i * m->nvar, nt * m->nvar));
   }
-  PetscCall(SimAdvance(sim, 0.0));
+  PetscCall(TTSimAdvance_Private(sim, 0.0));
   k.eff = eff;
   if (i == nt) PetscFunctionReturn(0);
-  if (m->doses) PetscCall(SimGetDoses(sim, t[nt - 1], &nd));
+  if (m->doses) PetscCall(TTSimGetDoses_Private(sim, t[nt - 1], &nd));
   PetscCall(TSSetTime(s->ts, 0.0));
   PetscCall(TSSetTimeStep(s->ts, t[nt - 1] > 0 ? 1e-3 * t[nt - 1] : 1e-3));
   PetscCall(TSRestartStep(s->ts));
@@ -373,7 +356,7 @@ PetscErrorCode TTSimTrajectories(TTSim sim, PetscInt n, const TTSimCase cases[],
     for (PetscInt c = 0; c < n; c++) PetscCall(SimIntegrate(sim, &sim->one, &cases[c], nt, t, ymean + c * ystride));
   } else {
     if (sim->many.n != n) {
-      PetscCall(SimTSDestroy(&sim->many));
+      PetscCall(TTSimTSDestroy_Private(&sim->many));
       PetscCall(SimTSCreate(sim, n, &sim->many));
     }
     PetscCall(SimIntegrate(sim, &sim->many, cases, nt, t, ymean));

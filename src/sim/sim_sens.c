@@ -1,0 +1,375 @@
+/* sim_sens.c — a twin's trajectory with its forward sensitivities to the random effects,
+ * d y(t_i) / d eta, for the gradient of personalisation's objective (src/twin).
+ *
+ * ODE models: the augmented system
+ *   u'   = f(t, u, eta),                       u(t0)   = initial(eta),
+ *   s_l' = (df/du) s_l + df/deta_l,            s_l(t0) = d initial / d eta_l,
+ * l = 0 .. nlatent - 1, integrated as one ODE of nstate (1 + nlatent) unknowns (the
+ * state, then each s_l) by a TS of its own, set up as the single-case TS (RK 5(4) DP,
+ * prefix tt_sim_, the same tolerances and options) except that the step control takes
+ * the infinity norm of the weighted error over every component: the state is at least
+ * as accurate as TTSimTrajectoryHistory's and every sensitivity is within the same
+ * tolerance. The outputs therefore equal TTSimTrajectoryHistory's to the integration
+ * tolerance, not bit for bit (the steps also follow the sensitivities).
+ * The models give no Jacobians: s_l' is the derivative of f along the direction
+ * (s_l, e_l) of (u, eta), a central difference of f at (u +- h s_l, eta +- h e_l) with
+ * h = cbrt(eps) scaled so that the state moves by at most cbrt(eps) of its largest
+ * component (truncation and rounding ~1e-10 relative): 1 + 2 nlatent calls of `rhs` per
+ * stage and no Jacobian matrix. The output sensitivities are the same difference of
+ * `output`, the initial ones central differences of `initial` in each eta_l.
+ * Why not PETSc's TSForwardSetSensitivities: in PETSc 3.18 TSForwardStep_RK runs after
+ * TSStep has moved ts->ptime and ts->time_step on, so it advances the sensitivities with
+ * the NEXT step size at stage times shifted by one step. Measured with RK 5(4) DP at
+ * rtol 1e-8: d y(20) / dk of y' = -k y is 0.76 % off with adaptive steps, and of
+ * y' = -k (1 + sin(t) / 2) y 25 % off (0.07 % with fixed steps of 0.01). It also leaves
+ * the sensitivities out of the step control.
+ *
+ * Same events as TTSimTrajectoryHistory: from `initial` at t[0] < 0 under eff0, restart
+ * at 0 under eff (state and sensitivities are continuous there; the right-hand side may
+ * jump), or from 0 under eff when t[0] >= 0; doses of eff before the last time, visits
+ * before doses at one time. A dose adds its amount a to state dose_state at a time tau
+ * that may move with eta (a lag time with between-subject variability), so s_l jumps by
+ * da/deta_l e_dose + (f(u-) - f(u+)) dtau/deta_l, the rate just before minus just after
+ * the dose (the jump condition of sensitivities at an event: Galan S, Feehery WF, Barton
+ * PI 1999 Appl Numer Math 31:17-47); da/deta and dtau/deta by central differences of
+ * `doses` (one-sided for a dose that crosses the last time).
+ * Closed-form models: the values of TTSimTrajectoryHistory (bitwise) and central
+ * differences of `mean` in each eta_l (eff0 before 0, eff from 0).
+ * Invariant: a pure function of (model, par, cov, eta, eff0, eff, t): the augmented TS
+ * is made with the others (TTSimCreate, TTSimReset: it reads the same options) and
+ * returned to the same time, step and restarted history before every call; nothing here
+ * touches the TSs of sim.c, so their results do not depend on calls here.
+ */
+#include <float.h>
+#include <math.h>
+#include <string.h>
+#include "simimpl.h"
+
+/* Relative step of the central differences: cbrt(DBL_EPSILON) balances O(h^2)
+ * truncation against O(eps / h) rounding. */
+#define SENS_DELTA 6.0554544523933395e-06
+
+PetscErrorCode TTSimSensDestroy_Private(SimSens *s)
+{
+  PetscFunctionBeginUser;
+  PetscCall(TTSimTSDestroy_Private(&s->s));
+  PetscCall(PetscFree(s->work));
+  PetscCall(PetscFree4(s->dose_t2, s->dose_mg2, s->dose_dmg, s->dose_dtd));
+  PetscFunctionReturn(0);
+}
+
+/* Step along (s, e_l) for a state u: the state moves by at most SENS_DELTA of its largest
+ * component (or absolutely when it is 0), eta_l by at most SENS_DELTA. */
+static double DirStep(PetscInt ns, const double *u, const double *s)
+{
+  double un = 0.0, sn = 0.0;
+
+  for (PetscInt k = 0; k < ns; k++) un = fmax(un, fabs(u[k])), sn = fmax(sn, fabs(s[k]));
+  return SENS_DELTA / fmax(1.0, sn / (un > 0.0 ? un : 1.0));
+}
+
+/* u +- h s and eta +- h e_l into up, um, ep, em. */
+static void Perturb(PetscInt ns, PetscInt nl, PetscInt l, double h, const double *u, const double *s, const double *eta,
+                    double *up, double *um, double *ep, double *em)
+{
+  for (PetscInt k = 0; k < ns; k++) up[k] = u[k] + h * s[k], um[k] = u[k] - h * s[k];
+  for (PetscInt j = 0; j < nl; j++) ep[j] = em[j] = eta[j];
+  ep[l] += h, em[l] -= h;
+}
+
+static PetscErrorCode SensRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
+{
+  TTSim              sim = (TTSim) ctx;
+  const TTModelType *m   = sim->type;
+  const TTSimCase   *c   = &sim->cases[0];
+  const PetscInt     ns = m->nstate, nl = m->nlatent, n = ns * (1 + nl);
+  double            *up = sim->sens.work, *um = up + ns, *fp = um + ns, *fm = fp + ns, *ep = fm + ns, *em = ep + nl;
+  const PetscScalar *u;
+  PetscScalar       *f;
+
+  PetscFunctionBeginUser;
+  (void) ts;
+  PetscCall(VecGetArrayRead(U, &u));
+  PetscCall(VecGetArray(F, &f));
+  m->rhs(sim->par, c->cov, c->eta, c->eff, t, u, f);
+  for (PetscInt l = 0; l < nl; l++) {
+    const double *s = u + ns * (1 + l);
+    double        h = DirStep(ns, u, s);
+    Perturb(ns, nl, l, h, u, s, c->eta, up, um, ep, em);
+    m->rhs(sim->par, c->cov, ep, c->eff, t, up, fp);
+    m->rhs(sim->par, c->cov, em, c->eff, t, um, fm);
+    for (PetscInt k = 0; k < ns; k++) f[ns * (1 + l) + k] = (fp[k] - fm[k]) / (2.0 * h);
+  }
+  /* as SimRHS: flag a right-hand side out of the finite range, coast, report it after */
+  for (PetscInt i = 0; i < n; i++)
+    if (!(PetscAbsReal(f[i]) <= TT_SIM_MAX_RATE) || !isfinite(u[i])) sim->nonfinite = PETSC_TRUE;
+  if (sim->nonfinite)
+    for (PetscInt i = 0; i < n; i++) f[i] = 0.0;
+  PetscCall(VecRestoreArray(F, &f));
+  PetscCall(VecRestoreArrayRead(U, &u));
+  sim->nrhs += 1 + 2 * nl;
+  PetscFunctionReturn(0);
+}
+
+/* The augmented TS and the scratch (TTSimCreate, TTSimReset; idempotent). */
+PetscErrorCode TTSimSensSetUp_Private(TTSim sim)
+{
+  const TTModelType *m  = sim->type;
+  SimSens           *S  = &sim->sens;
+  const PetscInt     ns = PetscMax(m->nstate, 1), nl = m->nlatent;
+
+  PetscFunctionBeginUser;
+  if (!S->work) PetscCall(PetscMalloc1(4 * ns + 2 * nl + 2 * m->nvar, &S->work));
+  if (m->doses && !S->dose_t2)
+    PetscCall(PetscMalloc4(TT_MAX_DOSES, &S->dose_t2, TT_MAX_DOSES, &S->dose_mg2, TT_MAX_DOSES * nl, &S->dose_dmg,
+                           TT_MAX_DOSES * nl, &S->dose_dtd));
+  if (S->s.ts || m->nstate == 0) PetscFunctionReturn(0);
+  S->s.n = 1;
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, m->nstate * (1 + nl), &S->s.u));
+  PetscCall(TSCreate(PETSC_COMM_SELF, &S->s.ts));
+  PetscCall(TSSetProblemType(S->s.ts, TS_NONLINEAR));
+  PetscCall(TSSetType(S->s.ts, TSRK));
+  PetscCall(TSRKSetType(S->s.ts, TSRK5DP));
+  PetscCall(TSSetRHSFunction(S->s.ts, NULL, SensRHS, sim));
+  PetscCall(TSSetTolerances(S->s.ts, 1e-10, NULL, 1e-8, NULL));
+  PetscCall(TSSetExactFinalTime(S->s.ts, TS_EXACTFINALTIME_MATCHSTEP));
+  PetscCall(TSSetMaxSteps(S->s.ts, 1000000));
+  PetscCall(TSSetOptionsPrefix(S->s.ts, "tt_sim_"));
+  PetscCall(TTSimTSOptions_Private(&S->s));
+  PetscCall(TSSetFromOptions(S->s.ts));
+  PetscFunctionReturn(0);
+}
+
+/* The state and its sensitivities at the start, from `initial` under eff. */
+static void SensInitial(TTSim sim, const double *eff, double *u)
+{
+  const TTModelType *m  = sim->type;
+  const TTSimCase   *c  = &sim->cases[0];
+  const PetscInt     ns = m->nstate, nl = m->nlatent;
+  double            *up = sim->sens.work, *um = up + ns, *ep = um + 3 * ns, *em = ep + nl;
+
+  m->initial(sim->par, c->cov, c->eta, eff, u);
+  for (PetscInt l = 0; l < nl; l++) {
+    double h = SENS_DELTA * fmax(1.0, fabs(c->eta[l]));
+    for (PetscInt j = 0; j < nl; j++) ep[j] = em[j] = c->eta[j];
+    ep[l] += h, em[l] -= h;
+    h = 0.5 * (ep[l] - em[l]); /* the step actually taken */
+    m->initial(sim->par, c->cov, ep, eff, up);
+    m->initial(sim->par, c->cov, em, eff, um);
+    for (PetscInt k = 0; k < ns; k++) u[ns * (1 + l) + k] = (up[k] - um[k]) / (2.0 * h);
+  }
+}
+
+/* y[nvar] and dy[nvar][nlatent] at time t from the current augmented state. */
+static PetscErrorCode SensOutput(TTSim sim, double t, double *y, double *dy)
+{
+  const TTModelType *m  = sim->type;
+  const TTSimCase   *c  = &sim->cases[0];
+  const PetscInt     ns = m->nstate, nl = m->nlatent, nv = m->nvar;
+  double            *up = sim->sens.work, *um = up + ns, *ep = um + 3 * ns, *em = ep + nl, *yp = em + nl, *ym = yp + nv;
+  const PetscScalar *u;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(sim->cur->u, &u));
+  m->output(sim->par, c->cov, c->eta, c->eff, t, u, y);
+  for (PetscInt l = 0; l < nl; l++) {
+    const double *s = u + ns * (1 + l);
+    double        h = DirStep(ns, u, s);
+    Perturb(ns, nl, l, h, u, s, c->eta, up, um, ep, em);
+    m->output(sim->par, c->cov, ep, c->eff, t, up, yp);
+    m->output(sim->par, c->cov, em, c->eff, t, um, ym);
+    for (PetscInt k = 0; k < nv; k++) dy[k * nl + l] = (yp[k] - ym[k]) / (2.0 * h);
+  }
+  PetscCall(VecRestoreArrayRead(sim->cur->u, &u));
+  for (PetscInt k = 0; k < nv; k++) {
+    PetscCheck(isfinite(y[k]), PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "ODE solution is not finite at t = %g", t);
+    for (PetscInt l = 0; l < nl; l++)
+      PetscCheck(isfinite(dy[k * nl + l]), PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED,
+                 "ODE sensitivity is not finite at t = %g", t);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* d x / d eta_l from x at eta (x0) and at eta +- h (xp, xm; NAN where that side has no
+ * such dose: a dose crossing t_end), central where both exist. */
+static double DoseDiff(double x0, double xp, double xm, double h)
+{
+  if (isfinite(xp) && isfinite(xm)) return (xp - xm) / (2.0 * h);
+  if (isfinite(xp)) return (xp - x0) / h;
+  if (isfinite(xm)) return (x0 - xm) / h;
+  return 0.0;
+}
+
+/* The doses before t_end (TTSimGetDoses_Private) and the derivatives of their amounts and
+ * times in eta, by central differences of `doses`. */
+static PetscErrorCode SensGetDoses(TTSim sim, double t_end, PetscInt *nd)
+{
+  const TTModelType *m  = sim->type;
+  const TTSimCase   *c  = &sim->cases[0];
+  SimSens           *S  = &sim->sens;
+  const PetscInt     nl = m->nlatent;
+  double             e[TT_SIM_MAX_SENS_LATENT];
+
+  PetscFunctionBeginUser;
+  PetscCall(TTSimGetDoses_Private(sim, t_end, nd));
+  for (PetscInt l = 0; l < nl; l++) {
+    double h = SENS_DELTA * fmax(1.0, fabs(c->eta[l]));
+    for (int side = 0; side < 2; side++) {
+      int n;
+      for (PetscInt j = 0; j < nl; j++) e[j] = c->eta[j];
+      e[l] += side ? -h : h;
+      n = PetscMin(m->doses(sim->par, c->cov, e, c->eff, t_end, S->dose_t2, S->dose_mg2), TT_MAX_DOSES);
+      for (PetscInt d = 0; d < *nd; d++) {
+        double *dt = &S->dose_dtd[d * nl + l], *dm = &S->dose_dmg[d * nl + l];
+        double  tt = d < n ? S->dose_t2[d] : NAN, mm = d < n ? S->dose_mg2[d] : NAN;
+        if (!side)
+          *dt = tt, *dm = mm; /* eta + h, kept until eta - h */
+        else {
+          *dt = DoseDiff(sim->dose_t[d], *dt, tt, h);
+          *dm = DoseDiff(sim->dose_mg[d], *dm, mm, h);
+        }
+      }
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Before the doses at dose_t[d0] are added to the state: the sensitivities' jumps. Dose d
+ * adds a_d to state dose_state at time tau_d(eta): s_l += da_d/deta_l e_dose
+ * + (f(u before d) - f(u after d)) dtau_d/deta_l, one dose after the other. */
+static PetscErrorCode SensDoseJump(TTSim sim, PetscInt d0, PetscInt nd)
+{
+  const TTModelType *m  = sim->type;
+  const TTSimCase   *c  = &sim->cases[0];
+  const SimSens     *S  = &sim->sens;
+  const PetscInt     ns = m->nstate, nl = m->nlatent, ds = m->dose_state;
+  const double       td = sim->dose_t[d0];
+  double            *ua = S->work, *ub = ua + ns, *fa = ub + ns, *fb = fa + ns;
+  PetscScalar       *u;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArray(sim->cur->u, &u));
+  for (PetscInt k = 0; k < ns; k++) ua[k] = ub[k] = u[k];
+  for (PetscInt d = d0; d < nd && sim->dose_t[d] == td; d++) {
+    const double *dt = S->dose_dtd + d * nl, *dm = S->dose_dmg + d * nl;
+    PetscBool     moves = PETSC_FALSE;
+    for (PetscInt l = 0; l < nl; l++) moves = moves || dt[l] != 0.0;
+    ub[ds] = ua[ds] + sim->dose_mg[d];
+    if (moves) {
+      m->rhs(sim->par, c->cov, c->eta, c->eff, td, ua, fa);
+      m->rhs(sim->par, c->cov, c->eta, c->eff, td, ub, fb);
+      sim->nrhs += 2;
+    }
+    for (PetscInt l = 0; l < nl; l++) {
+      u[ns * (1 + l) + ds] += dm[l];
+      if (moves)
+        for (PetscInt k = 0; k < ns; k++) u[ns * (1 + l) + k] += (fa[k] - fb[k]) * dt[l];
+    }
+    ua[ds] = ub[ds];
+  }
+  PetscCall(VecRestoreArray(sim->cur->u, &u));
+  PetscFunctionReturn(0);
+}
+
+/* As SimVisits, with the sensitivities' dose jumps and outputs. */
+static PetscErrorCode SensVisits(TTSim sim, PetscInt nd, PetscInt nt, const double t[], double y[], double dy[])
+{
+  const PetscInt nv = sim->type->nvar, nl = sim->type->nlatent;
+  PetscInt       d = 0;
+
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < nt; i++) {
+    while (d < nd && sim->dose_t[d] < t[i]) {
+      PetscCall(TTSimAdvance_Private(sim, sim->dose_t[d]));
+      PetscCall(SensDoseJump(sim, d, nd));
+      PetscCall(TTSimDose_Private(sim, &d, nd, t[i]));
+    }
+    PetscCall(TTSimAdvance_Private(sim, t[i]));
+    PetscCall(SensOutput(sim, t[i], y + i * nv, dy + i * nv * nl));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The ODE path: as SimIntegrateHistory (t[0] < 0) or SimIntegrate (t[0] >= 0). */
+static PetscErrorCode SensIntegrate(TTSim sim, const double *cov, const double *eta, const double *eff0,
+                                    const double *eff, PetscInt nt, const double t[], double y[], double dy[])
+{
+  const TTModelType *m  = sim->type;
+  SimTS             *s  = &sim->sens.s;
+  TTSimCase          c  = {cov, eta, t[0] < 0.0 ? eff0 : eff};
+  const PetscInt     nv = m->nvar, nl = m->nlatent;
+  PetscInt           i = 0, nd = 0;
+  PetscScalar       *u;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTSimSensSetUp_Private(sim));
+  sim->cur   = s;
+  sim->cases = &c;
+  PetscCall(VecGetArray(s->u, &u));
+  SensInitial(sim, c.eff, u);
+  PetscCall(VecRestoreArray(s->u, &u));
+  sim->now = PetscMin(t[0], 0.0);
+  PetscCall(TSSetTime(s->ts, sim->now));
+  PetscCall(TSSetStepNumber(s->ts, 0));
+  if (t[0] < 0.0) {
+    PetscCall(TSSetTimeStep(s->ts, -1e-3 * t[0]));
+    PetscCall(TSRestartStep(s->ts));
+    for (; i < nt && t[i] < 0.0; i++) {
+      PetscCall(TTSimAdvance_Private(sim, t[i]));
+      PetscCall(SensOutput(sim, t[i], y + i * nv, dy + i * nv * nl));
+    }
+    if (i == nt) PetscFunctionReturn(0);
+    PetscCall(TTSimAdvance_Private(sim, 0.0));
+    c.eff = eff;
+  }
+  if (m->doses) PetscCall(SensGetDoses(sim, t[nt - 1], &nd));
+  PetscCall(TSSetTime(s->ts, 0.0));
+  PetscCall(TSSetTimeStep(s->ts, t[nt - 1] > 0 ? 1e-3 * t[nt - 1] : 1e-3));
+  PetscCall(TSRestartStep(s->ts));
+  PetscCall(SensVisits(sim, nd, nt - i, t + i, y + i * nv, dy + i * nv * nl));
+  PetscFunctionReturn(0);
+}
+
+/* Closed form: the values of TTSimTrajectoryHistory and central differences of `mean`. */
+static PetscErrorCode SensClosedForm(TTSim sim, const double *cov, const double *eta, const double *eff0,
+                                     const double *eff, PetscInt nt, const double t[], double y[], double dy[])
+{
+  const TTModelType *m  = sim->type;
+  const PetscInt     nl = m->nlatent, nv = m->nvar;
+  double            *ep, *em, *yp, *ym;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTSimSensSetUp_Private(sim));
+  ep = sim->sens.work, em = ep + nl, yp = em + nl, ym = yp + nv;
+  PetscCall(TTSimTrajectoryHistory(sim, cov, eta, eff0, eff, nt, t, y));
+  for (PetscInt i = 0; i < nt; i++) {
+    const double *e = t[i] < 0.0 ? eff0 : eff;
+    for (PetscInt l = 0; l < nl; l++) {
+      double h = SENS_DELTA * fmax(1.0, fabs(eta[l]));
+      for (PetscInt j = 0; j < nl; j++) ep[j] = em[j] = eta[j];
+      ep[l] += h, em[l] -= h;
+      h = 0.5 * (ep[l] - em[l]);
+      m->mean(sim->par, cov, ep, e, t[i], yp);
+      m->mean(sim->par, cov, em, e, t[i], ym);
+      for (PetscInt k = 0; k < nv; k++) dy[(i * nv + k) * nl + l] = (yp[k] - ym[k]) / (2.0 * h);
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTSimTrajectorySensitivity(TTSim sim, const double *cov, const double *eta, const double *eff0,
+                                          const double *eff, PetscInt nt, const double t[], double ymean[],
+                                          double dydeta[])
+{
+  const TTModelType *m = sim->type;
+
+  PetscFunctionBeginUser;
+  PetscCheck(nt >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "%d times", (int) nt);
+  PetscCheck(m->nlatent <= TT_SIM_MAX_SENS_LATENT, PETSC_COMM_SELF, PETSC_ERR_SUP,
+             "model %s: sensitivities to more than %d random effects", m->name, TT_SIM_MAX_SENS_LATENT);
+  if (m->nstate == 0)
+    PetscCall(SensClosedForm(sim, cov, eta, eff0, eff, nt, t, ymean, dydeta));
+  else
+    PetscCall(SensIntegrate(sim, cov, eta, eff0, eff, nt, t, ymean, dydeta));
+  PetscFunctionReturn(0);
+}
