@@ -67,6 +67,9 @@ PetscErrorCode TTSimTrajectoryHistory(TTSim sim, const double *cov, const double
 PetscErrorCode TTSimTrajectorySensitivity(TTSim sim, const double *cov, const double *eta, const double *eff0,
                                           const double *eff, PetscInt nt, const double t[], double ymean[],
                                           double dydeta[]);
+/* Not collective. The relative accuracy of TTSimTrajectorySensitivity's derivatives: the
+ * augmented integration's rtol (ODE models), the central differences' (closed form). */
+PetscErrorCode TTSimSensitivityAccuracy(TTSim sim, double *rel);
 /* Not collective. Number of ODE right-hand-side evaluations so far (0 for closed form). */
 PetscErrorCode TTSimGetStats(TTSim sim, PetscInt *nrhs);
 /* Not collective. Rebuilds the integrator after a failed integration (an error inside

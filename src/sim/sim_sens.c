@@ -373,3 +373,15 @@ PetscErrorCode TTSimTrajectorySensitivity(TTSim sim, const double *cov, const do
     PetscCall(SensIntegrate(sim, cov, eta, eff0, eff, nt, t, ymean, dydeta));
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode TTSimSensitivityAccuracy(TTSim sim, double *rel)
+{
+  PetscReal rtol;
+
+  PetscFunctionBeginUser;
+  *rel = SENS_DELTA * SENS_DELTA;
+  if (!sim->sens.s.ts) PetscFunctionReturn(0);
+  PetscCall(TSGetTolerances(sim->sens.s.ts, NULL, NULL, &rtol, NULL));
+  *rel = PetscMax(rtol, *rel);
+  PetscFunctionReturn(0);
+}

@@ -6,8 +6,10 @@
  * time, untreated before randomisation and on the patient's arm after it (at the typical
  * exposure-response clearance). Minimised by bounded quasi-Newton line search (TAOBQNLS)
  * from eta = 0 (the population's typical twin) within the prior's truncation bounds, with
- * central finite-difference gradients on the prior-SD scale. A trajectory that cannot be
- * computed (integration failure) makes f = +inf at that eta, so the line search backs off.
+ * central finite-difference gradients on the prior-SD scale or, with -tt_twin_gradient
+ * sensitivity (the default for ODE models), gradients from the trajectory's forward
+ * sensitivities (twin_sens.c). A trajectory that cannot be computed (integration
+ * failure) makes f = +inf at that eta, so the line search backs off.
  * The Laplace covariance is the inverse of the finite-difference Hessian of f at the mode
  * (LAPACK potrf/potri); converged = 1 only when Tao converged and that Hessian is positive
  * definite. Options: prefix tt_twin_ (e.g. -tt_twin_tao_gatol). Not collective: one
@@ -49,7 +51,7 @@ PetscErrorCode TTTwinTrajectory(TTTwinFit fit, const TTPatient *p, const double 
   PetscFunctionReturn(0);
 }
 
-static double NegLogPrior(TTTwinFit fit, const TTPatient *p, const double eta[])
+double TTTwinNegLogPrior(TTTwinFit fit, const TTPatient *p, const double eta[])
 {
   double q = 0.0;
 
@@ -95,7 +97,7 @@ static PetscErrorCode Objective(TTTwinFit fit, const TTPatient *p, const double 
     prev_mean[p->var[j]]  = o.mean;
     prev_value[p->var[j]] = o.value;
   }
-  sum += NegLogPrior(fit, p, eta);
+  sum += TTTwinNegLogPrior(fit, p, eta);
   *f = isfinite(sum) ? sum : INFINITY;
   PetscFunctionReturn(0);
 }
@@ -152,12 +154,24 @@ static PetscErrorCode ObjectiveGradient(TTTwinFit fit, const TTPatient *p, const
   PetscFunctionReturn(0);
 }
 
+/* f and its gradient as -tt_twin_gradient says (twin_sens.c may fall back to differences). */
+static PetscErrorCode Gradient(TTTwinFit fit, const TTPatient *p, const double eta[], double *f, double grad[])
+{
+  PetscFunctionBeginUser;
+  if (fit->gradient == TT_TWIN_GRADIENT_SENSITIVITY) PetscCall(TTTwinSensObjectiveGradient(fit, p, eta, f, grad));
+  if (fit->gradient == TT_TWIN_GRADIENT_FD) PetscCall(ObjectiveGradient(fit, p, eta, f, grad));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTTwinObjective(TTTwinFit fit, const TTPatient *p, const double eta[], double *f, double grad[])
 {
+  double fs;
+
   PetscFunctionBeginUser;
   fit->patient = NULL;
   PetscCall(SetPatient(fit, p));
-  PetscCall(ObjectiveGradient(fit, p, eta, f, grad));
+  PetscCall(ObjectiveGradient(fit, p, eta, f, NULL));
+  if (grad) PetscCall(Gradient(fit, p, eta, &fs, grad));
   PetscFunctionReturn(0);
 }
 
@@ -171,7 +185,7 @@ static PetscErrorCode TaoObjective(Tao tao, Vec X, PetscReal *f, Vec G, void *ct
   (void) tao;
   PetscCall(VecGetArrayRead(X, &x));
   PetscCall(VecGetArray(G, &g));
-  PetscCall(ObjectiveGradient(fit, fit->patient, x, f, g));
+  PetscCall(Gradient(fit, fit->patient, x, f, g));
   if (!isfinite(*f)) *f = PETSC_INFINITY;
   for (PetscInt i = 0; i < fit->nl; i++)
     if (!isfinite(g[i])) g[i] = 0.0;
@@ -322,6 +336,7 @@ static PetscErrorCode FitTao(TTTwinFit fit)
   PetscCall(TaoCreate(PETSC_COMM_SELF, &fit->tao));
   PetscCall(TaoSetType(fit->tao, TAOBQNLS));
   PetscCall(TaoSetObjectiveAndGradient(fit->tao, NULL, TaoObjective, fit));
+  PetscCall(TaoSetConvergenceTest(fit->tao, TTTwinConvergenceTest, fit));
   PetscCall(TaoSetVariableBounds(fit->tao, fit->xl, fit->xu));
   PetscCall(TaoSetTolerances(fit->tao, 1e-8, 0.0, 0.0));
   PetscCall(TaoSetMaximumIterations(fit->tao, 500));
@@ -347,6 +362,7 @@ PetscErrorCode TTTwinFitCreate(TTTrial trial, TTTwinFit *out)
              fit->protocol->model_loc.line, fit->protocol->model_loc.column, fit->m->name, why);
   PetscCheck(fit->m->nlatent <= TT_TWIN_MAX_LATENT && fit->m->nvar <= 64, PETSC_COMM_SELF, PETSC_ERR_SUP,
              "model %s: more than %d random effects or 64 variables", fit->m->name, TT_TWIN_MAX_LATENT);
+  PetscCall(TTTwinGradientSetFromOptions(fit));
   fit->nl   = fit->m->nlatent;
   fit->nvar = fit->m->nvar;
   fit->narm = fit->protocol->narm;
@@ -369,6 +385,7 @@ PetscErrorCode TTTwinFitDestroy(TTTwinFit *fit)
   PetscCall(TTSimDestroy(&(*fit)->sim));
   PetscCall(PetscFree((*fit)->eff));
   PetscCall(PetscFree2((*fit)->times, (*fit)->ymean));
+  PetscCall(TTTwinSensDestroy(*fit));
   PetscCall(PetscFree(*fit));
   PetscFunctionReturn(0);
 }

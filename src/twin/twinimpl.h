@@ -5,6 +5,9 @@
 #include <petsctao.h>
 #include <twintrial/twin.h>
 
+/* How Tao gets the objective's gradient (-tt_twin_gradient). */
+typedef enum { TT_TWIN_GRADIENT_FD, TT_TWIN_GRADIENT_SENSITIVITY } TTTwinGradient;
+
 struct _p_TTTwinFit {
   TTTrial            trial;
   const TTProtocol  *protocol;
@@ -23,15 +26,32 @@ struct _p_TTTwinFit {
   double            *times, *ymean;         /* distinct observation times, trajectory there */
   const TTPatient   *patient;               /* the patient being fitted (Tao callbacks) */
   PetscInt           nfun;                  /* objective evaluations (statistics) */
+  TTTwinGradient     gradient;              /* central differences of f, or the trajectory's sensitivities */
+  PetscInt           dcap;                  /* capacity of dymean (times) */
+  double            *dymean;                /* [times][nvar][nl] d ymean / d eta (twin_sens.c) */
+  double             gerr;                  /* error bound of the last sensitivity gradient (2-norm) */
 };
 
 /* twin_fit.c */
 PetscErrorCode TTTwinTrajectory(TTTwinFit fit, const TTPatient *p, const double eta[], const double eff[], PetscInt nt,
                                 const double t[], double ymean[], PetscBool *ok);
 PetscErrorCode TTTwinReserve(TTTwinFit fit, PetscInt n);
+/* -log p(eta): the model's log_prior, or the normal of omega (up to a constant). */
+double TTTwinNegLogPrior(TTTwinFit fit, const TTPatient *p, const double eta[]);
 /* LAPACK: inverse of the symmetric positive definite a[n*n] in place; *pd = 0 when not PD. */
 PetscErrorCode TTTwinSPDInverse(PetscInt n, double a[], PetscBool *pd);
 /* LAPACK: lower Cholesky factor of a[n*n] (row major, upper part zeroed); *pd as above. */
 PetscErrorCode TTTwinCholesky(PetscInt n, const double a[], double L[], PetscBool *pd);
+
+/* twin_sens.c: -tt_twin_gradient; f and its gradient from the trajectory's sensitivities
+ * (falls back to fit->gradient = FD, values untouched, for a model whose dose times depend
+ * on eta); the buffers. */
+PetscErrorCode TTTwinGradientSetFromOptions(TTTwinFit fit);
+PetscErrorCode TTTwinSensObjectiveGradient(TTTwinFit fit, const TTPatient *p, const double eta[], double *f,
+                                           double grad[]);
+PetscErrorCode TTTwinSensDestroy(TTTwinFit fit);
+/* Tao's convergence test: the default, and with sensitivity gradients also a gradient
+ * within its error bound (fit->gerr) of zero. */
+PetscErrorCode TTTwinConvergenceTest(Tao tao, void *ctx);
 
 #endif

@@ -13,14 +13,18 @@
 #   4. peak RSS with 10x the replicates (2000 vs 200) <= 1.1x;
 #   5. write rate of per-subject datasets (output: {subjects: all}) >= 0.5 x the disk's
 #      sequential write rate (dd of random bytes, conv=fsync), both including the flush
-#      to disk; and, for information, what shuffle + deflate chunks would cost (h5repack).
-# Builds the targets it needs (twintrial, tt_bench_sim). Times are the best of
+#      to disk; and, for information, what shuffle + deflate chunks would cost (h5repack);
+#   6. personalise (MAP fits) of the same synthetic T2D and metformin PK patients with
+#      gradients from forward sensitivities (the default for ODE models) and from central
+#      differences of the objective (tt_bench_twin_gradient): CPU time per patient
+#      fd / sensitivity >= 1 for each model, and each MAP's distance to a tight reference.
+# Builds the targets it needs (twintrial, tt_bench_sim, tt_bench_twin_gradient). Times are the best of
 # TT_BENCH_REPEAT runs (default 3), so load from other processes inflates them less.
 # On a shared machine other sessions' processes take CPU from the 2-rank runs (Linux
 # shares CPU between sessions first): the table shows how many cores two spinning
 # processes of this run actually got. TT_BENCH_BOOST=1 (root) runs the benchmark in its
 # own session with autogroup nice -15, so it gets (nearly) both cores while others wait.
-# Environment: TT_BENCH_PARTS (subset of "sim r e2e mem out"), TT_BENCH_REPEAT,
+# Environment: TT_BENCH_PARTS (subset of "sim r e2e mem out twin"), TT_BENCH_REPEAT,
 # TT_BENCH_SECONDS (CPU seconds per kernel round, default 0.3), TT_BENCH_BOOST=1,
 # TT_BENCH_KEEP=1 keeps the scratch directory.
 # Exit status: 0 every target met, 1 some FAIL, 2 error.
@@ -34,18 +38,19 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=$(cd "${1:-$root/build}" 2>/dev/null && pwd) || { echo "run.sh: no build directory ${1:-$root/build}" >&2; exit 2; }
 [ -f "$build/CMakeCache.txt" ] || { echo "run.sh: $build is not a configured build (cmake --preset release)" >&2; exit 2; }
-parts=${TT_BENCH_PARTS:-sim r e2e mem out}
+parts=${TT_BENCH_PARTS:-sim r e2e mem out twin}
 repeat=${TT_BENCH_REPEAT:-3}
 seconds=${TT_BENCH_SECONDS:-0.3}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
-cmake --build "$build" --target twintrial tt_bench_sim tt_bench_mpi_start -j "$(nproc)" >"$build/bench-build.log" 2>&1 ||
+cmake --build "$build" --target twintrial tt_bench_sim tt_bench_mpi_start tt_bench_twin_gradient -j "$(nproc)" >"$build/bench-build.log" 2>&1 ||
   { cat "$build/bench-build.log" >&2; echo "run.sh: build failed" >&2; exit 2; }
 tt=$build/twintrial
 bench=$(find "$build" -name tt_bench_sim -type f -perm -u+x | head -1)
 mpistart=$(find "$build" -name tt_bench_mpi_start -type f -perm -u+x | head -1)
-if [ ! -x "$tt" ] || [ -z "$bench" ] || [ -z "$mpistart" ]; then
-  echo "run.sh: twintrial, tt_bench_sim or tt_bench_mpi_start not built in $build" >&2
+twinbench=$(find "$build" -name tt_bench_twin_gradient -type f -perm -u+x | head -1)
+if [ ! -x "$tt" ] || [ -z "$bench" ] || [ -z "$mpistart" ] || [ -z "$twinbench" ]; then
+  echo "run.sh: twintrial, tt_bench_sim, tt_bench_mpi_start or tt_bench_twin_gradient not built in $build" >&2
   exit 2
 fi
 ad=$root/protocols/alzheimers_procova.yaml
@@ -242,6 +247,28 @@ if has out; then
     info "compressed (shuffle + deflate 1, h5repack): ratio | s" "$(calc "$bytes / $zbytes") | $Tz"
     info "  ... as a write rate (logical MiB/s) / disk's" "$(calc "$bytes / ($Ta - $Tn + $Tz) / 1048576 / $disk")"
   fi
+fi
+
+# ---------------------------------------------------------------- 6. personalise: gradients
+if has twin; then
+  echo "... personalise, fd and sensitivity gradients (tt_bench_twin_gradient)"
+  "$twinbench" "$root/tests/data/twin/t2d.yaml" "$root/protocols/pk_metformin_dosing.yaml" -patients 30 \
+    -rounds "$repeat" >"$tmp/twin.txt" 2>&1 || { cat "$tmp/twin.txt" >&2; exit 2; }
+  w=$tmp/twin.txt
+  for k in t2d pk; do
+    fd=$(get ${k}_fd_ms_per_patient "$w") se=$(get ${k}_sensitivity_ms_per_patient "$w")
+    label=$([ $k = t2d ] && echo "6a personalise T2D (ODE)" || echo "6b personalise PK (doses)")
+    row "$label, s per patient: fd / sensitivity" "$(calc "$fd / $se")" ">=" 1
+    info "$(get ${k}_model "$w"): ms per patient ($(get ${k}_patients "$w")), fd | sens." "$fd | $se"
+    info "  ms per f + gradient as Tao calls it, fd | sens." \
+      "$(get ${k}_fd_ms_per_gradient "$w") | $(get ${k}_sensitivity_ms_per_gradient "$w")"
+    info "  MAP - reference, prior SDs (worst), fd | sens." \
+      "$(get ${k}_fd_map_err_sd "$w") | $(get ${k}_sensitivity_map_err_sd "$w")"
+    info "  converged, fd | sens. | reference" \
+      "$(get ${k}_fd_converged "$w") | $(get ${k}_sensitivity_converged "$w") | $(get ${k}_reference_converged "$w")"
+    info "  Tao iterations per patient, fd | sens." \
+      "$(get ${k}_fd_mean_iterations "$w") | $(get ${k}_sensitivity_mean_iterations "$w")"
+  done
 fi
 
 printf '\n%-60s %12s   %-8s %s\n' "figure" "measured" "target" "result"

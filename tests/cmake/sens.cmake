@@ -2,3 +2,9 @@
 # dosing model with moving doses, central differences of the shipped ODE models at rtol
 # 1e-12, and the closed-form path; TTSimTrajectoryHistory unchanged by sensitivity runs.
 tt_unit_test(test_sim_sens ${TT_SOURCE_DIR}/tests/unit/test_sim_sens.c LIBS tt_core)
+# Personalisation's gradient from those sensitivities (-tt_twin_gradient sensitivity) against
+# central differences of the objective at rtol 1e-12, on T2D (history) and metformin PK (doses).
+tt_unit_test(test_twin_sens ${TT_SOURCE_DIR}/tests/unit/test_twin_sens.c LIBS tt_twin)
+target_compile_definitions(test_twin_sens PRIVATE TT_TWIN_T2D="${TT_SOURCE_DIR}/tests/data/twin/t2d.yaml"
+                                                  TT_TWIN_PK="${TT_SOURCE_DIR}/protocols/pk_metformin_dosing.yaml")
+set_tests_properties(test_twin_sens PROPERTIES LABELS "unit;twin")
