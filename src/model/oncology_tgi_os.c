@@ -238,7 +238,8 @@ static double TumourLogDensity(const double *par, int k, const TTObservation *o)
 /* Independent normals; the baseline's truncation as bounds. */
 static void TumourOmega(const double *par, const double *cov, double *om, double *lo, double *hi)
 {
-  static const int sd[NLATENT] = {P_SD_BASE, P_SD_KL, P_SD_KDE, P_SD_LAMBDA};
+  static const int sd[] = {P_SD_BASE, P_SD_KL, P_SD_KDE, P_SD_LAMBDA};
+  _Static_assert(sizeof sd / sizeof sd[0] == NLATENT, "one variance per random effect");
   (void) cov;
   for (int i = 0; i < NLATENT; i++) {
     for (int j = 0; j < NLATENT; j++) om[i * NLATENT + j] = i == j ? par[sd[i]] * par[sd[i]] : 0.0;

@@ -197,7 +197,8 @@ static double Pk1LogDensity(const double *par, int k, const TTObservation *o)
 /* Independent normals with variances omega2_*, truncated at +-ETA_TRUNC_SD SD. */
 static void Pk1Omega(const double *par, const double *cov, double *om, double *lo, double *hi)
 {
-  static const int om2[NLATENT] = {P_OM2_CL, P_OM2_V, P_OM2_KA};
+  static const int om2[] = {P_OM2_CL, P_OM2_V, P_OM2_KA};
+  _Static_assert(sizeof om2 / sizeof om2[0] == NLATENT, "one variance per random effect");
   (void) cov;
   for (int i = 0; i < NLATENT; i++) {
     for (int j = 0; j < NLATENT; j++) om[i * NLATENT + j] = i == j ? par[om2[i]] : 0.0;

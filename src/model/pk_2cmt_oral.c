@@ -174,6 +174,7 @@ static double Pk2LogDensity(const double *par, int k, const TTObservation *o)
 /* Independent normals with variances ln(1 + cv^2), as draw_latent. */
 static void Pk2Omega(const double *par, const double *cov, double *om, double *lo, double *hi)
 {
+  _Static_assert(NLATENT == 2, "omega below is 2 x 2");
   (void) cov;
   om[0] = log1p(par[P_CV_CL] * par[P_CV_CL]);
   om[3] = log1p(par[P_CV_VC] * par[P_CV_VC]);

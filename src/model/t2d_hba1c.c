@@ -280,7 +280,8 @@ static double log_density(const double *par, int k, const TTObservation *o)
 
 static void omega(const double *par, const double *cov, double *om, double *lo, double *hi)
 {
-  static const int sd[NLATENT] = {P_SD_IS0, P_SD_B0, P_SD_RB};
+  static const int sd[] = {P_SD_IS0, P_SD_B0, P_SD_RB};
+  _Static_assert(sizeof sd / sizeof sd[0] == NLATENT, "one variance per random effect");
   (void) cov;
   for (int i = 0; i < NLATENT; i++) {
     for (int j = 0; j < NLATENT; j++) om[i * NLATENT + j] = i == j ? par[sd[i]] * par[sd[i]] : 0.0;
