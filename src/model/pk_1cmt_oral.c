@@ -45,8 +45,9 @@
  * dose) the reading is exactly 0: log density 0 for y = 0, -Inf otherwise. Censored
  * (M3, below the limit of quantification L): log Phi((L - C)/(sigma C)), and 0 (certain)
  * when C = 0 and L > 0. css_avg is a derived exposure, not a measurement: it has no error
- * model and cannot be observed (log_density returns NaN for it). omega: diag(omega2_cl, omega2_v, omega2_ka), the
- * untruncated normals' variances, with the truncation +-3 SD as lo/hi.
+ * model and cannot be observed (log_density returns NaN for it). omega: diag(omega2_cl,
+ * omega2_v, omega2_ka), the untruncated normals' variances, with the truncation +-3 SD
+ * as lo/hi.
  */
 #include <math.h>
 #include <twintrial/model.h>

@@ -39,8 +39,8 @@
  * dose) the reading is exactly 0: log density 0 for y = 0, -Inf otherwise. Censored
  * (M3, below the limit of quantification L): log Phi((L - C)/(sigma C)), and 0 (certain)
  * when C = 0 and L > 0. css_avg is a derived exposure, not a measurement: it has no error
- * model and cannot be observed (log_density returns NaN for it). omega: diag(ln(1 + cv_cl^2), ln(1 + cv_vc^2)), no
- * truncation.
+ * model and cannot be observed (log_density returns NaN for it). omega: diag(ln(1 +
+ * cv_cl^2), ln(1 + cv_vc^2)), no truncation.
  */
 #include <math.h>
 #include <twintrial/model.h>
