@@ -55,10 +55,25 @@
  * endpoints (ARR, negative binomial regression) use the event times. condition() sets
  * eta = 0 (g = E[g] = 1): the prognosis is the rate of the twin's prior-relapse class.
  * Invariant: no allocation; times are increasing and > 0; the rate is finite and >= 0.
+ *
+ * Personalisation. An observed cumulative_relapses is the patient's realised count of
+ * relapses since randomisation, N(t) (relapses before it enter through the covariate
+ * prior_relapses; before randomisation the count is 0 and so is the model value). Given
+ * g_i and c_i the relapses are the Poisson process `events` draws from, so the increments
+ * between consecutive observations are independent Poisson with mean the increase of the
+ * model value: log_density is log dpois(y - y_prev; mean - mean_prev), the first
+ * observation counting from t = 0 (y_prev = mean_prev = 0). Counts are exact: a censored
+ * count, and a non-integer or decreasing one, get NaN and -Inf respectively. (Simulated
+ * runs keep reporting the expected count; count endpoints use the event times.)
+ * The prior of eta = ln g is the log of a Gamma(1/k, k) variable: log_prior is its log
+ * density, (1/k) eta - e^eta / k - lgamma(1/k) - (1/k) ln k; omega its variance
+ * trigamma(1/k) (mean digamma(1/k) + ln k, not 0), unbounded. With k = 0 there is no
+ * frailty: eta = 0 exactly (omega 0, lo = hi = 0, log_prior 0 at 0 and -Inf elsewhere).
  */
 #include <float.h>
 #include <math.h>
 #include <twintrial/model.h>
+#include <twintrial/stats.h>
 
 enum { P_ARR, P_K, P_YEAR1, P_LRR0, P_LRR2, P_LRR3, P_XBAR, NPARAM };
 enum { E_RR, NEFFECT };
@@ -186,6 +201,37 @@ static void events(const double *par, const double *cov, const double *eta, cons
   for (; j < TT_MAX_EVENT_TIMES; j++) out[j] = INFINITY;
 }
 
+/* Log probability of the relapses counted between the previous observation (or t = 0)
+ * and this one, given the model's expected counts there. */
+static double log_density(const double *par, int k, const TTObservation *o)
+{
+  double mu = isnan(o->mean_prev) ? o->mean : o->mean - o->mean_prev;
+  double d  = isnan(o->value_prev) ? o->value : o->value - o->value_prev;
+  (void) par;
+  if (k != 0 || o->below || isnan(mu) || isnan(d)) return NAN;
+  return tt_stats_ldpois(d, mu);
+}
+
+/* Variance of ln g, g ~ Gamma(1/k, k); k = 0: eta fixed at 0. */
+static void omega(const double *par, const double *cov, double *om, double *lo, double *hi)
+{
+  double k = par[P_K];
+  (void) cov;
+  om[0] = k > 0.0 ? tt_stats_trigamma(1.0 / k) : 0.0;
+  lo[0] = k > 0.0 ? -INFINITY : 0.0;
+  hi[0] = k > 0.0 ? INFINITY : 0.0;
+}
+
+/* Log density of eta = ln g, g ~ Gamma(shape 1/k, scale k). */
+static double log_prior(const double *par, const double *cov, const double *eta)
+{
+  double k = par[P_K], a;
+  (void) cov;
+  if (!(k > 0.0)) return eta[L_LOGG] == 0.0 ? 0.0 : -INFINITY;
+  a = 1.0 / k;
+  return a * eta[L_LOGG] - exp(eta[L_LOGG]) / k - lgamma(a) - a * log(k);
+}
+
 const TTModelType tt_model_ms_relapse = {
     .name           = "ms_relapse",
     .description    = "Relapsing-remitting MS relapses: Poisson process whose rate depends on the relapses of the "
@@ -213,4 +259,7 @@ const TTModelType tt_model_ms_relapse = {
     .nevent         = NEVENT,
     .event          = event_info,
     .events         = events,
+    .log_density    = log_density,
+    .omega          = omega,
+    .log_prior      = log_prior,
 };

@@ -60,9 +60,20 @@
  * Invariants: 0 <= TS <= K (< K but for rounding), finite, for any random effect and arm;
  * readings in [0, K].
  * No allocation.
+ *
+ * Before randomisation (t < 0, a patient's history): no kill, whatever the arm; the
+ * Gompertz natural course u(t) = u0 e^{-a t}, which meets the treated course at t = 0.
+ * Personalisation: log_density is observe()'s reading, y = min(max(TS + sd z, 0), K): the
+ * normal density inside (0, K) and the clipped masses at the bounds, log Phi(-TS/sd) at
+ * y = 0 (a complete response reads 0) and log Phi((TS - K)/sd) at y = K; a reading
+ * outside [0, K] is impossible. Censored (M3, below a limit L): log P(Y < L) =
+ * log Phi((L - TS)/sd) for 0 < L <= K (the mass at 0 included), 0 above K. omega: the
+ * independent normals of draw_latent, the baseline's untruncated variance sd_base^2 with
+ * its truncation +-base_trunc sd_base as lo/hi.
  */
 #include <math.h>
 #include <twintrial/model.h>
+#include <twintrial/stats.h>
 
 enum {
   P_BASE,
@@ -178,7 +189,7 @@ static void mean(const double *par, const double *cov, const double *eta, const 
   Indiv  p = Individual(par, eta, eff);
   double K = par[P_TS_MAX], u0 = log(fmin(p.base, K) / K);
   double a = u0 < 0.0 ? p.kl / -u0 : INFINITY;
-  double u = isfinite(a) ? u0 * exp(-a * t) - p.kde * KillIntegral(a, p.lambda, t) : 0.0;
+  double u = isfinite(a) ? u0 * exp(-a * t) - (t < 0.0 ? 0.0 : p.kde * KillIntegral(a, p.lambda, t)) : 0.0;
   (void) cov;
   y[0] = K * exp(fmin(u, 0.0));
 }
@@ -211,6 +222,33 @@ static void events(const double *par, const double *cov, const double *eta, cons
   for (int j = 1; j < TT_MAX_EVENT_TIMES; j++) times[V_DEATH * TT_MAX_EVENT_TIMES + j] = INFINITY;
 }
 
+/* Log density (mass at a clipping bound) of a tumour-size reading given its model value;
+ * below: log P(Y < value). */
+static double TumourLogDensity(const double *par, int k, const TTObservation *o)
+{
+  double m = o->mean, v = o->value, sd = par[P_SD_RES], K = par[P_TS_MAX];
+  if (k != 0 || isnan(m) || isnan(v)) return NAN;
+  if (o->below) return !(v > 0.0) ? -INFINITY : v > K ? 0.0 : tt_stats_lpnorm((v - m) / sd);
+  if (!(v >= 0.0 && v <= K)) return -INFINITY;
+  if (v == 0.0) return tt_stats_lpnorm(-m / sd);
+  if (v == K) return tt_stats_lpnorm((m - K) / sd);
+  return tt_stats_ldnorm(v, m, sd);
+}
+
+/* Independent normals; the baseline's truncation as bounds. */
+static void TumourOmega(const double *par, const double *cov, double *om, double *lo, double *hi)
+{
+  static const int sd[] = {P_SD_BASE, P_SD_KL, P_SD_KDE, P_SD_LAMBDA};
+  _Static_assert(sizeof sd / sizeof sd[0] == NLATENT, "one variance per random effect");
+  (void) cov;
+  for (int i = 0; i < NLATENT; i++) {
+    for (int j = 0; j < NLATENT; j++) om[i * NLATENT + j] = i == j ? par[sd[i]] * par[sd[i]] : 0.0;
+    lo[i] = -INFINITY, hi[i] = INFINITY;
+  }
+  lo[L_BASE] = -par[P_BASE_TRUNC] * par[P_SD_BASE];
+  hi[L_BASE] = par[P_BASE_TRUNC] * par[P_SD_BASE];
+}
+
 const TTModelType tt_model_oncology_tgi_os = {
     .name           = "oncology_tgi_os",
     .description    = "NSCLC tumour size (SLD) growth inhibition with resistance and a Gompertz plateau, kill-rate "
@@ -236,4 +274,6 @@ const TTModelType tt_model_oncology_tgi_os = {
     .nevent         = NEVENT,
     .event          = event_info,
     .events         = events,
+    .log_density    = TumourLogDensity,
+    .omega          = TumourOmega,
 };
