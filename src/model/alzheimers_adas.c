@@ -202,6 +202,8 @@ static void omega(const double *par, const double *cov, double *om, double *lo, 
   for (int i = 0; i < NLATENT; i++) lo[i] = -INFINITY, hi[i] = INFINITY;
 }
 
+static const char *const latent_names[NLATENT] = {"eta_baseline", "eta_slope"};
+
 const TTModelType tt_model_alzheimers_adas = {
     .name           = "alzheimers_adas",
     .description    = "ADAS-Cog progression in mild-to-moderate Alzheimer's disease, placebo, symptomatic and "
@@ -227,4 +229,5 @@ const TTModelType tt_model_alzheimers_adas = {
     .condition      = condition,
     .log_density    = log_density,
     .omega          = omega,
+    .latent         = latent_names,
 };

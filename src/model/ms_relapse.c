@@ -232,6 +232,8 @@ static double log_prior(const double *par, const double *cov, const double *eta)
   return a * eta[L_LOGG] - exp(eta[L_LOGG]) / k - lgamma(a) - a * log(k);
 }
 
+static const char *const latent_names[NLATENT] = {"log_frailty"};
+
 const TTModelType tt_model_ms_relapse = {
     .name           = "ms_relapse",
     .description    = "Relapsing-remitting MS relapses: Poisson process whose rate depends on the relapses of the "
@@ -261,5 +263,6 @@ const TTModelType tt_model_ms_relapse = {
     .events         = events,
     .log_density    = log_density,
     .omega          = omega,
+    .latent         = latent_names,
     .log_prior      = log_prior,
 };

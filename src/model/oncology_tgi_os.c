@@ -249,6 +249,8 @@ static void TumourOmega(const double *par, const double *cov, double *om, double
   hi[L_BASE] = par[P_BASE_TRUNC] * par[P_SD_BASE];
 }
 
+static const char *const latent_names[NLATENT] = {"eta_baseline", "eta_growth", "eta_kill", "eta_resistance"};
+
 const TTModelType tt_model_oncology_tgi_os = {
     .name           = "oncology_tgi_os",
     .description    = "NSCLC tumour size (SLD) growth inhibition with resistance and a Gompertz plateau, kill-rate "
@@ -276,4 +278,5 @@ const TTModelType tt_model_oncology_tgi_os = {
     .events         = events,
     .log_density    = TumourLogDensity,
     .omega          = TumourOmega,
+    .latent         = latent_names,
 };

@@ -208,6 +208,8 @@ static void Pk1Omega(const double *par, const double *cov, double *om, double *l
   }
 }
 
+static const char *const latent_names[NLATENT] = {"eta_cl", "eta_v", "eta_ka"};
+
 const TTModelType tt_model_pk_1cmt_oral = {
     .name           = "pk_1cmt_oral",
     .description    = "Metformin one-compartment oral PK with lag time and weight on V/F: plasma concentration "
@@ -235,4 +237,5 @@ const TTModelType tt_model_pk_1cmt_oral = {
     .dose_state     = U_DEPOT,
     .log_density    = Pk1LogDensity,
     .omega          = Pk1Omega,
+    .latent         = latent_names,
 };

@@ -183,6 +183,8 @@ static void Pk2Omega(const double *par, const double *cov, double *om, double *l
   hi[0] = hi[1] = INFINITY;
 }
 
+static const char *const latent_names[NLATENT] = {"eta_cl", "eta_vc"};
+
 const TTModelType tt_model_pk_2cmt_oral = {
     .name           = "pk_2cmt_oral",
     .description    = "Donepezil two-compartment oral PK: plasma concentration under a dosing regimen (events, "
@@ -210,4 +212,5 @@ const TTModelType tt_model_pk_2cmt_oral = {
     .dose_state     = U_DEPOT,
     .log_density    = Pk2LogDensity,
     .omega          = Pk2Omega,
+    .latent         = latent_names,
 };

@@ -289,6 +289,8 @@ static void omega(const double *par, const double *cov, double *om, double *lo, 
   }
 }
 
+static const char *const latent_names[NLATENT] = {"eta_insulin_sensitivity", "eta_beta_cell", "eta_beta_cell_decline"};
+
 const TTModelType tt_model_t2d_hba1c = {
     .name           = "t2d_hba1c",
     .description    = "Type 2 diabetes: weight, insulin sensitivity and beta-cell decline drive FPG/FSI (quasi "
@@ -317,4 +319,5 @@ const TTModelType tt_model_t2d_hba1c = {
     .condition      = condition,
     .log_density    = log_density,
     .omega          = omega,
+    .latent         = latent_names,
 };
