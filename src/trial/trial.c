@@ -154,6 +154,7 @@ static PetscErrorCode BindEndpoints(TTTrial t)
       USER_ERROR(p, ep->event_loc, "endpoints[%d].event: '%s' is not an event of model %s%s", e, ep->event, m->name,
                  m->nevent ? "" : " (it has none)");
   }
+<<<<<<< HEAD
   t->dropout_var = -1;
   if (p->dropout == TT_DROPOUT_OUTCOME_DEPENDENT) {
     t->dropout_var = FindVariable(m, p->dropout_variable);
@@ -170,6 +171,9 @@ static PetscErrorCode BindEndpoints(TTTrial t)
     USER_ERROR(p, p->choose_variable_loc, "choose.variable: '%s' is not a variable of model %s; expected one of: %s",
                p->choose_variable, m->name, names);
   }
+=======
+  PetscCall(TTTrialBindDropout(t));
+>>>>>>> h14-a
   PetscFunctionReturn(0);
 }
 
@@ -395,6 +399,7 @@ PetscErrorCode TTTrialView(TTTrial t, FILE *out)
     else
       ViewParams(out, "      ", m->neffect, m->effect, t->eff + a * m->neffect);
   }
+  TTTrialViewDropout(t, out);
   fprintf(out, "  strata_combinations: %d\n", (int) t->nstratum);
   if (t->p->nlook > 0) {
     char num[32];
