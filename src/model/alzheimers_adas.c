@@ -12,6 +12,12 @@
  * Symptomatic drug effect (donepezil-like, Emax in time since start):
  *   E(t) = -Emax t_w / (ET50 + t_w) points, t_w in weeks; disease-modifying
  *   effect: slope x (1 - f).
+ * Baseline: no MMSE term (Rogers et al. 2012, on the same CAMD database, predicted the
+ * baseline ADAS-Cog from baseline MMSE; the model here has sex and APOE4 only), so a
+ * cohort's MMSE entry window does not narrow the simulated baseline: its spread is the
+ * database's (about 23.6 +- 10.2 with the Beta noise, against 22.2 +- 8.3 in the MMSE
+ * 16-26 Alphase trial). The placebo term decays (offset rate 1.58/year): it improves the
+ * score by about 1.0 point at week 13 and 0.4 at week 52, with no lasting practice effect.
  * Closed form: no ODE integration. Invariant: mean values stay inside (0, 70).
  *
  * Before randomisation (t < 0, a patient's history) the mean is the untreated natural

@@ -32,8 +32,14 @@
  * (Polman CH et al. (2006) N Engl J Med 354:899–910: placebo 0/1/2/3/>=4 relapses
  * 180/76/42/8/9) gives k ~ 0.69 without covariates, which over 24 months would put the
  * FREEDOMS placebo relapse-free share at 54%, outside its 95% CI; the default is the
- * 24-month estimate k = 0. Other 24-month placebo arms imply larger k (see the protocol
- * notes): the dispersion is trial-specific, and protocols may override it.
+ * 24-month estimate k = 0. FREEDOMS II's placebo arm (Calabresi PA et al. (2014) Lancet
+ * Neurol 13:545: ARR 0.40 as in FREEDOMS, relapse-free 52.7%, n 355) implies k = 0.51
+ * (95% 0.06-1.13); a least-squares k over both trials' five arms would be 0.24 (chi-square
+ * 6.9 on 4 df; between the trials 5.3 on 1 df). k stays FREEDOMS' estimate so that FREEDOMS
+ * II remains a check on data the model did not see (derived in tests/unit/test_model_ms.c):
+ * the dispersion is trial-specific, and protocols may override it. The model reads prior
+ * relapses only; Held's other multivariable term, disease duration (-0.02 per year of log
+ * rate), is not modelled.
  *
  * Time profile: the year-1 rate is r1 = 1.25 times the year-2 rate (Nicholas R et al.
  * (2012) Mult Scler 18:1290) and the mean over the first two years is exactly the 2-year
