@@ -116,7 +116,7 @@ typedef enum {
       4, /* binary: best (lowest) percent change over observed post-baseline visits <= threshold (RECIST ORR: -30) */
   TT_ENDPOINT_TIME_TO_EVENT    = 5, /* time to the first `event`; censored at the end of observation */
   TT_ENDPOINT_PROGRESSION_FREE = 6, /* PFS: first visit with >= progression_percent growth over the nadir and >=
-                                       progression_absolute, or `event` (death) */
+                                       progression_absolute (an increase: not 0 after a nadir of 0), or `event` */
   TT_ENDPOINT_COUNT = 7             /* number of `event`s during observation, with exposure time */
 } TTEndpointType;
 
