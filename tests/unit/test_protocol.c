@@ -191,21 +191,14 @@ static PetscErrorCode everything_protocol_values(void)
   e = p->endpoint;
   a = p->analysis;
   CHECK(p->accrual_days == 18 * (365.25 / 12) && p->followup_days == 26 * 7.0);
-<<<<<<< HEAD
-  CHECK(p->dropout == TT_DROPOUT_OUTCOME_DEPENDENT && p->dropout_shape == 1);
-  CHECK(fabs(p->dropout_scale_days - 100 * 365.25 / 12) < 1e-9); /* rate 0.01 per month */
-  CHECK(!strcmp(p->dropout_variable, "adas_cog") && p->dropout_gamma == -0.125);
-  CHECK(p->dropout_variable_loc.line == 19 && p->dropout_variable_loc.column == 69);
-  CHECK(p->choose == 1 && !strcmp(p->choose_variable, "adas_cog") && p->choose_visit == 26);
-  CHECK(p->choose_goal == TT_CHOOSE_ABOVE && p->choose_target == 20 && p->choose_control == 1);
-  CHECK(p->choose_variable_loc.line == 45 && p->choose_variable_loc.column == 20);
-  CHECK(p->choose_visit_loc.line == 45 && p->choose_visit_loc.column == 37);
-=======
   CHECK(p->dropout.model == TT_DROPOUT_OUTCOME_DEPENDENT && p->dropout.shape == 1);
   CHECK(fabs(p->dropout.scale_days - 100 * 365.25 / 12) < 1e-9); /* rate 0.01 per month */
   CHECK(!strcmp(p->dropout.variable, "adas_cog") && p->dropout.gamma == -0.125);
   CHECK(p->dropout.variable_loc.line == 19 && p->dropout.variable_loc.column == 69);
->>>>>>> h14-a
+  CHECK(p->choose == 1 && !strcmp(p->choose_variable, "adas_cog") && p->choose_visit == 26);
+  CHECK(p->choose_goal == TT_CHOOSE_ABOVE && p->choose_target == 20 && p->choose_control == 1);
+  CHECK(p->choose_variable_loc.line == 45 && p->choose_variable_loc.column == 20);
+  CHECK(p->choose_visit_loc.line == 45 && p->choose_visit_loc.column == 37);
   CHECK(p->nendpoint == 8);
   CHECK(e[0].type == TT_ENDPOINT_CHANGE_FROM_BASELINE && e[0].visit_index == 3);
   CHECK(e[1].type == TT_ENDPOINT_VALUE_AT_VISIT && e[1].visit_index == 1);
