@@ -122,7 +122,9 @@ typedef struct {
    * with the default effects up to t = 0.
    * log_density: log density (or log probability) of variable k's observation o given its
    * noise-free value, the very error model `observe` draws from (mass at a clipping bound
-   * included; o->below: log P(Y < o->value)); -INFINITY where impossible.
+   * included; o->below: log P(Y < o->value)); -INFINITY where impossible; NaN for a
+   * variable that is never measured (derived) or a censored value of an exact one (the
+   * personalisation inputs refuse such rows).
    * omega: covariance om[nlatent * nlatent] (row major) of the random effects' prior (zero
    * mean, normal unless log_prior says otherwise) and the bounds lo[], hi[] draw_latent
    * truncates them to (+-INFINITY: none).

@@ -67,6 +67,27 @@ typedef struct {
   TTLoc               interval_loc;
 } TTCalibrationSpec;
 
+/* A dropout (withdrawal) hazard: `dropout:` of the protocol or of an arm, or an arm's
+ * `extra_dropout:`. Survivor function S(t) = exp(-(t / scale_days)^shape) (Weibull;
+ * exponential: shape 1); outcome_dependent: piecewise-constant hazard
+ * exp(gamma (y_v - y_0)) / scale_days after visit v. Model none: no such hazard (every
+ * other field 0). */
+typedef enum {
+  TT_DROPOUT_NONE              = 0,
+  TT_DROPOUT_WEIBULL           = 1,
+  TT_DROPOUT_EXPONENTIAL       = 2,
+  TT_DROPOUT_OUTCOME_DEPENDENT = 3 /* MNAR: hazard = rate exp(gamma (y(t) - y(0))), y observed at the last visit */
+} TTDropoutModel;
+
+typedef struct {
+  TTDropoutModel model;
+  double         shape;                 /* Weibull k (1 for exponential and outcome_dependent) */
+  double         scale_days;            /* Weibull lambda; for exponential and outcome_dependent 1/rate */
+  char           variable[TT_NAME_MAX]; /* outcome_dependent: the model variable */
+  TTLoc          variable_loc;
+  double         gamma; /* outcome_dependent: log-hazard per unit of worsening (y(t) - y(0)) */
+} TTDropoutSpec;
+
 typedef struct {
   char              name[TT_NAME_MAX];
   TTLoc             loc;
@@ -76,6 +97,14 @@ typedef struct {
   double            dose_mg;                /* dose per interval for the exposure-response link (0 = none) */
   TTLoc             dose_loc;
   TTCalibrationSpec calibrate; /* an effect given as {calibrate: {...}} */
+  /* Withdrawal under this arm: `dropout` is its all-cause hazard, the arm's own
+   * (arms[i].dropout, own_dropout 1) or else a copy of the protocol's; `extra_dropout`
+   * (arms[i].extra_dropout; model none when absent) is an additional, independent cause
+   * (e.g. adverse events): the arm's survivor function is the product of the two. */
+  TTDropoutSpec dropout;
+  int           own_dropout;
+  TTLoc         dropout_loc; /* of arms[i].dropout (own_dropout) */
+  TTDropoutSpec extra_dropout;
 } TTArmSpec;
 
 typedef enum {
@@ -87,7 +116,7 @@ typedef enum {
       4, /* binary: best (lowest) percent change over observed post-baseline visits <= threshold (RECIST ORR: -30) */
   TT_ENDPOINT_TIME_TO_EVENT    = 5, /* time to the first `event`; censored at the end of observation */
   TT_ENDPOINT_PROGRESSION_FREE = 6, /* PFS: first visit with >= progression_percent growth over the nadir and >=
-                                       progression_absolute, or `event` (death) */
+                                       progression_absolute (an increase: not 0 after a nadir of 0), or `event` */
   TT_ENDPOINT_COUNT = 7             /* number of `event`s during observation, with exposure time */
 } TTEndpointType;
 
@@ -204,13 +233,6 @@ typedef struct {
   char              source[TT_SOURCE_MAX];
 } TTFigureSpec;
 
-typedef enum {
-  TT_DROPOUT_NONE              = 0,
-  TT_DROPOUT_WEIBULL           = 1,
-  TT_DROPOUT_EXPONENTIAL       = 2,
-  TT_DROPOUT_OUTCOME_DEPENDENT = 3 /* MNAR: hazard = rate exp(gamma (y(t) - y(0))), y observed at the last visit */
-} TTDropoutModel;
-
 typedef enum { TT_SPENDING_OBF = 0, TT_SPENDING_POCOCK = 1, TT_SPENDING_HSD = 2, TT_SPENDING_NONE = 3 } TTSpending;
 #define TT_MAX_LOOKS 8
 typedef enum { TT_OUTPUT_NONE = 0, TT_OUTPUT_FIRST_REPLICATE = 1, TT_OUTPUT_ALL = 2 } TTOutputSubjects;
@@ -257,13 +279,8 @@ typedef struct {
   /* enrollment: entry uniform over the accrual period; data cut-off at accrual + follow-up */
   double accrual_days;  /* 0: every twin enters at time 0 */
   double followup_days; /* after the end of accrual; 0: no cut-off (observation ends at the last visit) */
-  /* dropout: */
-  TTDropoutModel dropout;
-  double         dropout_shape;                 /* Weibull k (1 for exponential and outcome_dependent) */
-  double         dropout_scale_days;            /* Weibull lambda; for exponential and outcome_dependent 1/rate */
-  char           dropout_variable[TT_NAME_MAX]; /* outcome_dependent: the model variable */
-  TTLoc          dropout_variable_loc;
-  double         dropout_gamma; /* outcome_dependent: log-hazard per unit of worsening (y(t) - y(0)) */
+  /* dropout: every arm's hazard unless the arm states its own (see TTArmSpec) */
+  TTDropoutSpec dropout;
   /* interim: group-sequential design (nlook = 0: a single final analysis) */
   int        nlook;
   double     information[TT_MAX_LOOKS]; /* strictly increasing in (0, 1], last = 1 */

@@ -26,6 +26,13 @@ double tt_stats_qt(double p, double df);
 double tt_stats_pchisq(double x, double df); /* P(X <= x) */
 double tt_stats_lgamma(double x);
 double tt_stats_pbeta(double x, double a, double b); /* regularized incomplete beta */
+/* Log densities and tails of observation models, as R's d*(..., log = TRUE) and
+ * pnorm(x, log.p = TRUE) (checked against R in tests/validation/density_vs_r.sh). */
+double tt_stats_lpnorm(double x);                         /* log P(Z <= x), also where P underflows */
+double tt_stats_ldnorm(double x, double mean, double sd); /* log normal density */
+double tt_stats_ldbeta(double x, double a, double b);     /* log Beta(a, b) density */
+double tt_stats_ldpois(double x, double lambda);          /* log P(N = x), N ~ Poisson(lambda) */
+double tt_stats_trigamma(double x);                       /* psi'(x), x > 0 */
 
 /* One comparison's result, as stored per replicate. */
 typedef struct {

@@ -12,10 +12,30 @@
  * Symptomatic drug effect (donepezil-like, Emax in time since start):
  *   E(t) = -Emax t_w / (ET50 + t_w) points, t_w in weeks; disease-modifying
  *   effect: slope x (1 - f).
+ * Baseline: no MMSE term (Rogers et al. 2012, on the same CAMD database, predicted the
+ * baseline ADAS-Cog from baseline MMSE; the model here has sex and APOE4 only), so a
+ * cohort's MMSE entry window does not narrow the simulated baseline: its spread is the
+ * database's (about 23.6 +- 10.2 with the Beta noise, against 22.2 +- 8.3 in the MMSE
+ * 16-26 Alphase trial). The placebo term decays (offset rate 1.58/year): it improves the
+ * score by about 1.0 point at week 13 and 0.4 at week 52, with no lasting practice effect.
  * Closed form: no ODE integration. Invariant: mean values stay inside (0, 70).
+ *
+ * Before randomisation (t < 0, a patient's history) the mean is the untreated natural
+ * course whatever the arm effects: the Richards curve with the untreated slope, no
+ * placebo response (its Bateman form would grow without bound as t -> -infinity) and
+ * no drug; at t >= 0 the formulas above, continuous at t = 0 (mu(0) = b).
+ * Personalisation: log_density is the Beta of observe(): y/70 ~ Beta(m tau, (1 - m) tau)
+ * with m = mean/70 clamped to [1e-6, 1 - 1e-6] as observe() clamps it, so
+ * log f(y) = log dbeta(y/70) - log 70; a score of exactly 0 or 70 has the Beta density's
+ * limit there (+Inf when the shape at that end is below 1, as R's dbeta): give such a
+ * floor or ceiling score as censored (below a limit) instead. Censored (M3): log
+ * P(Y < y) = log I_{y/70}(m tau, (1 - m) tau). omega is the 2 x 2 covariance draw_latent
+ * draws from (its Cholesky factor clips a non-positive-definite Omega to singular), no
+ * truncation.
  */
 #include <math.h>
 #include <twintrial/model.h>
+#include <twintrial/stats.h>
 
 enum {
   P_BL,
@@ -113,21 +133,24 @@ static void draw_latent(const double *par, tt_pcg32 *rng, double *eta)
 /* Per-twin, per-arm constants of the mean: individual baseline on the 0-1 scale, its
  * power b^s, and the individual slope. */
 typedef struct {
-  double b, bs, sl;
+  double b, bs, sl, sl0; /* sl0: the untreated slope, for t < 0 */
 } Individual;
 
 static Individual individual(const double *par, const double *cov, const double *eta, const double *eff)
 {
   Individual ind;
-  ind.b  = clamp(baseline_pop(par, cov) * exp(eta[L_BL]) / ADAS_MAX, 1e-6, 0.999);
-  ind.sl = (slope_pop(par, cov) + eta[L_SL]) * (1.0 - eff[E_DM]);
-  ind.bs = pow(ind.b, par[P_S]);
+  ind.b   = clamp(baseline_pop(par, cov) * exp(eta[L_BL]) / ADAS_MAX, 1e-6, 0.999);
+  ind.sl  = (slope_pop(par, cov) + eta[L_SL]) * (1.0 - eff[E_DM]);
+  ind.bs  = pow(ind.b, par[P_S]);
+  ind.sl0 = slope_pop(par, cov) + eta[L_SL];
   return ind;
 }
 
 static double mean_at(const double *par, const double *eff, const Individual *ind, double t)
 {
   double s = par[P_S], bs = ind->bs;
+  if (t < 0.0)
+    return ADAS_MAX * clamp(ind->b / pow(bs + (1.0 - bs) * exp(-s * ind->sl0 * t), 1.0 / s), 1e-6, 1.0 - 1e-6);
   double mu   = ind->b / pow(bs + (1.0 - bs) * exp(-s * ind->sl * t), 1.0 / s);
   double pbo  = -par[P_PBO_BETA] * (exp(-par[P_PBO_KEL] * t) - exp(-par[P_PBO_KEQ] * t));
   double tw   = t * WEEKS_PER_YEAR;
@@ -163,6 +186,30 @@ static void condition(const double *par, const double *cov, const double *yobs0,
   eta[L_SL] = par[P_OM_BLSL] / par[P_OM_BL] * eta[L_BL];
 }
 
+/* Log density of an observed ADAS-Cog score (points) given its model value: the Beta of
+ * observe() on the 0-1 scale, Jacobian 1/70; below: log P(Y < value). */
+static double log_density(const double *par, int k, const TTObservation *o)
+{
+  double m = clamp(o->mean / ADAS_MAX, 1e-6, 1.0 - 1e-6), tau = par[P_TAU], x = o->value / ADAS_MAX;
+  if (k != 0 || isnan(o->mean) || isnan(o->value)) return NAN;
+  if (o->below) return log(tt_stats_pbeta(x, m * tau, (1.0 - m) * tau));
+  return tt_stats_ldbeta(x, m * tau, (1.0 - m) * tau) - log(ADAS_MAX);
+}
+
+/* The covariance draw_latent draws from: L L^T of its Cholesky factor. */
+static void omega(const double *par, const double *cov, double *om, double *lo, double *hi)
+{
+  double l21 = par[P_OM_BLSL] / sqrt(par[P_OM_BL]);
+  (void) cov;
+  om[0] = par[P_OM_BL];
+  om[1] = par[P_OM_BLSL];
+  om[2] = par[P_OM_BLSL];
+  om[3] = fmax(par[P_OM_SL], l21 * l21);
+  for (int i = 0; i < NLATENT; i++) lo[i] = -INFINITY, hi[i] = INFINITY;
+}
+
+static const char *const latent_names[NLATENT] = {"eta_baseline", "eta_slope"};
+
 const TTModelType tt_model_alzheimers_adas = {
     .name           = "alzheimers_adas",
     .description    = "ADAS-Cog progression in mild-to-moderate Alzheimer's disease, placebo, symptomatic and "
@@ -186,4 +233,7 @@ const TTModelType tt_model_alzheimers_adas = {
     .mean_times     = mean_times,
     .observe        = observe,
     .condition      = condition,
+    .log_density    = log_density,
+    .omega          = omega,
+    .latent         = latent_names,
 };

@@ -32,8 +32,14 @@
  * (Polman CH et al. (2006) N Engl J Med 354:899–910: placebo 0/1/2/3/>=4 relapses
  * 180/76/42/8/9) gives k ~ 0.69 without covariates, which over 24 months would put the
  * FREEDOMS placebo relapse-free share at 54%, outside its 95% CI; the default is the
- * 24-month estimate k = 0. Other 24-month placebo arms imply larger k (see the protocol
- * notes): the dispersion is trial-specific, and protocols may override it.
+ * 24-month estimate k = 0. FREEDOMS II's placebo arm (Calabresi PA et al. (2014) Lancet
+ * Neurol 13:545: ARR 0.40 as in FREEDOMS, relapse-free 52.7%, n 355) implies k = 0.51
+ * (95% 0.06-1.13); a least-squares k over both trials' five arms would be 0.24 (chi-square
+ * 6.9 on 4 df; between the trials 5.3 on 1 df). k stays FREEDOMS' estimate so that FREEDOMS
+ * II remains a check on data the model did not see (derived in tests/unit/test_model_ms.c):
+ * the dispersion is trial-specific, and protocols may override it. The model reads prior
+ * relapses only; Held's other multivariable term, disease duration (-0.02 per year of log
+ * rate), is not modelled.
  *
  * Time profile: the year-1 rate is r1 = 1.25 times the year-2 rate (Nicholas R et al.
  * (2012) Mult Scler 18:1290) and the mean over the first two years is exactly the 2-year
@@ -55,10 +61,25 @@
  * endpoints (ARR, negative binomial regression) use the event times. condition() sets
  * eta = 0 (g = E[g] = 1): the prognosis is the rate of the twin's prior-relapse class.
  * Invariant: no allocation; times are increasing and > 0; the rate is finite and >= 0.
+ *
+ * Personalisation. An observed cumulative_relapses is the patient's realised count of
+ * relapses since randomisation, N(t) (relapses before it enter through the covariate
+ * prior_relapses; before randomisation the count is 0 and so is the model value). Given
+ * g_i and c_i the relapses are the Poisson process `events` draws from, so the increments
+ * between consecutive observations are independent Poisson with mean the increase of the
+ * model value: log_density is log dpois(y - y_prev; mean - mean_prev), the first
+ * observation counting from t = 0 (y_prev = mean_prev = 0). Counts are exact: a censored
+ * count, and a non-integer or decreasing one, get NaN and -Inf respectively. (Simulated
+ * runs keep reporting the expected count; count endpoints use the event times.)
+ * The prior of eta = ln g is the log of a Gamma(1/k, k) variable: log_prior is its log
+ * density, (1/k) eta - e^eta / k - lgamma(1/k) - (1/k) ln k; omega its variance
+ * trigamma(1/k) (mean digamma(1/k) + ln k, not 0), unbounded. With k = 0 there is no
+ * frailty: eta = 0 exactly (omega 0, lo = hi = 0, log_prior 0 at 0 and -Inf elsewhere).
  */
 #include <float.h>
 #include <math.h>
 #include <twintrial/model.h>
+#include <twintrial/stats.h>
 
 enum { P_ARR, P_K, P_YEAR1, P_LRR0, P_LRR2, P_LRR3, P_XBAR, NPARAM };
 enum { E_RR, NEFFECT };
@@ -186,6 +207,39 @@ static void events(const double *par, const double *cov, const double *eta, cons
   for (; j < TT_MAX_EVENT_TIMES; j++) out[j] = INFINITY;
 }
 
+/* Log probability of the relapses counted between the previous observation (or t = 0)
+ * and this one, given the model's expected counts there. */
+static double log_density(const double *par, int k, const TTObservation *o)
+{
+  double mu = isnan(o->mean_prev) ? o->mean : o->mean - o->mean_prev;
+  double d  = isnan(o->value_prev) ? o->value : o->value - o->value_prev;
+  (void) par;
+  if (k != 0 || o->below || isnan(mu) || isnan(d)) return NAN;
+  return tt_stats_ldpois(d, mu);
+}
+
+/* Variance of ln g, g ~ Gamma(1/k, k); k = 0: eta fixed at 0. */
+static void omega(const double *par, const double *cov, double *om, double *lo, double *hi)
+{
+  double k = par[P_K];
+  (void) cov;
+  om[0] = k > 0.0 ? tt_stats_trigamma(1.0 / k) : 0.0;
+  lo[0] = k > 0.0 ? -INFINITY : 0.0;
+  hi[0] = k > 0.0 ? INFINITY : 0.0;
+}
+
+/* Log density of eta = ln g, g ~ Gamma(shape 1/k, scale k). */
+static double log_prior(const double *par, const double *cov, const double *eta)
+{
+  double k = par[P_K], a;
+  (void) cov;
+  if (!(k > 0.0)) return eta[L_LOGG] == 0.0 ? 0.0 : -INFINITY;
+  a = 1.0 / k;
+  return a * eta[L_LOGG] - exp(eta[L_LOGG]) / k - lgamma(a) - a * log(k);
+}
+
+static const char *const latent_names[NLATENT] = {"log_frailty"};
+
 const TTModelType tt_model_ms_relapse = {
     .name           = "ms_relapse",
     .description    = "Relapsing-remitting MS relapses: Poisson process whose rate depends on the relapses of the "
@@ -213,4 +267,8 @@ const TTModelType tt_model_ms_relapse = {
     .nevent         = NEVENT,
     .event          = event_info,
     .events         = events,
+    .log_density    = log_density,
+    .omega          = omega,
+    .latent         = latent_names,
+    .log_prior      = log_prior,
 };

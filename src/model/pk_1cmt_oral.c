@@ -38,9 +38,20 @@
  * Invariants: the state starts empty (no drug at baseline, so the baseline visit
  * shows 0); V_i > 0 (the weight factor is floored at 0.05, reached only below 18 kg);
  * with dose_mg = 0 every output is exactly 0. Callbacks allocate nothing.
+ *
+ * Before randomisation (t < 0) there is no dose (doses start at t = 0), so the state stays
+ * empty. Personalisation: log_density of a concentration is observe()'s proportional
+ * normal, y ~ N(C, (sigma C)^2); when the model concentration is 0 (before the first
+ * dose) the reading is exactly 0: log density 0 for y = 0, -Inf otherwise. Censored
+ * (M3, below the limit of quantification L): log Phi((L - C)/(sigma C)), and 0 (certain)
+ * when C = 0 and L > 0. css_avg is a derived exposure, not a measurement: it has no error
+ * model and cannot be observed (log_density returns NaN for it). omega: diag(omega2_cl,
+ * omega2_v, omega2_ka), the untruncated normals' variances, with the truncation +-3 SD
+ * as lo/hi.
  */
 #include <math.h>
 #include <twintrial/model.h>
+#include <twintrial/stats.h>
 
 #define ETA_TRUNC_SD 3.0
 
@@ -172,6 +183,33 @@ static void condition(const double *par, const double *cov, const double *yobs0,
   for (int i = 0; i < NLATENT; i++) eta[i] = 0.0;
 }
 
+/* Log density of a concentration reading given the model concentration (proportional
+ * error); below: log P(Y < value). NaN for css_avg (not observable). */
+static double Pk1LogDensity(const double *par, int k, const TTObservation *o)
+{
+  double m = o->mean, v = o->value, sd = par[P_SIGMA] * fabs(m);
+  if (k != Y_CONC || isnan(m) || isnan(v)) return NAN;
+  if (!(sd > 0.0)) /* no drug yet (or no error): the reading is the model value */
+    return (o->below ? v > m : v == m) ? 0.0 : -INFINITY;
+  if (o->below) return tt_stats_lpnorm((v - m) / sd);
+  return tt_stats_ldnorm(v, m, sd);
+}
+
+/* Independent normals with variances omega2_*, truncated at +-ETA_TRUNC_SD SD. */
+static void Pk1Omega(const double *par, const double *cov, double *om, double *lo, double *hi)
+{
+  static const int om2[] = {P_OM2_CL, P_OM2_V, P_OM2_KA};
+  _Static_assert(sizeof om2 / sizeof om2[0] == NLATENT, "one variance per random effect");
+  (void) cov;
+  for (int i = 0; i < NLATENT; i++) {
+    for (int j = 0; j < NLATENT; j++) om[i * NLATENT + j] = i == j ? par[om2[i]] : 0.0;
+    hi[i] = ETA_TRUNC_SD * sqrt(par[om2[i]]);
+    lo[i] = -hi[i];
+  }
+}
+
+static const char *const latent_names[NLATENT] = {"eta_cl", "eta_v", "eta_ka"};
+
 const TTModelType tt_model_pk_1cmt_oral = {
     .name           = "pk_1cmt_oral",
     .description    = "Metformin one-compartment oral PK with lag time and weight on V/F: plasma concentration "
@@ -197,4 +235,7 @@ const TTModelType tt_model_pk_1cmt_oral = {
     .condition      = condition,
     .doses          = doses,
     .dose_state     = U_DEPOT,
+    .log_density    = Pk1LogDensity,
+    .omega          = Pk1Omega,
+    .latent         = latent_names,
 };

@@ -32,9 +32,19 @@
  * Invariants: the state starts empty (baseline concentration 0); all rates are > 0
  * for positive parameters; with dose_mg = 0 every output is exactly 0. Callbacks
  * allocate nothing.
+ *
+ * Before randomisation (t < 0) there is no dose (doses start at t = 0), so the state stays
+ * empty. Personalisation: log_density of a concentration is observe()'s proportional
+ * normal, y ~ N(C, (sigma C)^2); when the model concentration is 0 (before the first
+ * dose) the reading is exactly 0: log density 0 for y = 0, -Inf otherwise. Censored
+ * (M3, below the limit of quantification L): log Phi((L - C)/(sigma C)), and 0 (certain)
+ * when C = 0 and L > 0. css_avg is a derived exposure, not a measurement: it has no error
+ * model and cannot be observed (log_density returns NaN for it). omega: diag(ln(1 +
+ * cv_cl^2), ln(1 + cv_vc^2)), no truncation.
  */
 #include <math.h>
 #include <twintrial/model.h>
+#include <twintrial/stats.h>
 
 enum { P_KA, P_CL, P_VC, P_VP, P_Q, P_CV_CL, P_CV_VC, P_SIGMA, NPARAM };
 enum { E_DOSE, E_TAU, E_NDOSE, NEFFECT };
@@ -149,6 +159,32 @@ static void condition(const double *par, const double *cov, const double *yobs0,
   eta[L_CL] = eta[L_VC] = 0.0;
 }
 
+/* Log density of a concentration reading given the model concentration (proportional
+ * error); below: log P(Y < value). NaN for css_avg (not observable). */
+static double Pk2LogDensity(const double *par, int k, const TTObservation *o)
+{
+  double m = o->mean, v = o->value, sd = par[P_SIGMA] * fabs(m);
+  if (k != Y_CONC || isnan(m) || isnan(v)) return NAN;
+  if (!(sd > 0.0)) /* no drug yet (or no error): the reading is the model value */
+    return (o->below ? v > m : v == m) ? 0.0 : -INFINITY;
+  if (o->below) return tt_stats_lpnorm((v - m) / sd);
+  return tt_stats_ldnorm(v, m, sd);
+}
+
+/* Independent normals with variances ln(1 + cv^2), as draw_latent. */
+static void Pk2Omega(const double *par, const double *cov, double *om, double *lo, double *hi)
+{
+  _Static_assert(NLATENT == 2, "omega below is 2 x 2");
+  (void) cov;
+  om[0] = log1p(par[P_CV_CL] * par[P_CV_CL]);
+  om[3] = log1p(par[P_CV_VC] * par[P_CV_VC]);
+  om[1] = om[2] = 0.0;
+  lo[0] = lo[1] = -INFINITY;
+  hi[0] = hi[1] = INFINITY;
+}
+
+static const char *const latent_names[NLATENT] = {"eta_cl", "eta_vc"};
+
 const TTModelType tt_model_pk_2cmt_oral = {
     .name           = "pk_2cmt_oral",
     .description    = "Donepezil two-compartment oral PK: plasma concentration under a dosing regimen (events, "
@@ -174,4 +210,7 @@ const TTModelType tt_model_pk_2cmt_oral = {
     .condition      = condition,
     .doses          = doses,
     .dose_state     = U_DEPOT,
+    .log_density    = Pk2LogDensity,
+    .omega          = Pk2Omega,
+    .latent         = latent_names,
 };

@@ -55,9 +55,18 @@
  * Invariants: the state starts at the untreated steady state (dW = 0, D = 0, the
  * HbA1c chain at rest for the baseline FPG), so with rb_i = 0 and no effects every
  * output is constant; IS, B > 0 so FPG > 3.5 and FSI > 0. Callbacks allocate nothing.
+ *
+ * Before randomisation (t < 0, a patient's history): every arm effect is 0 (Onset), so
+ * from `initial` at the earliest observation the state follows the untreated course, the
+ * beta-cell decline included. Personalisation: log_density is observe()'s log-normal for
+ * every variable, log y ~ N(log mean, resvar_X), i.e. R's dlnorm(y, log mean, sd); a
+ * value <= 0 is impossible; censored (M3, below a limit L): log Phi((log L - log mean)/sd).
+ * omega: the independent normals of draw_latent, diag(sd_is0^2, sd_b0^2, sd_rb^2),
+ * no truncation.
  */
 #include <math.h>
 #include <twintrial/model.h>
+#include <twintrial/stats.h>
 
 enum {
   P_IS0,
@@ -149,9 +158,11 @@ static const TTRangeInfo ranges[NVAR] = {
 };
 static const char *const covariates[] = {"weight"};
 
-/* Arm effect at time t: e (1 - exp(-ln2 t / t_half)), or e throughout if t_half <= 0. */
+/* Arm effect at time t >= 0: e (1 - exp(-ln2 t / t_half)), or e throughout if t_half <= 0;
+ * none before randomisation (t < 0). */
 static double Onset(double e, double t_half, double t)
 {
+  if (t < 0.0) return 0.0;
   return t_half > 0.0 ? e * (1.0 - exp(-LN2 * t / t_half)) : e;
 }
 
@@ -254,6 +265,32 @@ static void condition(const double *par, const double *cov, const double *yobs0,
   eta[L_RB] = 0.0;
 }
 
+/* Log density of an observation of variable k given its model value: observe()'s
+ * log-normal; below: log P(Y < value). */
+static double log_density(const double *par, int k, const TTObservation *o)
+{
+  static const int rv[NVAR] = {P_RV_HBA1C, P_RV_FPG, P_RV_FSI, P_RV_WT};
+  double           sd;
+  if (k < 0 || k >= NVAR) return NAN;
+  sd = sqrt(par[rv[k]]);
+  if (!(o->mean > 0.0) || !(o->value > 0.0)) return isnan(o->mean) || isnan(o->value) ? NAN : -INFINITY;
+  if (o->below) return tt_stats_lpnorm((log(o->value) - log(o->mean)) / sd);
+  return tt_stats_ldnorm(log(o->value), log(o->mean), sd) - log(o->value);
+}
+
+static void omega(const double *par, const double *cov, double *om, double *lo, double *hi)
+{
+  static const int sd[] = {P_SD_IS0, P_SD_B0, P_SD_RB};
+  _Static_assert(sizeof sd / sizeof sd[0] == NLATENT, "one variance per random effect");
+  (void) cov;
+  for (int i = 0; i < NLATENT; i++) {
+    for (int j = 0; j < NLATENT; j++) om[i * NLATENT + j] = i == j ? par[sd[i]] * par[sd[i]] : 0.0;
+    lo[i] = -INFINITY, hi[i] = INFINITY;
+  }
+}
+
+static const char *const latent_names[NLATENT] = {"eta_insulin_sensitivity", "eta_beta_cell", "eta_beta_cell_decline"};
+
 const TTModelType tt_model_t2d_hba1c = {
     .name           = "t2d_hba1c",
     .description    = "Type 2 diabetes: weight, insulin sensitivity and beta-cell decline drive FPG/FSI (quasi "
@@ -280,4 +317,7 @@ const TTModelType tt_model_t2d_hba1c = {
     .output         = output,
     .observe        = observe,
     .condition      = condition,
+    .log_density    = log_density,
+    .omega          = omega,
+    .latent         = latent_names,
 };

@@ -1,8 +1,9 @@
 /* protocol.c — TTProtocolLoad: a protocol YAML file into a TTProtocol.
  *
  * Owns the top level, the names of the protocol's enums and the sections trial,
- * cohort, model, arms, schedule, prognostic and output (trial.enrollment, dropout
- * and interim: protocol_design.c; endpoints: protocol_endpoint.c; analyses:
+ * cohort, model, arms, schedule, prognostic and output (trial.enrollment and
+ * interim: protocol_design.c; dropout, the arms' own and extra dropout:
+ * protocol_dropout.c; endpoints: protocol_endpoint.c; analyses:
  * protocol_analysis.c; calibrated arm effects and calibration:
  * protocol_calibrate.c; the choose criterion: protocol_choose.c; printing and
  * overrides: protocol_view.c).
@@ -79,13 +80,13 @@ int TTProtocolFindArm(const TTProtocol *p, const char *name)
 
 static PetscErrorCode ParseArm(TTYaml y, TTYamlNode item, const char *key, TTProtocol *p, int i)
 {
-  static const char *const keys[] = {"name", "effect", "dose_mg"};
+  static const char *const keys[] = {"name", "effect", "dose_mg", "dropout", "extra_dropout"};
   TTArmSpec               *arm    = &p->arm[i];
   TTYamlNode               n;
   char                     path[256];
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, item, key, "an arm {name: ..., effect: {...}}"));
-  PetscCall(TTYamlCheckKeys(y, item, key, 3, keys));
+  PetscCall(TTYamlCheckKeys(y, item, key, 5, keys));
   PetscCall(TTYamlRequire(y, item, key, "name", "the arm's name", &n));
   PetscCall(TTYamlKeyJoin(path, sizeof path, key, "name"));
   PetscCall(TTYamlGetName(y, n, path, arm->name));
@@ -452,6 +453,7 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
   PetscCall(ParseModel(y, sec[MODEL], p));
   PetscCall(ParseSchedule(y, sec[SCHEDULE], p));
   if (sec[DROPOUT]) PetscCall(TTProtocolParseDropout(y, sec[DROPOUT], p));
+  PetscCall(TTProtocolParseArmDropout(y, sec[ARMS], p));
   if (sec[PROGNOSTIC]) PetscCall(ParsePrognostic(y, sec[PROGNOSTIC], p));
   PetscCall(TTProtocolParseEndpoints(y, sec[ENDPOINTS], p));
   PetscCall(TTProtocolParseAnalyses(y, sec[ANALYSIS], p));

@@ -1,11 +1,8 @@
-/* protocol_design.c — the timing of a trial: trial.enrollment, dropout and the
- * group-sequential design (interim).
+/* protocol_design.c — the timing of a trial: trial.enrollment and the
+ * group-sequential design (interim); dropout is protocol_dropout.c's.
  *
  * Invariants on success: accrual_days and followup_days are >= 0 (0 when
- * absent); dropout scales are in days and > 0 (given as a scale, a rate, or a
- * cumulative proportion by a time), dropout_shape is 1 except for
- * weibull, outcome_dependent dropout names a variable (checked against the model
- * by the trial module) and has a finite dropout_gamma; with interim looks,
+ * absent); with interim looks,
  * 2 <= nlook <= TT_MAX_LOOKS, the information fractions increase strictly in
  * (0, 1] and end at 1, HSD gammas are given exactly when HSD is chosen, beta is
  * in (0, 0.5) and interim_analysis indexes p->analysis. Event-driven looks
@@ -13,9 +10,8 @@
  * information[j] = events[j] / events[last], the deciding analysis is time to event,
  * and max_duration_days (0 when absent) is given only with events, never together
  * with a follow-up, and exceeds the accrual. Keys that do not apply
- * to the chosen model or spending function are errors, never silently ignored.
+ * to the chosen spending function are errors, never silently ignored.
  */
-#include <math.h>
 #include <string.h>
 #include "protocol/protocolimpl.h"
 
@@ -57,167 +53,6 @@ PetscErrorCode TTProtocolParseEnrollment(TTYaml y, TTYamlNode map, TTProtocol *p
   PetscCall(TTYamlCheckKeys(y, map, "trial.enrollment", 8, keys));
   PetscCall(Duration(y, map, "trial.enrollment", "accrual", &p->accrual_days, NULL));
   PetscCall(Duration(y, map, "trial.enrollment", "followup", &p->followup_days, NULL));
-  PetscFunctionReturn(0);
-}
-
-/* ---- dropout ---- */
-
-typedef struct {
-  const char *key;
-  double      days;    /* length of the unit */
-  PetscBool   is_rate; /* rate per unit, else scale in units */
-} DropoutKey;
-
-static const DropoutKey dropout_keys[] = {
-    {"scale_days", 1.0, PETSC_FALSE},
-    {"scale_weeks", 7.0, PETSC_FALSE},
-    {"scale_months", TT_DAYS_PER_MONTH, PETSC_FALSE},
-    {"scale_years", TT_DAYS_PER_YEAR, PETSC_FALSE},
-    {"rate_per_day", 1.0, PETSC_TRUE},
-    {"rate_per_week", 7.0, PETSC_TRUE},
-    {"rate_per_month", TT_DAYS_PER_MONTH, PETSC_TRUE},
-    {"rate_per_year", TT_DAYS_PER_YEAR, PETSC_TRUE},
-};
-#define NDROPOUT_KEYS ((int) (sizeof dropout_keys / sizeof dropout_keys[0]))
-
-/* Exactly one scale (weibull) or one scale/rate (exponential, outcome_dependent) key: its value in days. */
-static PetscErrorCode DropoutScale(TTYaml y, TTYamlNode map, PetscBool rates_ok, double *scale_days)
-{
-  const char *expect = rates_ok
-                           ? "one of rate_per_day, rate_per_week, rate_per_month, rate_per_year (or scale_days, ..., "
-                             "or proportion with by)"
-                           : "one of scale_days, scale_weeks, scale_months, scale_years (or proportion with by)";
-  const char *found  = NULL;
-  PetscFunctionBeginUser;
-  for (int i = 0; i < NDROPOUT_KEYS; i++) {
-    TTYamlNode n = TTYamlFind(y, map, dropout_keys[i].key), k = TTYamlFindKey(y, map, dropout_keys[i].key);
-    char       path[64];
-    double     v;
-    if (!n) continue;
-    PetscCall(TTYamlKeyJoin(path, sizeof path, "dropout", dropout_keys[i].key));
-    if (dropout_keys[i].is_rate && !rates_ok)
-      PetscCall(TTYamlError(y, k, path, "expected %s for model weibull", expect));
-    if (found) PetscCall(TTYamlError(y, k, path, "expected exactly %s; %s is given too", expect, found));
-    PetscCall(TTYamlGetReal(y, n, path, &v));
-    if (!(v > 0)) PetscCall(TTYamlError(y, n, path, "expected a real number > 0, found %g", v));
-    *scale_days = dropout_keys[i].is_rate ? 1.0 / (v / dropout_keys[i].days) : v * dropout_keys[i].days;
-    found       = dropout_keys[i].key;
-  }
-  if (!found) PetscCall(TTYamlError(y, map, "dropout", "expected exactly %s", expect));
-  PetscFunctionReturn(0);
-}
-
-/* Dropout stated as a cumulative proportion by a time: {proportion: p, by: t, unit: u}
- * (unit defaults to the schedule's). S(t) = 1 - p gives the scale: exponential (and the
- * baseline hazard of outcome_dependent) 1/rate = t / -ln(1 - p); Weibull lambda =
- * t / (-ln(1 - p))^(1/shape). Returns whether the form is used. */
-static PetscErrorCode DropoutProportion(TTYaml y, TTYamlNode map, const TTProtocol *p, PetscBool *used,
-                                        double *scale_days)
-{
-  TTYamlNode n = TTYamlFind(y, map, "proportion"), nb = TTYamlFind(y, map, "by"), nu = TTYamlFind(y, map, "unit");
-  double     prop, by, unit                                                          = p->unit_in_days;
-  int        u;
-  PetscFunctionBeginUser;
-  *used = n ? PETSC_TRUE : PETSC_FALSE;
-  if (!n) {
-    const char *which = nb ? "by" : nu ? "unit" : NULL;
-    if (which)
-      PetscCall(TTYamlError(y, TTYamlFindKey(y, map, which), which[0] == 'b' ? "dropout.by" : "dropout.unit",
-                            "expected %s only with proportion (dropout: {proportion: 0.2, by: 52, unit: week})",
-                            which));
-    PetscFunctionReturn(0);
-  }
-  for (int i = 0; i < NDROPOUT_KEYS; i++)
-    if (TTYamlFind(y, map, dropout_keys[i].key)) {
-      char path[64];
-      PetscCall(TTYamlKeyJoin(path, sizeof path, "dropout", dropout_keys[i].key));
-      PetscCall(TTYamlError(y, TTYamlFindKey(y, map, dropout_keys[i].key), path,
-                            "expected either proportion (with by) or %s; both are given", dropout_keys[i].key));
-    }
-  PetscCall(TTYamlGetReal(y, n, "dropout.proportion", &prop));
-  if (!(prop > 0 && prop < 1))
-    PetscCall(TTYamlError(y, n, "dropout.proportion",
-                          "expected the share that has dropped out by the time `by`, in (0, 1), found %g", prop));
-  PetscCall(TTYamlRequire(y, map, "dropout", "by", "the time by which `proportion` has dropped out", &nb));
-  PetscCall(TTYamlGetReal(y, nb, "dropout.by", &by));
-  if (!(by > 0) || !PetscIsNormalReal(by))
-    PetscCall(TTYamlError(y, nb, "dropout.by", "expected a time > 0, found %g", by));
-  if (nu) {
-    PetscCall(TTYamlGetChoice(y, nu, "dropout.unit", 4, TTTimeUnitNames, &u));
-    unit = TTTimeUnitDays[u];
-  }
-  *scale_days = by * unit / pow(-log1p(-prop), 1.0 / p->dropout_shape);
-  PetscFunctionReturn(0);
-}
-
-/* variable and log_hazard_per_unit of outcome-dependent (MNAR) dropout. */
-static PetscErrorCode DropoutOutcome(TTYaml y, TTYamlNode map, TTProtocol *p)
-{
-  TTYamlNode n;
-  PetscFunctionBeginUser;
-  if (p->dropout != TT_DROPOUT_OUTCOME_DEPENDENT) {
-    const char *which = TTYamlFindKey(y, map, "variable") ? "variable" : "log_hazard_per_unit";
-    char        path[64];
-    if (!(n = TTYamlFindKey(y, map, which))) PetscFunctionReturn(0);
-    PetscCall(TTYamlKeyJoin(path, sizeof path, "dropout", which));
-    PetscCall(TTYamlError(y, n, path, "expected no %s with model %s (only with model outcome_dependent)", which,
-                          TTDropoutModelNames[p->dropout]));
-  }
-  PetscCall(TTYamlRequire(y, map, "dropout", "variable", "the model variable whose worsening drives dropout", &n));
-  PetscCall(TTYamlGetName(y, n, "dropout.variable", p->dropout_variable));
-  p->dropout_variable_loc = TTYamlLoc(y, n);
-  if ((n = TTYamlFind(y, map, "log_hazard_per_unit")))
-    PetscCall(TTYamlGetReal(y, n, "dropout.log_hazard_per_unit", &p->dropout_gamma));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode TTProtocolParseDropout(TTYaml y, TTYamlNode map, TTProtocol *p)
-{
-  const char *keys[NDROPOUT_KEYS + 7] = {"model", "shape"};
-  TTYamlNode  n;
-  int         m;
-  PetscBool   proportion;
-  PetscFunctionBeginUser;
-  for (int i = 0; i < NDROPOUT_KEYS; i++) keys[i + 2] = dropout_keys[i].key;
-  keys[NDROPOUT_KEYS + 2] = "variable";
-  keys[NDROPOUT_KEYS + 3] = "log_hazard_per_unit";
-  keys[NDROPOUT_KEYS + 4] = "proportion";
-  keys[NDROPOUT_KEYS + 5] = "by";
-  keys[NDROPOUT_KEYS + 6] = "unit";
-  PetscCall(TTYamlCheckMapping(y, map, "dropout", "a mapping {model: ..., ...}"));
-  PetscCall(TTYamlCheckKeys(y, map, "dropout", NDROPOUT_KEYS + 7, keys));
-  PetscCall(TTYamlRequire(y, map, "dropout", "model", "none, weibull, exponential or outcome_dependent", &n));
-  PetscCall(TTYamlGetChoice(y, n, "dropout.model", 4, TTDropoutModelNames, &m));
-  p->dropout = (TTDropoutModel) m;
-  if (p->dropout == TT_DROPOUT_NONE) {
-    if (TTYamlLength(y, map) > 1) {
-      TTYamlNode k, v;
-      char       path[64];
-      for (int i = 0; i < TTYamlLength(y, map); i++) {
-        TTYamlPair(y, map, i, &k, &v);
-        if (strcmp(TTYamlScalar(y, k), "model")) break;
-      }
-      PetscCall(TTYamlKeyJoin(path, sizeof path, "dropout", TTYamlScalar(y, k)));
-      PetscCall(TTYamlError(y, k, path, "expected no parameters with model none"));
-    }
-    PetscFunctionReturn(0);
-  }
-  if (p->dropout == TT_DROPOUT_WEIBULL) {
-    PetscCall(TTYamlRequire(y, map, "dropout", "shape", "a Weibull shape > 0", &n));
-    PetscCall(TTYamlGetReal(y, n, "dropout.shape", &p->dropout_shape));
-    if (!(p->dropout_shape > 0))
-      PetscCall(TTYamlError(y, n, "dropout.shape", "expected a real number > 0, found %g", p->dropout_shape));
-  } else {
-    if ((n = TTYamlFindKey(y, map, "shape")))
-      PetscCall(TTYamlError(y, n, "dropout.shape", "expected no shape with model %s (its shape is 1)",
-                            TTDropoutModelNames[p->dropout]));
-    p->dropout_shape = 1;
-  }
-  PetscCall(DropoutProportion(y, map, p, &proportion, &p->dropout_scale_days));
-  if (!proportion)
-    PetscCall(
-        DropoutScale(y, map, p->dropout != TT_DROPOUT_WEIBULL ? PETSC_TRUE : PETSC_FALSE, &p->dropout_scale_days));
-  PetscCall(DropoutOutcome(y, map, p));
   PetscFunctionReturn(0);
 }
 

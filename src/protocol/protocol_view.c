@@ -8,7 +8,8 @@
  * path is absolute. Only the keys that apply are printed: per endpoint type, per
  * analysis method (margin with one-sided tests), dropout model and spending
  * function; trial.enrollment only when nonzero, interim only with looks, calibration
- * only with a calibrated arm effect, choose only when given.
+ * only with a calibrated arm effect, an arm's dropout only when it states its own and
+ * its extra_dropout only when it has one, choose only when given.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -88,6 +89,23 @@ static PetscErrorCode ViewTrial(const TTProtocol *p, FILE *out)
   PetscFunctionReturn(0);
 }
 
+/* A dropout hazard as a flow mapping, its scale in days. */
+static PetscErrorCode ViewDropout(FILE *out, const TTDropoutSpec *d)
+{
+  char buf[32];
+  PetscFunctionBeginUser;
+  P("{model: %s", TTDropoutModelNames[d->model]);
+  if (d->model == TT_DROPOUT_WEIBULL) P(", shape: %s", TTYamlFormatReal(d->shape, buf));
+  if (d->model != TT_DROPOUT_NONE) P(", scale_days: %s", TTYamlFormatReal(d->scale_days, buf));
+  if (d->model == TT_DROPOUT_OUTCOME_DEPENDENT) {
+    P(", variable: ");
+    PetscCall(TTYamlWriteName(out, d->variable));
+    P(", log_hazard_per_unit: %s", TTYamlFormatReal(d->gamma, buf));
+  }
+  P("}");
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode ViewModelArms(const TTProtocol *p, FILE *out)
 {
   char buf[32];
@@ -113,6 +131,14 @@ static PetscErrorCode ViewModelArms(const TTProtocol *p, FILE *out)
     P(", effect: ");
     PetscCall(ViewArmEffects(p, out, &p->arm[i]));
     if (p->arm[i].dose_mg > 0) P(", dose_mg: %s", TTYamlFormatReal(p->arm[i].dose_mg, buf));
+    if (p->arm[i].own_dropout) {
+      P(", dropout: ");
+      PetscCall(ViewDropout(out, &p->arm[i].dropout));
+    }
+    if (p->arm[i].extra_dropout.model != TT_DROPOUT_NONE) {
+      P(", extra_dropout: ");
+      PetscCall(ViewDropout(out, &p->arm[i].extra_dropout));
+    }
     P("}\n");
   }
   if (p->er) {
@@ -134,15 +160,9 @@ static PetscErrorCode ViewSchedule(const TTProtocol *p, FILE *out)
   PetscFunctionBeginUser;
   P("schedule: {unit: %s, visits: [", p->time_unit);
   for (int i = 0; i < p->nvisit; i++) P("%s%s", i ? ", " : "", TTYamlFormatReal(p->visit[i], buf));
-  P("]}\ndropout: {model: %s", TTDropoutModelNames[p->dropout]);
-  if (p->dropout == TT_DROPOUT_WEIBULL) P(", shape: %s", TTYamlFormatReal(p->dropout_shape, buf));
-  if (p->dropout != TT_DROPOUT_NONE) P(", scale_days: %s", TTYamlFormatReal(p->dropout_scale_days, buf));
-  if (p->dropout == TT_DROPOUT_OUTCOME_DEPENDENT) {
-    P(", variable: ");
-    PetscCall(TTYamlWriteName(out, p->dropout_variable));
-    P(", log_hazard_per_unit: %s", TTYamlFormatReal(p->dropout_gamma, buf));
-  }
-  P("}\nprognostic: {noise_sd: %s}\n", TTYamlFormatReal(p->prognostic_noise_sd, buf));
+  P("]}\ndropout: ");
+  PetscCall(ViewDropout(out, &p->dropout));
+  P("\nprognostic: {noise_sd: %s}\n", TTYamlFormatReal(p->prognostic_noise_sd, buf));
   PetscFunctionReturn(0);
 }
 

@@ -1,12 +1,13 @@
 /* protocolimpl.h — private to the .c files of src/protocol: the libyaml call wrapper, the
  * names of the protocol's enums, and the section parsers shared between protocol.c
  * (trial, arms, cohort, model, schedule, prognostic, output), protocol_design.c
- * (trial.enrollment, dropout, interim), protocol_endpoint.c (endpoints) and
+ * (trial.enrollment, interim), protocol_dropout.c (dropout, the arms' own and extra
+ * dropout), protocol_endpoint.c (endpoints) and
  * protocol_analysis.c (analyses).
  * Section parsers fill one part of a zeroed TTProtocol and raise located user
  * errors; they run in the order of TTProtocolLoad (arms before trial.allocation,
  * schedule before endpoints, endpoints and arms before analyses, analyses before
- * interim). */
+ * interim, schedule and dropout before the arms' dropout). */
 #ifndef TWINTRIAL_PROTOCOLIMPL_H
 #define TWINTRIAL_PROTOCOLIMPL_H
 
@@ -43,6 +44,9 @@ extern const double      TTTimeUnitDays[4];
 
 PetscErrorCode TTProtocolParseEnrollment(TTYaml y, TTYamlNode map, TTProtocol *p);
 PetscErrorCode TTProtocolParseDropout(TTYaml y, TTYamlNode map, TTProtocol *p);
+/* arms[i].dropout and arms[i].extra_dropout of every arm (sequence `arms`), after the
+ * protocol's dropout: an arm without its own dropout gets a copy of the protocol's. */
+PetscErrorCode TTProtocolParseArmDropout(TTYaml y, TTYamlNode arms, TTProtocol *p);
 PetscErrorCode TTProtocolParseInterim(TTYaml y, TTYamlNode map, TTProtocol *p);
 PetscErrorCode TTProtocolParseEndpoints(TTYaml y, TTYamlNode seq, TTProtocol *p);
 PetscErrorCode TTProtocolParseAnalyses(TTYaml y, TTYamlNode seq, TTProtocol *p);

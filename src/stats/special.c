@@ -1,7 +1,9 @@
 /* special.c — distribution and special functions for the stats module.
  *
  * Owns: tt_stats_pnorm, tt_stats_qnorm (Wichura AS241 PPND16), tt_stats_lgamma,
- * tt_stats_pbeta, tt_stats_pt, tt_stats_qt, tt_stats_pchisq.
+ * tt_stats_pbeta, tt_stats_pt, tt_stats_qt, tt_stats_pchisq, and the log densities and
+ * log tail of observation models: tt_stats_lpnorm, tt_stats_ldnorm, tt_stats_ldbeta,
+ * tt_stats_ldpois, with tt_stats_trigamma.
  * Invariants: pure functions of their arguments (no state, no I/O); NaN in gives
  * NaN out; out-of-domain arguments give NaN; probabilities lie in [0, 1].
  * Accuracy (checked against R and mpmath in tests/unit/test_stats.c): about 1e-14
@@ -9,7 +11,9 @@
  * argument's rounding corrected; pbeta by the Didonato-Morris continued fraction
  * with a Stirling/bd0 front factor (Loader), so pt stays accurate at large df;
  * qt by safeguarded Newton on log pt from Hill's start; pchisq by series / Lentz
- * continued fraction with the same front-factor technique.
+ * continued fraction with the same front-factor technique. Log densities follow R's
+ * dbeta / dpois (Loader's saddle-point form: no cancellation for large shapes or
+ * counts); lpnorm switches to the Mills-ratio continued fraction where pnorm underflows.
  */
 #include <math.h>
 
@@ -411,4 +415,86 @@ double tt_stats_pchisq(double x, double df)
   double a = 0.5 * df, xx = 0.5 * x;
   if (xx < a + 1.0) return clamp01(gamma_series(xx, a));
   return clamp01(1.0 - gamma_cf(xx, a));
+}
+
+/* ---- log densities and log tails (observation models) ---- */
+
+/* log P(Z <= x): log1p of the upper tail for x > 0, log pnorm down to x = -20, and
+ * below, where pnorm approaches underflow (x < -37.5), the Laplace continued fraction
+ * of the Mills ratio Q(z)/phi(z) = 1/(z + 1/(z + 2/(z + ...))), z = -x. */
+double tt_stats_lpnorm(double x)
+{
+  if (isnan(x)) return x;
+  if (x > 0.0) return log1p(-tt_stats_pnorm(-x));
+  if (x >= -20.0) return log(tt_stats_pnorm(x));
+  if (isinf(x)) return -INFINITY;
+  double z = -x, t = z;
+  for (int k = 60; k >= 1; k--) t = z + k / t;
+  return -0.5 * z * z - LN_SQRT_2PI - log(t);
+}
+
+/* log of the normal density; NaN for sd <= 0. */
+double tt_stats_ldnorm(double x, double mean, double sd)
+{
+  if (isnan(x) || isnan(mean) || isnan(sd) || !(sd > 0.0)) return NAN;
+  double z = (x - mean) / sd;
+  return -0.5 * z * z - LN_SQRT_2PI - log(sd);
+}
+
+/* log B(a, b) without cancellation for large arguments (R's lbeta, with delta() as
+ * the Stirling remainder). */
+static double lbeta_acc(double a, double b)
+{
+  double p = fmin(a, b), q = fmax(a, b);
+  if (p >= 10.0) {
+    double corr = stirling_delta(p) + stirling_delta(q) - stirling_delta(p + q);
+    return -0.5 * log(q) + LN_SQRT_2PI + corr + (p - 0.5) * log(p / (p + q)) + q * log1p(-p / (p + q));
+  }
+  if (q >= 10.0) {
+    double corr = stirling_delta(q) - stirling_delta(p + q);
+    return lgamma(p) + corr + p - p * log(p + q) + (q - 0.5) * log1p(-p / (p + q));
+  }
+  return lgamma(p) + lgamma(q) - lgamma(p + q);
+}
+
+/* log of the Beta(a, b) density at x, as R's dbeta(x, a, b, log = TRUE): -Inf outside
+ * [0, 1]; at 0 (1) the limit, +Inf when a (b) < 1; for a, b > 2 the saddle-point form
+ * log(a + b - 1) + log dbinom(a - 1; a + b - 2, x) of Loader (2000). */
+double tt_stats_ldbeta(double x, double a, double b)
+{
+  if (isnan(x) || isnan(a) || isnan(b) || !(a > 0.0) || !(b > 0.0) || isinf(a) || isinf(b)) return NAN;
+  if (x < 0.0 || x > 1.0) return -INFINITY;
+  if (x == 0.0) return a > 1.0 ? -INFINITY : a < 1.0 ? INFINITY : log(b);
+  if (x == 1.0) return b > 1.0 ? -INFINITY : b < 1.0 ? INFINITY : log(a);
+  if (a <= 2.0 || b <= 2.0) return (a - 1.0) * log(x) + (b - 1.0) * log1p(-x) - lbeta_acc(a, b);
+  double k = a - 1.0, n = a + b - 2.0;
+  double lc = stirling_delta(n) - stirling_delta(k) - stirling_delta(n - k) - bd0(k, n * x) - bd0(n - k, n * (1.0 - x));
+  double lf = 2.0 * LN_SQRT_2PI + log(k) + log1p(-k / n);
+  return log(a + b - 1.0) + lc - 0.5 * lf;
+}
+
+/* log P(N = x), N ~ Poisson(lambda), as R's dpois(x, lambda, log = TRUE): -Inf for a
+ * negative or non-integer x; lambda = 0 puts all mass at 0; NaN for lambda < 0. */
+double tt_stats_ldpois(double x, double lambda)
+{
+  if (isnan(x) || isnan(lambda) || lambda < 0.0) return NAN;
+  if (x < 0.0 || x != floor(x) || isinf(x)) return -INFINITY;
+  if (lambda == 0.0) return x == 0.0 ? 0.0 : -INFINITY;
+  if (isinf(lambda)) return -INFINITY;
+  if (x == 0.0) return -lambda;
+  return -stirling_delta(x) - bd0(x, lambda) - 0.5 * log(2.0 * PI * x);
+}
+
+/* d^2 log Gamma(x) / dx^2, x > 0: the recurrence psi'(x) = psi'(x + 1) + 1/x^2 up to
+ * x >= 12, then the asymptotic series 1/x + 1/(2x^2) + sum B_2k / x^(2k+1). */
+double tt_stats_trigamma(double x)
+{
+  if (isnan(x) || !(x > 0.0)) return NAN;
+  if (isinf(x)) return 0.0;
+  double acc = 0.0;
+  for (; x < 12.0; x += 1.0) acc += 1.0 / (x * x);
+  double r = 1.0 / (x * x);
+  double s =
+      1.0 / 6 - r * (1.0 / 30 - r * (1.0 / 42 - r * (1.0 / 30 - r * (5.0 / 66 - r * (691.0 / 2730 - r * 7.0 / 6)))));
+  return acc + 1.0 / x + 0.5 * r + s * r / x;
 }

@@ -154,13 +154,7 @@ static PetscErrorCode BindEndpoints(TTTrial t)
       USER_ERROR(p, ep->event_loc, "endpoints[%d].event: '%s' is not an event of model %s%s", e, ep->event, m->name,
                  m->nevent ? "" : " (it has none)");
   }
-  t->dropout_var = -1;
-  if (p->dropout == TT_DROPOUT_OUTCOME_DEPENDENT) {
-    t->dropout_var = FindVariable(m, p->dropout_variable);
-    if (t->dropout_var < 0)
-      USER_ERROR(p, p->dropout_variable_loc, "dropout.variable: '%s' is not a variable of model %s",
-                 p->dropout_variable, m->name);
-  }
+  PetscCall(TTTrialBindDropout(t));
   if (p->choose && FindVariable(m, p->choose_variable) < 0) {
     char names[1024] = "";
     for (int v = 0; v < m->nvar; v++) {
@@ -395,6 +389,7 @@ PetscErrorCode TTTrialView(TTTrial t, FILE *out)
     else
       ViewParams(out, "      ", m->neffect, m->effect, t->eff + a * m->neffect);
   }
+  TTTrialViewDropout(t, out);
   fprintf(out, "  strata_combinations: %d\n", (int) t->nstratum);
   if (t->p->nlook > 0) {
     char num[32];

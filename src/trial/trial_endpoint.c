@@ -60,7 +60,9 @@ static TTPair BestResponse(TTTrial t, const TTEndpointSpec *ep, const double *tr
   return out;
 }
 
-/* PFS: first observed visit with growth over the nadir by both criteria, or death. */
+/* PFS: first observed visit with growth over the nadir by both criteria, or death. The growth
+ * must be an increase: after a complete response (nadir 0) a reading of 0 is not progression
+ * (0 >= 1.2 x 0 would be), a reappearing lesion is (RECIST 1.0, Therasse et al. 2000). */
 static TTPair ProgressionFree(TTTrial t, const TTEndpointSpec *ep, const double *traj, PetscInt k, double death,
                               double follow, double drop)
 {
@@ -71,7 +73,7 @@ static TTPair ProgressionFree(TTTrial t, const TTEndpointSpec *ep, const double 
   for (PetscInt v = 1; v < L->nvisit && Seen(t->t_days[v], follow, PetscMin(drop, death)); v++) {
     double y = traj[v * L->nvar + k];
     last     = t->t_days[v];
-    if (y >= nadir * (1.0 + ep->progression_percent / 100.0) && y - nadir >= ep->progression_absolute) {
+    if (y > nadir && y >= nadir * (1.0 + ep->progression_percent / 100.0) && y - nadir >= ep->progression_absolute) {
       prog = t->t_days[v];
       break;
     }

@@ -2,7 +2,8 @@
  *
  * Streams (determinism contract): covariates (seed, r, p, COHORT) inside the
  * cohort; random effects (seed, r, p, LATENT); enrolment time (seed, r, p, ENTRY);
- * dropout (seed, r, p, DROPOUT): one uniform shared by every arm; residual error at
+ * dropout (seed, r, p, DROPOUT) and, when an arm has an extra_dropout, (seed, r, p,
+ * DROPOUT_EXTRA): one uniform each, shared by every arm (trial_dropout.c); residual error at
  * visit v (seed, r, p, RESIDUAL + v) and model events (seed, r, p, EVENTS), re-seeded
  * identically for every arm so each arm sees the same draws; prognostic noise
  * (seed, r, p, PROGNOSIS). The record never depends on which rank made it or what it
@@ -31,29 +32,6 @@ static PetscInt Stratum(TTTrial t, const double *x)
   return s;
 }
 
-/* Inverse of the Weibull/exponential survivor function at the twin's uniform. */
-static double DropoutDays(TTTrial t, double u)
-{
-  const TTProtocol *p = t->p;
-  if (p->dropout == TT_DROPOUT_NONE) return INFINITY;
-  return p->dropout_scale_days * pow(-log(u), 1.0 / p->dropout_shape);
-}
-
-/* Outcome-dependent (MNAR) dropout: piecewise-constant hazard rate exp(gamma (y_v - y_0))
- * after visit v, y observed; the twin drops out when the cumulative hazard reaches -log u. */
-static double OutcomeDropoutDays(TTTrial t, double u, const double *traj)
-{
-  const TTRecordLayout *L      = &t->L;
-  double                target = -log(u), cum = 0.0, rate0 = 1.0 / t->p->dropout_scale_days, y0 = traj[t->dropout_var];
-  for (PetscInt v = 0; v < L->nvisit; v++) {
-    double h   = rate0 * exp(t->p->dropout_gamma * (traj[v * L->nvar + t->dropout_var] - y0));
-    double end = v + 1 < L->nvisit ? t->t_days[v + 1] : INFINITY;
-    if (cum + h * (end - t->t_days[v]) >= target) return t->t_days[v] + (target - cum) / h;
-    cum += h * (end - t->t_days[v]);
-  }
-  return INFINITY;
-}
-
 /* Purpose key of a stream that differs between a twin's screening candidates (their
  * random effects and residuals): the first candidate keeps the plain purpose. */
 static uint64_t CandidateKey(uint64_t purpose, PetscInt candidate)
@@ -71,7 +49,8 @@ static void Observe(TTTrial t, PetscInt r, PetscInt p, PetscInt cand, PetscInt v
 
 /* Observed trajectory and events of one arm from its noise-free trajectory ymean. */
 static PetscErrorCode ObserveArm(TTTrial t, PetscInt r, PetscInt p, PetscInt cand, const double *cm, const double *eta,
-                                 const double *eff, double u_dropout, const double *ymean, double *block)
+                                 PetscInt a, const double *eff, const double u_dropout[2], const double *ymean,
+                                 double *block)
 {
   const TTRecordLayout *L    = &t->L;
   const TTModelType    *m    = t->model;
@@ -88,8 +67,7 @@ static PetscErrorCode ObserveArm(TTTrial t, PetscInt r, PetscInt p, PetscInt can
     m->events(t->par, cm, eta, eff, t->horizon_days / m->time_unit_days, &g, ev);
     for (PetscInt k = 0; k < m->nevent * TT_MAX_EVENT_TIMES; k++) ev[k] *= m->time_unit_days;
   }
-  block[0] = t->p->dropout == TT_DROPOUT_OUTCOME_DEPENDENT ? OutcomeDropoutDays(t, u_dropout, traj)
-                                                           : DropoutDays(t, u_dropout);
+  block[0] = TTTrialDropoutDays(t, a, u_dropout[0], u_dropout[1], traj);
   PetscFunctionReturn(0);
 }
 
@@ -281,7 +259,7 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
 {
   const TTModelType    *m = t->model;
   const TTRecordLayout *L = &t->L;
-  double                eta[TT_MAX_LATENT], cm[TT_MAX_MODEL_COV], u_dropout, eff[TT_MAX_ARMS * TT_MAX_EFFECTS];
+  double                eta[TT_MAX_LATENT], cm[TT_MAX_MODEL_COV], u_dropout[2], eff[TT_MAX_ARMS * TT_MAX_EFFECTS];
   double                ymean[(TT_MAX_ARMS + 1) * TT_MAX_VISITS * TT_MAX_VARS], eta_c[TT_MAX_LATENT];
   double                yobs0[TT_MAX_VARS];
   TTSimCase             cases[TT_MAX_ARMS + 1]; /* the arms, and the prognostic prediction */
@@ -305,7 +283,12 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
     PetscFunctionReturn(0);
   }
   tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_DROPOUT);
-  u_dropout = tt_rng_uniform(&g);
+  u_dropout[0] = tt_rng_uniform(&g);
+  u_dropout[1] = 0.5; /* unused without an extra_dropout */
+  if (t->extra_dropout) {
+    tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_DROPOUT_EXTRA);
+    u_dropout[1] = tt_rng_uniform(&g);
+  }
   for (PetscInt a = 0; a < PetscMin(L->narm, TT_MAX_ARMS); a++) {
     TwinEffects(t, r, p, a, eff + a * TT_MAX_EFFECTS);
     cases[a] = (TTSimCase){cm, eta, eff + a * TT_MAX_EFFECTS};
@@ -317,7 +300,7 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
     ierr  = ArmByArm(t, sim, cases, ymean, &arm);
   }
   for (PetscInt a = 0; !ierr && a < L->narm; a++) {
-    ierr = ObserveArm(t, r, p, cand, cm, eta, cases[a].eff, u_dropout, ymean + a * L->nvisit * L->nvar,
+    ierr = ObserveArm(t, r, p, cand, cm, eta, a, cases[a].eff, u_dropout, ymean + a * L->nvisit * L->nvar,
                       rec + L->arm0 + a * L->arm_size);
     if (ierr) arm = a;
   }

@@ -36,7 +36,9 @@ struct _p_TTTrial {
   PetscInt           nstratum;                    /* product of strata levels (1 without strata) */
   PetscInt          *endpoint_var;                /* [nendpoint] model variable index, -1 for none */
   PetscInt          *endpoint_event;              /* [nendpoint] model event index, -1 for none */
-  PetscInt           dropout_var;                 /* outcome-dependent dropout: model variable */
+  PetscInt           dropout_var[TT_MAX_ARMS];    /* outcome-dependent dropout of each arm: model variable */
+  PetscInt           extra_var[TT_MAX_ARMS];      /* the same for its extra_dropout */
+  PetscBool          extra_dropout;               /* some arm has an extra_dropout */
   PetscInt           er_effect;                   /* exposure-response: the arm effect it sets, -1 for none */
   TTAnalysisCovariate (*acov)[TT_MAX_COVARIATES]; /* [nanalysis][ncovariate] */
   TTAnalysisStrata *astrata;                      /* [nanalysis] */
@@ -93,6 +95,14 @@ PetscErrorCode TTTrialLooks(TTTrial t, const double recs[], const PetscInt arm[]
 /* After every analysis ran on the stopping look's data: the final look's z, information
  * and boundary, the decision, and the deciding analysis's reject (crossed the boundary). */
 void TTTrialFinalLook(TTTrial t, TTReplicateResult *res);
+
+/* trial_dropout.c: outcome-dependent hazards' variables checked at set-up (located
+ * errors); the twin's dropout time (days) under arm a from its two dropout uniforms u
+ * (all-cause) and v (extra cause) and the arm's observed trajectory traj[nvisit][nvar];
+ * the share each arm loses by the last visit, for the resolved view. */
+PetscErrorCode TTTrialBindDropout(TTTrial t);
+double         TTTrialDropoutDays(TTTrial t, PetscInt a, double u, double v, const double *traj);
+void           TTTrialViewDropout(TTTrial t, FILE *out);
 
 /* trial_figures.c: names checked and scratch sized at set-up; the figures of one replicate. */
 PetscErrorCode TTTrialSetUpFigures(TTTrial t);

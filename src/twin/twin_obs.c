@@ -164,6 +164,14 @@ static const char *ArmName(const void *p, int k)
   return ((const TTProtocol *) p)->arm[k].name;
 }
 
+/* The model gives no density (NaN) for this variable, or for a censored value of it:
+ * probed at a model value equal to the observation (1 when it is 0). */
+static int Unobservable(const TTReader *r, const Row *row)
+{
+  TTObservation o = {row->value != 0 ? fabs(row->value) : 1.0, row->value, NAN, NAN, row->below};
+  return isnan(r->m->log_density(r->par, row->var, &o));
+}
+
 /* The patient's arm from one row: arm cells name one arm per patient; needed after randomisation. */
 static PetscErrorCode ParseArm(Obs *o, const TTCsvField fld[], double time, TTReadPatient *pat)
 {
@@ -234,6 +242,12 @@ static PetscErrorCode ParseRow(Obs *o, char *text)
          TTCsvQuote(fld[3].s, buf, sizeof buf),
          !strcmp(v, "NA") || !v[0] ? " (drop the rows of observations not made)" : "");
   if (rc == 2) USER(o, line, fld[3].column, "value: expected a finite number, found '%s'", fld[3].s);
+  if (o->r.m->log_density && Unobservable(&o->r, &row))
+    USER(o, line, row.below ? fld[3].column : fld[2].column, "%s: expected %s, found '%s'",
+         row.below ? "value" : "variable",
+         row.below ? "an exact value: the model's error model for this variable has no limit of quantification"
+                   : "a variable the model gives an observation density (this one is derived, never measured)",
+         row.below ? fld[3].s : fld[2].s);
   if ((i = TTReaderFind(&o->r, fld[0].s)) < 0) PetscCall(AddPatient(&o->r, fld[0].s, line, &i));
   PetscCall(ParseArm(o, fld, row.time, &o->r.pat[i]));
   row.patient = (int) i;
@@ -360,6 +374,7 @@ PetscErrorCode TTPatientsRead(TTTrial trial, const char *obs_csv, const char *co
   PetscCall(PetscMemzero(&o, sizeof o));
   PetscCall(TTTrialGetProtocol(trial, &o.r.p));
   PetscCall(TTTrialGetModel(trial, &o.r.m));
+  PetscCall(TTTrialGetParameters(trial, &o.r.par));
   PetscCall(TTTrialGetCohort(trial, &o.r.cohort));
   o.r.obs_path = obs_csv;
   ierr         = TTReaderNeedCovariates(&o.r, cov_csv);

@@ -23,6 +23,7 @@ typedef struct {
 typedef struct {
   const TTProtocol  *p;
   const TTModelType *m;
+  const double      *par; /* the model's resolved parameters (observability probe) */
   TTCohort           cohort;
   const char        *obs_path;
   /* patients, in order of first appearance */

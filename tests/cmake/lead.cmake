@@ -67,4 +67,10 @@ foreach(case "exponential 0.2 364 1" "weibull 0.2 365.25 0.62")
     "${TT_TWINTRIAL} run ${TT_SOURCE_DIR}/tests/data/protocols/dropout/proportion_${kind}.yaml -o dropout_proportion_${kind}.h5 --force --progress none > /dev/null && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_dropout.py proportion ${target} dropout_proportion_${kind}.h5")
   set_tests_properties(dropout_proportion_${kind}_matches_target PROPERTIES LABELS validation ENVIRONMENT "${TT_MPI_ENV}")
 endforeach()
+# Dropout per arm: an arm's own hazard and an arm's extra cause reproduce their survivor
+# functions, the other arms keep the protocol's bitwise, and the arms share the twin's
+# dropout uniforms (common random numbers).
+add_test(NAME dropout_per_arm_matches_target COMMAND sh -c
+  "${TT_TWINTRIAL} run ${TT_SOURCE_DIR}/tests/data/protocols/dropout/arms.yaml -o dropout_arms.h5 --force --progress none > /dev/null && ${TT_TWINTRIAL} run ${TT_SOURCE_DIR}/tests/data/protocols/dropout/arms_protocol_only.yaml -o dropout_arms_reference.h5 --force --progress none > /dev/null && ${TT_PYTHON} ${TT_SOURCE_DIR}/tests/validation/check_dropout.py arms dropout_arms.h5 dropout_arms_reference.h5")
+set_tests_properties(dropout_per_arm_matches_target PROPERTIES LABELS validation ENVIRONMENT "${TT_MPI_ENV}")
 tt_oc_test(dose_ranging_effects_follow_exposure_response ${TT_SOURCE_DIR}/protocols/alzheimers_dose_ranging.yaml dose_response)

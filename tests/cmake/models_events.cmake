@@ -3,8 +3,8 @@
 # and the RECIST-confirmed best_response endpoint on hand-made trajectories.
 tt_unit_test(test_model_oncology ${TT_SOURCE_DIR}/tests/unit/test_model_oncology.c LIBS tt_core)
 tt_unit_test(test_model_ms ${TT_SOURCE_DIR}/tests/unit/test_model_ms.c LIBS tt_core)
-tt_unit_test(test_endpoint_confirm ${TT_SOURCE_DIR}/tests/unit/test_endpoint_confirm.c LIBS tt_core)
-target_compile_definitions(test_endpoint_confirm PRIVATE TT_PROTOCOL_DIR="${TT_SOURCE_DIR}/protocols")
+tt_unit_test(test_endpoint_recist ${TT_SOURCE_DIR}/tests/unit/test_endpoint_recist.c LIBS tt_core)
+target_compile_definitions(test_endpoint_recist PRIVATE TT_PROTOCOL_DIR="${TT_SOURCE_DIR}/protocols")
 # Physiological plausibility: every shipped protocol with 10^5 twins, every value of every
 # variable (observed and counterfactual, every arm and visit) inside its model's ranges.
 add_test(NAME every_model_stays_in_its_plausible_ranges

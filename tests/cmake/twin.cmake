@@ -23,3 +23,9 @@ endforeach()
 tt_unit_test(test_twin_linear ${TT_SOURCE_DIR}/tests/unit/test_twin_linear.c LIBS tt_twin)
 target_compile_definitions(test_twin_linear PRIVATE TT_TWIN_LINEAR="${TT_SOURCE_DIR}/tests/data/twin/linear.yaml")
 set_tests_properties(test_twin_linear PROPERTIES LABELS "unit;twin")
+
+# The README's example (cohorts/t2d_example_*.csv) through the command line.
+add_test(NAME personalise_example_runs COMMAND bash ${TT_SOURCE_DIR}/tests/twin/example.sh ${TT_TWINTRIAL} ${TT_SOURCE_DIR})
+set_tests_properties(personalise_example_runs PROPERTIES LABELS "unit;twin" ENVIRONMENT "${TT_MPI_ENV}" TIMEOUT 300)
+add_test(NAME personalise_refuses_unobservable_values COMMAND bash ${TT_SOURCE_DIR}/tests/twin/unobservable.sh ${TT_TWINTRIAL} ${TT_SOURCE_DIR})
+set_tests_properties(personalise_refuses_unobservable_values PROPERTIES LABELS "unit;twin" ENVIRONMENT "${TT_MPI_ENV}" TIMEOUT 300)

@@ -44,6 +44,14 @@ while IFS= read -r f; do
   i=$((i + 1))
   cp "$f" "$seeds/cohort_csv/$i.csv"
 done < <(find "$root/cohorts" "$root/tests/data/cohorts" "$root/tests/data/bad_inputs/cohort" -name '*.csv' 2>/dev/null)
+# Personalisation inputs: every OBS.csv and COV.csv of the tests, and the good pair as
+# OBS.csv, a form feed, COV.csv (see fuzz_twin.c).
+mkdir -p "$seeds/twin"
+while IFS= read -r f; do
+  i=$((i + 1))
+  cp "$f" "$seeds/twin/$i.csv"
+done < <(find "$root/tests/data/twin" -name '*.csv' 2>/dev/null)
+{ cat "$root/tests/data/twin/ad_obs.csv"; printf '\f'; cat "$root/tests/data/twin/ad_cov.csv"; } >"$seeds/twin/pair.csv"
 # Results: fuzz_results edits copies of one small complete run (see fuzz_results.c);
 # its corpus starts empty (inputs are edit lists, not files).
 if [ -x "$tt" ]; then
@@ -55,11 +63,11 @@ export TT_FUZZ_RESULTS_SEED=$seeds/base.h5
 
 fails=0
 printf '%-16s %10s %10s %8s  %s\n' target executions exec/s corpus result
-for t in protocol cohort cohort_csv results; do
+for t in protocol cohort cohort_csv results twin; do
   mkdir -p "$build/corpus/$t"
   opts=(-dict="$root/tests/fuzz/yaml.dict")
   [ $t = results ] && opts=(-max_len=512)
-  [ $t = cohort_csv ] && opts=()
+  [ $t = cohort_csv ] || [ $t = twin ] && opts=()
   "$build/fuzz_$t" "${opts[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$build/artifacts/$t-" "$build/corpus/$t" "$seeds/$t" >"$build/fuzz_$t.log" 2>&1
   rc=$?
@@ -75,5 +83,5 @@ for t in protocol cohort cohort_csv results; do
   printf '%-16s %10s %10s %8s  %s\n' "fuzz_$t" "${runs:-0}" "${speed:-0}" "$corpus" "$result"
   [ $rc -eq 0 ] || { tail -60 "$build/fuzz_$t.log"; ls "$build/artifacts"; }
 done
-echo "$((4 - fails)) passed, $fails failed"
+echo "$((5 - fails)) passed, $fails failed"
 [ $fails -eq 0 ]

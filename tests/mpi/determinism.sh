@@ -59,6 +59,11 @@ done
 protocol=$root/tests/data/protocols/gsd_events_exponential.yaml
 for n in 1 2 3 4; do run events_$n $n --replicates 8 --patients 400 -tt_block $((4 * n + 3)); done
 for n in 2 3 4; do same events_1 events_$n /design /looks /endpoints /analyses /replicates /summary; done
+# dropout per arm (an arm's own outcome-dependent hazard, an arm without dropout but an
+# extra cause, an extra Weibull cause on top of the protocol's): 1 to 4 ranks
+protocol=$root/tests/data/protocols/arm_dropout.yaml
+for n in 1 2 3 4; do run armdrop_$n $n --replicates 6 --patients 120 -tt_block $((2 * n + 5)); done
+for n in 2 3 4; do same armdrop_1 armdrop_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
 # the summary attributes too (h5diff compares attributes of the objects it visits)
 h5dump -A "$out/n1.h5" >"$out/attrs.txt"; grep -q "ATTRIBUTE \"power\"" "$out/attrs.txt" || { echo "FAIL: no power attribute"; exit 1; }
 echo "1 passed, 0 failed"

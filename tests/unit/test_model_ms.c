@@ -1,5 +1,6 @@
 /* test_model_ms.c — the ms_relapse model against closed forms typed again here:
- * the 24-month dispersion derived from FREEDOMS' relapse-free shares (Kappos 2010),
+ * the 24-month dispersion derived from FREEDOMS' relapse-free shares (Kappos 2010) and
+ * the larger one FREEDOMS II's placebo share implies (Calabresi 2014),
  * the prior-relapse rate ratios (Held 2005) normalised so the FREEDOMS-like population
  * keeps ARR 0.40, negative binomial counts given the frailty, the year-1 rate 1.25 x
  * year 2 (Nicholas 2012), the rate ratio and coupling across arms. Counts come from
@@ -146,6 +147,56 @@ static void dispersion_is_derived_from_freedoms_relapse_free_shares(const TTMode
                  "prior_rr_mean = mean Held ratio over the FREEDOMS-like relapse history");
 }
 
+/* Chi-square of the five 24-month relapse-free shares of the two fingolimod trials: FREEDOMS'
+ * three arms and FREEDOMS II's placebo (52.7% at ARR 0.40, n 355) and 0.5 mg (71.5% at 0.21,
+ * n 358) (Calabresi et al. 2014 Lancet Neurol 13:545; binomial SEs). */
+static double BothTrialsChi2(double k)
+{
+  double d0 = RelapseFree(k, 0.8) - 0.527, d1 = RelapseFree(k, 0.42) - 0.715;
+  return FreedomsChi2(k) + d0 * d0 / (0.527 * 0.473 / 355.0) + d1 * d1 / (0.715 * 0.285 / 358.0);
+}
+
+/* k at which the placebo share (ARR 0.40, same relapse history) reaches p (bisection; increasing in k). */
+static double DispersionFor(double p)
+{
+  double lo = 0.0, hi = 5.0;
+  for (int it = 0; it < 80; it++) {
+    double mid = 0.5 * (lo + hi);
+    if (RelapseFree(mid, 0.8) < p)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/* Why FREEDOMS II's placebo relapse-free share is not reproduced (README, Credibility): at
+ * FREEDOMS' ARR and relapse history its 52.7% needs k = 0.51 (95% 0.06-1.13 from its binomial
+ * SE) where FREEDOMS gives k = 0 (upper 0.31): at k = 0 the share is 46.7%, below 52.7% -
+ * 1.96 x 2.65%. A common k (least squares over the five arms) is 0.24, chi-square 6.9 on 4
+ * df; the two trials' own minima add up to 1.6, so the difference between them is 5.3 on 1 df. */
+static void freedoms2_relapse_free_share_needs_more_dispersion(void)
+{
+  double se = sqrt(0.527 * 0.473 / 355.0), k2 = DispersionFor(0.527), lo = DispersionFor(0.527 - 1.96 * se);
+  double hi = DispersionFor(0.527 + 1.96 * se), kb = 0.0, xb = BothTrialsChi2(0.0), k2min = 0.0, x2min = 1e300;
+  for (double k = 0.0; k <= 2.0; k += 1e-4) {
+    double x = BothTrialsChi2(k), x2 = x - FreedomsChi2(k);
+    if (x < xb) xb = x, kb = k;
+    if (x2 < x2min) x2min = x2, k2min = k;
+  }
+  printf("FREEDOMS II placebo 52.7%% at ARR 0.40: k %.3f (95%% %.3f to %.3f); at k = 0 %.4f; common k %.3f, "
+         "chi2 %.2f (4 df); FREEDOMS II alone k %.3f, chi2 %.2f; between trials %.2f (1 df)\n",
+         k2, lo, hi, RelapseFree(0.0, 0.8), kb, xb, k2min, x2min, xb - FreedomsChi2(0.0) - x2min);
+  TT_CHECK(RelapseFree(0.0, 0.8) < 0.527 - 1.96 * se, "FREEDOMS' k = 0 is outside FREEDOMS II's placebo CI");
+  TT_CHECK_CLOSE(k2, 0.513, 0.005, "k implied by FREEDOMS II's placebo share");
+  TT_CHECK_CLOSE(lo, 0.058, 0.005, "its 95% lower limit");
+  TT_CHECK_CLOSE(hi, 1.13, 0.01, "its 95% upper limit");
+  TT_CHECK(lo < 0.314, "the two trials' 95% ranges of k overlap (FREEDOMS: 0 to 0.31)");
+  TT_CHECK_CLOSE(kb, 0.236, 0.005, "least-squares k over both trials");
+  TT_CHECK_CLOSE(xb, 6.91, 0.05, "its chi-square, 4 df");
+  TT_CHECK_CLOSE(xb - FreedomsChi2(0.0) - x2min, 5.34, 0.05, "between-trial chi-square, 1 df");
+}
+
 /* Default model, FREEDOMS-like population: mean 2-year count 0.8 (ARR 0.40), relapse-free
  * share equal to the closed form, and class rates in Held's ratios. */
 static void population_mean_and_relapse_free_match_closed_form(const TTModelType *m)
@@ -266,6 +317,7 @@ int main(void)
   if (!m) return printf("FAIL: ms_relapse not registered\n"), 1;
   metadata_declares_recurrent_relapse_and_prior_relapses(m);
   dispersion_is_derived_from_freedoms_relapse_free_shares(m);
+  freedoms2_relapse_free_share_needs_more_dispersion();
   population_mean_and_relapse_free_match_closed_form(m);
   frailty_gives_negative_binomial_counts(m);
   year1_rate_is_125_percent_of_year2(m);

@@ -31,7 +31,7 @@ static void Normalize(TTProtocol *p)
   memset(p->strata_loc, 0, sizeof p->strata_loc);
   memset(&p->cohort_loc, 0, sizeof p->cohort_loc);
   memset(&p->model_loc, 0, sizeof p->model_loc);
-  memset(&p->dropout_variable_loc, 0, sizeof p->dropout_variable_loc);
+  memset(&p->dropout.variable_loc, 0, sizeof p->dropout.variable_loc);
   memset(&p->interim_loc, 0, sizeof p->interim_loc);
   memset(&p->events_loc, 0, sizeof p->events_loc);
   memset(&p->choose_loc, 0, sizeof p->choose_loc);
@@ -43,6 +43,9 @@ static void Normalize(TTProtocol *p)
     for (int j = 0; j < TT_MAX_EFFECTS; j++) memset(&p->arm[i].effect[j].loc, 0, sizeof(TTLoc));
     memset(&p->arm[i].calibrate.loc, 0, sizeof(TTLoc));
     memset(&p->arm[i].calibrate.interval_loc, 0, sizeof(TTLoc));
+    memset(&p->arm[i].dropout.variable_loc, 0, sizeof(TTLoc));
+    memset(&p->arm[i].dropout_loc, 0, sizeof(TTLoc));
+    memset(&p->arm[i].extra_dropout.variable_loc, 0, sizeof(TTLoc));
   }
   memset(&p->calibration_loc, 0, sizeof p->calibration_loc);
   for (int i = 0; i < TT_MAX_ENDPOINTS; i++) {
@@ -77,7 +80,7 @@ static PetscErrorCode RoundTrip(const char *path)
   Normalize(&a);
   Normalize(&b);
   CHECK(!strcmp(a.name, b.name));
-  CHECK(a.seed == b.seed && a.block_size == b.block_size && a.dropout_scale_days == b.dropout_scale_days);
+  CHECK(a.seed == b.seed && a.block_size == b.block_size && a.dropout.scale_days == b.dropout.scale_days);
   CHECK(!memcmp(&a, &b, sizeof a));
   if (memcmp(&a, &b, sizeof a)) PetscCall(TTProtocolView(q, stderr));
   PetscCall(TTProtocolDestroy(&p));
@@ -95,6 +98,7 @@ static PetscErrorCode view_roundtrip_is_identical(void)
   PetscCall(RoundTrip(DATA "/protocols/defaults.yaml"));
   PetscCall(RoundTrip(DATA "/protocols/gsd_events_exponential.yaml"));
   PetscCall(RoundTrip(DATA "/protocols/calibrate.yaml"));
+  PetscCall(RoundTrip(DATA "/protocols/arm_dropout.yaml"));
   PetscFunctionReturn(0);
 }
 
@@ -135,8 +139,8 @@ static PetscErrorCode good_protocol_values(void)
   CHECK(!strcmp(p->param[0].key, "bl") && p->param[0].loc.line == 10 && p->param[0].loc.column == 45);
   CHECK(p->arm[1].neffect == 2 && p->arm[1].effect[1].value == 7.6);
   CHECK(!strcmp(p->time_unit, "week") && p->unit_in_days == 7 && p->nvisit == 7 && p->visit[5] == 65);
-  CHECK(p->dropout == TT_DROPOUT_WEIBULL && p->dropout_shape == 0.62);
-  CHECK(fabs(p->dropout_scale_days - 124 * 365.25 / 12) < 1e-9); /* 3774.25 days */
+  CHECK(p->dropout.model == TT_DROPOUT_WEIBULL && p->dropout.shape == 0.62);
+  CHECK(fabs(p->dropout.scale_days - 124 * 365.25 / 12) < 1e-9); /* 3774.25 days */
   CHECK(p->prognostic_noise_sd == 0.5);
   CHECK(p->nendpoint == 2 && p->endpoint[0].type == TT_ENDPOINT_CHANGE_FROM_BASELINE &&
         p->endpoint[0].visit_index == 6);
@@ -168,7 +172,7 @@ static PetscErrorCode minimal_protocol_gets_defaults(void)
   CHECK(p->randomization == TT_RANDOMIZE_PERMUTED_BLOCK && p->block_size == 4); /* 2 * sum of ratios */
   CHECK(p->nstrata == 0 && p->nparam == 0 && p->arm[0].neffect == 0);
   CHECK(p->unit_in_days == 365.25 / 12 && p->visit[1] == 6.5);
-  CHECK(p->dropout == TT_DROPOUT_NONE && p->prognostic_noise_sd == 0);
+  CHECK(p->dropout.model == TT_DROPOUT_NONE && p->prognostic_noise_sd == 0);
   CHECK(p->analysis[0].alpha == 0.05 && p->analysis[0].sided == 2 && p->analysis[0].direction == -1);
   CHECK(p->analysis[0].treatment_arm == 1 && p->analysis[0].control_arm == 0 && p->analysis[0].ncovariate == 0);
   CHECK(p->output_subjects == TT_OUTPUT_FIRST_REPLICATE);
@@ -187,10 +191,10 @@ static PetscErrorCode everything_protocol_values(void)
   e = p->endpoint;
   a = p->analysis;
   CHECK(p->accrual_days == 18 * (365.25 / 12) && p->followup_days == 26 * 7.0);
-  CHECK(p->dropout == TT_DROPOUT_OUTCOME_DEPENDENT && p->dropout_shape == 1);
-  CHECK(fabs(p->dropout_scale_days - 100 * 365.25 / 12) < 1e-9); /* rate 0.01 per month */
-  CHECK(!strcmp(p->dropout_variable, "adas_cog") && p->dropout_gamma == -0.125);
-  CHECK(p->dropout_variable_loc.line == 19 && p->dropout_variable_loc.column == 69);
+  CHECK(p->dropout.model == TT_DROPOUT_OUTCOME_DEPENDENT && p->dropout.shape == 1);
+  CHECK(fabs(p->dropout.scale_days - 100 * 365.25 / 12) < 1e-9); /* rate 0.01 per month */
+  CHECK(!strcmp(p->dropout.variable, "adas_cog") && p->dropout.gamma == -0.125);
+  CHECK(p->dropout.variable_loc.line == 19 && p->dropout.variable_loc.column == 69);
   CHECK(p->choose == 1 && !strcmp(p->choose_variable, "adas_cog") && p->choose_visit == 26);
   CHECK(p->choose_goal == TT_CHOOSE_ABOVE && p->choose_target == 20 && p->choose_control == 1);
   CHECK(p->choose_variable_loc.line == 45 && p->choose_variable_loc.column == 20);
@@ -242,8 +246,8 @@ static PetscErrorCode new_features_get_defaults(void)
   e = p->endpoint;
   a = p->analysis;
   CHECK(p->accrual_days == 0 && p->followup_days == 0);
-  CHECK(p->dropout == TT_DROPOUT_OUTCOME_DEPENDENT && p->dropout_gamma == 0 && p->dropout_shape == 1);
-  CHECK(p->dropout_scale_days == 2 * 365.25);
+  CHECK(p->dropout.model == TT_DROPOUT_OUTCOME_DEPENDENT && p->dropout.gamma == 0 && p->dropout.shape == 1);
+  CHECK(p->dropout.scale_days == 2 * 365.25);
   CHECK(e[0].measure == TT_MEASURE_VALUE && e[0].below == 0 && e[0].visit_index == 0); /* baseline ok on values */
   CHECK(e[1].threshold == -30 && e[1].below == 0 && e[1].measure == TT_MEASURE_VALUE);
   CHECK(e[2].visit == 0 && e[2].threshold == 0 && e[2].per_days == 0);
@@ -326,7 +330,8 @@ static PetscErrorCode exponential_dropout_in_days(void)
   TTProtocol *p;
   PetscFunctionBeginUser;
   PetscCall(TTProtocolLoad(DATA "/protocols/exponential.yaml", &p));
-  CHECK(p->dropout == TT_DROPOUT_EXPONENTIAL && p->dropout_shape == 1 && fabs(p->dropout_scale_days - 1461) < 1e-9);
+  CHECK(p->dropout.model == TT_DROPOUT_EXPONENTIAL && p->dropout.shape == 1 &&
+        fabs(p->dropout.scale_days - 1461) < 1e-9);
   CHECK(p->randomization == TT_RANDOMIZE_SIMPLE && p->block_size == 0 && p->arm[0].ratio == 1.5);
   CHECK(!strcmp(p->name, "quoted: name with \"escapes\"\tand a tab"));
   CHECK(p->visit[2] == 100 && p->analysis[0].treatment_arm == 2 && p->analysis[0].control_arm == 1);
@@ -467,6 +472,34 @@ static PetscErrorCode calibrated_effects_values(void)
   PetscFunctionReturn(0);
 }
 
+/* arms[i].dropout (own, any form) and arms[i].extra_dropout; arms without their own get
+ * the protocol's hazard, arms without an extra cause model none. */
+static PetscErrorCode arm_dropout_values(void)
+{
+  TTProtocol          *p;
+  const TTDropoutSpec *d;
+  PetscFunctionBeginUser;
+  PetscCall(TTProtocolLoad(DATA "/protocols/arm_dropout.yaml", &p));
+  CHECK(p->dropout.model == TT_DROPOUT_EXPONENTIAL && fabs(p->dropout.scale_days - 364 / -log(0.8)) < 1e-9);
+  CHECK(!p->arm[0].own_dropout && !memcmp(&p->arm[0].dropout, &p->dropout, sizeof p->dropout));
+  CHECK(p->arm[0].extra_dropout.model == TT_DROPOUT_NONE && p->arm[0].extra_dropout.scale_days == 0);
+  d = &p->arm[1].dropout; /* outcome_dependent, 10 % by week 26 at no worsening */
+  CHECK(p->arm[1].own_dropout && d->model == TT_DROPOUT_OUTCOME_DEPENDENT && d->shape == 1);
+  CHECK(fabs(d->scale_days - 182 / -log(0.9)) < 1e-9 && d->gamma == 0.05 && !strcmp(d->variable, "adas_cog"));
+  CHECK(d->variable_loc.line == 15 && d->variable_loc.column == 77);
+  CHECK(p->arm[1].dropout_loc.line == 15 && p->arm[1].dropout_loc.column == 15);
+  CHECK(p->arm[1].extra_dropout.model == TT_DROPOUT_NONE);
+  CHECK(p->arm[2].own_dropout && p->arm[2].dropout.model == TT_DROPOUT_NONE && p->arm[2].dropout.scale_days == 0);
+  d = &p->arm[2].extra_dropout;
+  CHECK(d->model == TT_DROPOUT_EXPONENTIAL && d->shape == 1 && fabs(d->scale_days - 365.25 / 0.2) < 1e-9);
+  CHECK(!p->arm[3].own_dropout && !memcmp(&p->arm[3].dropout, &p->dropout, sizeof p->dropout));
+  d = &p->arm[3].extra_dropout; /* Weibull 0.5, 8 % by month 6 */
+  CHECK(d->model == TT_DROPOUT_WEIBULL && d->shape == 0.5);
+  CHECK(fabs(d->scale_days - 6 * 365.25 / 12 / pow(-log(0.92), 2)) < 1e-9 * d->scale_days);
+  PetscCall(TTProtocolDestroy(&p));
+  PetscFunctionReturn(0);
+}
+
 typedef struct {
   const char *name;
   PetscErrorCode (*run)(void);
@@ -480,6 +513,7 @@ int main(int argc, char **argv)
       {"exponential_dropout_in_days", exponential_dropout_in_days},
       {"everything_protocol_values", everything_protocol_values},
       {"calibrated_effects_values", calibrated_effects_values},
+      {"arm_dropout_values", arm_dropout_values},
       {"new_features_get_defaults", new_features_get_defaults},
       {"view_prints_applicable_keys", view_prints_applicable_keys},
       {"view_roundtrip_is_identical", view_roundtrip_is_identical},

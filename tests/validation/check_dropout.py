@@ -4,6 +4,7 @@
 usage: check_dropout.py weibull|exponential SHAPE SCALE_DAYS RESULTS.h5
        check_dropout.py proportion P BY_DAYS SHAPE RESULTS.h5
        check_dropout.py outcome RESULTS.h5
+       check_dropout.py arms ARMS.h5 PROTOCOL_ONLY.h5
 For the parametric models the share of twins still on study at 6, 12, 18 and 24
 months must equal S(t) = exp(-(t/scale)^shape) within 3 binomial MC SE (the
 Ritchie 2023 completion figures for the default Weibull are 85.2%, 80.0% and 73.3%
@@ -13,6 +14,15 @@ placebo-arm ADAS-Cog worsens more must drop out more often, and the treated arm
 proportion P by a time (dropout: {proportion: P, by: T, unit: U}) the share of twins
 dropped out by T must be P within 3 binomial MC SE, and the survivor function at 6-24
 months that of the scale derived here, T / (-ln(1 - P))^(1/SHAPE).
+Per arm (tests/data/protocols/dropout/arms.yaml, and the same trial with the
+protocol's hazard in every arm): each arm's share still on study at 6-24 months must
+be its own closed form within 3 MC SE (placebo: the protocol's Weibull; own: its
+exponential, 30 % by month 24; extra: the protocol's Weibull times the extra cause's
+Weibull, shape 1.5 and 10 % by month 12); the placebo arm's dropout times must be
+bitwise those of the protocol-only run, the own arm's the same quantile of its own
+distribution (common random numbers: S_own(t) = S_protocol(t_reference)), and the
+extra arm's never later than the reference, earlier for the share P(E < T) computed
+here by quadrature.
 """
 import math
 import sys
@@ -69,8 +79,51 @@ def proportion(p, by, shape, path):
     return fails + parametric(shape, by / (-math.log1p(-p)) ** (1 / shape), path)
 
 
+MONTH = 365.25 / 12
+
+
+def arms(path, reference):
+    k0, lam0 = 0.62, 124 * MONTH  # the protocol's Weibull
+    theta = 24 * MONTH / -math.log(0.7)  # own: exponential, 30 % by month 24
+    k1 = 1.5
+    lam1 = 12 * MONTH / (-math.log(0.9)) ** (1 / k1)  # extra cause: 10 % by month 12
+    s0 = lambda t: np.exp(-((t / lam0) ** k0))
+    s_own = lambda t: np.exp(-t / theta)
+    s1 = lambda t: np.exp(-((t / lam1) ** k1))
+    target = {0: s0, 1: s_own, 2: lambda t: s0(t) * s1(t)}
+    with h5py.File(path, "r") as f, h5py.File(reference, "r") as g:
+        t, arm = f["subjects"]["dropout_time"][()], f["subjects"]["arm"][()]
+        tr, armr = g["subjects"]["dropout_time"][()], g["subjects"]["arm"][()]
+        same_twins = all(np.array_equal(f["subjects"][k][()], g["subjects"][k][()]) for k in ("replicate", "subject"))
+    fails = check(same_twins and np.array_equal(arm, armr), "the same twins in the same arms in both runs")
+    for a, name in enumerate(("placebo", "own", "extra")):
+        ta = t[arm == a]
+        n = len(ta)
+        for months in (6, 12, 18, 24):
+            s = float(target[a](months * MONTH))
+            obs = (ta > months * MONTH).mean()
+            se = math.sqrt(s * (1 - s) / n)
+            fails += check(abs(obs - s) <= 3 * se, f"{name}: S({months} months) {obs:.4f} vs {s:.4f} +- 3*{se:.4f} (n={n})")
+    p = arm == 0
+    fails += check(np.array_equal(t[p], tr[p]), "placebo (the protocol's hazard): dropout times bitwise those of the protocol-only run")
+    o = arm == 1
+    h_own, h_ref = t[o] / theta, (tr[o] / lam0) ** k0  # cumulative hazards: equal when u is shared
+    fails += check(np.allclose(h_own, h_ref, rtol=1e-12, atol=0), f"own: S_own(t) = S_protocol(t_reference) for all {o.sum()} twins")
+    e = arm == 2
+    earlier = (t[e] < tr[e]).mean()
+    grid = np.linspace(0, 60 * lam1, 600001)  # P(E < T) = integral of f_E S_T
+    f_e = k1 / lam1 * (grid / lam1) ** (k1 - 1) * s1(grid)
+    p_e = np.trapz(f_e * s0(grid), grid)
+    se = math.sqrt(p_e * (1 - p_e) / e.sum())
+    fails += check(bool(np.all(t[e] <= tr[e])), "extra: never later than under the protocol's hazard alone")
+    fails += check(abs(earlier - p_e) <= 3 * se, f"extra: earlier for {earlier:.4f} vs P(E < T) {p_e:.4f} +- 3*{se:.4f}")
+    return fails
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "proportion":
+    if sys.argv[1] == "arms":
+        fails = arms(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "proportion":
         fails = proportion(float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5])
     elif sys.argv[1] == "outcome":
         fails = outcome(sys.argv[2])

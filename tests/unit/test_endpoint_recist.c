@@ -1,9 +1,13 @@
-/* test_endpoint_confirm.c — best_response with RECIST confirmation (confirm_weeks): a response
- * counts only when the percent change from baseline stays <= threshold over consecutive
- * observed visits spanning >= confirm_weeks (Therasse et al. 2000 J Natl Cancer Inst 92:205;
- * Eisenhauer et al. 2009 Eur J Cancer 45:228: confirmation >= 4 weeks after the criteria are
- * first met). Hand-made trajectories through TTTrialEndpoint; the expected answer of each is
- * written beside it. Also: the shipped protocol reads confirm_weeks: 4 as 28 days. */
+/* test_endpoint_recist.c — the RECIST endpoints on hand-made trajectories through
+ * TTTrialEndpoint, the expected answer of each written beside it.
+ * best_response with confirmation (confirm_weeks): a response counts only when the percent
+ * change from baseline stays <= threshold over consecutive observed visits spanning
+ * >= confirm_weeks (Therasse et al. 2000 J Natl Cancer Inst 92:205; Eisenhauer et al. 2009
+ * Eur J Cancer 45:228: confirmation >= 4 weeks after the criteria are first met); the shipped
+ * protocol reads confirm_weeks: 4 as 28 days.
+ * progression_free: progression at the first visit at least 20% (and progression_absolute)
+ * over the smallest sum so far, baseline included (RECIST 1.0, Therasse 2000); a complete
+ * response (sum 0) that stays at 0 is not progression, a reappearance is. */
 #include <math.h>
 #include <twintrial/model.h>
 #include "trial/trialimpl.h"
@@ -32,6 +36,14 @@ static double Orr(TTProtocol *p, PetscInt e, double confirm_days, const double s
   p->endpoint[e].confirm_days = confirm_days;
   Record(size, dropout, death, rec);
   return TTTrialEndpoint(&trial, rec, 0, e, INFINITY, PETSC_TRUE).value;
+}
+
+/* PFS (days) and its event flag; death as given, no dropout. */
+static TTPair Pfs(PetscInt e, const double size[NV], double death)
+{
+  double rec[3 + 1 + NV + NEV];
+  Record(size, INFINITY, death, rec);
+  return TTTrialEndpoint(&trial, rec, 0, e, INFINITY, PETSC_TRUE);
 }
 
 static void SetUp(TTProtocol *p)
@@ -68,6 +80,31 @@ static void confirmation_cases(TTProtocol *p, PetscInt e)
   TT_CHECK(Orr(p, e, 28.0, edge, inf, inf) == 0.0, "-29.9999% does not confirm");
 }
 
+static void progression_cases(TTProtocol *p, PetscInt e)
+{
+  const double grow[NV]  = {100, 60, 70, 72, 80};   /* nadir 60; 72 = +20% at week 18 */
+  const double below[NV] = {100, 60, 70, 71.9, 60}; /* +19.8% at most: never */
+  const double early[NV] = {100, 120, 90, 90, 90};  /* +20% over baseline at week 6 */
+  const double cr[NV]    = {100, 0, 0, 0, 0};       /* complete response kept: never */
+  const double back[NV]  = {100, 0, 0, 3, 3};       /* reappearance at week 18 */
+  const double inf       = INFINITY;
+  TTPair       q;
+  eevent[e] = 0; /* the model's death event ends PFS */
+  TT_CHECK_CLOSE(p->endpoint[e].progression_percent, 20.0, 0.0, "RECIST progression: +20% over the nadir");
+  q = Pfs(e, grow, inf);
+  TT_CHECK(q.value == 126.0 && q.aux == 1.0, "+20% over the nadir 60 at week 18: progression on day 126");
+  q = Pfs(e, below, inf);
+  TT_CHECK(q.value == 168.0 && q.aux == 0.0, "never +20%: censored at the last visit, day 168");
+  q = Pfs(e, below, 100.0);
+  TT_CHECK(q.value == 100.0 && q.aux == 1.0, "death on day 100 before any progression: event on day 100");
+  q = Pfs(e, early, inf);
+  TT_CHECK(q.value == 42.0 && q.aux == 1.0, "+20% over baseline at the first visit: day 42");
+  q = Pfs(e, cr, inf);
+  TT_CHECK(q.value == 168.0 && q.aux == 0.0, "a complete response that stays at 0 is not progression");
+  q = Pfs(e, back, inf);
+  TT_CHECK(q.value == 126.0 && q.aux == 1.0, "a lesion reappearing after a complete response: progression");
+}
+
 int main(int argc, char **argv)
 {
   TTProtocol *p = NULL;
@@ -83,6 +120,11 @@ int main(int argc, char **argv)
     SetUp(p);
     confirmation_cases(p, e);
   }
+  e = -1;
+  for (PetscInt i = 0; i < p->nendpoint; i++)
+    if (p->endpoint[i].type == TT_ENDPOINT_PROGRESSION_FREE) e = i;
+  TT_CHECK(e >= 0, "the MONET1 protocol has a progression_free endpoint");
+  if (e >= 0) progression_cases(p, e);
   PetscCall(TTProtocolDestroy(&p));
   printf("%d failure(s)\n", tt_failures);
   PetscCall(PetscFinalize());
