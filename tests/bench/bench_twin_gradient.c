@@ -4,8 +4,8 @@
  * same synthetic patients of an ODE model without doses (t2d_hba1c: 6 states, 3 random
  * effects, history before 0 and a secretagogue arm; HbA1c, FPG, FSI at weeks -26, -12, 0,
  * 4, 12, 26) and one with doses (pk_1cmt_oral: 500 mg every 12 h, 3 random effects, 9
- * concentrations over 36 h). Models without their own observation density get the one of
- * tests/unit/tt_twin_models.h.
+ * concentrations over 36 h), with the models' own observation densities; synthetic
+ * patients of tests/unit/tt_twin_synthetic.h.
  * For each model and method: CPU seconds per patient of TTTwinFitPatient (Tao BQNLS, then
  * the Laplace Hessian, which is central differences of f in both) and per evaluation of f
  * and its gradient as Tao's callback makes it (TTTwinObjective with the gradient minus
@@ -23,7 +23,7 @@
 #include <string.h>
 #include <time.h>
 #include <twintrial/twin.h>
-#include "tt_twin_models.h"
+#include "tt_twin_synthetic.h"
 
 #define MAXP 1000
 
