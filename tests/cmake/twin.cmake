@@ -23,3 +23,11 @@ endforeach()
 tt_unit_test(test_twin_linear ${TT_SOURCE_DIR}/tests/unit/test_twin_linear.c LIBS tt_twin)
 target_compile_definitions(test_twin_linear PRIVATE TT_TWIN_LINEAR="${TT_SOURCE_DIR}/tests/data/twin/linear.yaml")
 set_tests_properties(test_twin_linear PROPERTIES LABELS "unit;twin")
+
+# personalise on 1, 2, 3 and 4 ranks: byte-identical CSVs and identical twins.h5 for the AD
+# (closed form) and T2D (ODE) models, patients with history only and censored values among
+# them (tests/mpi/personalise_determinism.sh; inputs simulated by tests/mpi/twin_inputs.sh).
+add_test(NAME personalise_identical_on_1_to_4_ranks
+  COMMAND ${TT_SOURCE_DIR}/tests/mpi/personalise_determinism.sh ${TT_TWINTRIAL})
+set_tests_properties(personalise_identical_on_1_to_4_ranks PROPERTIES LABELS "mpi;twin" ENVIRONMENT "${TT_MPI_ENV}"
+  TIMEOUT 600)
