@@ -14,13 +14,22 @@
 #   5. write rate of per-subject datasets (output: {subjects: all}) >= 0.5 x the disk's
 #      sequential write rate (dd of random bytes, conv=fsync), both including the flush
 #      to disk; and, for information, what shuffle + deflate chunks would cost (h5repack).
+#   6. `twintrial personalise`, personalised patients per core-second / R's (optim BFGS
+#      + optimHess on the same posterior written in R, deSolve::lsoda for the ODE;
+#      tests/bench/twin_fit_r.R) >= 50, for the AD model (closed form, 10^4 patients) and
+#      the T2D model (ODE, 200 patients); the fit alone: MAP + Laplace covariance with a
+#      2-draw forecast, start-up, reading and writing subtracted (a 10-patient run), 1 rank;
+#      the forecast at the default 1000 draws shown apart;
+#   7. parallel efficiency 1 -> 2 ranks of personalise on the 10^4 AD patients (--draws
+#      200, reduced from the default 1000 to keep the benchmark short) >= 0.9, end to end
+#      and with the start-up (a 10-patient run) subtracted.
 # Builds the targets it needs (twintrial, tt_bench_sim). Times are the best of
 # TT_BENCH_REPEAT runs (default 3), so load from other processes inflates them less.
 # On a shared machine other sessions' processes take CPU from the 2-rank runs (Linux
 # shares CPU between sessions first): the table shows how many cores two spinning
 # processes of this run actually got. TT_BENCH_BOOST=1 (root) runs the benchmark in its
 # own session with autogroup nice -15, so it gets (nearly) both cores while others wait.
-# Environment: TT_BENCH_PARTS (subset of "sim r e2e mem out"), TT_BENCH_REPEAT,
+# Environment: TT_BENCH_PARTS (subset of "sim r e2e mem out twin"), TT_BENCH_REPEAT,
 # TT_BENCH_SECONDS (CPU seconds per kernel round, default 0.3), TT_BENCH_BOOST=1,
 # TT_BENCH_KEEP=1 keeps the scratch directory.
 # Exit status: 0 every target met, 1 some FAIL, 2 error.
@@ -34,7 +43,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=$(cd "${1:-$root/build}" 2>/dev/null && pwd) || { echo "run.sh: no build directory ${1:-$root/build}" >&2; exit 2; }
 [ -f "$build/CMakeCache.txt" ] || { echo "run.sh: $build is not a configured build (cmake --preset release)" >&2; exit 2; }
-parts=${TT_BENCH_PARTS:-sim r e2e mem out}
+parts=${TT_BENCH_PARTS:-sim r e2e mem out twin}
 repeat=${TT_BENCH_REPEAT:-3}
 seconds=${TT_BENCH_SECONDS:-0.3}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -242,6 +251,11 @@ if has out; then
     info "compressed (shuffle + deflate 1, h5repack): ratio | s" "$(calc "$bytes / $zbytes") | $Tz"
     info "  ... as a write rate (logical MiB/s) / disk's" "$(calc "$bytes / ($Ta - $Tn + $Tz) / 1048576 / $disk")"
   fi
+fi
+
+# ---------------------------------------------------------------- 6, 7. personalise
+if has twin; then
+  . "$here/twin.sh"
 fi
 
 printf '\n%-60s %12s   %-8s %s\n' "figure" "measured" "target" "result"
