@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # tt, tmp, root, here and repeat come from run.sh
 # Parts 6 and 7 of the benchmark (sourced by tests/bench/run.sh, which defines tt, tmp,
 # root, here, repeat and the helpers row, info, note, calc, min, wall, free_cores):
 # `twintrial personalise` against R doing the same fit, and its 1 -> 2 rank efficiency.

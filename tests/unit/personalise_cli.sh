@@ -19,6 +19,7 @@
 #          the default in batch), --progress none prints nothing there.
 # usage: personalise_cli.sh TWINTRIAL kept|lock|usage|bad|progress
 set -uo pipefail
+# shellcheck disable=SC2016,SC2034 # check() evaluates its single-quoted condition (and the variables in it) later
 tt=$1 what=$2
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -66,7 +67,7 @@ lock)
     { echo "FAIL: inputs"; exit 1; }
   L=("$root/protocols/alzheimers_procova.yaml" --observations "$work/in/obs.csv" --covariates "$work/in/cov.csv")
   mpirun -n 2 "$tt" personalise "${L[@]}" -o "$work/c.h5" --draws 50000 --progress none >"$work/first.log" 2>&1 &
-  p=$!; pids+=($p)
+  p=$!; pids+=("$p")
   for _ in $(seq 600); do [ -s "$work/c.h5.lock" ] && break; sleep 0.05; done
   holder=$(sed -n 's/^pid: //p' "$work/c.h5.lock" 2>/dev/null)
   check '[ -n "$holder" ] && grep -q "^command: .* personalise " "$work/c.h5.lock"' "the lock file names the writer: PID ${holder:-none}"
