@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016,SC2034 # check() evaluates its single-quoted condition (and the variables in it) later
 # `twintrial personalise` as a user meets it on the command line.
 #   kept   an existing TWINS.h5, or a twins.csv / predictions.csv / recommendations.csv in
 #          --csv DIR, is never replaced without --force: exit 1, one message naming the file
@@ -19,7 +20,6 @@
 #          the default in batch), --progress none prints nothing there.
 # usage: personalise_cli.sh TWINTRIAL kept|lock|usage|bad|progress
 set -uo pipefail
-# shellcheck disable=SC2016,SC2034 # check() evaluates its single-quoted condition (and the variables in it) later
 tt=$1 what=$2
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
