@@ -184,6 +184,11 @@ int tt_cli_parse(int argc, char **argv, TTCli *cli, int *pargc, char **pargv, ch
            1;
   if (!strcmp(cli->command, "personalise") && !cli->output)
     return snprintf(err, len, "personalise: missing -o TWINS.h5"), 1;
+  if (!strcmp(cli->command, "personalise") && (cli->resume || cli->replicates >= 0 || cli->patients >= 0))
+    return snprintf(err, len,
+                    "personalise: --resume, --replicates and --patients belong to run (personalise fits every "
+                    "patient of OBS.csv and always starts over)"),
+           1;
   if (!cli->output) cli->output = "results.h5";
   return 0;
 }

@@ -240,7 +240,9 @@ static int ExamineExisting(const char *out, const char *lockpath, const Holder *
     state = Judge(&h, complete, me, difftime(time(NULL), fsb.st_mtime), &why);
   if (state == HOLDER_UNKNOWN && force) state = HOLDER_STALE, why = "taken over as --force asks";
   if (state == HOLDER_ALIVE && !complete) state = HOLDER_STARTING;
-  if (state == HOLDER_ALIVE)
+  if (state == HOLDER_ALIVE && strstr(h.command, " personalise ")) /* cannot be resumed */
+    Say(msg, len, "-o %s: another run is writing this output (%s); it is still running: wait for it to end", out, who);
+  else if (state == HOLDER_ALIVE)
     Say(msg, len,
         "-o %s: another run is writing this output (%s); it is still running: wait for it to end, or stop it "
         "(SIGTERM to PID %ld stops it resumably) and continue it with --resume",

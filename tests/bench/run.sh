@@ -18,6 +18,15 @@
 #      gradients from forward sensitivities (the default for ODE models) and from central
 #      differences of the objective (tt_bench_twin_gradient): CPU time per patient
 #      fd / sensitivity >= 1 for each model, and each MAP's distance to a tight reference.
+#   7. `twintrial personalise`, personalised patients per core-second / R's (optim BFGS
+#      + optimHess on the same posterior written in R, deSolve::lsoda for the ODE;
+#      tests/bench/twin_fit_r.R) >= 50, for the AD model (closed form, 10^4 patients) and
+#      the T2D model (ODE, 200 patients); the fit alone: MAP + Laplace covariance with a
+#      2-draw forecast, start-up, reading and writing subtracted (a 10-patient run), 1 rank;
+#      the forecast at the default 1000 draws shown apart;
+#   8. parallel efficiency 1 -> 2 ranks of personalise on the 10^4 AD patients (--draws
+#      200, reduced from the default 1000 to keep the benchmark short) >= 0.9, end to end
+#      and with the start-up (a 10-patient run) subtracted.
 # Builds the targets it needs (twintrial, tt_bench_sim, tt_bench_twin_gradient). Times are the best of
 # TT_BENCH_REPEAT runs (default 3), so load from other processes inflates them less.
 # On a shared machine other sessions' processes take CPU from the 2-rank runs (Linux
@@ -269,6 +278,11 @@ if has twin; then
     info "  Tao iterations per patient, fd | sens." \
       "$(get ${k}_fd_mean_iterations "$w") | $(get ${k}_sensitivity_mean_iterations "$w")"
   done
+fi
+
+# ---------------------------------------------------------------- 7, 8. personalise against R, ranks
+if has twin; then
+  . "$here/twin.sh"
 fi
 
 printf '\n%-60s %12s   %-8s %s\n' "figure" "measured" "target" "result"

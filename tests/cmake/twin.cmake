@@ -29,3 +29,10 @@ add_test(NAME personalise_example_runs COMMAND bash ${TT_SOURCE_DIR}/tests/twin/
 set_tests_properties(personalise_example_runs PROPERTIES LABELS "unit;twin" ENVIRONMENT "${TT_MPI_ENV}" TIMEOUT 300)
 add_test(NAME personalise_refuses_unobservable_values COMMAND bash ${TT_SOURCE_DIR}/tests/twin/unobservable.sh ${TT_TWINTRIAL} ${TT_SOURCE_DIR})
 set_tests_properties(personalise_refuses_unobservable_values PROPERTIES LABELS "unit;twin" ENVIRONMENT "${TT_MPI_ENV}" TIMEOUT 300)
+# personalise on 1, 2, 3 and 4 ranks: byte-identical CSVs and identical twins.h5 for the AD
+# (closed form) and T2D (ODE) models, patients with history only and censored values among
+# them (tests/mpi/personalise_determinism.sh; inputs simulated by tests/mpi/twin_inputs.sh).
+add_test(NAME personalise_identical_on_1_to_4_ranks
+  COMMAND ${TT_SOURCE_DIR}/tests/mpi/personalise_determinism.sh ${TT_TWINTRIAL})
+set_tests_properties(personalise_identical_on_1_to_4_ranks PROPERTIES LABELS "mpi;twin" ENVIRONMENT "${TT_MPI_ENV}"
+  TIMEOUT 600)
