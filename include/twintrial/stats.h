@@ -30,9 +30,13 @@ double tt_stats_pbeta(double x, double a, double b); /* regularized incomplete b
  * pnorm(x, log.p = TRUE) (checked against R in tests/validation/density_vs_r.sh). */
 double tt_stats_lpnorm(double x);                         /* log P(Z <= x), also where P underflows */
 double tt_stats_ldnorm(double x, double mean, double sd); /* log normal density */
-double tt_stats_ldbeta(double x, double a, double b);     /* log Beta(a, b) density */
-double tt_stats_ldpois(double x, double lambda);          /* log P(N = x), N ~ Poisson(lambda) */
-double tt_stats_trigamma(double x);                       /* psi'(x), x > 0 */
+/* Log density of y = m (1 + cv Z), a reading with proportional normal error, at value v;
+ * below: log P(y < v). Where the error's SD cv |m| is 0 the reading is m exactly (0 or
+ * -inf); NaN when m or v is NaN. */
+double tt_stats_ldproportional(double v, double m, double cv, int below);
+double tt_stats_ldbeta(double x, double a, double b); /* log Beta(a, b) density */
+double tt_stats_ldpois(double x, double lambda);      /* log P(N = x), N ~ Poisson(lambda) */
+double tt_stats_trigamma(double x);                   /* psi'(x), x > 0 */
 
 /* One comparison's result, as stored per replicate. */
 typedef struct {

@@ -187,12 +187,8 @@ static void condition(const double *par, const double *cov, const double *yobs0,
  * error); below: log P(Y < value). NaN for css_avg (not observable). */
 static double Pk1LogDensity(const double *par, int k, const TTObservation *o)
 {
-  double m = o->mean, v = o->value, sd = par[P_SIGMA] * fabs(m);
-  if (k != Y_CONC || isnan(m) || isnan(v)) return NAN;
-  if (!(sd > 0.0)) /* no drug yet (or no error): the reading is the model value */
-    return (o->below ? v > m : v == m) ? 0.0 : -INFINITY;
-  if (o->below) return tt_stats_lpnorm((v - m) / sd);
-  return tt_stats_ldnorm(v, m, sd);
+  if (k != Y_CONC) return NAN;
+  return tt_stats_ldproportional(o->value, o->mean, par[P_SIGMA], o->below); /* no drug yet: exactly 0 */
 }
 
 /* Independent normals with variances omega2_*, truncated at +-ETA_TRUNC_SD SD. */

@@ -498,3 +498,12 @@ double tt_stats_trigamma(double x)
       1.0 / 6 - r * (1.0 / 30 - r * (1.0 / 42 - r * (1.0 / 30 - r * (5.0 / 66 - r * (691.0 / 2730 - r * 7.0 / 6)))));
   return acc + 1.0 / x + 0.5 * r + s * r / x;
 }
+
+double tt_stats_ldproportional(double v, double m, double cv, int below)
+{
+  double sd = cv * fabs(m);
+  if (isnan(m) || isnan(v)) return NAN;
+  if (!(sd > 0.0)) return (below ? v > m : v == m) ? 0.0 : -INFINITY;
+  if (below) return tt_stats_lpnorm((v - m) / sd);
+  return tt_stats_ldnorm(v, m, sd);
+}
