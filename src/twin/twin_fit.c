@@ -347,22 +347,29 @@ static PetscErrorCode FitTao(TTTwinFit fit)
 
 PetscErrorCode TTTwinFitCreate(TTTrial trial, TTTwinFit *out)
 {
-  TTTwinFit   fit;
-  const char *why;
+  TTTwinFit          fit;
+  const char        *why;
+  const TTModelType *m;
+  TTTwinGradient     gradient;
 
   PetscFunctionBeginUser;
+  PetscCall(TTTrialGetModel(trial, &m));
+  PetscCall(TTTwinGradientFromOptions(m, &gradient)); /* before anything is allocated */
   PetscCall(PetscCalloc1(1, &fit));
-  fit->trial = trial;
+  fit->gradient = gradient;
+  fit->trial    = trial;
   PetscCall(TTTrialGetProtocol(trial, &fit->protocol));
   PetscCall(TTTrialGetModel(trial, &fit->m));
   PetscCall(TTTrialGetParameters(trial, &fit->par));
   why = tt_model_unpersonalisable(fit->m);
-  PetscCheck(!why, PETSC_COMM_SELF, PETSC_ERR_USER,
-             "%s:%d:%d: model.name: model %s cannot be personalised: it lacks %s", fit->protocol->path,
-             fit->protocol->model_loc.line, fit->protocol->model_loc.column, fit->m->name, why);
+  if (why) {
+    const TTProtocol *p = fit->protocol;
+    PetscCall(PetscFree(fit)); /* nothing else is allocated yet */
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%d:%d: model.name: model %s cannot be personalised: it lacks %s",
+            p->path, p->model_loc.line, p->model_loc.column, m->name, why);
+  }
   PetscCheck(fit->m->nlatent <= TT_TWIN_MAX_LATENT && fit->m->nvar <= 64, PETSC_COMM_SELF, PETSC_ERR_SUP,
              "model %s: more than %d random effects or 64 variables", fit->m->name, TT_TWIN_MAX_LATENT);
-  PetscCall(TTTwinGradientSetFromOptions(fit));
   fit->nl   = fit->m->nlatent;
   fit->nvar = fit->m->nvar;
   fit->narm = fit->protocol->narm;

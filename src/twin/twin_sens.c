@@ -31,20 +31,20 @@
 
 #define SENS_DELTA 6.0554544523933395e-06 /* cbrt(DBL_EPSILON) */
 
-PetscErrorCode TTTwinGradientSetFromOptions(TTTwinFit fit)
+PetscErrorCode TTTwinGradientFromOptions(const TTModelType *m, TTTwinGradient *gradient)
 {
   char      value[64];
   PetscBool set;
 
   PetscFunctionBeginUser;
-  fit->gradient = fit->m->nstate > 0 ? TT_TWIN_GRADIENT_SENSITIVITY : TT_TWIN_GRADIENT_FD;
+  *gradient = m->nstate > 0 ? TT_TWIN_GRADIENT_SENSITIVITY : TT_TWIN_GRADIENT_FD;
   PetscCall(PetscOptionsGetString(NULL, NULL, "-tt_twin_gradient", value, sizeof value, &set));
   if (!set) PetscFunctionReturn(0);
   PetscCheck(!strcmp(value, "fd") || !strcmp(value, "sensitivity"), PETSC_COMM_SELF, PETSC_ERR_USER,
              "-tt_twin_gradient %s: expected fd (central differences of the objective) or sensitivity (the "
              "trajectory's forward sensitivities)",
              value[0] ? value : "(no value)");
-  fit->gradient = strcmp(value, "fd") ? TT_TWIN_GRADIENT_SENSITIVITY : TT_TWIN_GRADIENT_FD;
+  *gradient = strcmp(value, "fd") ? TT_TWIN_GRADIENT_SENSITIVITY : TT_TWIN_GRADIENT_FD;
   PetscFunctionReturn(0);
 }
 

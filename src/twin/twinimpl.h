@@ -46,7 +46,7 @@ PetscErrorCode TTTwinCholesky(PetscInt n, const double a[], double L[], PetscBoo
 /* twin_sens.c: -tt_twin_gradient; f and its gradient from the trajectory's sensitivities
  * (falls back to fit->gradient = FD, values untouched, for a model whose dose times depend
  * on eta); the buffers. */
-PetscErrorCode TTTwinGradientSetFromOptions(TTTwinFit fit);
+PetscErrorCode TTTwinGradientFromOptions(const TTModelType *m, TTTwinGradient *gradient);
 PetscErrorCode TTTwinSensObjectiveGradient(TTTwinFit fit, const TTPatient *p, const double eta[], double *f,
                                            double grad[]);
 PetscErrorCode TTTwinSensDestroy(TTTwinFit fit);

@@ -8,3 +8,7 @@ tt_unit_test(test_twin_sens ${TT_SOURCE_DIR}/tests/unit/test_twin_sens.c LIBS tt
 target_compile_definitions(test_twin_sens PRIVATE TT_TWIN_T2D="${TT_SOURCE_DIR}/tests/data/twin/t2d.yaml"
                                                   TT_TWIN_PK="${TT_SOURCE_DIR}/protocols/pk_metformin_dosing.yaml")
 set_tests_properties(test_twin_sens PROPERTIES LABELS "unit;twin")
+# -tt_twin_gradient through the command line: fd and sensitivity fits of the README's T2D
+# example agree (eta 1e-5, objective 1e-9), sensitivity is the ODE default, a bad value is refused.
+add_test(NAME personalise_gradient_option COMMAND bash ${TT_SOURCE_DIR}/tests/twin/gradient_option.sh ${TT_TWINTRIAL} ${TT_SOURCE_DIR})
+set_tests_properties(personalise_gradient_option PROPERTIES LABELS "unit;twin" ENVIRONMENT "${TT_MPI_ENV}" TIMEOUT 300)
