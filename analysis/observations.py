@@ -69,8 +69,13 @@ def fmt(x):
     return "%.17g" % x
 
 
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line and exit status 1, as every other mistake
+        fail(message)
+
+
 def parse(argv):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p = Parser(description=__doc__.split("\n\n")[0])
     p.add_argument("results")
     p.add_argument("--obs", required=True, help="OBS.csv to write")
     p.add_argument("--cov", help="COV.csv to write")
@@ -104,6 +109,8 @@ class Results:
         except OSError as e:
             fail(f"{path}: cannot read ({e})")
         f = self.f
+        if f.attrs.get("format") not in (b"twintrial-results", "twintrial-results"):
+            fail(f"{path}: not a twintrial results file (root attribute format is not twintrial-results)")
         if "subjects/arm" not in f or f["subjects/arm"].shape[0] == 0:
             fail(f"{path}: no stored twins (the protocol's output.subjects is none)")
         self.arms = [x.decode() for x in f["design/arms"][()]]
@@ -133,9 +140,11 @@ def select_twins(r, a):
     if a.arm:
         rows = rows[r.arm[rows] == r.arm_index(a.arm, "--arm")]
     if a.twins is not None:
+        if a.twins < 1:
+            fail(f"--twins {a.twins}: expected a positive number")
         rows = rows[: a.twins]
     if len(rows) == 0:
-        fail("no stored twin matches --replicate / --arm")
+        fail("no stored twin of the file is of that --replicate and --arm")
     return rows
 
 
@@ -177,7 +186,10 @@ def main(argv):
         var, _, lim = b.partition("=")
         if var not in variables:
             fail(f"--below {b}: {var} is not among the variables written")
-        below[var] = numbers(lim, "--below")[0]
+        lim = numbers(lim, "--below")
+        if len(lim) != 1:
+            fail(f"--below {b}: expected VARIABLE=LIMIT, one number")
+        below[var] = lim[0]
 
     if a.under:
         src_arm = np.full(len(rows), r.arm_index(a.under, "--under"))
@@ -227,4 +239,7 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    try:
+        main(sys.argv[1:])
+    except OSError as e:  # an output file that cannot be written
+        fail(f"{e.filename}: {e.strerror}")

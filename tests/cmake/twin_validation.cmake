@@ -20,3 +20,8 @@ endforeach()
 add_test(NAME twin_prior_written_on_any_rank_count
   COMMAND ${TT_SOURCE_DIR}/tests/validation/twin_omega_ranks.sh ${TT_TWINTRIAL} ${TT_PYTHON})
 set_tests_properties(twin_prior_written_on_any_rank_count PROPERTIES LABELS validation ENVIRONMENT "${TT_MPI_ENV}")
+# analysis/observations.py writes the stored twins' values exactly, relabelled as asked, in files
+# personalise reads; its mistakes are one line and exit status 1.
+add_test(NAME observations_converter_writes_stored_twins
+  COMMAND ${TT_SOURCE_DIR}/tests/validation/observations_round_trip.sh ${TT_TWINTRIAL} ${TT_PYTHON})
+set_tests_properties(observations_converter_writes_stored_twins PROPERTIES LABELS validation ENVIRONMENT "${TT_MPI_ENV}")
