@@ -123,4 +123,12 @@ PetscErrorCode TTTwinWriteResults(TTTwinFit fit, TTPatients patients, TTTwinResu
                                   const TTTwinForecastOptions *opt, const char *path, const char *csv_dir,
                                   const char *command_line);
 
+/* Not collective (rank 0). NONMEM's eta-shrinkage of each random effect,
+ *   shrinkage[k] = 1 - SD(eta_k over the converged patients, divisor n - 1) / sqrt(omega[k][k]),
+ * omega[nl * nl] the prior covariance averaged over the patients (the model's omega at each
+ * patient's covariates; the population variance of eta when omega depends on them); NaN
+ * with fewer than two converged patients. nconverged (may be NULL): their number. */
+PetscErrorCode TTTwinShrinkage(TTTwinFit fit, TTPatients patients, TTTwinResults results, double omega[],
+                               double shrinkage[], PetscInt *nconverged);
+
 #endif

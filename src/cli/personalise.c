@@ -42,13 +42,37 @@ static PetscErrorCode CheckCsv(const TTCli *cli, PetscBool choose)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode PrintSummary(TTTwinFit fit, TTPatients pts, TTTwinResults res, const TTProtocol *p,
+/* NONMEM's eta-shrinkage of the converged estimates, per random effect (twin.h). */
+static PetscErrorCode PrintShrinkage(TTTwinFit fit, TTTrial trial, TTPatients pts, TTTwinResults res)
+{
+  double             om[TT_TWIN_MAX_LATENT * TT_TWIN_MAX_LATENT], shr[TT_TWIN_MAX_LATENT];
+  const TTModelType *m;
+  PetscInt           nc;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTTrialGetModel(trial, &m));
+  PetscCall(TTTwinShrinkage(fit, pts, res, om, shr, &nc));
+  if (nc < 2) {
+    printf("eta-shrinkage: not defined with fewer than two converged patients\n");
+    PetscFunctionReturn(0);
+  }
+  printf("eta-shrinkage (1 - SD of the %d converged estimates / prior SD):", (int) nc);
+  for (PetscInt k = 0; k < m->nlatent; k++) {
+    if (m->latent)
+      printf(" %s %.1f%%", m->latent[k], 100.0 * shr[k]);
+    else
+      printf(" eta%d %.1f%%", (int) k + 1, 100.0 * shr[k]);
+  }
+  printf("\n");
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode PrintSummary(TTTwinFit fit, TTTrial trial, TTPatients pts, TTTwinResults res, const TTProtocol *p,
                                    const TTCli *cli)
 {
   PetscInt n, nc = 0, chosen[TT_MAX_ARMS] = {0};
 
   PetscFunctionBeginUser;
-  (void) fit;
   PetscCall(TTPatientsGetSize(pts, &n));
   for (PetscInt i = 0; i < n; i++) {
     TTTwinEstimate e;
@@ -59,6 +83,7 @@ static PetscErrorCode PrintSummary(TTTwinFit fit, TTPatients pts, TTTwinResults 
   }
   printf("personalised %d patients of %s: %d converged, %d not (see reason)\n", (int) n, cli->input, (int) nc,
          (int) (n - nc));
+  PetscCall(PrintShrinkage(fit, trial, pts, res));
   if (p->choose) {
     printf("recommended arm (by %s at %s %g):", p->choose_variable, p->time_unit, p->choose_visit);
     for (PetscInt a = 0; a < p->narm; a++) printf(" %s %d", p->arm[a].name, (int) chosen[a]);
@@ -97,7 +122,7 @@ static PetscErrorCode Personalise(const TTCli *cli, TTTrial trial, const TTProto
     ierr    = TTTwinRun(PETSC_COMM_WORLD, fit, pts, &opt, rank ? NULL : PersonaliseProgress, &pg, &res);
   }
   if (!ierr && !rank) ierr = TTTwinWriteResults(fit, pts, res, &opt, cli->output, cli->csv_dir, cli->command_line);
-  if (!ierr && !rank) ierr = PrintSummary(fit, pts, res, p, cli);
+  if (!ierr && !rank) ierr = PrintSummary(fit, trial, pts, res, p, cli);
   PetscCall(TTStoreUnlockOutput(&lock));
   PetscCall(TTTwinResultsDestroy(&res));
   PetscCall(TTPatientsDestroy(&pts));

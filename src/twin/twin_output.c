@@ -5,7 +5,8 @@
  *   /protocol   the protocol text
  *   /twins      id[n], estimate[n][nl], se[n][nl], covariance[n][nl][nl], objective[n],
  *               iterations[n], converged[n], reason[n]; random_effect[nl] names, omega[nl][nl]
- *               (prior covariance), shrinkage[nl] (1 - SD of the converged estimates / prior SD)
+ *               (prior covariance: the model's omega averaged over the patients' covariates),
+ *               shrinkage[nl] (NONMEM's eta-shrinkage, TTTwinShrinkage)
  *   /predictions mean, lower, upper [n][narm][nvisit][nvar]; arm[narm], visit[nvisit],
  *               variable[nvar]
  *   /recommendations (with a choose: criterion) best[n] (arm index, -1: none), p_best[n],
@@ -23,32 +24,53 @@ typedef struct {
   PetscInt     n, nl, narm, nv, nvar;
   const char **id;
   char         latent[TT_TWIN_MAX_LATENT][32];
-  double       shrinkage[TT_TWIN_MAX_LATENT];
+  double       omega[TT_TWIN_MAX_LATENT * TT_TWIN_MAX_LATENT], shrinkage[TT_TWIN_MAX_LATENT];
 } Out;
+
+PetscErrorCode TTTwinShrinkage(TTTwinFit fit, TTPatients pts, TTTwinResults res, double omega[], double shrinkage[],
+                               PetscInt *nconverged)
+{
+  const PetscInt nl                    = fit->nl;
+  double         s[TT_TWIN_MAX_LATENT] = {0}, s2[TT_TWIN_MAX_LATENT] = {0};
+  PetscInt       n, nc                                               = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTPatientsGetSize(pts, &n));
+  for (PetscInt k = 0; k < nl * nl; k++) omega[k] = 0.0;
+  for (PetscInt i = 0; i < n; i++) {
+    double         om[TT_TWIN_MAX_LATENT * TT_TWIN_MAX_LATENT], lo[TT_TWIN_MAX_LATENT], hi[TT_TWIN_MAX_LATENT];
+    TTPatient      p;
+    TTTwinEstimate e;
+    TTTwinForecast fc;
+    PetscCall(TTPatientsGet(pts, i, &p));
+    fit->m->omega(fit->par, p.cov, om, lo, hi); /* the prior of this patient's covariates */
+    for (PetscInt k = 0; k < nl * nl; k++) omega[k] += om[k] / n;
+    PetscCall(TTTwinResultsGet(res, i, &e, &fc));
+    if (!e.converged) continue;
+    nc++;
+    for (PetscInt k = 0; k < nl; k++) s[k] += e.eta[k], s2[k] += e.eta[k] * e.eta[k];
+  }
+  for (PetscInt k = 0; k < nl; k++) {
+    double var   = nc > 1 ? (s2[k] - s[k] * s[k] / nc) / (nc - 1) : NAN;
+    shrinkage[k] = 1.0 - sqrt(var) / sqrt(omega[k * nl + k]);
+  }
+  if (nconverged) *nconverged = nc;
+  PetscFunctionReturn(0);
+}
 
 static PetscErrorCode OutSetUp(TTTwinFit fit, TTPatients pts, TTTwinResults res, Out *o)
 {
-  double   s[TT_TWIN_MAX_LATENT] = {0}, s2[TT_TWIN_MAX_LATENT] = {0};
-  PetscInt nc = 0;
-
   PetscFunctionBeginUser;
   PetscCall(TTPatientsGetSize(pts, &o->n));
   o->nl = fit->nl, o->narm = fit->narm, o->nv = fit->protocol->nvisit, o->nvar = fit->nvar;
   PetscCall(PetscMalloc1(o->n, &o->id));
   for (PetscInt i = 0; i < o->n; i++) {
-    TTPatient      p;
-    TTTwinEstimate e;
-    TTTwinForecast fc;
+    TTPatient p;
     PetscCall(TTPatientsGet(pts, i, &p));
     o->id[i] = p.id;
-    PetscCall(TTTwinResultsGet(res, i, &e, &fc));
-    if (!e.converged) continue;
-    nc++;
-    for (PetscInt k = 0; k < o->nl; k++) s[k] += e.eta[k], s2[k] += e.eta[k] * e.eta[k];
   }
+  PetscCall(TTTwinShrinkage(fit, pts, res, o->omega, o->shrinkage, NULL));
   for (PetscInt k = 0; k < o->nl; k++) {
-    double var      = nc > 1 ? (s2[k] - s[k] * s[k] / nc) / (nc - 1) : NAN;
-    o->shrinkage[k] = 1.0 - sqrt(var) / sqrt(fit->omega[k * o->nl + k]);
     if (fit->m->latent)
       PetscCall(PetscSNPrintf(o->latent[k], sizeof o->latent[k], "%s", fit->m->latent[k]));
     else
@@ -68,7 +90,7 @@ static PetscErrorCode WriteDoubles(hid_t g, const char *name, int rank, const hs
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode WriteTwins(hid_t f, TTTwinFit fit, TTTwinResults res, const Out *o)
+static PetscErrorCode WriteTwins(hid_t f, TTTwinResults res, const Out *o)
 {
   const PetscInt nl = o->nl;
   double        *eta, *se, *cov, *obj, *its, *conv;
@@ -103,7 +125,7 @@ static PetscErrorCode WriteTwins(hid_t f, TTTwinFit fit, TTTwinResults res, cons
   PetscCall(WriteDoubles(g, "converged", 1, d1, conv));
   PetscCall(TTH5CreateStrings(g, "reason", (int) o->n, why, PETSC_TRUE));
   PetscCall(TTH5CreateStrings(g, "random_effect", (int) nl, names, PETSC_TRUE));
-  PetscCall(WriteDoubles(g, "omega", 2, dom, fit->omega));
+  PetscCall(WriteDoubles(g, "omega", 2, dom, o->omega));
   PetscCall(WriteDoubles(g, "shrinkage", 1, dn, o->shrinkage));
   TTCallHDF5(H5Gclose(g));
   PetscCall(PetscFree6(eta, se, cov, obj, its, conv));
@@ -173,7 +195,7 @@ static PetscErrorCode WriteH5(TTTwinFit fit, TTTwinResults res, const Out *o, co
   PetscCall(TTH5WriteInt64Attr(f, "draws", (long long) opt->draws));
   PetscCall(TTH5WriteDoubleAttr(f, "level", opt->level));
   PetscCall(TTH5CreateText(f, "protocol", fit->protocol->text, PETSC_TRUE));
-  PetscCall(WriteTwins(f, fit, res, o));
+  PetscCall(WriteTwins(f, res, o));
   PetscCall(WritePredictions(f, fit, res, o));
   TTCallHDF5(H5Fclose(f));
   PetscCheck(!rename(tmp, path), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot rename %s to %s", tmp, path);
