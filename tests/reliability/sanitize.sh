@@ -1,7 +1,9 @@
 #!/bin/bash
 # The test suite under AddressSanitizer + UndefinedBehaviorSanitizer: builds the
 # `debug` preset into build-debug and runs every test but the Slurm one and the
-# sanitizer, fuzz and valgrind runs themselves (in parallel, then the timing-sensitive
+# sanitizer, fuzz and valgrind runs themselves and personalise's simulation-based
+# calibration (size only: 600 patients' fits, whose code runs in the personalise unit
+# tests and example) (in parallel, then the timing-sensitive
 # mpi tests alone). The preset
 # turns LeakSanitizer on with tests/reliability/lsan.supp (Open MPI's own leaks only)
 # and exitcode=23, so a leak or sanitizer report fails even a test that expects exit 1.
@@ -20,7 +22,7 @@ cmake --build --preset debug -j "$(nproc)" >>"$log" 2>&1 ||
   { grep -E -B3 -A12 'error|Error' "$log" | head -80; echo "debug build failed (ASan+UBSan, -Werror)"; exit 1; }
 echo "built build-debug in $(($(date +%s) - start)) s"
 rc=0
-ctest --preset debug -LE 'mpi|slurm|sanitize|fuzz|valgrind|bench' -E every_model_stays_in_its_plausible_ranges \
+ctest --preset debug -LE 'mpi|slurm|sanitize|fuzz|valgrind|bench' -E 'every_model_stays_in_its_plausible_ranges|twin_forecasts_calibrated' \
   -j "$(nproc)" || rc=1
 ctest --preset debug -L mpi || rc=1
 echo "sanitizer suite: $(($(date +%s) - start)) s, $([ $rc -eq 0 ] && echo clean || echo FAILED)"

@@ -7,8 +7,9 @@
 # MPI_Abort, fails. Left out, for size or timing only: the Slurm, bench, sanitizer
 # and fuzz runs, the signal/resume test (its interrupted runs need 6000 replicates
 # to be caught mid-run), the disk-full test (a 10000-replicate reference run) and
-# personalise's comparison with R's optim (its code paths run under memcheck in the
-# personalise unit tests and example; the R side dominates its time).
+# personalise's comparison with R's optim and its simulation-based calibration (300
+# patients each; their code paths run under memcheck in the personalise unit tests and
+# example).
 # Every test's timeout is 20 times its release value there (TT_TIMEOUT_SCALE,
 # tests/CMakeLists.txt); the heaviest checks sample one protocol per model.
 # usage: tests/reliability/valgrind.sh
@@ -32,7 +33,7 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTT_WERROR=ON "-
   cmake --build "$build" -j "$(nproc)" >>"$log" 2>&1 || { tail -40 "$log"; echo "valgrind build failed"; exit 1; }
 echo "built $build in $(($(date +%s) - start)) s"
 ctest --test-dir "$build" -LE 'slurm|bench|sanitize|fuzz|valgrind' \
-  -E 'disk_full_mid_run_loses_nothing|resume_after_signals_is_bitwise_identical|cli_output_safety_lock|every_model_stays_in_its_plausible_ranges|separation_and_reasons_match_r|analytic_power_matches_r|twin_map_matches_r_optim' -j "$(nproc)" \
+  -E 'disk_full_mid_run_loses_nothing|resume_after_signals_is_bitwise_identical|cli_output_safety_lock|every_model_stays_in_its_plausible_ranges|separation_and_reasons_match_r|analytic_power_matches_r|twin_map_matches_r_optim|twin_forecasts_calibrated' -j "$(nproc)" \
   --output-on-failure
 rc=$?
 # A report fails the suite: any memcheck error, and a definite leak unless the
