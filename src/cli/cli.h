@@ -4,6 +4,7 @@
 
 #include <petscsys.h>
 #include <stdint.h>
+#include <twintrial/trial.h>
 
 typedef enum { TT_PROGRESS_AUTO, TT_PROGRESS_BAR, TT_PROGRESS_LOG, TT_PROGRESS_NONE } TTProgressMode;
 
@@ -44,6 +45,9 @@ extern const int         tt_cli_noptions;
  * listing the known ones. PETSc's own options (-ts_*, -log_view, ...) are not checked. */
 PetscErrorCode TTCliCheckOptions(void);
 
+/* Not collective. The protocol with the command line's overrides, bound to its model and
+ * cohort (commands.c); on error nothing is left allocated. */
+PetscErrorCode TTCliLoadTrial(const TTCli *cli, TTProtocol **p, TTTrial *trial);
 PetscErrorCode TTCliRun(const TTCli *cli);      /* collective on PETSC_COMM_WORLD */
 PetscErrorCode TTCliValidate(const TTCli *cli); /* collective; output on rank 0 */
 PetscErrorCode TTCliModels(void);               /* rank 0 prints */

@@ -12,7 +12,7 @@
 #include <twintrial/store.h>
 #include "cli.h"
 
-static PetscErrorCode LoadTrial(const TTCli *cli, TTProtocol **p, TTTrial *trial)
+PetscErrorCode TTCliLoadTrial(const TTCli *cli, TTProtocol **p, TTTrial *trial)
 {
   PetscErrorCode ierr;
 
@@ -33,7 +33,7 @@ PetscErrorCode TTCliValidate(const TTCli *cli)
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
-  PetscCall(LoadTrial(cli, &p, &trial));
+  PetscCall(TTCliLoadTrial(cli, &p, &trial));
   if (!rank) PetscCall(TTTrialView(trial, stdout));
   PetscCall(TTTrialDestroy(&trial));
   PetscCall(TTProtocolDestroy(&p));
@@ -165,7 +165,7 @@ PetscErrorCode TTCliRun(const TTCli *cli)
   if (complete)
     ierr = AlreadyComplete(cli);
   else {
-    ierr = LoadTrial(cli, &p, &trial);
+    ierr = TTCliLoadTrial(cli, &p, &trial);
     if (!ierr) {
       PetscErrorCode ierr_trial, ierr_protocol;
       ierr          = Run(cli, p, trial);

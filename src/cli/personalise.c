@@ -138,12 +138,9 @@ PetscErrorCode TTCliPersonalise(const TTCli *cli)
   PetscErrorCode ierr;
 
   PetscFunctionBeginUser;
-  PetscCall(TTProtocolLoad(cli->input, &p));
-  ierr = TTTrialCreate(p, &trial);
-  if (!ierr) {
-    ierr = Personalise(cli, trial, p);
-    PetscCall(TTTrialDestroy(&trial));
-  }
+  PetscCall(TTCliLoadTrial(cli, &p, &trial));
+  ierr = Personalise(cli, trial, p);
+  PetscCall(TTTrialDestroy(&trial));
   PetscCall(TTProtocolDestroy(&p));
   PetscCall(ierr);
   PetscFunctionReturn(0);
