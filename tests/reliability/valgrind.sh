@@ -10,6 +10,8 @@
 # personalise's comparison with R's optim and its simulation-based calibration (300
 # patients each; their code paths run under memcheck in the personalise unit tests and
 # example).
+# The bad-input fixtures are sampled there (every 3rd, every 4th of the CLI's; all of
+# them run in the release and sanitizer suites: tt_valgrind_sample, tests/CMakeLists.txt).
 # Every test's timeout is 20 times its release value there (TT_TIMEOUT_SCALE,
 # tests/CMakeLists.txt); the heaviest checks sample one protocol per model.
 # usage: tests/reliability/valgrind.sh

@@ -145,7 +145,7 @@ echo "submitted stub run with --time=1 --signal=B:USR1@55 (srun): job $timer"
 # 2. the real binary's resume (srun), when it has one: 3000 x 1000 twins take ~10 s on one rank.
 probe=$("$tt" run "$proto" --resume --replicates 1 --patients 4 --progress none -o "$tmp/probe.h5" 2>&1)
 real=
-if echo "$probe" | grep -q "not available"; then
+if [[ $probe == *"not available"* ]]; then
   echo "note: $tt does not implement --resume yet: real-binary resume part skipped"
 else
   real_out=$tmp/work/results/real.h5
@@ -180,7 +180,9 @@ echo "single run and sweeps done at $(elapsed)"
 check_completed "$single" "single run"
 f=results/alzheimers_procova-$single.h5
 if h5_complete "$f"; then ok "$f complete = 1"; else fail "$f missing or not complete"; fi
-if "$tt" summary "$f" | grep -q '^primary'; then ok "twintrial summary $f"; else fail "twintrial summary $f"; fi
+# Captured first: under pipefail, `summary | grep -q` fails whenever grep exits before
+# summary has written its last line (summary then dies of SIGPIPE, as a filter should).
+summ=$("$tt" summary "$f") && [[ $'\n'$summ == *$'\nprimary'* ]] && ok "twintrial summary $f" || fail "twintrial summary $f"
 grep -q "srun --kill-on-bad-exit=1 --mpi=pmix" "twintrial-$single.out" || fail "single run not launched by srun --mpi=pmix"
 r=$($py -c "import h5py,sys; print(h5py.File(sys.argv[1],'r')['provenance'].attrs['ranks'])" "$f" 2>/dev/null)
 [ "$r" = 2 ] && ok "single run on $r ranks" || fail "single run on '$r' ranks, expected 2"
