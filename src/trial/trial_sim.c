@@ -127,7 +127,7 @@ static PetscBool PrognosticCase(TTTrial t, TTSim sim, PetscInt r, PetscInt p, Pe
   if (TTSimTrajectories(sim, 1, arm0, 1, t->t_model, y0)) return PETSC_FALSE; /* the arms report it */
   Observe(t, r, p, cand, 0, y0, yobs0);
   m->condition(t->par, arm0->cov, yobs0, eta_c);
-  *c = (TTSimCase){arm0->cov, eta_c, t->eff};
+  *c = (TTSimCase){arm0->cov, eta_c, t->eff, NULL};
   return PETSC_TRUE;
 }
 
@@ -291,7 +291,7 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
   }
   for (PetscInt a = 0; a < PetscMin(L->narm, TT_MAX_ARMS); a++) {
     TwinEffects(t, r, p, a, eff + a * TT_MAX_EFFECTS);
-    cases[a] = (TTSimCase){cm, eta, eff + a * TT_MAX_EFFECTS};
+    cases[a] = (TTSimCase){cm, eta, eff + a * TT_MAX_EFFECTS, NULL};
   }
   joint = PrognosticCase(t, sim, r, p, cand, &cases[0], yobs0, eta_c, &cases[L->narm]);
   ierr  = TTSimTrajectories(sim, L->narm + (joint ? 1 : 0), cases, L->nvisit, t->t_model, ymean);
