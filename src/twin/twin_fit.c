@@ -3,8 +3,8 @@
  *
  * f(eta) = -sum_j log p(y_j | mean_j(eta)) - log p(eta), p(eta) normal N(0, omega) unless the
  * model gives log_prior; mean_j the twin's noise-free value of observation j's variable at its
- * time, untreated before randomisation and on the patient's arm after it (at the typical
- * exposure-response clearance). Minimised by bounded quasi-Newton line search (TAOBQNLS)
+ * time, untreated before randomisation and on the patient's arm after it (its regimen,
+ * switches included, at the typical exposure-response clearance). Minimised by bounded quasi-Newton line search (TAOBQNLS)
  * from eta = 0 (the population's typical twin) within the prior's truncation bounds, with
  * central finite-difference gradients on the prior-SD scale. A trajectory that cannot be
  * computed (integration failure) makes f = +inf at that eta, so the line search backs off.
@@ -27,17 +27,18 @@ PetscErrorCode TTTwinReserve(TTTwinFit fit, PetscInt n)
   PetscFunctionReturn(0);
 }
 
-/* The twin's noise-free trajectory at t[nt] (increasing, may start before 0); *ok = FALSE
- * when the model cannot be integrated there (the sim is rebuilt for the next call). */
-PetscErrorCode TTTwinTrajectory(TTTwinFit fit, const TTPatient *p, const double eta[], const double eff[], PetscInt nt,
-                                const double t[], double ymean[], PetscBool *ok)
+/* The twin's noise-free trajectory at t[nt] (increasing, may start before 0) under the
+ * regimen reg after randomisation (untreated before); *ok = FALSE when the model cannot be
+ * integrated there (the sim is rebuilt for the next call). */
+PetscErrorCode TTTwinTrajectory(TTTwinFit fit, const TTPatient *p, const double eta[], const TTRegimen *reg,
+                                PetscInt nt, const double t[], double ymean[], PetscBool *ok)
 {
   const double  *none = fit->eff + fit->narm * fit->m->neffect;
   PetscErrorCode ierr;
 
   PetscFunctionBeginUser;
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-  ierr = TTSimTrajectoryHistory(fit->sim, p->cov, eta, none, eff, nt, t, ymean);
+  ierr = TTSimTrajectoryRegimen(fit->sim, p->cov, eta, none, reg, nt, t, ymean);
   PetscCall(PetscPopErrorHandler());
   *ok = ierr ? PETSC_FALSE : PETSC_TRUE;
   if (ierr == PETSC_ERR_NOT_CONVERGED || ierr == PETSC_ERR_FP)
@@ -63,7 +64,7 @@ static double NegLogPrior(TTTwinFit fit, const TTPatient *p, const double eta[])
 static PetscErrorCode Objective(TTTwinFit fit, const TTPatient *p, const double eta[], double *f)
 {
   const TTModelType *m   = fit->m;
-  const double      *eff = fit->eff + (p->arm >= 0 ? p->arm : fit->narm) * m->neffect;
+  const TTRegimen   *reg = &fit->reg[p->arm >= 0 ? p->arm : fit->narm];
   double             prev_mean[64], prev_value[64], sum = 0.0;
   PetscInt           nt = 0;
   PetscBool          ok;
@@ -77,7 +78,7 @@ static PetscErrorCode Objective(TTTwinFit fit, const TTPatient *p, const double 
     }
   for (PetscInt j = 0; j < p->nobs; j++)
     if (nt == 0 || p->t[j] != fit->times[nt - 1]) fit->times[nt++] = p->t[j];
-  PetscCall(TTTwinTrajectory(fit, p, eta, eff, nt, fit->times, fit->ymean, &ok));
+  PetscCall(TTTwinTrajectory(fit, p, eta, reg, nt, fit->times, fit->ymean, &ok));
   if (!ok) {
     *f = INFINITY;
     PetscFunctionReturn(0);
@@ -352,6 +353,19 @@ PetscErrorCode TTTwinFitCreate(TTTrial trial, TTTwinFit *out)
   fit->narm = fit->protocol->narm;
   PetscCall(PetscMalloc1((fit->narm + 1) * PetscMax(fit->m->neffect, 1), &fit->eff));
   for (PetscInt a = 0; a <= fit->narm; a++) PetscCall(TTTrialArmEffects(trial, a, 0.0, fit->eff + a * fit->m->neffect));
+  PetscCall(PetscMalloc3((fit->narm + 1) * TT_MAX_SEGMENTS, &fit->reg_start,
+                         (fit->narm + 1) * TT_MAX_SEGMENTS * PetscMax(fit->m->neffect, 1), &fit->reg_eff, fit->narm + 1,
+                         &fit->reg));
+  for (PetscInt a = 0; a <= fit->narm; a++) {
+    double *start = fit->reg_start + a * TT_MAX_SEGMENTS, *eff = fit->reg_eff + a * TT_MAX_SEGMENTS * fit->m->neffect;
+    if (a < fit->narm)
+      PetscCall(TTTrialArmRegimen(trial, a, 0.0, start, eff, &fit->reg[a]));
+    else { /* untreated: the model's defaults throughout */
+      start[0] = 0.0;
+      PetscCall(PetscArraycpy(eff, fit->eff + a * fit->m->neffect, fit->m->neffect));
+      fit->reg[a] = (TTRegimen){1, start, eff};
+    }
+  }
   PetscCall(TTTrialCreateSim(trial, &fit->sim));
   PetscCall(FitTao(fit));
   *out = fit;
@@ -368,6 +382,7 @@ PetscErrorCode TTTwinFitDestroy(TTTwinFit *fit)
   PetscCall(VecDestroy(&(*fit)->xu));
   PetscCall(TTSimDestroy(&(*fit)->sim));
   PetscCall(PetscFree((*fit)->eff));
+  PetscCall(PetscFree3((*fit)->reg_start, (*fit)->reg_eff, (*fit)->reg));
   PetscCall(PetscFree2((*fit)->times, (*fit)->ymean));
   PetscCall(PetscFree(*fit));
   PetscFunctionReturn(0);
