@@ -4,9 +4,10 @@
  * f(eta) = -sum_j log p(y_j | mean_j(eta)) - log p(eta), p(eta) normal N(0, omega) unless the
  * model gives log_prior; mean_j the twin's noise-free value of observation j's variable at its
  * time, untreated before randomisation and on the patient's arm after it (its regimen,
- * switches included, at the typical exposure-response clearance). Minimised by bounded quasi-Newton line search (TAOBQNLS)
- * from eta = 0 (the population's typical twin) within the prior's truncation bounds, with
- * central finite-difference gradients on the prior-SD scale. A trajectory that cannot be
+ * switches included, at the typical exposure-response clearance). Minimised by bounded
+ * quasi-Newton line search (TAOBQNLS) from eta = 0 (the population's typical twin) within
+ * the prior's truncation bounds, with central finite-difference gradients on the prior-SD
+ * scale. A trajectory that cannot be
  * computed (integration failure) makes f = +inf at that eta, so the line search backs off.
  * The Laplace covariance is the inverse of the finite-difference Hessian of f at the mode
  * (LAPACK potrf/potri); converged = 1 only when Tao converged and that Hessian is positive
