@@ -68,8 +68,8 @@ for n in 2 3 4; do same armdrop_1 armdrop_$n /design /subjects /outcomes /counte
 # time composed over the segments): 1 to 4 ranks
 for sw in t2d_escalation oncology_switch; do
   protocol=$root/tests/data/protocols/switch/$sw.yaml
-  for n in 1 2 3 4; do run ${sw}_$n $n --replicates 6 --patients 90 -tt_block $((3 * n + 4)); done
-  for n in 2 3 4; do same ${sw}_1 ${sw}_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
+  for n in 1 2 3 4; do run switch_${sw}_$n $n --replicates 6 --patients 90 -tt_block $((3 * n + 4)); done
+  for n in 2 3 4; do same switch_${sw}_1 switch_${sw}_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
 done
 # the summary attributes too (h5diff compares attributes of the objects it visits)
 h5dump -A "$out/n1.h5" >"$out/attrs.txt"; grep -q "ATTRIBUTE \"power\"" "$out/attrs.txt" || { echo "FAIL: no power attribute"; exit 1; }
