@@ -51,6 +51,29 @@ typedef struct {
 
 #define TT_MAX_EVENT_TIMES 32
 #define TT_MAX_DOSES       4096
+#define TT_MAX_SEGMENTS    16
+
+/* A regimen: arm effects that change at given times (an add-on, an escalation, a
+ * discontinuation). Segment j has the effects eff[j * neffect ...] from start[j] on:
+ * start[0] = 0 (randomisation) < start[1] < ... < start[n - 1], model units,
+ * 1 <= n <= TT_MAX_SEGMENTS. Segment j holds on (start[j], start[j + 1]]: at a switch
+ * time the earlier regimen still holds (a visit at a switch time shows the course before
+ * the switch, which is decided on what that visit shows), and the new one acts after it.
+ * A regimen of one segment is the constant effects eff[0 .. neffect). */
+typedef struct {
+  int           n;
+  const double *start; /* [n] */
+  const double *eff;   /* [n * neffect], segment-major */
+} TTRegimen;
+
+/* Not collective. The segment of r holding at time t: the last j with start[j] < t (0 for
+ * t <= start[1]). */
+static inline int tt_regimen_segment(const TTRegimen *r, double t)
+{
+  int j = 0;
+  while (j + 1 < r->n && r->start[j + 1] < t) j++;
+  return j;
+}
 
 /* One observation, for the observation density (personalisation): `value` of a variable
  * whose noise-free model value is `mean`. below != 0: the observation is censored, known
@@ -134,6 +157,30 @@ typedef struct {
   void (*omega)(const double *par, const double *cov, double *om, double *lo, double *hi);
   double (*log_prior)(const double *par, const double *cov, const double *eta);
   const char *const *latent; /* [nlatent] names of the random effects (optional: eta1, eta2, ...) */
+  /* Regimens with switches (TTRegimen; optional). What a switch means is the model's:
+   * mean_regimen: a closed-form model's y[nt * nvar] at times t[nt] >= 0 (visit-major)
+   *   under reg; at t <= reg->start[1] bit for bit `mean` under the first segment's
+   *   effects (a switch cannot change the past). A closed-form model without it cannot
+   *   switch.
+   * events_regimen: `events` under reg, drawing the same random numbers; every event time
+   *   before reg->start[1] bit for bit that of `events` under the first segment's effects.
+   *   A model with events but without it cannot switch.
+   * rhs_regimen, output_regimen (both or neither): an ODE model is integrated segment by
+   *   segment, the integration restarting at every switch (as at a dose). Without them
+   *   rhs and output see the effects of the segment under way: right when the effects act
+   *   on rates and the state carries the history. A model whose effects act through the
+   *   time since they started (an onset) sets them; the sim calls them with the segment
+   *   seg >= 1 under way (rhs and output with the first segment's effects before). The
+   *   doses of a dosing model under reg are those `doses` gives for segment j's effects
+   *   at times in [start[j], start[j + 1]): the dosing clock stays that of t = 0. */
+  void (*mean_regimen)(const double *par, const double *cov, const double *eta, const TTRegimen *reg, int nt,
+                       const double *t, double *y);
+  void (*events_regimen)(const double *par, const double *cov, const double *eta, const TTRegimen *reg, double t_end,
+                         tt_pcg32 *rng, double *times);
+  void (*rhs_regimen)(const double *par, const double *cov, const double *eta, const TTRegimen *reg, int seg, double t,
+                      const double *u, double *f);
+  void (*output_regimen)(const double *par, const double *cov, const double *eta, const TTRegimen *reg, int seg,
+                         double t, const double *u, double *y);
 } TTModelType;
 
 #define TT_MAX_REGISTERED 16 /* models added at run time */
@@ -154,6 +201,11 @@ const char *tt_model_incomplete(const TTModelType *m);
 /* Not collective. NULL when the model can be personalised (log_density and omega, and
  * nlatent >= 1); otherwise what it lacks, in words. */
 const char *tt_model_unpersonalisable(const TTModelType *m);
+/* Not collective. NULL when the model's arm effects can switch during a twin's course
+ * (TTRegimen with more than one segment); otherwise what it lacks, in words: a closed-form
+ * model needs mean_regimen, a model with events events_regimen, and rhs_regimen comes with
+ * output_regimen. */
+const char *tt_model_unswitchable(const TTModelType *m);
 /* Not collective. Index of parameter `name` in info[n], or -1. */
 int tt_model_param_index(int n, const TTParamInfo *info, const char *name);
 

@@ -30,6 +30,8 @@
 #define TT_MAX_ANALYSES   16
 #define TT_MAX_COVARIATES 8 /* per analysis */
 #define TT_CRITERIA_MAX   1024
+#define TT_MAX_REGIMENS   16
+#define TT_MAX_SWITCHES   8 /* per arm (a regimen of at most 9 segments) */
 
 typedef struct {
   int line, column; /* 1-based position in the source file; 0 when not from a file */
@@ -88,6 +90,18 @@ typedef struct {
   double         gamma; /* outcome_dependent: log-hazard per unit of worsening (y(t) - y(0)) */
 } TTDropoutSpec;
 
+/* A named regimen (`regimens:`): a complete set of arm effects (the model's defaults for
+ * those not named) and a dose for exposure_response, not itself randomised: an arm may
+ * start on it or switch to it, and a guided arm choose among such candidates. */
+typedef struct {
+  char         name[TT_NAME_MAX];
+  TTLoc        loc;
+  int          neffect;
+  TTNamedValue effect[TT_MAX_EFFECTS]; /* numbers (no calibrate), names checked against the model */
+  double       dose_mg;                /* 0 = none */
+  TTLoc        dose_loc;
+} TTRegimenSpec;
+
 typedef struct {
   char              name[TT_NAME_MAX];
   TTLoc             loc;
@@ -105,6 +119,17 @@ typedef struct {
   int           own_dropout;
   TTLoc         dropout_loc; /* of arms[i].dropout (own_dropout) */
   TTDropoutSpec extra_dropout;
+  /* arms[i].regimen: NAME: the arm starts on that regimen (index; -1: its own effect and
+   * dose_mg); its effects and dose are copied into effect[] and dose_mg above. */
+  int   regimen;
+  TTLoc regimen_loc;
+  /* arms[i].switch: [{at: T, regimen: NAME}, ...]: from time switch_at[k] (schedule unit,
+   * strictly increasing in (0, last visit)) the arm's effects are those of regimen
+   * switch_regimen[k]; before the first switch the arm's own. */
+  int    nswitch;
+  double switch_at[TT_MAX_SWITCHES];
+  int    switch_regimen[TT_MAX_SWITCHES];
+  TTLoc  switch_loc; /* of the switch key */
 } TTArmSpec;
 
 typedef enum {
@@ -268,6 +293,9 @@ typedef struct {
   int          nparam;
   TTNamedValue param[TT_MAX_PARAMS]; /* overrides of the model's defaults */
   TTOnFailure  on_failure;
+  /* regimens: named effect sets that are not arms (see TTRegimenSpec) */
+  int           nregimen;
+  TTRegimenSpec regimen[TT_MAX_REGIMENS];
   /* arms: the first arm is the control unless an analysis says otherwise */
   int       narm;
   TTArmSpec arm[TT_MAX_ARMS];

@@ -18,6 +18,17 @@
  * doses at t = 0 are applied after the t = 0 output and before integrating. A model
  * whose regimen exceeds TT_MAX_DOSES before the last visit returns TT_MAX_DOSES + 1 from
  * `doses`; TTSimTrajectory then fails with PETSC_ERR_USER instead of truncating.
+ *
+ * Regimens (TTRegimen, model.h): a case may follow effects that switch at given times.
+ * A closed-form model is evaluated by its mean_regimen (exact; refused with
+ * PETSC_ERR_SUP by a model without one); an ODE model is integrated segment by segment,
+ * the TS stopping and restarting at every switch as at a dose (sim_regimen.c), its right-
+ * hand side and outputs seeing the segment under way (rhs_regimen / output_regimen after
+ * the first switch when the model has them). A visit at a switch time reports the course
+ * before the switch; the outputs up to a switch are bit for bit those without it (same
+ * cases). A dosing model's doses are each segment's own within its interval, on the
+ * dosing clock of t = 0. Cases whose regimens switch may be integrated together with
+ * others: the TS then stops at every case's switches.
  */
 #ifndef TWINTRIAL_SIM_H
 #define TWINTRIAL_SIM_H
@@ -27,9 +38,11 @@
 
 typedef struct _p_TTSim *TTSim;
 
-/* One system to integrate: a twin's covariates, random effects and arm effects. */
+/* One system to integrate: a twin's covariates, random effects and arm effects: eff at
+ * every time, or when reg is not NULL the regimen reg (eff is then not read). */
 typedef struct {
-  const double *cov, *eta, *eff;
+  const double    *cov, *eta, *eff;
+  const TTRegimen *reg;
 } TTSimCase;
 
 /* Not collective. par[] must outlive the sim. */
@@ -70,6 +83,13 @@ PetscErrorCode TTSimTrajectorySensitivity(TTSim sim, const double *cov, const do
 /* Not collective. The relative accuracy of TTSimTrajectorySensitivity's derivatives: the
  * augmented integration's rtol (ODE models), the central differences' (closed form). */
 PetscErrorCode TTSimSensitivityAccuracy(TTSim sim, double *rel);
+/* Not collective. TTSimTrajectoryHistory under a regimen: untreated (eff0) before 0, then
+ * reg's effects switching at reg->start[1..] (checked: PETSC_ERR_ARG_OUTOFRANGE for a
+ * malformed regimen). A regimen of one segment gives exactly TTSimTrajectoryHistory under
+ * its effects; with t[0] >= 0 exactly TTSimTrajectories of the case {cov, eta, NULL, reg}.
+ * A closed-form model without mean_regimen cannot switch: PETSC_ERR_SUP. */
+PetscErrorCode TTSimTrajectoryRegimen(TTSim sim, const double *cov, const double *eta, const double *eff0,
+                                      const TTRegimen *reg, PetscInt nt, const double t[], double ymean[]);
 /* Not collective. Number of ODE right-hand-side evaluations so far (0 for closed form). */
 PetscErrorCode TTSimGetStats(TTSim sim, PetscInt *nrhs);
 /* Not collective. Rebuilds the integrator after a failed integration (an error inside

@@ -109,6 +109,17 @@ PetscErrorCode TTTrialGetParameters(TTTrial trial, const double **par);
  * model's defaults) for a twin whose exposure-response clearance lies z standard
  * deviations from the typical value (0: typical; ignored without exposure_response). */
 PetscErrorCode TTTrialArmEffects(TTTrial trial, PetscInt arm, double z, double eff[]);
+/* Not collective. The effects eff[model->neffect] of declared regimen `regimen` (index into
+ * protocol->regimen) for a twin at exposure-response clearance z (as TTTrialArmEffects). */
+PetscErrorCode TTTrialRegimenEffects(TTTrial trial, PetscInt regimen, double z, double eff[]);
+/* Not collective. The regimen arm `arm` follows for a twin at clearance z: its own effects
+ * (TTTrialArmEffects) from 0, then those of each regimen it switches to, from the switch
+ * time in model units. *reg points into the caller's start[TT_MAX_SEGMENTS] and
+ * eff[TT_MAX_SEGMENTS * model->neffect]; one segment for an arm without switches. */
+PetscErrorCode TTTrialArmRegimen(TTTrial trial, PetscInt arm, double z, double start[], double eff[], TTRegimen *reg);
+/* Not collective. A time in the schedule's unit (a visit, a switch) in model units, by the
+ * arithmetic the visits' model times use (so equal times stay equal bit for bit). */
+PetscErrorCode TTTrialModelTime(TTTrial trial, double schedule_time, double *model_time);
 /* Not collective. A sim for this trial's model (one per rank, reused). */
 PetscErrorCode TTTrialCreateSim(TTTrial trial, TTSim *sim);
 /* Not collective. Fills rec[layout.size] for twin (replicate, subject). */

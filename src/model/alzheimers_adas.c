@@ -20,6 +20,28 @@
  * score by about 1.0 point at week 13 and 0.4 at week 52, with no lasting practice effect.
  * Closed form: no ODE integration. Invariant: mean values stay inside (0, 70).
  *
+ * Regimens that switch (mean_regimen; a segment j of effects from s_j on):
+ * - Disease modification acts on the progression rate. The Richards curve is the solution
+ *   of d mu/dt = SL mu (1 - mu^s) (with w = mu^-s: w - 1 = (b^-s - 1) e^{-s SL t}), so a
+ *   slope SL_j = SL (1 - f_j) that changes at the switches gives
+ *   mu(t) = b / [b^s + (1 - b^s) exp(-s theta(t))]^(1/s), theta(t) = sum_j SL_j |(s_j, t] of
+ *   segment j|: the progression clock integrates the slope piecewise, so the course is
+ *   continuous and a stopped disease-modifying drug leaves the progression it prevented
+ *   prevented (the benefit persists, the slope returns to the untreated one).
+ * - The symptomatic effect is an offset on the score, linear in Emax, with the onset
+ *   curve h(t) = t_w / (ET50 + t_w) after a start (Conrado 2014; Rogers et al. 2012):
+ *   a linear response to a step. A change of Emax at s_j therefore adds its own step,
+ *   E(t) = -sum_j (Emax_j - Emax_{j-1}) h_j(t - s_j) (Emax_{-1} = 0, h_j with segment j's
+ *   ET50): an escalation adds the increment with a fresh onset, a discontinuation
+ *   (Emax 0) loses the effect along the mirrored onset curve, half of it in ET50 weeks,
+ *   and the course is continuous. With the default ET50 of 7.6 weeks, 6 weeks after
+ *   stopping 56% of the plateau effect remains, where donepezil's difference from
+ *   placebo was no longer significant after a 6-week placebo washout (Rogers SL et al.
+ *   1998 Neurology 50:136): a discontinuing regimen may state a shorter offset as its
+ *   own symptomatic_et50_weeks.
+ * - The placebo response follows the time since randomisation whatever the regimen.
+ * At t <= s_1 the values are exactly those of the first segment's effects.
+ *
  * Before randomisation (t < 0, a patient's history) the mean is the untreated natural
  * course whatever the arm effects: the Richards curve with the untreated slope, no
  * placebo response (its Bateman form would grow without bound as t -> -infinity) and
@@ -172,6 +194,36 @@ static void mean_times(const double *par, const double *cov, const double *eta, 
   for (int i = 0; i < nt; i++) y[i] = mean_at(par, eff, &ind, t[i]);
 }
 
+/* The mean at t > reg->start[1] under a regimen that switches (file comment): the
+ * progression clock theta = integral of the individual slope, the symptomatic effect as
+ * the superposition of each segment's change of Emax with that segment's onset. */
+static double switched_at(const double *par, const Individual *ind, double sl_base, const TTRegimen *reg, double t)
+{
+  double s = par[P_S], bs = ind->bs, theta = 0.0, drug = 0.0, emax_before = 0.0, mu, pbo;
+  for (int j = 0; j < reg->n && reg->start[j] < t; j++) {
+    const double *e   = reg->eff + j * NEFFECT;
+    double        end = j + 1 < reg->n && reg->start[j + 1] < t ? reg->start[j + 1] : t;
+    double        tw  = (t - reg->start[j]) * WEEKS_PER_YEAR;
+    theta += sl_base * (1.0 - e[E_DM]) * (end - reg->start[j]);
+    drug -= (e[E_EMAX] - emax_before) * tw / (e[E_ET50] + tw);
+    emax_before = e[E_EMAX];
+  }
+  mu  = ind->b / pow(bs + (1.0 - bs) * exp(-s * theta), 1.0 / s);
+  pbo = -par[P_PBO_BETA] * (exp(-par[P_PBO_KEL] * t) - exp(-par[P_PBO_KEQ] * t));
+  return ADAS_MAX * clamp(mu + pbo + drug / ADAS_MAX, 1e-6, 1.0 - 1e-6);
+}
+
+/* Under a regimen: before the first switch exactly mean_at under the first effects. */
+static void mean_regimen(const double *par, const double *cov, const double *eta, const TTRegimen *reg, int nt,
+                         const double *t, double *y)
+{
+  Individual ind     = individual(par, cov, eta, reg->eff);
+  double     sl_base = slope_pop(par, cov) + eta[L_SL];
+  for (int i = 0; i < nt; i++)
+    y[i] = reg->n < 2 || t[i] <= reg->start[1] ? mean_at(par, reg->eff, &ind, t[i])
+                                               : switched_at(par, &ind, sl_base, reg, t[i]);
+}
+
 static void observe(const double *par, const double *ymean, tt_pcg32 *rng, double *yobs)
 {
   double m = clamp(ymean[0] / ADAS_MAX, 1e-6, 1.0 - 1e-6), tau = par[P_TAU];
@@ -236,4 +288,5 @@ const TTModelType tt_model_alzheimers_adas = {
     .log_density    = log_density,
     .omega          = omega,
     .latent         = latent_names,
+    .mean_regimen   = mean_regimen,
 };

@@ -56,6 +56,15 @@
  * starting at 0 (coupled counts). Up to TT_MAX_EVENT_TIMES relapses before t_end are
  * reported; later slots hold INFINITY.
  *
+ * Regimens that switch (mean_regimen, events_regimen): the rate ratio of segment j acts
+ * from its start s_j, the year-1/year-2 profile m(t) staying on the clock of
+ * randomisation (a course of the disease in trials, Nicholas 2012, not of a drug). The
+ * cumulative intensity is Lambda_i(t) = sum_j ARR RR_j x(c_i)/xbar g_i (M(min(t, s_{j+1}))
+ * - M(s_j)), continuous; the relapses are the same unit-exponential gaps inverted through
+ * it (a Poisson process with piecewise intensity), so those before the first switch are
+ * exactly the first segment's, and a twin's relapses move later as its rate falls.
+ * cumulative_relapses is Lambda_i(t).
+ *
  * Output variable: cumulative_relapses = E[N(t) | g_i, c_i], noise-free; observe()
  * returns it unchanged. It is a smooth expected count, not the realised one: count
  * endpoints (ARR, negative binomial regression) use the event times. condition() sets
@@ -207,6 +216,64 @@ static void events(const double *par, const double *cov, const double *eta, cons
   for (; j < TT_MAX_EVENT_TIMES; j++) out[j] = INFINITY;
 }
 
+/* Cumulative intensity Lambda(t) under a regimen: each segment's scale over its part of
+ * (0, t], on the profile M of the time since randomisation. */
+static double CumulativeRegimen(const double *par, const double *cov, const double *eta, const TTRegimen *reg, double t)
+{
+  double lambda = 0.0;
+  for (int j = 0; j < reg->n && reg->start[j] < t; j++) {
+    double end = j + 1 < reg->n && reg->start[j + 1] < t ? reg->start[j + 1] : t;
+    lambda += Scale(par, cov, eta, reg->eff + j * NEFFECT) * (Cumulative(par, end) - Cumulative(par, reg->start[j]));
+  }
+  return lambda;
+}
+
+static void mean_regimen(const double *par, const double *cov, const double *eta, const TTRegimen *reg, int nt,
+                         const double *t, double *y)
+{
+  for (int i = 0; i < nt; i++)
+    if (reg->n < 2 || t[i] <= reg->start[1])
+      mean(par, cov, eta, reg->eff, t[i], y + i);
+    else
+      y[i] = CumulativeRegimen(par, cov, eta, reg, t[i]);
+}
+
+/* The time at which the cumulative intensity under reg reaches s >= 0 (INFINITY: never):
+ * in the first segment exactly the constant rate's inverse, then segment by segment. */
+static double InverseRegimen(const double *par, const double *cov, const double *eta, const TTRegimen *reg, double s)
+{
+  double scale = Scale(par, cov, eta, reg->eff), lambda, t = scale > 0.0 ? CumulativeInverse(par, s / scale) : INFINITY;
+  if (reg->n < 2 || t <= reg->start[1]) return t;
+  lambda = scale * Cumulative(par, reg->start[1]);
+  for (int j = 1; j < reg->n; j++) {
+    double m0 = Cumulative(par, reg->start[j]), gain;
+    scale     = Scale(par, cov, eta, reg->eff + j * NEFFECT);
+    gain      = j + 1 < reg->n ? scale * (Cumulative(par, reg->start[j + 1]) - m0) : INFINITY;
+    if (scale > 0.0 && s - lambda <= gain) return CumulativeInverse(par, m0 + (s - lambda) / scale);
+    lambda += gain;
+  }
+  return INFINITY;
+}
+
+/* events under reg: the same unit exponentials; the relapses before the first switch are
+ * those of the first segment's rate. */
+static void events_regimen(const double *par, const double *cov, const double *eta, const TTRegimen *reg, double t_end,
+                           tt_pcg32 *rng, double *times)
+{
+  double *out = times + V_RELAPSE * TT_MAX_EVENT_TIMES, s = 0.0;
+  int     j = 0, any = 0;
+  for (int k = 0; k < reg->n; k++) any |= Scale(par, cov, eta, reg->eff + k * NEFFECT) > 0.0;
+  if (any)
+    for (; j < TT_MAX_EVENT_TIMES; j++) {
+      double t;
+      s -= log(tt_rng_uniform(rng));
+      t = InverseRegimen(par, cov, eta, reg, s);
+      if (!(t < t_end)) break;
+      out[j] = t;
+    }
+  for (; j < TT_MAX_EVENT_TIMES; j++) out[j] = INFINITY;
+}
+
 /* Log probability of the relapses counted between the previous observation (or t = 0)
  * and this one, given the model's expected counts there. */
 static double log_density(const double *par, int k, const TTObservation *o)
@@ -271,4 +338,6 @@ const TTModelType tt_model_ms_relapse = {
     .omega          = omega,
     .latent         = latent_names,
     .log_prior      = log_prior,
+    .mean_regimen   = mean_regimen,
+    .events_regimen = events_regimen,
 };

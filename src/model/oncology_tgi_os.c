@@ -73,6 +73,24 @@
  * readings in [0, K].
  * No allocation.
  *
+ * Regimens that switch (mean_regimen, events_regimen): the kill multiplier m_j of segment j
+ * acts from its start s_j on the single kill term of the source, m(t) KDE_i e^{-lambda_i t}:
+ * resistance develops from the start of first-line treatment whatever is added to it or
+ * escalated (the source has one kill term and one resistance clock, and the arm effect
+ * here multiplies that term), and a discontinuation (m = 0) stops the kill, the
+ * tumour regrowing on its Gompertz course. Since the log size is linear in the kill,
+ *   u(t) = u0 e^{-a t} - KDE_i sum_j m_j [e^{-a(t - q_j)} I(q_j) - e^{-a(t - p_j)} I(p_j)],
+ * I(x) = KillIntegral(a, lambda, x), over each segment's part [p_j, q_j] of (0, t]: exact
+ * and continuous. A new line of treatment after progression (a resistance clock of its
+ * own) is outside the model. Death: the AFT maps a tumour course to a log-normal survival
+ * S_j, here for the course of the regimen so far held on (its TTG: the end of the last
+ * interval over which the exponential model's tumour shrinks, m(t) KDE_i e^{-lambda t} >
+ * KL_i; for one segment the published TTG). The twin's survival is composed over the
+ * segments as for a time-varying covariate, S(t) = S(s_j) S_j(t) / S_j(s_j) in segment j
+ * (cumulative hazards adding up: Austin PC 2012 Stat Med 31:3946), and death falls where
+ * S(T) = Phi(-eps), the same normal eps: a death before a switch is exactly the
+ * unswitched one, and a switch to the same regimen changes nothing (to rounding).
+ *
  * Before randomisation (t < 0, a patient's history): no kill, whatever the arm; the
  * Gompertz natural course u(t) = u0 e^{-a t}, which meets the treated course at t = 0.
  * Personalisation: log_density is observe()'s reading, y = min(max(TS + sd z, 0), K): the
@@ -221,16 +239,90 @@ static void condition(const double *par, const double *cov, const double *yobs0,
   eta[L_KL] = eta[L_KDE] = eta[L_LAMBDA] = 0.0;
 }
 
+/* The AFT's location mu given TTG. */
+static double OsLocation(const double *par, const double *cov, const Indiv *p, double ttg)
+{
+  return par[P_OS_INT] + par[P_OS_BASE] * p->base + par[P_OS_TTG] * log(ttg + par[P_OS_TTG_OFFSET]) +
+         par[P_OS_ASIAN] * (cov[C_ASIAN] > 0.5) + par[P_OS_SMOKER] * (cov[C_SMOKER] > 0.5);
+}
+
 /* Death time by the log-normal AFT; one normal from rng. Exact time, even past t_end. */
 static void events(const double *par, const double *cov, const double *eta, const double *eff, double t_end,
                    tt_pcg32 *rng, double *times)
 {
   Indiv  p   = Individual(par, eta, eff);
   double eps = tt_rng_normal(rng);
-  double mu  = par[P_OS_INT] + par[P_OS_BASE] * p.base + par[P_OS_TTG] * log(Ttg(&p) + par[P_OS_TTG_OFFSET]) +
-              par[P_OS_ASIAN] * (cov[C_ASIAN] > 0.5) + par[P_OS_SMOKER] * (cov[C_SMOKER] > 0.5);
   (void) t_end;
-  times[V_DEATH * TT_MAX_EVENT_TIMES] = exp(mu + exp(par[P_OS_LOG_SIGMA]) * eps);
+  times[V_DEATH * TT_MAX_EVENT_TIMES] = exp(OsLocation(par, cov, &p, Ttg(&p)) + exp(par[P_OS_LOG_SIGMA]) * eps);
+  for (int j = 1; j < TT_MAX_EVENT_TIMES; j++) times[V_DEATH * TT_MAX_EVENT_TIMES + j] = INFINITY;
+}
+
+/* ---- regimens that switch (see the file comment) ---- */
+
+/* u(t) at t > reg->start[1]: the kill of segment j integrated over its part of (0, t]. */
+static double SwitchedLogSize(const double *par, const double *eta, const TTRegimen *reg, double t)
+{
+  Indiv  p = Individual(par, eta, reg->eff);
+  double K = par[P_TS_MAX], u0 = log(fmin(p.base, K) / K), a = u0 < 0.0 ? p.kl / -u0 : INFINITY;
+  double kde = par[P_KDE] * exp(eta[L_KDE]), u;
+  if (!isfinite(a)) return 0.0;
+  u = u0 * exp(-a * t);
+  for (int j = 0; j < reg->n && reg->start[j] < t; j++) {
+    double lo = reg->start[j], hi = j + 1 < reg->n && reg->start[j + 1] < t ? reg->start[j + 1] : t;
+    double in = exp(-a * (t - hi)) * KillIntegral(a, p.lambda, hi) - exp(-a * (t - lo)) * KillIntegral(a, p.lambda, lo);
+    u -= reg->eff[j * NEFFECT + E_KILL] * kde * in;
+  }
+  return u;
+}
+
+static void mean_regimen(const double *par, const double *cov, const double *eta, const TTRegimen *reg, int nt,
+                         const double *t, double *y)
+{
+  for (int i = 0; i < nt; i++)
+    if (reg->n < 2 || t[i] <= reg->start[1])
+      mean(par, cov, eta, reg->eff, t[i], y + i);
+    else
+      y[i] = par[P_TS_MAX] * exp(fmin(SwitchedLogSize(par, eta, reg, t[i]), 0.0));
+}
+
+/* TTG of the regimen's segments 0..last, the last held on: when the published exponential
+ * model's tumour stops shrinking for good (the end of the last interval with
+ * m(t) KDE e^{-lambda t} > KL); for one segment Ttg(). */
+static double TtgRegimen(const double *par, const double *eta, const TTRegimen *reg, int last)
+{
+  double ttg = 0.0;
+  for (int j = 0; j <= last; j++) {
+    Indiv  p   = Individual(par, eta, reg->eff + j * NEFFECT);
+    double end = j < last ? reg->start[j + 1] : INFINITY, stop;
+    if (!(p.kde > p.kl)) continue;
+    stop = fmin(Ttg(&p), end);
+    if (stop > reg->start[j]) ttg = fmax(ttg, stop);
+  }
+  return ttg;
+}
+
+/* Death under reg from the same normal eps as `events`: survival composed over the
+ * segments, S(t) = S(s_j) S_j(t) / S_j(s_j) in segment j, S_j the AFT's log-normal survival
+ * with the TTG of the regimen so far held on; death where S(T) = Phi(-eps). Before the
+ * first switch exactly `events`' time. */
+static void events_regimen(const double *par, const double *cov, const double *eta, const TTRegimen *reg, double t_end,
+                           tt_pcg32 *rng, double *times)
+{
+  Indiv  p   = Individual(par, eta, reg->eff);
+  double eps = tt_rng_normal(rng), sigma = exp(par[P_OS_LOG_SIGMA]);
+  double death = exp(OsLocation(par, cov, &p, Ttg(&p)) + sigma * eps);
+  double log_u = tt_stats_lpnorm(-eps), log_s = 0.0; /* log S at death; log S at the segment's start */
+  (void) t_end;
+  for (int j = 1; j < reg->n && death > reg->start[j]; j++) {
+    double mu_prev = OsLocation(par, cov, &p, TtgRegimen(par, eta, reg, j - 1));
+    double mu = OsLocation(par, cov, &p, TtgRegimen(par, eta, reg, j)), ls = log(reg->start[j]), target;
+    log_s += tt_stats_lpnorm(-(ls - mu_prev) / sigma) -
+             (j > 1 ? tt_stats_lpnorm(-(log(reg->start[j - 1]) - mu_prev) / sigma) : 0.0);
+    target = log_u - log_s + tt_stats_lpnorm(-(ls - mu) / sigma);
+    death  = target < -745.0 ? INFINITY : exp(mu - sigma * tt_stats_qnorm(exp(target)));
+    death  = fmax(death, reg->start[j]); /* rounding at the boundary */
+  }
+  times[V_DEATH * TT_MAX_EVENT_TIMES] = death;
   for (int j = 1; j < TT_MAX_EVENT_TIMES; j++) times[V_DEATH * TT_MAX_EVENT_TIMES + j] = INFINITY;
 }
 
@@ -291,4 +383,6 @@ const TTModelType tt_model_oncology_tgi_os = {
     .log_density    = TumourLogDensity,
     .omega          = TumourOmega,
     .latent         = latent_names,
+    .mean_regimen   = mean_regimen,
+    .events_regimen = events_regimen,
 };

@@ -3,7 +3,7 @@
  * models added at run time (tt_model_register), in the order they were added.
  * tt_model_incomplete says what a model type lacks; a trial refuses such a model with
  * a located error instead of calling a NULL callback; tt_model_unpersonalisable what it
- * lacks for personalisation. */
+ * lacks for personalisation, tt_model_unswitchable what it lacks for regimen switches. */
 #include <math.h>
 #include <string.h>
 #include <twintrial/model.h>
@@ -78,5 +78,16 @@ const char *tt_model_unpersonalisable(const TTModelType *m)
   if (m->nlatent < 1) return "random effects (nlatent >= 1): there is nothing to personalise";
   if (!m->log_density) return "log_density() (the density of an observation given the model value)";
   if (!m->omega) return "omega() (the covariance and bounds of the random effects' prior)";
+  return NULL;
+}
+
+const char *tt_model_unswitchable(const TTModelType *m)
+{
+  if (m->nstate == 0 && !m->mean_regimen)
+    return "mean_regimen() (a closed-form model's outputs under a regimen that switches, defined by the model)";
+  if (m->nevent > 0 && !m->events_regimen)
+    return "events_regimen() (its event times under a regimen that switches, defined by the model)";
+  if (m->nstate > 0 && !m->rhs_regimen != !m->output_regimen)
+    return "rhs_regimen() and output_regimen() together (an ODE model sets both or neither)";
   return NULL;
 }

@@ -17,6 +17,16 @@
  *   weight = the twin's baseline weight (cohort covariate `weight`, kg) + dW
  * The decline is a state, so a time-varying protection P(t) changes the integral
  * of rb exactly: B(t) = 1/(1 + exp(b0 + eta_b + integral of rb_i(s) ds)).
+ * Regimens that switch (rhs_regimen, output_regimen): the onset E (1 - exp(-ln2 t /
+ * t_half)) is a first-order approach to the effect after a start (the sensitizer's
+ * half-life is the turnover of FPG under pioglitazone, Stringer 2015), and a turnover
+ * moves first order toward each new level. So after a switch at s_j each effect X moves
+ * from the value it has reached toward the new segment's value E_j with that segment's
+ * half-life, X(t) = E_j + (X(s_j) - E_j) exp(-ln2 (t - s_j) / t_half_j): an add-on or an
+ * escalation has its own onset from the switch, a discontinuation (E_j = 0) washes out
+ * with the same half-life, and X is continuous (an immediate effect, t_half <= 0, jumps).
+ * The beta-cell decline, the weight change and the HbA1c chain are states and carry
+ * their history through the switch.
  * Arm effects S (sensitizer), G (secretagogue), P (protection), W (weight target)
  * follow E (1 - exp(-ln2 t / t_half)); t_half <= 0 means the full effect from t = 0
  * (for S and G the visit at t = 0 then already shows it). The weight target's own
@@ -179,13 +189,46 @@ static void Homeostasis(double is, double b, double *fpg, double *fsi)
   *fsi     = HOMA_FSI_GAIN * b * (*fpg - HOMA_FPG_FLOOR);
 }
 
-/* FPG and FSI at time t from the state (decline D, weight change dW). */
-static void Glucose(const double *par, const double *eta, const double *eff, double t, const double *u, double *fpg,
-                    double *fsi)
+/* The four arm effects acting at one time: S, G, P and the weight target W. */
+typedef struct {
+  double sens, secr, prot, wt;
+} Acting;
+
+/* Under constant effects eff, at time t. */
+static Acting ActingAt(const double *eff, double t)
+{
+  Acting x = {Onset(eff[E_SENS], eff[E_SENS_TH], t), Onset(eff[E_SECR], eff[E_SECR_TH], t),
+              Onset(eff[E_PROT], eff[E_PROT_TH], t), Onset(eff[E_WT], eff[E_WT_TH], t)};
+  return x;
+}
+
+/* Effect e (onset half-life th) at time t in segment seg >= 1 of reg: the first segment's
+ * onset up to the first switch, then in each segment a first-order approach from the value
+ * reached toward that segment's value with its half-life (immediate when <= 0). */
+static double OnsetRegimen(const TTRegimen *reg, int seg, int e, int th, double t)
+{
+  double x = Onset(reg->eff[e], reg->eff[th], reg->start[1]);
+  for (int j = 1; j <= seg; j++) {
+    const double *f  = reg->eff + j * NEFFECT;
+    double        dt = (j < seg ? reg->start[j + 1] : t) - reg->start[j];
+    x                = f[th] > 0.0 ? f[e] + (x - f[e]) * exp(-LN2 * dt / f[th]) : f[e];
+  }
+  return x;
+}
+
+static Acting ActingRegimen(const TTRegimen *reg, int seg, double t)
+{
+  Acting x = {OnsetRegimen(reg, seg, E_SENS, E_SENS_TH, t), OnsetRegimen(reg, seg, E_SECR, E_SECR_TH, t),
+              OnsetRegimen(reg, seg, E_PROT, E_PROT_TH, t), OnsetRegimen(reg, seg, E_WT, E_WT_TH, t)};
+  return x;
+}
+
+/* FPG and FSI from the state (decline D, weight change dW) and the acting effects. */
+static void Glucose(const double *par, const double *eta, const Acting *x, const double *u, double *fpg, double *fsi)
 {
   double wfac = fmax(1.0 - par[P_WT_IS] * u[U_DWT], IS_WEIGHT_MIN);
-  double is   = InvLogit(par[P_IS0] + eta[L_IS]) * wfac * (1.0 + Onset(eff[E_SENS], eff[E_SENS_TH], t));
-  double b    = InvLogit(par[P_B0] + eta[L_B] + u[U_DECLINE]) * (1.0 + Onset(eff[E_SECR], eff[E_SECR_TH], t));
+  double is   = InvLogit(par[P_IS0] + eta[L_IS]) * wfac * (1.0 + x->sens);
+  double b    = InvLogit(par[P_B0] + eta[L_B] + u[U_DECLINE]) * (1.0 + x->secr);
   Homeostasis(is, b, fpg, fsi);
 }
 
@@ -208,25 +251,53 @@ static void initial(const double *par, const double *cov, const double *eta, con
   u0[U_A1] = u0[U_A2] = u0[U_A3] = a;
 }
 
-static void rhs(const double *par, const double *cov, const double *eta, const double *eff, double t, const double *u,
-                double *f)
+static void Rates(const double *par, const double *eta, const Acting *x, const double *u, double *f)
 {
   double fpg, fsi, k = 3.0 / par[P_MTT];
-  (void) cov;
-  Glucose(par, eta, eff, t, u, &fpg, &fsi);
-  f[U_DECLINE] = (par[P_RB] + eta[L_RB]) / DAYS_PER_YEAR * (1.0 - Onset(eff[E_PROT], eff[E_PROT_TH], t));
-  f[U_DWT]     = LN2 / par[P_WT_THALF] * (Onset(eff[E_WT], eff[E_WT_TH], t) - u[U_DWT]);
+  Glucose(par, eta, x, u, &fpg, &fsi);
+  f[U_DECLINE] = (par[P_RB] + eta[L_RB]) / DAYS_PER_YEAR * (1.0 - x->prot);
+  f[U_DWT]     = LN2 / par[P_WT_THALF] * (x->wt - u[U_DWT]);
   f[U_A1]      = par[P_KIN] * fpg + par[P_PPG] - k * u[U_A1];
   f[U_A2]      = k * (u[U_A1] - u[U_A2]);
   f[U_A3]      = k * (u[U_A2] - u[U_A3]);
 }
 
+static void Outputs(const double *par, const double *cov, const double *eta, const Acting *x, const double *u,
+                    double *y)
+{
+  Glucose(par, eta, x, u, &y[Y_FPG], &y[Y_FSI]);
+  y[Y_HBA1C] = u[U_A1] + u[U_A2] + u[U_A3];
+  y[Y_WT]    = (cov ? cov[0] : par[P_WT0]) + u[U_DWT];
+}
+
+static void rhs(const double *par, const double *cov, const double *eta, const double *eff, double t, const double *u,
+                double *f)
+{
+  Acting x = ActingAt(eff, t);
+  (void) cov;
+  Rates(par, eta, &x, u, f);
+}
+
 static void output(const double *par, const double *cov, const double *eta, const double *eff, double t,
                    const double *u, double *y)
 {
-  Glucose(par, eta, eff, t, u, &y[Y_FPG], &y[Y_FSI]);
-  y[Y_HBA1C] = u[U_A1] + u[U_A2] + u[U_A3];
-  y[Y_WT]    = (cov ? cov[0] : par[P_WT0]) + u[U_DWT];
+  Acting x = ActingAt(eff, t);
+  Outputs(par, cov, eta, &x, u, y);
+}
+
+static void rhs_regimen(const double *par, const double *cov, const double *eta, const TTRegimen *reg, int seg,
+                        double t, const double *u, double *f)
+{
+  Acting x = ActingRegimen(reg, seg, t);
+  (void) cov;
+  Rates(par, eta, &x, u, f);
+}
+
+static void output_regimen(const double *par, const double *cov, const double *eta, const TTRegimen *reg, int seg,
+                           double t, const double *u, double *y)
+{
+  Acting x = ActingRegimen(reg, seg, t);
+  Outputs(par, cov, eta, &x, u, y);
 }
 
 /* Log-normal proportional error y exp(sd z), sd = sqrt(resvar) (Choy 2016 Table 1
@@ -320,4 +391,6 @@ const TTModelType tt_model_t2d_hba1c = {
     .log_density    = log_density,
     .omega          = omega,
     .latent         = latent_names,
+    .rhs_regimen    = rhs_regimen,
+    .output_regimen = output_regimen,
 };

@@ -5,8 +5,9 @@
  * interim: protocol_design.c; dropout, the arms' own and extra dropout:
  * protocol_dropout.c; endpoints: protocol_endpoint.c; analyses:
  * protocol_analysis.c; calibrated arm effects and calibration:
- * protocol_calibrate.c; the choose criterion: protocol_choose.c; printing and
- * overrides: protocol_view.c).
+ * protocol_calibrate.c; the choose criterion: protocol_choose.c; regimens and
+ * the arms' regimen and switch keys: protocol_regimen.c; printing and overrides:
+ * protocol_view.c).
  * Invariants of a loaded protocol: every count is within its TT_MAX_* array;
  * names (arms, endpoints, analyses) are unique identifiers; arm ratios are > 0
  * (integers for permuted blocks, whose block_size is a positive multiple of
@@ -80,13 +81,13 @@ int TTProtocolFindArm(const TTProtocol *p, const char *name)
 
 static PetscErrorCode ParseArm(TTYaml y, TTYamlNode item, const char *key, TTProtocol *p, int i)
 {
-  static const char *const keys[] = {"name", "effect", "dose_mg", "dropout", "extra_dropout"};
+  static const char *const keys[] = {"name", "effect", "dose_mg", "dropout", "extra_dropout", "regimen", "switch"};
   TTArmSpec               *arm    = &p->arm[i];
   TTYamlNode               n;
   char                     path[256];
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, item, key, "an arm {name: ..., effect: {...}}"));
-  PetscCall(TTYamlCheckKeys(y, item, key, 5, keys));
+  PetscCall(TTYamlCheckKeys(y, item, key, 7, keys));
   PetscCall(TTYamlRequire(y, item, key, "name", "the arm's name", &n));
   PetscCall(TTYamlKeyJoin(path, sizeof path, key, "name"));
   PetscCall(TTYamlGetName(y, n, path, arm->name));
@@ -415,12 +416,13 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
     VALIDATION,
     CALIBRATION,
     CHOOSE,
+    REGIMENS,
     NSECTION
   };
   static const char *const order[NSECTION] = {"trial",      "cohort",      "model",      "arms",
                                               "schedule",   "dropout",     "prognostic", "endpoints",
                                               "analysis",   "output",      "interim",    "exposure_response",
-                                              "validation", "calibration", "choose"};
+                                              "validation", "calibration", "choose",     "regimens"};
   static const char *const what[NSECTION]  = {"a mapping {name, seed, replicates, patients, ...}",
                                               "the path of a cohort file",
                                               "a mapping {name: ..., parameters: {...}}",
@@ -430,6 +432,7 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
                                               NULL,
                                               "a sequence of endpoints",
                                               "a sequence of analyses",
+                                              NULL,
                                               NULL,
                                               NULL,
                                               NULL,
@@ -447,11 +450,13 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
     else
       PetscCall(TTYamlRequire(y, root, "", order[i], what[i], &sec[i]));
   }
+  if (sec[REGIMENS]) PetscCall(TTProtocolParseRegimens(y, sec[REGIMENS], p));
   PetscCall(ParseArms(y, sec[ARMS], p));
   PetscCall(ParseTrial(y, sec[TRIAL], p));
   PetscCall(ParseCohort(y, sec[COHORT], p));
   PetscCall(ParseModel(y, sec[MODEL], p));
   PetscCall(ParseSchedule(y, sec[SCHEDULE], p));
+  PetscCall(TTProtocolParseArmRegimens(y, sec[ARMS], p));
   if (sec[DROPOUT]) PetscCall(TTProtocolParseDropout(y, sec[DROPOUT], p));
   PetscCall(TTProtocolParseArmDropout(y, sec[ARMS], p));
   if (sec[PROGNOSTIC]) PetscCall(ParsePrognostic(y, sec[PROGNOSTIC], p));

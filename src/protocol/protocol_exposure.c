@@ -4,8 +4,8 @@
  *                       clearance_l_per_h: 10, clearance_cv: 0.37, interval_h: 24}
  *   arms: - {name: low, dose_mg: 2.5}
  *
- * Invariant: a dose is accepted only with the section, and the effect the link sets
- * is not also given as a fixed arm effect. Model names are checked by the trial module.
+ * Invariant: a dose (of an arm or a regimen) is accepted only with the section, and the
+ * effect the link sets is not also given as a fixed arm or regimen effect. Model names are checked by the trial module.
  */
 #include <math.h>
 #include <string.h>
@@ -31,6 +31,19 @@ static PetscErrorCode PositiveReal(TTYaml y, TTYamlNode map, const char *name, P
 static PetscErrorCode CheckDoses(TTYaml y, TTProtocol *p)
 {
   PetscFunctionBeginUser;
+  for (int r = 0; r < p->nregimen; r++) { /* first: an arm given by a regimen carries its dose and effects */
+    const TTRegimenSpec *reg = &p->regimen[r];
+    if (reg->dose_mg > 0 && !p->er)
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER,
+              "%s:%d:%d: regimens[%d].dose_mg: expected an exposure_response section to turn doses into effects",
+              TTYamlPath(y), reg->dose_loc.line, reg->dose_loc.column, r);
+    for (int k = 0; p->er && k < reg->neffect; k++)
+      if (!strcmp(reg->effect[k].key, p->er_effect))
+        SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER,
+                "%s:%d:%d: regimens[%d].effect.%s: expected no fixed value for the effect that exposure_response "
+                "sets from the dose",
+                TTYamlPath(y), reg->effect[k].loc.line, reg->effect[k].loc.column, r, p->er_effect);
+  }
   for (int a = 0; a < p->narm; a++) {
     const TTArmSpec *arm = &p->arm[a];
     if (arm->dose_mg > 0 && !p->er)

@@ -9,7 +9,8 @@
  * analysis method (margin with one-sided tests), dropout model and spending
  * function; trial.enrollment only when nonzero, interim only with looks, calibration
  * only with a calibrated arm effect, an arm's dropout only when it states its own and
- * its extra_dropout only when it has one, choose only when given.
+ * its extra_dropout only when it has one, choose only when given, regimens only when
+ * declared, an arm's regimen (instead of its effects) and switches only when it has them.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -106,6 +107,24 @@ static PetscErrorCode ViewDropout(FILE *out, const TTDropoutSpec *d)
   PetscFunctionReturn(0);
 }
 
+/* regimens: only when declared. */
+static PetscErrorCode ViewRegimens(const TTProtocol *p, FILE *out)
+{
+  char buf[32];
+  PetscFunctionBeginUser;
+  if (!p->nregimen) PetscFunctionReturn(0);
+  P("regimens:\n");
+  for (int r = 0; r < p->nregimen; r++) {
+    P("  - {name: ");
+    PetscCall(TTYamlWriteName(out, p->regimen[r].name));
+    P(", effect: ");
+    PetscCall(ViewNamedValues(out, p->regimen[r].neffect, p->regimen[r].effect));
+    if (p->regimen[r].dose_mg > 0) P(", dose_mg: %s", TTYamlFormatReal(p->regimen[r].dose_mg, buf));
+    P("}\n");
+  }
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode ViewModelArms(const TTProtocol *p, FILE *out)
 {
   char buf[32];
@@ -124,13 +143,29 @@ static PetscErrorCode ViewModelArms(const TTProtocol *p, FILE *out)
   PetscCall(TTYamlWriteName(out, p->model));
   P(", parameters: ");
   PetscCall(ViewNamedValues(out, p->nparam, p->param));
-  P(", on_failure: %s}\narms:\n", TTOnFailureNames[p->on_failure]);
+  P(", on_failure: %s}\n", TTOnFailureNames[p->on_failure]);
+  PetscCall(ViewRegimens(p, out));
+  P("arms:\n");
   for (int i = 0; i < p->narm; i++) {
     P("  - {name: ");
     PetscCall(TTYamlWriteName(out, p->arm[i].name));
-    P(", effect: ");
-    PetscCall(ViewArmEffects(p, out, &p->arm[i]));
-    if (p->arm[i].dose_mg > 0) P(", dose_mg: %s", TTYamlFormatReal(p->arm[i].dose_mg, buf));
+    if (p->arm[i].regimen >= 0) {
+      P(", regimen: ");
+      PetscCall(TTYamlWriteName(out, p->regimen[p->arm[i].regimen].name));
+    } else {
+      P(", effect: ");
+      PetscCall(ViewArmEffects(p, out, &p->arm[i]));
+      if (p->arm[i].dose_mg > 0) P(", dose_mg: %s", TTYamlFormatReal(p->arm[i].dose_mg, buf));
+    }
+    if (p->arm[i].nswitch) {
+      P(", switch: [");
+      for (int k = 0; k < p->arm[i].nswitch; k++) {
+        P("%s{at: %s, regimen: ", k ? ", " : "", TTYamlFormatReal(p->arm[i].switch_at[k], buf));
+        PetscCall(TTYamlWriteName(out, p->regimen[p->arm[i].switch_regimen[k]].name));
+        P("}");
+      }
+      P("]");
+    }
     if (p->arm[i].own_dropout) {
       P(", dropout: ");
       PetscCall(ViewDropout(out, &p->arm[i].dropout));

@@ -64,6 +64,13 @@ extern const char *const TTFigureStatisticNames[8];
 /* protocol_design.c: the exposure-response section (er may be 0: checks arm doses). */
 PetscErrorCode TTProtocolParseExposureResponse(TTYaml y, TTYamlNode map, TTProtocol *p);
 
+/* protocol_regimen.c: the regimens section (before the arms); the arms' regimen and
+ * switch keys (after the schedule, before calibration and exposure_response); the index of
+ * regimen `name` or -1. */
+PetscErrorCode TTProtocolParseRegimens(TTYaml y, TTYamlNode seq, TTProtocol *p);
+PetscErrorCode TTProtocolParseArmRegimens(TTYaml y, TTYamlNode arms, TTProtocol *p);
+int            TTProtocolFindRegimen(const TTProtocol *p, const char *name);
+
 /* protocol_choose.c: the choose section (after arms and schedule); TTChooseGoal names. */
 PetscErrorCode           TTProtocolParseChoose(TTYaml y, TTYamlNode map, TTProtocol *p);
 extern const char *const TTChooseGoalNames[4];

@@ -26,11 +26,39 @@
  * visit cannot affect an output and are not applied. Without doses the TS calls
  * are exactly those of the undosed path.
  *
+ * Regimens that switch (cases with a TTRegimen of several segments) are integrated in
+ * sim_regimen.c, with the right-hand side and outputs here: each case sees the effects
+ * of its segment under way (sim->seg), or the model's rhs_regimen / output_regimen after
+ * its first switch when the model defines them. Cases without switches take exactly the
+ * calls they took before regimens existed.
+ *
  * The state is private to the module (simimpl.h); sim_sens.c integrates the same
  * trajectories with their sensitivities on a TS of its own, never touching these.
  */
 #include <math.h>
 #include "simimpl.h"
+
+static void CaseRHS(TTSim sim, PetscInt c, PetscReal t, const PetscScalar *u, PetscScalar *f)
+{
+  const TTModelType *m = sim->type;
+  const TTSimCase   *k = &sim->cases[c];
+
+  if (k->reg && sim->seg[c] > 0 && m->rhs_regimen)
+    m->rhs_regimen(sim->par, k->cov, k->eta, k->reg, (int) sim->seg[c], t, u, f);
+  else
+    m->rhs(sim->par, k->cov, k->eta, TTSimCaseEffects(sim, c), t, u, f);
+}
+
+static void CaseOutput(TTSim sim, PetscInt c, double t, const PetscScalar *u, double *y)
+{
+  const TTModelType *m = sim->type;
+  const TTSimCase   *k = &sim->cases[c];
+
+  if (k->reg && sim->seg[c] > 0 && m->output_regimen)
+    m->output_regimen(sim->par, k->cov, k->eta, k->reg, (int) sim->seg[c], t, u, y);
+  else
+    m->output(sim->par, k->cov, k->eta, TTSimCaseEffects(sim, c), t, u, y);
+}
 
 static PetscErrorCode SimRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
 {
@@ -43,10 +71,7 @@ static PetscErrorCode SimRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
   (void) ts;
   PetscCall(VecGetArrayRead(U, &u));
   PetscCall(VecGetArray(F, &f));
-  for (PetscInt c = 0; c < sim->cur->n; c++) {
-    const TTSimCase *k = &sim->cases[c];
-    sim->type->rhs(sim->par, k->cov, k->eta, k->eff, t, u + c * ns, f + c * ns);
-  }
+  for (PetscInt c = 0; c < sim->cur->n; c++) CaseRHS(sim, c, t, u + c * ns, f + c * ns);
   /* A right-hand side beyond TT_SIM_MAX_RATE (or Inf/NaN) would reach PETSc's error norm
    * as Inf, an error inside TSSolve that leaves the TS mid-step: flag it, coast to the
    * target with a zero derivative and let TTSimAdvance_Private report it. */
@@ -145,6 +170,8 @@ PetscErrorCode TTSimDestroy(TTSim *sim)
   PetscCall(TTSimTSDestroy_Private(&(*sim)->many));
   PetscCall(TTSimSensDestroy_Private(&(*sim)->sens));
   PetscCall(PetscFree2((*sim)->dose_t, (*sim)->dose_mg));
+  PetscCall(PetscFree2((*sim)->seg_t, (*sim)->seg_mg));
+  PetscCall(PetscFree2((*sim)->seg, (*sim)->brk));
   PetscCall(PetscFree(*sim));
   PetscFunctionReturn(0);
 }
@@ -156,18 +183,27 @@ PetscErrorCode TTSimGetStats(TTSim sim, PetscInt *nrhs)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode TTSimResetSegments_Private(TTSim sim, PetscInt n)
+{
+  PetscFunctionBeginUser;
+  if (n > sim->nseg_cap) {
+    PetscCall(PetscFree2(sim->seg, sim->brk));
+    sim->nseg_cap = PetscMax(n, 2 * sim->nseg_cap);
+    PetscCall(PetscMalloc2(sim->nseg_cap, &sim->seg, sim->nseg_cap * TT_MAX_SEGMENTS, &sim->brk));
+  }
+  for (PetscInt c = 0; c < n; c++) sim->seg[c] = 0;
+  PetscFunctionReturn(0);
+}
+
 /* Outputs of every case at time t: y[c * ystride + k]. */
-static PetscErrorCode SimOutput(TTSim sim, double t, double *y, PetscInt ystride)
+PetscErrorCode TTSimOutput_Private(TTSim sim, double t, double *y, PetscInt ystride)
 {
   const PetscInt     ns = sim->type->nstate;
   const PetscScalar *u;
 
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(sim->cur->u, &u));
-  for (PetscInt c = 0; c < sim->cur->n; c++) {
-    const TTSimCase *k = &sim->cases[c];
-    sim->type->output(sim->par, k->cov, k->eta, k->eff, t, u + c * ns, y + c * ystride);
-  }
+  for (PetscInt c = 0; c < sim->cur->n; c++) CaseOutput(sim, c, t, u + c * ns, y + c * ystride);
   PetscCall(VecRestoreArrayRead(sim->cur->u, &u));
   for (PetscInt c = 0; c < sim->cur->n; c++)
     for (PetscInt k = 0; k < sim->type->nvar; k++)
@@ -224,14 +260,14 @@ PetscErrorCode TTSimDose_Private(TTSim sim, PetscInt *d, PetscInt nd, PetscReal 
   PetscFunctionReturn(0);
 }
 
-/* The single case's doses before t_end, checked: 0 <= n <= TT_MAX_DOSES (a model returns
- * more when its regimen does not fit), finite times >= 0 in nondecreasing order, finite
- * amounts. */
-PetscErrorCode TTSimGetDoses_Private(TTSim sim, double t_end, PetscInt *nd)
+/* The single case's doses before t_end under effects eff, checked: 0 <= n <= TT_MAX_DOSES
+ * (a model returns more when its regimen does not fit), finite times >= 0 in nondecreasing
+ * order, finite amounts. */
+PetscErrorCode TTSimGetDoses_Private(TTSim sim, const double *eff, double t_end, PetscInt *nd)
 {
   const TTModelType *m = sim->type;
   const TTSimCase   *k = &sim->cases[0];
-  int                n = m->doses ? m->doses(sim->par, k->cov, k->eta, k->eff, t_end, sim->dose_t, sim->dose_mg) : 0;
+  int                n = m->doses ? m->doses(sim->par, k->cov, k->eta, eff, t_end, sim->dose_t, sim->dose_mg) : 0;
 
   PetscFunctionBeginUser;
   PetscCheck(n <= TT_MAX_DOSES, PETSC_COMM_SELF, PETSC_ERR_USER,
@@ -263,7 +299,7 @@ static PetscErrorCode SimVisits(TTSim sim, PetscInt nd, PetscInt nt, const doubl
       PetscCall(TTSimDose_Private(sim, &d, nd, t[i]));
     }
     PetscCall(TTSimAdvance_Private(sim, t[i]));
-    PetscCall(SimOutput(sim, t[i], ymean + i * nvar, ystride));
+    PetscCall(TTSimOutput_Private(sim, t[i], ymean + i * nvar, ystride));
   }
   PetscFunctionReturn(0);
 }
@@ -275,39 +311,50 @@ static PetscErrorCode SimIntegrate(TTSim sim, SimTS *s, const TTSimCase cases[],
 {
   const TTModelType *m  = sim->type;
   const PetscInt     ns = m->nstate, ystride = nt * m->nvar;
+  const PetscBool    sw = TTSimSwitching_Private(s->n, cases);
   PetscScalar       *u;
   PetscInt           nd = 0;
 
   PetscFunctionBeginUser;
   sim->cur   = s;
   sim->cases = cases;
-  if (m->doses) PetscCall(TTSimGetDoses_Private(sim, t[nt - 1], &nd));
+  PetscCall(TTSimResetSegments_Private(sim, s->n));
+  if (m->doses && sw)
+    PetscCall(TTSimGetRegimenDoses_Private(sim, cases[0].reg, t[nt - 1], &nd));
+  else if (m->doses)
+    PetscCall(TTSimGetDoses_Private(sim, TTSimCaseEffects(sim, 0), t[nt - 1], &nd));
   PetscCall(VecGetArray(s->u, &u));
-  for (PetscInt c = 0; c < s->n; c++) m->initial(sim->par, cases[c].cov, cases[c].eta, cases[c].eff, u + c * ns);
+  for (PetscInt c = 0; c < s->n; c++)
+    m->initial(sim->par, cases[c].cov, cases[c].eta, TTSimCaseEffects(sim, c), u + c * ns);
   PetscCall(VecRestoreArray(s->u, &u));
   sim->now = 0.0;
   PetscCall(TSSetTime(s->ts, 0.0));
   PetscCall(TSSetStepNumber(s->ts, 0));
   PetscCall(TSSetTimeStep(s->ts, t[nt - 1] > 0 ? 1e-3 * t[nt - 1] : 1e-3));
   PetscCall(TSRestartStep(s->ts));
-  PetscCall(SimVisits(sim, nd, nt, t, ymean, ystride));
+  if (sw)
+    PetscCall(TTSimVisitsSwitching_Private(sim, nd, nt, t, ymean, ystride));
+  else
+    PetscCall(SimVisits(sim, nd, nt, t, ymean, ystride));
   PetscFunctionReturn(0);
 }
 
-/* A single case from `initial` at t[0] < 0 under eff0 (untreated) up to 0, then under eff
- * with eff's doses: the TS restarts at 0 (the right-hand side may jump there). */
+/* A single case from `initial` at t[0] < 0 under eff0 (untreated) up to 0, then under the
+ * regimen reg with its doses: the TS restarts at 0 (the right-hand side may jump there). */
 static PetscErrorCode SimIntegrateHistory(TTSim sim, const double *cov, const double *eta, const double *eff0,
-                                          const double *eff, PetscInt nt, const double t[], double ymean[])
+                                          const TTRegimen *reg, PetscInt nt, const double t[], double ymean[])
 {
-  const TTModelType *m = sim->type;
-  SimTS             *s = &sim->one;
-  TTSimCase          k = {cov, eta, eff0};
+  const TTModelType *m  = sim->type;
+  SimTS             *s  = &sim->one;
+  TTSimCase          k  = {cov, eta, eff0, NULL};
+  const PetscBool    sw = reg->n > 1;
   PetscScalar       *u;
   PetscInt           nd = 0, i = 0;
 
   PetscFunctionBeginUser;
   sim->cur   = s;
   sim->cases = &k;
+  PetscCall(TTSimResetSegments_Private(sim, 1));
   PetscCall(VecGetArray(s->u, &u));
   m->initial(sim->par, cov, eta, eff0, u);
   PetscCall(VecRestoreArray(s->u, &u));
@@ -318,28 +365,44 @@ static PetscErrorCode SimIntegrateHistory(TTSim sim, const double *cov, const do
   PetscCall(TSRestartStep(s->ts));
   for (; i < nt && t[i] < 0.0; i++) {
     PetscCall(TTSimAdvance_Private(sim, t[i]));
-    PetscCall(SimOutput(sim, t[i], ymean + i * m->nvar, nt * m->nvar));
+    PetscCall(TTSimOutput_Private(sim, t[i], ymean + i * m->nvar, nt * m->nvar));
   }
   PetscCall(TTSimAdvance_Private(sim, 0.0));
-  k.eff = eff;
+  if (sw)
+    k.reg = reg;
+  else
+    k.eff = reg->eff;
   if (i == nt) PetscFunctionReturn(0);
-  if (m->doses) PetscCall(TTSimGetDoses_Private(sim, t[nt - 1], &nd));
+  if (m->doses && sw)
+    PetscCall(TTSimGetRegimenDoses_Private(sim, reg, t[nt - 1], &nd));
+  else if (m->doses)
+    PetscCall(TTSimGetDoses_Private(sim, k.eff, t[nt - 1], &nd));
   PetscCall(TSSetTime(s->ts, 0.0));
   PetscCall(TSSetTimeStep(s->ts, t[nt - 1] > 0 ? 1e-3 * t[nt - 1] : 1e-3));
   PetscCall(TSRestartStep(s->ts));
-  PetscCall(SimVisits(sim, nd, nt - i, t + i, ymean + i * m->nvar, nt * m->nvar));
+  if (sw)
+    PetscCall(TTSimVisitsSwitching_Private(sim, nd, nt - i, t + i, ymean + i * m->nvar, nt * m->nvar));
+  else
+    PetscCall(SimVisits(sim, nd, nt - i, t + i, ymean + i * m->nvar, nt * m->nvar));
   PetscFunctionReturn(0);
 }
 
-/* Closed form: each case at every time. */
-static void SimClosedForm(TTSim sim, const TTSimCase *k, PetscInt nt, const double t[], double ymean[])
+/* Closed form: a case at every time; a regimen that switches through the model's mean_regimen. */
+static PetscErrorCode SimClosedForm(TTSim sim, const TTSimCase *k, PetscInt nt, const double t[], double ymean[])
 {
-  const TTModelType *m = sim->type;
+  const TTModelType *m   = sim->type;
+  const double      *eff = k->reg ? k->reg->eff : k->eff;
 
-  if (m->mean_times)
-    m->mean_times(sim->par, k->cov, k->eta, k->eff, (int) nt, t, ymean);
+  PetscFunctionBeginUser;
+  if (k->reg && k->reg->n > 1) {
+    PetscCheck(m->mean_regimen, PETSC_COMM_SELF, PETSC_ERR_SUP, "model %s cannot switch regimens: it lacks %s", m->name,
+               tt_model_unswitchable(m));
+    m->mean_regimen(sim->par, k->cov, k->eta, k->reg, (int) nt, t, ymean);
+  } else if (m->mean_times)
+    m->mean_times(sim->par, k->cov, k->eta, eff, (int) nt, t, ymean);
   else
-    for (PetscInt i = 0; i < nt; i++) m->mean(sim->par, k->cov, k->eta, k->eff, t[i], ymean + i * m->nvar);
+    for (PetscInt i = 0; i < nt; i++) m->mean(sim->par, k->cov, k->eta, eff, t[i], ymean + i * m->nvar);
+  PetscFunctionReturn(0);
 }
 
 PetscErrorCode TTSimTrajectories(TTSim sim, PetscInt n, const TTSimCase cases[], PetscInt nt, const double t[],
@@ -350,8 +413,10 @@ PetscErrorCode TTSimTrajectories(TTSim sim, PetscInt n, const TTSimCase cases[],
 
   PetscFunctionBeginUser;
   PetscCheck(n >= 1 && nt >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "%d cases, %d times", (int) n, (int) nt);
+  for (PetscInt c = 0; c < n; c++)
+    if (cases[c].reg) PetscCall(TTSimCheckRegimen_Private(cases[c].reg));
   if (m->nstate == 0) {
-    for (PetscInt c = 0; c < n; c++) SimClosedForm(sim, &cases[c], nt, t, ymean + c * ystride);
+    for (PetscInt c = 0; c < n; c++) PetscCall(SimClosedForm(sim, &cases[c], nt, t, ymean + c * ystride));
   } else if (n == 1 || m->doses) { /* each case has its own dose events */
     for (PetscInt c = 0; c < n; c++) PetscCall(SimIntegrate(sim, &sim->one, &cases[c], nt, t, ymean + c * ystride));
   } else {
@@ -367,31 +432,41 @@ PetscErrorCode TTSimTrajectories(TTSim sim, PetscInt n, const TTSimCase cases[],
 PetscErrorCode TTSimTrajectory(TTSim sim, const double *cov, const double *eta, const double *eff, PetscInt nt,
                                const double t[], double ymean[])
 {
-  const TTSimCase k = {cov, eta, eff};
+  const TTSimCase k = {cov, eta, eff, NULL};
 
   PetscFunctionBeginUser;
   PetscCall(TTSimTrajectories(sim, 1, &k, nt, t, ymean));
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TTSimTrajectoryHistory(TTSim sim, const double *cov, const double *eta, const double *eff0,
-                                      const double *eff, PetscInt nt, const double t[], double ymean[])
+PetscErrorCode TTSimTrajectoryRegimen(TTSim sim, const double *cov, const double *eta, const double *eff0,
+                                      const TTRegimen *reg, PetscInt nt, const double t[], double ymean[])
 {
   const TTModelType *m = sim->type;
+  const TTSimCase    k = {cov, eta, NULL, reg};
+  PetscInt           i = 0;
 
   PetscFunctionBeginUser;
   PetscCheck(nt >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "%d times", (int) nt);
+  PetscCall(TTSimCheckRegimen_Private(reg));
   if (!(t[0] < 0.0)) {
-    PetscCall(TTSimTrajectory(sim, cov, eta, eff, nt, t, ymean));
+    PetscCall(TTSimTrajectories(sim, 1, &k, nt, t, ymean));
   } else if (m->nstate == 0) {
-    PetscInt i = 0;
     for (; i < nt && t[i] < 0.0; i++) m->mean(sim->par, cov, eta, eff0, t[i], ymean + i * m->nvar);
-    if (i < nt) {
-      const TTSimCase k = {cov, eta, eff};
-      SimClosedForm(sim, &k, nt - i, t + i, ymean + i * m->nvar);
-    }
+    if (i < nt) PetscCall(SimClosedForm(sim, &k, nt - i, t + i, ymean + i * m->nvar));
   } else {
-    PetscCall(SimIntegrateHistory(sim, cov, eta, eff0, eff, nt, t, ymean));
+    PetscCall(SimIntegrateHistory(sim, cov, eta, eff0, reg, nt, t, ymean));
   }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTSimTrajectoryHistory(TTSim sim, const double *cov, const double *eta, const double *eff0,
+                                      const double *eff, PetscInt nt, const double t[], double ymean[])
+{
+  const double    start = 0.0;
+  const TTRegimen reg   = {1, &start, eff};
+
+  PetscFunctionBeginUser;
+  PetscCall(TTSimTrajectoryRegimen(sim, cov, eta, eff0, &reg, nt, t, ymean));
   PetscFunctionReturn(0);
 }

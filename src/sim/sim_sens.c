@@ -211,7 +211,7 @@ static PetscErrorCode SensGetDoses(TTSim sim, double t_end, PetscInt *nd)
   double             e[TT_SIM_MAX_SENS_LATENT];
 
   PetscFunctionBeginUser;
-  PetscCall(TTSimGetDoses_Private(sim, t_end, nd));
+  PetscCall(TTSimGetDoses_Private(sim, c->eff, t_end, nd));
   for (PetscInt l = 0; l < nl; l++) {
     double h = SENS_DELTA * fmax(1.0, fabs(c->eta[l]));
     for (int side = 0; side < 2; side++) {
@@ -296,7 +296,7 @@ static PetscErrorCode SensIntegrate(TTSim sim, const double *cov, const double *
 {
   const TTModelType *m  = sim->type;
   SimTS             *s  = &sim->sens.s;
-  TTSimCase          c  = {cov, eta, t[0] < 0.0 ? eff0 : eff};
+  TTSimCase          c  = {cov, eta, t[0] < 0.0 ? eff0 : eff, NULL};
   const PetscInt     nv = m->nvar, nl = m->nlatent;
   PetscInt           i = 0, nd = 0;
   PetscScalar       *u;

@@ -1,5 +1,7 @@
-/* simimpl.h — the sim module's private state, shared by sim.c (trajectories) and
- * sim_sens.c (trajectories with their sensitivities to the random effects). */
+/* simimpl.h — private to src/sim: the TTSim struct and the integration steps shared by
+ * sim.c (the integrator, constant effects, history), sim_regimen.c (regimens that
+ * switch) and sim_sens.c (trajectories with their sensitivities to the random effects,
+ * on a TS of their own). */
 #ifndef TWINTRIAL_SIMIMPL_H
 #define TWINTRIAL_SIMIMPL_H
 
@@ -30,25 +32,52 @@ typedef struct {
 struct _p_TTSim {
   const TTModelType *type;
   const double      *par;
-  SimTS              one, many; /* single cases; the last batch size */
-  SimSens            sens;      /* the augmented system of sim_sens.c (ODE models) */
-  SimTS             *cur;       /* the TS of the integration under way */
-  double            *dose_t;    /* TT_MAX_DOSES dose times (model units), if the model doses */
-  double            *dose_mg;   /* TT_MAX_DOSES amounts added to state dose_state */
-  PetscReal          now;       /* time the state is at during an integration */
-  const TTSimCase   *cases;     /* the cur->n cases being integrated */
+  SimTS              one, many;      /* single cases; the last batch size */
+  SimSens            sens;           /* the augmented system of sim_sens.c (ODE models) */
+  SimTS             *cur;            /* the TS of the integration under way */
+  double            *dose_t;         /* TT_MAX_DOSES dose times (model units), if the model doses */
+  double            *dose_mg;        /* TT_MAX_DOSES amounts added to state dose_state */
+  double            *seg_t, *seg_mg; /* TT_MAX_DOSES: one regimen segment's doses (allocated on first use) */
+  PetscReal          now;            /* time the state is at during an integration */
+  const TTSimCase   *cases;          /* the cur->n cases being integrated */
+  PetscInt          *seg;            /* [nseg_cap] segment under way of each case (0 without a regimen) */
+  PetscInt           nseg_cap;
+  double            *brk; /* [nseg_cap * TT_MAX_SEGMENTS] switch times of the cases, increasing, distinct */
   PetscInt           nrhs;
   PetscBool          nonfinite; /* the right-hand side left the finite range in this integration */
 };
 
-/* sim.c, for sim_sens.c: integrate sim->cur's state to target; apply the doses at
- * dose_t[*d]; the doses of sim->cases[0] before t_end; the batch TS's options (infinity
- * norm, then the user's); a TS's destruction. */
+/* The effects case c sees in the segment under way. */
+static inline const double *TTSimCaseEffects(TTSim sim, PetscInt c)
+{
+  const TTSimCase *k = &sim->cases[c];
+  return k->reg ? k->reg->eff + sim->seg[c] * sim->type->neffect : k->eff;
+}
+
+/* sim.c: integrate sim->cur's state to target; write the outputs at t; apply the doses at
+ * dose_t[*d]; the single case's doses before t_end under constant effects eff (checked)
+ * into dose_t, dose_mg; size and zero the segments of n cases (a case without a regimen:
+ * 0); the batch TS's options (infinity norm, then the user's); a TS's destruction. */
 PetscErrorCode TTSimAdvance_Private(TTSim sim, PetscReal target);
+PetscErrorCode TTSimOutput_Private(TTSim sim, double t, double *y, PetscInt ystride);
 PetscErrorCode TTSimDose_Private(TTSim sim, PetscInt *d, PetscInt nd, PetscReal visit);
-PetscErrorCode TTSimGetDoses_Private(TTSim sim, double t_end, PetscInt *nd);
+PetscErrorCode TTSimGetDoses_Private(TTSim sim, const double *eff, double t_end, PetscInt *nd);
+PetscErrorCode TTSimResetSegments_Private(TTSim sim, PetscInt n);
 PetscErrorCode TTSimTSOptions_Private(SimTS *s);
 PetscErrorCode TTSimTSDestroy_Private(SimTS *s);
+
+/* sim_regimen.c */
+/* PETSC_ERR_ARG_OUTOFRANGE unless 1 <= n <= TT_MAX_SEGMENTS, start[0] = 0 and start increases. */
+PetscErrorCode TTSimCheckRegimen_Private(const TTRegimen *reg);
+/* Whether a case of cases[n] has a regimen of more than one segment. */
+PetscBool TTSimSwitching_Private(PetscInt n, const TTSimCase cases[]);
+/* From the state at sim->now (the segments of sim->seg under way) through the visits t[nt],
+ * with the switches of every case and the single case's nd doses (dose_t, dose_mg). */
+PetscErrorCode TTSimVisitsSwitching_Private(TTSim sim, PetscInt nd, PetscInt nt, const double t[], double ymean[],
+                                            PetscInt ystride);
+/* The single case's doses before t_end under its regimen: each segment's own in its interval. */
+PetscErrorCode TTSimGetRegimenDoses_Private(TTSim sim, const TTRegimen *reg, double t_end, PetscInt *nd);
+
 /* sim_sens.c, for sim.c: the augmented TS and scratch (if not made yet); their end. */
 PetscErrorCode TTSimSensSetUp_Private(TTSim sim);
 PetscErrorCode TTSimSensDestroy_Private(SimSens *s);

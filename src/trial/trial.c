@@ -274,6 +274,7 @@ static PetscErrorCode Bind(TTTrial t)
 {
   PetscFunctionBeginUser;
   PetscCall(BindModel(t));
+  PetscCall(TTTrialBindRegimens(t));
   PetscCall(CreateCohort(t));
   PetscCall(BindCovariates(t));
   PetscCall(BindEndpoints(t));
@@ -312,6 +313,7 @@ PetscErrorCode TTTrialDestroy(TTTrial *trial)
   PetscCall(TTCohortDestroy(&t->cohort));
   PetscCall(PetscFree(t->par));
   PetscCall(PetscFree(t->eff));
+  PetscCall(PetscFree(t->reg_eff));
   PetscCall(PetscFree(t->model_cov));
   PetscCall(PetscFree2(t->strata_cov, t->strata_levels));
   PetscCall(PetscFree2(t->endpoint_var, t->endpoint_event));
@@ -389,6 +391,7 @@ PetscErrorCode TTTrialView(TTTrial t, FILE *out)
     else
       ViewParams(out, "      ", m->neffect, m->effect, t->eff + a * m->neffect);
   }
+  TTTrialViewRegimens(t, out);
   TTTrialViewDropout(t, out);
   fprintf(out, "  strata_combinations: %d\n", (int) t->nstratum);
   if (t->p->nlook > 0) {

@@ -12,7 +12,10 @@
  * the only candidate without such screening, keeps them unchanged).
  * Integration: the twin's arms (and, for ODE models without doses whose first visit
  * is at t = 0, its prognostic prediction) are one TTSimTrajectories call, so what
- * shares the integrator's steps is fixed by the twin alone.
+ * shares the integrator's steps is fixed by the twin alone. An arm with switches is a
+ * case with its regimen (trial_regimen.c): its effects, exposure-response included,
+ * change at each switch, and its events come from the model's events_regimen; the
+ * prognostic prediction follows the first arm's regimen (typical, as its effects).
  */
 #include <math.h>
 #include <stdio.h>
@@ -48,9 +51,8 @@ static void Observe(TTTrial t, PetscInt r, PetscInt p, PetscInt cand, PetscInt v
 }
 
 /* Observed trajectory and events of one arm from its noise-free trajectory ymean. */
-static PetscErrorCode ObserveArm(TTTrial t, PetscInt r, PetscInt p, PetscInt cand, const double *cm, const double *eta,
-                                 PetscInt a, const double *eff, const double u_dropout[2], const double *ymean,
-                                 double *block)
+static PetscErrorCode ObserveArm(TTTrial t, PetscInt r, PetscInt p, PetscInt cand, const TTSimCase *k, PetscInt a,
+                                 const double u_dropout[2], const double *ymean, double *block)
 {
   const TTRecordLayout *L    = &t->L;
   const TTModelType    *m    = t->model;
@@ -64,8 +66,11 @@ static PetscErrorCode ObserveArm(TTTrial t, PetscInt r, PetscInt p, PetscInt can
                m->var[i % L->nvar].name, traj[i], (int) (i / L->nvar), t->t_days[i / L->nvar]);
   if (m->nevent > 0) {
     tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_EVENTS);
-    m->events(t->par, cm, eta, eff, t->horizon_days / m->time_unit_days, &g, ev);
-    for (PetscInt k = 0; k < m->nevent * TT_MAX_EVENT_TIMES; k++) ev[k] *= m->time_unit_days;
+    if (k->reg) /* an arm that switches */
+      m->events_regimen(t->par, k->cov, k->eta, k->reg, t->horizon_days / m->time_unit_days, &g, ev);
+    else
+      m->events(t->par, k->cov, k->eta, k->eff, t->horizon_days / m->time_unit_days, &g, ev);
+    for (PetscInt i = 0; i < m->nevent * TT_MAX_EVENT_TIMES; i++) ev[i] *= m->time_unit_days;
   }
   block[0] = TTTrialDropoutDays(t, a, u_dropout[0], u_dropout[1], traj);
   PetscFunctionReturn(0);
@@ -99,16 +104,32 @@ static void PrognosticScore(TTTrial t, PetscInt r, PetscInt p, const double *ypr
   }
 }
 
+/* The first arm's typical regimen (its effects as resolved, no exposure-response) for the
+ * prognostic prediction: NULL when it does not switch. */
+typedef struct {
+  double    start[TT_MAX_SEGMENTS], eff[TT_MAX_SEGMENTS * TT_MAX_EFFECTS];
+  TTRegimen reg;
+} FirstArm;
+
+static const TTRegimen *FirstArmRegimen(TTTrial t, FirstArm *f)
+{
+  if (!t->p->arm[0].nswitch) return NULL;
+  TTTrialSwitchingRegimen(t, 0, t->eff, 0.0, PETSC_FALSE, f->start, f->eff, &f->reg);
+  return &f->reg;
+}
+
 /* The prognostic score with its own trajectory. */
 static PetscErrorCode Prognosis(TTTrial t, TTSim sim, PetscInt r, PetscInt p, const double *cm, const double *yobs0,
                                 double *score)
 {
   const TTRecordLayout *L = &t->L;
   double                eta[TT_MAX_LATENT], ypred[TT_MAX_VISITS * TT_MAX_VARS];
+  FirstArm              first;
+  TTSimCase             k = {cm, eta, t->eff, FirstArmRegimen(t, &first)};
 
   PetscFunctionBeginUser;
   t->model->condition(t->par, cm, yobs0, eta);
-  PetscCall(TTSimTrajectory(sim, cm, eta, t->eff, L->nvisit, t->t_model, ypred));
+  PetscCall(TTSimTrajectories(sim, 1, &k, L->nvisit, t->t_model, ypred));
   PrognosticScore(t, r, p, ypred, yobs0, score);
   PetscFunctionReturn(0);
 }
@@ -118,7 +139,7 @@ static PetscErrorCode Prognosis(TTTrial t, TTSim sim, PetscInt r, PetscInt p, co
  * on is the first arm's output at t = 0, which needs no step. Sets that observation
  * yobs0[nvar] and the prognostic case (random effects eta_c); returns whether it applies. */
 static PetscBool PrognosticCase(TTTrial t, TTSim sim, PetscInt r, PetscInt p, PetscInt cand, const TTSimCase *arm0,
-                                double *yobs0, double *eta_c, TTSimCase *c)
+                                double *yobs0, double *eta_c, FirstArm *first, TTSimCase *c)
 {
   const TTModelType *m = t->model;
   double             y0[TT_MAX_VARS];
@@ -127,37 +148,43 @@ static PetscBool PrognosticCase(TTTrial t, TTSim sim, PetscInt r, PetscInt p, Pe
   if (TTSimTrajectories(sim, 1, arm0, 1, t->t_model, y0)) return PETSC_FALSE; /* the arms report it */
   Observe(t, r, p, cand, 0, y0, yobs0);
   m->condition(t->par, arm0->cov, yobs0, eta_c);
-  *c = (TTSimCase){arm0->cov, eta_c, t->eff};
+  *c = (TTSimCase){arm0->cov, eta_c, t->eff, FirstArmRegimen(t, first)};
   return PETSC_TRUE;
+}
+
+void TTTrialDosed(TTTrial t, double dose_mg, double z, double *eff)
+{
+  const TTProtocol *pr = t->p;
+  double            css, cl, w;
+
+  if (t->er_effect < 0) return;
+  w   = sqrt(log(1.0 + pr->er_clearance_cv * pr->er_clearance_cv));
+  cl  = pr->er_clearance * exp(w * z); /* median CL is the typical value */
+  css = dose_mg / (cl * pr->er_interval_h);
+  eff[t->er_effect] =
+      css > 0 ? pr->er_emax * pow(css, pr->er_hill) / (pow(pr->er_ec50, pr->er_hill) + pow(css, pr->er_hill)) : 0.0;
 }
 
 /* Arm effects of this twin: the arm's, with the exposure-response effect set from the
  * twin's average steady-state concentration Css = dose / (CL_i tau), CL_i log-normal. */
 static void EffectsAt(TTTrial t, PetscInt a, double z, double *eff)
 {
-  const TTProtocol *pr = t->p;
-  PetscInt          ne = t->model->neffect;
-  double            css, cl, w;
+  PetscInt ne = t->model->neffect;
 
   PetscArraycpy(eff, t->eff + a * ne, ne);
-  if (t->er_effect < 0 || a >= pr->narm) return;
-  w   = sqrt(log(1.0 + pr->er_clearance_cv * pr->er_clearance_cv));
-  cl  = pr->er_clearance * exp(w * z); /* median CL is the typical value */
-  css = pr->arm[a].dose_mg / (cl * pr->er_interval_h);
-  eff[t->er_effect] =
-      css > 0 ? pr->er_emax * pow(css, pr->er_hill) / (pow(pr->er_ec50, pr->er_hill) + pow(css, pr->er_hill)) : 0.0;
+  if (t->er_effect < 0 || a >= t->p->narm) return;
+  TTTrialDosed(t, t->p->arm[a].dose_mg, z, eff);
 }
 
-static void TwinEffects(TTTrial t, PetscInt r, PetscInt p, PetscInt a, double *eff)
+/* The twin's exposure-response clearance, in standard deviations from the typical (0
+ * without exposure_response). */
+static double TwinClearance(TTTrial t, PetscInt r, PetscInt p)
 {
   tt_pcg32 g;
 
-  if (t->er_effect < 0) {
-    EffectsAt(t, a, 0.0, eff);
-    return;
-  }
+  if (t->er_effect < 0) return 0.0;
   tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_EXPOSURE);
-  EffectsAt(t, a, tt_rng_normal(&g), eff);
+  return tt_rng_normal(&g);
 }
 
 PetscErrorCode TTTrialArmEffects(TTTrial t, PetscInt arm, double z, double eff[])
@@ -210,8 +237,7 @@ static PetscErrorCode ArmByArm(TTTrial t, TTSim sim, const TTSimCase cases[], do
   PetscFunctionBeginUser;
   PetscCall(TTSimReset(sim));
   for (*arm = 0; *arm < L->narm; (*arm)++) {
-    ierr = TTSimTrajectory(sim, cases[*arm].cov, cases[*arm].eta, cases[*arm].eff, L->nvisit, t->t_model,
-                           ymean + *arm * L->nvisit * L->nvar);
+    ierr = TTSimTrajectories(sim, 1, &cases[*arm], L->nvisit, t->t_model, ymean + *arm * L->nvisit * L->nvar);
     if (ierr) PetscFunctionReturn(ierr);
   }
   PetscFunctionReturn(0);
@@ -261,7 +287,10 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
   const TTRecordLayout *L = &t->L;
   double                eta[TT_MAX_LATENT], cm[TT_MAX_MODEL_COV], u_dropout[2], eff[TT_MAX_ARMS * TT_MAX_EFFECTS];
   double                ymean[(TT_MAX_ARMS + 1) * TT_MAX_VISITS * TT_MAX_VARS], eta_c[TT_MAX_LATENT];
-  double                yobs0[TT_MAX_VARS];
+  double                yobs0[TT_MAX_VARS], z;
+  double                rstart[TT_MAX_ARMS][TT_MAX_SEGMENTS], reff[TT_MAX_ARMS][TT_MAX_SEGMENTS * TT_MAX_EFFECTS];
+  TTRegimen             reg[TT_MAX_ARMS];       /* of the arms that switch */
+  FirstArm              first;                  /* the prognostic prediction's regimen */
   TTSimCase             cases[TT_MAX_ARMS + 1]; /* the arms, and the prognostic prediction */
   PetscBool             joint;
   PetscInt              cand = 0, arm = 0;
@@ -289,18 +318,22 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
     tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_DROPOUT_EXTRA);
     u_dropout[1] = tt_rng_uniform(&g);
   }
+  z = TwinClearance(t, r, p);
   for (PetscInt a = 0; a < PetscMin(L->narm, TT_MAX_ARMS); a++) {
-    TwinEffects(t, r, p, a, eff + a * TT_MAX_EFFECTS);
-    cases[a] = (TTSimCase){cm, eta, eff + a * TT_MAX_EFFECTS};
+    EffectsAt(t, a, z, eff + a * TT_MAX_EFFECTS);
+    cases[a] = (TTSimCase){cm, eta, eff + a * TT_MAX_EFFECTS, NULL};
+    if (!t->p->arm[a].nswitch) continue;
+    TTTrialSwitchingRegimen(t, a, eff + a * TT_MAX_EFFECTS, z, PETSC_TRUE, rstart[a], reff[a], &reg[a]);
+    cases[a].reg = &reg[a];
   }
-  joint = PrognosticCase(t, sim, r, p, cand, &cases[0], yobs0, eta_c, &cases[L->narm]);
+  joint = PrognosticCase(t, sim, r, p, cand, &cases[0], yobs0, eta_c, &first, &cases[L->narm]);
   ierr  = TTSimTrajectories(sim, L->narm + (joint ? 1 : 0), cases, L->nvisit, t->t_model, ymean);
   if (ierr) {
     joint = PETSC_FALSE;
     ierr  = ArmByArm(t, sim, cases, ymean, &arm);
   }
   for (PetscInt a = 0; !ierr && a < L->narm; a++) {
-    ierr = ObserveArm(t, r, p, cand, cm, eta, a, cases[a].eff, u_dropout, ymean + a * L->nvisit * L->nvar,
+    ierr = ObserveArm(t, r, p, cand, &cases[a], a, u_dropout, ymean + a * L->nvisit * L->nvar,
                       rec + L->arm0 + a * L->arm_size);
     if (ierr) arm = a;
   }

@@ -31,6 +31,7 @@ struct _p_TTTrial {
   double            *par;                         /* [model->nparam] resolved */
   double            *eff;                         /* [(narm + 1) * model->neffect] resolved per arm, then none */
   double            *eff_none;                    /* untreated (the model's defaults), inside eff */
+  double            *reg_eff;                     /* [nregimen * model->neffect] resolved regimens (no dose) */
   PetscInt          *model_cov;                   /* [model->ncovariate] cohort index of each model covariate */
   PetscInt          *strata_cov, *strata_levels;  /* [nstrata] */
   PetscInt           nstratum;                    /* product of strata levels (1 without strata) */
@@ -103,6 +104,20 @@ void TTTrialFinalLook(TTTrial t, TTReplicateResult *res);
 PetscErrorCode TTTrialBindDropout(TTTrial t);
 double         TTTrialDropoutDays(TTTrial t, PetscInt a, double u, double v, const double *traj);
 void           TTTrialViewDropout(TTTrial t, FILE *out);
+
+/* trial_sim.c: the exposure-response effect of eff set from dose_mg at clearance z (no-op
+ * without exposure_response). */
+void TTTrialDosed(TTTrial t, double dose_mg, double z, double *eff);
+/* trial_regimen.c: regimen effects resolved and switches checked against the model at
+ * set-up (located errors); a schedule time in model time (the visits' arithmetic); arm a's
+ * regimen whose first segment is first[] and whose later segments are the regimens
+ * switched to (dosed: their exposure-response effect at clearance z), in start[nswitch + 1]
+ * and eff[(nswitch + 1) * neffect]; the resolved view of regimens and switches. */
+PetscErrorCode TTTrialBindRegimens(TTTrial t);
+double         TTTrialModelTimeOf(TTTrial t, double schedule_time);
+void TTTrialSwitchingRegimen(TTTrial t, PetscInt a, const double *first, double z, PetscBool dosed, double start[],
+                             double eff[], TTRegimen *reg);
+void TTTrialViewRegimens(TTTrial t, FILE *out);
 
 /* trial_figures.c: names checked and scratch sized at set-up; the figures of one replicate. */
 PetscErrorCode TTTrialSetUpFigures(TTTrial t);

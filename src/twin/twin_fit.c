@@ -3,13 +3,14 @@
  *
  * f(eta) = -sum_j log p(y_j | mean_j(eta)) - log p(eta), p(eta) normal N(0, omega) unless the
  * model gives log_prior; mean_j the twin's noise-free value of observation j's variable at its
- * time, untreated before randomisation and on the patient's arm after it (at the typical
- * exposure-response clearance). Minimised by bounded quasi-Newton line search (TAOBQNLS)
- * from eta = 0 (the population's typical twin) within the prior's truncation bounds, with
- * central finite-difference gradients on the prior-SD scale or, with -tt_twin_gradient
- * sensitivity (the default for ODE models), gradients from the trajectory's forward
- * sensitivities (twin_sens.c). A trajectory that cannot be computed (integration
- * failure) makes f = +inf at that eta, so the line search backs off.
+ * time, untreated before randomisation and on the patient's arm after it (its regimen,
+ * switches included, at the typical exposure-response clearance). Minimised by bounded
+ * quasi-Newton line search (TAOBQNLS) from eta = 0 (the population's typical twin) within
+ * the prior's truncation bounds, with central finite-difference gradients on the prior-SD
+ * scale (the default) or, with -tt_twin_gradient sensitivity, gradients from the
+ * trajectory's forward sensitivities (twin_sens.c; a patient whose arm switches regimen
+ * keeps the differences). A trajectory that cannot be computed (integration failure)
+ * makes f = +inf at that eta, so the line search backs off.
  * The Laplace covariance is the inverse of the finite-difference Hessian of f at the mode
  * (LAPACK potrf/potri); converged = 1 only when Tao converged and that Hessian is positive
  * definite. Options: prefix tt_twin_ (e.g. -tt_twin_tao_gatol). Not collective: one
@@ -29,17 +30,18 @@ PetscErrorCode TTTwinReserve(TTTwinFit fit, PetscInt n)
   PetscFunctionReturn(0);
 }
 
-/* The twin's noise-free trajectory at t[nt] (increasing, may start before 0); *ok = FALSE
- * when the model cannot be integrated there (the sim is rebuilt for the next call). */
-PetscErrorCode TTTwinTrajectory(TTTwinFit fit, const TTPatient *p, const double eta[], const double eff[], PetscInt nt,
-                                const double t[], double ymean[], PetscBool *ok)
+/* The twin's noise-free trajectory at t[nt] (increasing, may start before 0) under the
+ * regimen reg after randomisation (untreated before); *ok = FALSE when the model cannot be
+ * integrated there (the sim is rebuilt for the next call). */
+PetscErrorCode TTTwinTrajectory(TTTwinFit fit, const TTPatient *p, const double eta[], const TTRegimen *reg,
+                                PetscInt nt, const double t[], double ymean[], PetscBool *ok)
 {
   const double  *none = fit->eff + fit->narm * fit->m->neffect;
   PetscErrorCode ierr;
 
   PetscFunctionBeginUser;
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-  ierr = TTSimTrajectoryHistory(fit->sim, p->cov, eta, none, eff, nt, t, ymean);
+  ierr = TTSimTrajectoryRegimen(fit->sim, p->cov, eta, none, reg, nt, t, ymean);
   PetscCall(PetscPopErrorHandler());
   *ok = ierr ? PETSC_FALSE : PETSC_TRUE;
   if (ierr == PETSC_ERR_NOT_CONVERGED || ierr == PETSC_ERR_FP)
@@ -65,7 +67,7 @@ double TTTwinNegLogPrior(TTTwinFit fit, const TTPatient *p, const double eta[])
 static PetscErrorCode Objective(TTTwinFit fit, const TTPatient *p, const double eta[], double *f)
 {
   const TTModelType *m   = fit->m;
-  const double      *eff = fit->eff + (p->arm >= 0 ? p->arm : fit->narm) * m->neffect;
+  const TTRegimen   *reg = &fit->reg[p->arm >= 0 ? p->arm : fit->narm];
   double             prev_mean[64], prev_value[64], sum = 0.0;
   PetscInt           nt = 0;
   PetscBool          ok;
@@ -79,7 +81,7 @@ static PetscErrorCode Objective(TTTwinFit fit, const TTPatient *p, const double 
     }
   for (PetscInt j = 0; j < p->nobs; j++)
     if (nt == 0 || p->t[j] != fit->times[nt - 1]) fit->times[nt++] = p->t[j];
-  PetscCall(TTTwinTrajectory(fit, p, eta, eff, nt, fit->times, fit->ymean, &ok));
+  PetscCall(TTTwinTrajectory(fit, p, eta, reg, nt, fit->times, fit->ymean, &ok));
   if (!ok) {
     *f = INFINITY;
     PetscFunctionReturn(0);
@@ -157,9 +159,12 @@ static PetscErrorCode ObjectiveGradient(TTTwinFit fit, const TTPatient *p, const
 /* f and its gradient as -tt_twin_gradient says (twin_sens.c may fall back to differences). */
 static PetscErrorCode Gradient(TTTwinFit fit, const TTPatient *p, const double eta[], double *f, double grad[])
 {
+  /* the sensitivities follow constant effects after 0: a switching arm keeps the differences */
+  PetscBool sens = fit->gradient == TT_TWIN_GRADIENT_SENSITIVITY && fit->reg[p->arm >= 0 ? p->arm : fit->narm].n == 1;
+
   PetscFunctionBeginUser;
-  if (fit->gradient == TT_TWIN_GRADIENT_SENSITIVITY) PetscCall(TTTwinSensObjectiveGradient(fit, p, eta, f, grad));
-  if (fit->gradient == TT_TWIN_GRADIENT_FD) PetscCall(ObjectiveGradient(fit, p, eta, f, grad));
+  if (sens) PetscCall(TTTwinSensObjectiveGradient(fit, p, eta, f, grad));
+  if (!sens || fit->gradient == TT_TWIN_GRADIENT_FD) PetscCall(ObjectiveGradient(fit, p, eta, f, grad));
   PetscFunctionReturn(0);
 }
 
@@ -375,6 +380,19 @@ PetscErrorCode TTTwinFitCreate(TTTrial trial, TTTwinFit *out)
   fit->narm = fit->protocol->narm;
   PetscCall(PetscMalloc1((fit->narm + 1) * PetscMax(fit->m->neffect, 1), &fit->eff));
   for (PetscInt a = 0; a <= fit->narm; a++) PetscCall(TTTrialArmEffects(trial, a, 0.0, fit->eff + a * fit->m->neffect));
+  PetscCall(PetscMalloc3((fit->narm + 1) * TT_MAX_SEGMENTS, &fit->reg_start,
+                         (fit->narm + 1) * TT_MAX_SEGMENTS * PetscMax(fit->m->neffect, 1), &fit->reg_eff, fit->narm + 1,
+                         &fit->reg));
+  for (PetscInt a = 0; a <= fit->narm; a++) {
+    double *start = fit->reg_start + a * TT_MAX_SEGMENTS, *eff = fit->reg_eff + a * TT_MAX_SEGMENTS * fit->m->neffect;
+    if (a < fit->narm)
+      PetscCall(TTTrialArmRegimen(trial, a, 0.0, start, eff, &fit->reg[a]));
+    else { /* untreated: the model's defaults throughout */
+      start[0] = 0.0;
+      PetscCall(PetscArraycpy(eff, fit->eff + a * fit->m->neffect, fit->m->neffect));
+      fit->reg[a] = (TTRegimen){1, start, eff};
+    }
+  }
   PetscCall(TTTrialCreateSim(trial, &fit->sim));
   PetscCall(FitTao(fit));
   *out = fit;
@@ -391,6 +409,7 @@ PetscErrorCode TTTwinFitDestroy(TTTwinFit *fit)
   PetscCall(VecDestroy(&(*fit)->xu));
   PetscCall(TTSimDestroy(&(*fit)->sim));
   PetscCall(PetscFree((*fit)->eff));
+  PetscCall(PetscFree3((*fit)->reg_start, (*fit)->reg_eff, (*fit)->reg));
   PetscCall(PetscFree2((*fit)->times, (*fit)->ymean));
   PetscCall(TTTwinSensDestroy(*fit));
   PetscCall(PetscFree(*fit));

@@ -144,7 +144,9 @@ static PetscErrorCode SimulateDraws(TTTwinFit fit, const TTPatient *p, PetscInt 
                                     Draws *D)
 {
   const PetscInt S = opt->draws, nv = T->nvisit, nvar = fit->nvar, ne = fit->m->neffect;
-  double         L[TT_TWIN_MAX_LATENT * TT_TWIN_MAX_LATENT], eta[TT_TWIN_MAX_LATENT], eff[64];
+  double         L[TT_TWIN_MAX_LATENT * TT_TWIN_MAX_LATENT], eta[TT_TWIN_MAX_LATENT], eff[TT_MAX_SEGMENTS * 64];
+  double         start[TT_MAX_SEGMENTS];
+  TTRegimen      reg;
   tt_pcg32       g, r;
   PetscBool      pd, ok;
 
@@ -159,8 +161,8 @@ static PetscErrorCode SimulateDraws(TTTwinFit fit, const TTPatient *p, PetscInt 
     DrawEta(fit, &g, est, L, eta);
     key = ((uint64_t) tt_pcg32_next(&g) << 32) | tt_pcg32_next(&g);
     for (PetscInt a = 0; a < fit->narm; a++) {
-      PetscCall(TTTrialArmEffects(fit->trial, a, z, eff));
-      PetscCall(TTTwinTrajectory(fit, p, eta, eff, T->nt, T->t, D->y, &ok));
+      PetscCall(TTTrialArmRegimen(fit->trial, a, z, start, eff, &reg));
+      PetscCall(TTTwinTrajectory(fit, p, eta, &reg, T->nt, T->t, D->y, &ok));
       tt_rng_substream(&r, opt->seed, (uint64_t) index, key, TT_STREAM_FORECAST); /* same residuals in every arm */
       for (PetscInt v = 0; v < nv; v++) {
         const double *ym = D->y + (T->off + v) * nvar;

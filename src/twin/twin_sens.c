@@ -18,10 +18,11 @@
  * exceed Tao's gatol while f no longer decreases measurably (the line search then stalls
  * to the iteration limit). TTTwinConvergenceTest therefore also accepts a gradient
  * within that error bound of zero (TAO_CONVERGED_GATOL); with fd it is Tao's default test.
- * -tt_twin_gradient fd|sensitivity chooses; the default is sensitivity for ODE models
- * (tests/bench/bench_twin_gradient.c: about twice as fast on T2D and metformin PK, the
- * MAP as close or closer to a tight reference) and fd for closed-form models (no
- * integration to save, no adaptive-step noise to avoid). Should the sim refuse
+ * -tt_twin_gradient fd|sensitivity chooses; the default is fd (tests/bench/
+ * bench_twin_gradient.c: sensitivities are about twice as fast on T2D and metformin PK
+ * and the MAP as close or closer to a tight reference, but on simulated LEAD-2 patients
+ * a few sensitivity fits stalled at Tao's iteration limit). A patient whose arm switches
+ * regimen gets differences (twin_fit.c). Should the sim refuse
  * sensitivities (PETSC_ERR_SUP), the fit switches to fd for good (PetscInfo says so).
  * Not collective.
  */

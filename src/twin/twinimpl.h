@@ -18,23 +18,27 @@ struct _p_TTTwinFit {
   Tao                tao;
   Vec                x, xl, xu;
   double            *eff; /* [(narm + 1) * neffect]: arms at the typical clearance, then none */
-  double             omega[TT_TWIN_MAX_LATENT * TT_TWIN_MAX_LATENT];
-  double             omega_inv[TT_TWIN_MAX_LATENT * TT_TWIN_MAX_LATENT];
-  double             lo[TT_TWIN_MAX_LATENT], hi[TT_TWIN_MAX_LATENT];
-  double             h[TT_TWIN_MAX_LATENT]; /* finite-difference steps (prior SD scale) */
-  PetscInt           cap;                   /* capacity of the buffers below (times) */
-  double            *times, *ymean;         /* distinct observation times, trajectory there */
-  const TTPatient   *patient;               /* the patient being fitted (Tao callbacks) */
-  PetscInt           nfun;                  /* objective evaluations (statistics) */
-  TTTwinGradient     gradient;              /* central differences of f, or the trajectory's sensitivities */
-  PetscInt           dcap;                  /* capacity of dymean (times) */
-  double            *dymean;                /* [times][nvar][nl] d ymean / d eta (twin_sens.c) */
-  double             gerr;                  /* error bound of the last sensitivity gradient (2-norm) */
+  /* the regimen of each arm at the typical clearance (its switches), then none (untreated) */
+  double          *reg_start; /* [(narm + 1) * TT_MAX_SEGMENTS] */
+  double          *reg_eff;   /* [(narm + 1) * TT_MAX_SEGMENTS * neffect] */
+  TTRegimen       *reg;       /* [narm + 1] */
+  double           omega[TT_TWIN_MAX_LATENT * TT_TWIN_MAX_LATENT];
+  double           omega_inv[TT_TWIN_MAX_LATENT * TT_TWIN_MAX_LATENT];
+  double           lo[TT_TWIN_MAX_LATENT], hi[TT_TWIN_MAX_LATENT];
+  double           h[TT_TWIN_MAX_LATENT]; /* finite-difference steps (prior SD scale) */
+  PetscInt         cap;                   /* capacity of the buffers below (times) */
+  double          *times, *ymean;         /* distinct observation times, trajectory there */
+  const TTPatient *patient;               /* the patient being fitted (Tao callbacks) */
+  PetscInt         nfun;                  /* objective evaluations (statistics) */
+  TTTwinGradient   gradient;              /* central differences of f, or the trajectory's sensitivities */
+  PetscInt         dcap;                  /* capacity of dymean (times) */
+  double          *dymean;                /* [times][nvar][nl] d ymean / d eta (twin_sens.c) */
+  double           gerr;                  /* error bound of the last sensitivity gradient (2-norm) */
 };
 
 /* twin_fit.c */
-PetscErrorCode TTTwinTrajectory(TTTwinFit fit, const TTPatient *p, const double eta[], const double eff[], PetscInt nt,
-                                const double t[], double ymean[], PetscBool *ok);
+PetscErrorCode TTTwinTrajectory(TTTwinFit fit, const TTPatient *p, const double eta[], const TTRegimen *reg,
+                                PetscInt nt, const double t[], double ymean[], PetscBool *ok);
 PetscErrorCode TTTwinReserve(TTTwinFit fit, PetscInt n);
 /* -log p(eta): the model's log_prior, or the normal of omega (up to a constant). */
 double TTTwinNegLogPrior(TTTwinFit fit, const TTPatient *p, const double eta[]);

@@ -155,7 +155,7 @@ static PetscErrorCode TwinMeans(Twins *T, TTSim sim, int i, double *y)
   TTSimCase cases[MAXARM];
 
   PetscFunctionBeginUser;
-  for (int a = 0; a < T->narm; a++) cases[a] = (TTSimCase){Cov(T, i), Eta(T, i), T->eff[a]};
+  for (int a = 0; a < T->narm; a++) cases[a] = (TTSimCase){Cov(T, i), Eta(T, i), T->eff[a], NULL};
   PetscCall(TTSimTrajectories(sim, T->narm, cases, T->nv, T->t, y));
   PetscFunctionReturn(0);
 }

@@ -35,10 +35,10 @@ run big3 3 --replicates 1 --patients 3000 -tt_block 50
 same big1 big3 /subjects /outcomes /counterfactual /endpoints /analyses /summary
 # ODE (PETSc TS), event-time, count and dosing models: same contract
 root=$(cd "$(dirname "$protocol")/.." && pwd)
-# every shipped protocol (validation figures, screening on baseline measurements) and the
-# T2D methods protocol; under memcheck (tests/reliability/valgrind.sh), which looks for
+# every shipped protocol (validation figures, screening on baseline measurements), the
+# T2D methods protocol and the regimen-switch protocols (every model's switches, doses); under memcheck (tests/reliability/valgrind.sh), which looks for
 # memory errors along each model's code, one protocol per model
-protocols=("$root"/protocols/*.yaml "$root/tests/data/protocols/t2d_methods.yaml")
+protocols=("$root"/protocols/*.yaml "$root/tests/data/protocols/t2d_methods.yaml" "$root"/tests/data/protocols/switch/*.yaml)
 case $tt in
 *valgrind*)
   protocols=("$root/tests/data/protocols/t2d_methods.yaml" "$root/protocols/oncology_nsclc.yaml"
@@ -64,6 +64,13 @@ for n in 2 3 4; do same events_1 events_$n /design /looks /endpoints /analyses /
 protocol=$root/tests/data/protocols/arm_dropout.yaml
 for n in 1 2 3 4; do run armdrop_$n $n --replicates 6 --patients 120 -tt_block $((2 * n + 5)); done
 for n in 2 3 4; do same armdrop_1 armdrop_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
+# regimen switches (an ODE model's arms integrated together with a switching one; a death
+# time composed over the segments): 1 to 4 ranks
+for sw in t2d_escalation oncology_switch; do
+  protocol=$root/tests/data/protocols/switch/$sw.yaml
+  for n in 1 2 3 4; do run switch_${sw}_$n $n --replicates 6 --patients 90 -tt_block $((3 * n + 4)); done
+  for n in 2 3 4; do same switch_${sw}_1 switch_${sw}_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
+done
 # the summary attributes too (h5diff compares attributes of the objects it visits)
 h5dump -A "$out/n1.h5" >"$out/attrs.txt"; grep -q "ATTRIBUTE \"power\"" "$out/attrs.txt" || { echo "FAIL: no power attribute"; exit 1; }
 echo "1 passed, 0 failed"

@@ -7,7 +7,8 @@
  *    condition() or, as an ODE model, without rhs(); each fixture named on the command
  *    line (tests/data/bad_inputs/model/) must fail in TTTrialCreate with the located
  *    message on its first line. Before the check, TTTrialSimulateTwin called the NULL
- *    condition() for the prognostic score: SIGSEGV.
+ *    condition() for the prognostic score: SIGSEGV. Likewise a closed-form model without
+ *    mean_regimen: complete, but an arm that switches regimens is refused at its switch.
  * Usage: test_model_registry [FIXTURE.yaml...] (default: every .yaml of TT_MODEL_FIXTURES) */
 #include <dirent.h>
 #include <string.h>
@@ -95,7 +96,7 @@ static PetscErrorCode CheckFixture(const char *path, int *fail)
 
 int main(int argc, char **argv)
 {
-  static TTModelType no_condition, ode_no_rhs;
+  static TTModelType no_condition, ode_no_rhs, no_mean_regimen;
   int                fail;
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   fail                   = CheckShipped() | CheckRemovals();
@@ -105,7 +106,16 @@ int main(int argc, char **argv)
   ode_no_rhs             = tt_model_alzheimers_adas;
   ode_no_rhs.name        = "incomplete_ode_no_rhs";
   ode_no_rhs.nstate = 1, ode_no_rhs.initial = Initial, ode_no_rhs.output = Output, ode_no_rhs.rhs = NULL;
-  if (tt_model_register(&no_condition) || tt_model_register(&ode_no_rhs) || !tt_model_register(&no_condition)) {
+  no_mean_regimen              = tt_model_alzheimers_adas; /* complete, but cannot switch regimens */
+  no_mean_regimen.name         = "closed_form_no_mean_regimen";
+  no_mean_regimen.mean_regimen = NULL;
+  if (tt_model_incomplete(&no_mean_regimen) || !tt_model_unswitchable(&no_mean_regimen) ||
+      !strstr(tt_model_unswitchable(&no_mean_regimen), "mean_regimen()")) {
+    fprintf(stderr, "FAIL: a closed-form model without mean_regimen is complete but cannot switch\n");
+    fail = 1;
+  }
+  if (tt_model_register(&no_condition) || tt_model_register(&ode_no_rhs) || tt_model_register(&no_mean_regimen) ||
+      !tt_model_register(&no_condition)) {
     fprintf(stderr, "FAIL: tt_model_register (a new name is added once, a taken name refused)\n");
     fail = 1;
   }

@@ -46,6 +46,14 @@ static void Normalize(TTProtocol *p)
     memset(&p->arm[i].dropout.variable_loc, 0, sizeof(TTLoc));
     memset(&p->arm[i].dropout_loc, 0, sizeof(TTLoc));
     memset(&p->arm[i].extra_dropout.variable_loc, 0, sizeof(TTLoc));
+    memset(&p->arm[i].dose_loc, 0, sizeof(TTLoc));
+    memset(&p->arm[i].regimen_loc, 0, sizeof(TTLoc));
+    memset(&p->arm[i].switch_loc, 0, sizeof(TTLoc));
+  }
+  for (int i = 0; i < TT_MAX_REGIMENS; i++) {
+    memset(&p->regimen[i].loc, 0, sizeof(TTLoc));
+    memset(&p->regimen[i].dose_loc, 0, sizeof(TTLoc));
+    for (int j = 0; j < TT_MAX_EFFECTS; j++) memset(&p->regimen[i].effect[j].loc, 0, sizeof(TTLoc));
   }
   memset(&p->calibration_loc, 0, sizeof p->calibration_loc);
   for (int i = 0; i < TT_MAX_ENDPOINTS; i++) {
@@ -99,6 +107,8 @@ static PetscErrorCode view_roundtrip_is_identical(void)
   PetscCall(RoundTrip(DATA "/protocols/gsd_events_exponential.yaml"));
   PetscCall(RoundTrip(DATA "/protocols/calibrate.yaml"));
   PetscCall(RoundTrip(DATA "/protocols/arm_dropout.yaml"));
+  PetscCall(RoundTrip(DATA "/protocols/switch/t2d_escalation.yaml"));
+  PetscCall(RoundTrip(DATA "/protocols/switch/ad_switch.yaml"));
   PetscFunctionReturn(0);
 }
 

@@ -40,7 +40,7 @@ static double cov[NC] = {5.0, 50.0, 1.0, 20.0}, eta[NC] = {0.2, -1.0, 1.5, 0.0},
 
 static void Cases(TTSimCase c[NC])
 {
-  for (int k = 0; k < NC; k++) c[k] = (TTSimCase){&cov[k], &eta[k], eff[k]};
+  for (int k = 0; k < NC; k++) c[k] = (TTSimCase){&cov[k], &eta[k], eff[k], NULL};
 }
 
 /* worst relative error of y[NC][NT] against the exact logistic solution */
