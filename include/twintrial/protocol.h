@@ -32,6 +32,8 @@
 #define TT_CRITERIA_MAX   1024
 #define TT_MAX_REGIMENS   16
 #define TT_MAX_SWITCHES   8 /* per arm (a regimen of at most 9 segments) */
+#define TT_MAX_CANDIDATES 8 /* regimens a guided arm chooses among */
+#define TT_MAX_RUN_IN     8 /* run-in visits of a guided arm */
 
 typedef struct {
   int line, column; /* 1-based position in the source file; 0 when not from a file */
@@ -102,6 +104,34 @@ typedef struct {
   TTLoc        dose_loc;
 } TTRegimenSpec;
 
+/* arms[i].guided: each twin's own personalised forecast chooses its regimen
+ *   guided: {candidates: [metformin_max, add_sglt2], run_in: {visits: [-12, -4, 0]},
+ *            choose: {variable: hba1c, visit: 52, goal: minimize, cost: {add_sglt2: 0.1}},
+ *            reassess: [12, 26], draws: 100}
+ * The twin is observed untreated at the run-in visits (schedule unit, <= 0, increasing),
+ * personalised (MAP and Laplace covariance) and given the candidate whose forecast is best
+ * by choose; at each reassess visit (scheduled visits in (0, choose visit), increasing) it
+ * is personalised again on everything observed so far and switched when another candidate
+ * is forecast better. Score of a candidate (smaller is better): minimize E[y] + cost,
+ * maximize -E[y] + cost, below -P(y < target) + cost, above -P(y > target) + cost, over
+ * `draws` posterior draws (0: the forecast at the mode, no residual error). */
+typedef struct {
+  int    ncandidate;
+  int    candidate[TT_MAX_CANDIDATES]; /* indices into protocol->regimen */
+  double cost[TT_MAX_CANDIDATES];      /* 0 unless choose.cost names the candidate */
+  int    nrun_in;
+  double run_in[TT_MAX_RUN_IN]; /* schedule unit */
+  int    nreassess;
+  double reassess[TT_MAX_SWITCHES]; /* schedule unit, scheduled visits */
+  char   variable[TT_NAME_MAX];     /* choose.variable: a model variable (checked by the trial module) */
+  TTLoc  variable_loc;
+  double visit; /* choose.visit: a scheduled visit after 0 (default: the last) */
+  int    goal;  /* TT_CHOOSE_* */
+  double target;
+  int    draws; /* default 100 */
+  TTLoc  loc;   /* of the guided key */
+} TTGuidedSpec;
+
 typedef struct {
   char              name[TT_NAME_MAX];
   TTLoc             loc;
@@ -130,6 +160,9 @@ typedef struct {
   double switch_at[TT_MAX_SWITCHES];
   int    switch_regimen[TT_MAX_SWITCHES];
   TTLoc  switch_loc; /* of the switch key */
+  /* arms[i].guided (guided 1): no effect, dose_mg, regimen or switch of its own */
+  int          guided;
+  TTGuidedSpec guide;
 } TTArmSpec;
 
 typedef enum {

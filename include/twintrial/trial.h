@@ -35,7 +35,30 @@ typedef struct {
   PetscInt size;
   PetscInt stratum, screen, entry, cov, prognostic, arm0, arm_size, failed; /* offsets and the arm block size */
   PetscInt ncov, nendpoint, narm, nvisit, nvar, nevent;
+  PetscInt guided; /* offset of the guided arms' blocks (after failed), TT_GUIDED_SIZE doubles per arm */
 } TTRecordLayout;
+
+/* A guided arm's block in a twin's record (every arm has one; NaN for arms not guided):
+ * the candidate (index into the arm's guided.candidates) given at 0 and held at the
+ * choose visit, the number of switches, fits that did not converge, the oracle (the
+ * candidate whose true score is best, ties to the first), the true score of the guided
+ * policy (its trajectory, switches included) and of each candidate given from 0. A true
+ * score is the choose criterion at the twin's own random effects and exposure-response
+ * clearance (no posterior uncertainty): smaller is better (see TTGuidedSpec). */
+enum {
+  TT_GUIDED_FIRST,
+  TT_GUIDED_FINAL,
+  TT_GUIDED_SWITCHES,
+  TT_GUIDED_UNCONVERGED,
+  TT_GUIDED_ORACLE,
+  TT_GUIDED_POLICY_SCORE,
+  TT_GUIDED_SCORE, /* [TT_MAX_CANDIDATES] */
+  TT_GUIDED_SIZE = TT_GUIDED_SCORE + TT_MAX_CANDIDATES
+};
+static inline const double *TTRecordGuided(const TTRecordLayout *L, const double *rec, PetscInt arm)
+{
+  return rec + L->guided + arm * TT_GUIDED_SIZE;
+}
 
 static inline double TTRecordDropout(const TTRecordLayout *L, const double *rec, PetscInt arm)
 {
@@ -70,6 +93,7 @@ typedef struct {
                             * (print.survfit's) for control then treatment; NaN otherwise or when not reached */
   double *figure;          /* [nfigure] the protocol's validation figures in this replicate (NaN: none) */
   double *arm_figures;     /* [nanalysis][2: control, treatment][TT_ARM_FIGURES] (trial_arms.c) */
+  double *guided;          /* [narm][TT_GUIDED_FIGURES] guided arms' figures over every twin (NaN: not guided) */
   /* group-sequential looks (nlook > 0), NaN at looks not held: */
   PetscInt decision;         /* deciding analysis at the stopping look: 1 efficacy, -1 futility stop, 0 neither */
   double  *look_time;        /* [nlook] calendar day of the look (days since the first randomization) */
@@ -82,6 +106,27 @@ typedef struct {
  * endpoint), dropped out before the endpoint could be observed, events (time to event,
  * counts; else NaN) and responders (binary endpoints; else NaN). */
 enum { TT_ARM_RANDOMISED, TT_ARM_ANALYSED, TT_ARM_DROPPED_OUT, TT_ARM_EVENTS, TT_ARM_RESPONDERS, TT_ARM_FIGURES };
+
+/* A guided arm's figures in one replicate, over every twin not dropped (each is simulated
+ * under the guided policy as under every arm): the share given each candidate (held at
+ * the choose visit), the share whose candidate is its oracle's, the mean regret (true
+ * score of the candidate held minus the oracle's: >= 0), the mean true score of the
+ * policy and of the best single candidate (the one whose mean true score is best), the
+ * value of personalisation (best single's mean score minus the policy's: > 0 when the
+ * guided arm does better), that candidate's index, the mean number of switches and the
+ * twins counted. Scores as in the record (smaller is better). */
+enum {
+  TT_GUIDED_AGREEMENT,
+  TT_GUIDED_REGRET,
+  TT_GUIDED_POLICY_MEAN,
+  TT_GUIDED_BEST_SINGLE_MEAN,
+  TT_GUIDED_VALUE,
+  TT_GUIDED_BEST_SINGLE,
+  TT_GUIDED_MEAN_SWITCHES,
+  TT_GUIDED_TWINS,
+  TT_GUIDED_SHARE, /* [TT_MAX_CANDIDATES] */
+  TT_GUIDED_FIGURES = TT_GUIDED_SHARE + TT_MAX_CANDIDATES
+};
 
 /* Not collective. Binds the protocol to its model and cohort and checks every name
  * (model, parameters, effects, covariates, strata, variables) with located errors. */
@@ -122,6 +167,33 @@ PetscErrorCode TTTrialArmRegimen(TTTrial trial, PetscInt arm, double z, double s
 PetscErrorCode TTTrialModelTime(TTTrial trial, double schedule_time, double *model_time);
 /* Not collective. A sim for this trial's model (one per rank, reused). */
 PetscErrorCode TTTrialCreateSim(TTTrial trial, TTSim *sim);
+/* A twin as a guided arm's chooser sees it: keys, covariates (model order), its true random
+ * effects and exposure-response clearance z. */
+typedef struct {
+  PetscInt      arm, replicate, subject, candidate; /* candidate: its screening candidate (stream keys) */
+  const double *cov, *eta;
+  double        z;
+} TTGuidedTwin;
+/* A guided arm's chooser (set by the module that personalises twins): the regimen the
+ * twin follows on the arm (reg's arrays point into start[TT_MAX_SEGMENTS] and
+ * eff[TT_MAX_SEGMENTS * neffect], effects at the twin's own clearance), its noise-free
+ * trajectory there at the visits, ymean[nvisit][nvar], and its guided block (TT_GUIDED_*).
+ * Its observations at scheduled visits must be TTTrialObserveVisit's, so that the record
+ * holds exactly what the decisions saw. */
+typedef PetscErrorCode (*TTTrialGuideFn)(void *ctx, TTTrial trial, const TTGuidedTwin *twin, double start[],
+                                         double eff[], TTRegimen *reg, double ymean[], double block[]);
+/* Not collective. Sets the chooser of the guided arms (a trial with guided arms cannot
+ * simulate a twin without one: PETSC_ERR_ORDER). */
+PetscErrorCode TTTrialSetGuide(TTTrial trial, TTTrialGuideFn fn, void *ctx);
+/* Not collective. The observed values yobs[nvar] at scheduled visit v of a twin whose
+ * noise-free values there are ymean[nvar] (the residual draws every arm of the twin sees
+ * at that visit). */
+PetscErrorCode TTTrialObserveVisit(TTTrial trial, const TTGuidedTwin *twin, PetscInt v, const double ymean[],
+                                   double yobs[]);
+/* Not collective. The observed values at run-in visit k (untreated, before 0) from their
+ * own stream (seed, replicate, subject, TT_STREAM_RUN_IN + k; per screening candidate). */
+PetscErrorCode TTTrialObserveRunIn(TTTrial trial, const TTGuidedTwin *twin, PetscInt k, const double ymean[],
+                                   double yobs[]);
 /* Not collective. Fills rec[layout.size] for twin (replicate, subject). */
 PetscErrorCode TTTrialSimulateTwin(TTTrial trial, TTSim sim, PetscInt replicate, PetscInt subject, double rec[]);
 
