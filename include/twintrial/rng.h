@@ -26,20 +26,20 @@ typedef struct {
 /* Purposes of keyed substreams (the last key of tt_rng_substream). Values are
  * part of the determinism contract: never renumber, only append. */
 enum {
-  TT_STREAM_COHORT        = 1,  /* baseline covariates and screening */
-  TT_STREAM_LATENT        = 2,  /* random effects (between-subject variability) */
-  TT_STREAM_DROPOUT       = 3,  /* dropout time */
-  TT_STREAM_PROGNOSIS     = 4,  /* noise added to the prognostic score */
-  TT_STREAM_RANDOMIZE     = 5,  /* randomization lists: keyed (seed, replicate, stratum, block) */
-  TT_STREAM_ENTRY         = 6,  /* calendar time of enrolment */
-  TT_STREAM_EVENTS        = 7,  /* model events (death, relapses), re-seeded identically for every arm */
-  TT_STREAM_EXPOSURE      = 8,  /* individual clearance of the exposure-response link */
-  TT_STREAM_CALIBRATION   = 9,  /* bootstrap resamples of a calibration cohort: keyed (seed, replicate, arm) */
-  TT_STREAM_DROPOUT_EXTRA = 10, /* an arm's extra_dropout (an additional cause of withdrawal) */
-  TT_STREAM_FORECAST      = 11, /* a personalised twin's posterior and residual draws: keyed (seed, patient, 0) */
-  TT_STREAM_GUIDE         = 12, /* a guided arm's forecast draws: + 256 decision + 4096 arm */
+  TT_STREAM_COHORT        = 1,   /* baseline covariates and screening */
+  TT_STREAM_LATENT        = 2,   /* random effects (between-subject variability) */
+  TT_STREAM_DROPOUT       = 3,   /* dropout time */
+  TT_STREAM_PROGNOSIS     = 4,   /* noise added to the prognostic score */
+  TT_STREAM_RANDOMIZE     = 5,   /* randomization lists: keyed (seed, replicate, stratum, block) */
+  TT_STREAM_ENTRY         = 6,   /* calendar time of enrolment */
+  TT_STREAM_EVENTS        = 7,   /* model events (death, relapses), re-seeded identically for every arm */
+  TT_STREAM_EXPOSURE      = 8,   /* individual clearance of the exposure-response link */
+  TT_STREAM_CALIBRATION   = 9,   /* bootstrap resamples of a calibration cohort: keyed (seed, replicate, arm) */
+  TT_STREAM_DROPOUT_EXTRA = 10,  /* an arm's extra_dropout (an additional cause of withdrawal) */
+  TT_STREAM_FORECAST      = 11,  /* a personalised twin's posterior and residual draws: keyed (seed, patient, 0) */
+  TT_STREAM_GUIDE         = 12,  /* a guided arm's forecast draws: + 256 decision + 4096 arm */
   TT_STREAM_RUN_IN        = 128, /* a guided arm's run-in residuals: TT_STREAM_RUN_IN + run-in visit index */
-  TT_STREAM_RESIDUAL      = 64  /* residual error: TT_STREAM_RESIDUAL + visit index */
+  TT_STREAM_RESIDUAL      = 64   /* residual error: TT_STREAM_RESIDUAL + visit index */
 };
 
 /* pcg32_srandom_r: identical to the reference (initstate, initseq). */

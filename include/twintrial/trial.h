@@ -183,8 +183,9 @@ typedef struct {
 typedef PetscErrorCode (*TTTrialGuideFn)(void *ctx, TTTrial trial, const TTGuidedTwin *twin, double start[],
                                          double eff[], TTRegimen *reg, double ymean[], double block[]);
 /* Not collective. Sets the chooser of the guided arms (a trial with guided arms cannot
- * simulate a twin without one: PETSC_ERR_ORDER). */
-PetscErrorCode TTTrialSetGuide(TTTrial trial, TTTrialGuideFn fn, void *ctx);
+ * simulate a twin without one: PETSC_ERR_ORDER); the trial owns ctx from then on and
+ * frees it with destroy (may be NULL) when destroyed or when another chooser is set. */
+PetscErrorCode TTTrialSetGuide(TTTrial trial, TTTrialGuideFn fn, void *ctx, PetscErrorCode (*destroy)(void *));
 /* Not collective. The observed values yobs[nvar] at scheduled visit v of a twin whose
  * noise-free values there are ymean[nvar] (the residual draws every arm of the twin sees
  * at that visit). */

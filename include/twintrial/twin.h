@@ -33,6 +33,9 @@ typedef struct {
   const int    *var;   /* [nobs] model variable index */
   const double *value; /* [nobs] */
   const int    *below; /* [nobs] 1: censored, known only to lie below value (M3) */
+  /* the regimen after randomisation when it is not the arm's (a guided twin's, at the
+   * typical exposure-response clearance); NULL: the arm's */
+  const TTRegimen *reg;
 } TTPatient;
 
 typedef struct _p_TTPatients *TTPatients;
@@ -94,6 +97,13 @@ PetscErrorCode TTTwinForecastDestroy(TTTwinForecast *fc);
 /* Not collective. */
 PetscErrorCode TTTwinPredict(TTTwinFit fit, const TTPatient *p, PetscInt index, const TTTwinEstimate *est,
                              const TTTwinForecastOptions *opt, TTTwinForecast *fc);
+
+/* Not collective. n draws of eta from the Laplace posterior of est, N(mode, cov) truncated
+ * to the prior's bounds (a draw outside is redrawn up to 100 times, then clamped), into
+ * eta[n * nlatent], from g; *ok = PETSC_FALSE (nothing drawn) when est's covariance is not
+ * positive definite. The draws TTTwinPredict makes. */
+PetscErrorCode TTTwinDrawPosterior(TTTwinFit fit, const TTTwinEstimate *est, tt_pcg32 *g, PetscInt n, double eta[],
+                                   PetscBool *ok);
 
 /* ---- every patient over the ranks (twin_run.c) ---- */
 

@@ -9,6 +9,7 @@
 #include <twintrial/coord.h>
 #include <twintrial/credibility.h>
 #include <twintrial/design.h>
+#include <twintrial/guided.h>
 #include <twintrial/store.h>
 #include "cli.h"
 
@@ -20,6 +21,10 @@ PetscErrorCode TTCliLoadTrial(const TTCli *cli, TTProtocol **p, TTTrial *trial)
   PetscCall(TTProtocolLoad(cli->input, p));
   ierr = TTProtocolOverride(*p, cli->replicates, cli->patients, cli->seed_set, cli->seed);
   if (!ierr) ierr = TTTrialCreate(*p, trial);
+  if (!ierr) {
+    ierr = TTGuideSetUp(*trial);
+    if (ierr) PetscCall(TTTrialDestroy(trial));
+  }
   if (ierr) PetscCall(TTProtocolDestroy(p));
   PetscCall(ierr);
   PetscFunctionReturn(0);

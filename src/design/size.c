@@ -260,6 +260,11 @@ PetscErrorCode TTDesignSize(MPI_Comm comm, TTProtocol *p, const TTSizeOptions *o
   s.nmax  = PetscMax(s.nmin, opt.max_patients);
   PetscCheck(n0 <= s.nmax, PETSC_COMM_SELF, PETSC_ERR_USER, "size: the first size %d exceeds --max-patients %d",
              (int) n0, (int) s.nmax);
+  for (int a = 0; a < p->narm; a++)
+    PetscCheck(!p->arm[a].guided, PETSC_COMM_SELF, PETSC_ERR_USER,
+               "%s:%d:%d: arms[%d].guided: twintrial size does not search sizes for guided arms (run the trial at "
+               "chosen sizes with --patients instead)",
+               p->path, p->arm[a].guide.loc.line, p->arm[a].guide.loc.column, a);
   PetscCall(TTTrialCreate(p, &s.cal)); /* calibrated effects are solved once, for every size */
   PetscCall(TTTrialCalibrationPending(s.cal, &pending));
   ierr = pending ? TTDesignCalibrate(comm, s.cal, opt.log) : 0;

@@ -81,13 +81,14 @@ int TTProtocolFindArm(const TTProtocol *p, const char *name)
 
 static PetscErrorCode ParseArm(TTYaml y, TTYamlNode item, const char *key, TTProtocol *p, int i)
 {
-  static const char *const keys[] = {"name", "effect", "dose_mg", "dropout", "extra_dropout", "regimen", "switch"};
+  static const char *const keys[] = {"name",          "effect",  "dose_mg", "dropout",
+                                     "extra_dropout", "regimen", "switch",  "guided"};
   TTArmSpec               *arm    = &p->arm[i];
   TTYamlNode               n;
   char                     path[256];
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, item, key, "an arm {name: ..., effect: {...}}"));
-  PetscCall(TTYamlCheckKeys(y, item, key, 7, keys));
+  PetscCall(TTYamlCheckKeys(y, item, key, 8, keys));
   PetscCall(TTYamlRequire(y, item, key, "name", "the arm's name", &n));
   PetscCall(TTYamlKeyJoin(path, sizeof path, key, "name"));
   PetscCall(TTYamlGetName(y, n, path, arm->name));
@@ -457,6 +458,7 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
   PetscCall(ParseModel(y, sec[MODEL], p));
   PetscCall(ParseSchedule(y, sec[SCHEDULE], p));
   PetscCall(TTProtocolParseArmRegimens(y, sec[ARMS], p));
+  PetscCall(TTProtocolParseArmGuided(y, sec[ARMS], p));
   if (sec[DROPOUT]) PetscCall(TTProtocolParseDropout(y, sec[DROPOUT], p));
   PetscCall(TTProtocolParseArmDropout(y, sec[ARMS], p));
   if (sec[PROGNOSTIC]) PetscCall(ParsePrognostic(y, sec[PROGNOSTIC], p));

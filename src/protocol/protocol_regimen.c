@@ -40,8 +40,7 @@ int TTProtocolFindRegimen(const TTProtocol *p, const char *name)
   return -1;
 }
 
-/* A regimen name at node n (key for messages): its index. */
-static PetscErrorCode RegimenRef(TTYaml y, TTYamlNode n, const char *key, const TTProtocol *p, int *index)
+PetscErrorCode TTProtocolRegimenRef(TTYaml y, TTYamlNode n, const char *key, const TTProtocol *p, int *index)
 {
   char name[TT_NAME_MAX], list[TT_MAX_REGIMENS * (TT_NAME_MAX + 2)];
 
@@ -149,7 +148,7 @@ static PetscErrorCode ArmRegimen(TTYaml y, TTYamlNode item, const char *key, TTP
                             "are its own",
                             k ? "dose_mg" : "effect", TTYamlScalar(y, n) ? TTYamlScalar(y, n) : "?"));
     }
-  PetscCall(RegimenRef(y, n, path, p, &arm->regimen));
+  PetscCall(TTProtocolRegimenRef(y, n, path, p, &arm->regimen));
   r             = &p->regimen[arm->regimen];
   arm->neffect  = r->neffect;
   arm->dose_mg  = r->dose_mg;
@@ -200,7 +199,7 @@ static PetscErrorCode ArmSwitches(TTYaml y, TTYamlNode item, const char *key, TT
     arm->switch_at[i] = at;
     PetscCall(TTYamlRequire(y, s, path, "regimen", "the name of the regimen switched to", &n));
     PetscCall(TTYamlKeyJoin(sub, sizeof sub, path, "regimen"));
-    PetscCall(RegimenRef(y, n, sub, p, &arm->switch_regimen[i]));
+    PetscCall(TTProtocolRegimenRef(y, n, sub, p, &arm->switch_regimen[i]));
     arm->nswitch = i + 1;
   }
   PetscFunctionReturn(0);

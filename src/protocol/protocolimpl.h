@@ -69,6 +69,10 @@ PetscErrorCode TTProtocolParseExposureResponse(TTYaml y, TTYamlNode map, TTProto
  * regimen `name` or -1. */
 PetscErrorCode TTProtocolParseRegimens(TTYaml y, TTYamlNode seq, TTProtocol *p);
 PetscErrorCode TTProtocolParseArmRegimens(TTYaml y, TTYamlNode arms, TTProtocol *p);
+/* A regimen name at node n (key for messages): its index (located error otherwise). */
+PetscErrorCode TTProtocolRegimenRef(TTYaml y, TTYamlNode n, const char *key, const TTProtocol *p, int *index);
+/* protocol_guided.c: the arms' guided key (after the arms' regimens; see TTGuidedSpec). */
+PetscErrorCode TTProtocolParseArmGuided(TTYaml y, TTYamlNode arms, TTProtocol *p);
 int            TTProtocolFindRegimen(const TTProtocol *p, const char *name);
 
 /* protocol_choose.c: the choose section (after arms and schedule); TTChooseGoal names. */

@@ -229,7 +229,8 @@ static PetscErrorCode SetLayout(TTTrial t)
   L->arm0       = L->prognostic + L->nendpoint;
   L->arm_size   = 1 + L->nvisit * L->nvar + L->nevent * TT_MAX_EVENT_TIMES;
   L->failed     = L->arm0 + L->narm * L->arm_size;
-  L->size       = L->failed + 1;
+  L->guided     = L->failed + 1;
+  L->size       = L->guided + L->narm * TT_GUIDED_SIZE;
   PetscCall(PetscMalloc2(p->nvisit, &t->t_model, p->nvisit, &t->t_days));
   for (int v = 0; v < p->nvisit; v++) {
     t->t_days[v]  = p->visit[v] * p->unit_in_days;
@@ -275,6 +276,7 @@ static PetscErrorCode Bind(TTTrial t)
   PetscFunctionBeginUser;
   PetscCall(BindModel(t));
   PetscCall(TTTrialBindRegimens(t));
+  PetscCall(TTTrialBindGuided(t));
   PetscCall(CreateCohort(t));
   PetscCall(BindCovariates(t));
   PetscCall(BindEndpoints(t));
@@ -314,6 +316,8 @@ PetscErrorCode TTTrialDestroy(TTTrial *trial)
   PetscCall(PetscFree(t->par));
   PetscCall(PetscFree(t->eff));
   PetscCall(PetscFree(t->reg_eff));
+  PetscCall(PetscFree(t->ybatch));
+  if (t->guide_destroy) PetscCall(t->guide_destroy(t->guide_ctx));
   PetscCall(PetscFree(t->model_cov));
   PetscCall(PetscFree2(t->strata_cov, t->strata_levels));
   PetscCall(PetscFree2(t->endpoint_var, t->endpoint_event));

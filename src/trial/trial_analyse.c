@@ -93,6 +93,7 @@ PetscErrorCode TTTrialAnalyse(TTTrial t, PetscInt r, const double recs[], TTRepl
   TTTrialArmFigures(t, recs, res->arm, final_cut, res->arm_figures);
   TTTrialFinalLook(t, res);
   TTTrialFigures(t, recs, res);
+  TTTrialGuidedFigures(t, recs, res);
   PetscFunctionReturn(0);
 }
 
@@ -105,7 +106,7 @@ PetscErrorCode TTReplicateResultCreate(TTTrial t, TTReplicateResult *res)
                          &res->true_effect));
   PetscCall(PetscMalloc4(na, &res->information, TT_MAX_LOOKS, &res->look_z, 6 * na, &res->km, t->p->nfigure + 1,
                          &res->figure));
-  PetscCall(PetscMalloc1(2 * TT_ARM_FIGURES * na, &res->arm_figures));
+  PetscCall(PetscMalloc2(2 * TT_ARM_FIGURES * na, &res->arm_figures, t->p->narm * TT_GUIDED_FIGURES, &res->guided));
   PetscCall(PetscMalloc4(TT_MAX_LOOKS, &res->look_time, TT_MAX_LOOKS, &res->look_information, TT_MAX_LOOKS,
                          &res->look_subjects, TT_MAX_LOOKS, &res->look_bound));
   PetscCall(PetscCalloc1(na, &res->reason));
@@ -117,7 +118,7 @@ PetscErrorCode TTReplicateResultDestroy(TTReplicateResult *res)
   PetscFunctionBeginUser;
   PetscCall(PetscFree5(res->arm, res->endpoint, res->ok, res->result, res->true_effect));
   PetscCall(PetscFree4(res->information, res->look_z, res->km, res->figure));
-  PetscCall(PetscFree(res->arm_figures));
+  PetscCall(PetscFree2(res->arm_figures, res->guided));
   PetscCall(PetscFree4(res->look_time, res->look_information, res->look_subjects, res->look_bound));
   PetscCall(PetscFree(res->reason));
   PetscFunctionReturn(0);

@@ -221,25 +221,75 @@ static PetscErrorCode SimulationFailed(TTTrial t, TTSim sim, PetscInt r, PetscIn
             "them)",
             (int) p, (int) r, where, why ? why : "simulation failed");
   for (PetscInt i = L->prognostic; i < L->failed; i++) rec[i] = NAN;
+  for (PetscInt i = L->guided; i < L->size; i++) rec[i] = NAN;
   rec[L->failed] = 1.0;
   PetscCall(TTSimReset(sim));
   PetscFunctionReturn(0);
 }
 
-/* After a failed integration of the arms together: each arm alone on a rebuilt
- * integrator, so a failure names its arm (*arm); 0 if every arm succeeds alone (its
- * trajectories are then the twin's, a function of the twin only). */
-static PetscErrorCode ArmByArm(TTTrial t, TTSim sim, const TTSimCase cases[], double ymean[], PetscInt *arm)
+/* After a failed integration of the arms together: each integrated arm (batch[nb]) alone
+ * on a rebuilt integrator, so a failure names its arm (*arm); 0 if every arm succeeds
+ * alone (its trajectories are then the twin's, a function of the twin only). */
+static PetscErrorCode ArmByArm(TTTrial t, TTSim sim, const TTSimCase cases[], PetscInt nb, const PetscInt batch[],
+                               double ymean[], PetscInt *arm)
 {
   const TTRecordLayout *L = &t->L;
   PetscErrorCode        ierr;
 
   PetscFunctionBeginUser;
   PetscCall(TTSimReset(sim));
-  for (*arm = 0; *arm < L->narm; (*arm)++) {
+  for (PetscInt b = 0; b < nb; b++) {
+    *arm = batch[b];
     ierr = TTSimTrajectories(sim, 1, &cases[*arm], L->nvisit, t->t_model, ymean + *arm * L->nvisit * L->nvar);
     if (ierr) PetscFunctionReturn(ierr);
   }
+  PetscFunctionReturn(0);
+}
+
+/* The arms integrated together (every arm not guided, then the prognostic case when
+ * joint), their trajectories in ymean by arm (the prognostic one at narm); without guided
+ * arms straight into ymean, as before guided arms existed. */
+static PetscErrorCode Integrate(TTTrial t, TTSim sim, const TTSimCase cases[], PetscBool *joint, double ymean[],
+                                PetscInt *arm)
+{
+  const TTRecordLayout *L  = &t->L;
+  const PetscInt        nt = L->nvisit * L->nvar;
+  TTSimCase             batch_cases[TT_MAX_ARMS + 1];
+  PetscInt              batch[TT_MAX_ARMS + 1], nb = 0, narm = 0;
+  PetscErrorCode        ierr;
+
+  PetscFunctionBeginUser;
+  for (PetscInt a = 0; a <= L->narm; a++)
+    if (a < L->narm ? !t->p->arm[a].guided : *joint) batch[nb] = a, batch_cases[nb++] = cases[a];
+  narm = nb - (*joint ? 1 : 0);
+  if (narm == L->narm)
+    ierr = TTSimTrajectories(sim, nb, cases, L->nvisit, t->t_model, ymean);
+  else {
+    ierr = TTSimTrajectories(sim, nb, batch_cases, L->nvisit, t->t_model, t->ybatch);
+    for (PetscInt b = 0; !ierr && b < nb; b++) PetscCall(PetscArraycpy(ymean + batch[b] * nt, t->ybatch + b * nt, nt));
+  }
+  if (!ierr) PetscFunctionReturn(0);
+  *joint = PETSC_FALSE;
+  PetscFunctionReturn(ArmByArm(t, sim, cases, narm, batch, ymean, arm));
+}
+
+/* Guided arm a: the chooser's regimen (into start, eff, *reg), trajectory (ymean's slot
+ * of arm a) and block; the case the arm's events and observations see. */
+static PetscErrorCode GuidedArm(TTTrial t, PetscInt r, PetscInt p, PetscInt cand, PetscInt a, double z, double start[],
+                                double eff[], TTRegimen *reg, TTSimCase *k, double ymean[], double rec[])
+{
+  const TTRecordLayout *L = &t->L;
+  TTGuidedTwin          w = {a, r, p, cand, k->cov, k->eta, z};
+  PetscErrorCode        ierr;
+
+  PetscFunctionBeginUser;
+  PetscCheck(t->guide, PETSC_COMM_SELF, PETSC_ERR_ORDER, "arm %s is guided but the trial has no chooser",
+             t->p->arm[a].name);
+  ierr = t->guide(t->guide_ctx, t, &w, start, eff, reg, ymean + a * L->nvisit * L->nvar,
+                  rec + L->guided + a * TT_GUIDED_SIZE);
+  if (ierr) PetscFunctionReturn(ierr);
+  k->eff = reg->eff;
+  k->reg = reg->n > 1 ? reg : NULL;
   PetscFunctionReturn(0);
 }
 
@@ -319,6 +369,7 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
     u_dropout[1] = tt_rng_uniform(&g);
   }
   z = TwinClearance(t, r, p);
+  for (PetscInt i = 0; i < L->narm * TT_GUIDED_SIZE; i++) rec[L->guided + i] = NAN;
   for (PetscInt a = 0; a < PetscMin(L->narm, TT_MAX_ARMS); a++) {
     EffectsAt(t, a, z, eff + a * TT_MAX_EFFECTS);
     cases[a] = (TTSimCase){cm, eta, eff + a * TT_MAX_EFFECTS, NULL};
@@ -326,12 +377,19 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
     TTTrialSwitchingRegimen(t, a, eff + a * TT_MAX_EFFECTS, z, PETSC_TRUE, rstart[a], reff[a], &reg[a]);
     cases[a].reg = &reg[a];
   }
-  joint = PrognosticCase(t, sim, r, p, cand, &cases[0], yobs0, eta_c, &first, &cases[L->narm]);
-  ierr  = TTSimTrajectories(sim, L->narm + (joint ? 1 : 0), cases, L->nvisit, t->t_model, ymean);
-  if (ierr) {
-    joint = PETSC_FALSE;
-    ierr  = ArmByArm(t, sim, cases, ymean, &arm);
+  for (PetscInt a = 0; a < L->narm; a++) {
+    if (!t->p->arm[a].guided) continue;
+    ierr = GuidedArm(t, r, p, cand, a, z, rstart[a], reff[a], &reg[a], &cases[a], ymean, rec);
+    if (ierr == PETSC_ERR_NOT_CONVERGED || ierr == PETSC_ERR_FP) {
+      char where[TT_NAME_MAX + 8];
+      snprintf(where, sizeof(where), "arm %s", t->p->arm[a].name);
+      PetscCall(SimulationFailed(t, sim, r, p, where, ierr, rec));
+      PetscFunctionReturn(0);
+    }
+    PetscCall(ierr);
   }
+  joint = PrognosticCase(t, sim, r, p, cand, &cases[0], yobs0, eta_c, &first, &cases[L->narm]);
+  ierr  = Integrate(t, sim, cases, &joint, ymean, &arm);
   for (PetscInt a = 0; !ierr && a < L->narm; a++) {
     ierr = ObserveArm(t, r, p, cand, &cases[a], a, u_dropout, ymean + a * L->nvisit * L->nvar,
                       rec + L->arm0 + a * L->arm_size);

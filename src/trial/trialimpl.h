@@ -58,6 +58,12 @@ struct _p_TTTrial {
   int      *treat, *iy, *status, *strata;
   TTPair   *pair; /* [patients * nendpoint] endpoint pairs at the current data cut */
   PetscInt *stratum_count, *block_id, *block_list;
+  /* guided arms (trial_guided.c): choose variable and visit index per arm (-1: not guided), the chooser */
+  PetscInt       guided_var[TT_MAX_ARMS], guided_visit[TT_MAX_ARMS];
+  TTTrialGuideFn guide;
+  void          *guide_ctx;
+  PetscErrorCode (*guide_destroy)(void *);
+  double        *ybatch; /* [(narm + 1) * nvisit * nvar]: the integrated arms' trajectories */
   /* validation figures (trial_figures.c) */
   PetscInt         *figure_var; /* [nfigure] baseline_mean: model variable index; -1 otherwise */
   tt_stats_km_step *km_steps;   /* [patients] */
@@ -118,6 +124,11 @@ double         TTTrialModelTimeOf(TTTrial t, double schedule_time);
 void TTTrialSwitchingRegimen(TTTrial t, PetscInt a, const double *first, double z, PetscBool dosed, double start[],
                              double eff[], TTRegimen *reg);
 void TTTrialViewRegimens(TTTrial t, FILE *out);
+
+/* trial_guided.c: guided arms checked against the model at set-up (located errors); the
+ * replicate's guided figures (res->guided) from the records' guided blocks. */
+PetscErrorCode TTTrialBindGuided(TTTrial t);
+void           TTTrialGuidedFigures(TTTrial t, const double recs[], TTReplicateResult *res);
 
 /* trial_figures.c: names checked and scratch sized at set-up; the figures of one replicate. */
 PetscErrorCode TTTrialSetUpFigures(TTTrial t);

@@ -67,7 +67,7 @@ double TTTwinNegLogPrior(TTTwinFit fit, const TTPatient *p, const double eta[])
 static PetscErrorCode Objective(TTTwinFit fit, const TTPatient *p, const double eta[], double *f)
 {
   const TTModelType *m   = fit->m;
-  const TTRegimen   *reg = &fit->reg[p->arm >= 0 ? p->arm : fit->narm];
+  const TTRegimen   *reg = p->reg ? p->reg : &fit->reg[p->arm >= 0 ? p->arm : fit->narm];
   double             prev_mean[64], prev_value[64], sum = 0.0;
   PetscInt           nt = 0;
   PetscBool          ok;
@@ -160,7 +160,8 @@ static PetscErrorCode ObjectiveGradient(TTTwinFit fit, const TTPatient *p, const
 static PetscErrorCode Gradient(TTTwinFit fit, const TTPatient *p, const double eta[], double *f, double grad[])
 {
   /* the sensitivities follow constant effects after 0: a switching arm keeps the differences */
-  PetscBool sens = fit->gradient == TT_TWIN_GRADIENT_SENSITIVITY && fit->reg[p->arm >= 0 ? p->arm : fit->narm].n == 1;
+  const TTRegimen *reg  = p->reg ? p->reg : &fit->reg[p->arm >= 0 ? p->arm : fit->narm];
+  PetscBool        sens = fit->gradient == TT_TWIN_GRADIENT_SENSITIVITY && reg->n == 1 && !p->reg;
 
   PetscFunctionBeginUser;
   if (sens) PetscCall(TTTwinSensObjectiveGradient(fit, p, eta, f, grad));

@@ -415,6 +415,7 @@ PetscErrorCode TTPatientsGet(TTPatients P, PetscInt i, TTPatient *p)
   p->id    = P->id[i];
   p->cov   = P->cov ? P->cov + i * P->ncov : NULL;
   p->arm   = P->arm[i];
+  p->reg   = NULL;
   p->nobs  = P->start[i + 1] - k;
   p->t     = P->t + k;
   p->var   = P->var + k;

@@ -99,6 +99,17 @@ static void DrawEta(TTTwinFit fit, tt_pcg32 *g, const TTTwinEstimate *est, const
   for (PetscInt i = 0; i < fit->nl; i++) eta[i] = PetscMin(PetscMax(eta[i], fit->lo[i]), fit->hi[i]);
 }
 
+PetscErrorCode TTTwinDrawPosterior(TTTwinFit fit, const TTTwinEstimate *est, tt_pcg32 *g, PetscInt n, double eta[],
+                                   PetscBool *ok)
+{
+  double L[TT_TWIN_MAX_LATENT * TT_TWIN_MAX_LATENT];
+
+  PetscFunctionBeginUser;
+  PetscCall(TTTwinCholesky(fit->nl, est->cov, L, ok));
+  for (PetscInt s = 0; *ok && s < n; s++) DrawEta(fit, g, est, L, eta + s * fit->nl);
+  PetscFunctionReturn(0);
+}
+
 /* The choose: criterion of one arm's noise-free trajectory y[nt][nvar] (higher is better). */
 static double Criterion(TTTwinFit fit, const Times *T, const double *y, PetscInt cvar, PetscInt cvisit)
 {

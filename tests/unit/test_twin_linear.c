@@ -153,7 +153,7 @@ static PetscErrorCode Run(void)
   const double   t[]     = {-26, -13, 0, 12, 26};
   const double   value[] = {17.9, 19.6, 21.3, 22.0, 21.1};
   const int      var[5] = {0}, below[5] = {0};
-  TTPatient      p      = {"A", NULL, 1, 5, t, var, value, below};
+  TTPatient      p      = {"A", NULL, 1, 5, t, var, value, below, NULL};
   const double   eff1[] = {-0.5};
   double         m[2], C[4], f1, f2, g[2];
 
@@ -190,7 +190,7 @@ static PetscErrorCode Run(void)
   { /* a patient's fit does not depend on the patients fitted before it (the solver is reused) */
     const double   t2[] = {-10, 0}, v2[] = {30.0, 31.5};
     const int      var2[2] = {0}, below2[2] = {0, 1};
-    TTPatient      q = {"B", NULL, -1, 2, t2, var2, v2, below2};
+    TTPatient      q = {"B", NULL, -1, 2, t2, var2, v2, below2, NULL};
     TTTwinEstimate eq, again;
     PetscCall(TTTwinFitPatient(fit, &q, &eq));
     PetscCall(TTTwinFitPatient(fit, &p, &again));

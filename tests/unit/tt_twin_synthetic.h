@@ -65,7 +65,7 @@ static PetscErrorCode tt_twin_synthetic(TTTrial trial, TTSim sim, uint64_t seed,
     for (int k = 0; k < nv; k++) s->t[n] = t[j], s->var[n] = var[k], s->value[n] = yo[var[k]], s->below[n++] = 0;
   }
   snprintf(s->id, sizeof s->id, "P%d", (int) i);
-  s->p = (TTPatient){s->id, s->cov, t[nt - 1] >= 0.0 ? arm : -1, n, s->t, s->var, s->value, s->below};
+  s->p = (TTPatient){s->id, s->cov, t[nt - 1] >= 0.0 ? arm : -1, n, s->t, s->var, s->value, s->below, NULL};
   PetscFunctionReturn(0);
 }
 

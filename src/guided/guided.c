@@ -1,0 +1,185 @@
+/* guided.c — the chooser of guided arms (guided.h): per twin, observe the run-in,
+ * personalise, give the candidate forecast best, reassess, and score the oracle.
+ *
+ * Invariants: the twin's course after 0 is integrated from `initial` at 0 like every
+ * other arm's, over every visit, under the policy so far, so its values at the visits up
+ * to a reassessment are those of the final trajectory the record holds (the integration
+ * up to a visit does not depend on later switches); the observations the decisions use
+ * are TTTrialObserveVisit's of those values. The run-in (before 0) is the twin's
+ * untreated course as personalisation models it (an ODE model from `initial` at the
+ * first run-in visit). A switch happens at a reassess visit only when another candidate's
+ * forecast score is strictly better than the one held. Truths: every candidate given from
+ * 0 and the policy, at the twin's true random effects and exposure-response clearance,
+ * scored by TTGuideScore plus the candidate's cost. Integration failures of the twin's own
+ * course are returned as PETSC_ERR_NOT_CONVERGED (the trial counts or reports the twin);
+ * other errors are raised. Not collective.
+ */
+#include <math.h>
+#include <string.h>
+#include "guidedimpl.h"
+
+static PetscErrorCode AddObservations(TTGuide g, double t, const double yobs[])
+{
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < g->m->nvar; k++) {
+    if (!g->observable[k] || !isfinite(yobs[k])) continue;
+    PetscCheck(g->nobs < g->cap, PETSC_COMM_SELF, PETSC_ERR_PLIB, "guided observations exceed their capacity");
+    g->t[g->nobs] = t, g->var_obs[g->nobs] = (int) k, g->value[g->nobs] = yobs[k], g->below[g->nobs++] = 0;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The twin's true course under pol (its own clearance) at every visit into y; *failed on
+ * an integration failure. */
+static PetscErrorCode Course(TTGuide g, const TTGuidedTwin *w, const GuidePolicy *pol, double start[], double eff[],
+                             TTRegimen *reg, double y[], PetscBool *failed)
+{
+  TTSimCase      k;
+  PetscErrorCode ierr;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTGuideCandidateEffects(g, w->arm, w->z));
+  TTGuidePolicyRegimen(g, pol, g->cand_eff, start, eff, reg);
+  k = (TTSimCase){w->cov, w->eta, reg->eff, reg->n > 1 ? reg : NULL};
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = TTSimTrajectories(g->sim, 1, &k, g->p->nvisit, g->t_model, y);
+  PetscCall(PetscPopErrorHandler());
+  *failed = ierr == PETSC_ERR_NOT_CONVERGED || ierr == PETSC_ERR_FP;
+  if (*failed)
+    PetscCall(TTSimReset(g->sim));
+  else
+    PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+/* The untreated run-in: the course at the run-in times, observed from their own streams. */
+static PetscErrorCode RunIn(TTGuide g, const TTGuidedTwin *w, PetscBool *failed)
+{
+  const TTGuidedSpec *s = &g->p->arm[w->arm].guide;
+  double              t[TT_MAX_RUN_IN], y[TT_MAX_RUN_IN * TT_GUIDE_MAX_VARS], yobs[TT_GUIDE_MAX_VARS];
+  PetscErrorCode      ierr;
+
+  PetscFunctionBeginUser;
+  for (PetscInt k = 0; k < s->nrun_in; k++) PetscCall(TTTrialModelTime(g->trial, s->run_in[k], &t[k]));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = TTSimTrajectoryHistory(g->sim, w->cov, w->eta, g->eff_none, g->eff_none, s->nrun_in, t, y);
+  PetscCall(PetscPopErrorHandler());
+  *failed = ierr == PETSC_ERR_NOT_CONVERGED || ierr == PETSC_ERR_FP;
+  if (*failed)
+    PetscCall(TTSimReset(g->sim));
+  else
+    PetscCall(ierr);
+  for (PetscInt k = 0; !*failed && k < s->nrun_in; k++) {
+    PetscCall(TTTrialObserveRunIn(g->trial, w, k, y + k * g->m->nvar, yobs));
+    PetscCall(AddObservations(g, t[k], yobs));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Decision d at model time tau: personalise on the observations so far and give the best
+ * candidate (the first, at 0), or switch to it when strictly better than the one held. */
+static PetscErrorCode Decide(TTGuide g, const TTGuidedTwin *w, PetscInt d, double tau, GuidePolicy *pol,
+                             PetscInt *unconverged)
+{
+  const TTGuidedSpec *s = &g->p->arm[w->arm].guide;
+  double              start[TT_MAX_SEGMENTS], score[TT_MAX_CANDIDATES];
+  double              eff[TT_MAX_SEGMENTS * TT_MAX_EFFECTS];
+  TTRegimen           reg;
+  TTPatient           pt = {"", w->cov, -1, g->nobs, g->t, g->var_obs, g->value, g->below, NULL};
+  TTTwinEstimate      est;
+  PetscInt            best = 0;
+
+  PetscFunctionBeginUser;
+  if (pol->n) {
+    PetscCall(TTGuideCandidateEffects(g, w->arm, 0.0));
+    TTGuidePolicyRegimen(g, pol, g->cand_eff, start, eff, &reg);
+    pt.reg = &reg;
+  }
+  PetscCall(TTTwinFitPatient(g->fit, &pt, &est));
+  *unconverged += !est.converged;
+  PetscCall(TTGuideForecast(g, w, &est, d, tau, pol, score));
+  for (PetscInt c = 1; c < s->ncandidate; c++)
+    if (score[c] < score[best]) best = c;
+  if (!pol->n) {
+    pol->n = 1, pol->start[0] = 0.0, pol->cand[0] = best;
+    PetscFunctionReturn(0);
+  }
+  if (best != pol->cand[pol->n - 1] && score[best] < score[pol->cand[pol->n - 1]])
+    pol->start[pol->n] = tau, pol->cand[pol->n++] = best;
+  PetscFunctionReturn(0);
+}
+
+/* Observes the scheduled visits in (0, until] from *next on, on the course so far. */
+static PetscErrorCode ObserveVisits(TTGuide g, const TTGuidedTwin *w, const GuidePolicy *pol, double until,
+                                    PetscInt *next, PetscBool *failed)
+{
+  double    start[TT_MAX_SEGMENTS], eff[TT_MAX_SEGMENTS * TT_MAX_EFFECTS], yobs[TT_GUIDE_MAX_VARS];
+  TTRegimen reg;
+
+  PetscFunctionBeginUser;
+  PetscCall(Course(g, w, pol, start, eff, &reg, g->ymean, failed));
+  for (; !*failed && *next < g->p->nvisit && g->p->visit[*next] <= until; (*next)++) {
+    if (!(g->p->visit[*next] > 0)) continue;
+    PetscCall(TTTrialObserveVisit(g->trial, w, *next, g->ymean + *next * g->m->nvar, yobs));
+    PetscCall(AddObservations(g, g->t_model[*next], yobs));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* True scores of every candidate from 0 and of the policy (its course y), and the oracle. */
+static PetscErrorCode Truths(TTGuide g, const TTGuidedTwin *w, const GuidePolicy *pol, const double y[], double block[],
+                             PetscBool *failed)
+{
+  const TTGuidedSpec *s  = &g->p->arm[w->arm].guide;
+  const PetscInt      at = g->visit[w->arm] * g->m->nvar + g->var[w->arm];
+  double              start[TT_MAX_SEGMENTS], eff[TT_MAX_SEGMENTS * TT_MAX_EFFECTS], *score = block + TT_GUIDED_SCORE;
+  TTRegimen           reg;
+
+  PetscFunctionBeginUser;
+  block[TT_GUIDED_POLICY_SCORE] = TTGuideScore(g, s, g->var[w->arm], y[at]) + s->cost[pol->cand[pol->n - 1]];
+  block[TT_GUIDED_ORACLE]       = 0;
+  for (PetscInt c = 0; c < s->ncandidate && !*failed; c++) {
+    GuidePolicy one = {1, {0.0}, {c}};
+    if (pol->n == 1 && pol->cand[0] == c)
+      score[c] = block[TT_GUIDED_POLICY_SCORE];
+    else {
+      PetscCall(Course(g, w, &one, start, eff, &reg, g->ymean, failed));
+      score[c] = TTGuideScore(g, s, g->var[w->arm], g->ymean[at]) + s->cost[c];
+    }
+    if (score[c] < score[(PetscInt) block[TT_GUIDED_ORACLE]]) block[TT_GUIDED_ORACLE] = c;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTGuideChoose_Private(void *ctx, TTTrial trial, const TTGuidedTwin *w, double start[], double eff[],
+                                     TTRegimen *reg, double ymean[], double block[])
+{
+  TTGuide             g           = ctx;
+  const TTGuidedSpec *s           = &g->p->arm[w->arm].guide;
+  GuidePolicy         pol         = {0};
+  PetscInt            unconverged = 0, next = 0;
+  PetscBool           failed;
+  double              tau;
+
+  PetscFunctionBeginUser;
+  PetscCheck(trial == g->trial, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "the chooser belongs to another trial");
+  g->nobs = 0;
+  PetscCall(RunIn(g, w, &failed));
+  if (failed) PetscFunctionReturn(PETSC_ERR_NOT_CONVERGED);
+  PetscCall(Decide(g, w, 0, 0.0, &pol, &unconverged));
+  block[TT_GUIDED_FIRST] = pol.cand[0];
+  for (PetscInt j = 0; j < s->nreassess; j++) {
+    PetscCall(ObserveVisits(g, w, &pol, s->reassess[j], &next, &failed));
+    if (failed) PetscFunctionReturn(PETSC_ERR_NOT_CONVERGED);
+    PetscCall(TTTrialModelTime(trial, s->reassess[j], &tau));
+    PetscCall(Decide(g, w, j + 1, tau, &pol, &unconverged));
+  }
+  PetscCall(Course(g, w, &pol, start, eff, reg, ymean, &failed));
+  if (failed) PetscFunctionReturn(PETSC_ERR_NOT_CONVERGED);
+  block[TT_GUIDED_FINAL]       = pol.cand[pol.n - 1];
+  block[TT_GUIDED_SWITCHES]    = pol.n - 1;
+  block[TT_GUIDED_UNCONVERGED] = unconverged;
+  PetscCall(Truths(g, w, &pol, ymean, block, &failed));
+  if (failed) PetscFunctionReturn(PETSC_ERR_NOT_CONVERGED);
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,84 @@
+/* guided_create.c — the chooser's per-rank state: its personalisation workspace, two
+ * integrators (the twin's own course and the forecasts' batches) and scratch sized for
+ * the protocol's largest guided arm; set as the trial's chooser. Not collective.
+ */
+#include <math.h>
+#include <string.h>
+#include "guidedimpl.h"
+
+/* Variables the model can observe (an observation density: not derived). */
+static void Observable(TTGuide g)
+{
+  for (PetscInt k = 0; k < g->m->nvar; k++) {
+    TTObservation o  = {1.0, 1.0, NAN, NAN, 0};
+    g->observable[k] = !isnan(g->m->log_density(g->par, (int) k, &o));
+  }
+}
+
+static PetscErrorCode Scratch(TTGuide g)
+{
+  const TTProtocol *p  = g->p;
+  PetscInt          ne = PetscMax(g->m->neffect, 1), nl = g->m->nlatent, nc = 0, S = 1;
+
+  PetscFunctionBeginUser;
+  for (PetscInt a = 0; a < p->narm; a++) {
+    if (!p->arm[a].guided) continue;
+    nc = PetscMax(nc, p->arm[a].guide.ncandidate);
+    S  = PetscMax(S, p->arm[a].guide.draws);
+    for (PetscInt k = 0; k < g->m->nvar; k++)
+      if (!strcmp(g->m->var[k].name, p->arm[a].guide.variable)) g->var[a] = k;
+    for (PetscInt v = 0; v < p->nvisit; v++)
+      if (p->visit[v] == p->arm[a].guide.visit) g->visit[a] = v;
+  }
+  g->fc_cap = nc * S;
+  g->cap    = (TT_MAX_RUN_IN + p->nvisit) * g->m->nvar;
+  PetscCall(PetscMalloc5(S * nl, &g->eta, g->fc_cap * g->m->nvar, &g->y, g->fc_cap, &g->cases, p->nvisit * g->m->nvar,
+                         &g->ymean, g->fc_cap, &g->ycrit));
+  PetscCall(PetscMalloc4(TT_MAX_CANDIDATES * TT_MAX_SEGMENTS * ne, &g->reg_eff, TT_MAX_CANDIDATES * ne, &g->cand_eff,
+                         p->nvisit, &g->t_model, ne, &g->eff_none));
+  PetscCall(PetscMalloc4(g->cap, &g->t, g->cap, &g->value, g->cap, &g->var_obs, g->cap, &g->below));
+  for (PetscInt v = 0; v < p->nvisit; v++) PetscCall(TTTrialModelTime(g->trial, p->visit[v], &g->t_model[v]));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode GuideDestroy(void *ctx)
+{
+  TTGuide g = ctx;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTTwinFitDestroy(&g->fit));
+  PetscCall(TTSimDestroy(&g->sim));
+  PetscCall(TTSimDestroy(&g->sim_fc));
+  PetscCall(PetscFree5(g->eta, g->y, g->cases, g->ymean, g->ycrit));
+  PetscCall(PetscFree4(g->reg_eff, g->cand_eff, g->t_model, g->eff_none));
+  PetscCall(PetscFree4(g->t, g->value, g->var_obs, g->below));
+  PetscCall(PetscFree(g));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTGuideSetUp(TTTrial trial)
+{
+  const TTProtocol *p;
+  TTGuide           g;
+  PetscBool         any = PETSC_FALSE;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTTrialGetProtocol(trial, &p));
+  for (PetscInt a = 0; a < p->narm; a++) any = any || p->arm[a].guided;
+  if (!any) PetscFunctionReturn(0);
+  PetscCall(PetscNew(&g));
+  g->trial = trial;
+  g->p     = p;
+  PetscCall(TTTrialGetModel(trial, &g->m));
+  PetscCall(TTTrialGetParameters(trial, &g->par));
+  PetscCheck(g->m->nvar <= TT_GUIDE_MAX_VARS && g->m->neffect <= TT_MAX_EFFECTS, PETSC_COMM_SELF, PETSC_ERR_SUP,
+             "model %s exceeds the guided arms' compiled-in sizes", g->m->name);
+  PetscCall(TTTwinFitCreate(trial, &g->fit));
+  PetscCall(TTTrialCreateSim(trial, &g->sim));
+  PetscCall(TTTrialCreateSim(trial, &g->sim_fc));
+  PetscCall(Scratch(g));
+  PetscCall(TTTrialArmEffects(trial, p->narm, 0.0, g->eff_none));
+  Observable(g);
+  PetscCall(TTTrialSetGuide(trial, TTGuideChoose_Private, g, GuideDestroy));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,124 @@
+/* guided_forecast.c — a guided twin's forecast: each candidate's regimen given the
+ * policy so far, and its score over draws from the twin's Laplace posterior.
+ *
+ * A candidate's regimen at decision time tau is the policy so far followed by the
+ * candidate from tau (the policy itself when the candidate is the one held). Forecasts
+ * use the candidates' effects at the typical exposure-response clearance (the twin's own
+ * is not known to the chooser). The same posterior draws serve every candidate (common
+ * random numbers), keyed by the twin, the arm and the decision; with draws: 0, or when
+ * the Laplace covariance is not positive definite, the forecast is at the mode. A
+ * forecast whose integration fails counts no score (its candidate is scored over the
+ * draws that succeed; +inf when none does).
+ */
+#include <math.h>
+#include "guidedimpl.h"
+
+void TTGuidePolicyRegimen(TTGuide g, const GuidePolicy *pol, const double *cand_eff, double start[], double eff[],
+                          TTRegimen *reg)
+{
+  const PetscInt ne = g->m->neffect;
+
+  for (PetscInt j = 0; j < pol->n; j++) {
+    start[j] = pol->start[j];
+    for (PetscInt i = 0; i < ne; i++) eff[j * ne + i] = cand_eff[pol->cand[j] * ne + i];
+  }
+  *reg = (TTRegimen){(int) pol->n, start, eff};
+}
+
+PetscErrorCode TTGuideCandidateEffects(TTGuide g, PetscInt a, double z)
+{
+  const TTGuidedSpec *s = &g->p->arm[a].guide;
+
+  PetscFunctionBeginUser;
+  for (PetscInt c = 0; c < s->ncandidate; c++)
+    PetscCall(TTTrialRegimenEffects(g->trial, s->candidate[c], z, g->cand_eff + c * g->m->neffect));
+  PetscFunctionReturn(0);
+}
+
+double TTGuideScore(TTGuide g, const TTGuidedSpec *s, PetscInt var, double y)
+{
+  TTObservation o = {y, s->target, NAN, NAN, 1};
+  double        below;
+
+  if (!isfinite(y)) return NAN;
+  switch (s->goal) {
+  case TT_CHOOSE_MINIMIZE:
+    return y;
+  case TT_CHOOSE_MAXIMIZE:
+    return -y;
+  default:
+    below = exp(g->m->log_density(g->par, (int) var, &o));
+    return s->goal == TT_CHOOSE_BELOW ? -below : -(1.0 - below);
+  }
+}
+
+/* The choose variable's value at the choose visit of every case, y[n] (NaN where the
+ * integration fails): one batch, or one case at a time for a dosing model or after a
+ * failure of the batch. */
+static PetscErrorCode Integrate(TTGuide g, PetscInt n, double tc, PetscInt var, double y[])
+{
+  const PetscInt nv   = g->m->nvar;
+  PetscErrorCode ierr = 1;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  if (!g->m->doses) ierr = TTSimTrajectories(g->sim_fc, n, g->cases, 1, &tc, g->y);
+  for (PetscInt i = 0; !ierr && i < n; i++) y[i] = g->y[i * nv + var];
+  if (ierr) {
+    if (ierr != 1) ierr = TTSimReset(g->sim_fc);
+    for (PetscInt i = 0; !ierr && i < n; i++) {
+      PetscErrorCode e = TTSimTrajectories(g->sim, 1, &g->cases[i], 1, &tc, g->y);
+      if (e == PETSC_ERR_NOT_CONVERGED || e == PETSC_ERR_FP)
+        e = TTSimReset(g->sim), y[i] = NAN;
+      else if (!e)
+        y[i] = g->y[var];
+      ierr = e;
+    }
+  }
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTGuideForecast(TTGuide g, const TTGuidedTwin *w, const TTTwinEstimate *est, PetscInt d, double tau,
+                               const GuidePolicy *pol, double score[])
+{
+  const TTGuidedSpec *s  = &g->p->arm[w->arm].guide;
+  const PetscInt      nc = s->ncandidate, nl = g->m->nlatent, ne = g->m->neffect;
+  PetscInt            S = s->draws, var = g->var[w->arm];
+  PetscBool           ok = PETSC_FALSE;
+  double              tc;
+  tt_pcg32            rng;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTTrialModelTime(g->trial, s->visit, &tc));
+  PetscCall(TTGuideCandidateEffects(g, w->arm, 0.0));
+  for (PetscInt c = 0; c < nc; c++) {
+    GuidePolicy q = *pol;
+    if (q.n == 0 || q.cand[q.n - 1] != c) q.start[q.n] = tau, q.cand[q.n++] = c;
+    TTGuidePolicyRegimen(g, &q, g->cand_eff, g->reg_start[c], g->reg_eff + c * TT_MAX_SEGMENTS * ne, &g->reg[c]);
+  }
+  if (S > 0) {
+    uint64_t key = TT_STREAM_GUIDE + 256 * (uint64_t) d + 4096 * (uint64_t) w->arm + ((uint64_t) w->candidate << 32);
+    tt_rng_substream(&rng, g->p->seed, (uint64_t) w->replicate, (uint64_t) w->subject, key);
+    PetscCall(TTTwinDrawPosterior(g->fit, est, &rng, S, g->eta, &ok));
+  }
+  if (!ok) {
+    S = 1;
+    PetscCall(PetscArraycpy(g->eta, est->eta, nl));
+  }
+  for (PetscInt c = 0; c < nc; c++)
+    for (PetscInt k = 0; k < S; k++)
+      g->cases[c * S + k] = (TTSimCase){w->cov, g->eta + k * nl, g->reg[c].eff, g->reg[c].n > 1 ? &g->reg[c] : NULL};
+  PetscCall(Integrate(g, nc * S, tc, var, g->ycrit));
+  for (PetscInt c = 0; c < nc; c++) {
+    double   sum = 0;
+    PetscInt n   = 0;
+    for (PetscInt k = 0; k < S; k++) {
+      double sc = TTGuideScore(g, s, var, g->ycrit[c * S + k]);
+      if (isfinite(sc)) sum += sc, n++;
+    }
+    score[c] = n ? sum / n + s->cost[c] : INFINITY;
+  }
+  PetscFunctionReturn(0);
+}

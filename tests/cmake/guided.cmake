@@ -1,0 +1,15 @@
+# Twin-guided arms (src/guided): the chooser through the trial, one replicate at a time
+# (tests/unit/test_guided.c, protocols in tests/data/protocols/guided).
+set(TT_GUIDED_DIR ${TT_SOURCE_DIR}/tests/data/protocols/guided)
+add_executable(test_guided ${TT_SOURCE_DIR}/tests/unit/test_guided.c)
+target_link_libraries(test_guided PRIVATE tt_guided tt_warnings)
+target_include_directories(test_guided PRIVATE ${TT_SOURCE_DIR}/tests/unit)
+if(TT_VALGRIND)
+  set_property(TARGET test_guided PROPERTY CROSSCOMPILING_EMULATOR ${TT_VALGRIND})
+endif()
+add_test(NAME guided_figures_are_consistent COMMAND test_guided ${TT_GUIDED_DIR}/t2d_guided.yaml 2)
+set_tests_properties(guided_figures_are_consistent PROPERTIES LABELS "unit;guided")
+add_test(NAME guided_perfect_information_finds_the_oracle COMMAND test_guided ${TT_GUIDED_DIR}/t2d_perfect.yaml 2 perfect)
+add_test(NAME guided_without_information_equals_best_single COMMAND test_guided ${TT_GUIDED_DIR}/t2d_prior.yaml 6 prior)
+set_tests_properties(guided_perfect_information_finds_the_oracle guided_without_information_equals_best_single
+  PROPERTIES LABELS "validation;guided")
