@@ -108,6 +108,41 @@ static PetscErrorCode ViewDropout(FILE *out, const TTDropoutSpec *d)
 }
 
 /* regimens: only when declared. */
+/* A guided arm's guided key, as read (every default written out). */
+static PetscErrorCode ViewGuided(const TTProtocol *p, FILE *out, const TTGuidedSpec *s)
+{
+  char buf[32];
+  int  ncost = 0;
+
+  PetscFunctionBeginUser;
+  P(", guided: {candidates: [");
+  for (int c = 0; c < s->ncandidate; c++) {
+    if (c) P(", ");
+    PetscCall(TTYamlWriteName(out, p->regimen[s->candidate[c]].name));
+  }
+  P("], run_in: {visits: [");
+  for (int k = 0; k < s->nrun_in; k++) P("%s%s", k ? ", " : "", TTYamlFormatReal(s->run_in[k], buf));
+  P("]}, choose: {variable: ");
+  PetscCall(TTYamlWriteName(out, s->variable));
+  P(", visit: %s, goal: %s", TTYamlFormatReal(s->visit, buf), TTChooseGoalNames[s->goal]);
+  if (s->goal == TT_CHOOSE_BELOW || s->goal == TT_CHOOSE_ABOVE) P(", target: %s", TTYamlFormatReal(s->target, buf));
+  for (int c = 0; c < s->ncandidate; c++) {
+    if (s->cost[c] == 0) continue;
+    P("%s", ncost++ ? ", " : ", cost: {");
+    PetscCall(TTYamlWriteName(out, p->regimen[s->candidate[c]].name));
+    P(": %s", TTYamlFormatReal(s->cost[c], buf));
+  }
+  if (ncost) P("}");
+  P("}");
+  if (s->nreassess) {
+    P(", reassess: [");
+    for (int k = 0; k < s->nreassess; k++) P("%s%s", k ? ", " : "", TTYamlFormatReal(s->reassess[k], buf));
+    P("]");
+  }
+  P(", draws: %d}", s->draws);
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode ViewRegimens(const TTProtocol *p, FILE *out)
 {
   char buf[32];
@@ -149,7 +184,9 @@ static PetscErrorCode ViewModelArms(const TTProtocol *p, FILE *out)
   for (int i = 0; i < p->narm; i++) {
     P("  - {name: ");
     PetscCall(TTYamlWriteName(out, p->arm[i].name));
-    if (p->arm[i].regimen >= 0) {
+    if (p->arm[i].guided)
+      PetscCall(ViewGuided(p, out, &p->arm[i].guide));
+    else if (p->arm[i].regimen >= 0) {
       P(", regimen: ");
       PetscCall(TTYamlWriteName(out, p->regimen[p->arm[i].regimen].name));
     } else {

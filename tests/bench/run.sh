@@ -47,7 +47,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=$(cd "${1:-$root/build}" 2>/dev/null && pwd) || { echo "run.sh: no build directory ${1:-$root/build}" >&2; exit 2; }
 [ -f "$build/CMakeCache.txt" ] || { echo "run.sh: $build is not a configured build (cmake --preset release)" >&2; exit 2; }
-parts=${TT_BENCH_PARTS:-sim r e2e mem out twin}
+parts=${TT_BENCH_PARTS:-sim r e2e mem out twin guided}
 repeat=${TT_BENCH_REPEAT:-3}
 seconds=${TT_BENCH_SECONDS:-0.3}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -283,6 +283,11 @@ fi
 # ---------------------------------------------------------------- 7, 8. personalise against R, ranks
 if has twin; then
   . "$here/twin.sh"
+fi
+
+# ---------------------------------------------------------------- 9. the cost of a guided arm
+if has guided; then
+  . "$here/guided.sh"
 fi
 
 printf '\n%-60s %12s   %-8s %s\n' "figure" "measured" "target" "result"

@@ -1,0 +1,27 @@
+# shellcheck shell=bash disable=SC2154 # tt, tmp, here and repeat come from run.sh
+# Part 9 of the benchmark (sourced by tests/bench/run.sh): the cost of a guided arm.
+# tests/bench/guided_t2d.yaml (400 T2D twins, a guided arm of 4 candidates with 2
+# reassessments and 50 posterior draws per forecast, against a standard of care) and its
+# standard counterpart (the guided arm replaced by the first candidate, everything else
+# equal), each timed in CPU seconds (user + system) on one rank: (3 replicates - 1
+# replicate) / 2 per replicate, best of $repeat; the ratio is the cost of a guided
+# replicate in standard replicates. Every twin is simulated under every arm, so each is
+# personalised three times (run-in, weeks 12 and 26).
+guided_cpu() { # PROTOCOL REPLICATES: best CPU seconds of $repeat runs
+  local c=() i
+  for ((i = 0; i < repeat; i++)); do
+    /usr/bin/time -f "%U %S" -o "$tmp/gcpu" "$tt" run "$1" -o "$tmp/guided.h5" --replicates "$2" --force \
+      --progress none >"$tmp/last.log" 2>&1 || { cat "$tmp/last.log" >&2; echo "run.sh: failed: $1" >&2; exit 2; }
+    c+=("$(tail -1 "$tmp/gcpu" | awk '{ printf "%.6g", $1 + $2 }')")
+  done
+  min "${c[@]}"
+}
+echo "... guided arm: T2D, 400 twins"
+gp=$tmp/guided_t2d.yaml sp=$tmp/standard_t2d.yaml
+sed "s|\.\./\.\./cohorts/|$root/cohorts/|" "$here/guided_t2d.yaml" >"$gp"
+awk '/^  - name: guided$/ { print "  - {name: guided, regimen: metformin_max}"; skip = 1; next }
+     skip && /^schedule:/ { skip = 0 } !skip' "$gp" >"$sp"
+g3=$(guided_cpu "$gp" 3) g1=$(guided_cpu "$gp" 1) s3=$(guided_cpu "$sp" 3) s1=$(guided_cpu "$sp" 1)
+gr=$(calc "($g3 - $g1) / 2") sr=$(calc "($s3 - $s1) / 2")
+info "9  guided replicate, CPU s (guided | standard)" "$gr | $sr"
+row "9  guided T2D replicate (400 twins, 4 candidates, 2 reassessments) / standard" "$(calc "$gr / $sr")" "<=" 20
