@@ -13,7 +13,8 @@ add_test(NAME guided_perfect_information_finds_the_oracle COMMAND test_guided ${
 add_test(NAME guided_without_information_equals_best_single COMMAND test_guided ${TT_GUIDED_DIR}/t2d_prior.yaml 6 prior)
 set_tests_properties(guided_perfect_information_finds_the_oracle guided_without_information_equals_best_single
   PROPERTIES LABELS "validation;guided")
-# stopped on 2 ranks and resumed on 3: identical to an uninterrupted run
-add_test(NAME guided_resume_is_bitwise_identical
-  COMMAND ${TT_SOURCE_DIR}/tests/mpi/guided_resume.sh ${TT_TWINTRIAL} ${TT_GUIDED_DIR}/t2d_guided.yaml)
-set_tests_properties(guided_resume_is_bitwise_identical PROPERTIES LABELS "mpi;guided" ENVIRONMENT "${TT_MPI_ENV}")
+# 1 to 4 ranks, and stopped on 2 ranks then resumed on 3: identical (tests/mpi/guided.sh)
+add_test(NAME guided_identical_on_1_to_4_ranks_and_after_resume
+  COMMAND ${TT_SOURCE_DIR}/tests/mpi/guided.sh ${TT_TWINTRIAL} ${TT_GUIDED_DIR}/t2d_guided.yaml)
+set_tests_properties(guided_identical_on_1_to_4_ranks_and_after_resume PROPERTIES LABELS "mpi;guided"
+  ENVIRONMENT "${TT_MPI_ENV}" TIMEOUT 900)

@@ -71,13 +71,6 @@ for sw in t2d_escalation oncology_switch; do
   for n in 1 2 3 4; do run switch_${sw}_$n $n --replicates 6 --patients 90 -tt_block $((3 * n + 4)); done
   for n in 2 3 4; do same switch_${sw}_1 switch_${sw}_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
 done
-# guided arms (each twin personalised and guided by its own forecasts, with reassessments
-# that switch): 1 to 4 ranks
-protocol=$root/tests/data/protocols/guided/t2d_guided.yaml
-for n in 1 2 3 4; do run guided_$n $n --replicates 3 --patients 40 -tt_block $((2 * n + 3)); done
-groups="/design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary"
-h5ls "$out/guided_1.h5/guided" >/dev/null 2>&1 && groups="$groups /guided"
-for n in 2 3 4; do same guided_1 guided_$n $groups; done
 # the summary attributes too (h5diff compares attributes of the objects it visits)
 h5dump -A "$out/n1.h5" >"$out/attrs.txt"; grep -q "ATTRIBUTE \"power\"" "$out/attrs.txt" || { echo "FAIL: no power attribute"; exit 1; }
 echo "1 passed, 0 failed"

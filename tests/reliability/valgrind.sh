@@ -9,7 +9,8 @@
 # to be caught mid-run), the disk-full test (a 10000-replicate reference run) and
 # personalise's comparison with R's optim and its simulation-based calibration (300
 # patients each; their code paths run under memcheck in the personalise unit tests and
-# example).
+# example) and the guided arms' perfect- and no-information checks (dozens of personalised
+# twins each; their paths run in guided_figures_are_consistent and tests/mpi/guided.sh).
 # The bad-input fixtures are sampled there (every 3rd, every 4th of the CLI's; all of
 # them run in the release and sanitizer suites: tt_valgrind_sample, tests/CMakeLists.txt).
 # Every test's timeout is 20 times its release value there (TT_TIMEOUT_SCALE,
@@ -35,7 +36,7 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTT_WERROR=ON "-
   cmake --build "$build" -j "$(nproc)" >>"$log" 2>&1 || { tail -40 "$log"; echo "valgrind build failed"; exit 1; }
 echo "built $build in $(($(date +%s) - start)) s"
 ctest --test-dir "$build" -LE 'slurm|bench|sanitize|fuzz|valgrind' \
-  -E 'disk_full_mid_run_loses_nothing|resume_after_signals_is_bitwise_identical|cli_output_safety_lock|every_model_stays_in_its_plausible_ranges|separation_and_reasons_match_r|analytic_power_matches_r|twin_map_matches_r_optim|twin_forecasts_calibrated' -j "$(nproc)" \
+  -E 'disk_full_mid_run_loses_nothing|resume_after_signals_is_bitwise_identical|cli_output_safety_lock|every_model_stays_in_its_plausible_ranges|separation_and_reasons_match_r|analytic_power_matches_r|twin_map_matches_r_optim|twin_forecasts_calibrated|guided_perfect_information|guided_without_information' -j "$(nproc)" \
   --output-on-failure
 rc=$?
 # A report fails the suite: any memcheck error, and a definite leak unless the
