@@ -74,6 +74,10 @@ PetscErrorCode TTTwinObjective(TTTwinFit fit, const TTPatient *p, const double e
 /* Not collective. The MAP estimate of patient p; a failure to converge is reported in
  * est (converged = 0 with a reason), not as an error. */
 PetscErrorCode TTTwinFitPatient(TTTwinFit fit, const TTPatient *p, TTTwinEstimate *est);
+/* Not collective. The same from eta0[nlatent] (clamped to the prior's bounds; NULL or a
+ * start where the objective is not finite: eta = 0), e.g. a previous estimate of the same
+ * patient before new observations. */
+PetscErrorCode TTTwinFitPatientFrom(TTTwinFit fit, const TTPatient *p, const double eta0[], TTTwinEstimate *est);
 
 /* Forecast of one patient: for every arm, visit of the protocol's schedule and model
  * variable, the mean of a new observation and its central `level` prediction interval,

@@ -76,7 +76,8 @@ static PetscErrorCode RunIn(TTGuide g, const TTGuidedTwin *w, PetscBool *failed)
   PetscFunctionReturn(0);
 }
 
-/* Decision d at model time tau: personalise on the observations so far and give the best
+/* Decision d at model time tau: personalise on the observations so far (from the last
+ * decision's estimate after the first) and give the best
  * candidate (the first, at 0), or switch to it when strictly better than the one held. */
 static PetscErrorCode Decide(TTGuide g, const TTGuidedTwin *w, PetscInt d, double tau, GuidePolicy *pol,
                              PetscInt *unconverged)
@@ -95,7 +96,8 @@ static PetscErrorCode Decide(TTGuide g, const TTGuidedTwin *w, PetscInt d, doubl
     TTGuidePolicyRegimen(g, pol, g->cand_eff, start, eff, &reg);
     pt.reg = &reg;
   }
-  PetscCall(TTTwinFitPatient(g->fit, &pt, &est));
+  PetscCall(TTTwinFitPatientFrom(g->fit, &pt, d ? g->eta_prev : NULL, &est));
+  PetscCall(PetscArraycpy(g->eta_prev, est.eta, g->m->nlatent));
   *unconverged += !est.converged;
   PetscCall(TTGuideForecast(g, w, &est, d, tau, pol, score));
   for (PetscInt c = 1; c < s->ncandidate; c++)

@@ -41,11 +41,12 @@ struct _p_TTGuide {
   double     reg_start[TT_MAX_CANDIDATES][TT_MAX_SEGMENTS];
   double    *reg_eff; /* [TT_MAX_CANDIDATES][TT_MAX_SEGMENTS * neffect] */
   TTRegimen  reg[TT_MAX_CANDIDATES];
-  double    *cand_eff;           /* [TT_MAX_CANDIDATES * neffect]: one arm's candidates, at some clearance */
-  double    *ycrit;              /* [cases] the choose variable at the choose visit */
-  double    *t_model;            /* [nvisit] the visits in model time */
-  PetscInt   var[TT_MAX_ARMS];   /* each guided arm's choose variable */
-  PetscInt   visit[TT_MAX_ARMS]; /* and visit index */
+  double    *cand_eff;                     /* [TT_MAX_CANDIDATES * neffect]: one arm's candidates, at some clearance */
+  double    *ycrit;                        /* [cases] the choose variable at the choose visit */
+  double    *t_model;                      /* [nvisit] the visits in model time */
+  double     eta_prev[TT_TWIN_MAX_LATENT]; /* the last decision's estimate: the next fit's start */
+  PetscInt   var[TT_MAX_ARMS];             /* each guided arm's choose variable */
+  PetscInt   visit[TT_MAX_ARMS];           /* and visit index */
 };
 
 /* guided_forecast.c */

@@ -291,6 +291,13 @@ static PetscErrorCode Laplace(TTTwinFit fit, const TTPatient *p, TTTwinEstimate 
 
 PetscErrorCode TTTwinFitPatient(TTTwinFit fit, const TTPatient *p, TTTwinEstimate *est)
 {
+  PetscFunctionBeginUser;
+  PetscCall(TTTwinFitPatientFrom(fit, p, NULL, est));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTTwinFitPatientFrom(TTTwinFit fit, const TTPatient *p, const double eta0[], TTTwinEstimate *est)
+{
   PetscScalar       *x;
   const PetscScalar *xr;
   TaoConvergedReason reason;
@@ -302,8 +309,12 @@ PetscErrorCode TTTwinFitPatient(TTTwinFit fit, const TTPatient *p, TTTwinEstimat
   fit->patient = NULL; /* the same address may hold another patient */
   PetscCall(SetPatient(fit, p));
   PetscCall(VecGetArray(fit->x, &x));
-  for (PetscInt i = 0; i < fit->nl; i++) x[i] = PetscMin(PetscMax(0.0, fit->lo[i]), fit->hi[i]);
+  for (PetscInt i = 0; i < fit->nl; i++) x[i] = PetscMin(PetscMax(eta0 ? eta0[i] : 0.0, fit->lo[i]), fit->hi[i]);
   PetscCall(Objective(fit, p, x, &f));
+  if (!isfinite(f) && eta0) { /* a start the objective cannot evaluate: the typical twin's */
+    for (PetscInt i = 0; i < fit->nl; i++) x[i] = PetscMin(PetscMax(0.0, fit->lo[i]), fit->hi[i]);
+    PetscCall(Objective(fit, p, x, &f));
+  }
   PetscCall(VecRestoreArray(fit->x, &x));
   if (!isfinite(f)) {
     PetscCall(PetscSNPrintf(est->reason, sizeof est->reason,
