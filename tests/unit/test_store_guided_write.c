@@ -39,7 +39,7 @@ static double Value(PetscInt r, int f, int nc)
   return f == TT_GUIDED_POLICY_MEAN || f == TT_GUIDED_BEST_SINGLE_MEAN ? 7.0 + x : x;
 }
 
-static PetscErrorCode Fill(const TTProtocol *p, PetscInt r, TTReplicateResult *res, double *guided)
+static PetscErrorCode Fill(const TTProtocol *p, PetscInt r, TTReplicateResult *res)
 {
   PetscFunctionBeginUser;
   res->replicate       = r;
@@ -59,10 +59,9 @@ static PetscErrorCode Fill(const TTProtocol *p, PetscInt r, TTReplicateResult *r
   for (PetscInt j = 0; j < p->nfigure; j++) res->figure[j] = NAN;
   for (PetscInt a = 0; a < p->narm; a++)
     for (int f = 0; f < TT_GUIDED_FIGURES; f++)
-      guided[a * TT_GUIDED_FIGURES + f] = a == ARM && f < TT_GUIDED_SHARE + p->arm[ARM].guide.ncandidate
-                                              ? Value(r, f, p->arm[ARM].guide.ncandidate)
-                                              : NAN;
-  res->guided = guided;
+      res->guided[a * TT_GUIDED_FIGURES + f] = a == ARM && f < TT_GUIDED_SHARE + p->arm[ARM].guide.ncandidate
+                                                   ? Value(r, f, p->arm[ARM].guide.ncandidate)
+                                                   : NAN;
   PetscFunctionReturn(0);
 }
 
@@ -80,7 +79,7 @@ static PetscErrorCode Write(const char *path, TTTrial trial, const TTProtocol *p
   PetscInt          ndone;
   PetscBool         finished;
   PetscMPIInt       rank;
-  double           *guided;
+  double           *own = NULL; /* res.guided, unless TTReplicateResultCreate allocates it */
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
@@ -88,20 +87,22 @@ static PetscErrorCode Write(const char *path, TTTrial trial, const TTProtocol *p
   PetscCall(TTStoreOpen(PETSC_COMM_WORLD, path, trial, &prov, resume, &st));
   PetscCall(TTStoreGetDone(st, &done, &ndone));
   TT_CHECK(ndone == (resume ? STOP : 0), "replicates done before this run");
+  PetscCall(PetscMemzero(&res, sizeof(res)));
   PetscCall(TTReplicateResultCreate(trial, &res));
-  PetscCall(PetscMalloc1(p->narm * TT_GUIDED_FIGURES, &guided));
+  if (!res.guided) PetscCall(PetscMalloc1(p->narm * TT_GUIDED_FIGURES, &own));
+  if (own) res.guided = own;
   if (rank == 0)
     for (PetscInt i = from; i < to; i++) {
       PetscInt r = i >= 40 ? i : i % 2 == 0 ? i + 1 : i - 1;
       if (done[r]) continue;
-      PetscCall(Fill(p, r, &res, guided));
+      PetscCall(Fill(p, r, &res));
       PetscCall(TTStoreWriteReplicate(st, &res, NULL));
     }
-  res.guided = NULL; /* ours, not the result's */
+  if (own) res.guided = NULL;
   PetscCall(PetscCalloc1(p->nanalysis, &s));
   PetscCall(TTStoreClose(&st, complete, s));
   PetscCall(PetscFree(s));
-  PetscCall(PetscFree(guided));
+  PetscCall(PetscFree(own));
   PetscCall(TTReplicateResultDestroy(&res));
   PetscCall(TTStoreUnlockOutput(&lock));
   PetscFunctionReturn(0);
