@@ -28,12 +28,10 @@ static const int figure_index[TT_GF_N] = {TT_GUIDED_AGREEMENT,   TT_GUIDED_REGRE
                                           TT_GUIDED_POLICY_MEAN, TT_GUIDED_BEST_SINGLE_MEAN, TT_GUIDED_MEAN_SWITCHES,
                                           TT_GUIDED_TWINS};
 
-enum { D_BEST = TT_GF_N, D_SHARE, ND }; /* datasets of an arm: the figures, best_single, share */
-
 typedef struct {
   PetscInt  arm, ncandidate;
-  hid_t     d[ND];
-  TTH5Stage stage[ND];
+  hid_t     d[TT_GD_N];
+  TTH5Stage stage[TT_GD_N];
 } GuidedArm;
 
 struct _TTStoreGuided {
@@ -72,16 +70,16 @@ static PetscErrorCode SetUpArm(TTStore st, hid_t top, GuidedArm *ga, PetscBool c
     PetscCall(TTH5Dataset(g, tt_store_guided_figures[c], H5T_NATIVE_DOUBLE, 1, dims, create, &ga->d[c]));
     PetscCall(TTH5StageSetUp(&ga->stage[c], ga->d[c], H5T_NATIVE_DOUBLE));
   }
-  PetscCall(TTH5Dataset(g, "best_single", H5T_STD_I32LE, 1, dims, create, &ga->d[D_BEST]));
-  PetscCall(TTH5StageSetUp(&ga->stage[D_BEST], ga->d[D_BEST], H5T_NATIVE_INT));
-  PetscCall(TTH5Dataset(g, "share", H5T_NATIVE_DOUBLE, 2, dims, create, &ga->d[D_SHARE]));
-  PetscCall(TTH5StageSetUp(&ga->stage[D_SHARE], ga->d[D_SHARE], H5T_NATIVE_DOUBLE));
+  PetscCall(TTH5Dataset(g, "best_single", H5T_STD_I32LE, 1, dims, create, &ga->d[TT_GD_BEST]));
+  PetscCall(TTH5StageSetUp(&ga->stage[TT_GD_BEST], ga->d[TT_GD_BEST], H5T_NATIVE_INT));
+  PetscCall(TTH5Dataset(g, "share", H5T_NATIVE_DOUBLE, 2, dims, create, &ga->d[TT_GD_SHARE]));
+  PetscCall(TTH5StageSetUp(&ga->stage[TT_GD_SHARE], ga->d[TT_GD_SHARE], H5T_NATIVE_DOUBLE));
   if (create) {
-    PetscCall(TTH5WriteStringAttr(ga->d[D_SHARE], "layout", "[replicate][candidate]"));
-    PetscCall(TTH5WriteStringAttr(ga->d[D_BEST], "layout", "[replicate]: index into candidates, -1: none"));
+    PetscCall(TTH5WriteStringAttr(ga->d[TT_GD_SHARE], "layout", "[replicate][candidate]"));
+    PetscCall(TTH5WriteStringAttr(ga->d[TT_GD_BEST], "layout", "[replicate]: index into candidates, -1: none"));
   }
   if (st->rank == 0)
-    for (int c = 0; c < ND; c++) PetscCall(TTH5StageAllocate(&ga->stage[c], TT_ROW_BUFFER));
+    for (int c = 0; c < TT_GD_N; c++) PetscCall(TTH5StageAllocate(&ga->stage[c], TT_ROW_BUFFER));
   TTCallHDF5(H5Gclose(g));
   PetscFunctionReturn(0);
 }
@@ -102,7 +100,7 @@ PetscErrorCode TTStoreSetUpGuided(TTStore st, PetscBool create)
     if (p->arm[a].guided) {
       GuidedArm *ga = &st->guided->a[st->guided->n++];
       ga->arm       = a;
-      for (int c = 0; c < ND; c++) ga->d[c] = ga->stage[c].d = -1;
+      for (int c = 0; c < TT_GD_N; c++) ga->d[c] = ga->stage[c].d = -1;
     }
   PetscCall(TTH5Group(st->file, "guided", create, &top));
   for (PetscInt i = 0; i < n; i++) PetscCall(SetUpArm(st, top, &st->guided->a[i], create));
@@ -124,8 +122,8 @@ PetscErrorCode TTStoreStageGuided(TTStore st, const TTReplicateResult *res)
     double        b    = f[TT_GUIDED_BEST_SINGLE];
     int           best = isfinite(b) && b >= 0 && b < ga->ncandidate ? (int) b : -1;
     for (int c = 0; c < TT_GF_N; c++) PetscCall(TTH5StageRows(&ga->stage[c], r, 1, &f[figure_index[c]]));
-    PetscCall(TTH5StageRows(&ga->stage[D_BEST], r, 1, &best));
-    PetscCall(TTH5StageRows(&ga->stage[D_SHARE], r, 1, &f[TT_GUIDED_SHARE]));
+    PetscCall(TTH5StageRows(&ga->stage[TT_GD_BEST], r, 1, &best));
+    PetscCall(TTH5StageRows(&ga->stage[TT_GD_SHARE], r, 1, &f[TT_GUIDED_SHARE]));
   }
   PetscFunctionReturn(0);
 }
@@ -135,7 +133,7 @@ PetscErrorCode TTStoreFlushGuided(TTStore st)
   PetscFunctionBeginUser;
   if (!st->guided) PetscFunctionReturn(0);
   for (PetscInt i = 0; i < st->guided->n; i++)
-    for (int c = 0; c < ND; c++) PetscCall(TTH5StageFlush(&st->guided->a[i].stage[c]));
+    for (int c = 0; c < TT_GD_N; c++) PetscCall(TTH5StageFlush(&st->guided->a[i].stage[c]));
   PetscFunctionReturn(0);
 }
 
@@ -160,30 +158,25 @@ static void Finish(const Moments *m, double *mean, double *mcse)
   *mcse = m->n > 1 ? sqrt(m->m2 / (m->n - 1.0) / m->n) : NAN;
 }
 
-PetscErrorCode TTStoreGuidedSummarize(hid_t g, PetscInt R, PetscInt nc, TTGuidedSummary *s)
+PetscErrorCode TTStoreGuidedSummarize(const hid_t d[TT_GD_N], PetscInt R, PetscInt nc, TTGuidedSummary *s)
 {
   const PetscInt chunk        = 512;
   Moments        fig[TT_GF_N] = {{0}}, share[TT_MAX_CANDIDATES] = {{0}};
   double        *buf, *sh, best_count[TT_MAX_CANDIDATES] = {0}, nbest = 0;
   int           *best;
-  hid_t          d[ND];
 
   PetscFunctionBeginUser;
   PetscCheck(nc >= 1 && nc <= TT_MAX_CANDIDATES, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
              "expected 1..%d candidates, found %d", TT_MAX_CANDIDATES, (int) nc);
   PetscCall(PetscMemzero(s, sizeof(*s)));
   s->ncandidate = nc;
-  for (int c = 0; c < ND; c++) d[c] = -1;
-  for (int c = 0; c < TT_GF_N; c++) TTCallHDF5(d[c] = H5Dopen2(g, tt_store_guided_figures[c], H5P_DEFAULT));
-  TTCallHDF5(d[D_BEST] = H5Dopen2(g, "best_single", H5P_DEFAULT));
-  TTCallHDF5(d[D_SHARE] = H5Dopen2(g, "share", H5P_DEFAULT));
   PetscCall(PetscMalloc3(TT_GF_N * chunk, &buf, chunk * nc, &sh, chunk, &best));
   for (PetscInt r0 = 0; r0 < R; r0 += chunk) {
     PetscInt count = PetscMin(chunk, R - r0);
     for (int c = 0; c < TT_GF_N; c++)
       PetscCall(TTH5ReadRows(d[c], H5T_NATIVE_DOUBLE, (hsize_t) r0, (hsize_t) count, buf + c * chunk));
-    PetscCall(TTH5ReadRows(d[D_BEST], H5T_NATIVE_INT, (hsize_t) r0, (hsize_t) count, best));
-    PetscCall(TTH5ReadRows(d[D_SHARE], H5T_NATIVE_DOUBLE, (hsize_t) r0, (hsize_t) count, sh));
+    PetscCall(TTH5ReadRows(d[TT_GD_BEST], H5T_NATIVE_INT, (hsize_t) r0, (hsize_t) count, best));
+    PetscCall(TTH5ReadRows(d[TT_GD_SHARE], H5T_NATIVE_DOUBLE, (hsize_t) r0, (hsize_t) count, sh));
     for (PetscInt i = 0; i < count; i++) {
       for (int c = 0; c < TT_GF_N; c++) Add(&fig[c], buf[c * chunk + i]);
       for (PetscInt k = 0; k < nc; k++) Add(&share[k], sh[i * nc + k]);
@@ -199,7 +192,6 @@ PetscErrorCode TTStoreGuidedSummarize(hid_t g, PetscInt R, PetscInt nc, TTGuided
     s->best_single_share_mcse[k] = nbest > 0 ? sqrt(q * (1.0 - q) / nbest) : NAN;
   }
   PetscCall(PetscFree3(buf, sh, best));
-  for (int c = 0; c < ND; c++) TTCallHDF5(H5Dclose(d[c]));
   PetscFunctionReturn(0);
 }
 
@@ -236,7 +228,7 @@ static PetscErrorCode WriteSummaries(TTStore st)
   for (PetscInt i = 0; i < st->guided->n; i++) {
     const GuidedArm *ga = &st->guided->a[i];
     TTCallHDF5(g = H5Gopen2(top, st->p->arm[ga->arm].name, H5P_DEFAULT));
-    if (st->rank == 0) PetscCall(TTStoreGuidedSummarize(g, st->p->replicates, ga->ncandidate, &s));
+    if (st->rank == 0) PetscCall(TTStoreGuidedSummarize(ga->d, st->p->replicates, ga->ncandidate, &s));
     PetscCallMPI(MPI_Bcast(&s, (PetscMPIInt) sizeof(s), MPI_BYTE, 0, st->comm));
     PetscCall(TTStoreGuidedWriteSummary(g, &s));
     TTCallHDF5(H5Gclose(g));
@@ -250,7 +242,7 @@ PetscErrorCode TTStoreFreeGuided(TTStore st)
   PetscFunctionBeginUser;
   if (!st->guided) PetscFunctionReturn(0);
   for (PetscInt i = 0; i < st->guided->n; i++)
-    for (int c = 0; c < ND; c++) {
+    for (int c = 0; c < TT_GD_N; c++) {
       GuidedArm *ga = &st->guided->a[i];
       PetscCall(TTH5StageDestroy(&ga->stage[c]));
       if (ga->d[c] >= 0) TTCallHDF5(H5Dclose(ga->d[c]));

@@ -193,8 +193,9 @@ PetscErrorCode TTStoreExtraColumnsFree(TTStoreExtraColumns *x); /* the values re
 /* store_guided.c: /guided/<arm> of each guided arm (created or reopened: collective;
  * rows staged and flushed by rank 0; Close writes the summaries when complete, collective;
  * Free only releases handles and buffers). Summarize computes one arm's summary from its
- * stored rows in group g (R replicates, nc candidates; not collective) and WriteSummary
- * writes it as /guided/<arm>/summary (collective in a parallel file). */
+ * stored rows, datasets d[TT_GD_N] (R replicates, nc candidates; not collective: rank 0,
+ * on datasets every rank opened) and WriteSummary writes it as /guided/<arm>/summary
+ * (collective in a parallel file). */
 enum {
   TT_GF_AGREEMENT,
   TT_GF_REGRET,
@@ -205,6 +206,7 @@ enum {
   TT_GF_TWINS,
   TT_GF_N
 };
+enum { TT_GD_BEST = TT_GF_N, TT_GD_SHARE, TT_GD_N };       /* an arm's datasets: the figures, best_single, share */
 extern const char *const tt_store_guided_figures[TT_GF_N]; /* their dataset and attribute names */
 extern const char *const tt_store_guided_goals[4];         /* TT_CHOOSE_* names */
 typedef struct {
@@ -219,7 +221,7 @@ PetscErrorCode TTStoreStageGuided(TTStore st, const TTReplicateResult *res);
 PetscErrorCode TTStoreFlushGuided(TTStore st);
 PetscErrorCode TTStoreCloseGuided(TTStore st, PetscBool complete);
 PetscErrorCode TTStoreFreeGuided(TTStore st);
-PetscErrorCode TTStoreGuidedSummarize(hid_t g, PetscInt R, PetscInt nc, TTGuidedSummary *s);
+PetscErrorCode TTStoreGuidedSummarize(const hid_t d[TT_GD_N], PetscInt R, PetscInt nc, TTGuidedSummary *s);
 PetscErrorCode TTStoreGuidedWriteSummary(hid_t g, const TTGuidedSummary *s);
 /* store_guided_read.c: the guided arms' block of `twintrial summary` and guided.csv
  * (nothing for a file without /guided; not collective). */
