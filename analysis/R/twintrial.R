@@ -38,6 +38,15 @@
 #   validation_values  long: replicate, figure, value (the figure simulated per replicate)
 #   calibration     (protocols with calibrated arm effects) one row per calibrated arm, the
 #                   columns of calibration.csv
+#   guided          (protocols with guided arms) one row per replicate x guided arm x
+#                   candidate: the columns of guided.csv (replicate, arm, candidate, share,
+#                   oracle_agreement, mean_regret, value_vs_best_single), then policy_mean,
+#                   best_single_mean, best_single (the candidate's name), mean_switches, twins
+#   guided_summary  (protocols with guided arms) one row per guided arm x candidate: arm,
+#                   candidate, share, share_mcse, best_single_share, best_single_share_mcse,
+#                   the choose rule (variable, visit, goal, target), replicates and each
+#                   figure's mean over replicates with its _mcse, repeated
+# read_guided(path) reads only the guided table (no rows without guided arms).
 # Needs hdf5r (Debian: r-cran-hdf5r). Fixed-length strings come back as character.
 # hdf5r returns arrays with the HDF5 dimensions reversed, so as.vector() of a
 # [row x visit] dataset runs over visits fastest, which the long tables rely on.
@@ -70,6 +79,62 @@
                   stage = rep(stage, each = k), decision = rep(decision, each = k))
   for (c in .tt_look_replicate) r[[c]] <- as.vector(.tt_num(.tt_read(f, paste0("looks/", c)))) # hdf5r: [look, replicate]
   list(looks = l, looks_replicates = r)
+}
+
+.tt_guided_columns <- c("replicate", "arm", "candidate", "share", "oracle_agreement", "mean_regret",
+                        "value_vs_best_single", "policy_mean", "best_single_mean", "best_single", "mean_switches",
+                        "twins")
+.tt_guided_figures <- c("oracle_agreement", "mean_regret", "value_vs_best_single", "policy_mean", "best_single_mean",
+                        "mean_switches", "twins")
+
+# The guided tables from /guided/<arm>, arms in /design/arms order; guided's rows in the
+# order of guided.csv (replicate, then arm, then candidate).
+.tt_guided <- function(f, arms) {
+  rows <- list(); summ <- list()
+  for (arm in arms[vapply(arms, function(a) f$exists(paste0("guided/", a)), TRUE)]) {
+    g <- f[[paste0("guided/", arm)]]
+    cand <- .tt_str(hdf5r::h5attr(g, "candidates"))
+    k <- length(cand)
+    share <- .tt_num(g[["share"]]$read()) # hdf5r: [candidate, replicate]
+    nrep <- length(share) / k
+    best <- as.integer(.tt_num(g[["best_single"]]$read()))
+    d <- data.frame(replicate = rep(seq_len(nrep) - 1L, each = k), arm = arm, candidate = rep(cand, nrep),
+                    share = as.vector(share), stringsAsFactors = FALSE)
+    for (c in .tt_guided_figures) d[[c]] <- rep(.tt_num(g[[c]]$read()), each = k)
+    d$best_single <- rep(ifelse(best >= 0 & best < k, cand[pmax(best, 0L) + 1L], NA_character_), each = k)
+    d$.order <- length(rows)
+    rows[[length(rows) + 1]] <- d
+    if (g$exists("summary")) {
+      sa <- g[["summary"]]
+      s <- data.frame(arm = rep(arm, k), candidate = cand, stringsAsFactors = FALSE)
+      for (n in c("share", "share_mcse", "best_single_share", "best_single_share_mcse"))
+        s[[n]] <- .tt_num(hdf5r::h5attr(sa, n))
+      for (n in c("variable", "goal")) s[[n]] <- .tt_str(hdf5r::h5attr(g, n))
+      for (n in c("visit", "target")) s[[n]] <- .tt_num(hdf5r::h5attr(g, n))
+      s <- s[c("arm", "candidate", "share", "share_mcse", "best_single_share", "best_single_share_mcse", "variable",
+               "visit", "goal", "target")]
+      s$replicates <- .tt_num(hdf5r::h5attr(sa, "replicates"))
+      for (n in .tt_guided_figures) {
+        s[[n]] <- .tt_num(hdf5r::h5attr(sa, n))
+        s[[paste0(n, "_mcse")]] <- .tt_num(hdf5r::h5attr(sa, paste0(n, "_mcse")))
+      }
+      summ[[length(summ) + 1]] <- s
+    }
+  }
+  guided <- .tt_bind(rows, c(.tt_guided_columns, ".order"))
+  if (nrow(guided)) guided <- guided[order(guided$replicate, guided$.order, seq_len(nrow(guided))), ]
+  guided <- guided[.tt_guided_columns]
+  rownames(guided) <- NULL
+  list(guided = guided, guided_summary = .tt_bind(summ, c("arm", "candidate")))
+}
+
+# The guided table of results file `path` alone (as read_twintrial(path)$guided).
+read_guided <- function(path) {
+  f <- hdf5r::H5File$new(path, mode = "r")
+  on.exit(f$close_all())
+  if (!identical(.tt_str(hdf5r::h5attr(f, "format")), "twintrial-results"))
+    stop(path, ": not a twintrial results file")
+  .tt_guided(f, .tt_str(.tt_read(f, "design/arms")))$guided
 }
 
 .tt_num <- function(x) if (inherits(x, "integer64")) as.numeric(as.character(x)) else as.numeric(x)
@@ -277,5 +342,6 @@ read_twintrial <- function(path, counterfactual = TRUE) {
       as.data.frame(row, stringsAsFactors = FALSE)
     }))
   }
+  if (f$exists("guided")) out <- c(out, .tt_guided(f, arms))
   out
 }

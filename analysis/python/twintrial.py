@@ -41,6 +41,17 @@ documented in analysis/README.md):
                   effect, target, endpoint, control, target_value, value, value_mc_se,
                   solver_tolerance, achieved, achieved_mc_se, twins, bootstrap,
                   evaluations, interval_lo, interval_hi, description
+  guided          (protocols with guided arms) one row per replicate x guided arm x
+                  candidate: the columns of guided.csv (replicate, arm, candidate, share,
+                  oracle_agreement, mean_regret, value_vs_best_single), then policy_mean,
+                  best_single_mean, best_single (the candidate's name), mean_switches,
+                  twins (the last seven repeat over the arm's candidates)
+  guided_summary  (protocols with guided arms) one row per guided arm x candidate: arm,
+                  candidate, share, share_mcse, best_single_share, best_single_share_mcse,
+                  then the arm's choose rule (variable, visit, goal, target), replicates and
+                  each figure's mean over replicates with its _mcse, repeated
+
+guided(path) reads only the guided table (empty, with its columns, without guided arms).
 
 Needs h5py, numpy and pandas (Debian: python3-h5py python3-pandas). Fixed-length
 strings are decoded (UTF-8: provenance texts may hold any character of the
@@ -246,7 +257,66 @@ def read(path, counterfactual=True):
             out.update(_validation(f["validation"]))
         if "calibration" in p:
             out["calibration"] = _calibration(p["calibration"])
+        if "guided" in f:
+            out.update(_guided(f["guided"], arms))
     return out
+
+
+GUIDED_COLUMNS = ["replicate", "arm", "candidate", "share", "oracle_agreement", "mean_regret", "value_vs_best_single"]
+GUIDED_FIGURES = ["oracle_agreement", "mean_regret", "value_vs_best_single", "policy_mean", "best_single_mean",
+                  "mean_switches", "twins"]
+GUIDED_EXTRA = ["policy_mean", "best_single_mean", "best_single", "mean_switches", "twins"]
+GUIDED_RULE = ["variable", "visit", "goal", "target"]
+
+
+def _guided(g, arms):
+    """The guided tables from /guided/<arm> (arms in /design/arms order; rows of guided
+    in the order of guided.csv: replicate, then arm, then candidate)."""
+    rows, summary = [], []
+    for order, arm in enumerate(a for a in arms if a in g):
+        a = g[arm]
+        cand = [_str(c) for c in np.atleast_1d(a.attrs["candidates"])]
+        share = a["share"][()].astype(float).reshape(-1, len(cand))  # [replicate, candidate]
+        nrep, k = share.shape
+        best = a["best_single"][()].astype(int)
+        d = {"replicate": np.repeat(np.arange(nrep), k), "arm": arm,
+             "candidate": np.tile(np.array(cand, dtype=object), nrep), "share": share.reshape(-1)}
+        for c in GUIDED_FIGURES:
+            d[c] = np.repeat(a[c][()].astype(float), k)
+        d["best_single"] = np.repeat(np.array([cand[b] if 0 <= b < k else None for b in best], dtype=object), k)
+        df = pd.DataFrame(d)
+        df["_order"] = order
+        rows.append(df)
+        if "summary" in a:
+            sa = a["summary"].attrs
+            for j, c in enumerate(cand):
+                row = {"arm": arm, "candidate": c}
+                for n in ("share", "share_mcse", "best_single_share", "best_single_share_mcse"):
+                    row[n] = float(np.atleast_1d(sa[n])[j])
+                row.update({n: _scalar(a.attrs[n]) for n in GUIDED_RULE})
+                row["replicates"] = _scalar(sa["replicates"])
+                for n in GUIDED_FIGURES:
+                    row[n], row[n + "_mcse"] = _scalar(sa[n]), _scalar(sa[n + "_mcse"])
+                summary.append(row)
+    columns = GUIDED_COLUMNS + GUIDED_EXTRA
+    if rows:
+        table = pd.concat(rows, ignore_index=True).sort_values(["replicate", "_order"], kind="stable")
+        table = table[columns].reset_index(drop=True)
+    else:
+        table = pd.DataFrame(columns=columns)
+    return {"guided": table, "guided_summary": pd.DataFrame(summary)}
+
+
+def guided(path):
+    """The guided table of results file `path` (see the module doc): as read(path)["guided"],
+    without reading the rest of the file; empty, with its columns, without guided arms."""
+    with h5py.File(path, "r") as f:
+        if _str(f.attrs.get("format", b"")) != "twintrial-results":
+            raise ValueError(f"{path}: not a twintrial results file")
+        arms = _strings(f["design"]["arms"])
+        if "guided" not in f:
+            return pd.DataFrame(columns=GUIDED_COLUMNS + GUIDED_EXTRA)
+        return _guided(f["guided"], arms)["guided"]
 
 
 def _looks(d, g):

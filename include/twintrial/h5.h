@@ -19,6 +19,8 @@ PetscErrorCode TTH5WriteStringAttr(hid_t obj, const char *name, const char *valu
 PetscErrorCode TTH5WriteDoubleAttr(hid_t obj, const char *name, double value);
 PetscErrorCode TTH5WriteInt64Attr(hid_t obj, const char *name, long long value);
 PetscErrorCode TTH5WriteDoubleArrayAttr(hid_t obj, const char *name, int n, const double *v);
+/* n fixed-length strings (the width of the longest) as one attribute. */
+PetscErrorCode TTH5WriteStringArrayAttr(hid_t obj, const char *name, int n, const char *const s[]);
 PetscErrorCode TTH5ReadDoubleAttr(hid_t obj, const char *name, double *value);
 PetscErrorCode TTH5ReadStringAttr(hid_t obj, const char *name, char *buf, size_t len);
 /* Creates a dataset of `type`, rank 1–3, contiguous, filled with NaN / -1. */

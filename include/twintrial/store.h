@@ -90,6 +90,10 @@ PetscErrorCode TTStoreSummary(const char *path, FILE *out);
 /* Not collective. Prints the group-sequential looks table of a results file (nothing
  * for a design without interim looks); part of TTStoreSummary. */
 PetscErrorCode TTStoreSummaryLooks(const char *path, FILE *out);
+/* Not collective. Prints one block per guided arm of a results file (share given each
+ * candidate, oracle agreement, mean regret, value vs the best single candidate, with MC
+ * SEs; nothing without guided arms); part of TTStoreSummary. */
+PetscErrorCode TTStoreSummaryGuided(const char *path, FILE *out);
 /* Not collective. Writes tidy CSVs of a results file into dir. */
 PetscErrorCode TTStoreExportCSV(const char *path, const char *dir);
 /* Collective. Current UTC time as ISO 8601, identical on every rank. */

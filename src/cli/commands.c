@@ -147,6 +147,7 @@ static PetscErrorCode Run(const TTCli *cli, TTProtocol *p, TTTrial trial)
     printf("%s: %d replicates x %d patients -> %s\n", p->name, p->replicates, p->patients, cli->output);
     PetscCall(TTStorePrintSummary(stdout, p->nanalysis, names, s));
     PetscCall(TTStoreSummaryLooks(cli->output, stdout));
+    PetscCall(TTStoreSummaryGuided(cli->output, stdout));
   }
   PetscCall(PetscFree2(s, names));
   PetscFunctionReturn(0);
@@ -278,7 +279,7 @@ PetscErrorCode TTCliExport(const TTCli *cli)
              cli->csv_dir, strerror(errno));
   PetscCall(TTStoreExportCSV(cli->input, cli->csv_dir));
   printf("wrote %s: analyses, summary, subjects, endpoints, outcomes and ADaM (adsl, adbds, adtte) CSVs, and "
-         "where the results hold them looks, validation and calibration CSVs\n",
+         "where the results hold them looks, guided-arm, validation and calibration CSVs\n",
          cli->csv_dir);
   PetscFunctionReturn(0);
 }

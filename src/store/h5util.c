@@ -332,3 +332,26 @@ PetscErrorCode TTH5WriteDoubleArrayAttr(hid_t obj, const char *name, int n, cons
   TTCallHDF5(H5Sclose(space));
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode TTH5WriteStringArrayAttr(hid_t obj, const char *name, int n, const char *const s[])
+{
+  hid_t   type, space, attr;
+  hsize_t dim   = (hsize_t) n;
+  size_t  width = 1;
+  char   *buf;
+
+  PetscFunctionBeginUser;
+  for (int i = 0; i < n; i++) width = PetscMax(width, strlen(s[i]) + 1);
+  PetscCall(PetscCalloc1(n * width + 1, &buf));
+  for (int i = 0; i < n; i++) memcpy(buf + i * width, s[i], strlen(s[i]));
+  TTCallHDF5(type = H5Tcopy(H5T_C_S1));
+  TTCallHDF5(H5Tset_size(type, width));
+  TTCallHDF5(space = H5Screate_simple(1, &dim, NULL));
+  TTCallHDF5(attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT));
+  TTCallHDF5(H5Awrite(attr, type, buf));
+  TTCallHDF5(H5Aclose(attr));
+  TTCallHDF5(H5Sclose(space));
+  TTCallHDF5(H5Tclose(type));
+  PetscCall(PetscFree(buf));
+  PetscFunctionReturn(0);
+}

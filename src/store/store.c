@@ -5,9 +5,9 @@
  * here); the file lives at PATH.tmp until TTStoreClose(complete) renames it;
  * all metadata is flushed before the first replicate, so a killed run leaves a
  * reopenable PATH.tmp;
- * /replicates/done[r] is set only after replicate r's rows and subjects are written
- * (both are staged: rows TT_ROW_BUFFER replicates, subjects TT_SUBJECT_BUFFER bytes,
- * so rank 0 writes few large pieces instead of many small ones); the root
+ * /replicates/done[r] is set only after replicate r's rows (the arms' and guided arms'
+ * too) and subjects are written (all staged: rows TT_ROW_BUFFER replicates, subjects
+ * TT_SUBJECT_BUFFER bytes, so rank 0 writes few large pieces instead of many small ones); the root
  * attribute `complete` is 1 only in a renamed, finished file.
  * Space: every dataset is allocated and filled at creation, so replicates need no new
  * space; what the close writes (summary, provenance, metadata) is reserved at the
@@ -180,6 +180,7 @@ static PetscErrorCode Open(TTStore st, MPI_Comm comm, const char *path, TTTrial 
   PetscCall(TTStoreSetUpArms(st, create));
   PetscCall(TTStoreSetUpValidation(st, create));
   PetscCall(TTStoreSetUpLooks(st, create));
+  PetscCall(TTStoreSetUpGuided(st, create));
   st->nsubject_rows = st->p->output_subjects == TT_OUTPUT_ALL ? (PetscInt) st->p->replicates * st->p->patients
                       : st->p->output_subjects == TT_OUTPUT_FIRST_REPLICATE ? st->p->patients
                                                                             : 0;
@@ -206,8 +207,9 @@ static PetscErrorCode FreeStore(TTStore *store)
   PetscCall(PetscFree(st->km));
   PetscCall(TTStoreReasonFree(st));
   PetscCall(PetscFree(st->done_flags));
-  PetscCall(TTStoreCloseArms(st)); /* after an error in TTStoreOpen: handles and buffers */
-  PetscCall(PetscFree(st->looks)); /* only when the open failed: the close frees it */
+  PetscCall(TTStoreCloseArms(st));  /* after an error in TTStoreOpen: handles and buffers */
+  PetscCall(PetscFree(st->looks));  /* only when the open failed: the close frees it */
+  PetscCall(TTStoreFreeGuided(st)); /* likewise */
   for (PetscInt i = 0; i < st->nstage; i++) PetscCall(TTH5StageDestroy(&st->stage[i]));
   PetscCall(PetscFree(st->stage));
   PetscCall(PetscFree4(st->rowbuf, st->screenbuf, st->droppedbuf, st->scratch));
@@ -251,6 +253,7 @@ static PetscErrorCode FlushRows(TTStore st)
   /* the subjects and arm rows of the replicates about to be marked done go first */
   for (PetscInt i = 0; i < st->nstage; i++) PetscCall(TTH5StageFlush(&st->stage[i]));
   PetscCall(TTStoreFlushArms(st));
+  PetscCall(TTStoreFlushGuided(st));
   if (!st->nbuf) PetscFunctionReturn(0);
   for (PetscInt k = 0; k < na; k++)
     for (int c = 0; c < TT_NCOLUMN; c++) {
@@ -316,6 +319,7 @@ PetscErrorCode TTStoreWriteReplicate(TTStore st, const TTReplicateResult *res, c
   PetscCall(TTStoreWriteLooks(st, res));
   BufferRow(st, res);
   PetscCall(TTStoreStageArms(st, res));
+  PetscCall(TTStoreStageGuided(st, res));
   for (PetscInt k = 0; k < st->p->nanalysis; k++)
     if (st->km[k] >= 0)
       PetscCall(TTH5WriteRows(st->km[k], H5T_NATIVE_DOUBLE, (hsize_t) res->replicate, 1, res->km + 6 * k));
@@ -346,6 +350,7 @@ PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[])
     PetscCall(TTH5WriteInt64Attr(st->file, "complete", 1));
   }
   PetscCall(TTStoreCloseLooks(st, complete));
+  PetscCall(TTStoreCloseGuided(st, complete));
   for (PetscInt i = 0; i < st->p->nanalysis * TT_NCOLUMN; i++) TTCallHDF5(H5Dclose(st->col[i]));
   for (PetscInt k = 0; k < st->p->nanalysis; k++)
     if (st->km[k] >= 0) TTCallHDF5(H5Dclose(st->km[k]));

@@ -241,6 +241,7 @@ static PetscErrorCode Summary(const char *path, FILE *out)
   }
   if (!ierr) ierr = TTStorePrintSummary(out, n, list, s);
   if (!ierr) ierr = TTStorePrintLooks(file, out);
+  if (!ierr) ierr = TTStorePrintGuided(file, out);
   if (!ierr) ierr = TTStorePrintCalibration(file, out);
   PetscCall(PetscFree2(s, list));
   PetscCall(PetscFree(names));
@@ -367,6 +368,7 @@ static PetscErrorCode ExportCSV(const char *path, const char *dir)
   PetscCall(TTStoreOpenResults(path, &file));
   PetscCall(ExportAnalyses(file, dir));
   PetscCall(TTStoreExportLooks(file, dir));
+  PetscCall(TTStoreExportGuided(file, dir));
   PetscCall(TTStoreExportSubjects(file, dir));
   PetscCall(TTStoreExportADaM(file, dir));
   PetscCall(TTStoreExportCalibration(file, dir));

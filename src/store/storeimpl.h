@@ -5,7 +5,6 @@
 #include <twintrial/h5.h>
 #include <twintrial/store.h>
 
-
 void tt_sha256_hex(const void *data, size_t len, char hex[65]);
 
 #define TT_ROW_BUFFER             64
@@ -23,7 +22,8 @@ typedef struct {
   hsize_t cap, row0, nrow; /* staged rows row0 .. row0 + nrow - 1, at most cap */
   char   *buf;
 } TTH5Stage;
-typedef struct _TTStoreLooks *TTStoreLooks; /* store_looks.c */
+typedef struct _TTStoreLooks  *TTStoreLooks;  /* store_looks.c */
+typedef struct _TTStoreGuided *TTStoreGuided; /* store_guided.c */
 struct _p_TTStore {
   MPI_Comm          comm;
   PetscMPIInt       rank, size;
@@ -52,7 +52,8 @@ struct _p_TTStore {
   TTH5Stage        *arm_stage;        /* their staged rows (rank 0) */
   int              *done_flags;       /* [replicates] 1 = stored by an earlier run (resume) */
   PetscInt          ndone;
-  TTStoreLooks      looks; /* /looks (store_looks.c); NULL without interim looks */
+  TTStoreLooks      looks;  /* /looks (store_looks.c); NULL without interim looks */
+  TTStoreGuided     guided; /* /guided (store_guided.c); NULL without guided arms */
 };
 
 /* store_meta.c */
@@ -140,7 +141,7 @@ PetscErrorCode TTStoreDamaged(const char *path, PetscErrorCode ierr);
 /* store_validation.c: /validation, created or reopened (collective). */
 PetscErrorCode TTStoreSetUpValidation(TTStore st, PetscBool create);
 PetscErrorCode TTStoreOpenCSV(const char *dir, const char *name, FILE **f);
-void           TTStorePutValue(FILE *f, double v);       /* ",value" or ",NA" */
+void           TTStorePutValue(FILE *f, double v); /* ",value" or ",NA" */
 /* store_validation.c: validation.csv (one row per figure) and validation_values.csv
  * (replicate, figure, value), when the file has a validation section. */
 PetscErrorCode TTStoreExportValidation(const char *path, const char *dir);
@@ -189,4 +190,41 @@ void           TTStoreExtraColumnsHeader(FILE *f, const TTStoreExtraColumns *x);
 PetscErrorCode TTStoreExtraColumnsRead(hid_t g, PetscInt rows, TTStoreExtraColumns *x); /* current analysis */
 void           TTStoreExtraColumnsPut(FILE *f, const TTStoreExtraColumns *x, PetscInt r);
 PetscErrorCode TTStoreExtraColumnsFree(TTStoreExtraColumns *x); /* the values read */
+/* store_guided.c: /guided/<arm> of each guided arm (created or reopened: collective;
+ * rows staged and flushed by rank 0; Close writes the summaries when complete, collective;
+ * Free only releases handles and buffers). Summarize computes one arm's summary from its
+ * stored rows, datasets d[TT_GD_N] (R replicates, nc candidates; not collective: rank 0,
+ * on datasets every rank opened) and WriteSummary writes it as /guided/<arm>/summary
+ * (collective in a parallel file). */
+enum {
+  TT_GF_AGREEMENT,
+  TT_GF_REGRET,
+  TT_GF_VALUE,
+  TT_GF_POLICY,
+  TT_GF_BEST_MEAN,
+  TT_GF_SWITCHES,
+  TT_GF_TWINS,
+  TT_GF_N
+};
+enum { TT_GD_BEST = TT_GF_N, TT_GD_SHARE, TT_GD_N };       /* an arm's datasets: the figures, best_single, share */
+extern const char *const tt_store_guided_figures[TT_GF_N]; /* their dataset and attribute names */
+extern const char *const tt_store_guided_goals[4];         /* TT_CHOOSE_* names */
+typedef struct {
+  PetscInt ncandidate;
+  double   replicates;                   /* with a finite oracle agreement */
+  double   mean[TT_GF_N], mcse[TT_GF_N]; /* over the replicates where the figure is finite */
+  double   share[TT_MAX_CANDIDATES], share_mcse[TT_MAX_CANDIDATES];
+  double   best_single_share[TT_MAX_CANDIDATES], best_single_share_mcse[TT_MAX_CANDIDATES];
+} TTGuidedSummary;
+PetscErrorCode TTStoreSetUpGuided(TTStore st, PetscBool create);
+PetscErrorCode TTStoreStageGuided(TTStore st, const TTReplicateResult *res);
+PetscErrorCode TTStoreFlushGuided(TTStore st);
+PetscErrorCode TTStoreCloseGuided(TTStore st, PetscBool complete);
+PetscErrorCode TTStoreFreeGuided(TTStore st);
+PetscErrorCode TTStoreGuidedSummarize(const hid_t d[TT_GD_N], PetscInt R, PetscInt nc, TTGuidedSummary *s);
+PetscErrorCode TTStoreGuidedWriteSummary(hid_t g, const TTGuidedSummary *s);
+/* store_guided_read.c: the guided arms' block of `twintrial summary` and guided.csv
+ * (nothing for a file without /guided; not collective). */
+PetscErrorCode TTStorePrintGuided(hid_t file, FILE *out);
+PetscErrorCode TTStoreExportGuided(hid_t file, const char *dir);
 #endif

@@ -91,6 +91,32 @@ LOOK_EXPECTED = ["expected_subjects", "expected_subjects_mcse", "expected_inform
 LOOK_REPLICATE = ["stage", "decision", "time", "information", "subjects", "z", "efficacy_bound"]
 
 
+GUIDED_COLUMNS = ["replicate", "arm", "candidate", "share", "oracle_agreement", "mean_regret", "value_vs_best_single"]
+
+
+def check_guided(chk, f, out):
+    """guided.csv: exactly its columns, one row per replicate x guided arm (design order) x
+    candidate, every value equal to /guided/<arm>'s (NA for NaN)."""
+    header, rows = read_csv(os.path.join(out, "guided.csv"))
+    chk(header == GUIDED_COLUMNS, f"guided.csv header {header}")
+    arms = [a for a in strings(f["design/arms"]) if a in f["guided"]]
+    want = []
+    for r in range(int(f.attrs["replicates"])):
+        for arm in arms:
+            g = f["guided"][arm]
+            for j, c in enumerate(s(x) for x in np.atleast_1d(g.attrs["candidates"])):
+                want.append((r, arm, c, g["share"][r, j], g["oracle_agreement"][r], g["mean_regret"][r],
+                             g["value_vs_best_single"][r]))
+    chk(len(rows) == len(want), f"guided.csv: {len(rows)} rows, expected {len(want)}")
+    bad = [i for i, (got, w) in enumerate(zip(rows, want))
+           if not (int(got[0]) == w[0] and got[1] == w[1] and got[2] == w[2] and
+                   all(same(num(a), b) for a, b in zip(got[3:], w[3:])))]
+    chk(not bad, f"guided.csv rows differ from the HDF5 values: first {bad[:1]} {rows[bad[0]] if bad else ''}")
+    if not bad and len(rows) == len(want):
+        print(f"ok:   guided.csv: {len(rows)} rows equal to /guided/<arm> ({', '.join(arms)})")
+    return rows
+
+
 def check_looks(chk, f, out):
     """looks.csv: one row per look (design, per-look OC, expected values repeated);
     looks_replicates.csv: one row per replicate x look."""
@@ -178,6 +204,9 @@ def roundtrip(chk, path, out):
         chk(os.path.exists(os.path.join(out, "looks.csv")) == ("looks" in f), "looks.csv iff /looks")
         if "looks" in f:
             check_looks(chk, f, out)
+        chk(os.path.exists(os.path.join(out, "guided.csv")) == ("guided" in f), "guided.csv iff /guided")
+        if "guided" in f:
+            check_guided(chk, f, out)
         # subjects.csv, endpoints.csv, outcomes.csv
         names = [h.arms[a] for a in h.arm]
         epc = ep_columns(h)

@@ -49,7 +49,8 @@ def check_python(chk, path):
         want = KEYS + (["boundaries"] if "efficacy_bound" in f["design"] else []) + \
             (["looks", "looks_replicates"] if "looks" in f else []) + \
             (["validation", "validation_values"] if "validation" in f else []) + \
-            (["calibration"] if "calibration" in f["provenance"] else [])
+            (["calibration"] if "calibration" in f["provenance"] else []) + \
+            (["guided", "guided_summary"] if "guided" in f else [])
         chk(sorted(tt) == sorted(want), f"{name}: data frames {sorted(tt)}, expected {sorted(want)}")
         arms = strings(f["design/arms"])
         n, nv, na = len(f["subjects/replicate"]), len(f["design/visits"]), len(arms)
@@ -122,6 +123,18 @@ def check_python(chk, path):
                         chk(equal(tt["looks"][a], np.repeat(float(f["looks"].attrs[a]), len(x))), f"{name}: looks.{a}")
             elif p[0] == "replicates":
                 has(ds, equal(tt["replicates"][p[1]], x), "replicates column")
+            elif p[0] == "guided":  # /guided/<arm>/<figure> [replicate], share [replicate x candidate]
+                rows = tt["guided"][tt["guided"]["arm"] == p[1]]
+                cand = [s(c) for c in f["guided"][p[1]].attrs["candidates"]]
+                if p[2] == "share":
+                    has(ds, equal(rows["share"], x.reshape(-1)) and
+                        list(rows["candidate"][: len(cand)]) == cand, "guided share rows")
+                elif p[2] == "best_single":
+                    names = [cand[b] if b >= 0 else None for b in x]
+                    has(ds, list(rows["best_single"][:: len(cand)]) == names, "guided best_single (names)")
+                else:
+                    has(ds, equal(rows[p[2]][:: len(cand)], x) and equal(rows[p[2]], np.repeat(x, len(cand))),
+                        "guided column")
             elif p[0] == "validation":
                 if p[1] == "values":
                     has(ds, equal(tt["validation_values"]["value"], x.reshape(-1)) and
@@ -158,6 +171,17 @@ def check_python(chk, path):
                     chk(equal([row["interval_lo"], row["interval_hi"]], v), f"{name}: calibration {arm} interval")
                 else:
                     chk(row[k] == (s(v) if isinstance(v, (bytes, np.bytes_)) else v), f"{name}: calibration {arm} {k}")
+        for arm, g in (f["guided"].items() if "guided" in f else []):
+            rows = tt["guided_summary"][tt["guided_summary"]["arm"] == arm]
+            for k, v in list(g.attrs.items()) + list(g["summary"].attrs.items()):
+                if k == "candidates":
+                    chk(list(rows["candidate"]) == [s(c) for c in v], f"{name}: guided_summary {arm} candidates")
+                elif isinstance(v, (bytes, np.bytes_)):
+                    chk(all(rows[k] == s(v)), f"{name}: guided_summary {arm} {k}")
+                elif np.ndim(v) == 1:
+                    chk(equal(rows[k], v), f"{name}: guided_summary {arm} {k}")
+                else:
+                    chk(equal(rows[k], np.repeat(float(v), len(rows))), f"{name}: guided_summary {arm} {k}")
     print(f"ok:   {name}: {len(seen)} datasets read into {len(tt)} data frames with their HDF5 values")
 
 

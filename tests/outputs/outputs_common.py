@@ -223,3 +223,53 @@ def craft_results(path):
         r["done"] = np.ones(reps, np.int32)
         r["screen_failures"] = np.zeros(reps)
     return path
+
+
+def add_guided(path, spec, seed=15):
+    """Adds /guided/<arm> groups to results file `path`, laid out as twintrial writes them
+    (src/store/store_guided.c), for the guided-arm readers: spec maps an arm of
+    /design/arms to its candidates. Per replicate: random shares (summing to 1), figures
+    and best single; the last replicate has no twins (NaN figures, best single -1). The
+    summary attributes are computed here with numpy (mean over the finite values, MC SE
+    sd(ddof=1)/sqrt(n); best_single_share over the replicates with a best single)."""
+    figures = ["oracle_agreement", "mean_regret", "value_vs_best_single", "policy_mean", "best_single_mean",
+               "mean_switches", "twins"]
+    rng = np.random.default_rng(seed)
+    with h5py.File(path, "r+") as f:
+        reps = int(f.attrs["replicates"])
+        top = f.create_group("guided")
+        for arm, cand in spec.items():
+            k = len(cand)
+            g = top.create_group(arm)
+            g.attrs["candidates"] = fixed(cand)
+            g.attrs["variable"] = np.bytes_("hba1c")
+            g.attrs["visit"] = 52.0
+            g.attrs["goal"] = np.bytes_("minimize")
+            g.attrs["target"] = np.nan
+            share = rng.dirichlet(np.ones(k), reps)
+            values = {"oracle_agreement": rng.uniform(0.3, 0.9, reps), "mean_regret": rng.exponential(0.2, reps),
+                      "value_vs_best_single": rng.normal(0.1, 0.05, reps), "policy_mean": rng.normal(6.5, 0.2, reps),
+                      "best_single_mean": rng.normal(6.6, 0.2, reps), "mean_switches": rng.uniform(0, 1, reps),
+                      "twins": np.full(reps, 200.0)}
+            best = rng.integers(0, k, reps).astype(np.int32)
+            share[-1, :] = np.nan
+            best[-1] = -1
+            for c in figures:
+                values[c][-1] = np.nan
+                g[c] = values[c]
+            g["best_single"] = best
+            g["share"] = share
+            sm = g.create_group("summary")
+            ok = best >= 0
+            sm.attrs["replicates"] = np.int64(np.isfinite(values["oracle_agreement"]).sum())
+            for c in figures:
+                x = values[c][np.isfinite(values[c])]
+                sm.attrs[c] = x.mean()
+                sm.attrs[c + "_mcse"] = x.std(ddof=1) / np.sqrt(len(x)) if len(x) > 1 else np.nan
+            x = share[np.isfinite(share[:, 0])]
+            sm.attrs["share"] = x.mean(axis=0)
+            sm.attrs["share_mcse"] = x.std(axis=0, ddof=1) / np.sqrt(len(x))
+            q = np.array([(best[ok] == j).mean() for j in range(k)])
+            sm.attrs["best_single_share"] = q
+            sm.attrs["best_single_share_mcse"] = np.sqrt(q * (1 - q) / ok.sum())
+    return path

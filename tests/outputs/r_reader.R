@@ -40,12 +40,14 @@ check_file <- function(path, dir) {
   looks <- f$exists("looks")
   validation <- f$exists("validation")
   calibration <- f$exists("provenance/calibration")
+  guided <- f$exists("guided")
   f$close_all()
   tt <- read_twintrial(path)
   want <- c("design", "visits", "variables", "provenance", "subjects", "outcomes", "counterfactual", "endpoints",
             "analyses", "replicates", "summary", if (boundaries) "boundaries",
             if (looks) c("looks", "looks_replicates"),
-            if (validation) c("validation", "validation_values"), if (calibration) "calibration")
+            if (validation) c("validation", "validation_values"), if (calibration) "calibration",
+            if (guided) c("guided", "guided_summary"))
   check(setequal(names(tt), want), paste(basename(path), "elements:", paste(names(tt), collapse = " ")))
   sub <- csv(dir, "subjects.csv")
   same_table(tt$subjects, sub[, !(names(sub) %in% setdiff(names(tt$endpoints), c("replicate", "subject", "arm")))],
@@ -59,6 +61,7 @@ check_file <- function(path, dir) {
     same_table(tt$looks_replicates, csv(dir, "looks_replicates.csv"), paste(basename(path), "looks_replicates"))
   }
   if (calibration) same_table(tt$calibration, csv(dir, "calibration.csv"), paste(basename(path), "calibration"))
+  if (guided) same_table(tt$guided, csv(dir, "guided.csv"), paste(basename(path), "guided"))
   if (validation) {
     same_table(tt$validation, csv(dir, "validation.csv"), paste(basename(path), "validation"))
     same_table(tt$validation_values, csv(dir, "validation_values.csv"), paste(basename(path), "validation_values"))
