@@ -1,3 +1,7 @@
 # stats module: distribution functions, Welch, OLS/ANCOVA and OC summaries against
 # known answers computed with R (literals in the test, each with its R expression).
 tt_unit_test(test_stats ${TT_SOURCE_DIR}/tests/unit/test_stats.c LIBS tt_pure)
+
+# MMRM engine: a CSV driver the R comparison (tests/validation/mmrm_vs_r.sh) runs.
+add_executable(mmrm_csv ${TT_SOURCE_DIR}/tests/validation/mmrm_csv.c)
+target_link_libraries(mmrm_csv PRIVATE tt_mmrm tt_warnings)
