@@ -3,11 +3,12 @@
  * Start: OLS residual variance of each visit, correlations 0. Iterations: Fisher
  * scoring (expected information) while the Newton decrement g' F^-1 g exceeds 1e-2, then
  * Newton steps on the observed Hessian (central differences of the analytic gradient)
- * when it is positive definite; each step is backtracked (Armijo) on -2 l_R. Converged
- * when a full step moves no parameter by more than 1e-8 and the Hessian there is
- * positive definite; otherwise (iteration limit, a step that cannot decrease the
- * objective, a Hessian that is not positive definite: a boundary or a saddle) the fit
- * is reported as not converged, never silently used.
+ * when it is positive definite. Steps are backtracked (Armijo) on -2 l_R, except Newton
+ * steps moving no parameter by more than 1e-6, taken in full (quadratic convergence).
+ * Converged after a Newton step of at most 1e-8 (the last iterate is then ~1e-16 from
+ * the optimum). Otherwise (iteration limit, a step that cannot decrease the objective,
+ * a Hessian that is not positive definite: a boundary or a saddle) the fit is reported
+ * as not converged, never silently used.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -114,9 +115,14 @@ static int Iterate(tt_mmrm_ws *ws, int max_iter, double th[], int *iterations, d
     double slope = 0, t = 1, move = 0;
     if (Direction(ws, th, near, h, step, &newton)) return TT_STATS_ENOCONV;
     for (int k = 0; k < q; k++) slope += ws->grad[k] * step[k], move = fmax(move, fabs(step[k]));
-    if (newton && move <= 1e-8) return TT_STATS_OK; /* Hessian PD, already at the optimum */
     near = -slope < 1e-2;
-    ls   = LineSearch(ws, th, step, slope, &t);
+    if (newton && move <= 1e-6) { /* Hessian PD, quadratic convergence: the full step */
+      for (int k = 0; k < q; k++) th[k] += step[k];
+      if (tt_mmrm_eval(ws, th, 2)) return TT_STATS_ENOCONV;
+      if (move <= 1e-8) return TT_STATS_OK;
+      continue;
+    }
+    ls = LineSearch(ws, th, step, slope, &t);
     if (ls) {
       if (newton) return ls == 1 && !tt_mmrm_eval(ws, th, 2) ? TT_STATS_OK : TT_STATS_ENOCONV;
       if (forced) return TT_STATS_ENOCONV; /* the Hessian is not positive definite either */
@@ -126,7 +132,6 @@ static int Iterate(tt_mmrm_ws *ws, int max_iter, double th[], int *iterations, d
     }
     forced = 0;
     if (tt_mmrm_eval(ws, th, 2)) return TT_STATS_ENOCONV;
-    if (newton && t == 1 && move <= 1e-8) return TT_STATS_OK;
   }
   return TT_STATS_ENOCONV;
 }

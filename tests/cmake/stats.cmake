@@ -5,3 +5,7 @@ tt_unit_test(test_stats ${TT_SOURCE_DIR}/tests/unit/test_stats.c LIBS tt_pure)
 # MMRM engine: a CSV driver the R comparison (tests/validation/mmrm_vs_r.sh) runs.
 add_executable(mmrm_csv ${TT_SOURCE_DIR}/tests/validation/mmrm_csv.c)
 target_link_libraries(mmrm_csv PRIVATE tt_mmrm tt_warnings)
+add_test(NAME mmrm_matches_r_nlme_gls COMMAND ${TT_SOURCE_DIR}/tests/validation/mmrm_vs_r.sh $<TARGET_FILE:mmrm_csv>
+  "${TT_RSCRIPT}")
+set_tests_properties(mmrm_matches_r_nlme_gls PROPERTIES LABELS validation SKIP_RETURN_CODE 77 TIMEOUT 600)
+tt_unit_test(test_mmrm ${TT_SOURCE_DIR}/tests/unit/test_mmrm.c LIBS tt_mmrm)
