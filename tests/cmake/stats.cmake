@@ -9,3 +9,11 @@ add_test(NAME mmrm_matches_r_nlme_gls COMMAND ${TT_SOURCE_DIR}/tests/validation/
   "${TT_RSCRIPT}")
 set_tests_properties(mmrm_matches_r_nlme_gls PROPERTIES LABELS validation SKIP_RETURN_CODE 77 TIMEOUT 600)
 tt_unit_test(test_mmrm ${TT_SOURCE_DIR}/tests/unit/test_mmrm.c LIBS tt_mmrm)
+add_test(NAME mmrm_matches_r_on_exported_replicate
+  COMMAND ${TT_SOURCE_DIR}/tests/validation/mmrm_export_vs_r.sh ${TT_TWINTRIAL}
+          ${TT_SOURCE_DIR}/tests/data/protocols/ad_mmrm.yaml $<TARGET_FILE:mmrm_csv> "${TT_RSCRIPT}")
+set_tests_properties(mmrm_matches_r_on_exported_replicate PROPERTIES LABELS validation SKIP_RETURN_CODE 77
+  ENVIRONMENT "${TT_MPI_ENV}" TIMEOUT 600)
+add_test(NAME mmrm_fallback_reported
+  COMMAND ${TT_SOURCE_DIR}/tests/unit/mmrm_fallback.sh ${TT_TWINTRIAL} ${TT_SOURCE_DIR}/tests/data/protocols/ad_mmrm.yaml)
+set_tests_properties(mmrm_fallback_reported PROPERTIES LABELS unit ENVIRONMENT "${TT_MPI_ENV}")

@@ -64,6 +64,10 @@ for n in 2 3 4; do same events_1 events_$n /design /looks /endpoints /analyses /
 protocol=$root/tests/data/protocols/arm_dropout.yaml
 for n in 1 2 3 4; do run armdrop_$n $n --replicates 6 --patients 120 -tt_block $((2 * n + 5)); done
 for n in 2 3 4; do same armdrop_1 armdrop_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
+# MMRM (REML fits, fallback structures, Satterthwaite and Kenward-Roger df): 1 to 4 ranks
+protocol=$root/tests/data/protocols/ad_mmrm.yaml
+for n in 1 2 3 4; do run mmrm_$n $n --replicates 6 --patients 160 -tt_block $((3 * n + 4)); done
+for n in 2 3 4; do same mmrm_1 mmrm_$n /design /subjects /outcomes /endpoints /analyses /replicates /summary; done
 # the summary attributes too (h5diff compares attributes of the objects it visits)
 h5dump -A "$out/n1.h5" >"$out/attrs.txt"; grep -q "ATTRIBUTE \"power\"" "$out/attrs.txt" || { echo "FAIL: no power attribute"; exit 1; }
 echo "1 passed, 0 failed"
