@@ -13,6 +13,7 @@
  * first derivatives, accurate to ~1e-11 relative at the steps used).
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "mmrmimpl.h"
 
@@ -201,6 +202,29 @@ static void Diff4(tt_mmrm_cov cov, int T, int to_phi, const double x[], double o
 void tt_mmrm_dsigma_theta(tt_mmrm_cov cov, int T, const double theta[], double ds[])
 {
   Diff4(cov, T, 0, theta, ds);
+}
+
+void tt_mmrm_d2sigma_theta(tt_mmrm_cov cov, int T, const double theta[], double d2[])
+{
+  int    q = tt_mmrm_cov_nparam(cov, T), m = T * T, kl0;
+  double th[TT_MMRM_MAXQ], *f              = malloc(sizeof(double) * (size_t) (4 * q * m));
+  if (!f) return;
+  for (int l = 0; l < q; l++) {
+    double h = 1e-3 * fmax(1.0, fabs(theta[l])), off[4] = {-2 * h, -h, h, 2 * h};
+    for (int s = 0; s < 4; s++) {
+      memcpy(th, theta, sizeof(double) * (size_t) q);
+      th[l] += off[s];
+      Diff4(cov, T, 0, th, f + s * q * m);
+    }
+    for (int k = l; k < q; k++) {
+      kl0 = k * (k + 1) / 2 + l;
+      for (int i = 0; i < m; i++)
+        d2[kl0 * m + i] =
+            (f[k * m + i] - 8 * f[q * m + k * m + i] + 8 * f[2 * q * m + k * m + i] - f[3 * q * m + k * m + i]) /
+            (12 * h);
+    }
+  }
+  free(f);
 }
 
 void tt_mmrm_jacobian(tt_mmrm_cov cov, int T, const double theta[], double jac[])

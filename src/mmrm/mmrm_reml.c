@@ -5,7 +5,10 @@
  *   -2 l_R = sum_s log|Sigma_s| + log|X'WX| + r'Wr + (n - p) log(2 pi),
  *   d(-2 l_R)/d theta_k = tr(P V_k) - r'W V_k W r,
  *   E d2(-2 l_R)/d theta_k d theta_l = tr(P V_k P V_l),
- * with P = W - W X Phi X' W and V_k = dV/d theta_k (Harville 1977 JASA 72:320). Only
+ *   d2(-2 l_R)/d theta_k d theta_l = tr(P V_kl) - tr(P V_k P V_l) - r'W V_kl W r
+ *                                    + 2 r'W V_k P V_l W r (observed),
+ * with P = W - W X Phi X' W, V_k = dV/d theta_k and V_kl its second derivatives (Harville
+ * 1977 JASA 72:320). Only
  * the diagonal blocks of W X Phi X' W enter the traces, so every sum runs over
  * subjects. Invariant: after tt_mmrm_eval returns 0, ws holds W_s, G_s = W_s X_s, Phi
  * and beta at that theta.
@@ -147,11 +150,38 @@ static void Block(const tt_mmrm_ws *ws, const double *full, int s, double *out)
     for (int b = 0; b < m; b++) out[a * m + b] = full[ws->d->visit[r0 + a] * T + ws->d->visit[r0 + b]];
 }
 
+/* Subject s at the current beta: residual r, z = W_s r, H = G_s Phi G_s' (m x m); GP scratch (m x p). */
+static void SubjectState(const tt_mmrm_ws *ws, int s, double r[], double z[], double H[], double GP[])
+{
+  const tt_mmrm_data *d = ws->d;
+  int                 T = ws->T, p = ws->p, r0 = ws->start[s], m = ws->start[s + 1] - r0;
+  const double       *W = ws->w + s * T * T, *G = ws->g + s * T * p;
+  for (int a = 0; a < m; a++) {
+    double v = d->y[r0 + a];
+    for (int c = 0; c < p; c++) v -= d->x[c * d->n + r0 + a] * ws->beta[c];
+    r[a] = v;
+    for (int c = 0; c < p; c++) {
+      double u = 0;
+      for (int e = 0; e < p; e++) u += G[a * p + e] * ws->phi[e * p + c];
+      GP[a * p + c] = u;
+    }
+  }
+  for (int a = 0; a < m; a++) {
+    double u = 0;
+    for (int b = 0; b < m; b++) u += W[a * m + b] * r[b];
+    z[a] = u;
+    for (int b = 0; b < m; b++) {
+      double h = 0;
+      for (int c = 0; c < p; c++) h += GP[a * p + c] * G[b * p + c];
+      H[a * m + b] = h;
+    }
+  }
+}
+
 /* Gradient (level 1) and information (level 2) pass. */
 static void Derivatives(tt_mmrm_ws *ws, int level)
 {
-  const tt_mmrm_data *d = ws->d;
-  int                 T = ws->T, p = ws->p, q = ws->q, TT = T * T;
+  int     T = ws->T, p = ws->p, q = ws->q, TT = T * T;
   double *A = ws->scratch, *B = A + q * TT, *V = B + q * TT, *H = V + TT, *z = H + TT, *r = z + T, *Vz = r + T,
          *GP = Vz + T;
 
@@ -163,26 +193,7 @@ static void Derivatives(tt_mmrm_ws *ws, int level)
   for (int s = 0; s < ws->nsub; s++) {
     int           r0 = ws->start[s], m = ws->start[s + 1] - r0;
     const double *W = ws->w + s * TT, *G = ws->g + s * T * p;
-    for (int a = 0; a < m; a++) { /* r, z = W r, GP = G Phi, H = G Phi G' */
-      double v = d->y[r0 + a];
-      for (int c = 0; c < p; c++) v -= d->x[c * d->n + r0 + a] * ws->beta[c];
-      r[a] = v;
-      for (int c = 0; c < p; c++) {
-        double u = 0;
-        for (int e = 0; e < p; e++) u += G[a * p + e] * ws->phi[e * p + c];
-        GP[a * p + c] = u;
-      }
-    }
-    for (int a = 0; a < m; a++) {
-      double u = 0;
-      for (int b = 0; b < m; b++) u += W[a * m + b] * r[b];
-      z[a] = u;
-      for (int b = 0; b < m; b++) {
-        double h = 0;
-        for (int c = 0; c < p; c++) h += GP[a * p + c] * G[b * p + c];
-        H[a * m + b] = h;
-      }
-    }
+    SubjectState(ws, s, r, z, H, GP);
     for (int k = 0; k < q; k++) {
       double tr = 0, zvz = 0;
       Block(ws, ws->ds + k * TT, s, V);
@@ -263,19 +274,58 @@ int tt_mmrm_eval(tt_mmrm_ws *ws, const double theta[], int level)
 
 int tt_mmrm_hessian(tt_mmrm_ws *ws, const double theta[], double h[])
 {
-  int    q = ws->q;
-  double th[TT_MMRM_MAXQ], gp[TT_MMRM_MAXQ];
-  for (int l = 0; l < q; l++) {
-    double step = 1e-4 * fmax(1.0, fabs(theta[l]));
-    memcpy(th, theta, sizeof(double) * (size_t) q);
-    th[l] += step;
-    if (tt_mmrm_eval(ws, th, 1)) return 1;
-    memcpy(gp, ws->grad, sizeof(double) * (size_t) q);
-    th[l] -= 2 * step;
-    if (tt_mmrm_eval(ws, th, 1)) return 1;
-    for (int k = 0; k < q; k++) h[k * q + l] = (gp[k] - ws->grad[k]) / (2 * step);
+  int     T = ws->T, p = ws->p, q = ws->q, TT = T * T, nkl = q * (q + 1) / 2;
+  double *d2, *vz, *wvz, *pz, *r, *z, *H, *GP, *V;
+  if (tt_mmrm_eval(ws, theta, 2)) return 1;
+  d2 = malloc(sizeof(double) * (size_t) (nkl * TT + 2 * q * T + q * p + 3 * T + TT + T * p + TT));
+  if (!d2) return 1;
+  vz = d2 + nkl * TT, wvz = vz + q * T, pz = wvz + q * T, r = pz + q * p, z = r + T, H = z + T, GP = H + TT;
+  V = GP + T * p;
+  tt_mmrm_d2sigma_theta(ws->cov, T, theta, d2);
+  memset(pz, 0, sizeof(double) * (size_t) (q * p));
+  for (int k = 0; k < q * q; k++) h[k] = -ws->info[k]; /* - tr(P V_k P V_l) */
+  for (int s = 0; s < ws->nsub; s++) {
+    int           m = ws->start[s + 1] - ws->start[s];
+    const double *W = ws->w + s * TT, *G = ws->g + s * T * p;
+    SubjectState(ws, s, r, z, H, GP);
+    for (int k = 0; k < q; k++) { /* V_k z, W V_k z, G' V_k z */
+      Block(ws, ws->ds + k * TT, s, V);
+      for (int a = 0; a < m; a++) {
+        double u = 0;
+        for (int b = 0; b < m; b++) u += V[a * m + b] * z[b];
+        vz[k * T + a] = u;
+      }
+      for (int a = 0; a < m; a++) {
+        double u = 0;
+        for (int b = 0; b < m; b++) u += W[a * m + b] * vz[k * T + b];
+        wvz[k * T + a] = u;
+      }
+      for (int c = 0; c < p; c++) {
+        double u = 0;
+        for (int a = 0; a < m; a++) u += G[a * p + c] * vz[k * T + a];
+        pz[k * p + c] += u;
+      }
+    }
+    for (int k = 0, kl = 0; k < q; k++)
+      for (int l = 0; l <= k; l++, kl++) { /* tr(P V_kl) - z'V_kl z + 2 (V_k z)' W (V_l z) */
+        double t = 0;
+        Block(ws, d2 + kl * TT, s, V);
+        for (int a = 0; a < m; a++) {
+          double u = 0;
+          for (int b = 0; b < m; b++) t += (W[a * m + b] - H[a * m + b]) * V[b * m + a], u += V[a * m + b] * z[b];
+          t += 2 * vz[k * T + a] * wvz[l * T + a] - z[a] * u;
+        }
+        h[k * q + l] += t;
+      }
   }
-  for (int k = 0; k < q; k++)
-    for (int l = 0; l < k; l++) h[k * q + l] = h[l * q + k] = 0.5 * (h[k * q + l] + h[l * q + k]);
-  return tt_mmrm_eval(ws, theta, 2);
+  for (int k = 0; k < q; k++) /* - 2 (G'V_k z)' Phi (G'V_l z), the projection's part */
+    for (int l = 0; l <= k; l++) {
+      double t = 0;
+      for (int a = 0; a < p; a++)
+        for (int b = 0; b < p; b++) t += pz[k * p + a] * ws->phi[a * p + b] * pz[l * p + b];
+      h[k * q + l] -= 2 * t;
+      h[l * q + k] = h[k * q + l];
+    }
+  free(d2);
+  return 0;
 }

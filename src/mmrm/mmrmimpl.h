@@ -29,6 +29,9 @@ void tt_mmrm_theta_to_sigma(tt_mmrm_cov cov, int T, const double theta[], double
 void tt_mmrm_theta_start(tt_mmrm_cov cov, int T, const double var[], double theta[]);
 /* dsigma[k*T*T..]: d Sigma / d theta_k by fourth-order central differences. */
 void tt_mmrm_dsigma_theta(tt_mmrm_cov cov, int T, const double theta[], double dsigma[]);
+/* d2[(k(k+1)/2 + l)*T*T..], l <= k: d2 Sigma / d theta_k d theta_l (fourth-order central
+ * differences of dsigma_theta). */
+void tt_mmrm_d2sigma_theta(tt_mmrm_cov cov, int T, const double theta[], double d2[]);
 /* jac[k*q + l] = d phi_k / d theta_l (fourth-order central differences). */
 void tt_mmrm_jacobian(tt_mmrm_cov cov, int T, const double theta[], double jac[]);
 /* d2[(k*q + l)*T*T..]: d2 Sigma / d phi_k d phi_l (central differences). */
@@ -61,7 +64,8 @@ void tt_mmrm_ws_destroy(tt_mmrm_ws *ws);
  * the expected information and pk. Returns 0; 1 when Sigma is not positive definite
  * (ws->f = +inf); 2 when X'WX is singular. */
 int tt_mmrm_eval(tt_mmrm_ws *ws, const double theta[], int level);
-/* Observed Hessian of -2 l_R (central differences of the analytic gradient) into h[q*q]. */
+/* Observed Hessian of -2 l_R into h[q*q] (analytic in V_k, V_kl); ws left evaluated at
+ * theta (level 2). 0, or 1 when Sigma is not positive definite or memory is short. */
 int tt_mmrm_hessian(tt_mmrm_ws *ws, const double theta[], double h[]);
 
 #endif

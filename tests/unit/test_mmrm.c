@@ -4,10 +4,12 @@
  *    effect and SE equal that visit's own OLS ANCOVA (tt_stats_ancova, Householder QR)
  *    and the Satterthwaite and Kenward-Roger df are its n - 3 residual df exactly.
  * 2. A visit that repeats another exactly (singular covariance): not converged, reported.
- * 3. Bad input: unsorted visits, too few rows, a visit without treated subjects. */
+ * 3. Bad input: unsorted visits, too few rows, a visit without treated subjects.
+ * 4. The analytic observed Hessian of every structure equals central differences of the
+ *    analytic gradient (at the start and at the REML fit, visits missing). */
 #include <math.h>
 #include <stdlib.h>
-#include "twintrial/mmrm.h"
+#include "mmrm/mmrmimpl.h"
 #include "tt_check.h"
 
 #define N 120
@@ -114,11 +116,50 @@ static void BadInput(void)
   tt_mmrm_fit_free(&f);
 }
 
+static void Hessians(void)
+{
+  int          p = tt_mmrm_design_columns(T, 1, 0), n = 0;
+  tt_mmrm_data d;
+  Simulate(0);
+  for (int r = 0; r < N * T; r++) /* monotone dropout: every fifth twin leaves after visit 1 */
+    if (!(id[r] % 5 == 0 && vis[r] > 1))
+      id[n] = id[r], vis[n] = vis[r], treat[n] = treat[r], base[n] = base[r], y[n++] = y[r];
+  tt_mmrm_design(n, T, vis, treat, base, 0, NULL, x);
+  d = (tt_mmrm_data){n, T, p, id, vis, x, y};
+  for (int cov = 0; cov < TT_MMRM_NCOV; cov++) {
+    tt_mmrm_ws      ws;
+    tt_mmrm_fit     f;
+    tt_mmrm_options o = {(tt_mmrm_cov) cov, 0};
+    int             q = tt_mmrm_cov_nparam((tt_mmrm_cov) cov, T);
+    double          h[TT_MMRM_MAXQ * TT_MMRM_MAXQ], th[TT_MMRM_MAXQ], gp[TT_MMRM_MAXQ], scale = 0;
+    tt_mmrm_fit_alloc(&f, p, o.cov, T);
+    TT_CHECK(tt_mmrm_fit_reml(&d, &o, &f) == TT_STATS_OK, tt_mmrm_cov_name(o.cov));
+    tt_mmrm_ws_create(&d, o.cov, &ws);
+    for (int k = 0; k < q; k++) th[k] = f.theta[k] + 0.05 * (k % 3 - 1); /* off the optimum too */
+    TT_CHECK(!tt_mmrm_hessian(&ws, th, h), "Hessian");
+    for (int k = 0; k < q * q; k++) scale = fmax(scale, fabs(h[k]));
+    for (int l = 0; l < q; l++) {
+      double t[TT_MMRM_MAXQ], step = 1e-5;
+      for (int k = 0; k < q; k++) t[k] = th[k];
+      t[l] += step;
+      tt_mmrm_eval(&ws, t, 1);
+      for (int k = 0; k < q; k++) gp[k] = ws.grad[k];
+      t[l] -= 2 * step;
+      tt_mmrm_eval(&ws, t, 1);
+      for (int k = 0; k < q; k++)
+        TT_CHECK_CLOSE(h[k * q + l], (gp[k] - ws.grad[k]) / (2 * step), 1e-6 * scale, "differences of the gradient");
+    }
+    tt_mmrm_ws_destroy(&ws);
+    tt_mmrm_fit_free(&f);
+  }
+}
+
 int main(void)
 {
   CompleteData();
   Singular();
   BadInput();
+  Hessians();
   if (!tt_failures) printf("test_mmrm: all checks passed\n");
   return tt_failures;
 }
