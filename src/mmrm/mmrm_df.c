@@ -2,7 +2,7 @@
  *
  * With u = Phi c, v = c' Phi c and g_k = dv/d theta_k = u' X'W V_k W X u:
  *   Satterthwaite: df = 2 v^2 / (g' A g), A = 2 H^-1 the inverse observed information
- *     of l_R (H the Hessian of -2 l_R by differences of the analytic gradient), as
+ *     of l_R (H the observed Hessian of -2 l_R, mmrm_reml.c), as
  *     R's mmrm and emmeans on nlme::gls fits; invariant to the parametrisation at the
  *     optimum.
  *   Kenward-Roger (1997) for one contrast: W = 2 F^-1 (F the expected Hessian of

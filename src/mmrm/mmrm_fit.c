@@ -2,7 +2,7 @@
  *
  * Start: OLS residual variance of each visit, correlations 0. Iterations: Fisher
  * scoring (expected information) while the Newton decrement g' F^-1 g exceeds 1e-2, then
- * Newton steps on the observed Hessian (central differences of the analytic gradient)
+ * Newton steps on the observed Hessian (analytic, mmrm_reml.c)
  * when it is positive definite. Steps are backtracked (Armijo) on -2 l_R, except Newton
  * steps moving no parameter by more than 1e-6, taken in full (quadratic convergence).
  * Converged after a Newton step of at most 1e-8 (the last iterate is then ~1e-16 from
