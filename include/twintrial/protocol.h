@@ -18,6 +18,7 @@
 #include <petscsys.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <twintrial/mmrm.h>
 
 #define TT_NAME_MAX       64
 #define TT_PATH_MAX       4096
@@ -226,7 +227,8 @@ typedef enum {
   TT_ANALYSIS_LOGRANK         = 5, /* time to event; optionally stratified; Peto log HR */
   TT_ANALYSIS_COX             = 6, /* time to event; covariates, optional strata; ties efron | breslow; log HR */
   TT_ANALYSIS_NEGBIN          = 7, /* count; log rate ratio with log(exposure) offset, covariates */
-  TT_ANALYSIS_POISSON         = 8  /* count; likewise */
+  TT_ANALYSIS_POISSON         = 8, /* count; likewise */
+  TT_ANALYSIS_MMRM            = 9  /* continuous at every post-baseline visit up to the endpoint's (protocol_mmrm.c) */
 } TTAnalysisMethod;
 
 typedef enum { TT_CODING_AS_GIVEN = 0, TT_CODING_FACTOR = 1, TT_CODING_NUMERIC = 2 } TTCovariateCoding;
@@ -258,6 +260,13 @@ typedef struct {
   TTLoc             strata_loc[TT_MAX_STRATA];
   int               score;        /* risk_difference, ci: score: Farrington-Manning test, its score CI */
   double            margin_ratio; /* ratio methods: the margin as given (margin_ratio: 1.3); margin = log of it */
+  /* mmrm: covariance structure (tt_mmrm_cov, default unstructured), then the fallback
+   * structures tried in turn while a fit does not converge; degrees of freedom
+   * (tt_mmrm_df, default satterthwaite); the contrast's visit (schedule units, default the
+   * endpoint's) and its index among the schedule's visits. */
+  int    mmrm_covariance, nfallback, fallback[TT_MMRM_NCOV - 1], mmrm_df;
+  double mmrm_visit;
+  int    mmrm_visit_index;
 } TTAnalysisSpec;
 
 /* A published figure the simulated trial should reproduce (the `validation:` section). */

@@ -77,23 +77,25 @@ static inline const double *TTRecordEvents(const TTRecordLayout *L, const double
  * and binary (value, NaN); time to event (time in days, status 1 = event); count
  * (events, exposure in the endpoint's rate unit). NaN value = missing. */
 typedef struct {
-  PetscInt         replicate;
-  PetscInt         screen_failures;
-  PetscInt         dropped_twins; /* twins dropped after a failed simulation (model.on_failure: drop) */
-  PetscInt         stage;         /* look at which the trial stopped (1-based; 1 without interim looks) */
-  PetscInt        *arm;           /* [patients] randomized arm index */
-  double          *endpoint;      /* [patients * nendpoint * 2] observed endpoint pairs at the final look */
-  int             *ok;            /* [nanalysis] analysis could be computed */
-  int             *reason;        /* [nanalysis] why not: a TT_STATS_E* code (tt_stats_reason), 0 when ok */
-  tt_stats_result *result;        /* [nanalysis] */
-  double          *true_effect;   /* [nanalysis] sample treatment effect on the estimate's scale */
-  double          *information;   /* [nanalysis] events (time to event) or observed endpoints in the analysis */
-  double          *look_z; /* [nlook] deciding statistic in the benefit direction at each look (NaN after stop) */
-  double          *km;     /* [nanalysis * 6] time-to-event analyses: Kaplan-Meier median and its 95% CI
-                            * (print.survfit's) for control then treatment; NaN otherwise or when not reached */
-  double *figure;          /* [nfigure] the protocol's validation figures in this replicate (NaN: none) */
-  double *arm_figures;     /* [nanalysis][2: control, treatment][TT_ARM_FIGURES] (trial_arms.c) */
-  double *guided;          /* [narm][TT_GUIDED_FIGURES] guided arms' figures over every twin (NaN: not guided) */
+  PetscInt  replicate;
+  PetscInt  screen_failures;
+  PetscInt  dropped_twins;      /* twins dropped after a failed simulation (model.on_failure: drop) */
+  PetscInt  stage;              /* look at which the trial stopped (1-based; 1 without interim looks) */
+  PetscInt *arm;                /* [patients] randomized arm index */
+  double   *endpoint;           /* [patients * nendpoint * 2] observed endpoint pairs at the final look */
+  int      *ok;                 /* [nanalysis] analysis could be computed */
+  int      *reason;             /* [nanalysis] why not: a TT_STATS_E* code (tt_stats_reason), 0 when ok */
+  int      *covariance;         /* [nanalysis] mmrm: the structure fitted (tt_mmrm_cov, after any fallback);
+                                 * -1 for other methods and where no structure converged */
+  tt_stats_result *result;      /* [nanalysis] */
+  double          *true_effect; /* [nanalysis] sample treatment effect on the estimate's scale */
+  double          *information; /* [nanalysis] events (time to event) or observed endpoints in the analysis */
+  double          *look_z;      /* [nlook] deciding statistic in the benefit direction at each look (NaN after stop) */
+  double          *km;          /* [nanalysis * 6] time-to-event analyses: Kaplan-Meier median and its 95% CI
+                                 * (print.survfit's) for control then treatment; NaN otherwise or when not reached */
+  double *figure;               /* [nfigure] the protocol's validation figures in this replicate (NaN: none) */
+  double *arm_figures;          /* [nanalysis][2: control, treatment][TT_ARM_FIGURES] (trial_arms.c) */
+  double *guided;               /* [narm][TT_GUIDED_FIGURES] guided arms' figures over every twin (NaN: not guided) */
   /* group-sequential looks (nlook > 0), NaN at looks not held: */
   PetscInt decision;         /* deciding analysis at the stopping look: 1 efficacy, -1 futility stop, 0 neither */
   double  *look_time;        /* [nlook] calendar day of the look (days since the first randomization) */

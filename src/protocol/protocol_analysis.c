@@ -2,21 +2,22 @@
  *
  * Runs after arms and endpoints are parsed. Invariants on success: analysis
  * names are unique identifiers; every analysis names an existing endpoint
- * (endpoint_index) whose kind the method fits (continuous: ancova, welch;
+ * (endpoint_index) whose kind the method fits (continuous: ancova, welch, mmrm;
  * binary: risk_difference, odds_ratio, cmh; time to event: logrank, cox; count:
  * negbin, poisson) and two different arms; alpha is in (0, 0.5); sided is 1 or
  * 2; direction is -1 unless a one-sided analysis says "higher"; margin is finite
  * and nonzero only for one-sided (non-inferiority) tests of a method with a textbook
- * test of a shifted null: ancova, welch (t), risk_difference (Farrington-Manning score
+ * test of a shifted null: ancova, welch, mmrm (t), risk_difference (Farrington-Manning score
  * with ci: score, the default with a margin; Wald with ci: wald; never Newcombe, whose
  * interval has no matching test), and as margin_ratio (stored as its log) odds_ratio,
  * cox, negbin, poisson (Wald z on the log scale); cmh and logrank (score tests of a
- * ratio of 1) take none. Only ancova, odds_ratio, cox, negbin and poisson have
+ * ratio of 1) take none. Only ancova, mmrm, odds_ratio, cox, negbin and poisson have
  * covariates, each NAME, factor(NAME) or numeric(NAME); newcombe is 1 only for
  * risk_difference with ci: newcombe (the default without a margin), score only with ci:
  * score, breslow only for cox with ties: breslow, stratified only for logrank/cox when
  * asked and always for cmh, strata (cohort covariates) only for logrank/cox and never
- * with stratified. A key that does not apply to the method is an error.
+ * with stratified; covariance, fallback, df and visit only for mmrm (protocol_mmrm.c). A
+ * key that does not apply to the method is an error.
  */
 #include <math.h>
 #include <string.h>
@@ -146,19 +147,29 @@ static PetscErrorCode ParseAnalysisEndpoint(TTYaml y, TTYamlNode n, const char *
 }
 
 /* The method must fit the kind of its endpoint: "expected logrank or cox for endpoint 'os' of type time_to_event". */
+static TTEndpointKind MethodKind(TTAnalysisMethod m)
+{
+  return m <= TT_ANALYSIS_WELCH || m == TT_ANALYSIS_MMRM ? TT_KIND_CONTINUOUS
+         : m <= TT_ANALYSIS_CMH                          ? TT_KIND_BINARY
+         : m <= TT_ANALYSIS_COX                          ? TT_KIND_TIME_TO_EVENT
+                                                         : TT_KIND_COUNT;
+}
+
 static PetscErrorCode CheckMethodFits(TTYaml y, TTYamlNode n, const char *path, const TTProtocol *p,
                                       const TTAnalysisSpec *a)
 {
-  static const int first[] = {TT_ANALYSIS_ANCOVA, TT_ANALYSIS_RISK_DIFFERENCE, TT_ANALYSIS_LOGRANK, TT_ANALYSIS_NEGBIN};
-  static const int last[]  = {TT_ANALYSIS_WELCH, TT_ANALYSIS_CMH, TT_ANALYSIS_COX, TT_ANALYSIS_POISSON};
-  const TTEndpointSpec *e  = &p->endpoint[a->endpoint_index];
-  TTEndpointKind        k  = TTEndpointKindOf(e->type);
+  const TTEndpointSpec *e         = &p->endpoint[a->endpoint_index];
+  TTEndpointKind        k         = TTEndpointKindOf(e->type);
   char                  list[256] = "";
+  int                   nfit = 0, seen = 0;
   PetscFunctionBeginUser;
-  if ((int) a->method >= first[k] && (int) a->method <= last[k]) PetscFunctionReturn(0);
-  for (int m = first[k]; m <= last[k]; m++) {
-    PetscCall(PetscStrlcat(list, m == first[k] ? "" : (m == last[k] ? " or " : ", "), sizeof list));
+  if (MethodKind(a->method) == k) PetscFunctionReturn(0);
+  for (int m = 0; m < TT_NMETHOD; m++) nfit += MethodKind((TTAnalysisMethod) m) == k;
+  for (int m = 0; m < TT_NMETHOD; m++) {
+    if (MethodKind((TTAnalysisMethod) m) != k) continue;
+    PetscCall(PetscStrlcat(list, !seen ? "" : (seen == nfit - 1 ? " or " : ", "), sizeof list));
     PetscCall(PetscStrlcat(list, TTAnalysisMethodNames[m], sizeof list));
+    seen++;
   }
   PetscCall(TTYamlError(y, n, path, "expected %s for endpoint '%s' of type %s, found '%s'", list, e->name,
                         TTEndpointTypeNames[e->type], TTAnalysisMethodNames[a->method]));
@@ -282,7 +293,7 @@ static PetscErrorCode ParseMethodOptions(TTYaml y, TTYamlNode item, const char *
     if (a->ncovariate && (m == TT_ANALYSIS_WELCH || m == TT_ANALYSIS_RISK_DIFFERENCE || m == TT_ANALYSIS_CMH ||
                           m == TT_ANALYSIS_LOGRANK))
       PetscCall(NotForMethod(y, item, key, "covariates", a,
-                             "covariates apply to ancova, odds_ratio, cox, negbin and poisson"));
+                             "covariates apply to ancova, mmrm, odds_ratio, cox, negbin and poisson"));
   }
   a->newcombe = m == TT_ANALYSIS_RISK_DIFFERENCE;
   if ((n = TTYamlFind(y, item, "ci"))) {
@@ -315,16 +326,17 @@ static PetscErrorCode ParseMethodOptions(TTYaml y, TTYamlNode item, const char *
 
 static PetscErrorCode ParseAnalysis(TTYaml y, TTYamlNode item, const char *key, TTProtocol *p, int i)
 {
-  static const char *const keys[] = {"name",  "endpoint",   "method",    "covariates", "alpha",
-                                     "sided", "direction",  "treatment", "control",    "margin",
-                                     "ci",    "stratified", "ties",      "strata",     "margin_ratio"};
+  static const char *const keys[] = {"name",       "endpoint",   "method",    "covariates", "alpha",
+                                     "sided",      "direction",  "treatment", "control",    "margin",
+                                     "ci",         "stratified", "ties",      "strata",     "margin_ratio",
+                                     "covariance", "fallback",   "df",        "visit"};
   TTAnalysisSpec          *a      = &p->analysis[i];
   TTYamlNode               n;
   char                     path[128], methods[256] = "";
   int                      m;
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, item, key, "an analysis {name, endpoint, method, ...}"));
-  PetscCall(TTYamlCheckKeys(y, item, key, 15, keys));
+  PetscCall(TTYamlCheckKeys(y, item, key, 19, keys));
   a->loc = TTYamlLoc(y, item);
   PetscCall(TTYamlRequire(y, item, key, "name", "the analysis' name", &n));
   PetscCall(TTYamlKeyJoin(path, sizeof path, key, "name"));
@@ -334,17 +346,18 @@ static PetscErrorCode ParseAnalysis(TTYaml y, TTYamlNode item, const char *key, 
       PetscCall(TTYamlError(y, n, path, "expected unique analysis names; '%s' is also analysis[%d]", a->name, j));
   PetscCall(TTYamlRequire(y, item, key, "endpoint", "the name of an endpoint", &n));
   PetscCall(ParseAnalysisEndpoint(y, n, key, p, a));
-  for (int j = 0; j < 9; j++) {
-    PetscCall(PetscStrlcat(methods, j ? (j == 8 ? " or " : ", ") : "", sizeof methods));
+  for (int j = 0; j < TT_NMETHOD; j++) {
+    PetscCall(PetscStrlcat(methods, j ? (j == TT_NMETHOD - 1 ? " or " : ", ") : "", sizeof methods));
     PetscCall(PetscStrlcat(methods, TTAnalysisMethodNames[j], sizeof methods));
   }
   PetscCall(TTYamlRequire(y, item, key, "method", methods, &n));
   PetscCall(TTYamlKeyJoin(path, sizeof path, key, "method"));
-  PetscCall(TTYamlGetChoice(y, n, path, 9, TTAnalysisMethodNames, &m));
+  PetscCall(TTYamlGetChoice(y, n, path, TT_NMETHOD, TTAnalysisMethodNames, &m));
   a->method     = (TTAnalysisMethod) m;
   a->method_loc = TTYamlLoc(y, n);
   PetscCall(CheckMethodFits(y, n, path, p, a));
   PetscCall(ParseMethodOptions(y, item, key, a));
+  PetscCall(TTProtocolParseMmrm(y, item, key, p, a));
   PetscCall(ParseTest(y, item, key, a));
   PetscCall(ParseMargin(y, item, key, a));
   PetscCall(ParseArmRef(y, item, key, "treatment", p, 1, &a->treatment_arm));

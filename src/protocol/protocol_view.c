@@ -287,7 +287,7 @@ static PetscErrorCode ViewAnalysis(const TTProtocol *p, const TTAnalysisSpec *a,
   PetscCall(TTYamlWriteName(out, a->endpoint));
   P(", method: %s", TTAnalysisMethodNames[m]);
   if (m == TT_ANALYSIS_ANCOVA || m == TT_ANALYSIS_ODDS_RATIO || m == TT_ANALYSIS_COX || m == TT_ANALYSIS_NEGBIN ||
-      m == TT_ANALYSIS_POISSON) {
+      m == TT_ANALYSIS_POISSON || m == TT_ANALYSIS_MMRM) {
     P(", covariates: [");
     for (int j = 0; j < a->ncovariate; j++) {
       P("%s%s", j ? ", " : "", a->coding[j] == TT_CODING_FACTOR ? "factor(" : a->coding[j] ? "numeric(" : "");
@@ -295,6 +295,12 @@ static PetscErrorCode ViewAnalysis(const TTProtocol *p, const TTAnalysisSpec *a,
       P("%s", a->coding[j] ? ")" : "");
     }
     P("]");
+  }
+  if (m == TT_ANALYSIS_MMRM) {
+    P(", covariance: %s, fallback: [", tt_mmrm_cov_name((tt_mmrm_cov) a->mmrm_covariance));
+    for (int j = 0; j < a->nfallback; j++) P("%s%s", j ? ", " : "", tt_mmrm_cov_name((tt_mmrm_cov) a->fallback[j]));
+    P("], df: %s, visit: %s", a->mmrm_df == TT_MMRM_KENWARD_ROGER ? "kenward_roger" : "satterthwaite",
+      TTYamlFormatReal(a->mmrm_visit, buf));
   }
   if (m == TT_ANALYSIS_RISK_DIFFERENCE) P(", ci: %s", a->newcombe ? "newcombe" : a->score ? "score" : "wald");
   if (m == TT_ANALYSIS_COX) P(", ties: %s", a->breslow ? "breslow" : "efron");
@@ -310,7 +316,8 @@ static PetscErrorCode ViewAnalysis(const TTProtocol *p, const TTAnalysisSpec *a,
   }
   P(", alpha: %s, sided: %d", TTYamlFormatReal(a->alpha, buf), a->sided);
   if (a->sided == 1) P(", direction: %s", a->direction > 0 ? "higher" : "lower");
-  if (a->sided == 1 && (m == TT_ANALYSIS_ANCOVA || m == TT_ANALYSIS_WELCH || m == TT_ANALYSIS_RISK_DIFFERENCE))
+  if (a->sided == 1 &&
+      (m == TT_ANALYSIS_ANCOVA || m == TT_ANALYSIS_WELCH || m == TT_ANALYSIS_RISK_DIFFERENCE || m == TT_ANALYSIS_MMRM))
     P(", margin: %s", TTYamlFormatReal(a->margin, buf));
   if (a->sided == 1 &&
       (m == TT_ANALYSIS_ODDS_RATIO || m == TT_ANALYSIS_COX || m == TT_ANALYSIS_NEGBIN || m == TT_ANALYSIS_POISSON))

@@ -35,7 +35,8 @@ int TTProtocolFindArm(const TTProtocol *p, const char *name);
 #define TT_DAYS_PER_MONTH (365.25 / 12.0)
 extern const char *const TTEndpointTypeNames[8];
 extern const char *const TTMeasureNames[3];
-extern const char *const TTAnalysisMethodNames[9];
+#define TT_NMETHOD 10
+extern const char *const TTAnalysisMethodNames[TT_NMETHOD];
 extern const char *const TTDropoutModelNames[4];
 extern const char *const TTOnFailureNames[2];
 extern const char *const TTSpendingNames[4];
@@ -50,6 +51,9 @@ PetscErrorCode TTProtocolParseArmDropout(TTYaml y, TTYamlNode arms, TTProtocol *
 PetscErrorCode TTProtocolParseInterim(TTYaml y, TTYamlNode map, TTProtocol *p);
 PetscErrorCode TTProtocolParseEndpoints(TTYaml y, TTYamlNode seq, TTProtocol *p);
 PetscErrorCode TTProtocolParseAnalyses(TTYaml y, TTYamlNode seq, TTProtocol *p);
+/* protocol_mmrm.c: an analysis's covariance, fallback, df and visit keys (method mmrm only;
+ * after its method, endpoint and covariates). */
+PetscErrorCode TTProtocolParseMmrm(TTYaml y, TTYamlNode item, const char *key, const TTProtocol *p, TTAnalysisSpec *a);
 
 /* protocol_calibrate.c: an arm's effects (a calibrated one only marked: value NaN), and
  * after the analyses every calibrated effect's target and the calibration section. */

@@ -206,6 +206,7 @@ static PetscErrorCode FreeStore(TTStore *store)
   PetscCall(PetscFree(st->col));
   PetscCall(PetscFree(st->km));
   PetscCall(TTStoreReasonFree(st));
+  PetscCall(PetscFree(st->mmrmcov)); /* only when the open failed: the close frees it */
   PetscCall(PetscFree(st->done_flags));
   PetscCall(TTStoreCloseArms(st));  /* after an error in TTStoreOpen: handles and buffers */
   PetscCall(PetscFree(st->looks));  /* only when the open failed: the close frees it */
@@ -317,6 +318,7 @@ PetscErrorCode TTStoreWriteReplicate(TTStore st, const TTReplicateResult *res, c
         st->trial, st->p->output_subjects == TT_OUTPUT_ALL ? (hsize_t) res->replicate * st->p->patients : 0, res, recs,
         st->scratch, st->stage));
   PetscCall(TTStoreWriteLooks(st, res));
+  PetscCall(TTStoreMmrmWrite(st, res));
   BufferRow(st, res);
   PetscCall(TTStoreStageArms(st, res));
   PetscCall(TTStoreStageGuided(st, res));
@@ -356,6 +358,7 @@ PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[])
     if (st->km[k] >= 0) TTCallHDF5(H5Dclose(st->km[k]));
   PetscCall(TTStoreCloseArms(st));
   PetscCall(TTStoreReasonClose(st));
+  PetscCall(TTStoreMmrmClose(st));
   TTCallHDF5(H5Dclose(st->done));
   TTCallHDF5(H5Dclose(st->screen));
   TTCallHDF5(H5Dclose(st->dropped));

@@ -154,7 +154,7 @@ PetscErrorCode TTStoreWriteDesign(TTStore st)
 }
 
 static const char *const method_names[] = {"ancova",  "welch", "risk_difference", "odds_ratio", "cmh",
-                                           "logrank", "cox",   "negbin",          "poisson"};
+                                           "logrank", "cox",   "negbin",          "poisson",    "mmrm"};
 
 PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
 {
@@ -173,6 +173,7 @@ PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
       PetscCall(TTH5Dataset(ga, tt_store_columns[c], tt_store_column_is_int[c] ? H5T_STD_I32LE : H5T_NATIVE_DOUBLE, 1,
                             &n, create, &st->col[k * TT_NCOLUMN + c]));
     PetscCall(TTStoreReasonSetUp(st, k, ga, create));
+    PetscCall(TTStoreMmrmSetUp(st, k, ga, create));
     st->km[k] = -1;
     if (TTEndpointKindOf(p->endpoint[an->endpoint_index].type) == TT_KIND_TIME_TO_EVENT) {
       hsize_t dims[3] = {n, 2, 3};
@@ -193,8 +194,11 @@ PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
     PetscCall(TTH5WriteDoubleAttr(ga, "alpha", an->alpha));
     PetscCall(TTH5WriteInt64Attr(ga, "sided", an->sided));
     PetscCall(TTH5WriteStringAttr(ga, "estimand",
-                                  "hypothetical (as if no dropout); completers analysis, valid "
-                                  "under missingness at random given the covariates"));
+                                  an->method == TT_ANALYSIS_MMRM
+                                      ? "hypothetical (as if no dropout); every observed post-baseline visit, valid "
+                                        "under missingness at random given the covariates and earlier visits"
+                                      : "hypothetical (as if no dropout); completers analysis, valid "
+                                        "under missingness at random given the covariates"));
     TTCallHDF5(H5Gclose(ga));
   }
   TTCallHDF5(H5Gclose(g));
@@ -233,6 +237,7 @@ PetscErrorCode TTStoreWriteSummary(TTStore st, const TTSummary *s)
     PetscCall(TTH5WriteDoubleAttr(ga, "analytic_power", s[k].analytic_power));
     PetscCall(TTH5WriteStringAttr(ga, "analytic_method", s[k].analytic_method));
     PetscCall(TTH5WriteStringAttr(ga, "failure_reasons", s[k].failure_reasons));
+    if (s[k].covariance_fitted[0]) PetscCall(TTH5WriteStringAttr(ga, "covariance_fitted", s[k].covariance_fitted));
     if (s[k].nlook > 0) PetscCall(TTH5WriteDoubleArrayAttr(ga, "stop_prob", s[k].nlook, s[k].stop_prob));
     PetscCall(TTH5WriteDoubleAttr(ga, "dropped_twins", s[k].dropped_twins));
     PetscCall(TTStoreWriteSummaryArms(ga, &s[k]));
@@ -312,6 +317,7 @@ PetscErrorCode TTStoreSummarize(TTStore st, TTSummary *s)
     s[k].expected_information = ninfo ? info / (double) ninfo : NAN;
     s[k].dropped_twins        = dropped;
     PetscCall(TTStoreReasonCount(st, k, s[k].failure_reasons, sizeof(s[k].failure_reasons)));
+    PetscCall(TTStoreMmrmCount(st, k, s[k].covariance_fitted, sizeof(s[k].covariance_fitted)));
     TTStoreAnalyticPower(st->p, k, &s[k]);
     TTStoreMaskConditional(st->p, k, &s[k]);
     PetscCall(TTStoreSummarizeArmsAndTest(st, k, &s[k]));

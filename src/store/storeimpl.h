@@ -36,6 +36,7 @@ struct _p_TTStore {
   hid_t            *km;                     /* [nanalysis] km_median [replicate x arm x 3], -1 if not time to event */
   hid_t            *reason;                 /* [nanalysis] /analyses/<name>/reason (store_reason.c) */
   int              *reasonbuf;              /* [nanalysis * TT_ROW_BUFFER] staged TT_STATS_E* codes, 0 when ok */
+  hid_t            *mmrmcov;                /* [nanalysis] /analyses/<name>/covariance, -1 if not mmrm (store_mmrm.c) */
   hid_t             done, screen, dropped;  /* /replicates */
   hid_t             figures;                /* /validation/values [replicate][figure], -1 without figures */
   PetscInt          nbuf, row0;             /* buffered replicates row0 .. row0 + nbuf - 1 */
@@ -92,6 +93,12 @@ void        TTStoreMaskConditional(const TTProtocol *p, PetscInt k, TTSummary *s
  * (rank 0). ReadReasons reads n of them (all "" in a file without the dataset) for the
  * export, ReasonAt copies row r NUL-terminated. */
 #define TT_REASON_WIDTH 24
+/* store_mmrm.c: the covariance structure each mmrm analysis fitted (set up per analysis,
+ * written per replicate, counted for the summary, closed and freed once). */
+PetscErrorCode TTStoreMmrmSetUp(TTStore st, PetscInt k, hid_t ga, PetscBool create);
+PetscErrorCode TTStoreMmrmWrite(TTStore st, const TTReplicateResult *res);
+PetscErrorCode TTStoreMmrmCount(TTStore st, PetscInt k, char *out, size_t len);
+PetscErrorCode TTStoreMmrmClose(TTStore st);
 PetscErrorCode TTStoreReasonSetUp(TTStore st, PetscInt k, hid_t ga, PetscBool create);
 void           TTStoreReasonBuffer(TTStore st, PetscInt i, const TTReplicateResult *res);
 PetscErrorCode TTStoreReasonFlush(TTStore st);

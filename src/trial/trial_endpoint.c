@@ -31,6 +31,14 @@ static double Measure(TTMeasure m, double y, double y0)
   return m == TT_MEASURE_VALUE ? y : m == TT_MEASURE_CHANGE ? y - y0 : 100.0 * (y - y0) / y0;
 }
 
+/* A continuous endpoint's measure of value y against baseline y0. */
+static double ContinuousMeasure(TTEndpointType type, double y, double y0)
+{
+  return type == TT_ENDPOINT_VALUE_AT_VISIT         ? y
+         : type == TT_ENDPOINT_CHANGE_FROM_BASELINE ? y - y0
+                                                    : Measure(TT_MEASURE_PERCENT_CHANGE, y, y0);
+}
+
 /* A visit is seen when it is within follow-up and before dropout or death. */
 static PetscBool Seen(double day, double follow, double stop)
 {
@@ -126,19 +134,28 @@ TTPair TTTrialEndpoint(TTTrial t, const double *rec, PetscInt a, PetscInt e, dou
     double   y, y0 = traj[k];
     if (!Seen(t->t_days[v], follow, PetscMin(drop, death))) return out;
     y = traj[v * L->nvar + k];
-    if (ep->type == TT_ENDPOINT_VALUE_AT_VISIT)
-      out.value = y;
-    else if (ep->type == TT_ENDPOINT_CHANGE_FROM_BASELINE)
-      out.value = y - y0;
-    else if (ep->type == TT_ENDPOINT_PERCENT_CHANGE)
-      out.value = Measure(TT_MEASURE_PERCENT_CHANGE, y, y0);
-    else {
+    if (ep->type == TT_ENDPOINT_RESPONDER) {
       double m  = Measure(ep->measure, y, y0);
       out.value = (ep->below ? m < ep->threshold : m > ep->threshold) ? 1.0 : 0.0;
-    }
+    } else
+      out.value = ContinuousMeasure(ep->type, y, y0);
     return out;
   }
   }
+}
+
+double TTTrialMeasureAtVisit(TTTrial t, const double *rec, PetscInt a, PetscInt e, PetscInt v, double cut,
+                             PetscBool with_dropout)
+{
+  const TTRecordLayout *L      = &t->L;
+  const double         *traj   = TTRecordTraj(L, rec, a);
+  PetscInt              k      = t->endpoint_var[e];
+  double                follow = PetscMin(TTTrialFollowUp(t, rec, INFINITY), cut),
+         drop                  = with_dropout ? TTRecordDropout(L, rec, a) : INFINITY;
+  if (rec[L->failed] != 0.0) return NAN;
+  if (!Seen(t->t_days[v], follow, PetscMin(drop, TerminalTime(t, TTRecordEvents(L, rec, a), t->endpoint_event[e]))))
+    return NAN;
+  return ContinuousMeasure(t->p->endpoint[e].type, traj[v * L->nvar + k], traj[k]);
 }
 
 static double Logit(double p)
@@ -175,6 +192,12 @@ double TTTrialTrueEffect(TTTrial t, PetscInt k, const double recs[])
     const double *rec = recs + i * t->L.size;
     TTPair        c   = TTTrialEndpoint(t, rec, an->control_arm, an->endpoint_index, INFINITY, PETSC_FALSE);
     TTPair        e   = TTTrialEndpoint(t, rec, an->treatment_arm, an->endpoint_index, INFINITY, PETSC_FALSE);
+    if (an->method == TT_ANALYSIS_MMRM) { /* at the contrast's visit */
+      c.value = TTTrialMeasureAtVisit(t, rec, an->control_arm, an->endpoint_index, an->mmrm_visit_index, INFINITY,
+                                      PETSC_FALSE);
+      e.value = TTTrialMeasureAtVisit(t, rec, an->treatment_arm, an->endpoint_index, an->mmrm_visit_index, INFINITY,
+                                      PETSC_FALSE);
+    }
     if (isnan(c.value) || isnan(e.value)) continue;
     s[0] += c.value, s[1] += e.value, n++;
     if (kind == TT_KIND_COUNT) x[0] += c.aux, x[1] += e.aux;

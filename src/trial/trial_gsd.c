@@ -105,6 +105,7 @@ static PetscInt InformationTimes(TTTrial t, PetscInt e, const double recs[], con
 
 void TTTrialCutAll(TTTrial t, const double recs[], const PetscInt arm[], double calendar)
 {
+  t->calendar = calendar;
   for (PetscInt i = 0; i < t->p->patients; i++) {
     const double *rec = recs + i * t->L.size;
     for (PetscInt e = 0; e < t->p->nendpoint; e++)

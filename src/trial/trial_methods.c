@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include "trialimpl.h"
 
-static double CovariateValue(TTTrial t, const double *rec, PetscInt arm, PetscInt e, const TTAnalysisCovariate *c)
+double TTTrialCovariateValue(TTTrial t, const double *rec, PetscInt arm, PetscInt e, const TTAnalysisCovariate *c)
 {
   const TTRecordLayout *L = &t->L;
   switch (c->kind) {
@@ -50,7 +50,7 @@ static PetscInt Gather(TTTrial t, PetscInt k, const double recs[], const PetscIn
     for (PetscInt i = 0; i < t->p->patients; i++) {
       TTPair q = t->pair[i * t->p->nendpoint + e];
       if ((arm[i] != an->treatment_arm && arm[i] != an->control_arm) || isnan(q.value)) continue;
-      t->y0[j++] = CovariateValue(t, recs + i * t->L.size, arm[i], e, &t->acov[k][c]);
+      t->y0[j++] = TTTrialCovariateValue(t, recs + i * t->L.size, arm[i], e, &t->acov[k][c]);
     }
     *ncol += TTTrialCovariateColumns(t, k, c, n, t->y0, t->xcov + *ncol * n);
   }
@@ -141,6 +141,20 @@ static PetscBool BothArms(TTTrial t, PetscInt n)
   return n1 > 0 && n1 < n ? PETSC_TRUE : PETSC_FALSE;
 }
 
+/* A non-inferiority margin: the t or Wald test of estimate - margin (estimate and CI unchanged). */
+static int Margin(const TTAnalysisSpec *an, tt_stats_test_spec spec, int status, tt_stats_result *res)
+{
+  if (status == TT_STATS_OK && an->margin != 0.0 && !an->score) {
+    tt_stats_result shifted;
+    if (tt_stats_t_result(res->estimate - an->margin, res->std_error, res->df, spec, &shifted) == TT_STATS_OK) {
+      res->statistic = shifted.statistic;
+      res->p_value   = shifted.p_value;
+      res->reject    = shifted.reject;
+    }
+  }
+  return status;
+}
+
 int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt arm[], tt_stats_result *res,
                      double *information, double km[6])
 {
@@ -154,6 +168,11 @@ int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt 
   *information = Information(t, n, kind);
   for (int j = 0; j < 6; j++) km[j] = NAN;
   if (kind == TT_KIND_TIME_TO_EVENT) Medians(t, n, km);
+  t->mmrm_used[k] = -1;
+  if (an->method == TT_ANALYSIS_MMRM) { /* every post-baseline visit, not only the completers */
+    status = TTTrialRunMmrm(t, k, recs, arm, spec, res, information);
+    return Margin(an, spec, status, res);
+  }
   if (!BothArms(t, n)) {
     *res = (tt_stats_result){NAN, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
     return TT_STATS_ETOOFEW;
@@ -184,14 +203,6 @@ int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt 
   default:
     status = tt_stats_ancova((int) n, t->y, t->treat, (int) ncol, cov, spec, res);
   }
-  if (status == TT_STATS_OK && an->margin != 0.0 && !an->score) { /* t or Wald test of estimate - margin */
-    tt_stats_result shifted;
-    if (tt_stats_t_result(res->estimate - an->margin, res->std_error, res->df, spec, &shifted) == TT_STATS_OK) {
-      res->statistic = shifted.statistic;
-      res->p_value   = shifted.p_value;
-      res->reject    = shifted.reject;
-    }
-  }
   if (status == TT_STATS_OK) res->n_analysed = (int) n;
-  return status;
+  return Margin(an, spec, status, res);
 }

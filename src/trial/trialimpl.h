@@ -56,7 +56,9 @@ struct _p_TTTrial {
   /* scratch, sized once (TTTrialAnalyse is not reentrant) */
   double   *y, *xcov, *y0, *y1, *expo, *cut;
   int      *treat, *iy, *status, *strata;
-  TTPair   *pair; /* [patients * nendpoint] endpoint pairs at the current data cut */
+  TTPair   *pair;      /* [patients * nendpoint] endpoint pairs at the current data cut */
+  double    calendar;  /* that data cut (calendar day; INFINITY: final) */
+  int      *mmrm_used; /* [nanalysis] mmrm: structure of the last fit (tt_mmrm_cov), -1: none converged / other */
   PetscInt *stratum_count, *block_id, *block_list;
   /* guided arms (trial_guided.c): choose variable and visit index per arm (-1: not guided), the chooser */
   PetscInt       guided_var[TT_MAX_ARMS], guided_visit[TT_MAX_ARMS];
@@ -76,6 +78,10 @@ PetscErrorCode TTTrialRandomize(TTTrial trial, PetscInt replicate, const double 
  * `cut_days` after its own randomization (INFINITY: none); dropout applies when
  * with_dropout. Missing: value NaN. */
 TTPair TTTrialEndpoint(TTTrial t, const double *rec, PetscInt arm, PetscInt e, double cut_days, PetscBool with_dropout);
+/* The continuous endpoint e's measure (value, change or percent change from baseline) of
+ * twin `rec` under `arm` at schedule visit v, as TTTrialEndpoint observes it; NaN if not seen. */
+double TTTrialMeasureAtVisit(TTTrial t, const double *rec, PetscInt arm, PetscInt e, PetscInt v, double cut_days,
+                             PetscBool with_dropout);
 /* Follow-up horizon (days after randomization) of a twin at calendar data cut `calendar` (INFINITY: final). */
 double TTTrialFollowUp(TTTrial t, const double *rec, double calendar);
 /* True sample effect of analysis k on the estimate's scale. */
@@ -83,6 +89,12 @@ double TTTrialTrueEffect(TTTrial t, PetscInt k, const double recs[]);
 /* trial_methods.c: analysis k on the endpoint pairs in t->pair; 0 or a TT_STATS code. */
 int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt arm[], tt_stats_result *res,
                      double *information, double km[6]);
+/* The value of analysis covariate c of endpoint e for twin `rec` randomized to `arm`. */
+double TTTrialCovariateValue(TTTrial t, const double *rec, PetscInt arm, PetscInt e, const TTAnalysisCovariate *c);
+/* trial_mmrm.c: mmrm analysis k at the data cut t->calendar (res, *information = twins
+ * with an observed visit; t->mmrm_used[k] = the structure fitted); 0 or a TT_STATS code. */
+int TTTrialRunMmrm(TTTrial t, PetscInt k, const double recs[], const PetscInt arm[], tt_stats_test_spec spec,
+                   tt_stats_result *res, double *information);
 /* trial_calibrate.c: an arm's effects in the view, its calibrated one with its record. */
 void TTTrialViewCalibrated(TTTrial t, FILE *out, PetscInt arm);
 /* trial_covariates.c: factor()/numeric() codings and strata checked at set-up (located

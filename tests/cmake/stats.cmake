@@ -1,3 +1,19 @@
 # stats module: distribution functions, Welch, OLS/ANCOVA and OC summaries against
 # known answers computed with R (literals in the test, each with its R expression).
 tt_unit_test(test_stats ${TT_SOURCE_DIR}/tests/unit/test_stats.c LIBS tt_pure)
+
+# MMRM engine: a CSV driver the R comparison (tests/validation/mmrm_vs_r.sh) runs.
+add_executable(mmrm_csv ${TT_SOURCE_DIR}/tests/validation/mmrm_csv.c)
+target_link_libraries(mmrm_csv PRIVATE tt_mmrm tt_warnings)
+add_test(NAME mmrm_matches_r_nlme_gls COMMAND ${TT_SOURCE_DIR}/tests/validation/mmrm_vs_r.sh $<TARGET_FILE:mmrm_csv>
+  "${TT_RSCRIPT}")
+set_tests_properties(mmrm_matches_r_nlme_gls PROPERTIES LABELS validation SKIP_RETURN_CODE 77 TIMEOUT 600)
+tt_unit_test(test_mmrm ${TT_SOURCE_DIR}/tests/unit/test_mmrm.c LIBS tt_mmrm)
+add_test(NAME mmrm_matches_r_on_exported_replicate
+  COMMAND ${TT_SOURCE_DIR}/tests/validation/mmrm_export_vs_r.sh ${TT_TWINTRIAL}
+          ${TT_SOURCE_DIR}/tests/data/protocols/ad_mmrm.yaml $<TARGET_FILE:mmrm_csv> "${TT_RSCRIPT}")
+set_tests_properties(mmrm_matches_r_on_exported_replicate PROPERTIES LABELS validation SKIP_RETURN_CODE 77
+  ENVIRONMENT "${TT_MPI_ENV}" TIMEOUT 600)
+add_test(NAME mmrm_fallback_reported
+  COMMAND ${TT_SOURCE_DIR}/tests/unit/mmrm_fallback.sh ${TT_TWINTRIAL} ${TT_SOURCE_DIR}/tests/data/protocols/ad_mmrm.yaml)
+set_tests_properties(mmrm_fallback_reported PROPERTIES LABELS unit ENVIRONMENT "${TT_MPI_ENV}")

@@ -71,6 +71,10 @@ for sw in t2d_escalation oncology_switch; do
   for n in 1 2 3 4; do run switch_${sw}_$n $n --replicates 6 --patients 90 -tt_block $((3 * n + 4)); done
   for n in 2 3 4; do same switch_${sw}_1 switch_${sw}_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
 done
+# MMRM (REML fits, fallback structures, Satterthwaite and Kenward-Roger df): 1 to 4 ranks
+protocol=$root/tests/data/protocols/ad_mmrm.yaml
+for n in 1 2 3 4; do run mmrm_$n $n --replicates 6 --patients 160 -tt_block $((3 * n + 4)); done
+for n in 2 3 4; do same mmrm_1 mmrm_$n /design /subjects /outcomes /endpoints /analyses /replicates /summary; done
 # the summary attributes too (h5diff compares attributes of the objects it visits)
 h5dump -A "$out/n1.h5" >"$out/attrs.txt"; grep -q "ATTRIBUTE \"power\"" "$out/attrs.txt" || { echo "FAIL: no power attribute"; exit 1; }
 echo "1 passed, 0 failed"

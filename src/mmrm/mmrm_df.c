@@ -1,0 +1,183 @@
+/* mmrm_df.c — inference on a contrast c'beta of a REML fit.
+ *
+ * With u = Phi c, v = c' Phi c and g_k = dv/d theta_k = u' X'W V_k W X u:
+ *   Satterthwaite: df = 2 v^2 / (g' A g), A = 2 H^-1 the inverse observed information
+ *     of l_R (H the observed Hessian of -2 l_R, mmrm_reml.c), as
+ *     R's mmrm and emmeans on nlme::gls fits; invariant to the parametrisation at the
+ *     optimum.
+ *   Kenward-Roger (1997) for one contrast: W = 2 F^-1 (F the expected Hessian of
+ *     -2 l_R), v_A = v + 2 c' Lambda c with Lambda = Phi {sum_kl W_kl (Q_kl - P_k Phi P_l
+ *     - R_kl / 4)} Phi; the standard error is sqrt(v_A) and df = 2 v^2 / (g' W g) (their
+ *     F scale is 1 when l = 1; Theta taken with the unadjusted Phi, as pbkrtest's
+ *     Lb_ddf and R's mmrm do).
+ *     Q and P are tensors, taken in theta; R_kl = X'W d2 Sigma/d phi_k d phi_l W X in
+ *     the natural parameters phi (zero for the linear structures, as pbkrtest and
+ *     SAS's unstructured), with W mapped by the Jacobian d phi / d theta.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mmrmimpl.h"
+
+/* z_s = G_s u for subject s (m entries). */
+static void SubjectZ(const tt_mmrm_ws *ws, int s, const double u[], double z[])
+{
+  int           m = ws->start[s + 1] - ws->start[s], p = ws->p;
+  const double *G = ws->g + s * ws->T * p;
+  for (int a = 0; a < m; a++) {
+    double v = 0;
+    for (int c = 0; c < p; c++) v += G[a * p + c] * u[c];
+    z[a] = v;
+  }
+}
+
+/* x' M_s x for the subject block of the T x T matrix M. */
+static double BlockForm(const tt_mmrm_ws *ws, int s, const double *M, const double x[])
+{
+  int    r0 = ws->start[s], m = ws->start[s + 1] - r0, T = ws->T;
+  double v = 0;
+  for (int a = 0; a < m; a++)
+    for (int b = 0; b < m; b++) v += x[a] * M[ws->d->visit[r0 + a] * T + ws->d->visit[r0 + b]] * x[b];
+  return v;
+}
+
+/* g[k] = u' X'W V_k W X u. */
+static void ContrastGradient(const tt_mmrm_ws *ws, const double u[], double g[])
+{
+  double z[TT_MMRM_MAX_VISITS];
+  memset(g, 0, sizeof(double) * (size_t) ws->q);
+  for (int s = 0; s < ws->nsub; s++) {
+    SubjectZ(ws, s, u, z);
+    for (int k = 0; k < ws->q; k++) g[k] += BlockForm(ws, s, ws->ds + k * ws->T * ws->T, z);
+  }
+}
+
+/* sum_kl W_kl (u'Q_kl u - (P_k u)' Phi (P_l u)) with W = 2 F^-1 in theta (winv). */
+static double TensorTerm(const tt_mmrm_ws *ws, const double u[], const double winv[], double *buf)
+{
+  int     q = ws->q, p = ws->p, T = ws->T, TT = T * T;
+  double *uqu = buf, *pu = uqu + q * q, *vz = pu + q * p, *wvz = vz + q * T, z[TT_MMRM_MAX_VISITS], sum = 0;
+  memset(uqu, 0, sizeof(double) * (size_t) (q * q + q * p));
+  for (int s = 0; s < ws->nsub; s++) {
+    int           r0 = ws->start[s], m = ws->start[s + 1] - r0;
+    const double *W = ws->w + s * TT, *G = ws->g + s * T * p;
+    SubjectZ(ws, s, u, z);
+    for (int k = 0; k < q; k++)
+      for (int a = 0; a < m; a++) {
+        double v = 0;
+        for (int b = 0; b < m; b++) v += ws->ds[k * TT + ws->d->visit[r0 + a] * T + ws->d->visit[r0 + b]] * z[b];
+        vz[k * T + a] = v;
+      }
+    for (int k = 0; k < q; k++) {
+      for (int a = 0; a < m; a++) {
+        double v = 0;
+        for (int b = 0; b < m; b++) v += W[a * m + b] * vz[k * T + b];
+        wvz[k * T + a] = v;
+      }
+      for (int c = 0; c < p; c++) {
+        double v = 0;
+        for (int a = 0; a < m; a++) v += G[a * p + c] * vz[k * T + a];
+        pu[k * p + c] += v;
+      }
+    }
+    for (int k = 0; k < q; k++)
+      for (int l = 0; l < q; l++) {
+        double v = 0;
+        for (int a = 0; a < m; a++) v += vz[k * T + a] * wvz[l * T + a];
+        uqu[k * q + l] += v;
+      }
+  }
+  for (int k = 0; k < q; k++)
+    for (int l = 0; l < q; l++) {
+      double pp = 0;
+      for (int a = 0; a < p; a++)
+        for (int b = 0; b < p; b++) pp += pu[k * p + a] * ws->phi[a * p + b] * pu[l * p + b];
+      sum += winv[k * q + l] * (uqu[k * q + l] - pp);
+    }
+  return sum;
+}
+
+/* sum_kl W^phi_kl u'R_kl u, W^phi = J W J' (zero for linear structures). */
+static double SecondDerivativeTerm(const tt_mmrm_ws *ws, const double theta[], const double u[], const double winv[],
+                                   double *buf)
+{
+  int     q = ws->q, T = ws->T, TT = T * T;
+  double *jac = buf, *wphi = jac + q * q, *d2 = wphi + q * q, phi[TT_MMRM_MAXQ], z[TT_MMRM_MAX_VISITS], sum = 0;
+  if (tt_mmrm_cov_linear(ws->cov)) return 0;
+  tt_mmrm_jacobian(ws->cov, T, theta, jac);
+  tt_mmrm_theta_to_phi(ws->cov, T, theta, phi);
+  tt_mmrm_d2sigma_phi(ws->cov, T, phi, d2);
+  for (int k = 0; k < q; k++)
+    for (int l = 0; l < q; l++) {
+      double v = 0;
+      for (int a = 0; a < q; a++)
+        for (int b = 0; b < q; b++) v += jac[k * q + a] * winv[a * q + b] * jac[l * q + b];
+      wphi[k * q + l] = v;
+    }
+  for (int s = 0; s < ws->nsub; s++) {
+    SubjectZ(ws, s, u, z);
+    for (int k = 0; k < q; k++)
+      for (int l = 0; l < q; l++)
+        if (wphi[k * q + l] != 0) sum += wphi[k * q + l] * BlockForm(ws, s, d2 + (k * q + l) * TT, z);
+  }
+  return sum;
+}
+
+/* Standard error and df of c'beta; ws evaluated at theta (level 2). */
+static int Inference(tt_mmrm_ws *ws, const double theta[], const double c[], tt_mmrm_df method, double *se, double *df)
+{
+  int     q = ws->q, p = ws->p, T = ws->T, status = TT_STATS_OK;
+  double  u[256], v = 0, gx = 0;
+  size_t  nbuf = (size_t) (3 * q * q + q * p + 2 * q * T + q * q * T * T);
+  double *g = malloc(sizeof(double) * (size_t) (2 * q + q * q) + sizeof(double) * nbuf), *x = g + q, *m = x + q;
+  if (!g) return TT_STATS_EDOMAIN;
+  for (int a = 0; a < p; a++) {
+    u[a] = 0;
+    for (int b = 0; b < p; b++) u[a] += ws->phi[a * p + b] * c[b];
+    v += c[a] * u[a];
+  }
+  ContrastGradient(ws, u, g);
+  memcpy(x, g, sizeof(double) * (size_t) q);
+  if (method == TT_MMRM_SATTERTHWAITE) { /* g' (2 H^-1) g */
+    if (tt_mmrm_hessian(ws, theta, m) || tt_mmrm_spd_solve(q, m, x)) status = TT_STATS_ENOCONV;
+    for (int k = 0; k < q; k++) gx += 2 * g[k] * x[k];
+    *se = sqrt(v);
+  } else { /* W = 2 F^-1 */
+    double va;
+    memcpy(m, ws->info, sizeof(double) * (size_t) (q * q));
+    if (tt_mmrm_spd_inverse(q, m, NULL)) status = TT_STATS_ENOCONV;
+    for (int k = 0; k < q * q; k++) m[k] *= 2;
+    for (int k = 0; k < q; k++)
+      for (int l = 0; l < q; l++) gx += g[k] * m[k * q + l] * g[l];
+    va  = v + 2 * (TensorTerm(ws, u, m, m + q * q) - 0.25 * SecondDerivativeTerm(ws, theta, u, m, m + q * q));
+    *se = va > 0 ? sqrt(va) : NAN;
+  }
+  *df = 2 * v * v / gx;
+  free(g);
+  if (status == TT_STATS_OK && !(isfinite(*se) && *df > 0)) status = TT_STATS_EDOMAIN;
+  return status;
+}
+
+int tt_mmrm_contrast(const tt_mmrm_data *d, const tt_mmrm_fit *f, const double c[], tt_mmrm_df method,
+                     tt_stats_test_spec spec, tt_stats_result *res)
+{
+  tt_mmrm_ws ws;
+  double     est = 0, se = NAN, df = NAN;
+  int        status;
+
+  *res = (tt_stats_result){NAN, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
+  if (!f->converged) return TT_STATS_ENOCONV;
+  if (d->p > 256) return TT_STATS_EDOMAIN;
+  status = tt_mmrm_ws_create(d, f->cov, &ws);
+  if (status) return status;
+  if (tt_mmrm_eval(&ws, f->theta, 2))
+    status = TT_STATS_ESINGULAR;
+  else
+    status = Inference(&ws, f->theta, c, method, &se, &df);
+  tt_mmrm_ws_destroy(&ws);
+  if (status) return status;
+  for (int a = 0; a < d->p; a++) est += c[a] * f->beta[a];
+  status          = tt_stats_t_result(est, se, df, spec, res);
+  res->n_analysed = f->nsubject;
+  return status;
+}

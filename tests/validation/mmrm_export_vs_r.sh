@@ -1,0 +1,14 @@
+#!/bin/bash
+# Runs an MMRM protocol small, exports CSV, and lets R refit replicate 0's mmrm analyses.
+# usage: mmrm_export_vs_r.sh TWINTRIAL PROTOCOL MMRM_CSV RSCRIPT-OR-EMPTY
+set -euo pipefail
+tt=$1 protocol=$2 prog=$3 rscript=${4:-}
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -z "$rscript" ] || ! command -v "$rscript" >/dev/null; then
+  echo "SKIP: R (Rscript) is not installed; install r-base-core to run this validation"; exit 77
+fi
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+"$tt" run "$protocol" -o "$out/r.h5" --replicates 2 --patients 300 --progress none >"$out/log" 2>&1 || { cat "$out/log"; exit 1; }
+"$tt" export "$out/r.h5" --csv "$out/csv" >/dev/null
+"$rscript" "$here/mmrm_export_vs_r.R" "$prog" "$out/csv" "$out"
