@@ -7,15 +7,15 @@
  * switches included, at the typical exposure-response clearance). Minimised by bounded
  * quasi-Newton line search (TAOBQNLS) from eta = 0 (the population's typical twin) within
  * the prior's truncation bounds, with central finite-difference gradients on the prior-SD
- * scale (the default) or, with -tt_twin_gradient sensitivity, gradients from the
- * trajectory's forward sensitivities (twin_sens.c; a patient whose arm switches regimen
- * keeps the differences). A trajectory that cannot be computed (integration failure)
- * makes f = +inf at that eta, so the line search backs off.
+ * scale (closed-form models' default) or, with -tt_twin_gradient sensitivity (ODE models'
+ * default), gradients from the trajectory's forward sensitivities (twin_sens.c; a patient
+ * whose arm switches regimen keeps the differences). A trajectory that cannot be computed
+ * (integration failure) makes f = +inf at that eta, so the line search backs off.
  * The Laplace covariance is the inverse of the finite-difference Hessian of f at the mode
  * (LAPACK potrf/potri); converged = 1 only when Tao converged (|g| <= gatol, or where f can
- * no longer be decreased measurably: twin_stall.c) and that Hessian is positive definite. Options: prefix tt_twin_
- * (e.g. -tt_twin_tao_gatol). Not collective: one TTTwinFit per rank, reused for every patient; a patient's result
- * depends on nothing else.
+ * no longer be decreased measurably: twin_stall.c) and that Hessian is positive definite.
+ * Options: prefix tt_twin_ (e.g. -tt_twin_tao_gatol). Not collective: one TTTwinFit per
+ * rank, reused for every patient; a patient's result depends on nothing else.
  */
 #include <math.h>
 #include "twinimpl.h"
