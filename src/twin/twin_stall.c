@@ -32,7 +32,9 @@
 #include <math.h>
 #include "twinimpl.h"
 
-#define STALLS       2 /* iterations in a row without a decrease (Tao often recovers from one) */
+/* Iterations in a row without a decrease before the check (cost only: Tao often recovers
+ * from one; a line search failure or the iteration limit is checked at once). */
+#define STALLS       2
 #define NOISE_VALUES 9 /* ECnoise: a few more than the orders of differences used */
 
 /* ECnoise on fv[nf] (values of f at equally spaced points; overwritten by its difference
@@ -64,8 +66,6 @@ static int ECNoise(PetscInt nf, double fv[], double *sigma)
     levels[j]      = sqrt(gamma * s / (nf - j));
     sign_change[j] = emin * emax < 0.0;
   }
-  if (getenv("TT_DEBUG_NOISE"))
-    for (PetscInt j = 1; j < nf; j++) fprintf(stderr, "level %d %g sign %d\n", (int) j, levels[j], sign_change[j]);
   for (PetscInt k = 1; k <= nf - 3; k++) {
     double lmin = PetscMin(levels[k], PetscMin(levels[k + 1], levels[k + 2]));
     double lmax = PetscMax(levels[k], PetscMax(levels[k + 1], levels[k + 2]));
