@@ -21,7 +21,8 @@ const TTCliOption tt_cli_options[] = {
     {"-tt_sim_<TS option>", "...", "PETSc TS options for the ODE models, e.g. -tt_sim_ts_rtol 1e-8"},
     {"-tt_twin_<Tao option>", "...", "PETSc Tao options for personalise's MAP fits, e.g. -tt_twin_tao_gatol 1e-9"},
     {"-tt_twin_gradient", "fd|sensitivity",
-     "personalise's gradients: central differences of the objective (default), or the ODE's forward sensitivities"},
+     "personalise's gradients: central differences of the objective (closed-form models' default), or the ODE's "
+     "forward sensitivities (ODE models' default)"},
 };
 const int tt_cli_noptions = (int) (sizeof(tt_cli_options) / sizeof(tt_cli_options[0]));
 

@@ -7,14 +7,15 @@
  * switches included, at the typical exposure-response clearance). Minimised by bounded
  * quasi-Newton line search (TAOBQNLS) from eta = 0 (the population's typical twin) within
  * the prior's truncation bounds, with central finite-difference gradients on the prior-SD
- * scale (the default) or, with -tt_twin_gradient sensitivity, gradients from the
- * trajectory's forward sensitivities (twin_sens.c; a patient whose arm switches regimen
- * keeps the differences). A trajectory that cannot be computed (integration failure)
- * makes f = +inf at that eta, so the line search backs off.
+ * scale (closed-form models' default) or, with -tt_twin_gradient sensitivity (ODE models'
+ * default), gradients from the trajectory's forward sensitivities (twin_sens.c; a patient
+ * whose arm switches regimen keeps the differences). A trajectory that cannot be computed
+ * (integration failure) makes f = +inf at that eta, so the line search backs off.
  * The Laplace covariance is the inverse of the finite-difference Hessian of f at the mode
- * (LAPACK potrf/potri); converged = 1 only when Tao converged and that Hessian is positive
- * definite. Options: prefix tt_twin_ (e.g. -tt_twin_tao_gatol). Not collective: one
- * TTTwinFit per rank, reused for every patient; a patient's result depends on nothing else.
+ * (LAPACK potrf/potri); converged = 1 only when Tao converged (|g| <= gatol, or where f can
+ * no longer be decreased measurably: twin_stall.c) and that Hessian is positive definite.
+ * Options: prefix tt_twin_ (e.g. -tt_twin_tao_gatol). Not collective: one TTTwinFit per
+ * rank, reused for every patient; a patient's result depends on nothing else.
  */
 #include <math.h>
 #include "twinimpl.h"
@@ -166,6 +167,23 @@ static PetscErrorCode Gradient(TTTwinFit fit, const TTPatient *p, const double e
   PetscFunctionBeginUser;
   if (sens) PetscCall(TTTwinSensObjectiveGradient(fit, p, eta, f, grad));
   if (!sens || fit->gradient == TT_TWIN_GRADIENT_FD) PetscCall(ObjectiveGradient(fit, p, eta, f, grad));
+  fit->sens_used = fit->gradient == TT_TWIN_GRADIENT_SENSITIVITY && sens;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTTwinValue(TTTwinFit fit, const TTPatient *p, const double eta[], double *f)
+{
+  double g[TT_TWIN_MAX_LATENT];
+
+  PetscFunctionBeginUser;
+  PetscCall(Gradient(fit, p, eta, f, g));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTTwinPlainValue(TTTwinFit fit, const TTPatient *p, const double eta[], double *f)
+{
+  PetscFunctionBeginUser;
+  PetscCall(Objective(fit, p, eta, f));
   PetscFunctionReturn(0);
 }
 
@@ -232,8 +250,8 @@ PetscErrorCode TTTwinCholesky(PetscInt n, const double a[], double L[], PetscBoo
   PetscFunctionReturn(0);
 }
 
-/* Finite-difference Hessian of f at the mode eta (f0 = f there), on the steps h. */
-static PetscErrorCode Hessian(TTTwinFit fit, const TTPatient *p, const double eta[], double f0, double H[])
+/* Finite-difference Hessian of f at the mode eta (f0 = f there), on the steps 10 h. */
+PetscErrorCode TTTwinHessian(TTTwinFit fit, const TTPatient *p, const double eta[], double f0, double H[])
 {
   const PetscInt n = fit->nl;
   double         e[TT_TWIN_MAX_LATENT], fpp, fpm, fmp, fmm;
@@ -268,10 +286,14 @@ static PetscErrorCode Hessian(TTTwinFit fit, const TTPatient *p, const double et
 static PetscErrorCode Laplace(TTTwinFit fit, const TTPatient *p, TTTwinEstimate *est)
 {
   const PetscInt n = fit->nl;
-  PetscBool      pd;
+  PetscBool      pd, same = fit->checked && fit->checked_ok;
 
   PetscFunctionBeginUser;
-  PetscCall(Hessian(fit, p, est->eta, est->objective, est->cov));
+  for (PetscInt i = 0; same && i < n; i++) same = est->eta[i] == fit->checked_x[i];
+  if (same)
+    PetscArraycpy(est->cov, fit->checked_H, n * n); /* twin_stall.c's, at this very point */
+  else
+    PetscCall(TTTwinHessian(fit, p, est->eta, est->objective, est->cov));
   for (PetscInt i = 0; i < n * n; i++)
     if (!isfinite(est->cov[i])) {
       est->converged = 0;
@@ -326,6 +348,7 @@ PetscErrorCode TTTwinFitPatientFrom(TTTwinFit fit, const TTPatient *p, const dou
     PetscFunctionReturn(0);
   }
   PetscCall(TaoSetSolution(fit->tao, fit->x));
+  TTTwinStallReset(fit);
   PetscCall(TaoSolve(fit->tao));
   PetscCall(TaoGetConvergedReason(fit->tao, &reason));
   PetscCall(TaoGetIterationNumber(fit->tao, &its));

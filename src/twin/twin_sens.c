@@ -14,15 +14,13 @@
  * equals twin_fit.c's f to the integration tolerance (the augmented system's steps also
  * follow the sensitivities), and the reported objective is always twin_fit.c's.
  * Convergence: such a gradient is accurate to about the sensitivities' relative accuracy
- * (the integration's rtol) times the magnitude of its terms, which near the mode can
- * exceed Tao's gatol while f no longer decreases measurably (the line search then stalls
- * to the iteration limit). TTTwinConvergenceTest therefore also accepts a gradient
- * within that error bound of zero (TAO_CONVERGED_GATOL); with fd it is Tao's default test.
- * -tt_twin_gradient fd|sensitivity chooses; the default is fd (tests/bench/
- * bench_twin_gradient.c: sensitivities are about twice as fast on T2D and metformin PK
- * and the MAP as close or closer to a tight reference, but on simulated LEAD-2 patients
- * a few sensitivity fits stalled at Tao's iteration limit). A patient whose arm switches
- * regimen gets differences (twin_fit.c). Should the sim refuse
+ * (the integration's rtol) times the magnitude of its terms (fit->gerr); twin_stall.c's
+ * convergence test accepts a gradient within that bound of zero (TAO_CONVERGED_GATOL).
+ * -tt_twin_gradient fd|sensitivity chooses; the default is sensitivity for ODE models
+ * (tests/bench/bench_twin_gradient.c: faster on T2D and metformin PK, the MAP as close or
+ * closer to a tight reference; with twin_stall.c's test no fit stalls), fd for closed
+ * forms (whose f costs no integration). A patient whose arm switches regimen gets
+ * differences (twin_fit.c). Should the sim refuse
  * sensitivities (PETSC_ERR_SUP), the fit switches to fd for good (PetscInfo says so).
  * Not collective.
  */
@@ -38,8 +36,7 @@ PetscErrorCode TTTwinGradientFromOptions(const TTModelType *m, TTTwinGradient *g
   PetscBool set;
 
   PetscFunctionBeginUser;
-  (void) m;
-  *gradient = TT_TWIN_GRADIENT_FD; /* robust default: see README, Performance 6 */
+  *gradient = m->nstate > 0 ? TT_TWIN_GRADIENT_SENSITIVITY : TT_TWIN_GRADIENT_FD; /* README, Performance 6 */
   PetscCall(PetscOptionsGetString(NULL, NULL, "-tt_twin_gradient", value, sizeof value, &set));
   if (!set) PetscFunctionReturn(0);
   PetscCheck(!strcmp(value, "fd") || !strcmp(value, "sensitivity"), PETSC_COMM_SELF, PETSC_ERR_USER,
@@ -150,22 +147,6 @@ static PetscErrorCode GradientError(TTTwinFit fit, const double scale[])
   PetscCall(TTSimSensitivityAccuracy(fit->sim, &rel));
   for (PetscInt l = 0; l < fit->nl; l++) s += scale[l] * scale[l];
   fit->gerr = rel * sqrt(s);
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode TTTwinConvergenceTest(Tao tao, void *ctx)
-{
-  TTTwinFit          fit = (TTTwinFit) ctx;
-  TaoConvergedReason reason;
-  PetscReal          gnorm;
-
-  PetscFunctionBeginUser;
-  PetscCall(TaoDefaultConvergenceTest(tao, NULL));
-  if (fit->gradient != TT_TWIN_GRADIENT_SENSITIVITY) PetscFunctionReturn(0);
-  PetscCall(TaoGetConvergedReason(tao, &reason));
-  if (reason != TAO_CONTINUE_ITERATING) PetscFunctionReturn(0);
-  PetscCall(TaoGetSolutionStatus(tao, NULL, NULL, &gnorm, NULL, NULL, NULL));
-  if (gnorm <= fit->gerr) PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_GATOL));
   PetscFunctionReturn(0);
 }
 

@@ -34,6 +34,12 @@ struct _p_TTTwinFit {
   PetscInt         dcap;                  /* capacity of dymean (times) */
   double          *dymean;                /* [times][nvar][nl] d ymean / d eta (twin_sens.c) */
   double           gerr;                  /* error bound of the last sensitivity gradient (2-norm) */
+  PetscBool        sens_used;             /* the last gradient came from sensitivities (gerr is its) */
+  double           fprev;                 /* f at the previous Tao iteration (twin_stall.c) */
+  PetscInt         nstall;                /* iterations in a row that did not decrease f */
+  PetscBool        checked, checked_ok;   /* a stall was checked at checked_x, and its verdict */
+  double           checked_x[TT_TWIN_MAX_LATENT];
+  double           checked_H[TT_TWIN_MAX_LATENT * TT_TWIN_MAX_LATENT]; /* the Hessian there (Laplace reuses it) */
 };
 
 /* twin_fit.c */
@@ -42,6 +48,11 @@ PetscErrorCode TTTwinTrajectory(TTTwinFit fit, const TTPatient *p, const double 
 PetscErrorCode TTTwinReserve(TTTwinFit fit, PetscInt n);
 /* -log p(eta): the model's log_prior, or the normal of omega (up to a constant). */
 double TTTwinNegLogPrior(TTTwinFit fit, const TTPatient *p, const double eta[]);
+/* f as Tao sees it (from the sensitivities' integration with -tt_twin_gradient sensitivity);
+ * f from the plain trajectory; the finite-difference Hessian of the latter (steps 10 h). */
+PetscErrorCode TTTwinValue(TTTwinFit fit, const TTPatient *p, const double eta[], double *f);
+PetscErrorCode TTTwinPlainValue(TTTwinFit fit, const TTPatient *p, const double eta[], double *f);
+PetscErrorCode TTTwinHessian(TTTwinFit fit, const TTPatient *p, const double eta[], double f0, double H[]);
 /* LAPACK: inverse of the symmetric positive definite a[n*n] in place; *pd = 0 when not PD. */
 PetscErrorCode TTTwinSPDInverse(PetscInt n, double a[], PetscBool *pd);
 /* LAPACK: lower Cholesky factor of a[n*n] (row major, upper part zeroed); *pd as above. */
@@ -54,8 +65,12 @@ PetscErrorCode TTTwinGradientFromOptions(const TTModelType *m, TTTwinGradient *g
 PetscErrorCode TTTwinSensObjectiveGradient(TTTwinFit fit, const TTPatient *p, const double eta[], double *f,
                                            double grad[]);
 PetscErrorCode TTTwinSensDestroy(TTTwinFit fit);
-/* Tao's convergence test: the default, and with sensitivity gradients also a gradient
- * within its error bound (fit->gerr) of zero. */
+
+/* twin_stall.c: Tao's convergence test: the default; with sensitivity gradients also a
+ * gradient within its error bound (fit->gerr) of zero; and at an iteration that does not
+ * decrease f, a point where the decrease still available is below f's noise. Reset before
+ * each patient's solve. */
 PetscErrorCode TTTwinConvergenceTest(Tao tao, void *ctx);
+void           TTTwinStallReset(TTTwinFit fit);
 
 #endif

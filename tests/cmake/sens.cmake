@@ -9,6 +9,11 @@ target_compile_definitions(test_twin_sens PRIVATE TT_TWIN_T2D="${TT_SOURCE_DIR}/
                                                   TT_TWIN_PK="${TT_SOURCE_DIR}/protocols/pk_metformin_dosing.yaml")
 set_tests_properties(test_twin_sens PROPERTIES LABELS "unit;twin")
 # -tt_twin_gradient through the command line: fd and sensitivity fits of the README's T2D
-# example agree (eta 1e-5, objective 1e-9), sensitivity is the ODE default, a bad value is refused.
+# example agree (eta 1e-5, objective 1e-9), sensitivity is the ODE default and fd the closed-form
+# one, a bad value is refused.
 add_test(NAME personalise_gradient_option COMMAND bash ${TT_SOURCE_DIR}/tests/twin/gradient_option.sh ${TT_TWINTRIAL} ${TT_SOURCE_DIR})
 set_tests_properties(personalise_gradient_option PROPERTIES LABELS "unit;twin" ENVIRONMENT "${TT_MPI_ENV}" TIMEOUT 300)
+# Fits that used to stall next to the mode (Tao's absolute gatol below f's noise): they
+# converge by twin_stall.c's test, at a tight reference fit's mode, with either gradient.
+add_test(NAME personalise_stalled_fits_converge COMMAND bash ${TT_SOURCE_DIR}/tests/twin/stall.sh ${TT_TWINTRIAL} ${TT_SOURCE_DIR})
+set_tests_properties(personalise_stalled_fits_converge PROPERTIES LABELS "unit;twin" ENVIRONMENT "${TT_MPI_ENV}" TIMEOUT 300)

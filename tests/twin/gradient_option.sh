@@ -1,6 +1,7 @@
 #!/bin/bash
 # -tt_twin_gradient through the command line: the README's T2D example personalised with
-# central-difference gradients (fd, the default) and with forward sensitivities gives
+# central-difference gradients (fd) and with forward sensitivities (the default for this ODE
+# model) gives
 # the same estimates (every eta within 1e-5, every objective within 1e-9) and the same
 # recommendations; an unknown value is refused with one message, exit status 1 and no
 # output.
@@ -18,7 +19,15 @@ run() { # gradient outdir
 run fd fd || { echo "FAIL: fd exited $?"; cat "$d/fd.out"; f=1; }
 run "" default || { echo "FAIL: default exited $?"; cat "$d/default.out"; f=1; }
 run sensitivity sens || { echo "FAIL: sensitivity exited $?"; cat "$d/sens.out"; f=1; }
-cmp -s "$d/default/twins.csv" "$d/fd/twins.csv" || { echo "FAIL: the default is not fd"; f=1; }
+cmp -s "$d/default/twins.csv" "$d/sens/twins.csv" || { echo "FAIL: the default (ODE model) is not sensitivity"; f=1; }
+# a closed-form model keeps differences by default
+mkdir -p "$d/adfd" "$d/addef"
+for g in fd ""; do
+  "$tt" personalise "$src/tests/data/twin/ad.yaml" --observations "$src/tests/data/twin/ad_obs.csv" \
+    --covariates "$src/tests/data/twin/ad_cov.csv" -o "$d/ad$g.h5" --csv "$d/ad${g:-def}" --draws 2 --progress none \
+    ${g:+-tt_twin_gradient $g} >"$d/ad$g.out" 2>&1 || { echo "FAIL: AD ${g:-default} exited"; cat "$d/ad$g.out"; f=1; }
+done
+cmp -s "$d/adfd/twins.csv" "$d/addef/twins.csv" || { echo "FAIL: the default (closed form) is not fd"; f=1; }
 # columns: id, then (estimate, se) per random effect, objective, iterations, converged, reason
 awk -F, 'NR == FNR { if (FNR > 1) for (i = 2; i <= NF; i++) a[FNR, i] = $i; next }
   FNR > 1 { for (i = 2; i <= 6; i += 2) if ((d = $i - a[FNR, i]) > 1e-5 || d < -1e-5) { print "FAIL: " $1 " column " i ": " a[FNR, i] " vs " $i; bad = 1 }
