@@ -109,7 +109,7 @@ static PetscErrorCode Reserve(TTTwinFit fit, PetscInt n)
 static PetscErrorCode Trajectory(TTTwinFit fit, const TTPatient *p, const double eta[], PetscInt nt, PetscBool *ok)
 {
   const double  *none = fit->eff + fit->narm * fit->m->neffect;
-  const double  *eff  = fit->eff + (p->arm >= 0 ? p->arm : fit->narm) * fit->m->neffect;
+  const double  *eff  = p->reg ? p->reg->eff : fit->eff + (p->arm >= 0 ? p->arm : fit->narm) * fit->m->neffect;
   PetscErrorCode ierr;
 
   PetscFunctionBeginUser;
