@@ -48,5 +48,9 @@ PetscErrorCode TTModelLangLoad(MPI_Comm comm, const char *path, const TTModelTyp
 /* Not collective. The text of the model file a model was loaded from, or NULL for a
  * model written in C. */
 const char *TTModelLangSource(const TTModelType *m);
+/* Not collective. SHA-256 (hex) of that text, or NULL. */
+const char *TTModelLangSourceSha256(const TTModelType *m);
+/* Not collective. The model as parsed (TTModelLangView), or NULL for a model written in C. */
+const char *TTModelLangResolved(const TTModelType *m);
 
 #endif

@@ -9,8 +9,18 @@
 #include <twintrial/coord.h>
 #include <twintrial/credibility.h>
 #include <twintrial/design.h>
+#include <twintrial/modellang.h>
 #include <twintrial/store.h>
 #include "cli.h"
+
+PetscErrorCode TTCliLoadModel(const TTProtocol *p)
+{
+  const TTModelType *m;
+
+  PetscFunctionBeginUser;
+  if (p->model_file[0]) PetscCall(TTModelLangLoad(PETSC_COMM_WORLD, p->model_file, &m));
+  PetscFunctionReturn(0);
+}
 
 PetscErrorCode TTCliLoadTrial(const TTCli *cli, TTProtocol **p, TTTrial *trial)
 {
@@ -18,7 +28,8 @@ PetscErrorCode TTCliLoadTrial(const TTCli *cli, TTProtocol **p, TTTrial *trial)
 
   PetscFunctionBeginUser;
   PetscCall(TTProtocolLoad(cli->input, p));
-  ierr = TTProtocolOverride(*p, cli->replicates, cli->patients, cli->seed_set, cli->seed);
+  ierr = TTCliLoadModel(*p);
+  if (!ierr) ierr = TTProtocolOverride(*p, cli->replicates, cli->patients, cli->seed_set, cli->seed);
   if (!ierr) ierr = TTTrialCreate(*p, trial);
   if (ierr) PetscCall(TTProtocolDestroy(p));
   PetscCall(ierr);

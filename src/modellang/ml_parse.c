@@ -348,18 +348,38 @@ static PetscErrorCode Residual(TTModelLang ml, TTYamlNode map)
   PetscFunctionReturn(0);
 }
 
+/* units: OUTPUT: unit (default "1"). */
+static PetscErrorCode Units(TTModelLang ml, TTYamlNode map)
+{
+  PetscFunctionBeginUser;
+  for (int i = 0; i < ml->n[MS_OUTPUT]; i++) PetscCall(PetscStrncpy(ml->sym[MS_OUTPUT][i].unit, "1", ML_UNIT_MAX));
+  if (!map) PetscFunctionReturn(0);
+  PetscCall(TTYamlCheckMapping(ml->y, map, "model.units", "a mapping OUTPUT: UNIT"));
+  for (int i = 0; i < TTYamlLength(ml->y, map); i++) {
+    char       name[TT_NAME_MAX], path[256];
+    TTLoc      loc;
+    TTYamlNode v;
+    int        o;
+    PetscCall(Entry(ml, map, i, "model.units", name, &loc, &v, path, sizeof path));
+    if ((o = MLFind(ml, MS_OUTPUT, name)) < 0)
+      PetscCall(TTYamlErrorAt(ml->y, loc, path, "'%s' is not an output; expected an output's name", name));
+    PetscCall(TTYamlGetString(ml->y, v, path, ml->sym[MS_OUTPUT][o].unit, ML_UNIT_MAX));
+  }
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode Sections(TTModelLang ml, TTYamlNode map)
 {
-  static const char *const keys[] = {"name",           "time_unit",  "description", "reference",  "parameters",
-                                     "random_effects", "covariates", "effects",     "individual", "states",
-                                     "odes",           "outputs",    "residual",    "events",     "dosing"};
-  TTYamlNode               n, states, odes;
-  int                      u;
-  MLScope                  scope = {0, 0, 0, "individual"};
-  AssignCtx                a     = {MS_INDIV, &scope};
+  static const char *const keys[] = {
+      "name",       "time_unit", "description", "reference", "parameters", "random_effects", "covariates", "effects",
+      "individual", "states",    "odes",        "outputs",   "units",      "residual",       "events",     "dosing"};
+  TTYamlNode n, states, odes;
+  int        u;
+  MLScope    scope = {0, 0, 0, "individual"};
+  AssignCtx  a     = {MS_INDIV, &scope};
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(ml->y, map, "model", "a mapping {name: ..., parameters: ..., outputs: ...}"));
-  PetscCall(TTYamlCheckKeys(ml->y, map, "model", 15, keys));
+  PetscCall(TTYamlCheckKeys(ml->y, map, "model", 16, keys));
   PetscCall(TTYamlRequire(ml->y, map, "model", "name", "the model's name", &n));
   PetscCall(TTYamlGetName(ml->y, n, "model.name", ml->name));
   ml->name_loc = TTYamlLoc(ml->y, n);
@@ -367,6 +387,11 @@ static PetscErrorCode Sections(TTModelLang ml, TTYamlNode map)
   PetscCall(TTYamlGetChoice(ml->y, n, "model.time_unit", 4, MLTimeUnits, &u));
   PetscCall(PetscStrncpy(ml->time_unit, MLTimeUnits[u], sizeof ml->time_unit));
   ml->time_unit_days = MLTimeUnitDays[u];
+  PetscCall(PetscStrncpy(ml->description, "model file", sizeof ml->description));
+  if ((n = TTYamlFind(ml->y, map, "description")))
+    PetscCall(TTYamlGetString(ml->y, n, "model.description", ml->description, sizeof ml->description));
+  if ((n = TTYamlFind(ml->y, map, "reference")))
+    PetscCall(TTYamlGetString(ml->y, n, "model.reference", ml->reference, sizeof ml->reference));
   if ((n = TTYamlFind(ml->y, map, "parameters"))) PetscCall(Parameters(ml, n));
   if ((n = TTYamlFind(ml->y, map, "effects"))) PetscCall(Effects(ml, n));
   if ((n = TTYamlFind(ml->y, map, "covariates"))) PetscCall(Covariates(ml, n));
@@ -394,6 +419,7 @@ static PetscErrorCode Sections(TTModelLang ml, TTYamlNode map)
   PetscCall(MLParseStatements(ml, n, "model.outputs", PETSC_FALSE, &scope, AssignNew, &a));
   if (!ml->n[MS_OUTPUT])
     PetscCall(TTYamlError(ml->y, n, "model.outputs", "expected at least one output NAME = expression"));
+  PetscCall(Units(ml, TTYamlFind(ml->y, map, "units")));
   if ((n = TTYamlFind(ml->y, map, "residual"))) PetscCall(Residual(ml, n));
   PetscFunctionReturn(0);
 }

@@ -1,17 +1,29 @@
 /* ml_view.c — TTModelLangView: a parsed model printed back in the model language, every
  * name resolved (its kind shown), every operation parenthesised as the parser grouped
  * it, so a reader sees exactly what will be compiled. */
+#include <stdlib.h>
 #include <string.h>
 #include "modellang/mlimpl.h"
+
+/* The shortest of %.15g, %.16g, %.17g that reads back as x. */
+static const char *Num(double x, char buf[32])
+{
+  for (int p = 15; p <= 17; p++) {
+    snprintf(buf, 32, "%.*g", p, x);
+    if (strtod(buf, NULL) == x) break;
+  }
+  return buf;
+}
 
 static void Print(TTModelLang ml, int e, FILE *out)
 {
   static const char *const bin[] = {"",    "",     "",    "",     " + ",  " - ",  " * ",  " / ", "^",
                                     " < ", " <= ", " > ", " >= ", " == ", " != ", " && ", " || "};
   const MLNode            *n     = &ml->node[e];
+  char                     buf[32];
   switch (n->op) {
   case ML_NUM:
-    fprintf(out, "%.17g", n->value);
+    fprintf(out, "%s", Num(n->value, buf));
     break;
   case ML_SYM:
     fprintf(out, "%s", n->kind == MS_TIME ? "t" : ml->sym[n->kind][n->index].name);
@@ -41,19 +53,21 @@ static void Print(TTModelLang ml, int e, FILE *out)
 
 static void Names(TTModelLang ml, MLKind k, const char *title, FILE *out)
 {
+  char buf[32];
   if (!ml->n[k]) return;
   fprintf(out, "  %s:", title);
   for (int i = 0; i < ml->n[k]; i++) {
     fprintf(out, " %s", ml->sym[k][i].name);
-    if (k == MS_PARAM || k == MS_EFFECT) fprintf(out, " = %.17g %s;", ml->sym[k][i].value, ml->sym[k][i].unit);
-    if (k == MS_LATENT) fprintf(out, " (variance %.17g)", ml->sym[k][i].value);
+    if (k == MS_PARAM || k == MS_EFFECT) fprintf(out, " = %s %s;", Num(ml->sym[k][i].value, buf), ml->sym[k][i].unit);
+    if (k == MS_LATENT) fprintf(out, " (variance %s)", Num(ml->sym[k][i].value, buf));
   }
   fprintf(out, "\n");
 }
 
 PetscErrorCode TTModelLangView(TTModelLang ml, FILE *out)
 {
-  int nl = ml->n[MS_LATENT];
+  int  nl = ml->n[MS_LATENT];
+  char b1[32], b2[32];
   PetscFunctionBeginUser;
   fprintf(out, "model %s (%s, time unit %s)\n", ml->name, ml->ode ? "ODE" : "closed form", ml->time_unit);
   Names(ml, MS_PARAM, "parameters", out);
@@ -63,8 +77,8 @@ PetscErrorCode TTModelLangView(TTModelLang ml, FILE *out)
   for (int i = 0; i < nl; i++)
     for (int j = 0; j < i; j++)
       if (ml->omega[i * nl + j] != 0)
-        fprintf(out, "    covariance %s, %s = %.17g\n", ml->sym[MS_LATENT][j].name, ml->sym[MS_LATENT][i].name,
-                ml->omega[i * nl + j]);
+        fprintf(out, "    covariance %s, %s = %s\n", ml->sym[MS_LATENT][j].name, ml->sym[MS_LATENT][i].name,
+                Num(ml->omega[i * nl + j], b1));
   for (int i = 0; i < ml->n[MS_INDIV]; i++) {
     fprintf(out, "  %s = ", ml->sym[MS_INDIV][i].name);
     Print(ml, ml->expr[MS_INDIV][i], out);
@@ -84,9 +98,9 @@ PetscErrorCode TTModelLangView(TTModelLang ml, FILE *out)
     if (!r->has)
       fprintf(out, "   (not observed)\n");
     else if (r->lognormal > 0)
-      fprintf(out, "   (observed: lognormal sd %.17g)\n", r->lognormal);
+      fprintf(out, "   (observed: lognormal sd %s)\n", Num(r->lognormal, b1));
     else
-      fprintf(out, "   (observed: additive sd %.17g, proportional %.17g)\n", r->additive, r->proportional);
+      fprintf(out, "   (observed: additive sd %s, proportional %s)\n", Num(r->additive, b1), Num(r->proportional, b2));
   }
   PetscFunctionReturn(0);
 }

@@ -99,6 +99,7 @@ struct _p_TTModelLang {
   char       name[TT_NAME_MAX];
   TTLoc      name_loc;
   char       time_unit[16];
+  char       description[256], reference[256];
   double     time_unit_days;
   int        n[MS_NKIND];
   MLName     sym[MS_NKIND][ML_MAX_NAMES];  /* names of each kind (MS_TIME: none) */

@@ -5,9 +5,6 @@
 #include <twintrial/h5.h>
 #include <twintrial/store.h>
 
-
-void tt_sha256_hex(const void *data, size_t len, char hex[65]);
-
 #define TT_ROW_BUFFER             64
 #define TT_SUBJECT_BUFFER         ((size_t) 8 << 20) /* bytes of subject rows staged (rank 0) */
 #define TT_CLOSE_RESERVE          (1 << 20)          /* bytes reserved for the close (store.c) */
@@ -140,7 +137,7 @@ PetscErrorCode TTStoreDamaged(const char *path, PetscErrorCode ierr);
 /* store_validation.c: /validation, created or reopened (collective). */
 PetscErrorCode TTStoreSetUpValidation(TTStore st, PetscBool create);
 PetscErrorCode TTStoreOpenCSV(const char *dir, const char *name, FILE **f);
-void           TTStorePutValue(FILE *f, double v);       /* ",value" or ",NA" */
+void           TTStorePutValue(FILE *f, double v); /* ",value" or ",NA" */
 /* store_validation.c: validation.csv (one row per figure) and validation_values.csv
  * (replicate, figure, value), when the file has a validation section. */
 PetscErrorCode TTStoreExportValidation(const char *path, const char *dir);

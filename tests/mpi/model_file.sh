@@ -1,0 +1,53 @@
+#!/bin/bash
+# A model file through the command line: a trial of protocols/fev1_model_file.yaml on 2
+# ranks with an empty cache (one rank compiles, the other waits), then with the cached
+# object on 1 rank and again with another empty cache: the results are bitwise identical
+# (they do not depend on the cache); the cache holds one object and its source. A missing
+# compiler with an empty cache: exit status 1 and one message naming it and TWINTRIAL_CC;
+# a damaged cached object: one message saying to remove it.
+# usage: model_file.sh TWINTRIAL
+set -uo pipefail
+tt=$1
+root=$(cd "$(dirname "$0")/../.." && pwd)
+protocol=$root/protocols/fev1_model_file.yaml
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+run() { # name ranks cache
+  TWINTRIAL_CACHE=$3 mpirun -n "$2" --oversubscribe "$tt" run "$protocol" -o "$out/$1.h5" --replicates 4 --patients 80 \
+    --progress none >"$out/$1.log" 2>&1 || { cat "$out/$1.log"; fail "run $1"; }
+}
+run cold2 2 "$out/cache1"
+[ "$(ls "$out/cache1" | grep -c '\.so$')" = 1 ] && [ "$(ls "$out/cache1" | grep -c '\.c$')" = 1 ] &&
+  [ "$(ls "$out/cache1" | wc -l)" = 2 ] || fail "cache: expected one .so and one .c, found: $(ls "$out/cache1")"
+run warm1 1 "$out/cache1"
+run cold1 1 "$out/cache2"
+for b in warm1 cold1; do
+  for g in /subjects /outcomes /counterfactual /endpoints /analyses /summary; do
+    h5diff "$out/cold2.h5" "$out/$b.h5" $g $g >/dev/null 2>&1 || fail "$g differs between cold2 and $b"
+  done
+done
+# the model is the model file's: the effect at week 24 is near emax * BASE * h(24) (about 0.17 L)
+eff=$("$tt" summary "$out/cold2.h5" | awk '$1 == "primary" {print $6; exit}')
+awk -v e="$eff" 'BEGIN {exit !(e > 0.1 && e < 0.25)}' || fail "primary mean estimate $eff, expected about 0.17"
+# a missing compiler, with an empty cache
+TWINTRIAL_CC=/nonexistent/cc TWINTRIAL_CACHE=$out/cache3 "$tt" validate "$protocol" >"$out/o" 2>"$out/e"
+rc=$?
+msg=$(grep '^twintrial: ' "$out/e")
+[ $rc = 1 ] && [ "$(grep -c '^twintrial: ' "$out/e")" = 1 ] && [[ $msg == *"C compiler '/nonexistent/cc' was not found"* ]] &&
+  [[ $msg == *TWINTRIAL_CC* ]] || fail "missing compiler: exit $rc, message: $msg"
+# on 2 ranks too: both ranks stop with the same message, nothing hangs
+TWINTRIAL_CC=/nonexistent/cc TWINTRIAL_CACHE=$out/cache3 timeout 120 mpirun -n 2 --oversubscribe "$tt" validate "$protocol" \
+  >"$out/o" 2>"$out/e"
+rc=$?
+[ $rc != 0 ] && [ $rc != 124 ] && grep -q "was not found" "$out/e" || fail "missing compiler on 2 ranks: exit $rc"
+# a damaged object in the cache
+so=$(ls "$out/cache1"/*.so)
+echo garbage >"$so"
+TWINTRIAL_CACHE=$out/cache1 "$tt" validate "$protocol" >"$out/o" 2>"$out/e"
+rc=$?
+msg=$(grep '^twintrial: ' "$out/e")
+[ $rc = 1 ] && [[ $msg == *"cannot load the compiled model"* ]] || fail "damaged cache: exit $rc, message: $msg"
+[ $fails = 0 ] && echo "1 passed, 0 failed" || echo "$fails failed"
+[ $fails = 0 ]
