@@ -54,7 +54,7 @@ PetscErrorCode TTCliLoadTrial(const TTCli *cli, TTProtocol **p, TTTrial *trial);
 PetscErrorCode TTCliLoadModel(const TTProtocol *p);
 PetscErrorCode TTCliRun(const TTCli *cli);      /* collective on PETSC_COMM_WORLD */
 PetscErrorCode TTCliValidate(const TTCli *cli); /* collective; output on rank 0 */
-PetscErrorCode TTCliModels(void);               /* rank 0 prints */
+PetscErrorCode TTCliModels(void); /* collective (loads TWINTRIAL_MODEL_PATH's model files); rank 0 prints */
 PetscErrorCode TTCliSummary(const TTCli *cli);
 PetscErrorCode TTCliExport(const TTCli *cli);
 /* Collective. Runs a protocol (as run) or takes a results file, then prints its

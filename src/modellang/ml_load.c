@@ -41,9 +41,10 @@ typedef struct {
   TTParamInfo    param[ML_MAX_NAMES], effect[ML_MAX_NAMES];
   TTVariableInfo var[ML_MAX_NAMES];
   const char    *covariate[ML_MAX_NAMES], *latent[ML_MAX_NAMES];
-  char           names[4 * ML_MAX_NAMES + ML_MAX_NAMES][TT_NAME_MAX], units[3 * ML_MAX_NAMES][ML_UNIT_MAX];
-  char           name[TT_NAME_MAX], description[300], reference[TT_PATH_MAX + 300];
-  void          *handle;
+  char           names[4 * ML_MAX_NAMES + ML_MAX_NAMES][TT_NAME_MAX], units[3 * ML_MAX_NAMES][ML_UNIT_MAX],
+      descs[2 * ML_MAX_NAMES][128];
+  char  name[TT_NAME_MAX], description[300], reference[TT_PATH_MAX + 300];
+  void *handle;
 } MLLoaded;
 
 static MLLoaded *loaded[TT_MAX_REGISTERED];
@@ -263,8 +264,13 @@ static PetscErrorCode Fill(TTModelLang ml, MLLoaded *e, const char *path)
     for (int i = 0; i < ml->n[kind]; i++) {
       PetscCall(PetscStrncpy(e->names[nn], ml->sym[kind][i].name, TT_NAME_MAX));
       PetscCall(PetscStrncpy(e->units[k * ML_MAX_NAMES + i], ml->sym[kind][i].unit, ML_UNIT_MAX));
+      PetscCall(PetscStrncpy(e->descs[k * ML_MAX_NAMES + i],
+                             ml->sym[kind][i].description[0] ? ml->sym[kind][i].description
+                             : k                             ? "arm effect (model file)"
+                                                             : "parameter (model file)",
+                             sizeof e->descs[0]));
       info[i] = (TTParamInfo){e->names[nn++], e->units[k * ML_MAX_NAMES + i], ml->sym[kind][i].value,
-                              k ? "arm effect (model file)" : "parameter (model file)"};
+                              e->descs[k * ML_MAX_NAMES + i]};
     }
   }
   for (int i = 0; i < ml->n[MS_COV]; i++) {

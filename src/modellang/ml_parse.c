@@ -107,6 +107,11 @@ static PetscErrorCode Parameters(TTModelLang ml, TTYamlNode map)
       PetscCall(TTYamlKeyJoin(sub, sizeof sub, path, "unit"));
       PetscCall(TTYamlGetString(ml->y, n, sub, ml->sym[MS_PARAM][j].unit, ML_UNIT_MAX));
     }
+    if ((n = TTYamlFind(ml->y, v, "description"))) {
+      PetscCall(TTYamlKeyJoin(sub, sizeof sub, path, "description"));
+      PetscCall(
+          TTYamlGetString(ml->y, n, sub, ml->sym[MS_PARAM][j].description, sizeof ml->sym[MS_PARAM][j].description));
+    }
   }
   PetscFunctionReturn(0);
 }
@@ -118,18 +123,20 @@ static PetscErrorCode Effects(TTModelLang ml, TTYamlNode map)
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(ml->y, map, "model.effects", "a mapping NAME: VALUE WITHOUT EFFECT"));
   for (int i = 0; i < TTYamlLength(ml->y, map); i++) {
-    char       name[TT_NAME_MAX], path[256], unit[ML_UNIT_MAX] = "1";
+    char       name[TT_NAME_MAX], path[256], unit[ML_UNIT_MAX] = "1", desc[128] = "";
     TTLoc      loc;
     TTYamlNode v;
     int        j = 0, p;
     PetscCall(Entry(ml, map, i, "model.effects", name, &loc, &v, path, sizeof path));
     if ((p = MLFind(ml, MS_PARAM, name)) >= 0) {
       PetscCall(PetscStrncpy(unit, ml->sym[MS_PARAM][p].unit, sizeof unit));
+      PetscCall(PetscStrncpy(desc, ml->sym[MS_PARAM][p].description, sizeof desc));
       for (int q = p; q + 1 < ml->n[MS_PARAM]; q++) ml->sym[MS_PARAM][q] = ml->sym[MS_PARAM][q + 1];
       ml->n[MS_PARAM]--;
     }
     PetscCall(Declare(ml, MS_EFFECT, name, loc, path, &j));
     PetscCall(PetscStrncpy(ml->sym[MS_EFFECT][j].unit, unit, ML_UNIT_MAX));
+    PetscCall(PetscStrncpy(ml->sym[MS_EFFECT][j].description, desc, sizeof desc));
     PetscCall(TTYamlGetReal(ml->y, v, path, &ml->sym[MS_EFFECT][j].value));
   }
   PetscFunctionReturn(0);

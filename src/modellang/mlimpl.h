@@ -84,6 +84,7 @@ typedef struct {
 typedef struct {
   char   name[TT_NAME_MAX];
   char   unit[ML_UNIT_MAX];
+  char   description[128]; /* parameters: optional */
   double value;
   TTLoc  loc;
 } MLName;

@@ -16,3 +16,15 @@ tt_unit_test(test_modellang ${TT_SOURCE_DIR}/tests/unit/test_modellang.c LIBS tt
 target_compile_definitions(test_modellang PRIVATE TT_SOURCE_DIR="${TT_SOURCE_DIR}")
 add_test(NAME model_file_trial_on_ranks_and_cache COMMAND bash ${TT_SOURCE_DIR}/tests/mpi/model_file.sh ${TT_TWINTRIAL})
 set_tests_properties(model_file_trial_on_ranks_and_cache PROPERTIES LABELS mpi TIMEOUT 600 ENVIRONMENT "${TT_MPI_ENV}")
+tt_unit_test(test_modellang_sim ${TT_SOURCE_DIR}/tests/unit/test_modellang_sim.c LIBS tt_core)
+target_compile_definitions(test_modellang_sim PRIVATE TT_SOURCE_DIR="${TT_SOURCE_DIR}")
+# The shipped model file's trajectories against R deSolve (label validation).
+add_executable(modellang_trajectory ${TT_SOURCE_DIR}/tests/validation/modellang_trajectory.c)
+target_link_libraries(modellang_trajectory PRIVATE tt_core tt_warnings)
+add_dependencies(test_modellang modellang_trajectory) # building the unit test builds the driver too
+add_test(NAME modellang_trajectory_matches_desolve_lsoda
+  COMMAND ${TT_SOURCE_DIR}/tests/validation/modellang_vs_desolve.sh $<TARGET_FILE:modellang_trajectory> "${TT_RSCRIPT}")
+set_tests_properties(modellang_trajectory_matches_desolve_lsoda PROPERTIES LABELS validation SKIP_RETURN_CODE 77
+  ENVIRONMENT "${TT_MPI_ENV}")
+tt_unit_test(test_modellang_adas ${TT_SOURCE_DIR}/tests/unit/test_modellang_adas.c LIBS tt_core)
+target_compile_definitions(test_modellang_adas PRIVATE TT_SOURCE_DIR="${TT_SOURCE_DIR}")

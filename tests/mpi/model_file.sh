@@ -31,6 +31,28 @@ done
 # the model is the model file's: the effect at week 24 is near emax * BASE * h(24) (about 0.17 L)
 eff=$("$tt" summary "$out/cold2.h5" | awk '$1 == "primary" {print $6; exit}')
 awk -v e="$eff" 'BEGIN {exit !(e > 0.1 && e < 0.25)}' || fail "primary mean estimate $eff, expected about 0.17"
+# the results file keeps the model file's text; validate prints the model as parsed
+/usr/bin/python3 - "$out/cold2.h5" "$root/protocols/models/indirect_response_fev1.yaml" <<'PY' || fail "provenance/model_yaml"
+import sys, h5py, hashlib
+f = h5py.File(sys.argv[1], "r")
+text = open(sys.argv[2], "rb").read()
+stored = f["provenance/model_yaml"][()]
+assert stored == text, "model_yaml differs from the file"
+assert f["provenance/model_sha256"][()].decode() == hashlib.sha256(text).hexdigest(), "model_sha256"
+assert b"model_file_resolved" in f["provenance/resolved_protocol"][()], "resolved protocol without the model"
+PY
+TWINTRIAL_CACHE=$out/cache1 "$tt" validate "$protocol" >"$out/v" 2>&1 || fail "validate"
+grep -q "    d/dt(R) = (((KOUT \* BASE) \* (1 + ((emax \* t) / (ec50 + t)))) - (KOUT \* R))" "$out/v" ||
+  fail "validate does not print the model as parsed: $(grep -A12 model_file_resolved "$out/v")"
+# twintrial models lists the model files of TWINTRIAL_MODEL_PATH; one that does not load is named
+mkdir -p "$out/mp"
+cp "$root/protocols/models/indirect_response_fev1.yaml" "$out/mp/a.yaml"
+printf 'model:\n  name: broken\n  time_unit: day\n  outputs: "y = nothing"\n' >"$out/mp/b.yaml"
+TWINTRIAL_CACHE=$out/cache1 TWINTRIAL_MODEL_PATH=$out/mp "$tt" models >"$out/m" 2>&1 || fail "models exits $?"
+grep -q "^indirect_response_fev1 — " "$out/m" && grep -q "^    kout  *0.3  1/week" "$out/m" &&
+  grep -q "^alzheimers_adas — " "$out/m" || fail "models: the model file is not listed: $(head -5 "$out/m")"
+grep -q "b.yaml not loaded: .*b.yaml:4:17: model.outputs: unknown name 'nothing'" "$out/m" ||
+  fail "models: the broken file is not named: $(grep 'not loaded' "$out/m")"
 # a missing compiler, with an empty cache
 TWINTRIAL_CC=/nonexistent/cc TWINTRIAL_CACHE=$out/cache3 "$tt" validate "$protocol" >"$out/o" 2>"$out/e"
 rc=$?
