@@ -229,6 +229,32 @@ static const char Latent[] =
     "  Baseline b = {par, cov, yobs0};\n  for (int i = 0; i < NL; i++) eta[i] = 0.0;\n"
     "  if (NL > 0) H->minimise(NL, neg_log_post, &b, eta);\n}\n";
 
+/* doses(): the algorithm of src/model/pk_1cmt_oral.c with the section's expressions. */
+static PetscErrorCode Doses(TTModelLang ml, FILE *out)
+{
+  static const char *const var[4] = {"amount", "first", "interval", "count"};
+  static const char *const def[4] = {"0.0", "0.0", "0.0", "0.0"};
+  PetscFunctionBeginUser;
+  fprintf(out, "int tt_ml_doses(" ARGS ", double t_end, double *times, double *amounts)\n{\n");
+  PetscCall(Individual(ml, out));
+  for (int k = 0; k < 4; k++) {
+    fprintf(out, "  double %s = ", var[k]);
+    if (ml->dose_expr[k] < 0)
+      fprintf(out, "%s", def[k]);
+    else
+      PetscCall(MLGenExpr(ml, ml->dose_expr[k], out));
+    fprintf(out, ";\n");
+  }
+  fprintf(out,
+          "  double nmax = count >= 1.0 ? floor(count) : INFINITY;\n  int n = 0;\n"
+          "  if (amount == 0.0) return 0;\n"
+          "  for (int k = 0; k < nmax; k++) {\n    double td = first + k * interval;\n"
+          "    if (!(td < t_end) || (k > 0 && !(interval > 0.0))) break;\n"
+          "    if (n == %d) return %d;\n    times[n] = td, amounts[n] = amount, n++;\n  }\n  return n;\n}\n",
+          TT_MAX_DOSES, TT_MAX_DOSES + 1);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTModelLangGenerate(TTModelLang ml, FILE *out)
 {
   PetscFunctionBeginUser;
@@ -237,6 +263,7 @@ PetscErrorCode TTModelLangGenerate(TTModelLang ml, FILE *out)
           TT_MODELLANG_GENERATOR_VERSION, ml->n[MS_INDIV], ml->n[MS_OUTPUT], ml->n[MS_LATENT], ml->n[MS_STATE]);
   fprintf(out, "%s", Preamble);
   PetscCall(Callbacks(ml, out));
+  if (ml->dosing) PetscCall(Doses(ml, out));
   fprintf(out, "static const double EFF0[] = {");
   for (int i = 0; i < ml->n[MS_EFFECT]; i++) Number(ml->sym[MS_EFFECT][i].value, out), fprintf(out, ", ");
   fprintf(out, "0.0};\nstatic void baseline(const double *par, const double *cov, const double *eta, double *y)\n{\n");

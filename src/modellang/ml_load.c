@@ -200,8 +200,8 @@ static int Build(TTModelLang ml, const char *path, char hash[65], char *dir, siz
   ReadSmall(log, id, sizeof id);
   klen = tlen + strlen(cc) + strlen(id) + 128;
   if (!(key = malloc(klen))) return Fail(msg, "%s: out of memory", path), 1;
-  klen = (size_t) snprintf(key, klen, "%s%c%s%c%s%c%s%c%d", text, 0, cc, 0, id, 0, ML_FLAGS, 0,
-                           TT_MODELLANG_GENERATOR_VERSION);
+  klen = (size_t) snprintf(key, klen, "%s%c%s%c%s%c%s%c%d %d", text, 0, cc, 0, id, 0, ML_FLAGS, 0,
+                           TT_MODELLANG_GENERATOR_VERSION, TT_MAX_DOSES);
   tt_sha256_hex(key, klen, hash);
   free(key);
   snprintf(so, sizeof so, "%s/%s.so", dir, hash);
@@ -307,6 +307,11 @@ static PetscErrorCode Fill(TTModelLang ml, MLLoaded *e, const char *path)
   } else
     m->mean = (void (*)(const double *, const double *, const double *, const double *, double, double *)) Sym(
         e->handle, "tt_ml_mean", &missing);
+  if (ml->dosing) {
+    m->doses      = (int (*)(const double *, const double *, const double *, const double *, double, double *,
+                        double *)) Sym(e->handle, "tt_ml_doses", &missing);
+    m->dose_state = ml->dose_state;
+  }
   PetscCheck(!missing && abi() == TT_MODELLANG_GENERATOR_VERSION, PETSC_COMM_SELF, PETSC_ERR_USER,
              "%s: the compiled model in the cache (TWINTRIAL_CACHE) is damaged or from another version: remove it",
              path);

@@ -8,8 +8,8 @@
 #include <string.h>
 #include "modellang/mlimpl.h"
 
-static const char *const MLTimeUnits[4]    = {"day", "week", "month", "year"};
-static const double      MLTimeUnitDays[4] = {1.0, 7.0, 365.25 / 12.0, 365.25};
+static const char *const MLTimeUnits[5]    = {"hour", "day", "week", "month", "year"};
+static const double      MLTimeUnitDays[5] = {1.0 / 24.0, 1.0, 7.0, 365.25 / 12.0, 365.25};
 
 int MLFind(TTModelLang ml, MLKind kind, const char *name)
 {
@@ -355,6 +355,40 @@ static PetscErrorCode Residual(TTModelLang ml, TTYamlNode map)
   PetscFunctionReturn(0);
 }
 
+/* dosing: {state: STATE, amount: EXPR, first: EXPR, interval: EXPR, count: EXPR}: amount
+ * every interval from first on (interval <= 0: one dose), count doses (count < 1 or none:
+ * as many as start before the last visit); amount 0: none. The expressions read what
+ * individual reads (a dose regimen is fixed per twin and arm). */
+static PetscErrorCode Dosing(TTModelLang ml, TTYamlNode map, TTYamlNode states, MLScope *scope)
+{
+  static const char *const keys[] = {"state", "amount", "first", "interval", "count"};
+  TTYamlNode               n;
+  char                     name[TT_NAME_MAX], list[512] = "";
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckMapping(ml->y, map, "model.dosing", "a mapping {state: STATE, amount: ..., interval: ...}"));
+  PetscCall(TTYamlCheckKeys(ml->y, map, "model.dosing", 5, keys));
+  if (!states) PetscCall(TTYamlError(ml->y, map, "model.dosing", "expected states and odes: doses enter an ODE state"));
+  PetscCall(TTYamlRequire(ml->y, map, "model.dosing", "state", "the state each dose is added to", &n));
+  PetscCall(TTYamlGetName(ml->y, n, "model.dosing.state", name));
+  for (int k = 0; k < ml->n[MS_STATE]; k++) {
+    if (k) PetscCall(PetscStrlcat(list, ", ", sizeof list));
+    PetscCall(PetscStrlcat(list, ml->sym[MS_STATE][k].name, sizeof list));
+  }
+  if ((ml->dose_state = MLFind(ml, MS_STATE, name)) < 0)
+    PetscCall(TTYamlError(ml->y, n, "model.dosing.state", "'%s' is not a state; expected one of %s", name, list));
+  PetscCall(TTYamlRequire(ml->y, map, "model.dosing", "amount", "the amount of each dose (an expression)", &n));
+  scope->where = "dosing";
+  for (int k = 1; k < 5; k++) {
+    char path[64];
+    ml->dose_expr[k - 1] = -1;
+    if (!(n = TTYamlFind(ml->y, map, keys[k]))) continue;
+    PetscCall(PetscSNPrintf(path, sizeof path, "model.dosing.%s", keys[k]));
+    PetscCall(MLParseExpression(ml, n, path, scope, &ml->dose_expr[k - 1]));
+  }
+  ml->dosing = 1;
+  PetscFunctionReturn(0);
+}
+
 /* units: OUTPUT: unit (default "1"). */
 static PetscErrorCode Units(TTModelLang ml, TTYamlNode map)
 {
@@ -391,7 +425,7 @@ static PetscErrorCode Sections(TTModelLang ml, TTYamlNode map)
   PetscCall(TTYamlGetName(ml->y, n, "model.name", ml->name));
   ml->name_loc = TTYamlLoc(ml->y, n);
   PetscCall(TTYamlRequire(ml->y, map, "model", "time_unit", "day, week, month or year", &n));
-  PetscCall(TTYamlGetChoice(ml->y, n, "model.time_unit", 4, MLTimeUnits, &u));
+  PetscCall(TTYamlGetChoice(ml->y, n, "model.time_unit", 5, MLTimeUnits, &u));
   PetscCall(PetscStrncpy(ml->time_unit, MLTimeUnits[u], sizeof ml->time_unit));
   ml->time_unit_days = MLTimeUnitDays[u];
   PetscCall(PetscStrncpy(ml->description, "model file", sizeof ml->description));
@@ -406,9 +440,6 @@ static PetscErrorCode Sections(TTModelLang ml, TTYamlNode map)
   if ((n = TTYamlFind(ml->y, map, "events")) && !(TTYamlIsMapping(ml->y, n) && !TTYamlLength(ml->y, n)))
     PetscCall(TTYamlError(ml->y, n, "model.events",
                           "expected {} (events are not supported in model files yet; write the model in C)"));
-  if ((n = TTYamlFind(ml->y, map, "dosing")))
-    PetscCall(TTYamlError(ml->y, n, "model.dosing",
-                          "expected no dosing (dosing is not supported in model files yet; write the model in C)"));
   states = TTYamlFind(ml->y, map, "states");
   odes   = TTYamlFind(ml->y, map, "odes");
   if (odes && !states)
@@ -418,6 +449,7 @@ static PetscErrorCode Sections(TTModelLang ml, TTYamlNode map)
   scope.kinds = KINDS(MS_PARAM, MS_EFFECT, MS_COV, MS_LATENT, MS_INDIV);
   if ((n = TTYamlFind(ml->y, map, "individual")))
     PetscCall(MLParseStatements(ml, n, "model.individual", PETSC_FALSE, &scope, AssignNew, &a));
+  if ((n = TTYamlFind(ml->y, map, "dosing"))) PetscCall(Dosing(ml, n, states, &scope));
   if (states) PetscCall(States(ml, states, odes, &scope));
   scope.kinds |= KINDS(MS_TIME, MS_OUTPUT);
   scope.where = "outputs";

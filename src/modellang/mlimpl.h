@@ -107,6 +107,8 @@ struct _p_TTModelLang {
   int        expr[MS_NKIND][ML_MAX_NAMES]; /* MS_INDIV, MS_OUTPUT: value; MS_STATE: initial value */
   int        deriv[ML_MAX_NAMES];          /* MS_STATE: d/dt (node), -1 until given */
   int        ode;                          /* 1: states and odes given */
+  int        dosing, dose_state;           /* dosing: section given, the state doses enter */
+  int        dose_expr[4];                 /* amount, first, interval, count (-1: default) */
   double     omega[ML_MAX_NAMES * ML_MAX_NAMES], chol[ML_MAX_NAMES * ML_MAX_NAMES];
   MLResidual residual[ML_MAX_NAMES];
   int        nnode, maxnode;
