@@ -5,11 +5,15 @@
  *   the built-in pk_1cmt_oral re-expressed with a dosing section (pk_1cmt_oral.yaml)
  *   gives the C model's concentrations and Css,avg within the integration tolerance under
  *   several regimens (repeated, counted, single, none), doses taken at the same times;
+ *   the built-in t2d_hba1c re-expressed (t2d_hba1c.yaml) gives the C model's HbA1c, FPG,
+ *   FSI and weight within the integration tolerance for the validation cases of
+ *   tests/validation/t2d_trajectory.c (untreated, each arm effect, all of them);
  *   the shipped example's typical trajectory without arm effect stays at its baseline
  *   and its condition() recovers eta_base from a noise-free baseline exactly enough.
  * Needs a C compiler (cc or TWINTRIAL_CC); TWINTRIAL_CACHE comes from the test's
  * environment. */
 #include <math.h>
+#include <string.h>
 #include <twintrial/modellang.h>
 #include <twintrial/rng.h>
 #include <twintrial/sim.h>
@@ -87,6 +91,48 @@ static void TestPk(void)
   PetscCallAbort(PETSC_COMM_SELF, TTSimDestroy(&sf));
 }
 
+static void TestT2d(void)
+{
+  static const double t[6]        = {0, 28, 91, 182, 364, 728}; /* days */
+  static const double cases[][11] = {/* eta_is, eta_b, eta_rb, then the 8 effects in the models' order */
+                                     {0, 0, 0, 0, 77.9, 0, 7, 0, 0, 0, 0},
+                                     {0.3, -1.2, 0.25, 0, 77.9, 0, 7, 0, 0, 0, 0},
+                                     {0, 0, 0, 0.3, 77.9, 0, 7, 0, 0, 0, 0},
+                                     {0, 0, 0, 0, 77.9, 0.25, 7, 0, 0, 0, 0},
+                                     {0, 0, 0, 0, 77.9, 0, 7, 0.5, 28, 0, 0},
+                                     {0, 0, 0, 0, 77.9, 0, 7, 0, 0, -5, 0},
+                                     {-0.2, 0.8, -0.1, 0.2, 30, 0.15, 5, 0.4, 0, -3, 14}};
+  const TTModelType  *c           = tt_model_find("t2d_hba1c"), *f;
+  double              parc[32], parf[32], yc[24], yf[24], worst = 0, cov[1] = {92};
+  TTSim               sc, sf;
+  PetscCallAbort(PETSC_COMM_SELF,
+                 TTModelLangLoad(PETSC_COMM_SELF, TT_SOURCE_DIR "/tests/data/models/good/t2d_hba1c.yaml", &f));
+  TT_CHECK(c && f->nvar == 4 && f->nstate == 5 && f->neffect == c->neffect && f->nlatent == 3, "shapes");
+  for (int i = 0; i < f->neffect; i++)
+    TT_CHECK(!strcmp(f->effect[i].name, c->effect[i].name) && f->effect[i].value == c->effect[i].value,
+             "effects in the same order");
+  for (int i = 0; i < c->nparam; i++) parc[i] = c->param[i].value;
+  for (int i = 0; i < f->nparam; i++) {
+    int k = tt_model_param_index(c->nparam, c->param, f->param[i].name);
+    TT_CHECK(k >= 0 && c->param[k].value == f->param[i].value, "the same parameter values");
+    parf[i] = f->param[i].value;
+  }
+  PetscCallAbort(PETSC_COMM_SELF, TTSimCreate(c, parc, &sc));
+  PetscCallAbort(PETSC_COMM_SELF, TTSimCreate(f, parf, &sf));
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    PetscCallAbort(PETSC_COMM_SELF, TTSimTrajectory(sc, cov, cases[k], cases[k] + 3, 6, t, yc));
+    PetscCallAbort(PETSC_COMM_SELF, TTSimTrajectory(sf, cov, cases[k], cases[k] + 3, 6, t, yf));
+    for (int i = 0; i < 24; i++) {
+      TT_CHECK_CLOSE(yf[i], yc[i], 1e-6 * fabs(yc[i]), "model file = C model (hba1c, fpg, fsi, weight)");
+      worst = fmax(worst, fabs(yf[i] - yc[i]) / fabs(yc[i]));
+    }
+  }
+  printf("t2d_hba1c: model file vs C, largest relative difference %.3g over %d values\n", worst,
+         (int) (24 * sizeof cases / sizeof cases[0]));
+  PetscCallAbort(PETSC_COMM_SELF, TTSimDestroy(&sc));
+  PetscCallAbort(PETSC_COMM_SELF, TTSimDestroy(&sf));
+}
+
 static void TestExample(void)
 {
   static const double t[4] = {0, 4, 12, 52};
@@ -110,6 +156,7 @@ int main(int argc, char **argv)
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   TestClosedForm();
   TestPk();
+  TestT2d();
   TestExample();
   PetscCall(PetscFinalize());
   printf("%s: %d failure(s)\n", argv[0], tt_failures);
