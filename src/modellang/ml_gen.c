@@ -137,11 +137,15 @@ static PetscErrorCode Outputs(TTModelLang ml, FILE *out)
 static PetscErrorCode Callbacks(TTModelLang ml, FILE *out)
 {
   PetscFunctionBeginUser;
-  if (!ml->ode) {
+  if (!ml->ode) { /* mean, and mean_times: the same code with the individual variables computed once */
     fprintf(out, "void tt_ml_mean(" ARGS ", double t, double *y)\n{\n");
     PetscCall(Individual(ml, out));
     PetscCall(Outputs(ml, out));
-    fprintf(out, "}\n");
+    fprintf(out, "}\nvoid tt_ml_mean_times(" ARGS ", int nt, const double *times, double *ys)\n{\n");
+    PetscCall(Individual(ml, out));
+    fprintf(out, "  for (int i = 0; i < nt; i++) {\n  const double t = times[i];\n  double *y = ys + i * NO;\n");
+    PetscCall(Outputs(ml, out));
+    fprintf(out, "  }\n}\n");
     PetscFunctionReturn(0);
   }
   fprintf(out, "void tt_ml_initial(" ARGS ", double *u0)\n{\n");

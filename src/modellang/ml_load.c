@@ -307,6 +307,9 @@ static PetscErrorCode Fill(TTModelLang ml, MLLoaded *e, const char *path)
   } else
     m->mean = (void (*)(const double *, const double *, const double *, const double *, double, double *)) Sym(
         e->handle, "tt_ml_mean", &missing);
+  if (!ml->ode)
+    m->mean_times = (void (*)(const double *, const double *, const double *, const double *, int, const double *,
+                              double *)) Sym(e->handle, "tt_ml_mean_times", &missing);
   if (ml->dosing) {
     m->doses      = (int (*)(const double *, const double *, const double *, const double *, double, double *,
                         double *)) Sym(e->handle, "tt_ml_doses", &missing);

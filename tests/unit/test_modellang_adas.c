@@ -57,6 +57,15 @@ int main(int argc, char **argv)
       TT_CHECK_CLOSE(yf, yc, 1e-12 * fabs(yc), "model file mean = C mean");
     }
   }
+  {
+    double cov[4] = {68, 0, 2, 0}, eta[2] = {-0.3, 0.1}, eff[3] = {3, 10, 0.3}, t[5] = {-1, 0, 0.3, 1, 2.5}, ym[5], y;
+    TT_CHECK(f->mean_times != NULL, "mean_times is generated");
+    f->mean_times(parf, cov, eta, eff, 5, t, ym);
+    for (int i = 0; i < 5; i++) {
+      f->mean(parf, cov, eta, eff, t[i], &y);
+      TT_CHECK(ym[i] == y, "mean_times equals mean bit for bit");
+    }
+  }
   printf("alzheimers_adas: %d values, %d bit for bit, largest relative difference %.3g\n", n, bitwise, worst);
   {
     double cov[4] = {72, 1, 1, 1}, eta[2] = {0.1, 0.02}, eff[3] = {4.1, 7.6, 0.2}, y;
