@@ -40,6 +40,8 @@ typedef struct {
   TTModelType    type;
   TTParamInfo    param[ML_MAX_NAMES], effect[ML_MAX_NAMES];
   TTVariableInfo var[ML_MAX_NAMES];
+  TTRangeInfo    range[ML_MAX_NAMES];
+  char           rsource[ML_MAX_NAMES][128];
   const char    *covariate[ML_MAX_NAMES], *latent[ML_MAX_NAMES];
   char           names[4 * ML_MAX_NAMES + ML_MAX_NAMES][TT_NAME_MAX], units[3 * ML_MAX_NAMES][ML_UNIT_MAX],
       descs[2 * ML_MAX_NAMES][128];
@@ -257,6 +259,7 @@ static PetscErrorCode Fill(TTModelLang ml, MLLoaded *e, const char *path)
   m->time_unit_days = ml->time_unit_days;
   m->nparam = ml->n[MS_PARAM], m->neffect = ml->n[MS_EFFECT], m->ncovariate = ml->n[MS_COV];
   m->nvar = ml->n[MS_OUTPUT], m->nlatent = ml->n[MS_LATENT], m->nstate = ml->ode ? ml->n[MS_STATE] : 0;
+  m->range = ml->ranges ? e->range : NULL;
   m->param = e->param, m->effect = e->effect, m->var = e->var, m->covariate = e->covariate, m->latent = e->latent;
   for (int k = 0; k < 2; k++) {
     MLKind       kind = k ? MS_EFFECT : MS_PARAM;
@@ -285,6 +288,8 @@ static PetscErrorCode Fill(TTModelLang ml, MLLoaded *e, const char *path)
     PetscCall(PetscStrncpy(e->names[nn], ml->sym[MS_OUTPUT][i].name, TT_NAME_MAX));
     PetscCall(PetscStrncpy(e->units[2 * ML_MAX_NAMES + i], ml->sym[MS_OUTPUT][i].unit, ML_UNIT_MAX));
     e->var[i] = (TTVariableInfo){e->names[nn++], e->units[2 * ML_MAX_NAMES + i]};
+    PetscCall(PetscStrncpy(e->rsource[i], ml->sym[MS_OUTPUT][i].description, sizeof e->rsource[i]));
+    e->range[i] = (TTRangeInfo){ml->sym[MS_OUTPUT][i].lo, ml->sym[MS_OUTPUT][i].hi, e->rsource[i]};
   }
   abi            = (int (*)(void)) Sym(e->handle, "tt_ml_abi", &missing);
   init           = (void (*)(const TTModelLangHost *, const double *)) Sym(e->handle, "tt_ml_init", &missing);

@@ -409,18 +409,59 @@ static PetscErrorCode Units(TTModelLang ml, TTYamlNode map)
   PetscFunctionReturn(0);
 }
 
+/* ranges: OUTPUT: {lo, hi, source}: what a clinician accepts for every simulated value
+ * (TTRangeInfo); given for one output, required for all. */
+static PetscErrorCode Ranges(TTModelLang ml, TTYamlNode map)
+{
+  static const char *const keys[] = {"lo", "hi", "source"};
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckMapping(ml->y, map, "model.ranges", "a mapping OUTPUT: {lo: NUMBER, hi: NUMBER, source: TEXT}"));
+  for (int i = 0; i < TTYamlLength(ml->y, map); i++) {
+    char       name[TT_NAME_MAX], path[256], sub[300];
+    TTLoc      loc;
+    TTYamlNode v, n;
+    int        o;
+    MLName    *out;
+    PetscCall(Entry(ml, map, i, "model.ranges", name, &loc, &v, path, sizeof path));
+    if ((o = MLFind(ml, MS_OUTPUT, name)) < 0)
+      PetscCall(TTYamlErrorAt(ml->y, loc, path, "'%s' is not an output; expected an output's name", name));
+    out = &ml->sym[MS_OUTPUT][o];
+    PetscCall(TTYamlCheckMapping(ml->y, v, path, "a mapping {lo: NUMBER, hi: NUMBER, source: TEXT}"));
+    PetscCall(TTYamlCheckKeys(ml->y, v, path, 3, keys));
+    PetscCall(TTYamlRequire(ml->y, v, path, "lo", "the lowest plausible value", &n));
+    PetscCall(TTYamlKeyJoin(sub, sizeof sub, path, "lo"));
+    PetscCall(TTYamlGetReal(ml->y, n, sub, &out->lo));
+    PetscCall(TTYamlRequire(ml->y, v, path, "hi", "the highest plausible value", &n));
+    PetscCall(TTYamlKeyJoin(sub, sizeof sub, path, "hi"));
+    PetscCall(TTYamlGetReal(ml->y, n, sub, &out->hi));
+    if (!(out->lo < out->hi))
+      PetscCall(TTYamlError(ml->y, n, sub, "expected hi > lo (%g), found %g", out->lo, out->hi));
+    PetscCall(TTYamlRequire(ml->y, v, path, "source", "where the limits come from", &n));
+    PetscCall(TTYamlKeyJoin(sub, sizeof sub, path, "source"));
+    PetscCall(TTYamlGetString(ml->y, n, sub, out->description, sizeof out->description));
+    out->value = 1; /* marks the range given */
+  }
+  for (int o = 0; o < ml->n[MS_OUTPUT]; o++)
+    if (ml->sym[MS_OUTPUT][o].value != 1)
+      PetscCall(TTYamlError(ml->y, map, "model.ranges", "expected a range for every output; %s has none",
+                            ml->sym[MS_OUTPUT][o].name));
+  ml->ranges = 1;
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode Sections(TTModelLang ml, TTYamlNode map)
 {
-  static const char *const keys[] = {
-      "name",       "time_unit", "description", "reference", "parameters", "random_effects", "covariates", "effects",
-      "individual", "states",    "odes",        "outputs",   "units",      "residual",       "events",     "dosing"};
-  TTYamlNode n, states, odes;
-  int        u;
-  MLScope    scope = {0, 0, 0, "individual"};
-  AssignCtx  a     = {MS_INDIV, &scope};
+  static const char *const keys[] = {"name",           "time_unit",  "description", "reference",  "parameters",
+                                     "random_effects", "covariates", "effects",     "individual", "states",
+                                     "odes",           "outputs",    "units",       "residual",   "events",
+                                     "dosing",         "ranges"};
+  TTYamlNode               n, states, odes;
+  int                      u;
+  MLScope                  scope = {0, 0, 0, "individual"};
+  AssignCtx                a     = {MS_INDIV, &scope};
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(ml->y, map, "model", "a mapping {name: ..., parameters: ..., outputs: ...}"));
-  PetscCall(TTYamlCheckKeys(ml->y, map, "model", 16, keys));
+  PetscCall(TTYamlCheckKeys(ml->y, map, "model", 17, keys));
   PetscCall(TTYamlRequire(ml->y, map, "model", "name", "the model's name", &n));
   PetscCall(TTYamlGetName(ml->y, n, "model.name", ml->name));
   ml->name_loc = TTYamlLoc(ml->y, n);
@@ -459,6 +500,7 @@ static PetscErrorCode Sections(TTModelLang ml, TTYamlNode map)
   if (!ml->n[MS_OUTPUT])
     PetscCall(TTYamlError(ml->y, n, "model.outputs", "expected at least one output NAME = expression"));
   PetscCall(Units(ml, TTYamlFind(ml->y, map, "units")));
+  if ((n = TTYamlFind(ml->y, map, "ranges"))) PetscCall(Ranges(ml, n));
   if ((n = TTYamlFind(ml->y, map, "residual"))) PetscCall(Residual(ml, n));
   PetscFunctionReturn(0);
 }

@@ -84,8 +84,9 @@ typedef struct {
 typedef struct {
   char   name[TT_NAME_MAX];
   char   unit[ML_UNIT_MAX];
-  char   description[128]; /* parameters: optional */
+  char   description[128]; /* parameters: optional; outputs: the plausible range's source */
   double value;
+  double lo, hi; /* outputs: plausible range (ranges:) */
   TTLoc  loc;
 } MLName;
 
@@ -107,6 +108,7 @@ struct _p_TTModelLang {
   int        expr[MS_NKIND][ML_MAX_NAMES]; /* MS_INDIV, MS_OUTPUT: value; MS_STATE: initial value */
   int        deriv[ML_MAX_NAMES];          /* MS_STATE: d/dt (node), -1 until given */
   int        ode;                          /* 1: states and odes given */
+  int        ranges;                       /* 1: every output has a plausible range */
   int        dosing, dose_state;           /* dosing: section given, the state doses enter */
   int        dose_expr[4];                 /* amount, first, interval, count (-1: default) */
   double     omega[ML_MAX_NAMES * ML_MAX_NAMES], chol[ML_MAX_NAMES * ML_MAX_NAMES];

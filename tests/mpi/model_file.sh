@@ -53,6 +53,11 @@ grep -q "^indirect_response_fev1 — " "$out/m" && grep -q "^    kout  *0.3  1/w
   grep -q "^alzheimers_adas — " "$out/m" || fail "models: the model file is not listed: $(head -5 "$out/m")"
 grep -q "b.yaml not loaded: .*b.yaml:4:17: model.outputs: unknown name 'nothing'" "$out/m" ||
   fail "models: the broken file is not named: $(grep 'not loaded' "$out/m")"
+# personalise a model file's patients (MAP from the residual's density and Omega)
+printf 'id,time,variable,value,arm\nP1,-4,fev1,1.9,\nP1,0,fev1,1.95,\nP1,4,fev1,2.05,drug\nP2,0,fev1,2.6,placebo\n' >"$out/obs.csv"
+printf 'id,age,male\nP1,66,1\nP2,58,0\n' >"$out/cov.csv"
+TWINTRIAL_CACHE=$out/cache1 "$tt" personalise "$protocol" --observations "$out/obs.csv" --covariates "$out/cov.csv" \
+  -o "$out/twins.h5" >"$out/p" 2>&1 && grep -q "2 converged, 0 not" "$out/p" || fail "personalise: $(tail -3 "$out/p")"
 # a missing compiler, with an empty cache
 TWINTRIAL_CC=/nonexistent/cc TWINTRIAL_CACHE=$out/cache3 "$tt" validate "$protocol" >"$out/o" 2>"$out/e"
 rc=$?

@@ -71,6 +71,7 @@ cases = {
  'dosing_without_states': (closed, "  residual:", "  dosing: {state: A, amount: 1}\n  residual:", '{state: A', 'model.dosing', 'expected states and odes: doses enter an ODE state'),
  'dosing_unknown_state': (ode, "  residual:", "  dosing: {state: Q, amount: 1}\n  residual:", 'Q, amount', 'model.dosing.state', "'Q' is not a state; expected one of R"),
  'dosing_reads_time': (ode, "  residual:", "  dosing: {state: R, amount: 1, interval: 24 * t}\n  residual:", 't}', 'model.dosing.interval', "'t' (time) cannot be read in dosing"),
+ 'range_inverted': (ode, "  residual:", "  ranges: {fev1: {lo: 5, hi: 1, source: x}}\n  residual:", '1, source', 'model.ranges.fev1.hi', 'expected hi > lo (5), found 1'),
  'quoted_unknown_name': (closed, '* (1 - slowing) * t"', '* (1 - slowing) * tt"', 'tt"', 'model.outputs', "unknown name 'tt'"),
  'later_output': (closed, '  outputs: "score = intercept', '  outputs: "a = b + 1; b = 2; score = intercept', 'b + 1', 'model.outputs', "unknown name 'b'"),
  'no_model_key': (closed, 'model:', 'mode:', 'mode:', 'document', 'expected one key, model:'),
