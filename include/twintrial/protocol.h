@@ -329,8 +329,10 @@ typedef struct {
    * on top of the cohort's ("" for none); *_loc is where the text's first byte stands */
   char  cohort_include[TT_CRITERIA_MAX], cohort_exclude[TT_CRITERIA_MAX];
   TTLoc cohort_include_loc, cohort_exclude_loc;
-  /* model: */
+  /* model: {name: NAME} a model built in (or registered); {file: PATH} a model file
+   * (modellang.h), model_file its absolute path and model "" */
   char         model[TT_NAME_MAX];
+  char         model_file[TT_PATH_MAX];
   TTLoc        model_loc;
   int          nparam;
   TTNamedValue param[TT_MAX_PARAMS]; /* overrides of the model's defaults */

@@ -86,6 +86,9 @@ PetscErrorCode TTStoreWriteReplicate(TTStore store, const TTReplicateResult *res
  * otherwise PATH.tmp stays, resumable. */
 PetscErrorCode TTStoreClose(TTStore *store, PetscBool complete, TTSummary s[]);
 
+/* Not collective. SHA-256 (FIPS 180-4) of data[len] as 64 lowercase hex digits and a NUL
+ * (provenance checks; the cache key of compiled model files). */
+void tt_sha256_hex(const void *data, size_t len, char hex[65]);
 /* Not collective. Prints the operating-characteristics table of a results file. */
 PetscErrorCode TTStoreSummary(const char *path, FILE *out);
 /* Not collective. Prints the group-sequential looks table of a results file (nothing

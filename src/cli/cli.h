@@ -45,12 +45,16 @@ extern const int         tt_cli_noptions;
  * listing the known ones. PETSc's own options (-ts_*, -log_view, ...) are not checked. */
 PetscErrorCode TTCliCheckOptions(void);
 
-/* Not collective. The protocol with the command line's overrides, bound to its model and
- * cohort (commands.c); on error nothing is left allocated. */
+/* Collective on PETSC_COMM_WORLD. The protocol with the command line's overrides, bound to
+ * its model and cohort (commands.c); on error nothing is left allocated. */
 PetscErrorCode TTCliLoadTrial(const TTCli *cli, TTProtocol **p, TTTrial *trial);
+/* Collective on PETSC_COMM_WORLD. A protocol's model file compiled (one rank per node) and
+ * loaded, so that the trials created from it on every rank find it; nothing for a
+ * built-in model. */
+PetscErrorCode TTCliLoadModel(const TTProtocol *p);
 PetscErrorCode TTCliRun(const TTCli *cli);      /* collective on PETSC_COMM_WORLD */
 PetscErrorCode TTCliValidate(const TTCli *cli); /* collective; output on rank 0 */
-PetscErrorCode TTCliModels(void);               /* rank 0 prints */
+PetscErrorCode TTCliModels(void); /* collective (loads TWINTRIAL_MODEL_PATH's model files); rank 0 prints */
 PetscErrorCode TTCliSummary(const TTCli *cli);
 PetscErrorCode TTCliExport(const TTCli *cli);
 /* Collective. Runs a protocol (as run) or takes a results file, then prints its

@@ -1,6 +1,7 @@
 /* commands.c — the subcommands. Each is collective on PETSC_COMM_WORLD; anything a
  * person reads is printed by rank 0 only. */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <unistd.h>
@@ -10,8 +11,18 @@
 #include <twintrial/credibility.h>
 #include <twintrial/design.h>
 #include <twintrial/guided.h>
+#include <twintrial/modellang.h>
 #include <twintrial/store.h>
 #include "cli.h"
+
+PetscErrorCode TTCliLoadModel(const TTProtocol *p)
+{
+  const TTModelType *m;
+
+  PetscFunctionBeginUser;
+  if (p->model_file[0]) PetscCall(TTModelLangLoad(PETSC_COMM_WORLD, p->model_file, &m));
+  PetscFunctionReturn(0);
+}
 
 PetscErrorCode TTCliLoadTrial(const TTCli *cli, TTProtocol **p, TTTrial *trial)
 {
@@ -19,7 +30,8 @@ PetscErrorCode TTCliLoadTrial(const TTCli *cli, TTProtocol **p, TTTrial *trial)
 
   PetscFunctionBeginUser;
   PetscCall(TTProtocolLoad(cli->input, p));
-  ierr = TTProtocolOverride(*p, cli->replicates, cli->patients, cli->seed_set, cli->seed);
+  ierr = TTCliLoadModel(*p);
+  if (!ierr) ierr = TTProtocolOverride(*p, cli->replicates, cli->patients, cli->seed_set, cli->seed);
   if (!ierr) ierr = TTTrialCreate(*p, trial);
   if (!ierr) {
     ierr = TTGuideSetUp(*trial);
@@ -204,14 +216,72 @@ static void PrintRanges(const TTModelType *m)
            m->range[v].source);
 }
 
+static int CompareNames(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The model files (*.yaml) of one directory, in name order, loaded (compiled when not
+ * cached); one that fails is reported on a line of its own and skipped. Collective. */
+static PetscErrorCode LoadModelDirectory(const char *dir, PetscMPIInt rank)
+{
+  DIR           *d = opendir(dir);
+  struct dirent *e;
+  char          *names[256], path[TT_PATH_MAX + 256];
+  int            n = 0;
+
+  PetscFunctionBeginUser;
+  if (!d) {
+    if (!rank) printf("model path: cannot read directory %s (TWINTRIAL_MODEL_PATH): %s\n\n", dir, strerror(errno));
+    PetscFunctionReturn(0);
+  }
+  while ((e = readdir(d)) && n < 256) {
+    size_t len = strlen(e->d_name);
+    if (len > 5 && !strcmp(e->d_name + len - 5, ".yaml") && e->d_name[0] != '.')
+      PetscCall(PetscStrallocpy(e->d_name, &names[n++]));
+  }
+  closedir(d);
+  qsort(names, (size_t) n, sizeof names[0], CompareNames);
+  for (int i = 0; i < n; i++) {
+    const TTModelType *m;
+    PetscErrorCode     ierr;
+    char              *msg = NULL;
+    PetscCall(PetscSNPrintf(path, sizeof path, "%s/%s", dir, names[i]));
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = TTModelLangLoad(PETSC_COMM_WORLD, path, &m);
+    PetscCall(PetscPopErrorHandler());
+    if (ierr) PetscErrorMessage(ierr, NULL, &msg);
+    if (ierr && !rank) printf("model file %s not loaded: %s\n\n", path, msg ? msg : "");
+    PetscCall(PetscFree(names[i]));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Every model file in the directories of TWINTRIAL_MODEL_PATH (colon-separated). */
+static PetscErrorCode LoadModelPath(PetscMPIInt rank)
+{
+  const char *env = getenv("TWINTRIAL_MODEL_PATH");
+  char       *copy, *save = NULL;
+
+  PetscFunctionBeginUser;
+  if (!env || !env[0]) PetscFunctionReturn(0);
+  PetscCall(PetscStrallocpy(env, &copy));
+  for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+    PetscCall(LoadModelDirectory(dir, rank));
+  PetscCall(PetscFree(copy));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTCliModels(void)
 {
   const TTModelType *const *types;
-  int                       n = tt_model_list(&types);
+  int                       n;
   PetscMPIInt               rank;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  PetscCall(LoadModelPath(rank));
+  n = tt_model_list(&types);
   if (rank) PetscFunctionReturn(0);
   for (int i = 0; i < n; i++) {
     const TTModelType *m = types[i];

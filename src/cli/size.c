@@ -71,7 +71,8 @@ PetscErrorCode TTCliSize(const TTCli *cli)
 
   PetscFunctionBeginUser;
   PetscCall(TTProtocolLoad(cli->input, &p));
-  ierr = Size(cli, p);
+  ierr = TTCliLoadModel(p);
+  if (!ierr) ierr = Size(cli, p);
   PetscCall(TTProtocolDestroy(&p));
   PetscCall(ierr);
   PetscFunctionReturn(0);

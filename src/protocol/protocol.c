@@ -310,17 +310,39 @@ static PetscErrorCode ParseCohort(TTYaml y, TTYamlNode n, TTProtocol *p)
   PetscFunctionReturn(0);
 }
 
+/* model.file: the path, relative to the protocol's directory, of an existing file. */
+static PetscErrorCode ParseModelFile(TTYaml y, TTYamlNode n, TTProtocol *p)
+{
+  char given[TT_PATH_MAX];
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlGetPath(y, n, "model.file", given, sizeof given));
+  if (!realpath(given, p->model_file))
+    PetscCall(TTYamlError(y, n, "model.file", "expected a model file (see README, Writing a model); cannot open %s: %s",
+                          given, strerror(errno)));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode ParseModel(TTYaml y, TTYamlNode map, TTProtocol *p)
 {
-  static const char *const keys[] = {"name", "parameters", "on_failure"};
-  TTYamlNode               n;
+  static const char *const keys[] = {"name", "file", "parameters", "on_failure"};
+  TTYamlNode               n, file;
   int                      f = 0;
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, map, "model", "a mapping {name: ..., parameters: {...}, on_failure: ...}"));
-  PetscCall(TTYamlCheckKeys(y, map, "model", 3, keys));
-  PetscCall(TTYamlRequire(y, map, "model", "name", "a model name (see `twintrial models`)", &n));
-  PetscCall(TTYamlGetName(y, n, "model.name", p->model));
-  p->model_loc = TTYamlLoc(y, n);
+  PetscCall(TTYamlCheckKeys(y, map, "model", 4, keys));
+  n    = TTYamlFind(y, map, "name");
+  file = TTYamlFind(y, map, "file");
+  if (n && file)
+    PetscCall(TTYamlError(y, TTYamlFindKey(y, map, "file"), "model.file", "expected either name or file, not both"));
+  if (file) {
+    PetscCall(ParseModelFile(y, file, p));
+    p->model_loc = TTYamlLoc(y, file);
+  } else {
+    PetscCall(TTYamlRequire(y, map, "model", "name",
+                            "a model name (see `twintrial models`) or a model file (file: PATH)", &n));
+    PetscCall(TTYamlGetName(y, n, "model.name", p->model));
+    p->model_loc = TTYamlLoc(y, n);
+  }
   if ((n = TTYamlFind(y, map, "parameters")))
     PetscCall(TTProtocolGetNamedValues(y, n, "model.parameters", TT_MAX_PARAMS, &p->nparam, p->param));
   if ((n = TTYamlFind(y, map, "on_failure")))

@@ -174,8 +174,13 @@ static PetscErrorCode ViewModelArms(const TTProtocol *p, FILE *out)
     PetscCall(TTYamlWriteString(out, text));
   }
   if (p->cohort_include[0] || p->cohort_exclude[0]) P("}");
-  P("\nmodel: {name: ");
-  PetscCall(TTYamlWriteName(out, p->model));
+  if (p->model_file[0]) {
+    P("\nmodel: {file: ");
+    PetscCall(TTYamlWriteString(out, p->model_file));
+  } else {
+    P("\nmodel: {name: ");
+    PetscCall(TTYamlWriteName(out, p->model));
+  }
   P(", parameters: ");
   PetscCall(ViewNamedValues(out, p->nparam, p->param));
   P(", on_failure: %s}\n", TTOnFailureNames[p->on_failure]);

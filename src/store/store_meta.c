@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <twintrial/modellang.h>
 #include "storeimpl.h"
 
 /* The resolved protocol text (malloc'd) and its SHA-256; identical on every rank. */
@@ -62,11 +63,12 @@ static PetscErrorCode HostList(MPI_Comm comm, PetscMPIInt size, char **hosts)
 
 PetscErrorCode TTStoreWriteProvenance(TTStore st, const TTProvenance *prov)
 {
-  hid_t       g;
-  char        sha[65], *resolved = NULL, *hosts;
-  const char *cpath, *ctext;
-  TTCohort    cohort;
-  PetscBool   w = st->rank == 0 ? PETSC_TRUE : PETSC_FALSE;
+  hid_t              g;
+  char               sha[65], *resolved = NULL, *hosts;
+  const char        *cpath, *ctext;
+  TTCohort           cohort;
+  const TTModelType *model;
+  PetscBool          w = st->rank == 0 ? PETSC_TRUE : PETSC_FALSE;
 
   PetscFunctionBeginUser;
   TTCallHDF5(g = H5Gcreate2(st->file, "provenance", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
@@ -78,6 +80,11 @@ PetscErrorCode TTStoreWriteProvenance(TTStore st, const TTProvenance *prov)
   PetscCall(TTH5CreateText(g, "cohort_yaml", ctext, w));
   tt_sha256_hex(ctext, strlen(ctext), sha);
   PetscCall(TTH5CreateText(g, "cohort_sha256", sha, w));
+  PetscCall(TTTrialGetModel(st->trial, &model));
+  if (TTModelLangSource(model)) { /* a model file: its text, as the protocol's and the cohort's */
+    PetscCall(TTH5CreateText(g, "model_yaml", TTModelLangSource(model), w));
+    PetscCall(TTH5CreateText(g, "model_sha256", TTModelLangSourceSha256(model), w));
+  }
   PetscCall(TTStoreResolved(st->trial, &resolved, NULL));
   PetscCall(TTH5CreateText(g, "resolved_protocol", resolved, w));
   PetscCall(TTH5CreateText(g, "resolved_sha256", st->resolved_sha, w));

@@ -5,8 +5,6 @@
 #include <twintrial/h5.h>
 #include <twintrial/store.h>
 
-void tt_sha256_hex(const void *data, size_t len, char hex[65]);
-
 #define TT_ROW_BUFFER             64
 #define TT_SUBJECT_BUFFER         ((size_t) 8 << 20) /* bytes of subject rows staged (rank 0) */
 #define TT_CLOSE_RESERVE          (1 << 20)          /* bytes reserved for the close (store.c) */

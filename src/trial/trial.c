@@ -8,6 +8,7 @@
  */
 #include <math.h>
 #include <string.h>
+#include <twintrial/modellang.h>
 #include "trialimpl.h"
 
 #define USER_ERROR(p, loc, fmt, ...)                                                                                   \
@@ -31,7 +32,11 @@ static PetscErrorCode BindModel(TTTrial t)
   char               names[1024];
 
   PetscFunctionBeginUser;
-  t->model = m = tt_model_find(p->model);
+  if (p->model_file[0])
+    PetscCall(TTModelLangLoad(PETSC_COMM_SELF, p->model_file, &t->model)); /* loaded once */
+  else
+    t->model = tt_model_find(p->model);
+  m = t->model;
   if (!m) {
     const TTModelType *const *types;
     int                       n = tt_model_list(&types);
@@ -388,7 +393,17 @@ PetscErrorCode TTTrialView(TTTrial t, FILE *out)
 
   PetscFunctionBeginUser;
   PetscCall(TTProtocolView(t->p, out));
-  fprintf(out, "resolved:\n  model: %s\n  parameters:\n", m->name);
+  fprintf(out, "resolved:\n  model: %s\n", m->name);
+  if (TTModelLangResolved(m)) { /* a model file: its digest (a resume checks it) and the model as parsed */
+    const char *s = TTModelLangResolved(m);
+    fprintf(out, "  model_file_sha256: %s\n  model_file_resolved: |\n", TTModelLangSourceSha256(m));
+    for (const char *e; *s; s = *e ? e + 1 : e) {
+      e = strchr(s, '\n');
+      if (!e) e = s + strlen(s);
+      fprintf(out, "    %.*s\n", (int) (e - s), s);
+    }
+  }
+  fprintf(out, "  parameters:\n");
   ViewParams(out, "    ", m->nparam, m->param, t->par);
   fprintf(out, "  arm_effects:\n");
   for (int a = 0; a < t->p->narm; a++) {

@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2154 # tt, tmp, here and repeat come from run.sh
-# Part 9 of the benchmark (sourced by tests/bench/run.sh): the cost of a guided arm.
+# Part 10 of the benchmark (sourced by tests/bench/run.sh): the cost of a guided arm.
 # tests/bench/guided_t2d.yaml (400 T2D twins, a guided arm of 4 candidates with 2
 # reassessments and 50 posterior draws per forecast, against a standard of care) and its
 # standard counterpart (the guided arm replaced by the first candidate, everything else
@@ -23,5 +23,5 @@ awk '/^  - name: guided$/ { print "  - {name: guided, regimen: metformin_max}"; 
      skip && /^schedule:/ { skip = 0 } !skip' "$gp" >"$sp"
 g3=$(guided_cpu "$gp" 3) g1=$(guided_cpu "$gp" 1) s3=$(guided_cpu "$sp" 3) s1=$(guided_cpu "$sp" 1)
 gr=$(calc "($g3 - $g1) / 2") sr=$(calc "($s3 - $s1) / 2")
-info "9  guided replicate, CPU s (guided | standard)" "$gr | $sr"
-row "9  guided T2D replicate (400 twins, 4 candidates, 2 reassessments) / standard" "$(calc "$gr / $sr")" "<=" 20
+info "10 guided replicate, CPU s (guided | standard)" "$gr | $sr"
+row "10 guided T2D replicate (400 twins, 4 candidates, 2 reassessments) / standard" "$(calc "$gr / $sr")" "<=" 20

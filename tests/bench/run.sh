@@ -24,6 +24,9 @@
 #      the T2D model (ODE, 200 patients); the fit alone: MAP + Laplace covariance with a
 #      2-draw forecast, start-up, reading and writing subtracted (a 10-patient run), 1 rank;
 #      the forecast at the default 1000 draws shown apart;
+#   9. models written as model files (compiled at run time) against the same models in
+#      C, twin-arm trajectories per core-second through the same path (tt_bench_modellang):
+#      alzheimers_adas, t2d_hba1c, pk_1cmt_oral, each >= 0.9 (part "lang").
 #   8. parallel efficiency 1 -> 2 ranks of personalise on the 10^4 AD patients (--draws
 #      200, reduced from the default 1000 to keep the benchmark short) >= 0.9, end to end
 #      and with the start-up (a 10-patient run) subtracted.
@@ -33,7 +36,7 @@
 # shares CPU between sessions first): the table shows how many cores two spinning
 # processes of this run actually got. TT_BENCH_BOOST=1 (root) runs the benchmark in its
 # own session with autogroup nice -15, so it gets (nearly) both cores while others wait.
-# Environment: TT_BENCH_PARTS (subset of "sim r e2e mem out twin"), TT_BENCH_REPEAT,
+# Environment: TT_BENCH_PARTS (subset of "sim r e2e mem out twin lang"), TT_BENCH_REPEAT,
 # TT_BENCH_SECONDS (CPU seconds per kernel round, default 0.3), TT_BENCH_BOOST=1,
 # TT_BENCH_KEEP=1 keeps the scratch directory.
 # Exit status: 0 every target met, 1 some FAIL, 2 error.
@@ -47,12 +50,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=$(cd "${1:-$root/build}" 2>/dev/null && pwd) || { echo "run.sh: no build directory ${1:-$root/build}" >&2; exit 2; }
 [ -f "$build/CMakeCache.txt" ] || { echo "run.sh: $build is not a configured build (cmake --preset release)" >&2; exit 2; }
-parts=${TT_BENCH_PARTS:-sim r e2e mem out twin guided}
+parts=${TT_BENCH_PARTS:-sim r e2e mem out twin guided lang}
 repeat=${TT_BENCH_REPEAT:-3}
 seconds=${TT_BENCH_SECONDS:-0.3}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
-cmake --build "$build" --target twintrial tt_bench_sim tt_bench_mpi_start tt_bench_twin_gradient -j "$(nproc)" >"$build/bench-build.log" 2>&1 ||
+cmake --build "$build" --target twintrial tt_bench_sim tt_bench_mpi_start tt_bench_twin_gradient tt_bench_modellang -j "$(nproc)" >"$build/bench-build.log" 2>&1 ||
   { cat "$build/bench-build.log" >&2; echo "run.sh: build failed" >&2; exit 2; }
 tt=$build/twintrial
 bench=$(find "$build" -name tt_bench_sim -type f -perm -u+x | head -1)
@@ -280,12 +283,26 @@ if has twin; then
   done
 fi
 
+# ---------------------------------------------------------------- 9. model files against C
+if has lang; then
+  echo "... model files against the C models (tt_bench_modellang)"
+  langbench=$(find "$build" -name tt_bench_modellang -type f -perm -u+x | head -1)
+  TWINTRIAL_CACHE=$tmp/model-cache "$langbench" "$root" -seconds "$seconds" -rounds 3 >"$tmp/lang.txt" 2>&1 ||
+    { cat "$tmp/lang.txt" >&2; exit 2; }
+  for k in ad t2d pk; do
+    c=$(get lang_${k}_c_per_core_s "$tmp/lang.txt") f=$(get lang_${k}_file_per_core_s "$tmp/lang.txt")
+    row "9 $k: model file / C model, twin-arms/core-s" "$(calc "$f / $c")" ">=" 0.9
+    info "C | model file, twin-arms/core-s" "$(calc "$c") | $(calc "$f")"
+    info "trajectories, max rel. difference (0: bitwise)" "$(get lang_${k}_max_rel_diff "$tmp/lang.txt")"
+  done
+fi
+
 # ---------------------------------------------------------------- 7, 8. personalise against R, ranks
 if has twin; then
   . "$here/twin.sh"
 fi
 
-# ---------------------------------------------------------------- 9. the cost of a guided arm
+# ---------------------------------------------------------------- 10. the cost of a guided arm
 if has guided; then
   . "$here/guided.sh"
 fi

@@ -10,6 +10,8 @@ target_link_libraries(tt_bench_sim PRIVATE tt_core tt_warnings)
 add_executable(tt_bench_twin_gradient EXCLUDE_FROM_ALL ${TT_SOURCE_DIR}/tests/bench/bench_twin_gradient.c)
 target_link_libraries(tt_bench_twin_gradient PRIVATE tt_twin tt_warnings)
 target_include_directories(tt_bench_twin_gradient PRIVATE ${TT_SOURCE_DIR}/tests/unit)
+add_executable(tt_bench_modellang EXCLUDE_FROM_ALL ${TT_SOURCE_DIR}/tests/bench/bench_modellang.c)
+target_link_libraries(tt_bench_modellang PRIVATE tt_core tt_warnings)
 add_executable(tt_bench_mpi_start EXCLUDE_FROM_ALL ${TT_SOURCE_DIR}/tests/bench/mpi_start.c)
 target_link_libraries(tt_bench_mpi_start PRIVATE MPI::MPI_C tt_warnings)
 

@@ -30,12 +30,16 @@ export ASAN_OPTIONS=allocator_may_return_null=1
 # Seeds: every shipped and test input, including the bad ones (they reach error paths).
 seeds=$build/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds/protocol" "$seeds/cohort" "$seeds/cohort_csv" "$seeds/results" "$build/artifacts"
+mkdir -p "$seeds/protocol" "$seeds/cohort" "$seeds/cohort_csv" "$seeds/results" "$seeds/model" "$build/artifacts"
 i=0
 while IFS= read -r f; do
   i=$((i + 1))
   cp "$f" "$seeds/protocol/$i.yaml"
 done < <(find "$root/protocols" "$root/tests/data/protocols" "$root/tests/data/bad_inputs/protocol" -name '*.yaml' 2>/dev/null)
+while IFS= read -r f; do
+  i=$((i + 1))
+  cp "$f" "$seeds/model/$i.yaml"
+done < <(find "$root/protocols/models" "$root/tests/data/models" -name '*.yaml' 2>/dev/null)
 while IFS= read -r f; do
   i=$((i + 1))
   cp "$f" "$seeds/cohort/$i.yaml"
@@ -71,7 +75,8 @@ export TT_FUZZ_RESULTS_SEED=$seeds/base.h5
 
 fails=0
 printf '%-16s %10s %10s %8s  %s\n' target executions exec/s corpus result
-for t in protocol cohort cohort_csv results twin; do
+targets=(protocol cohort cohort_csv results twin model)
+for t in "${targets[@]}"; do
   mkdir -p "$build/corpus/$t"
   opts=(-dict="$root/tests/fuzz/yaml.dict")
   [ $t = results ] && opts=(-max_len=512)
@@ -91,5 +96,5 @@ for t in protocol cohort cohort_csv results twin; do
   printf '%-16s %10s %10s %8s  %s\n' "fuzz_$t" "${runs:-0}" "${speed:-0}" "$corpus" "$result"
   [ $rc -eq 0 ] || { tail -60 "$build/fuzz_$t.log"; ls "$build/artifacts"; }
 done
-echo "$((5 - fails)) passed, $fails failed"
+echo "$((${#targets[@]} - fails)) passed, $fails failed"
 [ $fails -eq 0 ]

@@ -75,6 +75,14 @@ done
 protocol=$root/tests/data/protocols/ad_mmrm.yaml
 for n in 1 2 3 4; do run mmrm_$n $n --replicates 6 --patients 160 -tt_block $((3 * n + 4)); done
 for n in 2 3 4; do same mmrm_1 mmrm_$n /design /subjects /outcomes /endpoints /analyses /replicates /summary; done
+# a model file (compiled at run time): 1 to 4 ranks, the 2-rank run with an empty cache
+# (one rank compiles, the other waits), the others with the cached object
+protocol=$root/protocols/fev1_model_file.yaml
+export TWINTRIAL_CACHE=$out/model-cache
+run modelfile_2 2 --replicates 6 --patients 90 -tt_block 7
+ls "$TWINTRIAL_CACHE"/*.so >/dev/null || { echo "FAIL: no compiled model in $TWINTRIAL_CACHE"; exit 1; }
+for n in 1 3 4; do run modelfile_$n $n --replicates 6 --patients 90 -tt_block $((3 * n + 4)); done
+for n in 1 3 4; do same modelfile_2 modelfile_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
 # the summary attributes too (h5diff compares attributes of the objects it visits)
 h5dump -A "$out/n1.h5" >"$out/attrs.txt"; grep -q "ATTRIBUTE \"power\"" "$out/attrs.txt" || { echo "FAIL: no power attribute"; exit 1; }
 echo "1 passed, 0 failed"

@@ -39,7 +39,7 @@ class Checker:
 
 
 def small_protocol(protocol, work, subjects="all"):
-    """A copy of `protocol` in `work` that stores `subjects` twins, its cohort path made absolute."""
+    """A copy of `protocol` in `work` that stores `subjects` twins, its cohort and model file paths made absolute."""
     base = os.path.dirname(os.path.abspath(protocol))
     text = open(protocol, encoding="utf-8").read()
 
@@ -48,6 +48,7 @@ def small_protocol(protocol, work, subjects="all"):
         return m.group(1) + (path if os.path.isabs(path) else os.path.normpath(os.path.join(base, path)))
 
     text = re.sub(r"^(cohort:\s*)([^\s#{]+)", absolute, text, flags=re.M)
+    text = re.sub(r"^(model:\s*\{\s*file:\s*)([^\s,}]+)", absolute, text, flags=re.M)
     if re.search(r"^output:", text, re.M):
         text = re.sub(r"^output:.*$", f"output: {{subjects: {subjects}}}", text, flags=re.M)
     else:

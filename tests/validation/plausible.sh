@@ -3,7 +3,8 @@
 # protocols/ is run with 10^5 twins (20 replicates x 5000), every twin stored, and every
 # finite value of every output variable, observed (randomized arm) and counterfactual
 # (every other arm), at every visit, must lie in the model's plausible range as
-# `twintrial models` lists it (with its source). A model without ranges fails.
+# `twintrial models` lists it (with its source; model files from protocols/models through
+# TWINTRIAL_MODEL_PATH). A model without ranges fails.
 # usage: plausible.sh TWINTRIAL PYTHON [PROTOCOL...]   (default: every protocols/*.yaml)
 set -uo pipefail
 tt=$1 py=$2
@@ -11,8 +12,8 @@ shift 2
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp -r "$root/cohorts" "$work/" && mkdir -p "$work/protocols"
-"$tt" models >"$work/models.txt" || { echo "FAIL: twintrial models"; exit 1; }
+cp -r "$root/cohorts" "$work/" && mkdir -p "$work/protocols" && cp -r "$root/protocols/models" "$work/protocols/"
+TWINTRIAL_MODEL_PATH=$root/protocols/models "$tt" models >"$work/models.txt" || { echo "FAIL: twintrial models"; exit 1; }
 protocols=("$@")
 [ ${#protocols[@]} -gt 0 ] || protocols=("$root"/protocols/*.yaml)
 fails=0 n=0
@@ -22,6 +23,8 @@ for p in "${protocols[@]}"; do
   q=$work/protocols/$name.yaml
   grep -v '^output:' "$p" >"$q" && echo 'output: {subjects: all}' >>"$q"
   model=$(sed -n 's/^model: *{ *name: *\([A-Za-z0-9_]*\).*/\1/p' "$q")
+  file=$(sed -n 's/^model: *{ *file: *\([^,} ]*\).*/\1/p' "$q") # a model file: its model.name
+  [ -z "$file" ] || model=$(sed -n 's/^  name: *\([A-Za-z0-9_]*\).*/\1/p' "$(dirname "$p")/$file" | head -1)
   if ! mpirun -n 2 --oversubscribe "$tt" run "$q" -o "$work/$name.h5" --replicates 20 --patients 5000 \
       --progress none >"$work/$name.log" 2>&1; then
     echo "FAIL: $name: $(tail -1 "$work/$name.log")"; fails=$((fails + 1)); continue
