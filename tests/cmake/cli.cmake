@@ -6,6 +6,7 @@ tt_valgrind_sample(TT_CLI_BAD 4 ${TT_CLI_BAD})
 add_test(NAME cli_validate_rejects_every_bad_protocol
   COMMAND ${TT_SOURCE_DIR}/tests/unit/cli_expect.sh ${TT_TWINTRIAL} validate ${TT_CLI_BAD})
 file(GLOB TT_CLI_BAD_TRIAL ${TT_SOURCE_DIR}/tests/data/protocols/bad_trial/*.yaml)
+tt_valgrind_sample(TT_CLI_BAD_TRIAL 3 ${TT_CLI_BAD_TRIAL})
 foreach(fixture ${TT_CLI_BAD_TRIAL})
   get_filename_component(stem ${fixture} NAME_WE)
   add_test(NAME cli_bad_trial.${stem}

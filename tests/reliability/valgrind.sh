@@ -11,8 +11,9 @@
 # patients each; their code paths run under memcheck in the personalise unit tests and
 # example) and the guided arms' perfect- and no-information checks (dozens of personalised
 # twins each; their paths run in guided_figures_are_consistent and tests/mpi/guided.sh).
-# The bad-input fixtures are sampled there (every 3rd, every 4th of the CLI's; all of
-# them run in the release and sanitizer suites: tt_valgrind_sample, tests/CMakeLists.txt).
+# The bad-input fixtures (protocols, cohorts, results files, observation files, model
+# files) are sampled there: every 3rd, every 4th of the CLI's protocol list; all of them
+# run in the release and sanitizer suites (tt_valgrind_sample, tests/CMakeLists.txt).
 # Every test's timeout is 20 times its release value there (TT_TIMEOUT_SCALE,
 # tests/CMakeLists.txt); the heaviest checks sample one protocol per model.
 # usage: tests/reliability/valgrind.sh
