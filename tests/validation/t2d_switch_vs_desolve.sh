@@ -4,14 +4,6 @@
 # deSolve (Debian: r-cran-desolve).  usage: t2d_switch_vs_desolve.sh DRIVER RSCRIPT-OR-EMPTY
 set -euo pipefail
 exe=$1 rscript=${2:-}
-here=$(cd "$(dirname "$0")" && pwd)
-if [ -z "$rscript" ] || ! command -v "$rscript" >/dev/null; then
-  echo "SKIP: R (Rscript) is not installed; install r-base-core and r-cran-desolve to run this validation"; exit 77
-fi
-if ! "$rscript" -e 'quit(status = !requireNamespace("deSolve", quietly = TRUE))' >/dev/null 2>&1; then
-  echo "SKIP: R package deSolve is not installed (Debian: r-cran-desolve)"; exit 77
-fi
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+. "$(dirname "$0")/desolve_common.sh"
 "$exe" "$out"
 "$rscript" "$here/t2d_switch_vs_desolve.R" "$out/regimens.csv" "$out/trajectories.csv"

@@ -4,14 +4,6 @@
 # (Debian: r-cran-desolve).  usage: t2d_vs_desolve.sh T2D_TRAJECTORY RSCRIPT-OR-EMPTY
 set -euo pipefail
 exe=$1 rscript=${2:-}
-here=$(cd "$(dirname "$0")" && pwd)
-if [ -z "$rscript" ] || ! command -v "$rscript" >/dev/null; then
-  echo "SKIP: R (Rscript) is not installed; install r-base-core and r-cran-desolve to run this validation"; exit 77
-fi
-if ! "$rscript" -e 'quit(status = !requireNamespace("deSolve", quietly = TRUE))' >/dev/null 2>&1; then
-  echo "SKIP: R package deSolve is not installed (Debian: r-cran-desolve)"; exit 77
-fi
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+. "$(dirname "$0")/desolve_common.sh"
 "$exe" >"$out/t2d.csv"
 "$rscript" "$here/t2d_vs_desolve.R" "$out/t2d.csv"
