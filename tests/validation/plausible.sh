@@ -24,14 +24,8 @@ for p in "${protocols[@]}"; do
   q=$work/protocols/$name.yaml
   grep -v '^output:' "$p" >"$q" && echo 'output: {subjects: all}' >>"$q"
   model=$(sed -n 's/^model: *{ *name: *\([A-Za-z0-9_]*\).*/\1/p' "$q")
-  file=$(sed -n 's/^model: *{ *file: *\([^,} ]*\).*/  file=$(sed -n 's/^model: *{ *file: *\([^,} ]*\).*/\1/p' "$q") # a model file: its model.name
+  file=$(sed -n 's/^model: *{ *file: *\([^,} ]*\).*/\1/p' "$q") # a model file: its model.name
   [ -z "$file" ] || model=$(sed -n 's/^  name: *\([A-Za-z0-9_]*\).*/\1/p' "$(dirname "$p")/$file" | head -1)
-  if ! mpirun -n 2 --oversubscribe "$tt" run "$q" -o "$work/$name.h5" --replicates 20 --patients 5000 \
-/p' "$q") # a model file: its model.name
-  [ -z "$file" ] || model=$(sed -n 's/^  name: *\([A-Za-z0-9_]*\).*/  file=$(sed -n 's/^model: *{ *file: *\([^,} ]*\).*/\1/p' "$q") # a model file: its model.name
-  [ -z "$file" ] || model=$(sed -n 's/^  name: *\([A-Za-z0-9_]*\).*/\1/p' "$(dirname "$p")/$file" | head -1)
-  if ! mpirun -n 2 --oversubscribe "$tt" run "$q" -o "$work/$name.h5" --replicates 20 --patients 5000 \
-/p' "$(dirname "$p")/$file" | head -1)
   size="--replicates 20 --patients 5000"
   grep -q '^ *guided:' "$q" && size="--replicates 2 --patients 400"
   if ! mpirun -n 2 --oversubscribe "$tt" run "$q" -o "$work/$name.h5" $size \
