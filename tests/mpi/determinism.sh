@@ -39,8 +39,10 @@ root=$(cd "$(dirname "$protocol")/.." && pwd)
 # T2D methods protocol and the regimen-switch protocols (every model's switches, doses); under memcheck (tests/reliability/valgrind.sh), which looks for
 # memory errors along each model's code, one protocol per model
 protocols=("$root"/protocols/*.yaml "$root/tests/data/protocols/t2d_methods.yaml" "$root"/tests/data/protocols/switch/*.yaml)
+reps=6 # replicates of the MMRM and model-file sections (2 under memcheck)
 case $tt in
 *valgrind*)
+  reps=2
   protocols=("$root/tests/data/protocols/t2d_methods.yaml" "$root/protocols/oncology_nsclc.yaml"
     "$root/protocols/ms_relapse.yaml" "$root/protocols/pk_metformin_dosing.yaml"
     "$root/protocols/alzheimers_group_sequential.yaml") ;;
@@ -73,15 +75,15 @@ for sw in t2d_escalation oncology_switch; do
 done
 # MMRM (REML fits, fallback structures, Satterthwaite and Kenward-Roger df): 1 to 4 ranks
 protocol=$root/tests/data/protocols/ad_mmrm.yaml
-for n in 1 2 3 4; do run mmrm_$n $n --replicates 6 --patients 160 -tt_block $((3 * n + 4)); done
+for n in 1 2 3 4; do run mmrm_$n $n --replicates $reps --patients 160 -tt_block $((3 * n + 4)); done
 for n in 2 3 4; do same mmrm_1 mmrm_$n /design /subjects /outcomes /endpoints /analyses /replicates /summary; done
 # a model file (compiled at run time): 1 to 4 ranks, the 2-rank run with an empty cache
 # (one rank compiles, the other waits), the others with the cached object
 protocol=$root/protocols/fev1_model_file.yaml
 export TWINTRIAL_CACHE=$out/model-cache
-run modelfile_2 2 --replicates 6 --patients 90 -tt_block 7
+run modelfile_2 2 --replicates $reps --patients 90 -tt_block 7
 ls "$TWINTRIAL_CACHE"/*.so >/dev/null || { echo "FAIL: no compiled model in $TWINTRIAL_CACHE"; exit 1; }
-for n in 1 3 4; do run modelfile_$n $n --replicates 6 --patients 90 -tt_block $((3 * n + 4)); done
+for n in 1 3 4; do run modelfile_$n $n --replicates $reps --patients 90 -tt_block $((3 * n + 4)); done
 for n in 1 3 4; do same modelfile_2 modelfile_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
 # the summary attributes too (h5diff compares attributes of the objects it visits)
 h5dump -A "$out/n1.h5" >"$out/attrs.txt"; grep -q "ATTRIBUTE \"power\"" "$out/attrs.txt" || { echo "FAIL: no power attribute"; exit 1; }
