@@ -56,7 +56,7 @@ void tt_mmrm_design(int n, int T, const int visit[], const int treat[], const do
 static int StartVariances(const tt_mmrm_data *d, double var[])
 {
   int     n = d->n, p = d->p, cnt[TT_MMRM_MAX_VISITS] = {0}, status;
-  double  s2, *beta = malloc(sizeof(double) * (size_t) (2 * p + n * p + 2 * n + 2 * p));
+  double  s2 = 1, *beta = malloc(sizeof(double) * (size_t) (2 * p + n * p + 2 * n + 2 * p));
   double *se = beta ? beta + p : NULL, *work = se ? se + p : NULL;
   if (!beta) return TT_STATS_EDOMAIN;
   status = tt_stats_ols(n, p, d->x, d->y, beta, se, &s2, work);
