@@ -29,6 +29,19 @@ static PetscErrorCode AddObservations(TTGuide g, double t, const double yobs[])
   PetscFunctionReturn(0);
 }
 
+/* After an integration on g->sim that returned ierr: *failed for an integration failure
+ * (the sim rebuilt), any other error raised. */
+static PetscErrorCode Settle(TTGuide g, PetscErrorCode ierr, PetscBool *failed)
+{
+  PetscFunctionBeginUser;
+  *failed = ierr == PETSC_ERR_NOT_CONVERGED || ierr == PETSC_ERR_FP;
+  if (*failed)
+    PetscCall(TTSimReset(g->sim));
+  else
+    PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
 /* The twin's true course under pol (its own clearance) at every visit into y; *failed on
  * an integration failure. */
 static PetscErrorCode Course(TTGuide g, const TTGuidedTwin *w, const GuidePolicy *pol, double start[], double eff[],
@@ -44,11 +57,7 @@ static PetscErrorCode Course(TTGuide g, const TTGuidedTwin *w, const GuidePolicy
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   ierr = TTSimTrajectories(g->sim, 1, &k, g->p->nvisit, g->t_model, y);
   PetscCall(PetscPopErrorHandler());
-  *failed = ierr == PETSC_ERR_NOT_CONVERGED || ierr == PETSC_ERR_FP;
-  if (*failed)
-    PetscCall(TTSimReset(g->sim));
-  else
-    PetscCall(ierr);
+  PetscCall(Settle(g, ierr, failed));
   PetscFunctionReturn(0);
 }
 
@@ -64,11 +73,7 @@ static PetscErrorCode RunIn(TTGuide g, const TTGuidedTwin *w, PetscBool *failed)
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   ierr = TTSimTrajectoryHistory(g->sim, w->cov, w->eta, g->eff_none, g->eff_none, s->nrun_in, t, y);
   PetscCall(PetscPopErrorHandler());
-  *failed = ierr == PETSC_ERR_NOT_CONVERGED || ierr == PETSC_ERR_FP;
-  if (*failed)
-    PetscCall(TTSimReset(g->sim));
-  else
-    PetscCall(ierr);
+  PetscCall(Settle(g, ierr, failed));
   for (PetscInt k = 0; !*failed && k < s->nrun_in; k++) {
     PetscCall(TTTrialObserveRunIn(g->trial, w, k, y + k * g->m->nvar, yobs));
     PetscCall(AddObservations(g, t[k], yobs));

@@ -64,32 +64,19 @@ PetscErrorCode TTTrialSetGuide(TTTrial t, TTTrialGuideFn fn, void *ctx, PetscErr
   PetscFunctionReturn(0);
 }
 
-static uint64_t GuidedKey(uint64_t purpose, PetscInt candidate)
-{
-  return purpose + ((uint64_t) candidate << 32);
-}
-
 PetscErrorCode TTTrialObserveVisit(TTTrial t, const TTGuidedTwin *w, PetscInt v, const double ymean[], double yobs[])
 {
-  tt_pcg32 g;
-
   PetscFunctionBeginUser;
   PetscCheck(v >= 0 && v < t->p->nvisit, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "visit %d", (int) v);
-  tt_rng_substream(&g, t->p->seed, (uint64_t) w->replicate, (uint64_t) w->subject,
-                   GuidedKey(TT_STREAM_RESIDUAL + (uint64_t) v, w->candidate));
-  t->model->observe(t->par, ymean, &g, yobs);
+  TTTrialObserveDraw(t, w->replicate, w->subject, w->candidate, TT_STREAM_RESIDUAL + (uint64_t) v, ymean, yobs);
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode TTTrialObserveRunIn(TTTrial t, const TTGuidedTwin *w, PetscInt k, const double ymean[], double yobs[])
 {
-  tt_pcg32 g;
-
   PetscFunctionBeginUser;
   PetscCheck(k >= 0 && k < TT_MAX_RUN_IN, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "run-in visit %d", (int) k);
-  tt_rng_substream(&g, t->p->seed, (uint64_t) w->replicate, (uint64_t) w->subject,
-                   GuidedKey(TT_STREAM_RUN_IN + (uint64_t) k, w->candidate));
-  t->model->observe(t->par, ymean, &g, yobs);
+  TTTrialObserveDraw(t, w->replicate, w->subject, w->candidate, TT_STREAM_RUN_IN + (uint64_t) k, ymean, yobs);
   PetscFunctionReturn(0);
 }
 

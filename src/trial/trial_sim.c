@@ -42,12 +42,18 @@ static uint64_t CandidateKey(uint64_t purpose, PetscInt candidate)
   return purpose + ((uint64_t) candidate << 32);
 }
 
+void TTTrialObserveDraw(TTTrial t, PetscInt r, PetscInt p, PetscInt cand, uint64_t purpose, const double *ymean,
+                        double *yobs)
+{
+  tt_pcg32 g;
+  tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, CandidateKey(purpose, cand));
+  t->model->observe(t->par, ymean, &g, yobs);
+}
+
 /* Observed values at visit v from the noise-free ymean[nvar] of that visit. */
 static void Observe(TTTrial t, PetscInt r, PetscInt p, PetscInt cand, PetscInt v, const double *ymean, double *yobs)
 {
-  tt_pcg32 g;
-  tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, CandidateKey(TT_STREAM_RESIDUAL + (uint64_t) v, cand));
-  t->model->observe(t->par, ymean, &g, yobs);
+  TTTrialObserveDraw(t, r, p, cand, TT_STREAM_RESIDUAL + (uint64_t) v, ymean, yobs);
 }
 
 /* Observed trajectory and events of one arm from its noise-free trajectory ymean. */

@@ -65,7 +65,7 @@ struct _p_TTTrial {
   TTTrialGuideFn guide;
   void          *guide_ctx;
   PetscErrorCode (*guide_destroy)(void *);
-  double        *ybatch; /* [(narm + 1) * nvisit * nvar]: the integrated arms' trajectories */
+  double *ybatch; /* [(narm + 1) * nvisit * nvar]: the integrated arms' trajectories */
   /* validation figures (trial_figures.c) */
   PetscInt         *figure_var; /* [nfigure] baseline_mean: model variable index; -1 otherwise */
   tt_stats_km_step *km_steps;   /* [patients] */
@@ -123,6 +123,11 @@ PetscErrorCode TTTrialBindDropout(TTTrial t);
 double         TTTrialDropoutDays(TTTrial t, PetscInt a, double u, double v, const double *traj);
 void           TTTrialViewDropout(TTTrial t, FILE *out);
 
+/* trial_sim.c: a twin's observed values yobs[nvar] from its noise-free ymean[nvar], drawn
+ * from stream (seed, r, p, purpose) of its screening candidate cand (the residuals every
+ * arm of the twin sees at a visit: purpose RESIDUAL + visit). */
+void TTTrialObserveDraw(TTTrial t, PetscInt r, PetscInt p, PetscInt cand, uint64_t purpose, const double *ymean,
+                        double *yobs);
 /* trial_sim.c: the exposure-response effect of eff set from dose_mg at clearance z (no-op
  * without exposure_response). */
 void TTTrialDosed(TTTrial t, double dose_mg, double z, double *eff);
