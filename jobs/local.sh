@@ -4,14 +4,14 @@
 #   jobs/local.sh trial [PROTOCOL] [twintrial run options]   run a trial on all local cores into
 #                                                             results.h5 (kept if it exists: add --force
 #                                                             to replace it, or -o OTHER.h5)
-#   jobs/local.sh test                                        run the whole test suite (CTest)
+#   jobs/local.sh test                                        run the whole test suite (CTest, -j nproc)
 #   jobs/local.sh build                                       only install and build
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 runtime_pkgs="build-essential cmake pkg-config libopenmpi-dev openmpi-bin petsc-dev libhdf5-openmpi-dev hdf5-tools libyaml-dev"
-test_pkgs="libpcg-cpp-dev r-base-core r-cran-survival r-cran-hdf5r r-cran-desolve r-cran-rpact r-cran-mass r-cran-lpsolve python3-h5py python3-pandas python3-matplotlib python3-numpy python3-pip python3-setuptools python3-venv slurm-wlm munge clang-14 libclang-rt-14-dev valgrind"
+test_pkgs="libpcg-cpp-dev r-base-core r-cran-survival r-cran-hdf5r r-cran-desolve r-cran-rpact r-cran-mass r-cran-lpsolve r-cran-nlme r-cran-lme4 r-cran-pbkrtest r-cran-numderiv python3-h5py python3-pandas python3-matplotlib python3-numpy python3-pip python3-setuptools python3-venv slurm-wlm munge clang-14 libclang-rt-14-dev valgrind"
 
 install_missing() {
   local missing=""
@@ -48,7 +48,9 @@ case "$cmd" in
   test)
     install_missing $runtime_pkgs $test_pkgs
     build
-    ctest --preset release
+    # Two tests at a time per core pair; the sanitizer, valgrind, fuzz and Slurm suites
+    # are RUN_SERIAL (they use every core themselves).
+    ctest --preset release -j "$(nproc)"
     ;;
   *) echo "usage: jobs/local.sh [build|trial|test]" >&2; exit 1 ;;
 esac
