@@ -1,9 +1,12 @@
 /* store_read.c — reading a results file back: the summary table and the CSV export.
  * Not collective; opens the file read-only with the default driver. A file that is
- * not a complete twintrial results file is a user error naming the file. */
+ * not a complete twintrial results file is a user error naming the file. An export
+ * leaves in its directory no CSV of an earlier export that this file does not hold. */
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "storeimpl.h"
 
 PetscErrorCode TTStoreOpenResults(const char *path, hid_t *file)
@@ -363,12 +366,30 @@ static PetscErrorCode ExportAnalyses(hid_t file, const char *dir)
   PetscFunctionReturn(0);
 }
 
+/* The CSVs an export writes only when the results hold their part: an earlier export's
+ * copy in the same directory would otherwise be read as this file's. */
+static PetscErrorCode RemoveOptionalCSVs(const char *dir)
+{
+  static const char *const names[] = {"looks.csv",       "looks_replicates.csv", "guided.csv",
+                                      "calibration.csv", "validation.csv",       "validation_values.csv"};
+  char                     file[TT_PATH_MAX];
+
+  PetscFunctionBeginUser;
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    snprintf(file, sizeof file, "%s/%s", dir, names[i]);
+    PetscCheck(!unlink(file) || errno == ENOENT, PETSC_COMM_SELF, PETSC_ERR_USER,
+               "%s: cannot remove the earlier export's file (%s)", file, strerror(errno));
+  }
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode ExportCSV(const char *path, const char *dir)
 {
   hid_t file;
 
   PetscFunctionBeginUser;
   PetscCall(TTStoreOpenResults(path, &file));
+  PetscCall(RemoveOptionalCSVs(dir));
   PetscCall(ExportAnalyses(file, dir));
   PetscCall(TTStoreExportLooks(file, dir));
   PetscCall(TTStoreExportGuided(file, dir));

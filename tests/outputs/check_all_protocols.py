@@ -3,7 +3,9 @@
 for a protocol with a guided arm, all stored), the CSV/ADaM export equal to the HDF5
 values and consistent, the Python reader holding every dataset, and the report rendering
 (Kaplan-Meier figures exactly when there are time-to-event endpoints, boundaries exactly
-for group-sequential designs).
+for group-sequential designs). Every protocol is also exported into one directory shared by
+all of them, one after another: it must then hold exactly the files of a fresh export (no
+guided, looks, calibration or validation CSV left over from an earlier protocol's export).
 
 usage: check_all_protocols.py TWINTRIAL PROTOCOLS_DIR
 Under valgrind (a TWINTRIAL path naming it, as tests/reliability/valgrind.sh makes), which
@@ -35,6 +37,7 @@ def main():
                   "pk_metformin_dosing"]
         protocols = [p for p in protocols if os.path.splitext(os.path.basename(p))[0] in sample]
         chk(len(protocols) == len(sample), f"under valgrind: one protocol per model {sample}")
+    shared = tempfile.TemporaryDirectory()
     for protocol in protocols:
         name = os.path.splitext(os.path.basename(protocol))[0]
         print(f"== {name}")
@@ -49,6 +52,10 @@ def main():
             if h.tte:
                 check_export.adtte(chk, h, out)
             chk(os.path.exists(os.path.join(out, "adtte.csv")) == bool(h.tte), f"{name}: adtte.csv iff time to event")
+            again = export(tt, path, shared.name)
+            chk(sorted(os.listdir(again)) == sorted(os.listdir(out)),
+                f"{name}: export over an earlier export holds {sorted(os.listdir(again))}, a fresh one "
+                f"{sorted(os.listdir(out))}")
             check_readers.check_python(chk, path)
             with h5py.File(path, "r") as f:
                 gsd = "efficacy_bound" in f["design"]
@@ -58,6 +65,7 @@ def main():
                                 + (["boundaries.png"] if gsd else []), [] if gsd else ["boundaries.png"])
             drawn = sorted(p for p in os.listdir(os.path.join(work, "report")) if p.startswith("km_"))
             chk(drawn == sorted(km), f"{name}: Kaplan-Meier figures {drawn} = time-to-event endpoints {km}")
+    shared.cleanup()
     return chk.done()
 
 
