@@ -2,7 +2,7 @@
 # input (protocol fixtures of tests/cmake/protocol.cmake plus binding errors that only
 # the trial module can detect), usage errors, and an error raised on a worker rank.
 file(GLOB TT_CLI_BAD ${TT_SOURCE_DIR}/tests/data/protocols/bad/*.yaml)
-tt_valgrind_sample(TT_CLI_BAD 4 ${TT_CLI_BAD})
+tt_valgrind_sample(TT_CLI_BAD 12 ${TT_CLI_BAD})
 add_test(NAME cli_validate_rejects_every_bad_protocol
   COMMAND ${TT_SOURCE_DIR}/tests/unit/cli_expect.sh ${TT_TWINTRIAL} validate ${TT_CLI_BAD})
 file(GLOB TT_CLI_BAD_TRIAL ${TT_SOURCE_DIR}/tests/data/protocols/bad_trial/*.yaml)

@@ -7,7 +7,7 @@ add_executable(test_modellang_bad ${TT_SOURCE_DIR}/tests/unit/test_modellang_bad
 target_link_libraries(test_modellang_bad PRIVATE tt_core tt_warnings)
 target_include_directories(test_modellang_bad PRIVATE ${TT_SOURCE_DIR}/tests/unit)
 file(GLOB TT_MODELLANG_BAD_FIXTURES CONFIGURE_DEPENDS ${TT_SOURCE_DIR}/tests/data/models/bad/*.yaml)
-tt_valgrind_sample(TT_MODELLANG_BAD_FIXTURES 3 ${TT_MODELLANG_BAD_FIXTURES})
+tt_valgrind_sample(TT_MODELLANG_BAD_FIXTURES 6 ${TT_MODELLANG_BAD_FIXTURES})
 foreach(fixture ${TT_MODELLANG_BAD_FIXTURES})
   get_filename_component(stem ${fixture} NAME_WE)
   add_test(NAME modellang_bad.${stem} COMMAND test_modellang_bad ${fixture})

@@ -14,8 +14,9 @@
 # (21 fits of R's data sets; the engine runs under memcheck in test_mmrm and in the
 # exported-replicate comparison).
 # The bad-input fixtures (protocols, cohorts, results files, observation files, model
-# files) are sampled there: every 3rd, every 4th of the CLI's protocol list; all of them
-# run in the release and sanitizer suites (tt_valgrind_sample, tests/CMakeLists.txt).
+# files) are sampled there: every 6th, every 12th of the CLI's protocol list (the same
+# fixtures the parser's own test runs); all of them run in the release and sanitizer
+# suites (tt_valgrind_sample, tests/CMakeLists.txt).
 # Every test's timeout is 20 times its release value there (TT_TIMEOUT_SCALE,
 # tests/CMakeLists.txt); the heaviest checks sample one protocol per model.
 # usage: tests/reliability/valgrind.sh
