@@ -56,22 +56,51 @@ PetscErrorCode TTTwinForecastDestroy(TTTwinForecast *fc)
   PetscFunctionReturn(0);
 }
 
-static int CompareDouble(const void *a, const void *b)
+/* The k-th smallest of x[n] (0-based), x reordered in place so that x[i] <= x[k] for i < k
+ * and x[i] >= x[k] for i > k (Hoare's selection, median-of-three pivot): the same value a
+ * sort would put at k, in O(n). */
+static double KthSmallest(double *x, PetscInt n, PetscInt k)
 {
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
+  PetscInt lo = 0, hi = n - 1;
+
+  while (lo < hi) {
+    PetscInt mid = lo + (hi - lo) / 2, i = lo, j = hi;
+    double   a = x[lo], b = x[mid], c = x[hi],
+           pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+
+    while (i <= j) {
+      while (x[i] < pivot) i++;
+      while (x[j] > pivot) j--;
+      if (i <= j) {
+        double t = x[i];
+        x[i++]   = x[j];
+        x[j--]   = t;
+      }
+    }
+    if (k <= j)
+      hi = j;
+    else if (k >= i)
+      lo = i;
+    else
+      break;
+  }
+  return x[k];
 }
 
-/* R's quantile(type = 7) of the sorted x[n]. */
-static double Quantile7(const double *x, PetscInt n, double q)
+/* R's quantile(type = 7) of x[n] (reordered in place), from its order statistics. */
+static double Quantile7(double *x, PetscInt n, double q)
 {
-  double   h = (n - 1) * q;
+  double   h = (n - 1) * q, a, b;
   PetscInt j = (PetscInt) floor(h);
-  if (j >= n - 1) return x[n - 1];
-  return x[j] + (h - j) * (x[j + 1] - x[j]);
+
+  if (j >= n - 1) return KthSmallest(x, n, n - 1);
+  a = KthSmallest(x, n, j);
+  b = x[j + 1];
+  for (PetscInt i = j + 2; i < n; i++) b = PetscMin(b, x[i]);
+  return a + (h - j) * (b - a);
 }
 
-/* Mean and central interval of x[n] (sorted in place; NaN if any is NaN). */
+/* Mean and central interval of x[n] (reordered in place; NaN if any is not finite). */
 static void Summarise(double *x, PetscInt n, double level, double *mean, double *lo, double *hi)
 {
   double s = 0.0;
@@ -80,7 +109,6 @@ static void Summarise(double *x, PetscInt n, double level, double *mean, double 
     *mean = *lo = *hi = NAN;
     return;
   }
-  qsort(x, (size_t) n, sizeof *x, CompareDouble);
   *mean = s / n;
   *lo   = Quantile7(x, n, 0.5 * (1.0 - level));
   *hi   = Quantile7(x, n, 0.5 * (1.0 + level));
