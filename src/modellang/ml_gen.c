@@ -6,8 +6,8 @@
  *
  * The generated object exports tt_ml_abi (the generator version), tt_ml_init (the host
  * table and Omega's Cholesky factor) and the TTModelType callbacks tt_ml_<callback>; the
- * types it shares with twintrial (tt_pcg32, TTObservation, the host table) are written
- * here with the same members as in rng.h, model.h and ml_load.c.
+ * types it shares with twintrial (tt_pcg32, TTObservation, TTRegimen, the host table) are
+ * written here with the same members as in rng.h, model.h and mlload.h.
  */
 #include <math.h>
 #include <string.h>
@@ -97,7 +97,10 @@ static const char Preamble[] =
     "typedef struct { double mean, value, mean_prev, value_prev; int below; } TTObservation;\n"
     "typedef struct {\n  int version;\n  double (*normal)(tt_pcg32 *);\n  double (*ldnorm)(double, double, double);\n"
     "  double (*lpnorm)(double);\n  void (*minimise)(int, double (*)(const double *, void *), void *, double *);\n"
+    "  void (*hazard)(int, int, const int *, void (*)(const double *, double, const double *, double *, void *), "
+    "void *,\n                 const double *, int, const double *, const double *, int, double, tt_pcg32 *, double *);\n"
     "} TTModelLangHost;\n"
+    "typedef struct { int n; const double *start; const double *eff; } TTRegimen;\n"
     "static const TTModelLangHost *H;\nstatic double L[NL > 0 ? NL * NL : 1];\n"
     "static double ml_logit(double p) { return log(p / (1.0 - p)); }\n"
     "static double ml_expit(double x) { return 1.0 / (1.0 + exp(-x)); }\n"
@@ -107,7 +110,7 @@ static const char Preamble[] =
     "#define UNUSED(x) (void) (x)\n";
 
 /* v[i] = ... for every individual variable (inside a function with par, cov, eta, eff). */
-static PetscErrorCode Individual(TTModelLang ml, FILE *out)
+PetscErrorCode MLGenIndividual(TTModelLang ml, FILE *out)
 {
   PetscFunctionBeginUser;
   fprintf(out, "  double v[NI > 0 ? NI : 1];\n  UNUSED(par), UNUSED(cov), UNUSED(eta), UNUSED(eff), UNUSED(v);\n");
@@ -139,24 +142,24 @@ static PetscErrorCode Callbacks(TTModelLang ml, FILE *out)
   PetscFunctionBeginUser;
   if (!ml->ode) { /* mean, and mean_times: the same code with the individual variables computed once */
     fprintf(out, "void tt_ml_mean(" ARGS ", double t, double *y)\n{\n");
-    PetscCall(Individual(ml, out));
+    PetscCall(MLGenIndividual(ml, out));
     PetscCall(Outputs(ml, out));
     fprintf(out, "}\nvoid tt_ml_mean_times(" ARGS ", int nt, const double *times, double *ys)\n{\n");
-    PetscCall(Individual(ml, out));
+    PetscCall(MLGenIndividual(ml, out));
     fprintf(out, "  for (int i = 0; i < nt; i++) {\n  const double t = times[i];\n  double *y = ys + i * NO;\n");
     PetscCall(Outputs(ml, out));
     fprintf(out, "  }\n}\n");
     PetscFunctionReturn(0);
   }
   fprintf(out, "void tt_ml_initial(" ARGS ", double *u0)\n{\n");
-  PetscCall(Individual(ml, out));
+  PetscCall(MLGenIndividual(ml, out));
   for (int i = 0; i < ml->n[MS_STATE]; i++) {
     fprintf(out, "  u0[%d] = ", i);
     PetscCall(MLGenExpr(ml, ml->expr[MS_STATE][i], out));
     fprintf(out, ";\n");
   }
   fprintf(out, "}\nvoid tt_ml_rhs(" ARGS ", double t, const double *u, double *f)\n{\n");
-  PetscCall(Individual(ml, out));
+  PetscCall(MLGenIndividual(ml, out));
   fprintf(out, "  UNUSED(t), UNUSED(u);\n");
   for (int i = 0; i < ml->n[MS_STATE]; i++) {
     fprintf(out, "  f[%d] = ", i);
@@ -164,7 +167,7 @@ static PetscErrorCode Callbacks(TTModelLang ml, FILE *out)
     fprintf(out, ";\n");
   }
   fprintf(out, "}\nvoid tt_ml_output(" ARGS ", double t, const double *u, double *y)\n{\n");
-  PetscCall(Individual(ml, out));
+  PetscCall(MLGenIndividual(ml, out));
   fprintf(out, "  UNUSED(t), UNUSED(u);\n");
   PetscCall(Outputs(ml, out));
   fprintf(out, "}\n");
@@ -240,7 +243,7 @@ static PetscErrorCode Doses(TTModelLang ml, FILE *out)
   static const char *const def[4] = {"0.0", "0.0", "0.0", "0.0"};
   PetscFunctionBeginUser;
   fprintf(out, "int tt_ml_doses(" ARGS ", double t_end, double *times, double *amounts)\n{\n");
-  PetscCall(Individual(ml, out));
+  PetscCall(MLGenIndividual(ml, out));
   for (int k = 0; k < 4; k++) {
     fprintf(out, "  double %s = ", var[k]);
     if (ml->dose_expr[k] < 0)
@@ -278,5 +281,6 @@ PetscErrorCode TTModelLangGenerate(TTModelLang ml, FILE *out)
     fprintf(out, "  tt_ml_mean(par, cov, eta, EFF0, 0.0, y);\n}\n");
   PetscCall(Residuals(ml, out));
   fprintf(out, "%s", Latent);
+  if (ml->nevent) PetscCall(MLGenEvents(ml, out));
   PetscFunctionReturn(0);
 }

@@ -1,6 +1,6 @@
 /* ml_parse.c — TTModelLangParse: the sections of a model file into a TTModelLang, with
  * the checks of mlimpl.h. Sections are read in dependency order (parameters, effects,
- * covariates, random effects, individual, states, odes, outputs, residual), so a name is
+ * covariates, random effects, individual, states, odes, outputs, residual, events), so a name is
  * visible only after its definition; every name is new (distinct across kinds, not a
  * function, not t), and nothing is assigned twice or to a declared name.
  */
@@ -478,9 +478,6 @@ static PetscErrorCode Sections(TTModelLang ml, TTYamlNode map)
   if ((n = TTYamlFind(ml->y, map, "effects"))) PetscCall(Effects(ml, n));
   if ((n = TTYamlFind(ml->y, map, "covariates"))) PetscCall(Covariates(ml, n));
   if ((n = TTYamlFind(ml->y, map, "random_effects"))) PetscCall(RandomEffects(ml, n));
-  if ((n = TTYamlFind(ml->y, map, "events")) && !(TTYamlIsMapping(ml->y, n) && !TTYamlLength(ml->y, n)))
-    PetscCall(TTYamlError(ml->y, n, "model.events",
-                          "expected {} (events are not supported in model files yet; write the model in C)"));
   states = TTYamlFind(ml->y, map, "states");
   odes   = TTYamlFind(ml->y, map, "odes");
   if (odes && !states)
@@ -502,6 +499,7 @@ static PetscErrorCode Sections(TTModelLang ml, TTYamlNode map)
   PetscCall(Units(ml, TTYamlFind(ml->y, map, "units")));
   if ((n = TTYamlFind(ml->y, map, "ranges"))) PetscCall(Ranges(ml, n));
   if ((n = TTYamlFind(ml->y, map, "residual"))) PetscCall(Residual(ml, n));
+  if ((n = TTYamlFind(ml->y, map, "events"))) PetscCall(MLParseEvents(ml, n, TTYamlFind(ml->y, map, "dosing"), &scope));
   PetscFunctionReturn(0);
 }
 

@@ -102,5 +102,10 @@ PetscErrorCode TTModelLangView(TTModelLang ml, FILE *out)
     else
       fprintf(out, "   (observed: additive sd %s, proportional %s)\n", Num(r->additive, b1), Num(r->proportional, b2));
   }
+  for (int k = 0; k < ml->nevent; k++) {
+    fprintf(out, "  event %s (%s): hazard ", ml->event[k].name, ml->event[k].recurrent ? "recurrent" : "terminal");
+    Print(ml, ml->event[k].hazard, out);
+    fprintf(out, "\n");
+  }
   PetscFunctionReturn(0);
 }

@@ -19,6 +19,7 @@
 #define ML_MAX_DEPTH  200    /* nesting of an expression (parentheses, unary operators) */
 #define ML_MAX_HEIGHT 1000   /* operations nested in one expression tree */
 #define ML_UNIT_MAX   64
+#define ML_MAX_EVENTS 8 /* event types */
 
 typedef enum {
   ML_NUM,
@@ -96,6 +97,13 @@ typedef struct {
   double additive, proportional, lognormal;
 } MLResidual;
 
+/* One event type (events:): its hazard (a node) and whether it recurs. */
+typedef struct {
+  char  name[TT_NAME_MAX];
+  TTLoc loc;
+  int   hazard, recurrent;
+} MLEvent;
+
 struct _p_TTModelLang {
   TTYaml     y;
   char       name[TT_NAME_MAX];
@@ -113,6 +121,8 @@ struct _p_TTModelLang {
   int        dose_expr[4];                 /* amount, first, interval, count (-1: default) */
   double     omega[ML_MAX_NAMES * ML_MAX_NAMES], chol[ML_MAX_NAMES * ML_MAX_NAMES];
   MLResidual residual[ML_MAX_NAMES];
+  int        nevent;
+  MLEvent    event[ML_MAX_EVENTS];
   int        nnode, maxnode;
   MLNode    *node;
 };
@@ -146,5 +156,12 @@ int MLCholesky(int n, const double *a, double *l);
 
 /* ml_gen.c: the C expression of node e. */
 PetscErrorCode MLGenExpr(TTModelLang ml, int e, FILE *out);
+/* ml_gen.c: v[i] = ... for every individual variable (in a function with par, cov, eta, eff). */
+PetscErrorCode MLGenIndividual(TTModelLang ml, FILE *out);
+
+/* ml_events.c: the events section (after outputs: scope sees everything an output does
+ * and the outputs); the generated events and events_regimen. */
+PetscErrorCode MLParseEvents(TTModelLang ml, TTYamlNode map, TTYamlNode dosing, MLScope *scope);
+PetscErrorCode MLGenEvents(TTModelLang ml, FILE *out);
 
 #endif

@@ -29,3 +29,7 @@ set_tests_properties(modellang_trajectory_matches_desolve_lsoda PROPERTIES LABEL
   ENVIRONMENT "${TT_MPI_ENV}")
 tt_unit_test(test_modellang_adas ${TT_SOURCE_DIR}/tests/unit/test_modellang_adas.c LIBS tt_core)
 target_compile_definitions(test_modellang_adas PRIVATE TT_SOURCE_DIR="${TT_SOURCE_DIR}")
+tt_unit_test(test_modellang_events ${TT_SOURCE_DIR}/tests/unit/test_modellang_events.c LIBS tt_core)
+target_compile_definitions(test_modellang_events PRIVATE TT_SOURCE_DIR="${TT_SOURCE_DIR}")
+add_test(NAME model_file_events_match_c_model COMMAND bash ${TT_SOURCE_DIR}/tests/mpi/model_file_events.sh ${TT_TWINTRIAL})
+set_tests_properties(model_file_events_match_c_model PROPERTIES LABELS mpi TIMEOUT 600 ENVIRONMENT "${TT_MPI_ENV}")
