@@ -56,17 +56,17 @@ static uint64_t SplitMix(uint64_t z)
 /* One step of size h from (t, x) with k[0] = f(t, x): x1, k[1..6] (k[6] = f(t + h, x1))
  * and the error norm. */
 typedef struct {
-  int          n;
-  MLHazardRhs  f;
-  void        *ctx;
+  int           n;
+  MLHazardRhs   f;
+  void         *ctx;
   const double *eff;
-  double       k[7][MLH_MAX];
+  double        k[7][MLH_MAX];
 } Stepper;
 
 static double Step(Stepper *s, double t, double h, const double *x, double *x1)
 {
   double y[MLH_MAX], err = 0.0;
-  int    n = s->n;
+  int    n            = s->n;
   double(*k)[MLH_MAX] = s->k;
   for (int i = 0; i < n; i++) y[i] = x[i] + h * A21 * k[0][i];
   s->f(s->eff, t + C2 * h, y, k[1], s->ctx);
@@ -101,7 +101,7 @@ static double Dense(const Stepper *s, int i, double h, const double *x, const do
 }
 
 typedef struct {
-  int       ne, ns;
+  int        ne, ns;
   const int *recurrent;
   tt_pcg32  *g[ML_MAX_EVENTS];
   double     target[ML_MAX_EVENTS];

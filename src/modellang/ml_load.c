@@ -45,17 +45,17 @@ typedef struct {
   const char    *covariate[ML_MAX_NAMES], *latent[ML_MAX_NAMES];
   char           names[4 * ML_MAX_NAMES + ML_MAX_NAMES][TT_NAME_MAX], units[3 * ML_MAX_NAMES][ML_UNIT_MAX],
       descs[2 * ML_MAX_NAMES][128];
-  TTEventInfo    event[ML_MAX_EVENTS];
-  char           enames[ML_MAX_EVENTS][TT_NAME_MAX];
-  char  name[TT_NAME_MAX], description[300], reference[TT_PATH_MAX + 300];
-  void *handle;
+  TTEventInfo event[ML_MAX_EVENTS];
+  char        enames[ML_MAX_EVENTS][TT_NAME_MAX];
+  char        name[TT_NAME_MAX], description[300], reference[TT_PATH_MAX + 300];
+  void       *handle;
 } MLLoaded;
 
 static MLLoaded *loaded[TT_MAX_REGISTERED];
 static int       nloaded;
 
-static const TTModelLangHost host = {TT_MODELLANG_GENERATOR_VERSION, tt_rng_normal, tt_stats_ldnorm, tt_stats_lpnorm,
-                                     MLMinimise, MLHazardTimes};
+static const TTModelLangHost host = {
+    TT_MODELLANG_GENERATOR_VERSION, tt_rng_normal, tt_stats_ldnorm, tt_stats_lpnorm, MLMinimise, MLHazardTimes};
 
 static MLLoaded *Loaded(const TTModelType *m)
 {
@@ -328,10 +328,10 @@ static PetscErrorCode Fill(TTModelLang ml, MLLoaded *e, const char *path)
       e->event[k] = (TTEventInfo){e->enames[k], ml->event[k].recurrent, !ml->event[k].recurrent};
     }
     m->nevent = ml->nevent, m->event = e->event;
-    m->events = (void (*)(const double *, const double *, const double *, const double *, double, tt_pcg32 *,
+    m->events         = (void (*)(const double *, const double *, const double *, const double *, double, tt_pcg32 *,
                           double *)) Sym(e->handle, "tt_ml_events", &missing);
-    m->events_regimen = (void (*)(const double *, const double *, const double *, const TTRegimen *, double,
-                                  tt_pcg32 *, double *)) Sym(e->handle, "tt_ml_events_regimen", &missing);
+    m->events_regimen = (void (*)(const double *, const double *, const double *, const TTRegimen *, double, tt_pcg32 *,
+                                  double *)) Sym(e->handle, "tt_ml_events_regimen", &missing);
   }
   PetscCheck(!missing && abi() == TT_MODELLANG_GENERATOR_VERSION, PETSC_COMM_SELF, PETSC_ERR_USER,
              "%s: the compiled model in the cache (TWINTRIAL_CACHE) is damaged or from another version: remove it",

@@ -19,8 +19,8 @@
 #include <twintrial/rng.h>
 #include "tt_check.h"
 
-#define NTWIN 20000
-#define EV(k, j) ((k) * TT_MAX_EVENT_TIMES + (j))
+#define NTWIN    20000
+#define EV(k, j) ((k) *TT_MAX_EVENT_TIMES + (j))
 
 static const TTModelType *Load(const char *file)
 {
@@ -39,8 +39,8 @@ static int CompareDouble(const void *a, const void *b)
 
 static void TestConstant(void)
 {
-  const TTModelType *m = Load("events_constant.yaml");
-  double par[3] = {0.1, 0.5, 0.02}, eff[1] = {1.3}, times[3 * TT_MAX_EVENT_TIMES], worst = 0, worst_w = 0;
+  const TTModelType *m      = Load("events_constant.yaml");
+  double             par[3] = {0.1, 0.5, 0.02}, eff[1] = {1.3}, times[3 * TT_MAX_EVENT_TIMES], worst = 0, worst_w = 0;
   double            *death = malloc(sizeof(double) * NTWIN), sum = 0, sum2 = 0, lh = 0.1 * 1.3, T = 24;
   TT_CHECK(m->nevent == 3 && !strcmp(m->event[0].name, "death") && m->event[0].terminal && !m->event[0].recurrent &&
                m->event[1].recurrent && !m->event[1].terminal && m->event[2].terminal,
@@ -97,7 +97,7 @@ static void TestConstant(void)
 /* The hazard a t alone: a model file with one event, so its E is the stream's first. */
 static void TestRayleigh(void)
 {
-  const TTModelType *m = Load("events_constant.yaml");
+  const TTModelType *m     = Load("events_constant.yaml");
   double             worst = 0, times[3 * TT_MAX_EVENT_TIMES], par[3] = {0, 0, 0.02}, eff[1] = {1};
   /* lambda = rate = 0: types 0 and 1 never happen. E = Lambda(T) of a twin's time under a;
    * under 4 a its time must be sqrt(2 E / (4 a)), the same E (the same stream) */
@@ -122,7 +122,7 @@ static void TestRayleigh(void)
 
 static void TestRegimen(void)
 {
-  const TTModelType *m = Load("events_constant.yaml");
+  const TTModelType *m      = Load("events_constant.yaml");
   double             par[3] = {0.1, 0, 0}, effs[2] = {1.0, 0.4}, start[2] = {0, 6}, a[96], b[96], worst = 0;
   TTRegimen          reg    = {2, start, effs};
   int                before = 0, same = 0;
@@ -143,15 +143,15 @@ static void TestRegimen(void)
     exact = 6 + (E - 0.1 * 6) / (0.1 * 0.4);
     worst = fmax(worst, fabs(b[0] - exact) / exact);
   }
-  printf("switch at 6 months: %d deaths before it (%d identical), after it largest relative error %.3g\n", before,
-         same, worst);
+  printf("switch at 6 months: %d deaths before it (%d identical), after it largest relative error %.3g\n", before, same,
+         worst);
   TT_CHECK(before > 1000 && same == before, "deaths before the switch are bit for bit the unswitched ones");
   TT_CHECK_CLOSE(worst, 0, 1e-10, "after the switch s + (E - lambda s) / (lambda hr1)");
 }
 
 static void TestOde(void)
 {
-  const TTModelType *m = Load("events_ode.yaml");
+  const TTModelType *m      = Load("events_ode.yaml");
   double             par[2] = {0.3, 0.2}, eff[1] = {1}, times[TT_MAX_EVENT_TIMES], worst = 0;
   int                never = 0, agree = 1;
   TT_CHECK(m->nstate == 1 && m->nevent == 1, "an ODE model with one event");
