@@ -33,3 +33,10 @@ tt_unit_test(test_modellang_events ${TT_SOURCE_DIR}/tests/unit/test_modellang_ev
 target_compile_definitions(test_modellang_events PRIVATE TT_SOURCE_DIR="${TT_SOURCE_DIR}")
 add_test(NAME model_file_events_match_c_model COMMAND bash ${TT_SOURCE_DIR}/tests/mpi/model_file_events.sh ${TT_TWINTRIAL})
 set_tests_properties(model_file_events_match_c_model PROPERTIES LABELS mpi TIMEOUT 600 ENVIRONMENT "${TT_MPI_ENV}")
+add_executable(modellang_events ${TT_SOURCE_DIR}/tests/validation/modellang_events.c)
+target_link_libraries(modellang_events PRIVATE tt_core tt_warnings)
+add_dependencies(test_modellang_events modellang_events)
+add_test(NAME modellang_events_match_desolve_roots
+  COMMAND ${TT_SOURCE_DIR}/tests/validation/modellang_events_vs_desolve.sh $<TARGET_FILE:modellang_events> "${TT_RSCRIPT}")
+set_tests_properties(modellang_events_match_desolve_roots PROPERTIES LABELS validation SKIP_RETURN_CODE 77
+  ENVIRONMENT "${TT_MPI_ENV}")
