@@ -8,7 +8,8 @@
  * the hazard's integration too). Generation: tt_ml_events and tt_ml_events_regimen call
  * the host's MLHazardTimes (ml_hazard.c) with the generated right-hand side hz_rhs: the
  * ODE model's derivatives and every hazard, a negative (or undefined) hazard counting as
- * zero.
+ * zero, in segment j of a regimen under its effects (a closed-form model's outputs with
+ * t_switch and before() of that segment, as mean_regimen has them).
  */
 #include <string.h>
 #include "modellang/mlimpl.h"
@@ -70,15 +71,16 @@ PetscErrorCode MLGenEvents(TTModelLang ml, FILE *out)
 {
   int ns = ml->ode ? ml->n[MS_STATE] : 0;
   PetscFunctionBeginUser;
-  fprintf(out, "#define NE %d\n#define NSE %d\n#define NEFF %d\nstatic const int EREC[NE] = {", ml->nevent, ns,
-          ml->n[MS_EFFECT]);
+  fprintf(out, "#define NE %d\n#define NSE %d\nstatic const int EREC[NE] = {", ml->nevent, ns);
   for (int k = 0; k < ml->nevent; k++) fprintf(out, "%d, ", ml->event[k].recurrent);
-  fprintf(out, "};\ntypedef struct { const double *par, *cov, *eta; } HzCtx;\n"
-               "static void hz_rhs(const double *eff, double t, const double *x, double *dx, void *ctx)\n{\n"
+  fprintf(out, "};\ntypedef struct {\n  const double *par, *cov, *eta;\n  const TTRegimen *reg;\n"
+               "  double yb[TT_MAX_SEGMENTS * NO];\n} HzCtx;\n"
+               "static void hz_rhs(int seg, double t, const double *x, double *dx, void *ctx)\n{\n"
                "  const HzCtx *c = (const HzCtx *) ctx;\n"
-               "  const double *par = c->par, *cov = c->cov, *eta = c->eta, *u = x;\n  double h, o[NO];\n");
+               "  const double *par = c->par, *cov = c->cov, *eta = c->eta, *u = x, *eff = c->reg->eff + seg * NEFF;\n"
+               "  const double tsw = c->reg->start[seg], *yb = c->yb + seg * NO;\n  double h, o[NO];\n");
   PetscCall(MLGenIndividual(ml, out));
-  fprintf(out, "  UNUSED(t), UNUSED(u), UNUSED(o), UNUSED(h);\n");
+  fprintf(out, "  UNUSED(t), UNUSED(u), UNUSED(o), UNUSED(h), UNUSED(tsw), UNUSED(yb);\n");
   for (int i = 0; i < ns; i++) {
     fprintf(out, "  dx[%d] = ", i);
     PetscCall(MLGenExpr(ml, ml->deriv[i], out));
@@ -94,16 +96,18 @@ PetscErrorCode MLGenEvents(TTModelLang ml, FILE *out)
     PetscCall(MLGenExpr(ml, ml->event[k].hazard, out));
     fprintf(out, ";\n  dx[NSE + %d] = h > 0.0 ? h : 0.0;\n", k);
   }
-  fprintf(out, "}\nstatic void hz_run(const double *par, const double *cov, const double *eta, int n, "
-               "const double *start, const double *effs, double t_end, tt_pcg32 *rng, double *times)\n{\n"
-               "  HzCtx c = {par, cov, eta};\n  double x0[NSE > 0 ? NSE : 1] = {0.0};\n");
-  if (ns) fprintf(out, "  tt_ml_initial(par, cov, eta, effs, x0);\n");
-  fprintf(out, "  H->hazard(NSE, NE, EREC, hz_rhs, &c, x0, n, start, effs, NEFF, t_end, rng, times);\n}\n"
+  fprintf(out, "}\nstatic void hz_run(const double *par, const double *cov, const double *eta, const TTRegimen *reg, "
+               "double t_end, tt_pcg32 *rng, double *times)\n{\n"
+               "  HzCtx c = {par, cov, eta, reg, {0.0}};\n  double x0[NSE > 0 ? NSE : 1] = {0.0};\n"
+               "  int n = reg->n < TT_MAX_SEGMENTS ? reg->n : TT_MAX_SEGMENTS;\n");
+  fprintf(out, ns ? "  tt_ml_initial(par, cov, eta, reg->eff, x0);\n" : "  seg_starts(par, cov, eta, reg, c.yb);\n");
+  fprintf(out, "  H->hazard(NSE, NE, EREC, hz_rhs, &c, x0, n, reg->start, t_end, rng, times);\n}\n"
                "void tt_ml_events(const double *par, const double *cov, const double *eta, const double *eff, "
                "double t_end, tt_pcg32 *rng, double *times)\n{\n"
-               "  static const double s0[1] = {0.0};\n  hz_run(par, cov, eta, 1, s0, eff, t_end, rng, times);\n}\n"
+               "  static const double s0[1] = {0.0};\n  const TTRegimen one = {1, s0, eff};\n"
+               "  hz_run(par, cov, eta, &one, t_end, rng, times);\n}\n"
                "void tt_ml_events_regimen(const double *par, const double *cov, const double *eta, "
                "const TTRegimen *reg, double t_end, tt_pcg32 *rng, double *times)\n{\n"
-               "  hz_run(par, cov, eta, reg->n, reg->start, reg->eff, t_end, rng, times);\n}\n");
+               "  hz_run(par, cov, eta, reg, t_end, rng, times);\n}\n");
   PetscFunctionReturn(0);
 }

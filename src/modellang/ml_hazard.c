@@ -15,7 +15,7 @@
  * Norsett & Wanner, Solving ODEs I, 1993, DOPRI5: its error estimate and continuous
  * extension of order 4), relative and absolute tolerance 1e-10 per component; a
  * crossing is located on the continuous extension of the step by bisection.
- * Segments (a regimen): segment j runs from start[j] with effects eff + j * neff. Steps
+ * Segments (a regimen): segment j runs from start[j], f called with j (its effects). Steps
  * are chosen as for one segment (clipped at t_end only), so every event before
  * start[1] is bit for bit that of the unswitched course; at a switch the state is taken
  * from the step's continuous extension and the integration restarts with the new
@@ -56,11 +56,11 @@ static uint64_t SplitMix(uint64_t z)
 /* One step of size h from (t, x) with k[0] = f(t, x): x1, k[1..6] (k[6] = f(t + h, x1))
  * and the error norm. */
 typedef struct {
-  int           n;
-  MLHazardRhs   f;
-  void         *ctx;
-  const double *eff;
-  double        k[7][MLH_MAX];
+  int         n;
+  MLHazardRhs f;
+  void       *ctx;
+  int         seg;
+  double      k[7][MLH_MAX];
 } Stepper;
 
 static double Step(Stepper *s, double t, double h, const double *x, double *x1)
@@ -69,19 +69,19 @@ static double Step(Stepper *s, double t, double h, const double *x, double *x1)
   int    n            = s->n;
   double(*k)[MLH_MAX] = s->k;
   for (int i = 0; i < n; i++) y[i] = x[i] + h * A21 * k[0][i];
-  s->f(s->eff, t + C2 * h, y, k[1], s->ctx);
+  s->f(s->seg, t + C2 * h, y, k[1], s->ctx);
   for (int i = 0; i < n; i++) y[i] = x[i] + h * (A31 * k[0][i] + A32 * k[1][i]);
-  s->f(s->eff, t + C3 * h, y, k[2], s->ctx);
+  s->f(s->seg, t + C3 * h, y, k[2], s->ctx);
   for (int i = 0; i < n; i++) y[i] = x[i] + h * (A41 * k[0][i] + A42 * k[1][i] + A43 * k[2][i]);
-  s->f(s->eff, t + C4 * h, y, k[3], s->ctx);
+  s->f(s->seg, t + C4 * h, y, k[3], s->ctx);
   for (int i = 0; i < n; i++) y[i] = x[i] + h * (A51 * k[0][i] + A52 * k[1][i] + A53 * k[2][i] + A54 * k[3][i]);
-  s->f(s->eff, t + C5 * h, y, k[4], s->ctx);
+  s->f(s->seg, t + C5 * h, y, k[4], s->ctx);
   for (int i = 0; i < n; i++)
     y[i] = x[i] + h * (A61 * k[0][i] + A62 * k[1][i] + A63 * k[2][i] + A64 * k[3][i] + A65 * k[4][i]);
-  s->f(s->eff, t + h, y, k[5], s->ctx);
+  s->f(s->seg, t + h, y, k[5], s->ctx);
   for (int i = 0; i < n; i++)
     x1[i] = x[i] + h * (B1 * k[0][i] + B3 * k[2][i] + B4 * k[3][i] + B5 * k[4][i] + B6 * k[5][i]);
-  s->f(s->eff, t + h, x1, k[6], s->ctx);
+  s->f(s->seg, t + h, x1, k[6], s->ctx);
   for (int i = 0; i < n; i++) {
     double e  = h * (E1 * k[0][i] + E3 * k[2][i] + E4 * k[3][i] + E5 * k[4][i] + E6 * k[5][i] + E7 * k[6][i]);
     double sc = MLH_TOL + MLH_TOL * fmax(fabs(x[i]), fabs(x1[i]));
@@ -145,7 +145,7 @@ static int Locate(Events *ev, const Stepper *s, double t, double h, const double
 }
 
 void MLHazardTimes(int ns, int ne, const int *recurrent, MLHazardRhs f, void *ctx, const double *x0, int nseg,
-                   const double *start, const double *eff, int neff, double t_end, tt_pcg32 *rng, double *times)
+                   const double *start, double t_end, tt_pcg32 *rng, double *times)
 {
   Stepper  s;
   Events   ev;
@@ -165,8 +165,8 @@ void MLHazardTimes(int ns, int ne, const int *recurrent, MLHazardRhs f, void *ct
   for (int i = 0; i < s.n; i++) x[i] = i < ns ? x0[i] : 0.0;
   for (int j = 0; j < nseg && !finished && start[j] < t_end; j++) {
     double s_end = j + 1 < nseg && start[j + 1] < t_end ? start[j + 1] : t_end;
-    s.eff        = eff + (size_t) j * (size_t) neff;
-    f(s.eff, t, x, s.k[0], ctx);
+    s.seg        = j;
+    f(j, t, x, s.k[0], ctx);
     while (t < s_end && !finished) {
       double hh = fmin(h, t_end - t), err, fac;
       if (++steps > MLH_STEPS) return;

@@ -311,9 +311,12 @@ static PetscErrorCode Fill(TTModelLang ml, MLLoaded *e, const char *path)
                        double *)) Sym(e->handle, "tt_ml_rhs", &missing);
     m->output = (void (*)(const double *, const double *, const double *, const double *, double, const double *,
                           double *)) Sym(e->handle, "tt_ml_output", &missing);
-  } else
+  } else {
     m->mean = (void (*)(const double *, const double *, const double *, const double *, double, double *)) Sym(
         e->handle, "tt_ml_mean", &missing);
+    m->mean_regimen = (void (*)(const double *, const double *, const double *, const TTRegimen *, int, const double *,
+                                double *)) Sym(e->handle, "tt_ml_mean_regimen", &missing);
+  }
   if (!ml->ode)
     m->mean_times = (void (*)(const double *, const double *, const double *, const double *, int, const double *,
                               double *)) Sym(e->handle, "tt_ml_mean_times", &missing);

@@ -21,6 +21,7 @@ int MLFind(TTModelLang ml, MLKind kind, const char *name)
 MLKind MLLookup(TTModelLang ml, const char *name, int *index)
 {
   if (!strcmp(name, "t")) return *index = 0, MS_TIME;
+  if (!strcmp(name, "t_switch")) return *index = 1, MS_TIME;
   for (int k = 0; k < MS_TIME; k++)
     if ((*index = MLFind(ml, (MLKind) k, name)) >= 0) return (MLKind) k;
   return MS_NKIND;
@@ -43,7 +44,11 @@ static PetscErrorCode Declare(TTModelLang ml, MLKind kind, const char *name, TTL
   MLKind k = MLLookup(ml, name, &j);
   PetscFunctionBeginUser;
   if (k == MS_TIME)
-    PetscCall(TTYamlErrorAt(ml->y, loc, key, "'t' is the time; expected another name for a %s", MLKindNames[kind]));
+    PetscCall(TTYamlErrorAt(ml->y, loc, key, "'%s' is %s; expected another name for a %s", name,
+                            j ? "the start of the regimen segment under way" : "the time", MLKindNames[kind]));
+  if (!strcmp(name, "before"))
+    PetscCall(
+        TTYamlErrorAt(ml->y, loc, key, "'before' is a function; expected another name for a %s", MLKindNames[kind]));
   for (int f = 0; f < MF_NFUNC; f++)
     if (!strcmp(MLFuncs[f].name, name))
       PetscCall(TTYamlErrorAt(ml->y, loc, key, "'%s' is a function; expected another name for a %s", name,
@@ -457,7 +462,7 @@ static PetscErrorCode Sections(TTModelLang ml, TTYamlNode map)
                                      "dosing",         "ranges"};
   TTYamlNode               n, states, odes;
   int                      u;
-  MLScope                  scope = {0, 0, 0, "individual"};
+  MLScope                  scope = {0, 0, 0, "individual", 0};
   AssignCtx                a     = {MS_INDIV, &scope};
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(ml->y, map, "model", "a mapping {name: ..., parameters: ..., outputs: ...}"));
@@ -490,10 +495,12 @@ static PetscErrorCode Sections(TTModelLang ml, TTYamlNode map)
   if ((n = TTYamlFind(ml->y, map, "dosing"))) PetscCall(Dosing(ml, n, states, &scope));
   if (states) PetscCall(States(ml, states, odes, &scope));
   scope.kinds |= KINDS(MS_TIME, MS_OUTPUT);
-  scope.where = "outputs";
-  a.kind      = MS_OUTPUT;
+  scope.where     = "outputs";
+  scope.switching = !ml->ode;
+  a.kind          = MS_OUTPUT;
   PetscCall(TTYamlRequire(ml->y, map, "model", "outputs", "NAME = expression for each output", &n));
   PetscCall(MLParseStatements(ml, n, "model.outputs", PETSC_FALSE, &scope, AssignNew, &a));
+  scope.switching = 0;
   if (!ml->n[MS_OUTPUT])
     PetscCall(TTYamlError(ml->y, n, "model.outputs", "expected at least one output NAME = expression"));
   PetscCall(Units(ml, TTYamlFind(ml->y, map, "units")));

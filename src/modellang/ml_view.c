@@ -26,7 +26,10 @@ static void Print(TTModelLang ml, int e, FILE *out)
     fprintf(out, "%s", Num(n->value, buf));
     break;
   case ML_SYM:
-    fprintf(out, "%s", n->kind == MS_TIME ? "t" : ml->sym[n->kind][n->index].name);
+    fprintf(out, "%s", n->kind == MS_TIME ? (n->index ? "t_switch" : "t") : ml->sym[n->kind][n->index].name);
+    break;
+  case ML_BEFORE:
+    fprintf(out, "before(%s)", ml->sym[MS_OUTPUT][n->index].name);
     break;
   case ML_NEG:
   case ML_NOT:

@@ -39,7 +39,8 @@ typedef enum {
   ML_NE,
   ML_AND,
   ML_OR,
-  ML_CALL
+  ML_CALL,
+  ML_BEFORE /* before(OUTPUT): index = the output */
 } MLOp;
 
 /* Kinds of names, in the order a name is looked up. */
@@ -76,7 +77,7 @@ extern const MLFuncInfo MLFuncs[MF_NFUNC];
 typedef struct {
   MLOp   op;
   MLKind kind;   /* ML_SYM */
-  int    index;  /* ML_SYM: index within its kind; ML_CALL: MLFunc */
+  int    index;  /* ML_SYM: index within its kind (MS_TIME: 0 t, 1 t_switch); ML_CALL: MLFunc; ML_BEFORE: output */
   double value;  /* ML_NUM */
   int    kid[3]; /* operands (node indices) */
   int    height; /* 1 + the tallest operand's */
@@ -132,7 +133,8 @@ struct _p_TTModelLang {
 typedef struct {
   unsigned    kinds;
   int         nindiv, noutput;
-  const char *where; /* "individual", "odes", ...: for messages */
+  const char *where;     /* "individual", "odes", ...: for messages */
+  int         switching; /* 1: t_switch and before(OUTPUT) may be read (a closed-form model's outputs) */
 } MLScope;
 
 /* ml_expr.c. The statements of block scalar `n` (key `key`): each "NAME = expr" or, when

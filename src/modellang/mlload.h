@@ -13,22 +13,22 @@ typedef struct {
   double (*ldnorm)(double, double, double);
   double (*lpnorm)(double);
   void (*minimise)(int, double (*)(const double *, void *), void *, double *);
-  void (*hazard)(int, int, const int *, void (*)(const double *, double, const double *, double *, void *), void *,
-                 const double *, int, const double *, const double *, int, double, tt_pcg32 *, double *);
+  void (*hazard)(int, int, const int *, void (*)(int, double, const double *, double *, void *), void *, const double *,
+                 int, const double *, double, tt_pcg32 *, double *);
 } TTModelLangHost;
 
 /* The right-hand side of the states and cumulative hazards of a model file's events:
  * dx[0 .. ns) the states' derivatives, dx[ns + k] the hazard of event type k, at time t
- * under the arm effects eff. */
-typedef void (*MLHazardRhs)(const double *eff, double t, const double *x, double *dx, void *ctx);
+ * in segment seg of the regimen (its effects). */
+typedef void (*MLHazardRhs)(int seg, double t, const double *x, double *dx, void *ctx);
 
 /* Not collective. Minimises f over x[n] (in: the start; out: the minimiser). */
 void MLMinimise(int n, double (*f)(const double *, void *), void *ctx, double *x);
 /* Not collective. times[ne * TT_MAX_EVENT_TIMES] of event types 0 .. ne-1 (recurrent[k]:
  * recurrent, else terminal) before t_end, INFINITY where none: the states start at
- * x0[ns], and segment j of nseg (start[0] = 0 < start[1] < ...) has the effects
- * eff + j * neff (ml_hazard.c). */
+ * x0[ns], and f is called with segment j of nseg (start[0] = 0 < start[1] < ...) from
+ * start[j] on (ml_hazard.c). */
 void MLHazardTimes(int ns, int ne, const int *recurrent, MLHazardRhs f, void *ctx, const double *x0, int nseg,
-                   const double *start, const double *eff, int neff, double t_end, tt_pcg32 *rng, double *times);
+                   const double *start, double t_end, tt_pcg32 *rng, double *times);
 
 #endif

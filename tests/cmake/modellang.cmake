@@ -40,3 +40,5 @@ add_test(NAME modellang_events_match_desolve_roots
   COMMAND ${TT_SOURCE_DIR}/tests/validation/modellang_events_vs_desolve.sh $<TARGET_FILE:modellang_events> "${TT_RSCRIPT}")
 set_tests_properties(modellang_events_match_desolve_roots PROPERTIES LABELS validation SKIP_RETURN_CODE 77
   ENVIRONMENT "${TT_MPI_ENV}")
+tt_unit_test(test_modellang_switch ${TT_SOURCE_DIR}/tests/unit/test_modellang_switch.c LIBS tt_core)
+target_compile_definitions(test_modellang_switch PRIVATE TT_SOURCE_DIR="${TT_SOURCE_DIR}")
