@@ -102,6 +102,8 @@ static const char Preamble[] =
     "  double (*lpnorm)(double);\n  void (*minimise)(int, double (*)(const double *, void *), void *, double *);\n"
     "  void (*hazard)(int, int, const int *, void (*)(int, double, const double *, double *, void *), void *,\n"
     "                 const double *, int, const double *, double, tt_pcg32 *, double *);\n"
+    "  double (*fdraw)(int, const double *, double, tt_pcg32 *);\n"
+    "  double (*fdensity)(int, const double *, const void *);\n"
     "} TTModelLangHost;\n"
     "typedef struct { int n; const double *start; const double *eff; } TTRegimen;\n"
     "static const TTModelLangHost *H;\nstatic double L[NL > 0 ? NL * NL : 1];\n"
@@ -214,7 +216,8 @@ static PetscErrorCode Callbacks(TTModelLang ml, FILE *out)
 }
 
 /* observe and log_density from the residual section: additive and proportional combined
- * as independent normal errors, sd = sqrt(a^2 + (b m)^2); lognormal: y = m exp(s z). */
+ * as independent normal errors, sd = sqrt(a^2 + (b m)^2); lognormal: y = m exp(s z); the
+ * other families by the host's MLFamilyDraw and MLFamilyLogDensity (ml_family.c). */
 static PetscErrorCode Residuals(TTModelLang ml, FILE *out)
 {
   PetscFunctionBeginUser;
@@ -226,16 +229,26 @@ static PetscErrorCode Residuals(TTModelLang ml, FILE *out)
   for (int k = 0; k < ml->n[MS_OUTPUT]; k++) Number(ml->residual[k].lognormal, out), fprintf(out, ", ");
   fprintf(out, "};\nstatic const int RHAS[NO] = {");
   for (int k = 0; k < ml->n[MS_OUTPUT]; k++) fprintf(out, "%d, ", ml->residual[k].has);
+  fprintf(out, "};\nstatic const int RF[NO] = {");
+  for (int k = 0; k < ml->n[MS_OUTPUT]; k++) fprintf(out, "%d, ", (int) ml->residual[k].family);
+  fprintf(out, "};\nstatic const double RQ[NO][3] = {");
+  for (int k = 0; k < ml->n[MS_OUTPUT]; k++) {
+    fprintf(out, "{");
+    for (int j = 0; j < 3; j++) Number(ml->residual[k].q[j], out), fprintf(out, ", ");
+    fprintf(out, "}, ");
+  }
   fprintf(out, "};\n"
                "static double sd_of(int k, double m) { return sqrt(RA[k] * RA[k] + RP[k] * RP[k] * m * m); }\n"
                "void tt_ml_observe(const double *par, const double *ymean, tt_pcg32 *rng, double *yobs)\n{\n"
                "  UNUSED(par);\n  for (int k = 0; k < NO; k++) {\n"
                "    if (!RHAS[k]) yobs[k] = ymean[k];\n"
+               "    else if (RF[k]) yobs[k] = H->fdraw(RF[k], RQ[k], ymean[k], rng);\n"
                "    else if (RL[k] > 0) yobs[k] = ymean[k] * exp(RL[k] * H->normal(rng));\n"
                "    else yobs[k] = ymean[k] + sd_of(k, ymean[k]) * H->normal(rng);\n  }\n}\n"
                "double tt_ml_log_density(const double *par, int k, const TTObservation *o)\n{\n"
                "  double sd, x, m;\n  UNUSED(par);\n"
                "  if (k < 0 || k >= NO || !RHAS[k] || isnan(o->mean) || isnan(o->value)) return NAN;\n"
+               "  if (RF[k]) return H->fdensity(RF[k], RQ[k], o);\n"
                "  if (RL[k] > 0) {\n"
                "    if (!(o->mean > 0) || !(o->value > 0)) return -INFINITY;\n"
                "    x = log(o->value), m = log(o->mean);\n"

@@ -54,8 +54,14 @@ typedef struct {
 static MLLoaded *loaded[TT_MAX_REGISTERED];
 static int       nloaded;
 
-static const TTModelLangHost host = {
-    TT_MODELLANG_GENERATOR_VERSION, tt_rng_normal, tt_stats_ldnorm, tt_stats_lpnorm, MLMinimise, MLHazardTimes};
+static const TTModelLangHost host = {TT_MODELLANG_GENERATOR_VERSION,
+                                     tt_rng_normal,
+                                     tt_stats_ldnorm,
+                                     tt_stats_lpnorm,
+                                     MLMinimise,
+                                     MLHazardTimes,
+                                     MLFamilyDraw,
+                                     MLFamilyLogDensity};
 
 static MLLoaded *Loaded(const TTModelType *m)
 {

@@ -322,44 +322,6 @@ static PetscErrorCode States(TTModelLang ml, TTYamlNode states, TTYamlNode odes,
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Residual(TTModelLang ml, TTYamlNode map)
-{
-  static const char *const keys[] = {"additive", "proportional", "lognormal"};
-  PetscFunctionBeginUser;
-  PetscCall(TTYamlCheckMapping(ml->y, map, "model.residual", "a mapping OUTPUT: {additive: SD, proportional: CV}"));
-  for (int i = 0; i < TTYamlLength(ml->y, map); i++) {
-    char        name[TT_NAME_MAX], path[256], sub[300], list[512] = "";
-    TTLoc       loc;
-    TTYamlNode  v, n;
-    int         o;
-    MLResidual *r;
-    PetscCall(Entry(ml, map, i, "model.residual", name, &loc, &v, path, sizeof path));
-    for (int k = 0; k < ml->n[MS_OUTPUT]; k++) {
-      if (k) PetscCall(PetscStrlcat(list, ", ", sizeof list));
-      PetscCall(PetscStrlcat(list, ml->sym[MS_OUTPUT][k].name, sizeof list));
-    }
-    if ((o = MLFind(ml, MS_OUTPUT, name)) < 0)
-      PetscCall(TTYamlErrorAt(ml->y, loc, path, "'%s' is not an output; expected one of %s", name, list));
-    r = &ml->residual[o];
-    PetscCall(TTYamlCheckMapping(ml->y, v, path, "a mapping {additive: SD, proportional: CV} or {lognormal: SD}"));
-    PetscCall(TTYamlCheckKeys(ml->y, v, path, 3, keys));
-    for (int k = 0; k < 3; k++) {
-      double *x = k == 0 ? &r->additive : k == 1 ? &r->proportional : &r->lognormal;
-      if (!(n = TTYamlFind(ml->y, v, keys[k]))) continue;
-      PetscCall(TTYamlKeyJoin(sub, sizeof sub, path, keys[k]));
-      PetscCall(TTYamlGetReal(ml->y, n, sub, x));
-      if (!(*x >= 0)) PetscCall(TTYamlError(ml->y, n, sub, "expected a standard deviation >= 0, found %g", *x));
-    }
-    if (r->lognormal > 0 && (r->additive > 0 || r->proportional > 0))
-      PetscCall(TTYamlError(ml->y, v, path, "expected either lognormal or additive/proportional, not both"));
-    if (!(r->lognormal > 0 || r->additive > 0 || r->proportional > 0))
-      PetscCall(
-          TTYamlError(ml->y, v, path, "expected a positive additive, proportional or lognormal standard deviation"));
-    r->has = 1;
-  }
-  PetscFunctionReturn(0);
-}
-
 /* dosing: {state: STATE, amount: EXPR, first: EXPR, interval: EXPR, count: EXPR}: amount
  * every interval from first on (interval <= 0: one dose), count doses (count < 1 or none:
  * as many as start before the last visit); amount 0: none. The expressions read what
@@ -505,7 +467,7 @@ static PetscErrorCode Sections(TTModelLang ml, TTYamlNode map)
     PetscCall(TTYamlError(ml->y, n, "model.outputs", "expected at least one output NAME = expression"));
   PetscCall(Units(ml, TTYamlFind(ml->y, map, "units")));
   if ((n = TTYamlFind(ml->y, map, "ranges"))) PetscCall(Ranges(ml, n));
-  if ((n = TTYamlFind(ml->y, map, "residual"))) PetscCall(Residual(ml, n));
+  if ((n = TTYamlFind(ml->y, map, "residual"))) PetscCall(MLParseResidual(ml, n));
   if ((n = TTYamlFind(ml->y, map, "events"))) PetscCall(MLParseEvents(ml, n, TTYamlFind(ml->y, map, "dosing"), &scope));
   PetscFunctionReturn(0);
 }

@@ -70,7 +70,7 @@ static void Names(TTModelLang ml, MLKind k, const char *title, FILE *out)
 PetscErrorCode TTModelLangView(TTModelLang ml, FILE *out)
 {
   int  nl = ml->n[MS_LATENT];
-  char b1[32], b2[32];
+  char b1[32], b2[32], b3[32];
   PetscFunctionBeginUser;
   fprintf(out, "model %s (%s, time unit %s)\n", ml->name, ml->ode ? "ODE" : "closed form", ml->time_unit);
   Names(ml, MS_PARAM, "parameters", out);
@@ -100,6 +100,13 @@ PetscErrorCode TTModelLangView(TTModelLang ml, FILE *out)
     Print(ml, ml->expr[MS_OUTPUT][i], out);
     if (!r->has)
       fprintf(out, "   (not observed)\n");
+    else if (r->family == MR_BETA)
+      fprintf(out, "   (observed: beta precision %s on [%s, %s])\n", Num(r->q[0], b1), Num(r->q[1], b2),
+              Num(r->q[2], b3));
+    else if (r->family == MR_POISSON)
+      fprintf(out, "   (observed: poisson)\n");
+    else if (r->family == MR_NEGBIN)
+      fprintf(out, "   (observed: negative binomial dispersion %s)\n", Num(r->q[0], b1));
     else if (r->lognormal > 0)
       fprintf(out, "   (observed: lognormal sd %s)\n", Num(r->lognormal, b1));
     else

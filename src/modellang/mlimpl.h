@@ -92,10 +92,17 @@ typedef struct {
   TTLoc  loc;
 } MLName;
 
-/* Residual error of one output (all zero: none, the output is not observed). */
+/* Observation families beyond the normal ones (ml_family.c). */
+typedef enum { MR_NORMAL, MR_BETA, MR_POISSON, MR_NEGBIN } MLFamily;
+
+/* Residual error of one output (all zero: none, the output is not observed). MR_NORMAL:
+ * additive and proportional (or lognormal) sds; MR_BETA: q = {precision, lo, hi};
+ * MR_POISSON: none; MR_NEGBIN: q[0] = dispersion. */
 typedef struct {
-  int    has;
-  double additive, proportional, lognormal;
+  int      has;
+  MLFamily family;
+  double   additive, proportional, lognormal;
+  double   q[3];
 } MLResidual;
 
 /* One event type (events:): its hazard (a node) and whether it recurs. */
@@ -155,6 +162,9 @@ extern const char *const MLKindNames[MS_NKIND];
 
 /* ml_check.c: Cholesky of omega (dpotrf); 0 when positive definite. */
 int MLCholesky(int n, const double *a, double *l);
+
+/* ml_residual.c: the residual section (after outputs). */
+PetscErrorCode MLParseResidual(TTModelLang ml, TTYamlNode map);
 
 /* ml_gen.c: the C expression of node e. */
 PetscErrorCode MLGenExpr(TTModelLang ml, int e, FILE *out);

@@ -15,6 +15,8 @@ typedef struct {
   void (*minimise)(int, double (*)(const double *, void *), void *, double *);
   void (*hazard)(int, int, const int *, void (*)(int, double, const double *, double *, void *), void *, const double *,
                  int, const double *, double, tt_pcg32 *, double *);
+  double (*fdraw)(int, const double *, double, tt_pcg32 *);
+  double (*fdensity)(int, const double *, const void *);
 } TTModelLangHost;
 
 /* The right-hand side of the states and cumulative hazards of a model file's events:
@@ -24,6 +26,11 @@ typedef void (*MLHazardRhs)(int seg, double t, const double *x, double *dx, void
 
 /* Not collective. Minimises f over x[n] (in: the start; out: the minimiser). */
 void MLMinimise(int n, double (*f)(const double *, void *), void *ctx, double *x);
+/* Not collective. An observation of family `family` (MLFamily: beta, poisson,
+ * negative_binomial; parameters q) given the model value m, and the log density of an
+ * observation obs (a TTObservation); ml_family.c. */
+double MLFamilyDraw(int family, const double *q, double m, tt_pcg32 *rng);
+double MLFamilyLogDensity(int family, const double *q, const void *obs);
 /* Not collective. times[ne * TT_MAX_EVENT_TIMES] of event types 0 .. ne-1 (recurrent[k]:
  * recurrent, else terminal) before t_end, INFINITY where none: the states start at
  * x0[ns], and f is called with segment j of nseg (start[0] = 0 < start[1] < ...) from

@@ -42,3 +42,11 @@ set_tests_properties(modellang_events_match_desolve_roots PROPERTIES LABELS vali
   ENVIRONMENT "${TT_MPI_ENV}")
 tt_unit_test(test_modellang_switch ${TT_SOURCE_DIR}/tests/unit/test_modellang_switch.c LIBS tt_core)
 target_compile_definitions(test_modellang_switch PRIVATE TT_SOURCE_DIR="${TT_SOURCE_DIR}")
+tt_unit_test(test_modellang_family ${TT_SOURCE_DIR}/tests/unit/test_modellang_family.c LIBS tt_core)
+target_compile_definitions(test_modellang_family PRIVATE TT_SOURCE_DIR="${TT_SOURCE_DIR}")
+add_executable(modellang_family ${TT_SOURCE_DIR}/tests/validation/modellang_family.c)
+target_link_libraries(modellang_family PRIVATE tt_core tt_warnings)
+add_dependencies(test_modellang_family modellang_family)
+add_test(NAME modellang_family_matches_r
+  COMMAND ${TT_SOURCE_DIR}/tests/validation/modellang_family_vs_r.sh $<TARGET_FILE:modellang_family> "${TT_RSCRIPT}")
+set_tests_properties(modellang_family_matches_r PROPERTIES LABELS validation SKIP_RETURN_CODE 77 ENVIRONMENT "${TT_MPI_ENV}")
