@@ -260,17 +260,22 @@ static PetscErrorCode Residuals(TTModelLang ml, FILE *out)
   PetscFunctionReturn(0);
 }
 
-/* draw_latent (eta = L z), omega (L L^T, no truncation), and condition: the MAP of eta
- * given the baseline (t = 0, no arm effect), minimised by the host's routine. */
+/* draw_latent (eta = L z, all drawn again until every truncated eta lies in [TLO, THI]:
+ * rejection, the exact truncated normal; without truncation one draw), omega (L L^T and
+ * the truncation), and condition: the MAP of eta given the baseline (t = 0, no arm
+ * effect), minimised by the host's routine, limited to the truncation. */
 static const char Latent[] =
     "void tt_ml_draw_latent(const double *par, tt_pcg32 *rng, double *eta)\n{\n"
     "  double z[NL > 0 ? NL : 1];\n  UNUSED(par);\n"
-    "  for (int i = 0; i < NL; i++) z[i] = H->normal(rng);\n"
-    "  for (int i = 0; i < NL; i++) {\n    eta[i] = 0.0;\n    for (int j = 0; j <= i; j++) eta[i] += L[i * NL + j] * "
-    "z[j];\n  }\n}\n"
+    "  for (int tries = 0; tries < 1000000; tries++) {\n    int inside = 1;\n"
+    "    for (int i = 0; i < NL; i++) z[i] = H->normal(rng);\n"
+    "    for (int i = 0; i < NL; i++) {\n      eta[i] = 0.0;\n"
+    "      for (int j = 0; j <= i; j++) eta[i] += L[i * NL + j] * z[j];\n"
+    "      inside = inside && eta[i] >= TLO[i] && eta[i] <= THI[i];\n    }\n    if (inside) return;\n  }\n"
+    "  for (int i = 0; i < NL; i++) eta[i] = fmin(fmax(eta[i], TLO[i]), THI[i]);\n}\n"
     "void tt_ml_omega(const double *par, const double *cov, double *om, double *lo, double *hi)\n{\n"
     "  UNUSED(par), UNUSED(cov);\n  for (int i = 0; i < NL; i++) {\n"
-    "    lo[i] = -INFINITY, hi[i] = INFINITY;\n    for (int j = 0; j < NL; j++) {\n      double s = 0.0;\n"
+    "    lo[i] = TLO[i], hi[i] = THI[i];\n    for (int j = 0; j < NL; j++) {\n      double s = 0.0;\n"
     "      for (int k = 0; k <= (i < j ? i : j); k++) s += L[i * NL + k] * L[j * NL + k];\n"
     "      om[i * NL + j] = s;\n    }\n  }\n}\n"
     "typedef struct { const double *par, *cov, *yobs0; } Baseline;\n"
@@ -286,7 +291,8 @@ static const char Latent[] =
     "    f -= l;\n  }\n  return isnan(f) ? INFINITY : f;\n}\n"
     "void tt_ml_condition(const double *par, const double *cov, const double *yobs0, double *eta)\n{\n"
     "  Baseline b = {par, cov, yobs0};\n  for (int i = 0; i < NL; i++) eta[i] = 0.0;\n"
-    "  if (NL > 0) H->minimise(NL, neg_log_post, &b, eta);\n}\n";
+    "  if (NL > 0) H->minimise(NL, neg_log_post, &b, eta);\n"
+    "  for (int i = 0; i < NL; i++) eta[i] = fmin(fmax(eta[i], TLO[i]), THI[i]);\n}\n";
 
 /* doses(): the algorithm of src/model/pk_1cmt_oral.c with the section's expressions. */
 static PetscErrorCode Doses(TTModelLang ml, FILE *out)
@@ -333,6 +339,17 @@ PetscErrorCode TTModelLangGenerate(TTModelLang ml, FILE *out)
   else
     fprintf(out, "  tt_ml_mean(par, cov, eta, EFF0, 0.0, y);\n}\n");
   PetscCall(Residuals(ml, out));
+  for (int k = 0; k < 2; k++) {
+    fprintf(out, "static const double %s[NL > 0 ? NL : 1] = {", k ? "THI" : "TLO");
+    for (int i = 0; i < ml->n[MS_LATENT]; i++) {
+      double x = k ? ml->thi[i] : ml->tlo[i];
+      if (isinf(x))
+        fprintf(out, "%sINFINITY, ", x < 0 ? "-" : "");
+      else
+        Number(x, out), fprintf(out, ", ");
+    }
+    fprintf(out, "%s};\n", ml->n[MS_LATENT] ? "" : "0.0");
+  }
   fprintf(out, "%s", Latent);
   if (ml->nevent) PetscCall(MLGenEvents(ml, out));
   PetscFunctionReturn(0);

@@ -179,14 +179,55 @@ static PetscErrorCode Pair(TTModelLang ml, TTYamlNode k, const char *path, int *
   PetscFunctionReturn(0);
 }
 
+/* truncate: {eta_a: C (+-C standard deviations) or [LO, HI] (eta's own scale)}, with
+ * LO < 0 < HI: draw_latent redraws until every truncated eta is inside. */
+static PetscErrorCode Truncate(TTModelLang ml, TTYamlNode map)
+{
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckMapping(ml->y, map, "model.random_effects.truncate",
+                               "a mapping NAME: SDS (+-SDS standard deviations) or NAME: [LO, HI]"));
+  for (int i = 0; i < TTYamlLength(ml->y, map); i++) {
+    char       name[TT_NAME_MAX], path[256], sub[300];
+    TTLoc      loc;
+    TTYamlNode v;
+    int        j;
+    double     sd, lo, hi;
+    PetscCall(Entry(ml, map, i, "model.random_effects.truncate", name, &loc, &v, path, sizeof path));
+    if ((j = MLFind(ml, MS_LATENT, name)) < 0)
+      PetscCall(
+          TTYamlErrorAt(ml->y, loc, path, "'%s' is not a random effect; expected one declared under variance", name));
+    if (isfinite(ml->tlo[j]) || isfinite(ml->thi[j]))
+      PetscCall(TTYamlErrorAt(ml->y, loc, path, "'%s' is truncated twice; expected it once", name));
+    sd = sqrt(ml->sym[MS_LATENT][j].value);
+    if (TTYamlIsScalar(ml->y, v)) {
+      double c;
+      PetscCall(TTYamlGetReal(ml->y, v, path, &c));
+      if (!(c > 0)) PetscCall(TTYamlError(ml->y, v, path, "expected a number of standard deviations > 0, found %g", c));
+      lo = -c * sd, hi = c * sd;
+    } else {
+      if (!TTYamlIsSequence(ml->y, v) || TTYamlLength(ml->y, v) != 2)
+        PetscCall(TTYamlError(ml->y, v, path, "expected SDS (a number of standard deviations) or [LO, HI]"));
+      PetscCall(TTYamlKeyIndex(sub, sizeof sub, path, 0));
+      PetscCall(TTYamlGetReal(ml->y, TTYamlItem(ml->y, v, 0), sub, &lo));
+      PetscCall(TTYamlKeyIndex(sub, sizeof sub, path, 1));
+      PetscCall(TTYamlGetReal(ml->y, TTYamlItem(ml->y, v, 1), sub, &hi));
+      if (!(lo < 0 && hi > 0))
+        PetscCall(TTYamlError(ml->y, v, path, "expected LO < 0 < HI (the mean 0 inside), found [%g, %g]", lo, hi));
+    }
+    ml->tlo[j] = lo, ml->thi[j] = hi;
+  }
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode RandomEffects(TTModelLang ml, TTYamlNode map)
 {
-  static const char *const keys[] = {"variance", "correlation"};
-  TTYamlNode               var, cor;
+  static const char *const keys[] = {"variance", "correlation", "truncate"};
+  TTYamlNode               var, cor, tr;
   int                      n;
   PetscFunctionBeginUser;
-  PetscCall(TTYamlCheckMapping(ml->y, map, "model.random_effects", "a mapping {variance: {...}, correlation: {...}}"));
-  PetscCall(TTYamlCheckKeys(ml->y, map, "model.random_effects", 2, keys));
+  PetscCall(TTYamlCheckMapping(ml->y, map, "model.random_effects",
+                               "a mapping {variance: {...}, correlation: {...}, truncate: {...}}"));
+  PetscCall(TTYamlCheckKeys(ml->y, map, "model.random_effects", 3, keys));
   PetscCall(TTYamlRequire(ml->y, map, "model.random_effects", "variance", "the variances {eta_a: NUMBER, ...}", &var));
   PetscCall(TTYamlCheckMapping(ml->y, var, "model.random_effects.variance", "a mapping NAME: VARIANCE"));
   for (int i = 0; i < TTYamlLength(ml->y, var); i++) {
@@ -225,6 +266,8 @@ static PetscErrorCode RandomEffects(TTModelLang ml, TTYamlNode map)
     PetscCall(TTYamlError(ml->y, cor ? cor : var,
                           cor ? "model.random_effects.correlation" : "model.random_effects.variance",
                           "expected correlations making a positive-definite covariance Omega; these do not"));
+  for (int i = 0; i < ML_MAX_NAMES; i++) ml->tlo[i] = -INFINITY, ml->thi[i] = INFINITY;
+  if ((tr = TTYamlFind(ml->y, map, "truncate"))) PetscCall(Truncate(ml, tr));
   PetscFunctionReturn(0);
 }
 
@@ -481,6 +524,7 @@ PetscErrorCode TTModelLangParse(const char *path, TTModelLang *out)
   PetscFunctionBeginUser;
   *out = NULL;
   PetscCall(PetscNew(&ml));
+  for (int i = 0; i < ML_MAX_NAMES; i++) ml->tlo[i] = -INFINITY, ml->thi[i] = INFINITY;
   ierr = TTYamlLoad(path, &ml->y);
   if (!ierr) {
     root  = TTYamlRoot(ml->y);

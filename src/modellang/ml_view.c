@@ -1,6 +1,7 @@
 /* ml_view.c — TTModelLangView: a parsed model printed back in the model language, every
  * name resolved (its kind shown), every operation parenthesised as the parser grouped
  * it, so a reader sees exactly what will be compiled. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "modellang/mlimpl.h"
@@ -63,6 +64,10 @@ static void Names(TTModelLang ml, MLKind k, const char *title, FILE *out)
     fprintf(out, " %s", ml->sym[k][i].name);
     if (k == MS_PARAM || k == MS_EFFECT) fprintf(out, " = %s %s;", Num(ml->sym[k][i].value, buf), ml->sym[k][i].unit);
     if (k == MS_LATENT) fprintf(out, " (variance %s)", Num(ml->sym[k][i].value, buf));
+    if (k == MS_LATENT && (isfinite(ml->tlo[i]) || isfinite(ml->thi[i]))) {
+      char b2[32];
+      fprintf(out, " truncated to [%s, %s];", Num(ml->tlo[i], buf), Num(ml->thi[i], b2));
+    }
   }
   fprintf(out, "\n");
 }

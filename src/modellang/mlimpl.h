@@ -6,7 +6,7 @@
  * parsing, in file order); every individual variable, state, output is assigned once;
  * every state has one derivative (ODE model) and there are none in a closed-form one;
  * residual entries name outputs; omega is symmetric positive definite and chol its
- * lower Cholesky factor (LAPACK dpotrf).
+ * lower Cholesky factor (LAPACK dpotrf); tlo[i] < 0 < thi[i] (+-INFINITY: not truncated).
  */
 #ifndef TWINTRIAL_MLIMPL_H
 #define TWINTRIAL_MLIMPL_H
@@ -128,6 +128,7 @@ struct _p_TTModelLang {
   int        dosing, dose_state;           /* dosing: section given, the state doses enter */
   int        dose_expr[4];                 /* amount, first, interval, count (-1: default) */
   double     omega[ML_MAX_NAMES * ML_MAX_NAMES], chol[ML_MAX_NAMES * ML_MAX_NAMES];
+  double     tlo[ML_MAX_NAMES], thi[ML_MAX_NAMES]; /* truncation of each eta (+-INFINITY: none) */
   MLResidual residual[ML_MAX_NAMES];
   int        nevent;
   MLEvent    event[ML_MAX_EVENTS];

@@ -50,3 +50,5 @@ add_dependencies(test_modellang_family modellang_family)
 add_test(NAME modellang_family_matches_r
   COMMAND ${TT_SOURCE_DIR}/tests/validation/modellang_family_vs_r.sh $<TARGET_FILE:modellang_family> "${TT_RSCRIPT}")
 set_tests_properties(modellang_family_matches_r PROPERTIES LABELS validation SKIP_RETURN_CODE 77 ENVIRONMENT "${TT_MPI_ENV}")
+tt_unit_test(test_modellang_truncate ${TT_SOURCE_DIR}/tests/unit/test_modellang_truncate.c LIBS tt_core)
+target_compile_definitions(test_modellang_truncate PRIVATE TT_SOURCE_DIR="${TT_SOURCE_DIR}")
