@@ -13,8 +13,10 @@
  * types' draws never mix and arms keep common random numbers type by type.
  * Integration: the states and the Lambda_k together by Dormand–Prince 5(4) (Hairer,
  * Norsett & Wanner, Solving ODEs I, 1993, DOPRI5: its error estimate and continuous
- * extension of order 4), relative and absolute tolerance 1e-10 per component; a
- * crossing is located on the continuous extension of the step by bisection.
+ * extension of order 4), relative and absolute tolerance 1e-12 per component (tight,
+ * because the embedded estimate can miss a jump of the hazard inside a step by a factor
+ * of about 100: an if(t < 1, ...) is then followed to about 1e-9 relative); a crossing
+ * is located on the continuous extension of the step by bisection.
  * Segments (a regimen): segment j runs from start[j], f called with j (its effects). Steps
  * are chosen as for one segment (clipped at t_end only), so every event before
  * start[1] is bit for bit that of the unswitched course; at a switch the state is taken
