@@ -23,7 +23,7 @@
  * from the step's continuous extension and the integration restarts with the new
  * effects (events after the switch found in the crossing step are found again).
  * Invariants: plain C, no allocation, no I/O; times increasing per type, in (0, t_end];
- * after 10^5 steps (a hazard the explicit method cannot follow) the remaining times
+ * after 10^6 steps (a hazard or ODE the explicit method cannot follow) the remaining times
  * stay INFINITY.
  */
 #include <math.h>
@@ -33,7 +33,7 @@
 
 #define MLH_MAX   (ML_MAX_NAMES + ML_MAX_EVENTS)
 #define MLH_TOL   1e-12
-#define MLH_STEPS 100000
+#define MLH_STEPS 1000000
 
 static const double C2 = 1.0 / 5, C3 = 3.0 / 10, C4 = 4.0 / 5, C5 = 8.0 / 9;
 static const double A21 = 1.0 / 5, A31 = 3.0 / 40, A32 = 9.0 / 40, A41 = 44.0 / 45, A42 = -56.0 / 15, A43 = 32.0 / 9;
