@@ -42,6 +42,7 @@ typedef struct {
   size_t         pos, len;
   int            paren, depth;
   const MLScope *scope;
+  const char    *target; /* the name a statement assigns ("" in a lone expression) */
   /* current token */
   MLTok  tok;
   size_t at, toklen;
@@ -231,6 +232,11 @@ static PetscErrorCode Name(MLParser *ps, const char *name, size_t at, int *e)
   PetscFunctionBeginUser;
   ScopeWords(ps->scope, words, sizeof words);
   if (kind == MS_NKIND) PetscCall(ErrorAt(ps, at, "unknown name '%s'; expected one of the %s", name, words));
+  if (kind == MS_TIME && index == 1 && !ps->scope->switching)
+    PetscCall(ErrorAt(ps, at,
+                      "'%s' (the start of the regimen segment under way) cannot be read in %s; expected it only in "
+                      "the outputs of a closed-form model",
+                      name, ps->scope->where));
   if (!(ps->scope->kinds & (1u << kind)) || (kind == MS_INDIV && index >= ps->scope->nindiv) ||
       (kind == MS_OUTPUT && index >= ps->scope->noutput)) {
     snprintf(msg, sizeof msg, "'%%s' (%s) cannot be read in %s; expected one of the %%s", MLKindNames[kind],
@@ -242,11 +248,44 @@ static PetscErrorCode Name(MLParser *ps, const char *name, size_t at, int *e)
   PetscFunctionReturn(0);
 }
 
+/* before(OUTPUT): the output's value at the start of the regimen segment under way, an
+ * output defined above or the one being defined (closed-form outputs only). */
+static PetscErrorCode Before(MLParser *ps, size_t at, int *e)
+{
+  char   name[TT_NAME_MAX], buf[64];
+  size_t nat;
+  int    i;
+  PetscFunctionBeginUser;
+  if (!ps->scope->switching)
+    PetscCall(ErrorAt(ps, at, "before() cannot be read in %s; expected it only in the outputs of a closed-form model%s",
+                      ps->scope->where, NULL));
+  PetscCall(Next(ps)); /* ( */
+  if (ps->tok != T_NAME)
+    PetscCall(ErrorAt(ps, ps->at, "expected an output's name in before(OUTPUT), found %s%s",
+                      TokText(ps, buf, sizeof buf), NULL));
+  nat = ps->at;
+  memcpy(name, ps->s + nat, ps->toklen), name[ps->toklen] = 0;
+  i = MLFind(ps->ml, MS_OUTPUT, name);
+  if (!strcmp(name, ps->target)) i = ps->scope->noutput;
+  if (i < 0 || i > ps->scope->noutput)
+    PetscCall(
+        ErrorAt(ps, nat, "before(%s): '%s' is not an output defined above or being defined; expected one", name, name));
+  PetscCall(Next(ps));
+  PetscCall(Expect(ps, ")", "closing before(OUTPUT)"));
+  PetscCall(NewNode(ps, ML_BEFORE, 0, 0, 0, 0, e));
+  ps->ml->node[*e].index = i;
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode Call(MLParser *ps, const char *name, size_t at, int *e)
 {
   int  f, args[64], nargs = 0;
   char buf[64], list[256] = "";
   PetscFunctionBeginUser;
+  if (!strcmp(name, "before")) {
+    PetscCall(Before(ps, at, e));
+    PetscFunctionReturn(0);
+  }
   for (f = 0; f < MF_NFUNC && strcmp(MLFuncs[f].name, name); f++) {
   }
   if (f == MF_NFUNC) {
@@ -434,7 +473,7 @@ static PetscErrorCode Start(TTModelLang ml, TTYamlNode n, const char *key, const
   char buf[64];
   PetscFunctionBeginUser;
   memset(ps, 0, sizeof *ps);
-  ps->ml = ml, ps->n = n, ps->key = key, ps->scope = scope;
+  ps->ml = ml, ps->n = n, ps->key = key, ps->scope = scope, ps->target = "";
   ps->s = TTYamlScalar(ml->y, n);
   if (!ps->s)
     PetscCall(TTYamlError(ml->y, n, key, "expected expressions (a string), found %s",
@@ -498,7 +537,9 @@ PetscErrorCode MLParseStatements(TTModelLang ml, TTYamlNode n, const char *key, 
     if (ps.tok == T_EOF) break;
     PetscCall(Target(&ps, deriv, name, &at));
     PetscCall(Expect(&ps, "=", deriv ? "after d/dt(STATE)" : "after the name (NAME = expression)"));
+    ps.target = name;
     PetscCall(Expr(&ps, &e));
+    ps.target = "";
     if (ps.tok != T_NL && ps.tok != T_EOF)
       PetscCall(ErrorAt(&ps, ps.at, "expected an operator or the end of the line, found %s%s",
                         TokText(&ps, buf, sizeof buf), NULL));

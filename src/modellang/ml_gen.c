@@ -6,8 +6,8 @@
  *
  * The generated object exports tt_ml_abi (the generator version), tt_ml_init (the host
  * table and Omega's Cholesky factor) and the TTModelType callbacks tt_ml_<callback>; the
- * types it shares with twintrial (tt_pcg32, TTObservation, the host table) are written
- * here with the same members as in rng.h, model.h and ml_load.c.
+ * types it shares with twintrial (tt_pcg32, TTObservation, TTRegimen, the host table) are
+ * written here with the same members as in rng.h, model.h and mlload.h.
  */
 #include <math.h>
 #include <string.h>
@@ -35,9 +35,12 @@ PetscErrorCode MLGenExpr(TTModelLang ml, int e, FILE *out)
   case ML_NUM:
     Number(n->value, out);
     break;
+  case ML_BEFORE:
+    fprintf(out, "yb[%d]", n->index);
+    break;
   case ML_SYM:
     if (n->kind == MS_TIME)
-      fprintf(out, "t");
+      fprintf(out, n->index ? "tsw" : "t");
     else
       fprintf(out, "%s[%d]", CArray[n->kind], n->index);
     break;
@@ -97,8 +100,14 @@ static const char Preamble[] =
     "typedef struct { double mean, value, mean_prev, value_prev; int below; } TTObservation;\n"
     "typedef struct {\n  int version;\n  double (*normal)(tt_pcg32 *);\n  double (*ldnorm)(double, double, double);\n"
     "  double (*lpnorm)(double);\n  void (*minimise)(int, double (*)(const double *, void *), void *, double *);\n"
+    "  void (*hazard)(int, int, const int *, void (*)(int, double, const double *, double *, void *), void *,\n"
+    "                 const double *, int, const double *, double, tt_pcg32 *, double *);\n"
+    "  double (*fdraw)(int, const double *, double, tt_pcg32 *);\n"
+    "  double (*fdensity)(int, const double *, const void *);\n"
     "} TTModelLangHost;\n"
+    "typedef struct { int n; const double *start; const double *eff; } TTRegimen;\n"
     "static const TTModelLangHost *H;\nstatic double L[NL > 0 ? NL * NL : 1];\n"
+    "static const double YB0[NO] = {0.0};\n"
     "static double ml_logit(double p) { return log(p / (1.0 - p)); }\n"
     "static double ml_expit(double x) { return 1.0 / (1.0 + exp(-x)); }\n"
     "int tt_ml_abi(void) { return ML_VERSION; }\n"
@@ -107,7 +116,7 @@ static const char Preamble[] =
     "#define UNUSED(x) (void) (x)\n";
 
 /* v[i] = ... for every individual variable (inside a function with par, cov, eta, eff). */
-static PetscErrorCode Individual(TTModelLang ml, FILE *out)
+PetscErrorCode MLGenIndividual(TTModelLang ml, FILE *out)
 {
   PetscFunctionBeginUser;
   fprintf(out, "  double v[NI > 0 ? NI : 1];\n  UNUSED(par), UNUSED(cov), UNUSED(eta), UNUSED(eff), UNUSED(v);\n");
@@ -134,29 +143,64 @@ static PetscErrorCode Outputs(TTModelLang ml, FILE *out)
 
 #define ARGS "const double *par, const double *cov, const double *eta, const double *eff"
 
+/* Before any switch: t_switch = 0 and before(OUTPUT) = 0. */
+static const char NoSwitch[] = "  const double tsw = 0.0, *yb = YB0;\n  UNUSED(tsw), UNUSED(yb);\n";
+
+/* A closed-form model under a regimen (model.h, mean_regimen): in segment j the outputs
+ * under its effects with t_switch = start[j] and before(OUTPUT) the output's value at
+ * start[j] under segment j - 1 (seg_starts, segment by segment from 0 in segment 0);
+ * at t <= start[1] exactly tt_ml_mean. */
+static PetscErrorCode Switches(TTModelLang ml, FILE *out)
+{
+  PetscFunctionBeginUser;
+  fprintf(out, "static void seg_out(" ARGS ", double t, double tsw, const double *yb, double *y)\n{\n");
+  PetscCall(MLGenIndividual(ml, out));
+  fprintf(out, "  UNUSED(tsw), UNUSED(yb);\n");
+  PetscCall(Outputs(ml, out));
+  fprintf(out,
+          "}\nstatic void seg_starts(const double *par, const double *cov, const double *eta, const TTRegimen *reg, "
+          "double *yb)\n{\n"
+          "  for (int k = 0; k < NO; k++) yb[k] = 0.0;\n"
+          "  for (int j = 1; j < reg->n && j < TT_MAX_SEGMENTS; j++)\n"
+          "    seg_out(par, cov, eta, reg->eff + (j - 1) * NEFF, reg->start[j], reg->start[j - 1], yb + (j - 1) * NO, "
+          "yb + j * NO);\n}\n"
+          "void tt_ml_mean_regimen(const double *par, const double *cov, const double *eta, const TTRegimen *reg, "
+          "int nt, const double *t, double *ys)\n{\n"
+          "  double yb[TT_MAX_SEGMENTS * NO];\n  seg_starts(par, cov, eta, reg, yb);\n"
+          "  for (int i = 0; i < nt; i++) {\n    int j = 0;\n"
+          "    if (reg->n < 2 || t[i] <= reg->start[1]) {\n"
+          "      tt_ml_mean(par, cov, eta, reg->eff, t[i], ys + i * NO);\n      continue;\n    }\n"
+          "    while (j + 1 < reg->n && j + 1 < TT_MAX_SEGMENTS && reg->start[j + 1] < t[i]) j++;\n"
+          "    seg_out(par, cov, eta, reg->eff + j * NEFF, t[i], reg->start[j], yb + j * NO, ys + i * NO);\n  }\n}\n");
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode Callbacks(TTModelLang ml, FILE *out)
 {
   PetscFunctionBeginUser;
   if (!ml->ode) { /* mean, and mean_times: the same code with the individual variables computed once */
     fprintf(out, "void tt_ml_mean(" ARGS ", double t, double *y)\n{\n");
-    PetscCall(Individual(ml, out));
+    PetscCall(MLGenIndividual(ml, out));
+    fprintf(out, "%s", NoSwitch);
     PetscCall(Outputs(ml, out));
     fprintf(out, "}\nvoid tt_ml_mean_times(" ARGS ", int nt, const double *times, double *ys)\n{\n");
-    PetscCall(Individual(ml, out));
+    PetscCall(MLGenIndividual(ml, out));
+    fprintf(out, "%s", NoSwitch);
     fprintf(out, "  for (int i = 0; i < nt; i++) {\n  const double t = times[i];\n  double *y = ys + i * NO;\n");
     PetscCall(Outputs(ml, out));
     fprintf(out, "  }\n}\n");
+    PetscCall(Switches(ml, out));
     PetscFunctionReturn(0);
   }
   fprintf(out, "void tt_ml_initial(" ARGS ", double *u0)\n{\n");
-  PetscCall(Individual(ml, out));
+  PetscCall(MLGenIndividual(ml, out));
   for (int i = 0; i < ml->n[MS_STATE]; i++) {
     fprintf(out, "  u0[%d] = ", i);
     PetscCall(MLGenExpr(ml, ml->expr[MS_STATE][i], out));
     fprintf(out, ";\n");
   }
   fprintf(out, "}\nvoid tt_ml_rhs(" ARGS ", double t, const double *u, double *f)\n{\n");
-  PetscCall(Individual(ml, out));
+  PetscCall(MLGenIndividual(ml, out));
   fprintf(out, "  UNUSED(t), UNUSED(u);\n");
   for (int i = 0; i < ml->n[MS_STATE]; i++) {
     fprintf(out, "  f[%d] = ", i);
@@ -164,7 +208,7 @@ static PetscErrorCode Callbacks(TTModelLang ml, FILE *out)
     fprintf(out, ";\n");
   }
   fprintf(out, "}\nvoid tt_ml_output(" ARGS ", double t, const double *u, double *y)\n{\n");
-  PetscCall(Individual(ml, out));
+  PetscCall(MLGenIndividual(ml, out));
   fprintf(out, "  UNUSED(t), UNUSED(u);\n");
   PetscCall(Outputs(ml, out));
   fprintf(out, "}\n");
@@ -172,7 +216,8 @@ static PetscErrorCode Callbacks(TTModelLang ml, FILE *out)
 }
 
 /* observe and log_density from the residual section: additive and proportional combined
- * as independent normal errors, sd = sqrt(a^2 + (b m)^2); lognormal: y = m exp(s z). */
+ * as independent normal errors, sd = sqrt(a^2 + (b m)^2); lognormal: y = m exp(s z); the
+ * other families by the host's MLFamilyDraw and MLFamilyLogDensity (ml_family.c). */
 static PetscErrorCode Residuals(TTModelLang ml, FILE *out)
 {
   PetscFunctionBeginUser;
@@ -184,16 +229,26 @@ static PetscErrorCode Residuals(TTModelLang ml, FILE *out)
   for (int k = 0; k < ml->n[MS_OUTPUT]; k++) Number(ml->residual[k].lognormal, out), fprintf(out, ", ");
   fprintf(out, "};\nstatic const int RHAS[NO] = {");
   for (int k = 0; k < ml->n[MS_OUTPUT]; k++) fprintf(out, "%d, ", ml->residual[k].has);
+  fprintf(out, "};\nstatic const int RF[NO] = {");
+  for (int k = 0; k < ml->n[MS_OUTPUT]; k++) fprintf(out, "%d, ", (int) ml->residual[k].family);
+  fprintf(out, "};\nstatic const double RQ[NO][3] = {");
+  for (int k = 0; k < ml->n[MS_OUTPUT]; k++) {
+    fprintf(out, "{");
+    for (int j = 0; j < 3; j++) Number(ml->residual[k].q[j], out), fprintf(out, ", ");
+    fprintf(out, "}, ");
+  }
   fprintf(out, "};\n"
                "static double sd_of(int k, double m) { return sqrt(RA[k] * RA[k] + RP[k] * RP[k] * m * m); }\n"
                "void tt_ml_observe(const double *par, const double *ymean, tt_pcg32 *rng, double *yobs)\n{\n"
                "  UNUSED(par);\n  for (int k = 0; k < NO; k++) {\n"
                "    if (!RHAS[k]) yobs[k] = ymean[k];\n"
+               "    else if (RF[k]) yobs[k] = H->fdraw(RF[k], RQ[k], ymean[k], rng);\n"
                "    else if (RL[k] > 0) yobs[k] = ymean[k] * exp(RL[k] * H->normal(rng));\n"
                "    else yobs[k] = ymean[k] + sd_of(k, ymean[k]) * H->normal(rng);\n  }\n}\n"
                "double tt_ml_log_density(const double *par, int k, const TTObservation *o)\n{\n"
                "  double sd, x, m;\n  UNUSED(par);\n"
                "  if (k < 0 || k >= NO || !RHAS[k] || isnan(o->mean) || isnan(o->value)) return NAN;\n"
+               "  if (RF[k]) return H->fdensity(RF[k], RQ[k], o);\n"
                "  if (RL[k] > 0) {\n"
                "    if (!(o->mean > 0) || !(o->value > 0)) return -INFINITY;\n"
                "    x = log(o->value), m = log(o->mean);\n"
@@ -205,17 +260,22 @@ static PetscErrorCode Residuals(TTModelLang ml, FILE *out)
   PetscFunctionReturn(0);
 }
 
-/* draw_latent (eta = L z), omega (L L^T, no truncation), and condition: the MAP of eta
- * given the baseline (t = 0, no arm effect), minimised by the host's routine. */
+/* draw_latent (eta = L z, all drawn again until every truncated eta lies in [TLO, THI]:
+ * rejection, the exact truncated normal; without truncation one draw), omega (L L^T and
+ * the truncation), and condition: the MAP of eta given the baseline (t = 0, no arm
+ * effect), minimised by the host's routine, limited to the truncation. */
 static const char Latent[] =
     "void tt_ml_draw_latent(const double *par, tt_pcg32 *rng, double *eta)\n{\n"
     "  double z[NL > 0 ? NL : 1];\n  UNUSED(par);\n"
-    "  for (int i = 0; i < NL; i++) z[i] = H->normal(rng);\n"
-    "  for (int i = 0; i < NL; i++) {\n    eta[i] = 0.0;\n    for (int j = 0; j <= i; j++) eta[i] += L[i * NL + j] * "
-    "z[j];\n  }\n}\n"
+    "  for (int tries = 0; tries < 1000000; tries++) {\n    int inside = 1;\n"
+    "    for (int i = 0; i < NL; i++) z[i] = H->normal(rng);\n"
+    "    for (int i = 0; i < NL; i++) {\n      eta[i] = 0.0;\n"
+    "      for (int j = 0; j <= i; j++) eta[i] += L[i * NL + j] * z[j];\n"
+    "      inside = inside && eta[i] >= TLO[i] && eta[i] <= THI[i];\n    }\n    if (inside) return;\n  }\n"
+    "  for (int i = 0; i < NL; i++) eta[i] = fmin(fmax(eta[i], TLO[i]), THI[i]);\n}\n"
     "void tt_ml_omega(const double *par, const double *cov, double *om, double *lo, double *hi)\n{\n"
     "  UNUSED(par), UNUSED(cov);\n  for (int i = 0; i < NL; i++) {\n"
-    "    lo[i] = -INFINITY, hi[i] = INFINITY;\n    for (int j = 0; j < NL; j++) {\n      double s = 0.0;\n"
+    "    lo[i] = TLO[i], hi[i] = THI[i];\n    for (int j = 0; j < NL; j++) {\n      double s = 0.0;\n"
     "      for (int k = 0; k <= (i < j ? i : j); k++) s += L[i * NL + k] * L[j * NL + k];\n"
     "      om[i * NL + j] = s;\n    }\n  }\n}\n"
     "typedef struct { const double *par, *cov, *yobs0; } Baseline;\n"
@@ -231,7 +291,8 @@ static const char Latent[] =
     "    f -= l;\n  }\n  return isnan(f) ? INFINITY : f;\n}\n"
     "void tt_ml_condition(const double *par, const double *cov, const double *yobs0, double *eta)\n{\n"
     "  Baseline b = {par, cov, yobs0};\n  for (int i = 0; i < NL; i++) eta[i] = 0.0;\n"
-    "  if (NL > 0) H->minimise(NL, neg_log_post, &b, eta);\n}\n";
+    "  if (NL > 0) H->minimise(NL, neg_log_post, &b, eta);\n"
+    "  for (int i = 0; i < NL; i++) eta[i] = fmin(fmax(eta[i], TLO[i]), THI[i]);\n}\n";
 
 /* doses(): the algorithm of src/model/pk_1cmt_oral.c with the section's expressions. */
 static PetscErrorCode Doses(TTModelLang ml, FILE *out)
@@ -240,7 +301,7 @@ static PetscErrorCode Doses(TTModelLang ml, FILE *out)
   static const char *const def[4] = {"0.0", "0.0", "0.0", "0.0"};
   PetscFunctionBeginUser;
   fprintf(out, "int tt_ml_doses(" ARGS ", double t_end, double *times, double *amounts)\n{\n");
-  PetscCall(Individual(ml, out));
+  PetscCall(MLGenIndividual(ml, out));
   for (int k = 0; k < 4; k++) {
     fprintf(out, "  double %s = ", var[k]);
     if (ml->dose_expr[k] < 0)
@@ -265,6 +326,7 @@ PetscErrorCode TTModelLangGenerate(TTModelLang ml, FILE *out)
   fprintf(out, "/* generated by twintrial's model compiler, version %d */\n", TT_MODELLANG_GENERATOR_VERSION);
   fprintf(out, "#define ML_VERSION %d\n#define NI %d\n#define NO %d\n#define NL %d\n#define NS %d\n",
           TT_MODELLANG_GENERATOR_VERSION, ml->n[MS_INDIV], ml->n[MS_OUTPUT], ml->n[MS_LATENT], ml->n[MS_STATE]);
+  fprintf(out, "#define NEFF %d\n#define TT_MAX_SEGMENTS %d\n", ml->n[MS_EFFECT], TT_MAX_SEGMENTS);
   fprintf(out, "%s", Preamble);
   PetscCall(Callbacks(ml, out));
   if (ml->dosing) PetscCall(Doses(ml, out));
@@ -277,6 +339,18 @@ PetscErrorCode TTModelLangGenerate(TTModelLang ml, FILE *out)
   else
     fprintf(out, "  tt_ml_mean(par, cov, eta, EFF0, 0.0, y);\n}\n");
   PetscCall(Residuals(ml, out));
+  for (int k = 0; k < 2; k++) {
+    fprintf(out, "static const double %s[NL > 0 ? NL : 1] = {", k ? "THI" : "TLO");
+    for (int i = 0; i < ml->n[MS_LATENT]; i++) {
+      double x = k ? ml->thi[i] : ml->tlo[i];
+      if (isinf(x))
+        fprintf(out, "%sINFINITY, ", x < 0 ? "-" : "");
+      else
+        Number(x, out), fprintf(out, ", ");
+    }
+    fprintf(out, "%s};\n", ml->n[MS_LATENT] ? "" : "0.0");
+  }
   fprintf(out, "%s", Latent);
+  if (ml->nevent) PetscCall(MLGenEvents(ml, out));
   PetscFunctionReturn(0);
 }

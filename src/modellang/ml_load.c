@@ -45,15 +45,23 @@ typedef struct {
   const char    *covariate[ML_MAX_NAMES], *latent[ML_MAX_NAMES];
   char           names[4 * ML_MAX_NAMES + ML_MAX_NAMES][TT_NAME_MAX], units[3 * ML_MAX_NAMES][ML_UNIT_MAX],
       descs[2 * ML_MAX_NAMES][128];
-  char  name[TT_NAME_MAX], description[300], reference[TT_PATH_MAX + 300];
-  void *handle;
+  TTEventInfo event[ML_MAX_EVENTS];
+  char        enames[ML_MAX_EVENTS][TT_NAME_MAX];
+  char        name[TT_NAME_MAX], description[300], reference[TT_PATH_MAX + 300];
+  void       *handle;
 } MLLoaded;
 
 static MLLoaded *loaded[TT_MAX_REGISTERED];
 static int       nloaded;
 
-static const TTModelLangHost host = {TT_MODELLANG_GENERATOR_VERSION, tt_rng_normal, tt_stats_ldnorm, tt_stats_lpnorm,
-                                     MLMinimise};
+static const TTModelLangHost host = {TT_MODELLANG_GENERATOR_VERSION,
+                                     tt_rng_normal,
+                                     tt_stats_ldnorm,
+                                     tt_stats_lpnorm,
+                                     MLMinimise,
+                                     MLHazardTimes,
+                                     MLFamilyDraw,
+                                     MLFamilyLogDensity};
 
 static MLLoaded *Loaded(const TTModelType *m)
 {
@@ -309,9 +317,12 @@ static PetscErrorCode Fill(TTModelLang ml, MLLoaded *e, const char *path)
                        double *)) Sym(e->handle, "tt_ml_rhs", &missing);
     m->output = (void (*)(const double *, const double *, const double *, const double *, double, const double *,
                           double *)) Sym(e->handle, "tt_ml_output", &missing);
-  } else
+  } else {
     m->mean = (void (*)(const double *, const double *, const double *, const double *, double, double *)) Sym(
         e->handle, "tt_ml_mean", &missing);
+    m->mean_regimen = (void (*)(const double *, const double *, const double *, const TTRegimen *, int, const double *,
+                                double *)) Sym(e->handle, "tt_ml_mean_regimen", &missing);
+  }
   if (!ml->ode)
     m->mean_times = (void (*)(const double *, const double *, const double *, const double *, int, const double *,
                               double *)) Sym(e->handle, "tt_ml_mean_times", &missing);
@@ -319,6 +330,17 @@ static PetscErrorCode Fill(TTModelLang ml, MLLoaded *e, const char *path)
     m->doses      = (int (*)(const double *, const double *, const double *, const double *, double, double *,
                         double *)) Sym(e->handle, "tt_ml_doses", &missing);
     m->dose_state = ml->dose_state;
+  }
+  if (ml->nevent) {
+    for (int k = 0; k < ml->nevent; k++) {
+      PetscCall(PetscStrncpy(e->enames[k], ml->event[k].name, TT_NAME_MAX));
+      e->event[k] = (TTEventInfo){e->enames[k], ml->event[k].recurrent, !ml->event[k].recurrent};
+    }
+    m->nevent = ml->nevent, m->event = e->event;
+    m->events         = (void (*)(const double *, const double *, const double *, const double *, double, tt_pcg32 *,
+                          double *)) Sym(e->handle, "tt_ml_events", &missing);
+    m->events_regimen = (void (*)(const double *, const double *, const double *, const TTRegimen *, double, tt_pcg32 *,
+                                  double *)) Sym(e->handle, "tt_ml_events_regimen", &missing);
   }
   PetscCheck(!missing && abi() == TT_MODELLANG_GENERATOR_VERSION, PETSC_COMM_SELF, PETSC_ERR_USER,
              "%s: the compiled model in the cache (TWINTRIAL_CACHE) is damaged or from another version: remove it",

@@ -1,6 +1,6 @@
 /* ml_parse.c — TTModelLangParse: the sections of a model file into a TTModelLang, with
  * the checks of mlimpl.h. Sections are read in dependency order (parameters, effects,
- * covariates, random effects, individual, states, odes, outputs, residual), so a name is
+ * covariates, random effects, individual, states, odes, outputs, residual, events), so a name is
  * visible only after its definition; every name is new (distinct across kinds, not a
  * function, not t), and nothing is assigned twice or to a declared name.
  */
@@ -21,6 +21,7 @@ int MLFind(TTModelLang ml, MLKind kind, const char *name)
 MLKind MLLookup(TTModelLang ml, const char *name, int *index)
 {
   if (!strcmp(name, "t")) return *index = 0, MS_TIME;
+  if (!strcmp(name, "t_switch")) return *index = 1, MS_TIME;
   for (int k = 0; k < MS_TIME; k++)
     if ((*index = MLFind(ml, (MLKind) k, name)) >= 0) return (MLKind) k;
   return MS_NKIND;
@@ -43,7 +44,11 @@ static PetscErrorCode Declare(TTModelLang ml, MLKind kind, const char *name, TTL
   MLKind k = MLLookup(ml, name, &j);
   PetscFunctionBeginUser;
   if (k == MS_TIME)
-    PetscCall(TTYamlErrorAt(ml->y, loc, key, "'t' is the time; expected another name for a %s", MLKindNames[kind]));
+    PetscCall(TTYamlErrorAt(ml->y, loc, key, "'%s' is %s; expected another name for a %s", name,
+                            j ? "the start of the regimen segment under way" : "the time", MLKindNames[kind]));
+  if (!strcmp(name, "before"))
+    PetscCall(
+        TTYamlErrorAt(ml->y, loc, key, "'before' is a function; expected another name for a %s", MLKindNames[kind]));
   for (int f = 0; f < MF_NFUNC; f++)
     if (!strcmp(MLFuncs[f].name, name))
       PetscCall(TTYamlErrorAt(ml->y, loc, key, "'%s' is a function; expected another name for a %s", name,
@@ -174,14 +179,55 @@ static PetscErrorCode Pair(TTModelLang ml, TTYamlNode k, const char *path, int *
   PetscFunctionReturn(0);
 }
 
+/* truncate: {eta_a: C (+-C standard deviations) or [LO, HI] (eta's own scale)}, with
+ * LO < 0 < HI: draw_latent redraws until every truncated eta is inside. */
+static PetscErrorCode Truncate(TTModelLang ml, TTYamlNode map)
+{
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckMapping(ml->y, map, "model.random_effects.truncate",
+                               "a mapping NAME: SDS (+-SDS standard deviations) or NAME: [LO, HI]"));
+  for (int i = 0; i < TTYamlLength(ml->y, map); i++) {
+    char       name[TT_NAME_MAX], path[256], sub[300];
+    TTLoc      loc;
+    TTYamlNode v;
+    int        j;
+    double     sd, lo, hi;
+    PetscCall(Entry(ml, map, i, "model.random_effects.truncate", name, &loc, &v, path, sizeof path));
+    if ((j = MLFind(ml, MS_LATENT, name)) < 0)
+      PetscCall(
+          TTYamlErrorAt(ml->y, loc, path, "'%s' is not a random effect; expected one declared under variance", name));
+    if (isfinite(ml->tlo[j]) || isfinite(ml->thi[j]))
+      PetscCall(TTYamlErrorAt(ml->y, loc, path, "'%s' is truncated twice; expected it once", name));
+    sd = sqrt(ml->sym[MS_LATENT][j].value);
+    if (TTYamlIsScalar(ml->y, v)) {
+      double c;
+      PetscCall(TTYamlGetReal(ml->y, v, path, &c));
+      if (!(c > 0)) PetscCall(TTYamlError(ml->y, v, path, "expected a number of standard deviations > 0, found %g", c));
+      lo = -c * sd, hi = c * sd;
+    } else {
+      if (!TTYamlIsSequence(ml->y, v) || TTYamlLength(ml->y, v) != 2)
+        PetscCall(TTYamlError(ml->y, v, path, "expected SDS (a number of standard deviations) or [LO, HI]"));
+      PetscCall(TTYamlKeyIndex(sub, sizeof sub, path, 0));
+      PetscCall(TTYamlGetReal(ml->y, TTYamlItem(ml->y, v, 0), sub, &lo));
+      PetscCall(TTYamlKeyIndex(sub, sizeof sub, path, 1));
+      PetscCall(TTYamlGetReal(ml->y, TTYamlItem(ml->y, v, 1), sub, &hi));
+      if (!(lo < 0 && hi > 0))
+        PetscCall(TTYamlError(ml->y, v, path, "expected LO < 0 < HI (the mean 0 inside), found [%g, %g]", lo, hi));
+    }
+    ml->tlo[j] = lo, ml->thi[j] = hi;
+  }
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode RandomEffects(TTModelLang ml, TTYamlNode map)
 {
-  static const char *const keys[] = {"variance", "correlation"};
-  TTYamlNode               var, cor;
+  static const char *const keys[] = {"variance", "correlation", "truncate"};
+  TTYamlNode               var, cor, tr;
   int                      n;
   PetscFunctionBeginUser;
-  PetscCall(TTYamlCheckMapping(ml->y, map, "model.random_effects", "a mapping {variance: {...}, correlation: {...}}"));
-  PetscCall(TTYamlCheckKeys(ml->y, map, "model.random_effects", 2, keys));
+  PetscCall(TTYamlCheckMapping(ml->y, map, "model.random_effects",
+                               "a mapping {variance: {...}, correlation: {...}, truncate: {...}}"));
+  PetscCall(TTYamlCheckKeys(ml->y, map, "model.random_effects", 3, keys));
   PetscCall(TTYamlRequire(ml->y, map, "model.random_effects", "variance", "the variances {eta_a: NUMBER, ...}", &var));
   PetscCall(TTYamlCheckMapping(ml->y, var, "model.random_effects.variance", "a mapping NAME: VARIANCE"));
   for (int i = 0; i < TTYamlLength(ml->y, var); i++) {
@@ -220,6 +266,8 @@ static PetscErrorCode RandomEffects(TTModelLang ml, TTYamlNode map)
     PetscCall(TTYamlError(ml->y, cor ? cor : var,
                           cor ? "model.random_effects.correlation" : "model.random_effects.variance",
                           "expected correlations making a positive-definite covariance Omega; these do not"));
+  for (int i = 0; i < ML_MAX_NAMES; i++) ml->tlo[i] = -INFINITY, ml->thi[i] = INFINITY;
+  if ((tr = TTYamlFind(ml->y, map, "truncate"))) PetscCall(Truncate(ml, tr));
   PetscFunctionReturn(0);
 }
 
@@ -314,44 +362,6 @@ static PetscErrorCode States(TTModelLang ml, TTYamlNode states, TTYamlNode odes,
                               "state '%s' has no derivative; expected d/dt(%s) = ... in odes",
                               ml->sym[MS_STATE][i].name, ml->sym[MS_STATE][i].name));
   ml->ode = 1;
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode Residual(TTModelLang ml, TTYamlNode map)
-{
-  static const char *const keys[] = {"additive", "proportional", "lognormal"};
-  PetscFunctionBeginUser;
-  PetscCall(TTYamlCheckMapping(ml->y, map, "model.residual", "a mapping OUTPUT: {additive: SD, proportional: CV}"));
-  for (int i = 0; i < TTYamlLength(ml->y, map); i++) {
-    char        name[TT_NAME_MAX], path[256], sub[300], list[512] = "";
-    TTLoc       loc;
-    TTYamlNode  v, n;
-    int         o;
-    MLResidual *r;
-    PetscCall(Entry(ml, map, i, "model.residual", name, &loc, &v, path, sizeof path));
-    for (int k = 0; k < ml->n[MS_OUTPUT]; k++) {
-      if (k) PetscCall(PetscStrlcat(list, ", ", sizeof list));
-      PetscCall(PetscStrlcat(list, ml->sym[MS_OUTPUT][k].name, sizeof list));
-    }
-    if ((o = MLFind(ml, MS_OUTPUT, name)) < 0)
-      PetscCall(TTYamlErrorAt(ml->y, loc, path, "'%s' is not an output; expected one of %s", name, list));
-    r = &ml->residual[o];
-    PetscCall(TTYamlCheckMapping(ml->y, v, path, "a mapping {additive: SD, proportional: CV} or {lognormal: SD}"));
-    PetscCall(TTYamlCheckKeys(ml->y, v, path, 3, keys));
-    for (int k = 0; k < 3; k++) {
-      double *x = k == 0 ? &r->additive : k == 1 ? &r->proportional : &r->lognormal;
-      if (!(n = TTYamlFind(ml->y, v, keys[k]))) continue;
-      PetscCall(TTYamlKeyJoin(sub, sizeof sub, path, keys[k]));
-      PetscCall(TTYamlGetReal(ml->y, n, sub, x));
-      if (!(*x >= 0)) PetscCall(TTYamlError(ml->y, n, sub, "expected a standard deviation >= 0, found %g", *x));
-    }
-    if (r->lognormal > 0 && (r->additive > 0 || r->proportional > 0))
-      PetscCall(TTYamlError(ml->y, v, path, "expected either lognormal or additive/proportional, not both"));
-    if (!(r->lognormal > 0 || r->additive > 0 || r->proportional > 0))
-      PetscCall(
-          TTYamlError(ml->y, v, path, "expected a positive additive, proportional or lognormal standard deviation"));
-    r->has = 1;
-  }
   PetscFunctionReturn(0);
 }
 
@@ -457,7 +467,7 @@ static PetscErrorCode Sections(TTModelLang ml, TTYamlNode map)
                                      "dosing",         "ranges"};
   TTYamlNode               n, states, odes;
   int                      u;
-  MLScope                  scope = {0, 0, 0, "individual"};
+  MLScope                  scope = {0, 0, 0, "individual", 0};
   AssignCtx                a     = {MS_INDIV, &scope};
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(ml->y, map, "model", "a mapping {name: ..., parameters: ..., outputs: ...}"));
@@ -478,9 +488,6 @@ static PetscErrorCode Sections(TTModelLang ml, TTYamlNode map)
   if ((n = TTYamlFind(ml->y, map, "effects"))) PetscCall(Effects(ml, n));
   if ((n = TTYamlFind(ml->y, map, "covariates"))) PetscCall(Covariates(ml, n));
   if ((n = TTYamlFind(ml->y, map, "random_effects"))) PetscCall(RandomEffects(ml, n));
-  if ((n = TTYamlFind(ml->y, map, "events")) && !(TTYamlIsMapping(ml->y, n) && !TTYamlLength(ml->y, n)))
-    PetscCall(TTYamlError(ml->y, n, "model.events",
-                          "expected {} (events are not supported in model files yet; write the model in C)"));
   states = TTYamlFind(ml->y, map, "states");
   odes   = TTYamlFind(ml->y, map, "odes");
   if (odes && !states)
@@ -493,15 +500,18 @@ static PetscErrorCode Sections(TTModelLang ml, TTYamlNode map)
   if ((n = TTYamlFind(ml->y, map, "dosing"))) PetscCall(Dosing(ml, n, states, &scope));
   if (states) PetscCall(States(ml, states, odes, &scope));
   scope.kinds |= KINDS(MS_TIME, MS_OUTPUT);
-  scope.where = "outputs";
-  a.kind      = MS_OUTPUT;
+  scope.where     = "outputs";
+  scope.switching = !ml->ode;
+  a.kind          = MS_OUTPUT;
   PetscCall(TTYamlRequire(ml->y, map, "model", "outputs", "NAME = expression for each output", &n));
   PetscCall(MLParseStatements(ml, n, "model.outputs", PETSC_FALSE, &scope, AssignNew, &a));
+  scope.switching = 0;
   if (!ml->n[MS_OUTPUT])
     PetscCall(TTYamlError(ml->y, n, "model.outputs", "expected at least one output NAME = expression"));
   PetscCall(Units(ml, TTYamlFind(ml->y, map, "units")));
   if ((n = TTYamlFind(ml->y, map, "ranges"))) PetscCall(Ranges(ml, n));
-  if ((n = TTYamlFind(ml->y, map, "residual"))) PetscCall(Residual(ml, n));
+  if ((n = TTYamlFind(ml->y, map, "residual"))) PetscCall(MLParseResidual(ml, n));
+  if ((n = TTYamlFind(ml->y, map, "events"))) PetscCall(MLParseEvents(ml, n, TTYamlFind(ml->y, map, "dosing"), &scope));
   PetscFunctionReturn(0);
 }
 
@@ -514,6 +524,7 @@ PetscErrorCode TTModelLangParse(const char *path, TTModelLang *out)
   PetscFunctionBeginUser;
   *out = NULL;
   PetscCall(PetscNew(&ml));
+  for (int i = 0; i < ML_MAX_NAMES; i++) ml->tlo[i] = -INFINITY, ml->thi[i] = INFINITY;
   ierr = TTYamlLoad(path, &ml->y);
   if (!ierr) {
     root  = TTYamlRoot(ml->y);

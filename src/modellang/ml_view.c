@@ -1,6 +1,7 @@
 /* ml_view.c — TTModelLangView: a parsed model printed back in the model language, every
  * name resolved (its kind shown), every operation parenthesised as the parser grouped
  * it, so a reader sees exactly what will be compiled. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "modellang/mlimpl.h"
@@ -26,7 +27,10 @@ static void Print(TTModelLang ml, int e, FILE *out)
     fprintf(out, "%s", Num(n->value, buf));
     break;
   case ML_SYM:
-    fprintf(out, "%s", n->kind == MS_TIME ? "t" : ml->sym[n->kind][n->index].name);
+    fprintf(out, "%s", n->kind == MS_TIME ? (n->index ? "t_switch" : "t") : ml->sym[n->kind][n->index].name);
+    break;
+  case ML_BEFORE:
+    fprintf(out, "before(%s)", ml->sym[MS_OUTPUT][n->index].name);
     break;
   case ML_NEG:
   case ML_NOT:
@@ -60,6 +64,10 @@ static void Names(TTModelLang ml, MLKind k, const char *title, FILE *out)
     fprintf(out, " %s", ml->sym[k][i].name);
     if (k == MS_PARAM || k == MS_EFFECT) fprintf(out, " = %s %s;", Num(ml->sym[k][i].value, buf), ml->sym[k][i].unit);
     if (k == MS_LATENT) fprintf(out, " (variance %s)", Num(ml->sym[k][i].value, buf));
+    if (k == MS_LATENT && (isfinite(ml->tlo[i]) || isfinite(ml->thi[i]))) {
+      char b2[32];
+      fprintf(out, " truncated to [%s, %s];", Num(ml->tlo[i], buf), Num(ml->thi[i], b2));
+    }
   }
   fprintf(out, "\n");
 }
@@ -67,7 +75,7 @@ static void Names(TTModelLang ml, MLKind k, const char *title, FILE *out)
 PetscErrorCode TTModelLangView(TTModelLang ml, FILE *out)
 {
   int  nl = ml->n[MS_LATENT];
-  char b1[32], b2[32];
+  char b1[32], b2[32], b3[32];
   PetscFunctionBeginUser;
   fprintf(out, "model %s (%s, time unit %s)\n", ml->name, ml->ode ? "ODE" : "closed form", ml->time_unit);
   Names(ml, MS_PARAM, "parameters", out);
@@ -97,10 +105,22 @@ PetscErrorCode TTModelLangView(TTModelLang ml, FILE *out)
     Print(ml, ml->expr[MS_OUTPUT][i], out);
     if (!r->has)
       fprintf(out, "   (not observed)\n");
+    else if (r->family == MR_BETA)
+      fprintf(out, "   (observed: beta precision %s on [%s, %s])\n", Num(r->q[0], b1), Num(r->q[1], b2),
+              Num(r->q[2], b3));
+    else if (r->family == MR_POISSON)
+      fprintf(out, "   (observed: poisson)\n");
+    else if (r->family == MR_NEGBIN)
+      fprintf(out, "   (observed: negative binomial dispersion %s)\n", Num(r->q[0], b1));
     else if (r->lognormal > 0)
       fprintf(out, "   (observed: lognormal sd %s)\n", Num(r->lognormal, b1));
     else
       fprintf(out, "   (observed: additive sd %s, proportional %s)\n", Num(r->additive, b1), Num(r->proportional, b2));
+  }
+  for (int k = 0; k < ml->nevent; k++) {
+    fprintf(out, "  event %s (%s): hazard ", ml->event[k].name, ml->event[k].recurrent ? "recurrent" : "terminal");
+    Print(ml, ml->event[k].hazard, out);
+    fprintf(out, "\n");
   }
   PetscFunctionReturn(0);
 }

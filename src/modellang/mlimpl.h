@@ -6,7 +6,7 @@
  * parsing, in file order); every individual variable, state, output is assigned once;
  * every state has one derivative (ODE model) and there are none in a closed-form one;
  * residual entries name outputs; omega is symmetric positive definite and chol its
- * lower Cholesky factor (LAPACK dpotrf).
+ * lower Cholesky factor (LAPACK dpotrf); tlo[i] < 0 < thi[i] (+-INFINITY: not truncated).
  */
 #ifndef TWINTRIAL_MLIMPL_H
 #define TWINTRIAL_MLIMPL_H
@@ -19,6 +19,7 @@
 #define ML_MAX_DEPTH  200    /* nesting of an expression (parentheses, unary operators) */
 #define ML_MAX_HEIGHT 1000   /* operations nested in one expression tree */
 #define ML_UNIT_MAX   64
+#define ML_MAX_EVENTS 8 /* event types */
 
 typedef enum {
   ML_NUM,
@@ -38,7 +39,8 @@ typedef enum {
   ML_NE,
   ML_AND,
   ML_OR,
-  ML_CALL
+  ML_CALL,
+  ML_BEFORE /* before(OUTPUT): index = the output */
 } MLOp;
 
 /* Kinds of names, in the order a name is looked up. */
@@ -75,7 +77,7 @@ extern const MLFuncInfo MLFuncs[MF_NFUNC];
 typedef struct {
   MLOp   op;
   MLKind kind;   /* ML_SYM */
-  int    index;  /* ML_SYM: index within its kind; ML_CALL: MLFunc */
+  int    index;  /* ML_SYM: index within its kind (MS_TIME: 0 t, 1 t_switch); ML_CALL: MLFunc; ML_BEFORE: output */
   double value;  /* ML_NUM */
   int    kid[3]; /* operands (node indices) */
   int    height; /* 1 + the tallest operand's */
@@ -90,11 +92,25 @@ typedef struct {
   TTLoc  loc;
 } MLName;
 
-/* Residual error of one output (all zero: none, the output is not observed). */
+/* Observation families beyond the normal ones (ml_family.c). */
+typedef enum { MR_NORMAL, MR_BETA, MR_POISSON, MR_NEGBIN } MLFamily;
+
+/* Residual error of one output (all zero: none, the output is not observed). MR_NORMAL:
+ * additive and proportional (or lognormal) sds; MR_BETA: q = {precision, lo, hi};
+ * MR_POISSON: none; MR_NEGBIN: q[0] = dispersion. */
 typedef struct {
-  int    has;
-  double additive, proportional, lognormal;
+  int      has;
+  MLFamily family;
+  double   additive, proportional, lognormal;
+  double   q[3];
 } MLResidual;
+
+/* One event type (events:): its hazard (a node) and whether it recurs. */
+typedef struct {
+  char  name[TT_NAME_MAX];
+  TTLoc loc;
+  int   hazard, recurrent;
+} MLEvent;
 
 struct _p_TTModelLang {
   TTYaml     y;
@@ -112,7 +128,10 @@ struct _p_TTModelLang {
   int        dosing, dose_state;           /* dosing: section given, the state doses enter */
   int        dose_expr[4];                 /* amount, first, interval, count (-1: default) */
   double     omega[ML_MAX_NAMES * ML_MAX_NAMES], chol[ML_MAX_NAMES * ML_MAX_NAMES];
+  double     tlo[ML_MAX_NAMES], thi[ML_MAX_NAMES]; /* truncation of each eta (+-INFINITY: none) */
   MLResidual residual[ML_MAX_NAMES];
+  int        nevent;
+  MLEvent    event[ML_MAX_EVENTS];
   int        nnode, maxnode;
   MLNode    *node;
 };
@@ -122,7 +141,8 @@ struct _p_TTModelLang {
 typedef struct {
   unsigned    kinds;
   int         nindiv, noutput;
-  const char *where; /* "individual", "odes", ...: for messages */
+  const char *where;     /* "individual", "odes", ...: for messages */
+  int         switching; /* 1: t_switch and before(OUTPUT) may be read (a closed-form model's outputs) */
 } MLScope;
 
 /* ml_expr.c. The statements of block scalar `n` (key `key`): each "NAME = expr" or, when
@@ -144,7 +164,17 @@ extern const char *const MLKindNames[MS_NKIND];
 /* ml_check.c: Cholesky of omega (dpotrf); 0 when positive definite. */
 int MLCholesky(int n, const double *a, double *l);
 
+/* ml_residual.c: the residual section (after outputs). */
+PetscErrorCode MLParseResidual(TTModelLang ml, TTYamlNode map);
+
 /* ml_gen.c: the C expression of node e. */
 PetscErrorCode MLGenExpr(TTModelLang ml, int e, FILE *out);
+/* ml_gen.c: v[i] = ... for every individual variable (in a function with par, cov, eta, eff). */
+PetscErrorCode MLGenIndividual(TTModelLang ml, FILE *out);
+
+/* ml_events.c: the events section (after outputs: scope sees everything an output does
+ * and the outputs); the generated events and events_regimen. */
+PetscErrorCode MLParseEvents(TTModelLang ml, TTYamlNode map, TTYamlNode dosing, MLScope *scope);
+PetscErrorCode MLGenEvents(TTModelLang ml, FILE *out);
 
 #endif

@@ -85,6 +85,10 @@ run modelfile_2 2 --replicates $reps --patients 90 -tt_block 7
 ls "$TWINTRIAL_CACHE"/*.so >/dev/null || { echo "FAIL: no compiled model in $TWINTRIAL_CACHE"; exit 1; }
 for n in 1 3 4; do run modelfile_$n $n --replicates $reps --patients 90 -tt_block $((3 * n + 4)); done
 for n in 1 3 4; do same modelfile_2 modelfile_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
+# a model file with an events section (relapse times by inversion of its cumulative hazard)
+protocol=$root/protocols/ms_relapse_model_file.yaml
+for n in 1 2 3 4; do run modelevents_$n $n --replicates $reps --patients 90 -tt_block $((2 * n + 3)); done
+for n in 2 3 4; do same modelevents_1 modelevents_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
 # the summary attributes too (h5diff compares attributes of the objects it visits)
 h5dump -A "$out/n1.h5" >"$out/attrs.txt"; grep -q "ATTRIBUTE \"power\"" "$out/attrs.txt" || { echo "FAIL: no power attribute"; exit 1; }
 echo "1 passed, 0 failed"

@@ -1,6 +1,7 @@
 # shellcheck shell=bash disable=SC2034 # here and out are the caller's
 # Sourced by the comparisons with R deSolve (t2d_vs_desolve.sh, t2d_switch_vs_desolve.sh,
-# modellang_vs_desolve.sh), with exe=$1 and rscript=${2:-} set: skips (77) without R or
+# modellang_vs_desolve.sh, modellang_events_vs_desolve.sh), with exe=$1 and rscript=${2:-}
+# set: skips (77) without R or
 # deSolve, else sets here (this directory) and out (a temporary directory removed at exit).
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if [ -z "$rscript" ] || ! command -v "$rscript" >/dev/null; then

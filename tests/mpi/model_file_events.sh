@@ -1,0 +1,69 @@
+#!/bin/bash
+# A model file with events through a trial: protocols/ms_relapse_model_file.yaml (the
+# built-in ms_relapse re-expressed with an events section) on 2 ranks against
+# protocols/ms_relapse.yaml (the C model) on 1 rank, the same seed: every twin's relapse
+# count is the same and its time to first relapse equal to 1e-8 relative (the event
+# times of the model file come from integrating its hazard), and the analyses' estimates
+# agree to 1e-6; then both with the active arm switching to a weaker rate ratio at month 12.
+# usage: model_file_events.sh TWINTRIAL
+set -uo pipefail
+tt=$1
+root=$(cd "$(dirname "$0")/../.." && pwd)
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+export TWINTRIAL_CACHE=$out/cache
+mpirun -n 2 --oversubscribe "$tt" run "$root/protocols/ms_relapse_model_file.yaml" -o "$out/f.h5" --replicates 6 \
+  --patients 400 --progress none >"$out/f.log" 2>&1 || { cat "$out/f.log"; echo "FAIL: model file run"; exit 1; }
+"$tt" run "$root/protocols/ms_relapse.yaml" -o "$out/c.h5" --replicates 6 --patients 400 --progress none \
+  >"$out/c.log" 2>&1 || { cat "$out/c.log"; echo "FAIL: C model run"; exit 1; }
+/usr/bin/python3 - "$out/f.h5" "$out/c.h5" <<'PY' || { echo "FAIL"; exit 1; }
+import sys, h5py, numpy as np
+f, c = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+for g in ("outcomes", "counterfactual"):
+    assert g in f and g in c, g
+n = f["endpoints/arr/count"][()]
+assert n.size == 400, "expected the first replicate's 400 twins"
+assert np.array_equal(n, c["endpoints/arr/count"][()], equal_nan=True), "relapse counts differ"
+assert np.array_equal(f["endpoints/first_relapse/status"][()], c["endpoints/first_relapse/status"][()], equal_nan=True), "status"
+tf, tc = f["endpoints/first_relapse/time"][()], c["endpoints/first_relapse/time"][()]
+ok = np.isfinite(tc)  # NaN: not analysed (a twin never randomised into the analysis)
+assert np.array_equal(ok, np.isfinite(tf)) and np.all(np.abs(tf[ok] - tc[ok]) <= 1e-8 * np.abs(tc[ok])), \
+    "times to first relapse differ by %g" % np.max(np.abs(tf[ok] - tc[ok]) / np.abs(tc[ok]))
+for a in ("arr_negbin", "arr_poisson", "first_relapse_cox"):
+    ef, ec = f["analyses/%s/estimate" % a][()], c["analyses/%s/estimate" % a][()]
+    assert np.all(np.abs(ef - ec) <= 1e-6), "%s estimates differ by %g" % (a, np.max(np.abs(ef - ec)))
+print("%d relapse counts equal; %d times to first relapse within %.2g relative; estimates agree"
+      % (n.size, ok.sum(), np.max(np.abs(tf[ok] - tc[ok]) / np.abs(tc[ok]))))
+PY
+# the same with the active arm switching to a weaker rate ratio at month 12 (a closed-form
+# model file's mean_regimen and events_regimen against the C model's)
+for m in c f; do
+  src=$root/protocols/ms_relapse.yaml
+  [ $m = f ] && src=$root/protocols/ms_relapse_model_file.yaml
+  sed -e "s|^cohort: ../cohorts/|cohort: $root/cohorts/|" -e "s|file: models/|file: $root/protocols/models/|" \
+    -e 's|^  - {name: s1p_modulator, effect: {rate_ratio: 0.46}}|  - {name: s1p_modulator, effect: {rate_ratio: 0.46}, switch: [{at: 12, regimen: weaker}]}|' \
+    -e 's|^arms:|regimens:\n  - {name: weaker, effect: {rate_ratio: 0.8}}\narms:|' -e '/^validation:/,$d' "$src" >"$out/sw_$m.yaml"
+  grep -q "switch: \[{at: 12" "$out/sw_$m.yaml" || { echo "FAIL: no switch in the protocol"; exit 1; }
+done
+mpirun -n 2 --oversubscribe "$tt" run "$out/sw_f.yaml" -o "$out/sf.h5" --replicates 4 --patients 300 --progress none \
+  >"$out/sf.log" 2>&1 || { cat "$out/sf.log"; echo "FAIL: switching model file run"; exit 1; }
+"$tt" run "$out/sw_c.yaml" -o "$out/sc.h5" --replicates 4 --patients 300 --progress none >"$out/sc.log" 2>&1 ||
+  { cat "$out/sc.log"; echo "FAIL: switching C model run"; exit 1; }
+/usr/bin/python3 - "$out/sf.h5" "$out/sc.h5" <<'PY' || { echo "FAIL (switch)"; exit 1; }
+import sys, h5py, numpy as np
+f, c = (h5py.File(p, "r") for p in sys.argv[1:])
+n = f["endpoints/arr/count"][()]
+assert np.array_equal(n, c["endpoints/arr/count"][()], equal_nan=True), "relapse counts differ under the switch"
+for g in ("outcomes", "counterfactual"):
+    for k in f[g]:
+        a, b = f[g][k][()], c[g][k][()]
+        if a.dtype.kind == "f":
+            ok = np.isfinite(b)
+            assert np.array_equal(ok, np.isfinite(a)) and np.all(np.abs(a[ok] - b[ok]) <= 1e-8 * np.maximum(1, np.abs(b[ok]))), \
+                "%s/%s differs" % (g, k)
+for a in ("arr_negbin", "arr_poisson", "first_relapse_cox"):
+    ef, ec = f["analyses/%s/estimate" % a][()], c["analyses/%s/estimate" % a][()]
+    assert np.all(np.abs(ef - ec) <= 1e-6), "%s estimates differ by %g under the switch" % (a, np.max(np.abs(ef - ec)))
+print("switch at month 12: %d relapse counts, outcomes and estimates equal the C model's" % n.size)
+PY
+echo "1 passed, 0 failed"
