@@ -71,6 +71,7 @@ PetscErrorCode TTTrialAnalyse(TTTrial t, PetscInt r, const double recs[], TTRepl
   PetscCall(TTTrialCalibrationPending(t, &pending));
   PetscCheck(!pending, PETSC_COMM_SELF, PETSC_ERR_ORDER, "the protocol's calibrated arm effects are not solved yet");
   res->replicate       = r;
+  t->replicate         = r;
   res->screen_failures = 0;
   res->dropped_twins   = 0;
   for (PetscInt i = 0; i < p->patients; i++) {

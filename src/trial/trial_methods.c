@@ -173,6 +173,10 @@ int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt 
     status = TTTrialRunMmrm(t, k, recs, arm, spec, res, information);
     return Margin(an, spec, status, res);
   }
+  if (an->method == TT_ANALYSIS_MI) { /* every twin followed to the endpoint's visit, dropouts imputed */
+    status = TTTrialRunMi(t, k, recs, arm, spec, res, information);
+    return Margin(an, spec, status, res);
+  }
   if (!BothArms(t, n)) {
     *res = (tt_stats_result){NAN, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
     return TT_STATS_ETOOFEW;
