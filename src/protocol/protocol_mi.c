@@ -55,10 +55,9 @@ PetscErrorCode TTProtocolParseMi(TTYaml y, TTYamlNode item, const char *key, con
   a->mi_imputations   = 20;
   a->mi_analysis      = TT_MI_ANCOVA;
   if (a->method != TT_ANALYSIS_MI) {
+    snprintf(with, sizeof with, "method %s", TTAnalysisMethodNames[a->method]);
     for (int k = 0; k < 5; k++)
-      if (TTYamlFind(y, item, MiKeys[k]))
-        PetscCall(NotFor(y, item, key, MiKeys[k], a->method == TT_ANALYSIS_MMRM ? "method mmrm" : "this method",
-                         "it applies to mi"));
+      if (TTYamlFind(y, item, MiKeys[k])) PetscCall(NotFor(y, item, key, MiKeys[k], with, "it applies to mi"));
     PetscFunctionReturn(0);
   }
   for (int k = 0; k < TT_MI_NMETHOD; k++) names[k] = tt_mi_method_name((tt_mi_method) k);
