@@ -3,11 +3,12 @@
  * usage: mi_csv pool FILE.csv DFCOM
  *          FILE.csv: header, then rows q,u (an estimate and its squared SE per imputation);
  *          prints the pooled figures of Rubin's rules ("key value" a line; DFCOM inf allowed).
- *        mi_csv impute FILE.csv NVISIT METHOD REFERENCE DELTA M ANALYSIS VISIT SEED
+ *        mi_csv impute FILE.csv NVISIT METHOD REFERENCE DELTA M ANALYSIS VISIT SEED [KEY_A KEY_B]
  *          FILE.csv: header, then rows group,baseline,y1..yNVISIT (NA where missing);
  *          METHOD mar|jump_to_reference|copy_reference|copy_increments|delta, ANALYSIS
- *          ancova|mmrm (unstructured, Satterthwaite), VISIT 1-based; prints the pooled
- *          result, then each imputation's estimate and squared SE. */
+ *          ancova|mmrm (unstructured, Satterthwaite), VISIT 1-based, the draws' keys SEED,
+ *          KEY_A, KEY_B (default 0: a trial uses its seed, the replicate and analysis << 32);
+ *          prints the pooled result, then each imputation's estimate and squared SE. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +77,7 @@ static int Impute(char **argv)
                       strtoull(argv[10], NULL, 10),
                       0,
                       0};
+  if (argv[11]) o.key_a = strtoull(argv[11], NULL, 10), o.key_b = strtoull(argv[12], NULL, 10);
   {
     tt_mi_data         d    = {n, V, group, base, y};
     tt_stats_test_spec spec = {0.05, 2, 0};
@@ -91,8 +93,8 @@ static int Impute(char **argv)
 int main(int argc, char **argv)
 {
   if (argc == 4 && !strcmp(argv[1], "pool")) return Pool(argv[2], argv[3]);
-  if (argc == 11 && !strcmp(argv[1], "impute")) return Impute(argv);
+  if ((argc == 11 || argc == 13) && !strcmp(argv[1], "impute")) return Impute(argv);
   fprintf(stderr, "usage: mi_csv pool FILE DFCOM | mi_csv impute FILE NVISIT METHOD REFERENCE DELTA M ANALYSIS VISIT "
-                  "SEED\n");
+                  "SEED [KEY_A KEY_B]\n");
   return 2;
 }
