@@ -7,7 +7,8 @@
  * (the endpoint's variable at the first visit) and the endpoint's measure at every
  * post-baseline visit up to the endpoint's, observed as in trial_mmrm.c (missing after
  * dropout or a terminal event: a monotone pattern); src/mi imputes the missing visits
- * per the analysis's imputation keys and pools the analyses of the completed data sets.
+ * per the analysis's imputation keys and pools the analyses of the completed data sets;
+ * t->mi_fmi[k] gets the pooled estimate's fraction of missing information.
  * Draws: imputation m of analysis k in replicate r uses the stream (seed, r, k << 32 | m,
  * TT_STREAM_IMPUTE), so the result is the same on any number of ranks. Buffers are
  * allocated per call and freed before it returns: memory does not grow with replicates.
@@ -60,6 +61,7 @@ int TTTrialRunMi(TTTrial t, PetscInt k, const double recs[], const PetscInt arm[
   {
     tt_mi_data d = {(int) n, (int) V, group, base, y};
     status       = tt_mi_run(&d, &o, spec, res, &pool, NULL, NULL);
+    if (status == TT_STATS_OK) t->mi_fmi[k] = pool.fmi;
   }
 done:
   free(group), free(base);

@@ -60,6 +60,7 @@ struct _p_TTTrial {
   double    calendar;  /* that data cut (calendar day; INFINITY: final) */
   PetscInt  replicate; /* the replicate TTTrialAnalyse works on (keys the imputation draws) */
   int      *mmrm_used; /* [nanalysis] mmrm: structure of the last fit (tt_mmrm_cov), -1: none converged / other */
+  double   *mi_fmi;    /* [nanalysis] mi: fraction of missing information of the last analysis, NaN: failed / other */
   PetscInt *stratum_count, *block_id, *block_list;
   /* guided arms (trial_guided.c): choose variable and visit index per arm (-1: not guided), the chooser */
   PetscInt       guided_var[TT_MAX_ARMS], guided_visit[TT_MAX_ARMS];

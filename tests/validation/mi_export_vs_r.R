@@ -1,7 +1,7 @@
 # The mi analyses twintrial stored for an exported replicate, against the exported data:
 # each twin's change from baseline of the endpoint's variable at every post-baseline visit
 # up to the endpoint's (outcomes.csv; NA after dropout) and its arm. (1) The stored
-# estimate, SE and df must be the MI module's on that data set with the trial's keys
+# estimate, SE, df and fraction of missing information must be the MI module's on that data set with the trial's keys
 # (seed, replicate, analysis << 32), to 1e-9: the trial imputes what it exports, every
 # randomised twin of the two arms included. (2) Under MAR the module must agree with R's
 # mice ("norm", each visit from arm, baseline and the earlier visits, monotone order; van
@@ -45,6 +45,7 @@ for (pl in plans) {
   close(paste(pl[[1]], "stored estimate = module on exported data"), row$estimate, kv[["estimate"]], 1e-9)
   close(paste(pl[[1]], "stored SE = module on exported data"), row$std_error, kv[["se"]], 1e-9)
   close(paste(pl[[1]], "stored df = module on exported data"), row$df, kv[["df"]], 1e-9)
+  close(paste(pl[[1]], "stored fmi = module on exported data"), row$fmi, kv[["fmi"]], 1e-9)
   close(paste(pl[[1]], "twins analysed"), row$n_analysed, nrow(d), 0)
 }
 M <- 500
