@@ -43,10 +43,16 @@ static int Analyse(const tt_mi_data *d, const tt_mi_options *o, const double yc[
   return tt_stats_ancova(d->n, w->col, d->group, 1, d->baseline, spec, r);
 }
 
-/* The long layout of a complete data set (row i * V + v) and its MMRM design. */
-static int LongLayout(const tt_mi_data *d, Long *w)
+/* The long layout of a complete data set (row i * V + v) and its MMRM design; for
+ * ANCOVA only the column of the contrast's visit. */
+static int LongLayout(const tt_mi_data *d, const tt_mi_options *o, Long *w)
 {
   int V = d->nvisit, n = d->n * V, p = tt_mmrm_design_columns(V, 1, 0);
+  if (o->analysis != TT_MI_MMRM) {
+    w->x   = malloc(sizeof(double) * (size_t) (d->n + 1));
+    w->col = w->x;
+    return w->x ? TT_STATS_OK : TT_STATS_EDOMAIN;
+  }
   w->id = malloc(sizeof(int) * (size_t) (3 * n + 1));
   w->x  = malloc(sizeof(double) * (size_t) (n * (p + 1) + d->n + 1));
   if (!w->id || !w->x) return TT_STATS_EDOMAIN;
@@ -70,7 +76,7 @@ int tt_mi_run(const tt_mi_data *d, const tt_mi_options *o, tt_stats_test_spec sp
   Long w = {NULL, NULL, NULL, NULL, NULL, NULL};
 
   *res = (tt_stats_result){NAN, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
-  if (!yc || (status = LongLayout(d, &w))) {
+  if (!yc || (status = LongLayout(d, o, &w))) {
     status = TT_STATS_EDOMAIN;
     goto done;
   }
