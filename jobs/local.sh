@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 runtime_pkgs="build-essential cmake pkg-config libopenmpi-dev openmpi-bin petsc-dev libhdf5-openmpi-dev hdf5-tools libyaml-dev"
-test_pkgs="libpcg-cpp-dev r-base-core r-cran-survival r-cran-hdf5r r-cran-desolve r-cran-rpact r-cran-mass r-cran-lpsolve r-cran-nlme r-cran-lme4 r-cran-pbkrtest r-cran-numderiv python3-h5py python3-pandas python3-matplotlib python3-numpy python3-pip python3-setuptools python3-venv slurm-wlm munge clang-14 libclang-rt-14-dev valgrind"
+test_pkgs="libpcg-cpp-dev r-base-core r-cran-survival r-cran-hdf5r r-cran-desolve r-cran-rpact r-cran-mass r-cran-lpsolve r-cran-nlme r-cran-lme4 r-cran-pbkrtest r-cran-numderiv r-cran-mice python3-h5py python3-pandas python3-matplotlib python3-numpy python3-pip python3-setuptools python3-venv slurm-wlm munge clang-14 libclang-rt-14-dev valgrind"
 
 install_missing() {
   local missing=""

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <twintrial/mmrm.h>
+#include <twintrial/mi.h>
 
 #define TT_NAME_MAX       64
 #define TT_PATH_MAX       4096
@@ -228,7 +229,8 @@ typedef enum {
   TT_ANALYSIS_COX             = 6, /* time to event; covariates, optional strata; ties efron | breslow; log HR */
   TT_ANALYSIS_NEGBIN          = 7, /* count; log rate ratio with log(exposure) offset, covariates */
   TT_ANALYSIS_POISSON         = 8, /* count; likewise */
-  TT_ANALYSIS_MMRM            = 9  /* continuous at every post-baseline visit up to the endpoint's (protocol_mmrm.c) */
+  TT_ANALYSIS_MMRM            = 9, /* continuous at every post-baseline visit up to the endpoint's (protocol_mmrm.c) */
+  TT_ANALYSIS_MI              = 10 /* continuous, visits as mmrm: multiple imputation (protocol_mi.c) */
 } TTAnalysisMethod;
 
 typedef enum { TT_CODING_AS_GIVEN = 0, TT_CODING_FACTOR = 1, TT_CODING_NUMERIC = 2 } TTCovariateCoding;
@@ -267,6 +269,12 @@ typedef struct {
   int    mmrm_covariance, nfallback, fallback[TT_MMRM_NCOV - 1], mmrm_df;
   double mmrm_visit;
   int    mmrm_visit_index;
+  /* mi: the imputation method (tt_mi_method), the reference arm (index into arms; default
+   * the control arm), delta (method delta), the number of imputations and the analysis
+   * of each completed data set (tt_mi_analysis; mmrm uses the covariance, fallback and df
+   * above); the contrast's visit is mmrm_visit. */
+  int    mi_method, mi_reference_arm, mi_imputations, mi_analysis;
+  double mi_delta;
 } TTAnalysisSpec;
 
 /* A published figure the simulated trial should reproduce (the `validation:` section). */

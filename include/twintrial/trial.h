@@ -87,6 +87,8 @@ typedef struct {
   int      *reason;             /* [nanalysis] why not: a TT_STATS_E* code (tt_stats_reason), 0 when ok */
   int      *covariance;         /* [nanalysis] mmrm: the structure fitted (tt_mmrm_cov, after any fallback);
                                  * -1 for other methods and where no structure converged */
+  double *fmi;                  /* [nanalysis] mi: the pooled estimate's fraction of missing information (Rubin
+                                 * 1987, as mice::pool); NaN for other methods and failed analyses */
   tt_stats_result *result;      /* [nanalysis] */
   double          *true_effect; /* [nanalysis] sample treatment effect on the estimate's scale */
   double          *information; /* [nanalysis] events (time to event) or observed endpoints in the analysis */

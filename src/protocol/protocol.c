@@ -28,13 +28,13 @@
 const char *const TTEndpointTypeNames[8] = {"change_from_baseline", "value_at_visit", "percent_change",   "responder",
                                             "best_response",        "time_to_event",  "progression_free", "count"};
 const char *const TTMeasureNames[3]      = {"value", "change", "percent_change"};
-const char *const TTAnalysisMethodNames[TT_NMETHOD] = {"ancova",  "welch", "risk_difference", "odds_ratio", "cmh",
-                                                       "logrank", "cox",   "negbin",          "poisson",    "mmrm"};
-const char *const TTDropoutModelNames[4]            = {"none", "weibull", "exponential", "outcome_dependent"};
-const char *const TTOnFailureNames[2]               = {"abort", "drop"};
-const char *const TTSpendingNames[4]                = {"obrien_fleming", "pocock", "hsd", "none"};
-const char *const TTTimeUnitNames[4]                = {"day", "week", "month", "year"};
-const double      TTTimeUnitDays[4]                 = {1.0, 7.0, TT_DAYS_PER_MONTH, TT_DAYS_PER_YEAR};
+const char *const TTAnalysisMethodNames[TT_NMETHOD] = {
+    "ancova", "welch", "risk_difference", "odds_ratio", "cmh", "logrank", "cox", "negbin", "poisson", "mmrm", "mi"};
+const char *const TTDropoutModelNames[4] = {"none", "weibull", "exponential", "outcome_dependent"};
+const char *const TTOnFailureNames[2]    = {"abort", "drop"};
+const char *const TTSpendingNames[4]     = {"obrien_fleming", "pocock", "hsd", "none"};
+const char *const TTTimeUnitNames[4]     = {"day", "week", "month", "year"};
+const double      TTTimeUnitDays[4]      = {1.0, 7.0, TT_DAYS_PER_MONTH, TT_DAYS_PER_YEAR};
 
 PetscErrorCode TTProtocolGetIntRange(TTYaml y, TTYamlNode n, const char *key, long lo, long hi, int *v)
 {

@@ -2,12 +2,12 @@
  *
  * Runs after arms and endpoints are parsed. Invariants on success: analysis
  * names are unique identifiers; every analysis names an existing endpoint
- * (endpoint_index) whose kind the method fits (continuous: ancova, welch, mmrm;
+ * (endpoint_index) whose kind the method fits (continuous: ancova, welch, mmrm, mi;
  * binary: risk_difference, odds_ratio, cmh; time to event: logrank, cox; count:
  * negbin, poisson) and two different arms; alpha is in (0, 0.5); sided is 1 or
  * 2; direction is -1 unless a one-sided analysis says "higher"; margin is finite
  * and nonzero only for one-sided (non-inferiority) tests of a method with a textbook
- * test of a shifted null: ancova, welch, mmrm (t), risk_difference (Farrington-Manning score
+ * test of a shifted null: ancova, welch, mmrm, mi (t), risk_difference (Farrington-Manning score
  * with ci: score, the default with a margin; Wald with ci: wald; never Newcombe, whose
  * interval has no matching test), and as margin_ratio (stored as its log) odds_ratio,
  * cox, negbin, poisson (Wald z on the log scale); cmh and logrank (score tests of a
@@ -16,7 +16,8 @@
  * risk_difference with ci: newcombe (the default without a margin), score only with ci:
  * score, breslow only for cox with ties: breslow, stratified only for logrank/cox when
  * asked and always for cmh, strata (cohort covariates) only for logrank/cox and never
- * with stratified; covariance, fallback, df and visit only for mmrm (protocol_mmrm.c). A
+ * with stratified; covariance, fallback, df and visit only for mmrm and mi (protocol_mmrm.c);
+ * imputation, reference, delta, imputations and analysis only for mi (protocol_mi.c). A
  * key that does not apply to the method is an error.
  */
 #include <math.h>
@@ -149,10 +150,10 @@ static PetscErrorCode ParseAnalysisEndpoint(TTYaml y, TTYamlNode n, const char *
 /* The method must fit the kind of its endpoint: "expected logrank or cox for endpoint 'os' of type time_to_event". */
 static TTEndpointKind MethodKind(TTAnalysisMethod m)
 {
-  return m <= TT_ANALYSIS_WELCH || m == TT_ANALYSIS_MMRM ? TT_KIND_CONTINUOUS
-         : m <= TT_ANALYSIS_CMH                          ? TT_KIND_BINARY
-         : m <= TT_ANALYSIS_COX                          ? TT_KIND_TIME_TO_EVENT
-                                                         : TT_KIND_COUNT;
+  return m <= TT_ANALYSIS_WELCH || m == TT_ANALYSIS_MMRM || m == TT_ANALYSIS_MI ? TT_KIND_CONTINUOUS
+         : m <= TT_ANALYSIS_CMH                                                 ? TT_KIND_BINARY
+         : m <= TT_ANALYSIS_COX                                                 ? TT_KIND_TIME_TO_EVENT
+                                                                                : TT_KIND_COUNT;
 }
 
 static PetscErrorCode CheckMethodFits(TTYaml y, TTYamlNode n, const char *path, const TTProtocol *p,
@@ -291,7 +292,7 @@ static PetscErrorCode ParseMethodOptions(TTYaml y, TTYamlNode item, const char *
     PetscCall(TTYamlKeyJoin(path, sizeof path, key, "covariates"));
     PetscCall(ParseCovariates(y, n, path, a));
     if (a->ncovariate && (m == TT_ANALYSIS_WELCH || m == TT_ANALYSIS_RISK_DIFFERENCE || m == TT_ANALYSIS_CMH ||
-                          m == TT_ANALYSIS_LOGRANK))
+                          m == TT_ANALYSIS_LOGRANK || m == TT_ANALYSIS_MI))
       PetscCall(NotForMethod(y, item, key, "covariates", a,
                              "covariates apply to ancova, mmrm, odds_ratio, cox, negbin and poisson"));
   }
@@ -326,17 +327,17 @@ static PetscErrorCode ParseMethodOptions(TTYaml y, TTYamlNode item, const char *
 
 static PetscErrorCode ParseAnalysis(TTYaml y, TTYamlNode item, const char *key, TTProtocol *p, int i)
 {
-  static const char *const keys[] = {"name",       "endpoint",   "method",    "covariates", "alpha",
-                                     "sided",      "direction",  "treatment", "control",    "margin",
-                                     "ci",         "stratified", "ties",      "strata",     "margin_ratio",
-                                     "covariance", "fallback",   "df",        "visit"};
-  TTAnalysisSpec          *a      = &p->analysis[i];
-  TTYamlNode               n;
-  char                     path[128], methods[256] = "";
-  int                      m;
+  static const char *const keys[] = {
+      "name",     "endpoint", "method", "covariates", "alpha",     "sided",  "direction",    "treatment",
+      "control",  "margin",   "ci",     "stratified", "ties",      "strata", "margin_ratio", "covariance",
+      "fallback", "df",       "visit",  "imputation", "reference", "delta",  "imputations",  "analysis"};
+  TTAnalysisSpec *a = &p->analysis[i];
+  TTYamlNode      n;
+  char            path[128], methods[256] = "";
+  int             m;
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, item, key, "an analysis {name, endpoint, method, ...}"));
-  PetscCall(TTYamlCheckKeys(y, item, key, 19, keys));
+  PetscCall(TTYamlCheckKeys(y, item, key, (int) (sizeof keys / sizeof keys[0]), keys));
   a->loc = TTYamlLoc(y, item);
   PetscCall(TTYamlRequire(y, item, key, "name", "the analysis' name", &n));
   PetscCall(TTYamlKeyJoin(path, sizeof path, key, "name"));
@@ -357,9 +358,6 @@ static PetscErrorCode ParseAnalysis(TTYaml y, TTYamlNode item, const char *key, 
   a->method_loc = TTYamlLoc(y, n);
   PetscCall(CheckMethodFits(y, n, path, p, a));
   PetscCall(ParseMethodOptions(y, item, key, a));
-  PetscCall(TTProtocolParseMmrm(y, item, key, p, a));
-  PetscCall(ParseTest(y, item, key, a));
-  PetscCall(ParseMargin(y, item, key, a));
   PetscCall(ParseArmRef(y, item, key, "treatment", p, 1, &a->treatment_arm));
   PetscCall(ParseArmRef(y, item, key, "control", p, 0, &a->control_arm));
   if (a->treatment_arm == a->control_arm) {
@@ -368,6 +366,10 @@ static PetscErrorCode ParseAnalysis(TTYaml y, TTYamlNode item, const char *key, 
     PetscCall(TTYamlError(y, TTYamlFind(y, item, which), path,
                           "expected different treatment and control arms; both are '%s'", p->arm[a->control_arm].name));
   }
+  PetscCall(TTProtocolParseMi(y, item, key, p, a));
+  PetscCall(TTProtocolParseMmrm(y, item, key, p, a));
+  PetscCall(ParseTest(y, item, key, a));
+  PetscCall(ParseMargin(y, item, key, a));
   PetscFunctionReturn(0);
 }
 

@@ -1,13 +1,16 @@
 /* protocol_mmrm.c — the keys of an mmrm analysis: covariance, fallback, df and visit.
  *
- * Runs inside the analysis parser, after its method, endpoint and covariates. Invariants
- * on success for method mmrm: the endpoint is measured at a visit after baseline, with at
+ * Runs inside the analysis parser, after its method, endpoint and covariates (and for
+ * method mi after its keys: an mi analysis has mmrm's visits and visit key, and with
+ * analysis: mmrm its covariance, fallback and df too). Invariants on success for method
+ * mmrm (and mi): the endpoint is measured at a visit after baseline, with at
  * most TT_MMRM_MAX_VISITS post-baseline visits up to it (the model's visits);
  * mmrm_covariance is a structure (default unstructured) and fallback lists other,
  * distinct structures; mmrm_df is satterthwaite (default) or kenward_roger; mmrm_visit is
  * one of the model's visits (default the endpoint's: the last) and mmrm_visit_index its
  * schedule index; no covariate is baseline (it always enters as baseline x visit). Any
- * of these keys with another method is an error.
+ * of these keys with another method (or covariance, fallback, df with mi's analysis
+ * ancova) is an error.
  */
 #include <math.h>
 #include <string.h>
@@ -82,26 +85,34 @@ PetscErrorCode TTProtocolParseMmrm(TTYaml y, TTYamlNode item, const char *key, c
   a->nfallback        = 0;
   a->mmrm_visit_index = -1;
   a->mmrm_visit       = NAN;
-  if (a->method != TT_ANALYSIS_MMRM) {
+  if (a->method == TT_ANALYSIS_MI && a->mi_analysis == TT_MI_ANCOVA) {
+    for (int k = 0; k < 3; k++)
+      if (TTYamlFind(y, item, MmrmKeys[k])) {
+        PetscCall(TTYamlKeyJoin(path, sizeof path, key, MmrmKeys[k]));
+        PetscCall(TTYamlError(y, TTYamlFindKey(y, item, MmrmKeys[k]), path,
+                              "expected no %s with method mi and analysis ancova (it applies to analysis: mmrm)",
+                              MmrmKeys[k]));
+      }
+  } else if (a->method != TT_ANALYSIS_MMRM && a->method != TT_ANALYSIS_MI) {
     for (int k = 0; k < 4; k++)
       if (TTYamlFind(y, item, MmrmKeys[k])) {
         PetscCall(TTYamlKeyJoin(path, sizeof path, key, MmrmKeys[k]));
         PetscCall(TTYamlError(y, TTYamlFindKey(y, item, MmrmKeys[k]), path, "expected no %s with method %s (%s)",
-                              MmrmKeys[k], TTAnalysisMethodNames[a->method], "it applies to mmrm"));
+                              MmrmKeys[k], TTAnalysisMethodNames[a->method], "it applies to mmrm and mi"));
       }
     PetscFunctionReturn(0);
   }
   if (e->visit_index < 1) {
     PetscCall(TTYamlKeyJoin(path, sizeof path, key, "endpoint"));
     PetscCall(TTYamlError(y, TTYamlFind(y, item, "endpoint"), path,
-                          "expected an endpoint measured after baseline for method mmrm; '%s' is at the first visit",
-                          e->name));
+                          "expected an endpoint measured after baseline for method %s; '%s' is at the first visit",
+                          TTAnalysisMethodNames[a->method], e->name));
   }
   if (e->visit_index > TT_MMRM_MAX_VISITS) {
     PetscCall(TTYamlKeyJoin(path, sizeof path, key, "endpoint"));
     PetscCall(TTYamlError(y, TTYamlFind(y, item, "endpoint"), path,
-                          "expected at most %d post-baseline visits up to the endpoint for method mmrm, found %d",
-                          TT_MMRM_MAX_VISITS, e->visit_index));
+                          "expected at most %d post-baseline visits up to the endpoint for method %s, found %d",
+                          TT_MMRM_MAX_VISITS, TTAnalysisMethodNames[a->method], e->visit_index));
   }
   for (int i = 0; i < a->ncovariate; i++)
     if (!strcmp(a->covariate[i], "baseline")) {

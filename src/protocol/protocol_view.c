@@ -301,12 +301,21 @@ static PetscErrorCode ViewAnalysis(const TTProtocol *p, const TTAnalysisSpec *a,
     }
     P("]");
   }
-  if (m == TT_ANALYSIS_MMRM) {
+  if (m == TT_ANALYSIS_MI) {
+    P(", imputation: %s", tt_mi_method_name((tt_mi_method) a->mi_method));
+    if (a->mi_method != TT_MI_MAR && a->mi_method != TT_MI_DELTA) {
+      P(", reference: ");
+      PetscCall(TTYamlWriteName(out, p->arm[a->mi_reference_arm].name));
+    }
+    if (a->mi_method == TT_MI_DELTA) P(", delta: %s", TTYamlFormatReal(a->mi_delta, buf));
+    P(", imputations: %d, analysis: %s", a->mi_imputations, a->mi_analysis == TT_MI_MMRM ? "mmrm" : "ancova");
+  }
+  if (m == TT_ANALYSIS_MMRM || (m == TT_ANALYSIS_MI && a->mi_analysis == TT_MI_MMRM)) {
     P(", covariance: %s, fallback: [", tt_mmrm_cov_name((tt_mmrm_cov) a->mmrm_covariance));
     for (int j = 0; j < a->nfallback; j++) P("%s%s", j ? ", " : "", tt_mmrm_cov_name((tt_mmrm_cov) a->fallback[j]));
-    P("], df: %s, visit: %s", a->mmrm_df == TT_MMRM_KENWARD_ROGER ? "kenward_roger" : "satterthwaite",
-      TTYamlFormatReal(a->mmrm_visit, buf));
+    P("], df: %s", a->mmrm_df == TT_MMRM_KENWARD_ROGER ? "kenward_roger" : "satterthwaite");
   }
+  if (m == TT_ANALYSIS_MMRM || m == TT_ANALYSIS_MI) P(", visit: %s", TTYamlFormatReal(a->mmrm_visit, buf));
   if (m == TT_ANALYSIS_RISK_DIFFERENCE) P(", ci: %s", a->newcombe ? "newcombe" : a->score ? "score" : "wald");
   if (m == TT_ANALYSIS_COX) P(", ties: %s", a->breslow ? "breslow" : "efron");
   if ((m == TT_ANALYSIS_LOGRANK || m == TT_ANALYSIS_COX) && !a->nstrata)
@@ -321,8 +330,8 @@ static PetscErrorCode ViewAnalysis(const TTProtocol *p, const TTAnalysisSpec *a,
   }
   P(", alpha: %s, sided: %d", TTYamlFormatReal(a->alpha, buf), a->sided);
   if (a->sided == 1) P(", direction: %s", a->direction > 0 ? "higher" : "lower");
-  if (a->sided == 1 &&
-      (m == TT_ANALYSIS_ANCOVA || m == TT_ANALYSIS_WELCH || m == TT_ANALYSIS_RISK_DIFFERENCE || m == TT_ANALYSIS_MMRM))
+  if (a->sided == 1 && (m == TT_ANALYSIS_ANCOVA || m == TT_ANALYSIS_WELCH || m == TT_ANALYSIS_RISK_DIFFERENCE ||
+                        m == TT_ANALYSIS_MMRM || m == TT_ANALYSIS_MI))
     P(", margin: %s", TTYamlFormatReal(a->margin, buf));
   if (a->sided == 1 &&
       (m == TT_ANALYSIS_ODDS_RATIO || m == TT_ANALYSIS_COX || m == TT_ANALYSIS_NEGBIN || m == TT_ANALYSIS_POISSON))

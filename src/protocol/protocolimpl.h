@@ -35,7 +35,7 @@ int TTProtocolFindArm(const TTProtocol *p, const char *name);
 #define TT_DAYS_PER_MONTH (365.25 / 12.0)
 extern const char *const TTEndpointTypeNames[8];
 extern const char *const TTMeasureNames[3];
-#define TT_NMETHOD 10
+#define TT_NMETHOD 11
 extern const char *const TTAnalysisMethodNames[TT_NMETHOD];
 extern const char *const TTDropoutModelNames[4];
 extern const char *const TTOnFailureNames[2];
@@ -54,6 +54,10 @@ PetscErrorCode TTProtocolParseAnalyses(TTYaml y, TTYamlNode seq, TTProtocol *p);
 /* protocol_mmrm.c: an analysis's covariance, fallback, df and visit keys (method mmrm only;
  * after its method, endpoint and covariates). */
 PetscErrorCode TTProtocolParseMmrm(TTYaml y, TTYamlNode item, const char *key, const TTProtocol *p, TTAnalysisSpec *a);
+/* protocol_mi.c: an analysis's imputation, reference, delta, imputations and analysis keys
+ * (method mi only; after its method, endpoint, covariates and arms, before
+ * TTProtocolParseMmrm, which reads mi_analysis). */
+PetscErrorCode TTProtocolParseMi(TTYaml y, TTYamlNode item, const char *key, const TTProtocol *p, TTAnalysisSpec *a);
 
 /* protocol_calibrate.c: an arm's effects (a calibrated one only marked: value NaN), and
  * after the analyses every calibrated effect's target and the calibration section. */

@@ -206,7 +206,7 @@ static PetscErrorCode FreeStore(TTStore *store)
   PetscCall(PetscFree(st->col));
   PetscCall(PetscFree(st->km));
   PetscCall(TTStoreReasonFree(st));
-  PetscCall(PetscFree(st->mmrmcov)); /* only when the open failed: the close frees it */
+  PetscCall(PetscFree2(st->mmrmcov, st->mifmi)); /* only when the open failed: the close frees them */
   PetscCall(PetscFree(st->done_flags));
   PetscCall(TTStoreCloseArms(st));  /* after an error in TTStoreOpen: handles and buffers */
   PetscCall(PetscFree(st->looks));  /* only when the open failed: the close frees it */

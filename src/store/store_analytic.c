@@ -65,7 +65,8 @@ void TTStoreAnalyticPower(const TTProtocol *p, PetscInt k, TTSummary *s)
   s->analytic_power = NAN;
   if (none) {
     snprintf(s->analytic_method, sizeof(s->analytic_method), "%s", none);
-  } else if (an->method == TT_ANALYSIS_ANCOVA || an->method == TT_ANALYSIS_WELCH || an->method == TT_ANALYSIS_MMRM) {
+  } else if (an->method == TT_ANALYSIS_ANCOVA || an->method == TT_ANALYSIS_WELCH || an->method == TT_ANALYSIS_MMRM ||
+             an->method == TT_ANALYSIS_MI) {
     s->analytic_power = tt_stats_power_t(n, d, o->mean_std_error * sqrt(n / 2.0), spec, 1);
     snprintf(s->analytic_method, sizeof(s->analytic_method), "two-sample t");
   } else if (an->method == TT_ANALYSIS_LOGRANK || an->method == TT_ANALYSIS_COX) {

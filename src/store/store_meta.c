@@ -160,8 +160,25 @@ PetscErrorCode TTStoreWriteDesign(TTStore st)
   PetscFunctionReturn(0);
 }
 
-static const char *const method_names[] = {"ancova",  "welch", "risk_difference", "odds_ratio", "cmh",
-                                           "logrank", "cox",   "negbin",          "poisson",    "mmrm"};
+static const char *const method_names[] = {"ancova", "welch",  "risk_difference", "odds_ratio", "cmh", "logrank",
+                                           "cox",    "negbin", "poisson",         "mmrm",       "mi"};
+
+/* The estimand an analysis targets, in words (the `estimand` attribute). */
+static const char *Estimand(const TTAnalysisSpec *an)
+{
+  if (an->method == TT_ANALYSIS_MMRM)
+    return "hypothetical (as if no dropout); every observed post-baseline visit, valid under missingness at random "
+           "given the covariates and earlier visits";
+  if (an->method == TT_ANALYSIS_MI && (an->mi_method == TT_MI_MAR || an->mi_method == TT_MI_DELTA))
+    return an->mi_method == TT_MI_MAR ? "hypothetical (as if no dropout); multiple imputation under missingness at "
+                                        "random given baseline and earlier visits"
+                                      : "sensitivity (tipping point): multiple imputation under missingness at random, "
+                                        "the treatment arm's imputed values shifted by delta";
+  if (an->method == TT_ANALYSIS_MI)
+    return "treatment policy under a reference-based assumption: after dropout a twin's profile follows the reference "
+           "arm (multiple imputation, Carpenter, Roger & Kenward 2013)";
+  return "hypothetical (as if no dropout); completers analysis, valid under missingness at random given the covariates";
+}
 
 PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
 {
@@ -200,12 +217,14 @@ PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
     PetscCall(TTH5WriteStringAttr(ga, "control", p->arm[an->control_arm].name));
     PetscCall(TTH5WriteDoubleAttr(ga, "alpha", an->alpha));
     PetscCall(TTH5WriteInt64Attr(ga, "sided", an->sided));
-    PetscCall(TTH5WriteStringAttr(ga, "estimand",
-                                  an->method == TT_ANALYSIS_MMRM
-                                      ? "hypothetical (as if no dropout); every observed post-baseline visit, valid "
-                                        "under missingness at random given the covariates and earlier visits"
-                                      : "hypothetical (as if no dropout); completers analysis, valid "
-                                        "under missingness at random given the covariates"));
+    PetscCall(TTH5WriteStringAttr(ga, "estimand", Estimand(an)));
+    if (an->method == TT_ANALYSIS_MI) {
+      PetscCall(TTH5WriteStringAttr(ga, "imputation", tt_mi_method_name((tt_mi_method) an->mi_method)));
+      PetscCall(TTH5WriteInt64Attr(ga, "imputations", an->mi_imputations));
+      PetscCall(TTH5WriteStringAttr(ga, "imputation_reference", p->arm[an->mi_reference_arm].name));
+      PetscCall(TTH5WriteDoubleAttr(ga, "imputation_delta", an->mi_delta));
+      PetscCall(TTH5WriteStringAttr(ga, "imputation_analysis", an->mi_analysis == TT_MI_MMRM ? "mmrm" : "ancova"));
+    }
     TTCallHDF5(H5Gclose(ga));
   }
   TTCallHDF5(H5Gclose(g));

@@ -1,11 +1,13 @@
-/* store_mmrm.c — the covariance structure each mmrm analysis fitted, per replicate and counted.
+/* store_mmrm.c — the covariance structure each mmrm analysis fitted, per replicate and
+ * counted, and each mi analysis's fraction of missing information per replicate.
  *
  * Owns /analyses/<name>/covariance for method mmrm only: [replicate] int, the structure
  * fitted after any fallback (tt_mmrm_cov: the dataset's attribute `codes` names them) or
  * -1 where no structure converged; and the /summary/<name> attribute covariance_fitted
  * that counts them ("unstructured 38; toeplitz 2"). A row is written as its replicate is
  * stored (rank 0) before the replicate is marked done; the counts are read back from the
- * stored rows, so a resumed run counts like an uninterrupted one.
+ * stored rows, so a resumed run counts like an uninterrupted one. For method mi only:
+ * /analyses/<name>/fmi, [replicate] double, NaN where the analysis failed.
  */
 #include <string.h>
 #include "storeimpl.h"
@@ -16,8 +18,15 @@ PetscErrorCode TTStoreMmrmSetUp(TTStore st, PetscInt k, hid_t ga, PetscBool crea
   char    codes[512] = "-1 none converged";
 
   PetscFunctionBeginUser;
-  if (k == 0) PetscCall(PetscMalloc1(st->p->nanalysis, &st->mmrmcov));
-  st->mmrmcov[k] = -1;
+  if (k == 0) PetscCall(PetscMalloc2(st->p->nanalysis, &st->mmrmcov, st->p->nanalysis, &st->mifmi));
+  st->mmrmcov[k] = st->mifmi[k] = -1;
+  if (st->p->analysis[k].method == TT_ANALYSIS_MI) {
+    PetscCall(TTH5Dataset(ga, "fmi", H5T_NATIVE_DOUBLE, 1, &n, create, &st->mifmi[k]));
+    if (create)
+      PetscCall(TTH5WriteStringAttr(st->mifmi[k], "meaning",
+                                    "fraction of missing information of the pooled estimate, (r + 2 / (df + 3)) / (r "
+                                    "+ 1) with r the relative increase in variance (Rubin 1987; mice::pool)"));
+  }
   if (st->p->analysis[k].method != TT_ANALYSIS_MMRM) PetscFunctionReturn(0);
   PetscCall(TTH5Dataset(ga, "covariance", H5T_STD_I32LE, 1, &n, create, &st->mmrmcov[k]));
   if (!create) PetscFunctionReturn(0);
@@ -33,9 +42,12 @@ PetscErrorCode TTStoreMmrmSetUp(TTStore st, PetscInt k, hid_t ga, PetscBool crea
 PetscErrorCode TTStoreMmrmWrite(TTStore st, const TTReplicateResult *res)
 {
   PetscFunctionBeginUser;
-  for (PetscInt k = 0; k < st->p->nanalysis; k++)
+  for (PetscInt k = 0; k < st->p->nanalysis; k++) {
     if (st->mmrmcov[k] >= 0)
       PetscCall(TTH5WriteRows(st->mmrmcov[k], H5T_NATIVE_INT, (hsize_t) res->replicate, 1, &res->covariance[k]));
+    if (st->mifmi[k] >= 0)
+      PetscCall(TTH5WriteRows(st->mifmi[k], H5T_NATIVE_DOUBLE, (hsize_t) res->replicate, 1, &res->fmi[k]));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -66,8 +78,10 @@ PetscErrorCode TTStoreMmrmClose(TTStore st)
 {
   PetscFunctionBeginUser;
   if (st->mmrmcov)
-    for (PetscInt k = 0; k < st->p->nanalysis; k++)
+    for (PetscInt k = 0; k < st->p->nanalysis; k++) {
       if (st->mmrmcov[k] >= 0) TTCallHDF5(H5Dclose(st->mmrmcov[k]));
-  PetscCall(PetscFree(st->mmrmcov));
+      if (st->mifmi[k] >= 0) TTCallHDF5(H5Dclose(st->mifmi[k]));
+    }
+  PetscCall(PetscFree2(st->mmrmcov, st->mifmi));
   PetscFunctionReturn(0);
 }

@@ -35,6 +35,7 @@ struct _p_TTStore {
   hid_t            *reason;                 /* [nanalysis] /analyses/<name>/reason (store_reason.c) */
   int              *reasonbuf;              /* [nanalysis * TT_ROW_BUFFER] staged TT_STATS_E* codes, 0 when ok */
   hid_t            *mmrmcov;                /* [nanalysis] /analyses/<name>/covariance, -1 if not mmrm (store_mmrm.c) */
+  hid_t            *mifmi;                  /* [nanalysis] /analyses/<name>/fmi, -1 if not mi (store_mmrm.c) */
   hid_t             done, screen, dropped;  /* /replicates */
   hid_t             figures;                /* /validation/values [replicate][figure], -1 without figures */
   PetscInt          nbuf, row0;             /* buffered replicates row0 .. row0 + nbuf - 1 */
@@ -91,7 +92,8 @@ void        TTStoreMaskConditional(const TTProtocol *p, PetscInt k, TTSummary *s
  * (rank 0). ReadReasons reads n of them (all "" in a file without the dataset) for the
  * export, ReasonAt copies row r NUL-terminated. */
 #define TT_REASON_WIDTH 24
-/* store_mmrm.c: the covariance structure each mmrm analysis fitted (set up per analysis,
+/* store_mmrm.c: the covariance structure each mmrm analysis fitted and each mi analysis's
+ * fraction of missing information (set up per analysis,
  * written per replicate, counted for the summary, closed and freed once). */
 PetscErrorCode TTStoreMmrmSetUp(TTStore st, PetscInt k, hid_t ga, PetscBool create);
 PetscErrorCode TTStoreMmrmWrite(TTStore st, const TTReplicateResult *res);

@@ -257,6 +257,7 @@ static PetscErrorCode AllocScratch(TTTrial t)
   PetscCall(PetscMalloc4(2 * n, &t->treat, 2 * n, &t->iy, 2 * n, &t->status, 2 * n, &t->strata));
   PetscCall(PetscMalloc1(n * t->p->nendpoint, &t->pair));
   PetscCall(PetscMalloc1(t->p->nanalysis, &t->mmrm_used));
+  PetscCall(PetscMalloc1(t->p->nanalysis, &t->mi_fmi));
   t->calendar = INFINITY;
   PetscCall(PetscMalloc3(t->nstratum, &t->stratum_count, t->nstratum, &t->block_id, t->nstratum * bs, &t->block_list));
   PetscFunctionReturn(0);
@@ -336,6 +337,7 @@ PetscErrorCode TTTrialDestroy(TTTrial *trial)
   PetscCall(PetscFree4(t->treat, t->iy, t->status, t->strata));
   PetscCall(PetscFree(t->pair));
   PetscCall(PetscFree(t->mmrm_used));
+  PetscCall(PetscFree(t->mi_fmi));
   PetscCall(PetscFree3(t->stratum_count, t->block_id, t->block_list));
   PetscCall(PetscFree3(t->figure_var, t->km_steps, t->traj));
   PetscCall(PetscFree(t));

@@ -71,6 +71,7 @@ PetscErrorCode TTTrialAnalyse(TTTrial t, PetscInt r, const double recs[], TTRepl
   PetscCall(TTTrialCalibrationPending(t, &pending));
   PetscCheck(!pending, PETSC_COMM_SELF, PETSC_ERR_ORDER, "the protocol's calibrated arm effects are not solved yet");
   res->replicate       = r;
+  t->replicate         = r;
   res->screen_failures = 0;
   res->dropped_twins   = 0;
   for (PetscInt i = 0; i < p->patients; i++) {
@@ -88,6 +89,7 @@ PetscErrorCode TTTrialAnalyse(TTTrial t, PetscInt r, const double recs[], TTRepl
     res->reason[k]     = TTTrialRunMethod(t, k, recs, res->arm, &res->result[k], &res->information[k], res->km + 6 * k);
     res->ok[k]         = res->reason[k] == TT_STATS_OK;
     res->covariance[k] = t->mmrm_used[k];
+    res->fmi[k]        = t->mi_fmi[k];
     res->true_effect[k] = TTTrialTrueEffect(t, k, recs);
   }
   /* per-arm figures at the data cut the analyses used (the stopping look's, trial_gsd.c) */
@@ -110,7 +112,7 @@ PetscErrorCode TTReplicateResultCreate(TTTrial t, TTReplicateResult *res)
   PetscCall(PetscMalloc2(2 * TT_ARM_FIGURES * na, &res->arm_figures, t->p->narm * TT_GUIDED_FIGURES, &res->guided));
   PetscCall(PetscMalloc4(TT_MAX_LOOKS, &res->look_time, TT_MAX_LOOKS, &res->look_information, TT_MAX_LOOKS,
                          &res->look_subjects, TT_MAX_LOOKS, &res->look_bound));
-  PetscCall(PetscCalloc2(na, &res->reason, na, &res->covariance));
+  PetscCall(PetscCalloc3(na, &res->reason, na, &res->covariance, na, &res->fmi));
   PetscFunctionReturn(0);
 }
 
@@ -121,6 +123,6 @@ PetscErrorCode TTReplicateResultDestroy(TTReplicateResult *res)
   PetscCall(PetscFree4(res->information, res->look_z, res->km, res->figure));
   PetscCall(PetscFree2(res->arm_figures, res->guided));
   PetscCall(PetscFree4(res->look_time, res->look_information, res->look_subjects, res->look_bound));
-  PetscCall(PetscFree2(res->reason, res->covariance));
+  PetscCall(PetscFree3(res->reason, res->covariance, res->fmi));
   PetscFunctionReturn(0);
 }

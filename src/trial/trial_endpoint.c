@@ -192,7 +192,7 @@ double TTTrialTrueEffect(TTTrial t, PetscInt k, const double recs[])
     const double *rec = recs + i * t->L.size;
     TTPair        c   = TTTrialEndpoint(t, rec, an->control_arm, an->endpoint_index, INFINITY, PETSC_FALSE);
     TTPair        e   = TTTrialEndpoint(t, rec, an->treatment_arm, an->endpoint_index, INFINITY, PETSC_FALSE);
-    if (an->method == TT_ANALYSIS_MMRM) { /* at the contrast's visit */
+    if (an->method == TT_ANALYSIS_MMRM || an->method == TT_ANALYSIS_MI) { /* at the contrast's visit */
       c.value = TTTrialMeasureAtVisit(t, rec, an->control_arm, an->endpoint_index, an->mmrm_visit_index, INFINITY,
                                       PETSC_FALSE);
       e.value = TTTrialMeasureAtVisit(t, rec, an->treatment_arm, an->endpoint_index, an->mmrm_visit_index, INFINITY,

@@ -169,8 +169,13 @@ int TTTrialRunMethod(TTTrial t, PetscInt k, const double recs[], const PetscInt 
   for (int j = 0; j < 6; j++) km[j] = NAN;
   if (kind == TT_KIND_TIME_TO_EVENT) Medians(t, n, km);
   t->mmrm_used[k] = -1;
+  t->mi_fmi[k]    = NAN;
   if (an->method == TT_ANALYSIS_MMRM) { /* every post-baseline visit, not only the completers */
     status = TTTrialRunMmrm(t, k, recs, arm, spec, res, information);
+    return Margin(an, spec, status, res);
+  }
+  if (an->method == TT_ANALYSIS_MI) { /* every twin followed to the endpoint's visit, dropouts imputed */
+    status = TTTrialRunMi(t, k, recs, arm, spec, res, information);
     return Margin(an, spec, status, res);
   }
   if (!BothArms(t, n)) {

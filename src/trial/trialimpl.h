@@ -58,7 +58,9 @@ struct _p_TTTrial {
   int      *treat, *iy, *status, *strata;
   TTPair   *pair;      /* [patients * nendpoint] endpoint pairs at the current data cut */
   double    calendar;  /* that data cut (calendar day; INFINITY: final) */
+  PetscInt  replicate; /* the replicate TTTrialAnalyse works on (keys the imputation draws) */
   int      *mmrm_used; /* [nanalysis] mmrm: structure of the last fit (tt_mmrm_cov), -1: none converged / other */
+  double   *mi_fmi;    /* [nanalysis] mi: fraction of missing information of the last analysis, NaN: failed / other */
   PetscInt *stratum_count, *block_id, *block_list;
   /* guided arms (trial_guided.c): choose variable and visit index per arm (-1: not guided), the chooser */
   PetscInt       guided_var[TT_MAX_ARMS], guided_visit[TT_MAX_ARMS];
@@ -95,6 +97,10 @@ double TTTrialCovariateValue(TTTrial t, const double *rec, PetscInt arm, PetscIn
  * with an observed visit; t->mmrm_used[k] = the structure fitted); 0 or a TT_STATS code. */
 int TTTrialRunMmrm(TTTrial t, PetscInt k, const double recs[], const PetscInt arm[], tt_stats_test_spec spec,
                    tt_stats_result *res, double *information);
+/* trial_mi.c: mi analysis k at the data cut t->calendar (res, *information = twins
+ * analysed); 0 or a TT_STATS code. Not collective. */
+int TTTrialRunMi(TTTrial t, PetscInt k, const double recs[], const PetscInt arm[], tt_stats_test_spec spec,
+                 tt_stats_result *res, double *information);
 /* trial_calibrate.c: an arm's effects in the view, its calibrated one with its record. */
 void TTTrialViewCalibrated(TTTrial t, FILE *out, PetscInt arm);
 /* trial_covariates.c: factor()/numeric() codings and strata checked at set-up (located

@@ -8,6 +8,18 @@ target_link_libraries(mmrm_csv PRIVATE tt_mmrm tt_warnings)
 add_test(NAME mmrm_matches_r_nlme_gls COMMAND ${TT_SOURCE_DIR}/tests/validation/mmrm_vs_r.sh $<TARGET_FILE:mmrm_csv>
   "${TT_RSCRIPT}")
 set_tests_properties(mmrm_matches_r_nlme_gls PROPERTIES LABELS validation SKIP_RETURN_CODE 77 TIMEOUT 600)
+# Multiple imputation: a CSV driver the R comparison (tests/validation/mi_vs_r.sh) runs.
+add_executable(mi_csv ${TT_SOURCE_DIR}/tests/validation/mi_csv.c)
+target_link_libraries(mi_csv PRIVATE tt_mi tt_warnings)
+add_test(NAME mi_matches_r_mice_and_closed_forms COMMAND ${TT_SOURCE_DIR}/tests/validation/mi_vs_r.sh $<TARGET_FILE:mi_csv>
+  "${TT_RSCRIPT}")
+set_tests_properties(mi_matches_r_mice_and_closed_forms PROPERTIES LABELS validation SKIP_RETURN_CODE 77 TIMEOUT 600)
+add_test(NAME mi_matches_r_on_exported_replicate
+  COMMAND ${TT_SOURCE_DIR}/tests/validation/mi_export_vs_r.sh ${TT_TWINTRIAL}
+          ${TT_SOURCE_DIR}/tests/data/protocols/ad_mi.yaml $<TARGET_FILE:mi_csv> "${TT_RSCRIPT}")
+set_tests_properties(mi_matches_r_on_exported_replicate PROPERTIES LABELS validation SKIP_RETURN_CODE 77 TIMEOUT 600
+  ENVIRONMENT "${TT_MPI_ENV}")
+tt_unit_test(test_mi ${TT_SOURCE_DIR}/tests/unit/test_mi.c LIBS tt_mi)
 tt_unit_test(test_mmrm ${TT_SOURCE_DIR}/tests/unit/test_mmrm.c LIBS tt_mmrm)
 add_test(NAME mmrm_matches_r_on_exported_replicate
   COMMAND ${TT_SOURCE_DIR}/tests/validation/mmrm_export_vs_r.sh ${TT_TWINTRIAL}

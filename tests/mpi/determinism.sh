@@ -39,7 +39,7 @@ root=$(cd "$(dirname "$protocol")/.." && pwd)
 # T2D methods protocol and the regimen-switch protocols (every model's switches, doses); under memcheck (tests/reliability/valgrind.sh), which looks for
 # memory errors along each model's code, one protocol per model
 protocols=("$root"/protocols/*.yaml "$root/tests/data/protocols/t2d_methods.yaml" "$root"/tests/data/protocols/switch/*.yaml)
-reps=6 # replicates of the MMRM and model-file sections (2 under memcheck)
+reps=6 # replicates of the MMRM, MI and model-file sections (2 under memcheck)
 case $tt in
 *valgrind*)
   reps=2
@@ -77,6 +77,11 @@ done
 protocol=$root/tests/data/protocols/ad_mmrm.yaml
 for n in 1 2 3 4; do run mmrm_$n $n --replicates $reps --patients 160 -tt_block $((3 * n + 4)); done
 for n in 2 3 4; do same mmrm_1 mmrm_$n /design /subjects /outcomes /endpoints /analyses /replicates /summary; done
+# multiple imputation (imputation draws keyed by replicate, analysis and imputation; MAR,
+# reference-based and delta; ANCOVA and MMRM analyses): 1 to 4 ranks
+protocol=$root/tests/data/protocols/ad_mi.yaml
+for n in 1 2 3 4; do run mi_$n $n --replicates $reps --patients 160 -tt_block $((3 * n + 4)); done
+for n in 2 3 4; do same mi_1 mi_$n /design /subjects /outcomes /endpoints /analyses /replicates /summary; done
 # a model file (compiled at run time): 1 to 4 ranks, the 2-rank run with an empty cache
 # (one rank compiles, the other waits), the others with the cached object
 protocol=$root/protocols/fev1_model_file.yaml

@@ -1,0 +1,110 @@
+/* mi.h — multiple imputation of repeated continuous measurements, under MAR or a
+ * reference-based assumption, each imputed data set analysed and combined by Rubin's rules.
+ *
+ * Plain C (no MPI, no PETSc, no I/O; dense linear algebra through LAPACK); never
+ * collective. Imputation model: y_i = (y_i1..y_iV) given baseline b_i in group g_i
+ * (0 control, 1 treatment) is multivariate normal with mean a_v + g_i c_v + b_i d_v at
+ * visit v and one unstructured covariance Sigma common to both groups (the MMRM of
+ * Carpenter, Roger & Kenward 2013 J Biopharm Stat 23:1352, as R's rbmi fits it by
+ * default). Missingness is monotone (a subject's observed visits precede its missing ones;
+ * visits observed after a gap are set aside and imputed), so the likelihood factorises
+ * into the regressions of y_v on (1, g, b, y_1..y_v-1) among the subjects observed at v,
+ * and each imputation draws every regression's parameters from its posterior under the
+ * usual noninformative prior (sigma^2 = RSS / chi^2_(n-p), beta ~ N(beta_hat, sigma^2
+ * (Z'Z)^-1): Rubin 1987 p. 167, mice's "norm"), maps them to the joint (mean, Sigma) and
+ * draws each subject's missing visits from the conditional normal given its observed
+ * ones, about the mean profile its method assigns (Carpenter et al. 2013, section 4):
+ *   mar:               its own group's profile;
+ *   jump_to_reference: its own group's up to its last observed visit, the reference
+ *                      group's after it;
+ *   copy_reference:    the reference group's throughout;
+ *   copy_increments:   its own group's up to its last observed visit, then the reference
+ *                      group's changes from that visit (no observed visit: the reference's);
+ *   delta:             as mar, then delta added to every imputed value of the treatment
+ *                      group (a tipping-point analysis shifts delta).
+ * The reference group's own subjects are imputed under mar. Each completed data set is
+ * analysed (ANCOVA at the visit on group and baseline, or an MMRM over every visit with
+ * the treatment contrast at the visit) and the M estimates combined by Rubin's rules with
+ * Barnard & Rubin's (1999 Biometrika 86:948) small-sample degrees of freedom.
+ * Draws: imputation m uses its own stream tt_rng_substream(seed, key_a, key_b + m,
+ * TT_STREAM_IMPUTE), consumed in a fixed order (parameters visit by visit, then the
+ * subjects in data order), so results depend only on the data and the keys.
+ * Functions return TT_STATS_OK (0) or a TT_STATS_E* code; they never abort.
+ */
+#ifndef TWINTRIAL_MI_H
+#define TWINTRIAL_MI_H
+
+#include <stdint.h>
+#include "twintrial/mmrm.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+  TT_MI_MAR,
+  TT_MI_JUMP_TO_REFERENCE,
+  TT_MI_COPY_REFERENCE,
+  TT_MI_COPY_INCREMENTS,
+  TT_MI_DELTA,
+  TT_MI_NMETHOD
+} tt_mi_method;
+
+typedef enum { TT_MI_ANCOVA, TT_MI_MMRM } tt_mi_analysis;
+
+/* The protocol's spelling of a method ("mar", "jump_to_reference", "copy_reference",
+ * "copy_increments", "delta"). */
+const char *tt_mi_method_name(tt_mi_method m);
+
+/* Wide data: n subjects, nvisit (<= TT_MMRM_MAX_VISITS) post-baseline visits. */
+typedef struct {
+  int           n, nvisit;
+  const int    *group;    /* [n] 0 control, 1 treatment */
+  const double *baseline; /* [n] finite */
+  const double *y;        /* [n * nvisit] row major, NAN where missing */
+} tt_mi_data;
+
+typedef struct {
+  tt_mi_method   method;
+  int            reference; /* the group whose profile reference-based methods borrow: 0 or 1 */
+  double         delta;     /* delta: shift of the treatment group's imputed values */
+  int            imputations;
+  tt_mi_analysis analysis;
+  int            visit; /* 0-based: the contrast's visit */
+  /* analysis mmrm: the covariance structures tried in turn while a fit does not converge
+   * (ncov >= 1) and the degrees of freedom of each imputation's contrast */
+  int         ncov;
+  tt_mmrm_cov cov[TT_MMRM_NCOV];
+  tt_mmrm_df  df;
+  uint64_t    seed, key_a, key_b; /* draws of imputation m: (seed, key_a, key_b + m) */
+} tt_mi_options;
+
+/* Rubin's rules over m >= 2 estimates q with squared standard errors u and complete-data
+ * degrees of freedom dfcom (INFINITY: large sample). */
+typedef struct {
+  double estimate, std_error, df; /* qbar, sqrt(T), Barnard-Rubin df */
+  double ubar, b, t;              /* within, between and total variance */
+  double riv, lambda, fmi;        /* relative increase in variance, (1 + 1/m) b / t, missing information */
+} tt_mi_pooled;
+
+/* qbar = mean q, ubar = mean u, b = var q, t = ubar + (1 + 1/m) b; df per Barnard & Rubin
+ * (lambda floored at 1e-4, as mice::pool, so b = 0 gives a finite df); fmi = (riv + 2 /
+ * (df + 3)) / (riv + 1) (Rubin 1987, as mice 3.15). TT_STATS_ETOOFEW when m < 2,
+ * TT_STATS_EDOMAIN for a non-finite input or u < 0. */
+int tt_mi_pool(int m, const double q[], const double u[], double dfcom, tt_mi_pooled *out);
+
+/* One completed data set: d with its missing values drawn for imputation m (y_out,
+ * n * nvisit, holds every value). */
+int tt_mi_impute(const tt_mi_data *d, const tt_mi_options *o, int m, double y_out[]);
+
+/* The whole analysis: o->imputations completed data sets, each analysed, pooled into res
+ * (the t test of spec at the pooled estimate, SE and df; n_analysed = n) and pool. q and u
+ * (may be NULL) receive each imputation's estimate and squared SE. TT_STATS_ETOOFEW when
+ * a regression has too few subjects or a group none, else the first failing analysis's code. */
+int tt_mi_run(const tt_mi_data *d, const tt_mi_options *o, tt_stats_test_spec spec, tt_stats_result *res,
+              tt_mi_pooled *pool, double q[], double u[]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

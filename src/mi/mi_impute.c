@@ -1,0 +1,199 @@
+/* mi_impute.c — one imputation: a posterior draw of the imputation model's parameters,
+ * then every subject's missing visits drawn given its observed ones (tt_mi_impute).
+ *
+ * Invariants: the model and the methods are those of mi.h; draws come from the stream of
+ * (seed, key_a, key_b + m) in a fixed order (each visit's chi-square then its p normals,
+ * then the subjects in data order, V - k normals each), so a data set and its keys give
+ * bitwise-identical imputations wherever they run. Work arrays are allocated per call and
+ * freed before it returns.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "twintrial/mi.h"
+#include "twintrial/rng.h"
+
+extern void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
+extern void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, const int *lda, double *b,
+                    const int *ldb, int *info);
+extern void dtrtrs_(const char *uplo, const char *trans, const char *diag, const int *n, const int *nrhs,
+                    const double *a, const int *lda, double *b, const int *ldb, int *info);
+extern void dposv_(const char *uplo, const int *n, const int *nrhs, double *a, const int *lda, double *b,
+                   const int *ldb, int *info);
+
+enum { NX = 3, VMAX = TT_MMRM_MAX_VISITS, PMAX = NX + VMAX };
+
+/* A draw of the joint model: mean a[v] + g c[v] + b d[v], covariance sigma (row major). */
+typedef struct {
+  double a[VMAX], c[VMAX], d[VMAX], sigma[VMAX * VMAX];
+} Joint;
+
+/* Leading observed visits of subject i. */
+static int Observed(const tt_mi_data *d, int i)
+{
+  int k = 0;
+  while (k < d->nvisit && !isnan(d->y[(size_t) i * d->nvisit + k])) k++;
+  return k;
+}
+
+/* The regression of visit v on (1, g, b, y_1..y_v-1) among the subjects observed at v,
+ * its parameters drawn from their posterior into coef[p] and *s2. */
+static int DrawRegression(const tt_mi_data *d, const int last[], int v, tt_pcg32 *g, double coef[], double *s2)
+{
+  int    p = NX + v, nv = 0, ng[2] = {0, 0}, one = 1, info;
+  double zz[PMAX * PMAX] = {0}, zy[PMAX] = {0}, z[PMAX], rss = 0, chi2;
+  for (int i = 0; i < d->n; i++) {
+    const double *yi = d->y + (size_t) i * d->nvisit;
+    if (last[i] <= v) continue;
+    z[0] = 1, z[1] = d->group[i], z[2] = d->baseline[i];
+    for (int j = 0; j < v; j++) z[NX + j] = yi[j];
+    for (int r = 0; r < p; r++) {
+      zy[r] += z[r] * yi[v];
+      for (int c = 0; c <= r; c++) zz[r + c * p] += z[r] * z[c];
+    }
+    nv++, ng[d->group[i] != 0]++;
+  }
+  if (nv <= p || !ng[0] || !ng[1]) return TT_STATS_ETOOFEW;
+  dpotrf_("L", &p, zz, &p, &info);
+  if (info) return TT_STATS_ESINGULAR;
+  memcpy(coef, zy, sizeof(double) * (size_t) p);
+  dpotrs_("L", &p, &one, zz, &p, coef, &p, &info);
+  for (int i = 0; i < d->n; i++) {
+    const double *yi = d->y + (size_t) i * d->nvisit;
+    double        r  = yi[v] - coef[0] - coef[1] * d->group[i] - coef[2] * d->baseline[i];
+    if (last[i] <= v) continue;
+    for (int j = 0; j < v; j++) r -= coef[NX + j] * yi[j];
+    rss += r * r;
+  }
+  chi2 = tt_rng_gamma(g, 0.5 * (nv - p), 2.0);
+  *s2  = rss / chi2;
+  for (int r = 0; r < p; r++) z[r] = tt_rng_normal(g);
+  dtrtrs_("L", "T", "N", &p, &one, zz, &p, z, &p, &info); /* z <- L^-T z: covariance (Z'Z)^-1 */
+  for (int r = 0; r < p; r++) coef[r] += sqrt(*s2) * z[r];
+  return TT_STATS_OK;
+}
+
+/* The joint model of the drawn regressions: (I - G) y = Gamma x + e, e ~ N(0, S), so
+ * y = M Gamma x + M e with M = (I - G)^-1 and Sigma = M S M'. */
+static int DrawJoint(const tt_mi_data *d, const int last[], tt_pcg32 *g, Joint *J)
+{
+  int    V              = d->nvisit;
+  double M[VMAX * VMAX] = {0}, coef[VMAX][PMAX], s2[VMAX];
+  for (int v = 0; v < V; v++) {
+    int status = DrawRegression(d, last, v, g, coef[v], &s2[v]);
+    if (status) return status;
+  }
+  for (int v = 0; v < V; v++) { /* row v of M: e_v + sum_k<v G[v][k] M[k] */
+    M[v * V + v] = 1;
+    for (int k = 0; k < v; k++)
+      for (int j = 0; j <= k; j++) M[v * V + j] += coef[v][NX + k] * M[k * V + j];
+  }
+  for (int v = 0; v < V; v++) {
+    J->a[v] = J->c[v] = J->d[v] = 0;
+    for (int j = 0; j <= v; j++) {
+      J->a[v] += M[v * V + j] * coef[j][0];
+      J->c[v] += M[v * V + j] * coef[j][1];
+      J->d[v] += M[v * V + j] * coef[j][2];
+    }
+    for (int w = 0; w <= v; w++) {
+      double s = 0;
+      for (int j = 0; j <= w; j++) s += M[v * V + j] * s2[j] * M[w * V + j];
+      J->sigma[v * V + w] = J->sigma[w * V + v] = s;
+    }
+  }
+  return TT_STATS_OK;
+}
+
+/* For k observed visits: K (V-k by k, row major) = Sigma_mo Sigma_oo^-1 and the lower
+ * Cholesky factor L (V-k square, row major) of Sigma_mm - K Sigma_om. */
+static int Conditional(const Joint *J, int V, int k, double K[], double L[])
+{
+  int    m = V - k, info;
+  double soo[VMAX * VMAX], x[VMAX * VMAX], c[VMAX * VMAX];
+  for (int r = 0; r < k; r++)
+    for (int s = 0; s < k; s++) soo[r + s * k] = J->sigma[r * V + s];
+  for (int r = 0; r < k; r++)
+    for (int s = 0; s < m; s++) x[r + s * k] = J->sigma[r * V + k + s]; /* Sigma_om, column major */
+  if (k) {
+    dposv_("L", &k, &m, soo, &k, x, &k, &info);
+    if (info) return TT_STATS_ESINGULAR;
+  }
+  for (int s = 0; s < m; s++)
+    for (int r = 0; r < k; r++) K[s * k + r] = x[r + s * k];
+  for (int r = 0; r < m; r++)
+    for (int s = 0; s < m; s++) {
+      double v = J->sigma[(k + r) * V + k + s];
+      for (int j = 0; j < k; j++) v -= K[r * k + j] * J->sigma[j * V + k + s];
+      c[r * m + s] = v;
+    }
+  for (int r = 0; r < m; r++) /* symmetric up to rounding: take the mean of both halves */
+    for (int s = 0; s < r; s++) c[r * m + s] = c[s * m + r] = 0.5 * (c[r * m + s] + c[s * m + r]);
+  return tt_rng_cholesky(m, c, L) ? TT_STATS_ESINGULAR : TT_STATS_OK;
+}
+
+/* The mean profile subject (group gi, baseline b, k observed visits) is imputed about. */
+static void Profile(const Joint *J, const tt_mi_options *o, int V, int gi, double b, int k, double mean[])
+{
+  double own[VMAX], ref[VMAX];
+  int    r = o->reference;
+  for (int v = 0; v < V; v++)
+    own[v] = J->a[v] + gi * J->c[v] + b * J->d[v], ref[v] = J->a[v] + r * J->c[v] + b * J->d[v];
+  for (int v = 0; v < V; v++) {
+    switch (gi == r ? TT_MI_MAR : o->method) {
+    case TT_MI_JUMP_TO_REFERENCE:
+      mean[v] = v < k ? own[v] : ref[v];
+      break;
+    case TT_MI_COPY_REFERENCE:
+      mean[v] = ref[v];
+      break;
+    case TT_MI_COPY_INCREMENTS:
+      mean[v] = v < k ? own[v] : k ? own[k - 1] + ref[v] - ref[k - 1] : ref[v];
+      break;
+    default:
+      mean[v] = own[v];
+    }
+  }
+}
+
+int tt_mi_impute(const tt_mi_data *d, const tt_mi_options *o, int m, double y_out[])
+{
+  int      V = d->nvisit, status, *last = malloc(sizeof(int) * (size_t) (d->n + 1));
+  double  *K = malloc(sizeof(double) * (size_t) (2 * V * V * V + 1)), *L = K + V * V * V;
+  int     *ready = calloc((size_t) V + 1, sizeof(int));
+  Joint    J;
+  tt_pcg32 g;
+  if (!last || !K || !ready) {
+    status = TT_STATS_EDOMAIN;
+    goto done;
+  }
+  if (V < 1 || V > VMAX || o->reference < 0 || o->reference > 1) {
+    status = TT_STATS_EDOMAIN;
+    goto done;
+  }
+  for (int i = 0; i < d->n; i++) last[i] = Observed(d, i);
+  tt_rng_substream(&g, o->seed, o->key_a, o->key_b + (uint64_t) m, TT_STREAM_IMPUTE);
+  if ((status = DrawJoint(d, last, &g, &J))) goto done;
+  for (int i = 0; i < d->n; i++) {
+    const double *yi  = d->y + (size_t) i * V;
+    double       *out = y_out + (size_t) i * V, mean[VMAX], mu[VMAX];
+    int           k   = last[i];
+    memcpy(out, yi, sizeof(double) * (size_t) k);
+    if (k == V) continue;
+    if (!ready[k]) { /* the conditional of pattern k, computed once per imputation */
+      if ((status = Conditional(&J, V, k, K + k * V * V, L + k * V * V))) goto done;
+      ready[k] = 1;
+    }
+    Profile(&J, o, V, d->group[i], d->baseline[i], k, mean);
+    for (int r = 0; r < V - k; r++) {
+      mu[r] = mean[k + r];
+      for (int j = 0; j < k; j++) mu[r] += K[k * V * V + r * k + j] * (yi[j] - mean[j]);
+    }
+    tt_rng_mvnormal(&g, V - k, mu, L + k * V * V, out + k);
+    if (o->method == TT_MI_DELTA && d->group[i] == 1)
+      for (int v = k; v < V; v++) out[v] += o->delta;
+  }
+  status = TT_STATS_OK;
+done:
+  free(last), free(K), free(ready);
+  return status;
+}

@@ -1,0 +1,69 @@
+/* trial_mi.c — a multiple-imputation analysis of one replicate (method: mi).
+ *
+ * Twins of the analysis's treatment and control arms enter when their endpoint's visit
+ * is due by the data cut (TTTrialFollowUp: not at an interim look before it, nor past a
+ * calendar cut-off) and the model run did not fail: ITT, every randomized twin followed
+ * to the endpoint's visit, whether or not it dropped out. Each enters with its baseline
+ * (the endpoint's variable at the first visit) and the endpoint's measure at every
+ * post-baseline visit up to the endpoint's, observed as in trial_mmrm.c (missing after
+ * dropout or a terminal event: a monotone pattern); src/mi imputes the missing visits
+ * per the analysis's imputation keys and pools the analyses of the completed data sets;
+ * t->mi_fmi[k] gets the pooled estimate's fraction of missing information.
+ * Draws: imputation m of analysis k in replicate r uses the stream (seed, r, k << 32 | m,
+ * TT_STREAM_IMPUTE), so the result is the same on any number of ranks. Buffers are
+ * allocated per call and freed before it returns: memory does not grow with replicates.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include "trialimpl.h"
+
+int TTTrialRunMi(TTTrial t, PetscInt k, const double recs[], const PetscInt arm[], tt_stats_test_spec spec,
+                 tt_stats_result *res, double *information)
+{
+  const TTAnalysisSpec *an = &t->p->analysis[k];
+  PetscInt              e = an->endpoint_index, V = t->p->endpoint[e].visit_index, N = t->p->patients, n = 0;
+  int                  *group = malloc(sizeof(int) * (size_t) (N + 1));
+  double               *base = malloc(sizeof(double) * (size_t) (N * (V + 1) + 1)), *y = base + N;
+  tt_mi_options         o;
+  tt_mi_pooled          pool;
+  int                   status = TT_STATS_EDOMAIN;
+
+  *res         = (tt_stats_result){NAN, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
+  *information = 0;
+  if (!group || !base) goto done;
+  for (PetscInt i = 0; i < N; i++) {
+    const double *rec = recs + i * t->L.size;
+    double        b;
+    if (arm[i] != an->treatment_arm && arm[i] != an->control_arm) continue;
+    if (rec[t->L.failed] != 0.0 || t->t_days[V] > TTTrialFollowUp(t, rec, t->calendar)) continue;
+    b = TTRecordTraj(&t->L, rec, arm[i])[t->endpoint_var[e]];
+    if (!isfinite(b)) continue;
+    group[n] = arm[i] == an->treatment_arm;
+    base[n]  = b;
+    for (PetscInt v = 1; v <= V; v++)
+      y[n * V + v - 1] = TTTrialMeasureAtVisit(t, rec, arm[i], e, v, t->calendar - rec[t->L.entry], PETSC_TRUE);
+    n++;
+  }
+  *information = (double) n;
+  o            = (tt_mi_options){(tt_mi_method) an->mi_method,
+                                 an->mi_reference_arm == an->treatment_arm,
+                                 an->mi_delta,
+                                 an->mi_imputations,
+                                 (tt_mi_analysis) an->mi_analysis,
+                                 an->mmrm_visit_index - 1,
+                                 1 + an->nfallback,
+                                 {(tt_mmrm_cov) an->mmrm_covariance},
+                                 (tt_mmrm_df) an->mmrm_df,
+                                 t->p->seed,
+                                 (uint64_t) t->replicate,
+                                 (uint64_t) k << 32};
+  for (int j = 0; j < an->nfallback; j++) o.cov[1 + j] = (tt_mmrm_cov) an->fallback[j];
+  {
+    tt_mi_data d = {(int) n, (int) V, group, base, y};
+    status       = tt_mi_run(&d, &o, spec, res, &pool, NULL, NULL);
+    if (status == TT_STATS_OK) t->mi_fmi[k] = pool.fmi;
+  }
+done:
+  free(group), free(base);
+  return status;
+}

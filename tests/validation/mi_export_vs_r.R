@@ -1,0 +1,68 @@
+# The mi analyses twintrial stored for an exported replicate, against the exported data:
+# each twin's change from baseline of the endpoint's variable at every post-baseline visit
+# up to the endpoint's (outcomes.csv; NA after dropout) and its arm. (1) The stored
+# estimate, SE, df and fraction of missing information must be the MI module's on that data set with the trial's keys
+# (seed, replicate, analysis << 32), to 1e-9: the trial imputes what it exports, every
+# randomised twin of the two arms included. (2) Under MAR the module must agree with R's
+# mice ("norm", each visit from arm, baseline and the earlier visits, monotone order; van
+# Buuren & Groothuis-Oudshoorn 2011 J Stat Softw 45(3)) on that replicate: pooled
+# estimates within 4 Monte Carlo SEs, between-imputation variances within 4 SEs.
+# usage: Rscript mi_export_vs_r.R MI_CSV_PROGRAM CSV_DIR WORKDIR SEED
+args <- commandArgs(trailingOnly = TRUE)
+prog <- args[1]; dir <- args[2]; work <- args[3]; seed <- args[4]
+if (!requireNamespace("mice", quietly = TRUE)) { cat("SKIP: R package mice is not installed\n"); quit(status = 77) }
+suppressMessages(library(mice))
+fails <- 0
+close <- function(what, got, want, tol) {
+  ok <- is.finite(got) && is.finite(want) && abs(got - want) <= tol * max(1, abs(want))
+  cat(sprintf("%-60s %s got %.12g want %.12g\n", what, if (ok) "ok  " else "FAIL", got, want))
+  if (!ok) fails <<- fails + 1
+}
+run <- function(...) {
+  out <- system2(prog, c(...), stdout = TRUE)
+  kv <- strsplit(out, " "); v <- as.numeric(sapply(kv, `[`, 2)); names(v) <- sapply(kv, `[`, 1); v
+}
+outc <- read.csv(file.path(dir, "outcomes.csv")); an <- read.csv(file.path(dir, "analyses.csv"))
+outc <- outc[outc$replicate == 0 & outc$variable == "adas_cog" & outc$arm %in% c("placebo", "active"), ]
+visits <- sort(unique(outc$visit)); V <- length(visits) - 1 # 12 ... 78 weeks after baseline
+ids <- sort(unique(outc$subject))
+w <- reshape(outc[, c("subject", "visit", "value")], idvar = "subject", timevar = "visit", direction = "wide")
+w <- w[match(ids, w$subject), ]
+base <- w[["value.0"]]
+d <- data.frame(group = as.integer(outc$arm[match(ids, outc$subject)] == "active"), baseline = base)
+for (v in 1:V) d[[paste0("y", v)]] <- w[[paste0("value.", visits[v + 1])]] - base
+f <- file.path(work, "rep0.csv"); write.csv(d, f, row.names = FALSE, na = "NA", quote = FALSE)
+cat(sprintf("replicate 0: %d twins, missing at the last visit: %d\n", nrow(d), sum(is.na(d[[paste0("y", V)]]))))
+# name, analysis index (the order in the protocol), method, reference, delta, M, analysis, visit
+plans <- list(list("mi_mar", 0, "mar", 0, 0, 20, "ancova", V), list("mi_mar_mmrm", 1, "mar", 0, 0, 5, "mmrm", V),
+              list("mi_j2r", 2, "jump_to_reference", 0, 0, 20, "ancova", V),
+              list("mi_cir", 3, "copy_increments", 0, 0, 20, "ancova", match(52, visits) - 1),
+              list("mi_delta", 4, "delta", 0, 1.5, 10, "ancova", V))
+for (pl in plans) {
+  kv <- run("impute", f, V, pl[[3]], pl[[4]], pl[[5]], pl[[6]], pl[[7]], pl[[8]], seed, 0,
+            format(pl[[2]] * 2^32, scientific = FALSE))
+  row <- an[an$analysis == pl[[1]] & an$replicate == 0, ]
+  close(paste(pl[[1]], "stored estimate = module on exported data"), row$estimate, kv[["estimate"]], 1e-9)
+  close(paste(pl[[1]], "stored SE = module on exported data"), row$std_error, kv[["se"]], 1e-9)
+  close(paste(pl[[1]], "stored df = module on exported data"), row$df, kv[["df"]], 1e-9)
+  close(paste(pl[[1]], "stored fmi = module on exported data"), row$fmi, kv[["fmi"]], 1e-9)
+  close(paste(pl[[1]], "twins analysed"), row$n_analysed, nrow(d), 0)
+}
+M <- 500
+got <- run("impute", f, V, "mar", 0, 0, M, "ancova", V, 11)
+gq <- got[paste0("q", 0:(M - 1))]
+pm <- matrix(0, ncol(d), ncol(d), dimnames = list(names(d), names(d)))
+for (v in 1:V) pm[paste0("y", v), c("group", "baseline", if (v > 1) paste0("y", 1:(v - 1)))] <- 1
+meth <- ifelse(colSums(is.na(d)) > 0, "norm", "")
+imp <- suppressWarnings(mice(d, m = M, method = meth, predictorMatrix = pm, visitSequence = paste0("y", 1:V),
+                             maxit = 1, printFlag = FALSE, seed = 5))
+fits <- with(imp, lm(as.formula(paste0("y", V, " ~ group + baseline"))))
+rq <- sapply(fits$analyses, function(f) coef(f)[["group"]])
+ru <- sapply(fits$analyses, function(f) vcov(f)["group", "group"])
+rp <- mice::pool.scalar(rq, ru, n = nrow(d), k = 3)
+close("MAR pooled estimate vs mice norm (4 MC SEs)", got[["estimate"]], rp$qbar,
+      4 * sqrt(var(gq) / M + var(rq) / M) / max(1, abs(rp$qbar)))
+close("MAR between-imputation variance vs mice (4 SEs)", got[["b"]], rp$b,
+      4 * sqrt(2 * (got[["b"]]^2 + rp$b^2) / (M - 1)) / max(1, abs(rp$b)))
+cat(sprintf("%d failed\n", fails))
+quit(status = if (fails == 0) 0 else 1)

@@ -1,0 +1,123 @@
+# Multiple imputation (src/mi) against independent sources, on data simulated here.
+# (a) Rubin's rules with Barnard & Rubin's (1999) df: mice::pool.scalar (van Buuren &
+#     Groothuis-Oudshoorn 2011, J Stat Softw 45(3)) on given per-imputation estimates and
+#     variances, and Rubin's (1987) formulas written out here, to 1e-10.
+# (b) MI under MAR: mice's "norm" (Bayesian linear regression, Rubin 1987 p. 167) imputing
+#     each visit from group, baseline and the earlier visits in monotone order, analysed by
+#     lm and pooled by mice::pool, on one data set with MAR monotone dropout. Both are
+#     Monte Carlo estimates of the same infinite-imputation limit: the pooled estimates
+#     must agree within 4 Monte Carlo SEs (sqrt(b1/M1 + b2/M2)), the between-imputation
+#     variances within 4 SEs (var b ~ 2 b^2 / (M - 1)) and the within variances within 4
+#     SEs of their means.
+# (c) Reference-based MI (Carpenter, Roger & Kenward 2013 J Biopharm Stat 23:1352): with
+#     known parameters, missing completely at random after visit k with probability pi_k,
+#     the treatment effect at the last visit V in the limit of infinite imputations and
+#     sample size has a closed form (c_v: treatment - reference mean at visit v, Sigma the
+#     common covariance): MAR c_V; J2R pi_V c_V; CR pi_V c_V + sum_k<V pi_k Sigma_Vo
+#     Sigma_oo^-1 c_o; CIR pi_V c_V + sum_1<=k<V pi_k c_k; delta c_V + (1 - pi_V) delta.
+#     The pooled estimate on a large sample must be within 4 pooled SEs of it (Rubin's
+#     variance is conservative for reference-based MI, so the bound is if anything loose);
+#     the methods' limits differ by 8 or more such SEs, so a method imputing about the
+#     wrong profile fails.
+# usage: Rscript mi_vs_r.R MI_CSV_PROGRAM WORKDIR
+args <- commandArgs(trailingOnly = TRUE)
+prog <- args[1]; work <- args[2]
+if (!requireNamespace("mice", quietly = TRUE)) { cat("SKIP: R package mice is not installed\n"); quit(status = 77) }
+suppressMessages(library(mice))
+fail <- 0
+check <- function(what, got, want, tol) {
+  ok <- is.finite(got) && abs(got - want) <= tol
+  cat(sprintf("%-58s %s got %.12g want %.12g tol %.3g\n", what, if (ok) "ok  " else "FAIL", got, want, tol))
+  if (!ok) fail <<- fail + 1
+}
+run <- function(...) {
+  out <- system2(prog, c(...), stdout = TRUE)
+  kv <- strsplit(out, " "); v <- as.numeric(sapply(kv, `[`, 2)); names(v) <- sapply(kv, `[`, 1); v
+}
+
+## (a) Rubin's rules
+set.seed(101)
+for (case in 1:12) {
+  m <- c(2, 3, 5, 10, 20, 50, 100, 5, 10, 30, 7, 4)[case]
+  dfcom <- c(10, 50, 200, 1e4, Inf, 97, 12, Inf, 3, 500, 40, 1e6)[case]
+  q <- rnorm(m, 1, runif(1, 0.01, 1)); u <- rexp(m, 1 / runif(1, 0.01, 2))
+  if (case == 12) q <- rep(0.3, m) # no between-imputation variance: lambda floored
+  f <- file.path(work, "pool.csv"); write.csv(data.frame(q = q, u = u), f, row.names = FALSE)
+  got <- run("pool", f, if (is.finite(dfcom)) format(dfcom, digits = 17) else "inf")
+  ref <- mice::pool.scalar(q, u, n = dfcom + 1, k = 1) # dfcom = n - k
+  b <- var(q); ubar <- mean(u); t <- ubar + (1 + 1 / m) * b; lam <- max((1 + 1 / m) * b / t, 1e-4)
+  dfold <- (m - 1) / lam^2; dfobs <- (dfcom + 1) / (dfcom + 3) * dfcom * (1 - lam)
+  df <- if (is.finite(dfcom)) dfold * dfobs / (dfold + dfobs) else dfold
+  tag <- sprintf("(a) case %d m=%d dfcom=%g", case, m, dfcom)
+  check(paste(tag, "status"), got[["status"]], 0, 0)
+  for (k in c("qbar", "ubar", "b", "t", "df", "fmi")) {
+    gk <- got[[switch(k, qbar = "estimate", k)]]
+    check(paste(tag, k, "vs mice"), gk, ref[[k]], 1e-10 * max(1, abs(ref[[k]])))
+  }
+  check(paste(tag, "df vs formula"), got[["df"]], df, 1e-10 * max(1, df))
+  check(paste(tag, "se vs formula"), got[["se"]], sqrt(t), 1e-10 * max(1, sqrt(t)))
+}
+
+## (b) MAR against mice norm
+set.seed(202)
+n <- 600; V <- 3
+g <- rep(0:1, each = n / 2); b <- rnorm(n, 10, 2)
+S <- matrix(c(1, .6, .5, .6, 1.5, .7, .5, .7, 2), 3)
+y <- cbind(1 + 0.5 * b, 2 + 0.6 * b + 0.5 * g, 3 + 0.7 * b + g) + matrix(rnorm(n * V), n) %*% chol(S)
+for (v in 2:V) { # MAR: dropout before visit v depends on the value at visit v - 1
+  p <- plogis(-1 + 0.8 * (y[, v - 1] - mean(y[, v - 1], na.rm = TRUE)) - 0.5 * g)
+  drop <- is.na(y[, v - 1]) | runif(n) < p
+  y[drop, v:V] <- NA
+}
+d <- data.frame(group = g, baseline = b, y1 = y[, 1], y2 = y[, 2], y3 = y[, 3])
+cat(sprintf("(b) missing at visits 2, 3: %d, %d of %d\n", sum(is.na(y[, 2])), sum(is.na(y[, 3])), n))
+f <- file.path(work, "mar.csv"); write.csv(d, f, row.names = FALSE, na = "NA", quote = FALSE)
+M <- 1000
+got <- run("impute", f, 3, "mar", 0, 0, M, "ancova", 3, 2026)
+gq <- got[paste0("q", 0:(M - 1))]; gu <- got[paste0("u", 0:(M - 1))]
+pm <- matrix(0, 5, 5, dimnames = list(names(d), names(d)))
+pm["y2", c("group", "baseline", "y1")] <- 1
+pm["y3", c("group", "baseline", "y1", "y2")] <- 1
+imp <- suppressWarnings(mice(d, m = M, method = c("", "", "", "norm", "norm"), predictorMatrix = pm,
+                             visitSequence = c("y2", "y3"), maxit = 1, printFlag = FALSE, seed = 7))
+fits <- with(imp, lm(y3 ~ group + baseline))
+rq <- sapply(fits$analyses, function(f) coef(f)[["group"]])
+ru <- sapply(fits$analyses, function(f) vcov(f)["group", "group"])
+rp <- mice::pool.scalar(rq, ru, n = n, k = 3)
+check("(b) MAR pooled estimate vs mice norm", got[["estimate"]], rp$qbar, 4 * sqrt(var(gq) / M + var(rq) / M))
+check("(b) MAR between-imputation variance vs mice", got[["b"]], rp$b,
+      4 * sqrt(2 * got[["b"]]^2 / (M - 1) + 2 * rp$b^2 / (M - 1)))
+check("(b) MAR within-imputation variance vs mice", got[["ubar"]], rp$ubar, 4 * sqrt(var(gu) / M + var(ru) / M))
+check("(b) MAR total variance vs mice", got[["t"]], rp$t,
+      4 * sqrt(var(gu) / M + var(ru) / M + (1 + 1 / M)^2 * (2 * got[["b"]]^2 + 2 * rp$b^2) / (M - 1)))
+cc <- coef(lm(y3 ~ group + baseline, d))[["group"]]
+cat(sprintf("(b) complete-case estimate %.4f (for reference)\n", cc))
+
+## (c) reference-based: closed forms
+set.seed(303)
+n <- 40000; V <- 3
+g <- rep(0:1, each = n / 2); b <- rnorm(n, 20, 3)
+cv <- c(1, 2, 3) # treatment - control mean at each visit (control is the reference)
+S <- matrix(c(2, 1.2, 1, 1.2, 2.5, 1.5, 1, 1.5, 3), 3)
+y <- outer(rep(1, n), c(5, 4, 3)) + 0.5 * b + outer(g, cv) + matrix(rnorm(n * V), n) %*% chol(S)
+pk <- c(0.15, 0.15, 0.2, 0.5) # observed visits k = 0, 1, 2, 3 (completers), both groups
+k <- sample(0:3, n, replace = TRUE, prob = pk)
+for (i in which(k < 3)) y[i, (k[i] + 1):3] <- NA
+d <- data.frame(group = g, baseline = b, y1 = y[, 1], y2 = y[, 2], y3 = y[, 3])
+f <- file.path(work, "ref.csv"); write.csv(d, f, row.names = FALSE, na = "NA", quote = FALSE)
+f6 <- file.path(work, "ref6.csv") # MMRM analyses: 3000 twins an arm, to keep the fits quick
+write.csv(d[c(1:3000, n / 2 + 1:3000), ], f6, row.names = FALSE, na = "NA", quote = FALSE)
+cr <- pk[4] * cv[3]
+for (kk in 0:2) cr <- cr + pk[kk + 1] * if (kk == 0) 0 else drop(S[3, 1:kk] %*% solve(S[1:kk, 1:kk], cv[1:kk]))
+delta <- -1.5
+limit <- c(mar = cv[3], jump_to_reference = pk[4] * cv[3], copy_reference = cr,
+           copy_increments = pk[4] * cv[3] + pk[2] * cv[1] + pk[3] * cv[2], delta = cv[3] + (1 - pk[4]) * delta)
+for (an in c("ancova", "mmrm")) for (meth in names(limit)) {
+  if (an == "mmrm" && !(meth %in% c("jump_to_reference", "copy_increments"))) next
+  got <- run("impute", if (an == "mmrm") f6 else f, 3, meth, 0, delta, 20, an, 3, 99)
+  check(sprintf("(c) %s %s pooled estimate vs closed form", meth, an), got[["estimate"]], limit[[meth]],
+        4 * got[["se"]])
+}
+cat(sprintf("(c) limits: %s\n", paste(sprintf("%s %.3f", names(limit), limit), collapse = ", ")))
+if (fail) { cat(fail, "check(s) failed\n"); quit(status = 1) }
+cat("all multiple-imputation checks passed\n")
