@@ -118,7 +118,7 @@ static int Iterate(tt_mmrm_ws *ws, int max_iter, double th[], int *iterations, d
     near = -slope < 1e-2;
     if (newton && move <= 1e-6) { /* Hessian PD, quadratic convergence: the full step */
       for (int k = 0; k < q; k++) th[k] += step[k];
-      if (tt_mmrm_eval(ws, th, 2)) return TT_STATS_ENOCONV;
+      if (tt_mmrm_eval(ws, th, 3)) return TT_STATS_ENOCONV;
       if (move <= 1e-8) return TT_STATS_OK;
       continue;
     }
@@ -127,11 +127,11 @@ static int Iterate(tt_mmrm_ws *ws, int max_iter, double th[], int *iterations, d
       if (newton) return ls == 1 && !tt_mmrm_eval(ws, th, 2) ? TT_STATS_OK : TT_STATS_ENOCONV;
       if (forced) return TT_STATS_ENOCONV; /* the Hessian is not positive definite either */
       forced = near = 1;                   /* Fisher scoring stalls: try Newton */
-      if (tt_mmrm_eval(ws, th, 2)) return TT_STATS_ENOCONV;
+      if (tt_mmrm_eval(ws, th, 3)) return TT_STATS_ENOCONV;
       continue;
     }
     forced = 0;
-    if (tt_mmrm_eval(ws, th, 2)) return TT_STATS_ENOCONV;
+    if (tt_mmrm_eval(ws, th, near ? 3 : 2)) return TT_STATS_ENOCONV;
   }
   return TT_STATS_ENOCONV;
 }
