@@ -172,7 +172,7 @@ int tt_mmrm_ws_create(const tt_mmrm_data *d, tt_mmrm_cov cov, tt_mmrm_ws *ws)
   if (!status) {
     int    p1 = p + 1, TT = T * T, nkl = q * (q + 1) / 2;
     size_t nd = (size_t) (TT + q * TT + nkl * TT + p1 * p1 + p * p + p + TT + q + 2 * q * q + q * p1 * p1 + 5 * q * TT +
-                          6 * TT + 2 * p1 * p1 + q * p * p + q * p1);
+                          6 * TT + 2 * p1 * p1 + q * p * p + q * p1 + q * TT + q * p1 * p1);
     ws->sigma = malloc(sizeof(double) * nd);
     if (!ws->sigma) status = TT_STATS_EDOMAIN;
   }
@@ -213,6 +213,22 @@ void tt_mmrm_pattern_zaz(const tt_mmrm_ws *ws, const tt_mmrm_pattern *P, const d
     const double *Ar = A + P->pos[r] * m, *Cr = P->c + (size_t) r * K;
     double       *o = out + P->idx[r] * p1;
     for (int c = 0; c < K; c++) o[P->idx[c]] += Ar[P->pos[c]] * Cr[c];
+  }
+}
+
+void tt_mmrm_pattern_zaz_multi(const tt_mmrm_ws *ws, const tt_mmrm_pattern *P, int na, const double at[], double out[])
+{
+  int K = P->K, m = P->m, p1 = ws->p1;
+  for (int r = 0; r < K; r++) {
+    const double *Cr = P->c + (size_t) r * K;
+    for (int c = 0; c <= r; c++) {
+      const double *a = at + (P->pos[r] * m + P->pos[c]) * na;
+      double       *o = out + (P->idx[r] * p1 + P->idx[c]) * na, *ot = out + (P->idx[c] * p1 + P->idx[r]) * na;
+      double        v = Cr[c];
+      for (int k = 0; k < na; k++) o[k] += a[k] * v;
+      if (c < r)
+        for (int k = 0; k < na; k++) ot[k] += a[k] * v;
+    }
   }
 }
 

@@ -24,14 +24,23 @@
 #include "mmrmimpl.h"
 
 /* c = a b, m x m row major. */
-static void Mul(int m, const double a[], const double b[], double c[])
+static void Mul(int m, const double *restrict a, const double *restrict b, double *restrict c)
 {
-  for (int i = 0; i < m; i++)
-    for (int j = 0; j < m; j++) {
-      double v = 0;
-      for (int e = 0; e < m; e++) v += a[i * m + e] * b[e * m + j];
-      c[i * m + j] = v;
+  for (int i = 0; i < m; i++) {
+    double *ci = c + i * m;
+    for (int j = 0; j < m; j++) ci[j] = 0;
+    for (int e = 0; e < m; e++) {
+      double aie = a[i * m + e];
+      for (int j = 0; j < m; j++) ci[j] += aie * b[e * m + j];
     }
+  }
+}
+
+static double Dot(int n, const double *restrict a, const double *restrict b)
+{
+  double v = 0;
+  for (int i = 0; i < n; i++) v += a[i] * b[i];
+  return v;
 }
 
 /* Objective pass: W_P, Z'WZ, log dets; then Phi and beta. */
@@ -62,11 +71,13 @@ static int Objective(tt_mmrm_ws *ws)
 }
 
 typedef struct {
-  double *V, *B, *A, *D;               /* [q*T*T]: V_k, W V_k, (n W - 2 W E W) V_k, V_k W R W */
+  double *V, *B, *Y, *Z;               /* [q*T*T]: V_k, W V_k, W V_k (n W - 2 W E W), W V_k W R W */
   double *E, *R, *WEW, *WRW, *M, *tmp; /* [T*T] */
   double *bphi, *bgg;                  /* [p1*p1]: Phi and gamma gamma' padded */
   double *mk;                          /* [q*p*p] Phi P_k */
   double *pz;                          /* [q*p1] P_k gamma (first p entries used) */
+  double *at;                          /* [T*T*q] W V_k W, k innermost */
+  double *pkt;                         /* [p1*p1*q] P_k, k innermost */
   double *hterm;                       /* [q*q], in ws->hess */
 } Scratch;
 
@@ -75,14 +86,16 @@ static Scratch Carve(tt_mmrm_ws *ws)
   int     q = ws->q, TT = ws->T * ws->T, p1 = ws->p1, p = ws->p;
   double *s = ws->scratch;
   Scratch S;
-  S.V = s, S.B = S.V + q * TT, S.A = S.B + q * TT, S.D = S.A + q * TT;
-  S.E = S.D + q * TT, S.R = S.E + TT, S.WEW = S.R + TT, S.WRW = S.WEW + TT, S.M = S.WRW + TT, S.tmp = S.M + TT;
+  S.V = s, S.B = S.V + q * TT, S.Y = S.B + q * TT, S.Z = S.Y + q * TT;
+  S.E = S.Z + q * TT, S.R = S.E + TT, S.WEW = S.R + TT, S.WRW = S.WEW + TT, S.M = S.WRW + TT, S.tmp = S.M + TT;
   S.bphi = S.tmp + TT, S.bgg = S.bphi + p1 * p1, S.mk = S.bgg + p1 * p1, S.pz = S.mk + q * p * p;
+  S.at = S.pz + q * p1, S.pkt = S.at + q * TT;
   S.hterm = ws->hess;
   return S;
 }
 
-/* One pattern's share of the gradient (mfull), information and Hessian terms, pk. */
+/* One pattern's share of the gradient (mfull), information and Hessian terms, P_k:
+ * tr(M V_k W V_l) = <W V_k M, V_l> and tr(V_k W V_l U) = <W V_k U, V_l> (symmetric V, W). */
 static void PatternTerms(tt_mmrm_ws *ws, const tt_mmrm_pattern *P, int level, Scratch *S)
 {
   int           m = P->m, mm = m * m, q = ws->q, TT = ws->T * ws->T, T = ws->T;
@@ -103,61 +116,55 @@ static void PatternTerms(tt_mmrm_ws *ws, const tt_mmrm_pattern *P, int level, Sc
     double *V = S->V + k * TT, *B = S->B + k * TT;
     tt_mmrm_pattern_block(ws, P, ws->ds + k * TT, V);
     Mul(m, W, V, B);
-    Mul(m, S->M, V, S->A + k * TT);
+    Mul(m, B, S->M, S->Y + k * TT);
     Mul(m, B, W, S->tmp); /* W V_k W */
-    tt_mmrm_pattern_zaz(ws, P, S->tmp, ws->pk + k * ws->p1 * ws->p1);
-    if (level > 2) Mul(m, V, S->WRW, S->D + k * TT);
+    for (int i = 0; i < mm; i++) S->at[i * q + k] = S->tmp[i];
+    if (level > 2) Mul(m, B, S->WRW, S->Z + k * TT);
   }
+  tt_mmrm_pattern_zaz_multi(ws, P, q, S->at, S->pkt);
   for (int k = 0; k < q; k++)
     for (int l = 0; l <= k; l++) {
-      const double *A = S->A + k * TT, *B = S->B + l * TT, *Bk = S->B + k * TT, *D = S->D + l * TT;
-      double        t = 0, h = 0;
-      for (int a = 0; a < m; a++)
-        for (int b = 0; b < m; b++) t += A[a * m + b] * B[b * m + a];
-      ws->info[k * q + l] += t;
-      if (level < 3) continue;
-      for (int i = 0; i < mm; i++) h += Bk[i] * D[i];
-      S->hterm[k * q + l] += 2 * h;
+      ws->info[k * q + l] += Dot(mm, S->Y + k * TT, S->V + l * TT);
+      if (level > 2) S->hterm[k * q + l] += 2 * Dot(mm, S->Z + k * TT, S->V + l * TT);
     }
 }
 
 /* tr(Phi P_k Phi P_l) into info; level 3: the Hessian from hterm. */
 static void Finish(tt_mmrm_ws *ws, int level, Scratch *S)
 {
-  int q = ws->q, p = ws->p, p1 = ws->p1, TT = ws->T * ws->T;
+  int     q = ws->q, p = ws->p, p1 = ws->p1, TT = ws->T * ws->T;
+  double *mt = S->pkt, *phz = S->pkt + q * p * p; /* (Phi P_k)' and Phi P_k gamma: pkt is free now */
   for (int k = 0; k < q; k++) {
     const double *Pk = ws->pk + k * p1 * p1;
-    double       *Mk = S->mk + k * p * p;
-    for (int a = 0; a < p; a++)
-      for (int b = 0; b < p; b++) {
-        double v = 0;
-        for (int e = 0; e < p; e++) v += ws->phi[a * p + e] * Pk[e * p1 + b];
-        Mk[a * p + b] = v;
+    double       *Mk = S->mk + k * p * p, *Mt = mt + k * p * p;
+    for (int a = 0; a < p; a++) {
+      double *row = Mk + a * p;
+      for (int b = 0; b < p; b++) row[b] = 0;
+      for (int e = 0; e < p; e++) {
+        double f = ws->phi[a * p + e];
+        for (int b = 0; b < p; b++) row[b] += f * Pk[e * p1 + b];
       }
+    }
+    for (int a = 0; a < p; a++)
+      for (int b = 0; b < p; b++) Mt[b * p + a] = Mk[a * p + b];
     for (int a = 0; a < p; a++) {
       double v = Pk[a * p1 + p];
       for (int b = 0; b < p; b++) v -= Pk[a * p1 + b] * ws->beta[b];
       S->pz[k * p1 + a] = v;
     }
+    for (int a = 0; a < p; a++) phz[k * p + a] = Dot(p, ws->phi + a * p, S->pz + k * p1);
   }
-  for (int k = 0; k < q; k++)
+  for (int k = 0; k < q; k++) /* tr(Phi P_k Phi P_l) = <Phi P_k, (Phi P_l)'> */
     for (int l = 0; l <= k; l++) {
-      const double *Mk = S->mk + k * p * p, *Ml = S->mk + l * p * p;
-      double        t = 0;
-      for (int a = 0; a < p; a++)
-        for (int b = 0; b < p; b++) t += Mk[a * p + b] * Ml[b * p + a];
-      ws->info[k * q + l] += t;
+      ws->info[k * q + l] += Dot(p * p, S->mk + k * p * p, mt + l * p * p);
       ws->info[l * q + k] = ws->info[k * q + l];
     }
   if (level < 3) return;
   tt_mmrm_d2sigma_theta(ws->cov, ws->T, ws->theta_at, ws->d2);
   for (int k = 0, kl = 0; k < q; k++)
     for (int l = 0; l <= k; l++, kl++) {
-      double t = S->hterm[k * q + l] - ws->info[k * q + l], u = 0;
-      for (int i = 0; i < TT; i++) t += ws->d2[kl * TT + i] * ws->mfull[i];
-      for (int a = 0; a < p; a++)
-        for (int b = 0; b < p; b++) u += S->pz[k * p1 + a] * ws->phi[a * p + b] * S->pz[l * p1 + b];
-      ws->hess[k * q + l] = ws->hess[l * q + k] = t - 2 * u;
+      double t            = S->hterm[k * q + l] - ws->info[k * q + l] + Dot(TT, ws->d2 + kl * TT, ws->mfull);
+      ws->hess[k * q + l] = ws->hess[l * q + k] = t - 2 * Dot(p, S->pz + k * p1, phz + l * p);
     }
 }
 
@@ -170,12 +177,15 @@ static void Derivatives(tt_mmrm_ws *ws, int level)
   memset(ws->mfull, 0, sizeof(double) * (size_t) TT);
   memset(ws->info, 0, sizeof(double) * (size_t) (q * q));
   memset(ws->hess, 0, sizeof(double) * (size_t) (q * q));
-  memset(ws->pk, 0, sizeof(double) * (size_t) (q * p1 * p1));
   memset(S.bphi, 0, sizeof(double) * (size_t) (2 * p1 * p1));
   for (int a = 0; a < p; a++) memcpy(S.bphi + a * p1, ws->phi + a * p, sizeof(double) * (size_t) p);
   for (int a = 0; a < p1; a++)
     for (int b = 0; b < p1; b++) S.bgg[a * p1 + b] = (a < p ? -ws->beta[a] : 1) * (b < p ? -ws->beta[b] : 1);
+  if (level > 1) memset(S.pkt, 0, sizeof(double) * (size_t) (q * p1 * p1));
   for (int k = 0; k < ws->npat; k++) PatternTerms(ws, ws->pat + k, level, &S);
+  if (level > 1)
+    for (int k = 0; k < q; k++)
+      for (int i = 0; i < p1 * p1; i++) ws->pk[k * p1 * p1 + i] = S.pkt[i * q + k];
   for (int k = 0; k < q; k++) {
     double g = 0;
     for (int i = 0; i < TT; i++) g += ws->ds[k * TT + i] * ws->mfull[i];

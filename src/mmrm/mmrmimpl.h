@@ -71,7 +71,7 @@ typedef struct {
   double             *info;                    /* [q*q] expected Hessian of -2 l_R: tr(P V_k P V_l) */
   double             *hess;                    /* [q*q] observed Hessian (level 3) */
   double             *pk;                      /* [q*p1*p1] Z' W V_k W Z */
-  double             *scratch;                 /* [5*q*T*T + 6*T*T + 2*p1*p1 + q*p*p + q*p1] */
+  double             *scratch;                 /* [6*q*T*T + 6*T*T + 2*p1*p1 + q*p*p + q*p1 + q*p1*p1] */
   double             *cbuf;                    /* statistics and W of every pattern */
   double              f;                       /* -2 l_R */
   double              theta_at[TT_MMRM_MAXQ];  /* where evaluated, */
@@ -84,6 +84,9 @@ int  tt_mmrm_ws_create(const tt_mmrm_data *d, tt_mmrm_cov cov, tt_mmrm_ws *ws);
 void tt_mmrm_ws_destroy(tt_mmrm_ws *ws);
 /* out[p1*p1] += sum_s Z_s' A Z_s over pattern P's subjects (A m x m, row major). */
 void tt_mmrm_pattern_zaz(const tt_mmrm_ws *ws, const tt_mmrm_pattern *P, const double A[], double out[]);
+/* The same for na matrices at once: at[(a*m + b)*na + k] is A_k's entry (a, b), out
+ * [(i*p1 + j)*na + k] receives sum_s (Z_s' A_k Z_s)_ij. */
+void tt_mmrm_pattern_zaz_multi(const tt_mmrm_ws *ws, const tt_mmrm_pattern *P, int na, const double at[], double out[]);
 /* out[m*m] = sum_s Z_s B Z_s' over pattern P's subjects (B p1 x p1, row major). */
 void tt_mmrm_pattern_zbz(const tt_mmrm_ws *ws, const tt_mmrm_pattern *P, const double B[], double out[]);
 /* Pattern P's block of the T x T matrix full into out (m x m). */
