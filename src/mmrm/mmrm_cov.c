@@ -181,6 +181,20 @@ void tt_mmrm_theta_start(tt_mmrm_cov cov, int T, const double var[], double th[]
   }
 }
 
+void tt_mmrm_theta_start_unstructured(int T, const double S[], double th[])
+{
+  double L[TT_MMRM_MAX_VISITS * TT_MMRM_MAX_VISITS];
+  int    info, k = T;
+  memcpy(L, S, sizeof(double) * (size_t) (T * T));
+  dpotrf_("U", &T, L, &T, &info); /* column-major upper = row-major lower */
+  if (info) return;
+  for (int i = 0; i < T; i++)
+    if (!(L[i * T + i] * L[i * T + i] >= 1e-6 * S[i * T + i])) return;
+  for (int i = 0; i < T; i++) th[i] = log(L[i * T + i]);
+  for (int i = 1; i < T; i++)
+    for (int j = 0; j < i; j++) th[k++] = L[i * T + j];
+}
+
 /* Fourth-order central differences of a map R^q -> R^m at x, column k of out (m per k). */
 static void Diff4(tt_mmrm_cov cov, int T, int to_phi, const double x[], double out[])
 {

@@ -1,7 +1,8 @@
 /* mmrm_fit.c — REML fit of the MMRM and its design matrix.
  *
- * Start: OLS residual variance of each visit, correlations 0 (no start when X is
- * rank deficient: TT_STATS_ESINGULAR). Iterations: Fisher
+ * Start: OLS residual variance of each visit, correlations 0; for unstructured the
+ * OLS residuals' moments over pairs of visits when they are well conditioned (no start
+ * when X is rank deficient: TT_STATS_ESINGULAR). Iterations: Fisher
  * scoring (expected information) while the Newton decrement g' F^-1 g exceeds 1e-2, then
  * Newton steps on the observed Hessian (analytic, mmrm_reml.c)
  * when it is positive definite. Steps are backtracked (Armijo) on -2 l_R, except Newton
@@ -53,17 +54,19 @@ void tt_mmrm_design(int n, int T, const int visit[], const int treat[], const do
   for (int c = 0; c < ncov; c++) memcpy(x + (p - ncov + c) * n, cov + c * n, sizeof(double) * (size_t) n);
 }
 
-/* Each visit's OLS residual variance (the start of the covariance parameters), from the
- * patterns' statistics: the normal equations, Cholesky (LAPACK). X is rank deficient
+/* Each visit's OLS residual variance var and the residuals' second moments over the
+ * pairs of visits observed together mom (T x T; the start of the covariance
+ * parameters), from the patterns' statistics: the normal equations, Cholesky (LAPACK). X is rank deficient
  * (TT_STATS_ESINGULAR) when a column's norm after projecting out the preceding columns,
  * the factor's diagonal, is below RANK_TOL of its own norm: lm's criterion (QR, 1e-7),
  * with 1e-6 since X'X's rounding (~1e-16 relative) could hide an exact collinearity at
  * 1e-7 (1e-14 relative in X'X). */
-static int StartVariances(const tt_mmrm_ws *ws, double var[])
+static int StartMoments(const tt_mmrm_ws *ws, double var[], double mom[])
 {
   const double RANK_TOL = 1e-6;
   int          p = ws->p, p1 = ws->p1, T = ws->T, status = TT_STATS_OK;
   double       cnt[TT_MMRM_MAX_VISITS] = {0}, rss = 0, eye[TT_MMRM_MAX_VISITS * TT_MMRM_MAX_VISITS];
+  double       npair[TT_MMRM_MAX_VISITS * TT_MMRM_MAX_VISITS] = {0};
   double      *zz = calloc((size_t) (2 * p1 * p1 + p * p + T * T + p), sizeof(double)), *gg = zz + p1 * p1;
   double      *a = gg + p1 * p1, *r = a + p * p, *beta = r + T * T;
   if (!zz) return TT_STATS_EDOMAIN;
@@ -80,6 +83,7 @@ static int StartVariances(const tt_mmrm_ws *ws, double var[])
   for (int j = 0; j < p && !status; j++)
     if (!(a[j * p + j] * a[j * p + j] > RANK_TOL * RANK_TOL * zz[j * p1 + j])) status = TT_STATS_ESINGULAR;
   for (int t = 0; t < T; t++) var[t] = 0;
+  memset(mom, 0, sizeof(double) * (size_t) (T * T));
   if (!status) {
     for (int i = 0; i < p1; i++)
       for (int j = 0; j < p1; j++) gg[i * p1 + j] = (i < p ? -beta[i] : 1) * (j < p ? -beta[j] : 1);
@@ -87,7 +91,11 @@ static int StartVariances(const tt_mmrm_ws *ws, double var[])
       const tt_mmrm_pattern *P = ws->pat + k;
       tt_mmrm_pattern_zbz(ws, P, gg, r);
       for (int i = 0; i < P->m; i++) var[P->vis[i]] += r[i * P->m + i], cnt[P->vis[i]] += P->n, rss += r[i * P->m + i];
+      for (int i = 0; i < P->m; i++)
+        for (int j = 0; j < P->m; j++)
+          mom[P->vis[i] * T + P->vis[j]] += r[i * P->m + j], npair[P->vis[i] * T + P->vis[j]] += P->n;
     }
+    for (int i = 0; i < T * T; i++) mom[i] = npair[i] > 0 ? mom[i] / npair[i] : 0;
     rss = ws->d->n > p ? rss / (ws->d->n - p) : 1;
   }
   for (int t = 0; t < T; t++) var[t] = cnt[t] > 0 && var[t] > 0 ? var[t] / cnt[t] : (rss > 0 ? rss : 1);
@@ -172,7 +180,7 @@ static int Optimise(tt_mmrm_ws *ws, int max_iter, double th[], int *iterations)
 int tt_mmrm_fit_reml(const tt_mmrm_data *d, const tt_mmrm_options *o, tt_mmrm_fit *f)
 {
   tt_mmrm_ws ws;
-  double     var[TT_MMRM_MAX_VISITS];
+  double     var[TT_MMRM_MAX_VISITS], mom[TT_MMRM_MAX_VISITS * TT_MMRM_MAX_VISITS];
   int        status;
 
   f->converged  = 0;
@@ -182,9 +190,10 @@ int tt_mmrm_fit_reml(const tt_mmrm_data *d, const tt_mmrm_options *o, tt_mmrm_fi
   status = tt_mmrm_ws_create(d, o->cov, &ws);
   if (status) return status;
   f->nsubject = ws.nsub;
-  status      = StartVariances(&ws, var);
+  status      = StartMoments(&ws, var, mom);
   if (status == TT_STATS_OK) {
     tt_mmrm_theta_start(o->cov, d->nvisit, var, f->theta);
+    if (o->cov == TT_MMRM_UNSTRUCTURED) tt_mmrm_theta_start_unstructured(d->nvisit, mom, f->theta);
     status = Optimise(&ws, o->max_iter > 0 ? o->max_iter : 100, f->theta, &f->iterations);
   }
   if (status == TT_STATS_OK || status == TT_STATS_ENOCONV) {

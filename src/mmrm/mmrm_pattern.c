@@ -172,7 +172,7 @@ int tt_mmrm_ws_create(const tt_mmrm_data *d, tt_mmrm_cov cov, tt_mmrm_ws *ws)
   if (!status) {
     int    p1 = p + 1, TT = T * T, nkl = q * (q + 1) / 2;
     size_t nd = (size_t) (TT + q * TT + nkl * TT + p1 * p1 + p * p + p + TT + q + 2 * q * q + q * p1 * p1 + 5 * q * TT +
-                          6 * TT + 2 * p1 * p1 + q * p * p + q * p1 + q * TT + q * p1 * p1);
+                          6 * TT + 2 * p1 * p1 + q * p * p + q * p1 + q * TT + q * p1 * p1 + 2 * q * TT);
     ws->sigma = malloc(sizeof(double) * nd);
     if (!ws->sigma) status = TT_STATS_EDOMAIN;
   }

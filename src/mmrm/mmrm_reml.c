@@ -78,6 +78,7 @@ typedef struct {
   double *pz;                          /* [q*p1] P_k gamma (first p entries used) */
   double *at;                          /* [T*T*q] W V_k W, k innermost */
   double *pkt;                         /* [p1*p1*q] P_k, k innermost */
+  double *yfull, *zfull;               /* [q*T*T] sum_P scatter(Y_k), scatter(Z_k) */
   double *hterm;                       /* [q*q], in ws->hess */
 } Scratch;
 
@@ -89,13 +90,15 @@ static Scratch Carve(tt_mmrm_ws *ws)
   S.V = s, S.B = S.V + q * TT, S.Y = S.B + q * TT, S.Z = S.Y + q * TT;
   S.E = S.Z + q * TT, S.R = S.E + TT, S.WEW = S.R + TT, S.WRW = S.WEW + TT, S.M = S.WRW + TT, S.tmp = S.M + TT;
   S.bphi = S.tmp + TT, S.bgg = S.bphi + p1 * p1, S.mk = S.bgg + p1 * p1, S.pz = S.mk + q * p * p;
-  S.at = S.pz + q * p1, S.pkt = S.at + q * TT;
+  S.at = S.pz + q * p1, S.pkt = S.at + q * TT, S.yfull = S.pkt + q * p1 * p1, S.zfull = S.yfull + q * TT;
   S.hterm = ws->hess;
   return S;
 }
 
 /* One pattern's share of the gradient (mfull), information and Hessian terms, P_k:
- * tr(M V_k W V_l) = <W V_k M, V_l> and tr(V_k W V_l U) = <W V_k U, V_l> (symmetric V, W). */
+ * tr(M V_k W V_l) = <W V_k M, V_l> and tr(V_k W V_l U) = <W V_k U, V_l> (symmetric V, W),
+ * V_l a block of d Sigma / d theta_l, so the first factors are summed over the patterns
+ * in T x T (yfull, zfull) and the inner products taken once. */
 static void PatternTerms(tt_mmrm_ws *ws, const tt_mmrm_pattern *P, int level, Scratch *S)
 {
   int           m = P->m, mm = m * m, q = ws->q, TT = ws->T * ws->T, T = ws->T;
@@ -123,10 +126,12 @@ static void PatternTerms(tt_mmrm_ws *ws, const tt_mmrm_pattern *P, int level, Sc
   }
   tt_mmrm_pattern_zaz_multi(ws, P, q, S->at, S->pkt);
   for (int k = 0; k < q; k++)
-    for (int l = 0; l <= k; l++) {
-      ws->info[k * q + l] += Dot(mm, S->Y + k * TT, S->V + l * TT);
-      if (level > 2) S->hterm[k * q + l] += 2 * Dot(mm, S->Z + k * TT, S->V + l * TT);
-    }
+    for (int a = 0; a < m; a++)
+      for (int b = 0; b < m; b++) {
+        int i = P->vis[a] * T + P->vis[b];
+        S->yfull[k * TT + i] += S->Y[k * TT + a * m + b];
+        if (level > 2) S->zfull[k * TT + i] += S->Z[k * TT + a * m + b];
+      }
 }
 
 /* tr(Phi P_k Phi P_l) into info; level 3: the Hessian from hterm. */
@@ -181,11 +186,17 @@ static void Derivatives(tt_mmrm_ws *ws, int level)
   for (int a = 0; a < p; a++) memcpy(S.bphi + a * p1, ws->phi + a * p, sizeof(double) * (size_t) p);
   for (int a = 0; a < p1; a++)
     for (int b = 0; b < p1; b++) S.bgg[a * p1 + b] = (a < p ? -ws->beta[a] : 1) * (b < p ? -ws->beta[b] : 1);
-  if (level > 1) memset(S.pkt, 0, sizeof(double) * (size_t) (q * p1 * p1));
+  if (level > 1) memset(S.pkt, 0, sizeof(double) * (size_t) (q * p1 * p1 + 2 * q * TT));
   for (int k = 0; k < ws->npat; k++) PatternTerms(ws, ws->pat + k, level, &S);
-  if (level > 1)
+  if (level > 1) {
     for (int k = 0; k < q; k++)
       for (int i = 0; i < p1 * p1; i++) ws->pk[k * p1 * p1 + i] = S.pkt[i * q + k];
+    for (int k = 0; k < q; k++)
+      for (int l = 0; l <= k; l++) {
+        ws->info[k * q + l] += Dot(TT, S.yfull + k * TT, ws->ds + l * TT);
+        if (level > 2) S.hterm[k * q + l] += 2 * Dot(TT, S.zfull + k * TT, ws->ds + l * TT);
+      }
+  }
   for (int k = 0; k < q; k++) {
     double g = 0;
     for (int i = 0; i < TT; i++) g += ws->ds[k * TT + i] * ws->mfull[i];

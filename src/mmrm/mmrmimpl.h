@@ -28,6 +28,10 @@ void tt_mmrm_phi_to_sigma(tt_mmrm_cov cov, int T, const double phi[], double sig
 void tt_mmrm_theta_to_sigma(tt_mmrm_cov cov, int T, const double theta[], double sigma[]);
 /* Start: each visit's variance var[T], correlations 0. */
 void tt_mmrm_theta_start(tt_mmrm_cov cov, int T, const double var[], double theta[]);
+/* Unstructured start from a covariance S (row major): its log-Cholesky parameters when
+ * S is positive definite with every pivot at least 1e-3 of its standard deviation (a
+ * correlation matrix not near singular); th unchanged otherwise. */
+void tt_mmrm_theta_start_unstructured(int T, const double S[], double th[]);
 /* dsigma[k*T*T..]: d Sigma / d theta_k (analytic for unstructured, else fourth-order
  * central differences). */
 void tt_mmrm_dsigma_theta(tt_mmrm_cov cov, int T, const double theta[], double dsigma[]);
@@ -71,7 +75,7 @@ typedef struct {
   double             *info;                    /* [q*q] expected Hessian of -2 l_R: tr(P V_k P V_l) */
   double             *hess;                    /* [q*q] observed Hessian (level 3) */
   double             *pk;                      /* [q*p1*p1] Z' W V_k W Z */
-  double             *scratch;                 /* [6*q*T*T + 6*T*T + 2*p1*p1 + q*p*p + q*p1 + q*p1*p1] */
+  double             *scratch;                 /* [8*q*T*T + 6*T*T + 2*p1*p1 + q*p*p + q*p1 + q*p1*p1] */
   double             *cbuf;                    /* statistics and W of every pattern */
   double              f;                       /* -2 l_R */
   double              theta_at[TT_MMRM_MAXQ];  /* where evaluated, */
