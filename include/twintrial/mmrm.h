@@ -64,7 +64,8 @@ typedef struct {
   int         max_iter; /* 0: 100 */
 } tt_mmrm_options;
 
-/* A fit: caller-owned arrays sized by tt_mmrm_fit_alloc. */
+/* A fit: caller-owned arrays sized by tt_mmrm_fit_alloc, released (with the private
+ * workspace) by tt_mmrm_fit_free. */
 typedef struct {
   int         p, q, nvisit;
   double     *beta;  /* [p] */
@@ -74,6 +75,7 @@ typedef struct {
   double      reml;  /* -2 REML log-likelihood, (n - p) log(2 pi) included */
   int         iterations, converged, nsubject;
   tt_mmrm_cov cov;
+  void       *work; /* private: the fit's REML workspace, reused by tt_mmrm_contrast on the same data */
 } tt_mmrm_fit;
 
 int  tt_mmrm_fit_alloc(tt_mmrm_fit *f, int p, tt_mmrm_cov cov, int nvisit);
@@ -86,7 +88,10 @@ void tt_mmrm_fit_free(tt_mmrm_fit *f);
 int tt_mmrm_fit_reml(const tt_mmrm_data *d, const tt_mmrm_options *o, tt_mmrm_fit *f);
 
 /* The contrast c'beta of a converged fit with its standard error and degrees of freedom
- * (Kenward-Roger: the adjusted covariance's standard error), then the t test per spec. */
+ * (Kenward-Roger: the adjusted covariance's standard error), then the t test per spec.
+ * d must be the data set of the fit; when it is the same tt_mmrm_data object the fit's
+ * workspace is reused (not safe for concurrent calls on one fit), else rebuilt; the
+ * result is the same bit for bit. */
 int tt_mmrm_contrast(const tt_mmrm_data *d, const tt_mmrm_fit *f, const double c[], tt_mmrm_df df,
                      tt_stats_test_spec spec, tt_stats_result *res);
 

@@ -183,13 +183,21 @@ int tt_mmrm_contrast(const tt_mmrm_data *d, const tt_mmrm_fit *f, const double c
   *res = (tt_stats_result){NAN, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
   if (!f->converged) return TT_STATS_ENOCONV;
   if (d->p > 256) return TT_STATS_EDOMAIN;
-  status = tt_mmrm_ws_create(d, f->cov, &ws);
-  if (status) return status;
-  if (tt_mmrm_eval(&ws, f->theta, method == TT_MMRM_SATTERTHWAITE ? 3 : 2))
-    status = TT_STATS_ESINGULAR;
-  else
-    status = Inference(&ws, f->theta, c, method, &se, &df);
-  tt_mmrm_ws_destroy(&ws);
+  if (f->work && ((tt_mmrm_ws *) f->work)->d == d) { /* the fit's workspace (at f->theta when it ends) */
+    tt_mmrm_ws *w     = f->work;
+    int         level = method == TT_MMRM_SATTERTHWAITE ? 3 : 2;
+    int         same  = w->level >= level && !memcmp(w->theta_at, f->theta, sizeof(double) * (size_t) w->q);
+    status =
+        !same && tt_mmrm_eval(w, f->theta, level) ? TT_STATS_ESINGULAR : Inference(w, f->theta, c, method, &se, &df);
+  } else {
+    status = tt_mmrm_ws_create(d, f->cov, &ws);
+    if (status) return status;
+    if (tt_mmrm_eval(&ws, f->theta, method == TT_MMRM_SATTERTHWAITE ? 3 : 2))
+      status = TT_STATS_ESINGULAR;
+    else
+      status = Inference(&ws, f->theta, c, method, &se, &df);
+    tt_mmrm_ws_destroy(&ws);
+  }
   if (status) return status;
   for (int a = 0; a < d->p; a++) est += c[a] * f->beta[a];
   status          = tt_stats_t_result(est, se, df, spec, res);

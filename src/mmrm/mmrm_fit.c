@@ -30,8 +30,16 @@ int tt_mmrm_fit_alloc(tt_mmrm_fit *f, int p, tt_mmrm_cov cov, int T)
   return TT_STATS_OK;
 }
 
+static void DropWork(tt_mmrm_fit *f)
+{
+  if (f->work) tt_mmrm_ws_destroy(f->work);
+  free(f->work);
+  f->work = NULL;
+}
+
 void tt_mmrm_fit_free(tt_mmrm_fit *f)
 {
+  DropWork(f);
   free(f->beta);
   f->beta = f->vcov = f->theta = f->sigma = NULL;
 }
@@ -179,30 +187,36 @@ static int Optimise(tt_mmrm_ws *ws, int max_iter, double th[], int *iterations)
 
 int tt_mmrm_fit_reml(const tt_mmrm_data *d, const tt_mmrm_options *o, tt_mmrm_fit *f)
 {
-  tt_mmrm_ws ws;
-  double     var[TT_MMRM_MAX_VISITS], mom[TT_MMRM_MAX_VISITS * TT_MMRM_MAX_VISITS];
-  int        status;
+  tt_mmrm_ws *ws;
+  double      var[TT_MMRM_MAX_VISITS], mom[TT_MMRM_MAX_VISITS * TT_MMRM_MAX_VISITS];
+  int         status;
 
+  DropWork(f);
   f->converged  = 0;
   f->iterations = 0;
   if (d->n <= d->p) return TT_STATS_ETOOFEW;
   if (f->p != d->p || f->nvisit != d->nvisit || f->q != tt_mmrm_cov_nparam(o->cov, d->nvisit)) return TT_STATS_EDOMAIN;
-  status = tt_mmrm_ws_create(d, o->cov, &ws);
-  if (status) return status;
-  f->nsubject = ws.nsub;
-  status      = StartMoments(&ws, var, mom);
+  if (!(ws = malloc(sizeof(*ws)))) return TT_STATS_EDOMAIN;
+  status = tt_mmrm_ws_create(d, o->cov, ws);
+  if (status) {
+    free(ws);
+    return status;
+  }
+  f->work     = ws;
+  f->nsubject = ws->nsub;
+  status      = StartMoments(ws, var, mom);
   if (status == TT_STATS_OK) {
     tt_mmrm_theta_start(o->cov, d->nvisit, var, f->theta);
     if (o->cov == TT_MMRM_UNSTRUCTURED) tt_mmrm_theta_start_unstructured(d->nvisit, mom, f->theta);
-    status = Optimise(&ws, o->max_iter > 0 ? o->max_iter : 100, f->theta, &f->iterations);
+    status = Optimise(ws, o->max_iter > 0 ? o->max_iter : 100, f->theta, &f->iterations);
   }
   if (status == TT_STATS_OK || status == TT_STATS_ENOCONV) {
-    memcpy(f->beta, ws.beta, sizeof(double) * (size_t) d->p);
-    memcpy(f->vcov, ws.phi, sizeof(double) * (size_t) (d->p * d->p));
-    memcpy(f->sigma, ws.sigma, sizeof(double) * (size_t) (d->nvisit * d->nvisit));
-    f->reml      = ws.f;
+    memcpy(f->beta, ws->beta, sizeof(double) * (size_t) d->p);
+    memcpy(f->vcov, ws->phi, sizeof(double) * (size_t) (d->p * d->p));
+    memcpy(f->sigma, ws->sigma, sizeof(double) * (size_t) (d->nvisit * d->nvisit));
+    f->reml      = ws->f;
     f->converged = status == TT_STATS_OK;
   }
-  tt_mmrm_ws_destroy(&ws);
+  if (!f->converged) DropWork(f);
   return status;
 }
