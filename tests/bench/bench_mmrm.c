@@ -6,12 +6,11 @@
  * variances grow and the covariance is not stationary, visit-specific noise, a treatment
  * effect growing over time, an APOE4 covariate, monotone dropout of about 30% by the last
  * visit and 5% missed visits), one per replicate, drawn with the project's keyed
- * generator. -csv FILE writes them (replicate,id,visit,treat,baseline,y,z1) for R's
- * nlme::gls on the same data (tests/bench/mmrm_nlme.R).
- * Times are CPU seconds of this thread, per replicate averaged over the data sets; each
- * structure runs `rounds` rounds of at least `seconds` and the best round counts.
- * Output: "key value" lines (tests/bench/run.sh, part "mmrm"; README "Performance").
- * usage: tt_bench_mmrm [-seconds S] [-rounds K] [-replicates R] [-csv FILE] [-only COV] */
+ * generator; the treatment contrast of replicate 0 is printed (estimate0). -csv FILE writes them
+ * (replicate,id,visit,treat,baseline,y,z1) for R's nlme::gls on the same data (tests/bench/mmrm_nlme.R). Times are CPU
+ * seconds of this thread, per replicate averaged over the data sets; each structure runs `rounds` rounds of at least
+ * `seconds` and the best round counts. Output: "key value" lines (tests/bench/run.sh, part "mmrm"; README
+ * "Performance"). usage: tt_bench_mmrm [-seconds S] [-rounds K] [-replicates R] [-csv FILE] [-only COV] */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -148,6 +147,12 @@ int main(int argc, char **argv)
     if (only && strcmp(only, key)) continue;
     ms = Time(data, nrep, cov, df, seconds, rounds, &ok, &iters);
     printf("mmrm_%s_ms %.6g\nmmrm_%s_converged %d\nmmrm_%s_iterations %.2f\n", key, ms, key, ok, key, iters);
+    {
+      int    it;
+      double est = NAN;
+      Analyse(data, cov, df, &it, &est);
+      printf("mmrm_%s_estimate0 %.12g\n", key, est);
+    }
   }
   free(data);
   return 0;
