@@ -14,7 +14,10 @@
  * adjusted covariance and degrees of freedom (expected information; second derivatives
  * of Sigma in the structure's natural parameters: the entries for unstructured,
  * Toeplitz and compound symmetry, which are linear, variances and correlations for the
- * heterogeneous and AR(1) ones). Functions return TT_STATS_OK (0) or a TT_STATS_E* code
+ * heterogeneous and AR(1) ones; the original 1997 adjustment, not the 2009 variant).
+ * Subjects sharing a pattern of observed visits are handled together through sufficient
+ * statistics, so a fit's cost per iteration does not grow with the number of subjects.
+ * Functions return TT_STATS_OK (0) or a TT_STATS_E* code
  * (TT_STATS_ENOCONV: the REML optimisation did not converge); they never abort.
  */
 #ifndef TWINTRIAL_MMRM_H

@@ -8,6 +8,9 @@ target_link_libraries(mmrm_csv PRIVATE tt_mmrm tt_warnings)
 add_test(NAME mmrm_matches_r_nlme_gls COMMAND ${TT_SOURCE_DIR}/tests/validation/mmrm_vs_r.sh $<TARGET_FILE:mmrm_csv>
   "${TT_RSCRIPT}")
 set_tests_properties(mmrm_matches_r_nlme_gls PROPERTIES LABELS validation SKIP_RETURN_CODE 77 TIMEOUT 600)
+add_test(NAME mmrm_kenward_roger_matches_r COMMAND ${TT_SOURCE_DIR}/tests/validation/mmrm_kr_vs_r.sh
+  $<TARGET_FILE:mmrm_csv> "${TT_RSCRIPT}")
+set_tests_properties(mmrm_kenward_roger_matches_r PROPERTIES LABELS validation SKIP_RETURN_CODE 77 TIMEOUT 900)
 tt_unit_test(test_mmrm ${TT_SOURCE_DIR}/tests/unit/test_mmrm.c LIBS tt_mmrm)
 add_test(NAME mmrm_matches_r_on_exported_replicate
   COMMAND ${TT_SOURCE_DIR}/tests/validation/mmrm_export_vs_r.sh ${TT_TWINTRIAL}
