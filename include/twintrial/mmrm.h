@@ -16,7 +16,7 @@
  * Toeplitz and compound symmetry, which are linear, variances and correlations for the
  * heterogeneous and AR(1) ones; the original 1997 adjustment, not the 2009 variant).
  * Subjects sharing a pattern of observed visits are handled together through sufficient
- * statistics, so a fit's cost per iteration does not grow with the number of subjects.
+ * statistics, so an iteration's cost grows with the number of patterns, not of subjects.
  * Functions return TT_STATS_OK (0) or a TT_STATS_E* code
  * (TT_STATS_ENOCONV: the REML optimisation did not converge); they never abort.
  */
