@@ -185,10 +185,8 @@ int tt_mmrm_contrast(const tt_mmrm_data *d, const tt_mmrm_fit *f, const double c
   if (d->p > 256) return TT_STATS_EDOMAIN;
   if (f->work && ((tt_mmrm_ws *) f->work)->d == d) { /* the fit's workspace (at f->theta when it ends) */
     tt_mmrm_ws *w     = f->work;
-    int         level = method == TT_MMRM_SATTERTHWAITE ? 3 : 2;
-    int         same  = w->level >= level && !memcmp(w->theta_at, f->theta, sizeof(double) * (size_t) w->q);
-    status =
-        !same && tt_mmrm_eval(w, f->theta, level) ? TT_STATS_ESINGULAR : Inference(w, f->theta, c, method, &se, &df);
+    int         level = method == TT_MMRM_SATTERTHWAITE ? 3 : 2; /* no work when w holds it */
+    status = tt_mmrm_eval(w, f->theta, level) ? TT_STATS_ESINGULAR : Inference(w, f->theta, c, method, &se, &df);
   } else {
     status = tt_mmrm_ws_create(d, f->cov, &ws);
     if (status) return status;

@@ -191,6 +191,7 @@ int tt_mmrm_ws_create(const tt_mmrm_data *d, tt_mmrm_cov cov, tt_mmrm_ws *ws)
   ws->hess    = ws->info + q * q;
   ws->pk      = ws->hess + q * q;
   ws->scratch = ws->pk + q * ws->p1 * ws->p1;
+  ws->level   = -1; /* nothing evaluated */
   return TT_STATS_OK;
 }
 

@@ -207,14 +207,17 @@ static void Derivatives(tt_mmrm_ws *ws, int level)
 
 int tt_mmrm_eval(tt_mmrm_ws *ws, const double theta[], int level)
 {
-  int status;
-  memcpy(ws->theta_at, theta, sizeof(double) * (size_t) ws->q);
-  ws->level = -1;
-  tt_mmrm_theta_to_sigma(ws->cov, ws->T, theta, ws->sigma);
-  status = Objective(ws);
-  if (status) {
-    ws->f = INFINITY;
-    return status;
+  int status, same = ws->level >= 0 && !memcmp(theta, ws->theta_at, sizeof(double) * (size_t) ws->q);
+  if (same && ws->level >= level) return 0;
+  if (!same) { /* else the objective at theta is there: the derivatives only */
+    memcpy(ws->theta_at, theta, sizeof(double) * (size_t) ws->q);
+    ws->level = -1;
+    tt_mmrm_theta_to_sigma(ws->cov, ws->T, theta, ws->sigma);
+    status = Objective(ws);
+    if (status) {
+      ws->f = INFINITY;
+      return status;
+    }
   }
   if (level > 0) {
     tt_mmrm_dsigma_theta(ws->cov, ws->T, theta, ws->ds);
@@ -226,8 +229,7 @@ int tt_mmrm_eval(tt_mmrm_ws *ws, const double theta[], int level)
 
 int tt_mmrm_hessian(tt_mmrm_ws *ws, const double theta[], double h[])
 {
-  int same = ws->level >= 3 && !memcmp(theta, ws->theta_at, sizeof(double) * (size_t) ws->q);
-  if (!same && tt_mmrm_eval(ws, theta, 3)) return 1;
+  if (tt_mmrm_eval(ws, theta, 3)) return 1;
   memcpy(h, ws->hess, sizeof(double) * (size_t) (ws->q * ws->q));
   return 0;
 }

@@ -97,6 +97,8 @@ void tt_mmrm_pattern_zbz(const tt_mmrm_ws *ws, const tt_mmrm_pattern *P, const d
 void tt_mmrm_pattern_block(const tt_mmrm_ws *ws, const tt_mmrm_pattern *P, const double full[], double out[]);
 /* Evaluates at theta: level 0 objective (ws->f, beta, phi, every W_P), 1 also the
  * gradient, 2 also the expected information and pk, 3 also the observed Hessian (hess).
+ * Nothing is recomputed when ws already holds theta's evaluation to that level, and
+ * not the objective when it holds theta's objective (results are the same bits).
  * Returns 0; 1 when Sigma is not positive definite (ws->f = +inf); 2 when X'WX is
  * singular. */
 int tt_mmrm_eval(tt_mmrm_ws *ws, const double theta[], int level);
