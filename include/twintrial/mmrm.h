@@ -14,7 +14,10 @@
  * adjusted covariance and degrees of freedom (expected information; second derivatives
  * of Sigma in the structure's natural parameters: the entries for unstructured,
  * Toeplitz and compound symmetry, which are linear, variances and correlations for the
- * heterogeneous and AR(1) ones). Functions return TT_STATS_OK (0) or a TT_STATS_E* code
+ * heterogeneous and AR(1) ones; the original 1997 adjustment, not the 2009 variant).
+ * Subjects sharing a pattern of observed visits are handled together through sufficient
+ * statistics, so an iteration's cost grows with the number of patterns, not of subjects.
+ * Functions return TT_STATS_OK (0) or a TT_STATS_E* code
  * (TT_STATS_ENOCONV: the REML optimisation did not converge); they never abort.
  */
 #ifndef TWINTRIAL_MMRM_H
@@ -64,7 +67,8 @@ typedef struct {
   int         max_iter; /* 0: 100 */
 } tt_mmrm_options;
 
-/* A fit: caller-owned arrays sized by tt_mmrm_fit_alloc. */
+/* A fit: caller-owned arrays sized by tt_mmrm_fit_alloc, released (with the private
+ * workspace) by tt_mmrm_fit_free. */
 typedef struct {
   int         p, q, nvisit;
   double     *beta;  /* [p] */
@@ -74,6 +78,7 @@ typedef struct {
   double      reml;  /* -2 REML log-likelihood, (n - p) log(2 pi) included */
   int         iterations, converged, nsubject;
   tt_mmrm_cov cov;
+  void       *work; /* private: the fit's REML workspace, reused by tt_mmrm_contrast on the same data */
 } tt_mmrm_fit;
 
 int  tt_mmrm_fit_alloc(tt_mmrm_fit *f, int p, tt_mmrm_cov cov, int nvisit);
@@ -86,7 +91,10 @@ void tt_mmrm_fit_free(tt_mmrm_fit *f);
 int tt_mmrm_fit_reml(const tt_mmrm_data *d, const tt_mmrm_options *o, tt_mmrm_fit *f);
 
 /* The contrast c'beta of a converged fit with its standard error and degrees of freedom
- * (Kenward-Roger: the adjusted covariance's standard error), then the t test per spec. */
+ * (Kenward-Roger: the adjusted covariance's standard error), then the t test per spec.
+ * d must be the data set of the fit; when it is the same tt_mmrm_data object the fit's
+ * workspace is reused (not safe for concurrent calls on one fit), else rebuilt; the
+ * result is the same bit for bit. */
 int tt_mmrm_contrast(const tt_mmrm_data *d, const tt_mmrm_fit *f, const double c[], tt_mmrm_df df,
                      tt_stats_test_spec spec, tt_stats_result *res);
 

@@ -9,8 +9,9 @@
  * autocorrelations tanh(theta) by Durbin-Levinson, so every theta gives a positive
  * definite Sigma (as an AR(T-1) process, nlme's corARMA); compound symmetry's rho =
  * tanh(theta) is positive definite only above -1/(T-1), which the fit checks. Sigma is
- * row major T x T. Derivatives are finite differences of these maps (fourth order for
- * first derivatives, accurate to ~1e-11 relative at the steps used).
+ * row major T x T. Derivatives of unstructured's Sigma in theta are analytic; the
+ * others are finite differences of these maps (fourth order for first derivatives,
+ * accurate to ~1e-11 relative at the steps used).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -180,6 +181,20 @@ void tt_mmrm_theta_start(tt_mmrm_cov cov, int T, const double var[], double th[]
   }
 }
 
+void tt_mmrm_theta_start_unstructured(int T, const double S[], double th[])
+{
+  double L[TT_MMRM_MAX_VISITS * TT_MMRM_MAX_VISITS];
+  int    info, k = T;
+  memcpy(L, S, sizeof(double) * (size_t) (T * T));
+  dpotrf_("U", &T, L, &T, &info); /* column-major upper = row-major lower */
+  if (info) return;
+  for (int i = 0; i < T; i++)
+    if (!(L[i * T + i] * L[i * T + i] >= 1e-6 * S[i * T + i])) return;
+  for (int i = 0; i < T; i++) th[i] = log(L[i * T + i]);
+  for (int i = 1; i < T; i++)
+    for (int j = 0; j < i; j++) th[k++] = L[i * T + j];
+}
+
 /* Fourth-order central differences of a map R^q -> R^m at x, column k of out (m per k). */
 static void Diff4(tt_mmrm_cov cov, int T, int to_phi, const double x[], double out[])
 {
@@ -199,15 +214,88 @@ static void Diff4(tt_mmrm_cov cov, int T, int to_phi, const double x[], double o
   }
 }
 
+/* Unstructured: Sigma = L L', L lower with diagonal exp(theta[0..T-1]) and the strict
+ * lower triangle theta[T..] row-wise; dL/d theta_k = c_k E_(i_k j_k). */
+static void CholeskyIndex(int T, int k, int *i, int *j)
+{
+  if (k < T) {
+    *i = *j = k;
+    return;
+  }
+  k -= T;
+  for (*i = 1; k >= *i; k -= *i, ++*i) continue;
+  *j = k;
+}
+
+static void CholeskyFactor(int T, const double th[], double L[])
+{
+  memset(L, 0, sizeof(double) * (size_t) (T * T));
+  for (int k = 0; k < tt_mmrm_cov_nparam(TT_MMRM_UNSTRUCTURED, T); k++) {
+    int i, j;
+    CholeskyIndex(T, k, &i, &j);
+    L[i * T + j] = k < T ? exp(th[k]) : th[k];
+  }
+}
+
+/* d Sigma / d theta_k = c (E_ij L' + L E_ji), c = L_ii (diagonal) or 1. */
+static void UnstructuredFirst(int T, const double th[], double ds[])
+{
+  double L[TT_MMRM_MAX_VISITS * TT_MMRM_MAX_VISITS];
+  int    q = tt_mmrm_cov_nparam(TT_MMRM_UNSTRUCTURED, T);
+  CholeskyFactor(T, th, L);
+  memset(ds, 0, sizeof(double) * (size_t) (q * T * T));
+  for (int k = 0; k < q; k++) {
+    int     i, j;
+    double *D = ds + k * T * T, c;
+    CholeskyIndex(T, k, &i, &j);
+    c = k < T ? L[i * T + i] : 1;
+    for (int b = 0; b < T; b++) D[i * T + b] += c * L[b * T + j], D[b * T + i] += c * L[b * T + j];
+  }
+}
+
+/* d2 Sigma / d theta_k d theta_l = c_k c_l [j_k = j_l] (E_(i_k i_l) + E_(i_l i_k)),
+ * plus d Sigma / d theta_k when k = l is a diagonal parameter. */
+static void UnstructuredSecond(int T, const double th[], double d2[])
+{
+  double L[TT_MMRM_MAX_VISITS * TT_MMRM_MAX_VISITS], *ds;
+  int    q = tt_mmrm_cov_nparam(TT_MMRM_UNSTRUCTURED, T), TT = T * T;
+  CholeskyFactor(T, th, L);
+  memset(d2, 0, sizeof(double) * (size_t) (q * (q + 1) / 2 * TT));
+  for (int k = 0; k < q; k++)
+    for (int l = 0; l <= k; l++) {
+      int     ik, jk, il, jl;
+      double *D = d2 + (k * (k + 1) / 2 + l) * TT, c;
+      CholeskyIndex(T, k, &ik, &jk);
+      CholeskyIndex(T, l, &il, &jl);
+      if (jk != jl) continue;
+      c = (k < T ? L[ik * T + ik] : 1) * (l < T ? L[il * T + il] : 1);
+      D[ik * T + il] += c, D[il * T + ik] += c;
+    }
+  ds = malloc(sizeof(double) * (size_t) (q * TT));
+  if (!ds) return;
+  UnstructuredFirst(T, th, ds);
+  for (int k = 0; k < T; k++)
+    for (int i = 0; i < TT; i++) d2[(k * (k + 1) / 2 + k) * TT + i] += ds[k * TT + i];
+  free(ds);
+}
+
 void tt_mmrm_dsigma_theta(tt_mmrm_cov cov, int T, const double theta[], double ds[])
 {
-  Diff4(cov, T, 0, theta, ds);
+  if (cov == TT_MMRM_UNSTRUCTURED)
+    UnstructuredFirst(T, theta, ds);
+  else
+    Diff4(cov, T, 0, theta, ds);
 }
 
 void tt_mmrm_d2sigma_theta(tt_mmrm_cov cov, int T, const double theta[], double d2[])
 {
   int    q = tt_mmrm_cov_nparam(cov, T), m = T * T, kl0;
-  double th[TT_MMRM_MAXQ], *f              = malloc(sizeof(double) * (size_t) (4 * q * m));
+  double th[TT_MMRM_MAXQ], *f;
+  if (cov == TT_MMRM_UNSTRUCTURED) {
+    UnstructuredSecond(T, theta, d2);
+    return;
+  }
+  f = malloc(sizeof(double) * (size_t) (4 * q * m));
   if (!f) return;
   for (int l = 0; l < q; l++) {
     double h = 1e-3 * fmax(1.0, fabs(theta[l])), off[4] = {-2 * h, -h, h, 2 * h};

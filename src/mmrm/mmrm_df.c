@@ -19,74 +19,85 @@
 #include <string.h>
 #include "mmrmimpl.h"
 
-/* z_s = G_s u for subject s (m entries). */
-static void SubjectZ(const tt_mmrm_ws *ws, int s, const double u[], double z[])
+/* g[k] = u' X'W V_k W X u = u' P_k u. */
+static void ContrastGradient(const tt_mmrm_ws *ws, const double u[], double g[])
 {
-  int           m = ws->start[s + 1] - ws->start[s], p = ws->p;
-  const double *G = ws->g + s * ws->T * p;
-  for (int a = 0; a < m; a++) {
-    double v = 0;
-    for (int c = 0; c < p; c++) v += G[a * p + c] * u[c];
-    z[a] = v;
+  int p = ws->p, p1 = ws->p1;
+  for (int k = 0; k < ws->q; k++) {
+    const double *Pk = ws->pk + k * p1 * p1;
+    double        v  = 0;
+    for (int a = 0; a < p; a++)
+      for (int b = 0; b < p; b++) v += u[a] * Pk[a * p1 + b] * u[b];
+    g[k] = v;
   }
 }
 
-/* x' M_s x for the subject block of the T x T matrix M. */
-static double BlockForm(const tt_mmrm_ws *ws, int s, const double *M, const double x[])
+/* With F_P = sum_s X_s u u' X_s' and z_s = W X_s u: ffull = sum_P scatter(W F_P W) (the
+ * sum of z_s z_s' over the visits) and uqu[k*q + l] = sum_s z_s' V_k W V_l z_s. buf holds
+ * 4 T*T + q T*T + p1*p1 doubles. */
+static void ContrastPatterns(const tt_mmrm_ws *ws, const double u[], double ffull[], double uqu[], double *buf)
 {
-  int    r0 = ws->start[s], m = ws->start[s + 1] - r0, T = ws->T;
-  double v = 0;
-  for (int a = 0; a < m; a++)
-    for (int b = 0; b < m; b++) v += x[a] * M[ws->d->visit[r0 + a] * T + ws->d->visit[r0 + b]] * x[b];
-  return v;
-}
-
-/* g[k] = u' X'W V_k W X u. */
-static void ContrastGradient(const tt_mmrm_ws *ws, const double u[], double g[])
-{
-  double z[TT_MMRM_MAX_VISITS];
-  memset(g, 0, sizeof(double) * (size_t) ws->q);
-  for (int s = 0; s < ws->nsub; s++) {
-    SubjectZ(ws, s, u, z);
-    for (int k = 0; k < ws->q; k++) g[k] += BlockForm(ws, s, ws->ds + k * ws->T * ws->T, z);
+  int     q = ws->q, p = ws->p, p1 = ws->p1, T = ws->T, TT = T * T;
+  double *F = buf, *tmp = F + TT, *U = tmp + TT, *V = U + TT, *B = V + TT, *bu = B + q * TT;
+  memset(ffull, 0, sizeof(double) * (size_t) TT);
+  memset(uqu, 0, sizeof(double) * (size_t) (q * q));
+  memset(bu, 0, sizeof(double) * (size_t) (p1 * p1));
+  for (int a = 0; a < p; a++)
+    for (int b = 0; b < p; b++) bu[a * p1 + b] = u[a] * u[b];
+  for (int k = 0; k < ws->npat; k++) {
+    const tt_mmrm_pattern *P = ws->pat + k;
+    int                    m = P->m;
+    tt_mmrm_pattern_zbz(ws, P, bu, F);
+    for (int a = 0; a < m; a++) /* U = W F W */
+      for (int b = 0; b < m; b++) {
+        double v = 0;
+        for (int e = 0; e < m; e++) v += P->w[a * m + e] * F[e * m + b];
+        tmp[a * m + b] = v;
+      }
+    for (int a = 0; a < m; a++)
+      for (int b = 0; b < m; b++) {
+        double v = 0;
+        for (int e = 0; e < m; e++) v += tmp[a * m + e] * P->w[e * m + b];
+        U[a * m + b] = v;
+        ffull[P->vis[a] * T + P->vis[b]] += v;
+      }
+    for (int l = 0; l < q; l++) { /* B_l = W V_l */
+      tt_mmrm_pattern_block(ws, P, ws->ds + l * TT, V);
+      for (int a = 0; a < m; a++)
+        for (int b = 0; b < m; b++) {
+          double v = 0;
+          for (int e = 0; e < m; e++) v += P->w[a * m + e] * V[e * m + b];
+          B[l * TT + a * m + b] = v;
+        }
+    }
+    for (int l = 0; l < q; l++) { /* tr(V_k W V_l U) = sum (W V_k) .* (V_l U) */
+      tt_mmrm_pattern_block(ws, P, ws->ds + l * TT, V);
+      for (int a = 0; a < m; a++)
+        for (int b = 0; b < m; b++) {
+          double v = 0;
+          for (int e = 0; e < m; e++) v += V[a * m + e] * U[e * m + b];
+          tmp[a * m + b] = v;
+        }
+      for (int k = 0; k < q; k++) {
+        double v = 0;
+        for (int i = 0; i < m * m; i++) v += B[k * TT + i] * tmp[i];
+        uqu[k * q + l] += v;
+      }
+    }
   }
 }
 
 /* sum_kl W_kl (u'Q_kl u - (P_k u)' Phi (P_l u)) with W = 2 F^-1 in theta (winv). */
-static double TensorTerm(const tt_mmrm_ws *ws, const double u[], const double winv[], double *buf)
+static double TensorTerm(const tt_mmrm_ws *ws, const double uqu[], const double u[], const double winv[], double *pu)
 {
-  int     q = ws->q, p = ws->p, T = ws->T, TT = T * T;
-  double *uqu = buf, *pu = uqu + q * q, *vz = pu + q * p, *wvz = vz + q * T, z[TT_MMRM_MAX_VISITS], sum = 0;
-  memset(uqu, 0, sizeof(double) * (size_t) (q * q + q * p));
-  for (int s = 0; s < ws->nsub; s++) {
-    int           r0 = ws->start[s], m = ws->start[s + 1] - r0;
-    const double *W = ws->w + s * TT, *G = ws->g + s * T * p;
-    SubjectZ(ws, s, u, z);
-    for (int k = 0; k < q; k++)
-      for (int a = 0; a < m; a++) {
-        double v = 0;
-        for (int b = 0; b < m; b++) v += ws->ds[k * TT + ws->d->visit[r0 + a] * T + ws->d->visit[r0 + b]] * z[b];
-        vz[k * T + a] = v;
-      }
-    for (int k = 0; k < q; k++) {
-      for (int a = 0; a < m; a++) {
-        double v = 0;
-        for (int b = 0; b < m; b++) v += W[a * m + b] * vz[k * T + b];
-        wvz[k * T + a] = v;
-      }
-      for (int c = 0; c < p; c++) {
-        double v = 0;
-        for (int a = 0; a < m; a++) v += G[a * p + c] * vz[k * T + a];
-        pu[k * p + c] += v;
-      }
+  int    q = ws->q, p = ws->p, p1 = ws->p1;
+  double sum = 0;
+  for (int k = 0; k < q; k++)
+    for (int a = 0; a < p; a++) {
+      double v = 0;
+      for (int b = 0; b < p; b++) v += ws->pk[k * p1 * p1 + a * p1 + b] * u[b];
+      pu[k * p + a] = v;
     }
-    for (int k = 0; k < q; k++)
-      for (int l = 0; l < q; l++) {
-        double v = 0;
-        for (int a = 0; a < m; a++) v += vz[k * T + a] * wvz[l * T + a];
-        uqu[k * q + l] += v;
-      }
-  }
   for (int k = 0; k < q; k++)
     for (int l = 0; l < q; l++) {
       double pp = 0;
@@ -97,12 +108,13 @@ static double TensorTerm(const tt_mmrm_ws *ws, const double u[], const double wi
   return sum;
 }
 
-/* sum_kl W^phi_kl u'R_kl u, W^phi = J W J' (zero for linear structures). */
-static double SecondDerivativeTerm(const tt_mmrm_ws *ws, const double theta[], const double u[], const double winv[],
-                                   double *buf)
+/* sum_kl W^phi_kl u'R_kl u = sum_kl W^phi_kl <d2 Sigma/d phi_k d phi_l, ffull>,
+ * W^phi = J W J' (zero for linear structures). */
+static double SecondDerivativeTerm(const tt_mmrm_ws *ws, const double theta[], const double ffull[],
+                                   const double winv[], double *buf)
 {
   int     q = ws->q, T = ws->T, TT = T * T;
-  double *jac = buf, *wphi = jac + q * q, *d2 = wphi + q * q, phi[TT_MMRM_MAXQ], z[TT_MMRM_MAX_VISITS], sum = 0;
+  double *jac = buf, *wphi = jac + q * q, *d2 = wphi + q * q, phi[TT_MMRM_MAXQ], sum = 0;
   if (tt_mmrm_cov_linear(ws->cov)) return 0;
   tt_mmrm_jacobian(ws->cov, T, theta, jac);
   tt_mmrm_theta_to_phi(ws->cov, T, theta, phi);
@@ -114,12 +126,13 @@ static double SecondDerivativeTerm(const tt_mmrm_ws *ws, const double theta[], c
         for (int b = 0; b < q; b++) v += jac[k * q + a] * winv[a * q + b] * jac[l * q + b];
       wphi[k * q + l] = v;
     }
-  for (int s = 0; s < ws->nsub; s++) {
-    SubjectZ(ws, s, u, z);
-    for (int k = 0; k < q; k++)
-      for (int l = 0; l < q; l++)
-        if (wphi[k * q + l] != 0) sum += wphi[k * q + l] * BlockForm(ws, s, d2 + (k * q + l) * TT, z);
-  }
+  for (int k = 0; k < q; k++)
+    for (int l = 0; l < q; l++) {
+      double v = 0;
+      if (wphi[k * q + l] == 0) continue;
+      for (int i = 0; i < TT; i++) v += d2[(k * q + l) * TT + i] * ffull[i];
+      sum += wphi[k * q + l] * v;
+    }
   return sum;
 }
 
@@ -128,7 +141,8 @@ static int Inference(tt_mmrm_ws *ws, const double theta[], const double c[], tt_
 {
   int     q = ws->q, p = ws->p, T = ws->T, status = TT_STATS_OK;
   double  u[256], v = 0, gx = 0;
-  size_t  nbuf = (size_t) (3 * q * q + q * p + 2 * q * T + q * q * T * T);
+  int     p1   = ws->p1;
+  size_t  nbuf = (size_t) (T * T + 2 * q * q + 4 * T * T + q * T * T + p1 * p1 + q * p + q * q * T * T);
   double *g = malloc(sizeof(double) * (size_t) (2 * q + q * q) + sizeof(double) * nbuf), *x = g + q, *m = x + q;
   if (!g) return TT_STATS_EDOMAIN;
   for (int a = 0; a < p; a++) {
@@ -143,13 +157,14 @@ static int Inference(tt_mmrm_ws *ws, const double theta[], const double c[], tt_
     for (int k = 0; k < q; k++) gx += 2 * g[k] * x[k];
     *se = sqrt(v);
   } else { /* W = 2 F^-1 */
-    double va;
+    double va, *ffull = m + q * q, *uqu = ffull + T * T, *buf = uqu + q * q;
     memcpy(m, ws->info, sizeof(double) * (size_t) (q * q));
     if (tt_mmrm_spd_inverse(q, m, NULL)) status = TT_STATS_ENOCONV;
     for (int k = 0; k < q * q; k++) m[k] *= 2;
     for (int k = 0; k < q; k++)
       for (int l = 0; l < q; l++) gx += g[k] * m[k * q + l] * g[l];
-    va  = v + 2 * (TensorTerm(ws, u, m, m + q * q) - 0.25 * SecondDerivativeTerm(ws, theta, u, m, m + q * q));
+    ContrastPatterns(ws, u, ffull, uqu, buf);
+    va  = v + 2 * (TensorTerm(ws, uqu, u, m, buf) - 0.25 * SecondDerivativeTerm(ws, theta, ffull, m, buf));
     *se = va > 0 ? sqrt(va) : NAN;
   }
   *df = 2 * v * v / gx;
@@ -168,13 +183,19 @@ int tt_mmrm_contrast(const tt_mmrm_data *d, const tt_mmrm_fit *f, const double c
   *res = (tt_stats_result){NAN, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
   if (!f->converged) return TT_STATS_ENOCONV;
   if (d->p > 256) return TT_STATS_EDOMAIN;
-  status = tt_mmrm_ws_create(d, f->cov, &ws);
-  if (status) return status;
-  if (tt_mmrm_eval(&ws, f->theta, 2))
-    status = TT_STATS_ESINGULAR;
-  else
-    status = Inference(&ws, f->theta, c, method, &se, &df);
-  tt_mmrm_ws_destroy(&ws);
+  if (f->work && ((tt_mmrm_ws *) f->work)->d == d) { /* the fit's workspace (at f->theta when it ends) */
+    tt_mmrm_ws *w     = f->work;
+    int         level = method == TT_MMRM_SATTERTHWAITE ? 3 : 2; /* no work when w holds it */
+    status = tt_mmrm_eval(w, f->theta, level) ? TT_STATS_ESINGULAR : Inference(w, f->theta, c, method, &se, &df);
+  } else {
+    status = tt_mmrm_ws_create(d, f->cov, &ws);
+    if (status) return status;
+    if (tt_mmrm_eval(&ws, f->theta, method == TT_MMRM_SATTERTHWAITE ? 3 : 2))
+      status = TT_STATS_ESINGULAR;
+    else
+      status = Inference(&ws, f->theta, c, method, &se, &df);
+    tt_mmrm_ws_destroy(&ws);
+  }
   if (status) return status;
   for (int a = 0; a < d->p; a++) est += c[a] * f->beta[a];
   status          = tt_stats_t_result(est, se, df, spec, res);

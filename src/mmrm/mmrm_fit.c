@@ -1,6 +1,8 @@
 /* mmrm_fit.c — REML fit of the MMRM and its design matrix.
  *
- * Start: OLS residual variance of each visit, correlations 0. Iterations: Fisher
+ * Start: OLS residual variance of each visit, correlations 0; for unstructured the
+ * OLS residuals' moments over pairs of visits when they are well conditioned (no start
+ * when X is rank deficient: TT_STATS_ESINGULAR). Iterations: Fisher
  * scoring (expected information) while the Newton decrement g' F^-1 g exceeds 1e-2, then
  * Newton steps on the observed Hessian (analytic, mmrm_reml.c)
  * when it is positive definite. Steps are backtracked (Armijo) on -2 l_R, except Newton
@@ -28,8 +30,16 @@ int tt_mmrm_fit_alloc(tt_mmrm_fit *f, int p, tt_mmrm_cov cov, int T)
   return TT_STATS_OK;
 }
 
+static void DropWork(tt_mmrm_fit *f)
+{
+  if (f->work) tt_mmrm_ws_destroy(f->work);
+  free(f->work);
+  f->work = NULL;
+}
+
 void tt_mmrm_fit_free(tt_mmrm_fit *f)
 {
+  DropWork(f);
   free(f->beta);
   f->beta = f->vcov = f->theta = f->sigma = NULL;
 }
@@ -52,23 +62,52 @@ void tt_mmrm_design(int n, int T, const int visit[], const int treat[], const do
   for (int c = 0; c < ncov; c++) memcpy(x + (p - ncov + c) * n, cov + c * n, sizeof(double) * (size_t) n);
 }
 
-/* Each visit's OLS residual variance (the start of the covariance parameters). */
-static int StartVariances(const tt_mmrm_data *d, double var[])
+/* Each visit's OLS residual variance var and the residuals' second moments over the
+ * pairs of visits observed together mom (T x T; the start of the covariance
+ * parameters), from the patterns' statistics: the normal equations, Cholesky (LAPACK). X is rank deficient
+ * (TT_STATS_ESINGULAR) when a column's norm after projecting out the preceding columns,
+ * the factor's diagonal, is below RANK_TOL of its own norm: lm's criterion (QR, 1e-7),
+ * with 1e-6 since X'X's rounding (~1e-16 relative) could hide an exact collinearity at
+ * 1e-7 (1e-14 relative in X'X). */
+static int StartMoments(const tt_mmrm_ws *ws, double var[], double mom[])
 {
-  int     n = d->n, p = d->p, cnt[TT_MMRM_MAX_VISITS] = {0}, status;
-  double  s2 = 1, *beta = malloc(sizeof(double) * (size_t) (2 * p + n * p + 2 * n + 2 * p));
-  double *se = beta ? beta + p : NULL, *work = se ? se + p : NULL;
-  if (!beta) return TT_STATS_EDOMAIN;
-  status = tt_stats_ols(n, p, d->x, d->y, beta, se, &s2, work);
-  for (int t = 0; t < d->nvisit; t++) var[t] = 0;
-  if (status == TT_STATS_OK)
-    for (int i = 0; i < n; i++) {
-      double r = d->y[i];
-      for (int c = 0; c < p; c++) r -= d->x[c * n + i] * beta[c];
-      var[d->visit[i]] += r * r, cnt[d->visit[i]]++;
+  const double RANK_TOL = 1e-6;
+  int          p = ws->p, p1 = ws->p1, T = ws->T, status = TT_STATS_OK;
+  double       cnt[TT_MMRM_MAX_VISITS] = {0}, rss = 0, eye[TT_MMRM_MAX_VISITS * TT_MMRM_MAX_VISITS];
+  double       npair[TT_MMRM_MAX_VISITS * TT_MMRM_MAX_VISITS] = {0};
+  double      *zz = calloc((size_t) (2 * p1 * p1 + p * p + T * T + p), sizeof(double)), *gg = zz + p1 * p1;
+  double      *a = gg + p1 * p1, *r = a + p * p, *beta = r + T * T;
+  if (!zz) return TT_STATS_EDOMAIN;
+  for (int k = 0; k < ws->npat; k++) {
+    const tt_mmrm_pattern *P = ws->pat + k;
+    for (int i = 0; i < P->m * P->m; i++) eye[i] = i % (P->m + 1) == 0;
+    tt_mmrm_pattern_zaz(ws, P, eye, zz);
+  }
+  for (int i = 0; i < p; i++) {
+    beta[i] = zz[i * p1 + p];
+    for (int j = 0; j < p; j++) a[i * p + j] = zz[i * p1 + j];
+  }
+  if (tt_mmrm_spd_solve(p, a, beta)) status = TT_STATS_ESINGULAR;
+  for (int j = 0; j < p && !status; j++)
+    if (!(a[j * p + j] * a[j * p + j] > RANK_TOL * RANK_TOL * zz[j * p1 + j])) status = TT_STATS_ESINGULAR;
+  for (int t = 0; t < T; t++) var[t] = 0;
+  memset(mom, 0, sizeof(double) * (size_t) (T * T));
+  if (!status) {
+    for (int i = 0; i < p1; i++)
+      for (int j = 0; j < p1; j++) gg[i * p1 + j] = (i < p ? -beta[i] : 1) * (j < p ? -beta[j] : 1);
+    for (int k = 0; k < ws->npat; k++) {
+      const tt_mmrm_pattern *P = ws->pat + k;
+      tt_mmrm_pattern_zbz(ws, P, gg, r);
+      for (int i = 0; i < P->m; i++) var[P->vis[i]] += r[i * P->m + i], cnt[P->vis[i]] += P->n, rss += r[i * P->m + i];
+      for (int i = 0; i < P->m; i++)
+        for (int j = 0; j < P->m; j++)
+          mom[P->vis[i] * T + P->vis[j]] += r[i * P->m + j], npair[P->vis[i] * T + P->vis[j]] += P->n;
     }
-  for (int t = 0; t < d->nvisit; t++) var[t] = cnt[t] && var[t] > 0 ? var[t] / cnt[t] : (s2 > 0 ? s2 : 1);
-  free(beta);
+    for (int i = 0; i < T * T; i++) mom[i] = npair[i] > 0 ? mom[i] / npair[i] : 0;
+    rss = ws->d->n > p ? rss / (ws->d->n - p) : 1;
+  }
+  for (int t = 0; t < T; t++) var[t] = cnt[t] > 0 && var[t] > 0 ? var[t] / cnt[t] : (rss > 0 ? rss : 1);
+  free(zz);
   return status;
 }
 
@@ -118,7 +157,7 @@ static int Iterate(tt_mmrm_ws *ws, int max_iter, double th[], int *iterations, d
     near = -slope < 1e-2;
     if (newton && move <= 1e-6) { /* Hessian PD, quadratic convergence: the full step */
       for (int k = 0; k < q; k++) th[k] += step[k];
-      if (tt_mmrm_eval(ws, th, 2)) return TT_STATS_ENOCONV;
+      if (tt_mmrm_eval(ws, th, 3)) return TT_STATS_ENOCONV;
       if (move <= 1e-8) return TT_STATS_OK;
       continue;
     }
@@ -127,11 +166,11 @@ static int Iterate(tt_mmrm_ws *ws, int max_iter, double th[], int *iterations, d
       if (newton) return ls == 1 && !tt_mmrm_eval(ws, th, 2) ? TT_STATS_OK : TT_STATS_ENOCONV;
       if (forced) return TT_STATS_ENOCONV; /* the Hessian is not positive definite either */
       forced = near = 1;                   /* Fisher scoring stalls: try Newton */
-      if (tt_mmrm_eval(ws, th, 2)) return TT_STATS_ENOCONV;
+      if (tt_mmrm_eval(ws, th, 3)) return TT_STATS_ENOCONV;
       continue;
     }
     forced = 0;
-    if (tt_mmrm_eval(ws, th, 2)) return TT_STATS_ENOCONV;
+    if (tt_mmrm_eval(ws, th, near ? 3 : 2)) return TT_STATS_ENOCONV;
   }
   return TT_STATS_ENOCONV;
 }
@@ -148,29 +187,36 @@ static int Optimise(tt_mmrm_ws *ws, int max_iter, double th[], int *iterations)
 
 int tt_mmrm_fit_reml(const tt_mmrm_data *d, const tt_mmrm_options *o, tt_mmrm_fit *f)
 {
-  tt_mmrm_ws ws;
-  double     var[TT_MMRM_MAX_VISITS];
-  int        status;
+  tt_mmrm_ws *ws;
+  double      var[TT_MMRM_MAX_VISITS], mom[TT_MMRM_MAX_VISITS * TT_MMRM_MAX_VISITS];
+  int         status;
 
+  DropWork(f);
   f->converged  = 0;
   f->iterations = 0;
   if (d->n <= d->p) return TT_STATS_ETOOFEW;
   if (f->p != d->p || f->nvisit != d->nvisit || f->q != tt_mmrm_cov_nparam(o->cov, d->nvisit)) return TT_STATS_EDOMAIN;
-  status = tt_mmrm_ws_create(d, o->cov, &ws);
-  if (status) return status;
-  f->nsubject = ws.nsub;
-  status      = StartVariances(d, var);
+  if (!(ws = malloc(sizeof(*ws)))) return TT_STATS_EDOMAIN;
+  status = tt_mmrm_ws_create(d, o->cov, ws);
+  if (status) {
+    free(ws);
+    return status;
+  }
+  f->work     = ws;
+  f->nsubject = ws->nsub;
+  status      = StartMoments(ws, var, mom);
   if (status == TT_STATS_OK) {
     tt_mmrm_theta_start(o->cov, d->nvisit, var, f->theta);
-    status = Optimise(&ws, o->max_iter > 0 ? o->max_iter : 100, f->theta, &f->iterations);
+    if (o->cov == TT_MMRM_UNSTRUCTURED) tt_mmrm_theta_start_unstructured(d->nvisit, mom, f->theta);
+    status = Optimise(ws, o->max_iter > 0 ? o->max_iter : 100, f->theta, &f->iterations);
   }
   if (status == TT_STATS_OK || status == TT_STATS_ENOCONV) {
-    memcpy(f->beta, ws.beta, sizeof(double) * (size_t) d->p);
-    memcpy(f->vcov, ws.phi, sizeof(double) * (size_t) (d->p * d->p));
-    memcpy(f->sigma, ws.sigma, sizeof(double) * (size_t) (d->nvisit * d->nvisit));
-    f->reml      = ws.f;
+    memcpy(f->beta, ws->beta, sizeof(double) * (size_t) d->p);
+    memcpy(f->vcov, ws->phi, sizeof(double) * (size_t) (d->p * d->p));
+    memcpy(f->sigma, ws->sigma, sizeof(double) * (size_t) (d->nvisit * d->nvisit));
+    f->reml      = ws->f;
     f->converged = status == TT_STATS_OK;
   }
-  tt_mmrm_ws_destroy(&ws);
+  if (!f->converged) DropWork(f);
   return status;
 }

@@ -1,331 +1,235 @@
-/* mmrm_reml.c — the REML objective of the MMRM, its gradient and information.
+/* mmrm_reml.c — the REML objective of the MMRM, its gradient, information and Hessian.
  *
- * At theta, with V = blockdiag(Sigma_s) and W = V^-1 (per subject, from LAPACK's
- * Cholesky), Phi = (X'WX)^-1, beta = Phi X'Wy and r = y - X beta:
+ * At theta, with V = blockdiag(Sigma_s) and W = V^-1 (per pattern of visits, from
+ * LAPACK's Cholesky), Phi = (X'WX)^-1, beta = Phi X'Wy and r = y - X beta:
  *   -2 l_R = sum_s log|Sigma_s| + log|X'WX| + r'Wr + (n - p) log(2 pi),
  *   d(-2 l_R)/d theta_k = tr(P V_k) - r'W V_k W r,
  *   E d2(-2 l_R)/d theta_k d theta_l = tr(P V_k P V_l),
  *   d2(-2 l_R)/d theta_k d theta_l = tr(P V_kl) - tr(P V_k P V_l) - r'W V_kl W r
  *                                    + 2 r'W V_k P V_l W r (observed),
  * with P = W - W X Phi X' W, V_k = dV/d theta_k and V_kl its second derivatives (Harville
- * 1977 JASA 72:320). Only
- * the diagonal blocks of W X Phi X' W enter the traces, so every sum runs over
- * subjects. Invariant: after tt_mmrm_eval returns 0, ws holds W_s, G_s = W_s X_s, Phi
- * and beta at that theta.
+ * 1977 JASA 72:320). Every sum over the subjects of a pattern is a contraction of its
+ * sufficient statistics (mmrm_pattern.c) with E_P = sum_s X_s Phi X_s' and
+ * R_P = sum_s r_s r_s' (both from Z_s B Z_s' with B = Phi, gamma gamma', gamma = (-beta, 1)):
+ *   sum_s tr(P_s V_k) - r_s'W V_k W r_s = tr(V_k (n_P W - W (E_P + R_P) W)),
+ *   sum_s tr((W - 2 H_s) V_k W V_l) = tr((n_P W - 2 W E_P W) V_k W V_l), H_s = W X_s Phi X_s' W,
+ *   tr(H V_k H V_l) = tr(Phi P_k Phi P_l), P_k = X'W V_k W X (the off-diagonal blocks of H),
+ *   sum_s z_s'V_k W V_l z_s = tr(V_k W V_l W R_P W), z_s = W r_s.
+ * Invariant: after tt_mmrm_eval returns 0, ws holds every W_P, Z'WZ, Phi and beta at
+ * that theta (and what the level asked for).
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "mmrmimpl.h"
 
-int tt_mmrm_spd_inverse(int n, double a[], double *logdet)
+/* c = a b, m x m row major. */
+static void Mul(int m, const double *restrict a, const double *restrict b, double *restrict c)
 {
-  int info;
-  dpotrf_("L", &n, a, &n, &info);
-  if (info) return 1;
-  if (logdet) {
-    *logdet = 0;
-    for (int i = 0; i < n; i++) *logdet += 2 * log(a[i * n + i]);
+  for (int i = 0; i < m; i++) {
+    double *ci = c + i * m;
+    for (int j = 0; j < m; j++) ci[j] = 0;
+    for (int e = 0; e < m; e++) {
+      double aie = a[i * m + e];
+      for (int j = 0; j < m; j++) ci[j] += aie * b[e * m + j];
+    }
   }
-  dpotri_("L", &n, a, &n, &info);
-  if (info) return 1;
-  for (int j = 0; j < n; j++) /* column-major lower -> full */
-    for (int i = j + 1; i < n; i++) a[i * n + j] = a[j * n + i];
-  return 0;
 }
 
-int tt_mmrm_spd_solve(int n, double a[], double b[])
+static double Dot(int n, const double *restrict a, const double *restrict b)
 {
-  int info, one = 1;
-  dposv_("L", &n, &one, a, &n, b, &n, &info);
-  return info != 0;
+  double v = 0;
+  for (int i = 0; i < n; i++) v += a[i] * b[i];
+  return v;
 }
 
-int tt_mmrm_ws_create(const tt_mmrm_data *d, tt_mmrm_cov cov, tt_mmrm_ws *ws)
-{
-  int T = d->nvisit, p = d->p, q, nsub = 0;
-  memset(ws, 0, sizeof(*ws));
-  if (T < 1 || T > TT_MMRM_MAX_VISITS || cov < 0 || cov >= TT_MMRM_NCOV || p < 1) return TT_STATS_EDOMAIN;
-  for (int i = 0; i < d->n; i++) {
-    if (d->visit[i] < 0 || d->visit[i] >= T || !isfinite(d->y[i])) return TT_STATS_EDOMAIN;
-    if (i == 0 || d->subject[i] != d->subject[i - 1])
-      nsub++;
-    else if (d->visit[i] <= d->visit[i - 1])
-      return TT_STATS_EDOMAIN;
-  }
-  q         = tt_mmrm_cov_nparam(cov, T);
-  ws->d     = d;
-  ws->cov   = cov;
-  ws->T     = T;
-  ws->q     = q;
-  ws->p     = p;
-  ws->nsub  = nsub;
-  ws->start = malloc(sizeof(int) * (size_t) (nsub + 1));
-  size_t nd = (size_t) (T * T + q * T * T + nsub * T * T + nsub * T * p + 2 * p * p + 2 * p + q + q * q + q * p * p +
-                        2 * q * T * T + 4 * T * T + 2 * p * p + 2 * T * p + 4 * T);
-  ws->sigma = malloc(sizeof(double) * nd);
-  if (!ws->start || !ws->sigma) {
-    tt_mmrm_ws_destroy(ws);
-    return TT_STATS_EDOMAIN;
-  }
-  ws->ds      = ws->sigma + T * T;
-  ws->w       = ws->ds + q * T * T;
-  ws->g       = ws->w + nsub * T * T;
-  ws->xtwx    = ws->g + nsub * T * p;
-  ws->phi     = ws->xtwx + p * p;
-  ws->xtwy    = ws->phi + p * p;
-  ws->beta    = ws->xtwy + p;
-  ws->grad    = ws->beta + p;
-  ws->info    = ws->grad + q;
-  ws->pk      = ws->info + q * q;
-  ws->scratch = ws->pk + q * p * p;
-  nsub        = 0;
-  for (int i = 0; i < d->n; i++)
-    if (i == 0 || d->subject[i] != d->subject[i - 1]) ws->start[nsub++] = i;
-  ws->start[nsub] = d->n;
-  return TT_STATS_OK;
-}
-
-void tt_mmrm_ws_destroy(tt_mmrm_ws *ws)
-{
-  free(ws->start);
-  free(ws->sigma);
-  ws->start = NULL;
-  ws->sigma = NULL;
-}
-
-/* Objective pass: W_s, G_s, X'WX, X'Wy, y'Wy, log dets; then Phi and beta. */
+/* Objective pass: W_P, Z'WZ, log dets; then Phi and beta. */
 static int Objective(tt_mmrm_ws *ws)
 {
-  const tt_mmrm_data *d = ws->d;
-  int                 T = ws->T, p = ws->p;
-  double              logdet = 0, ywy = 0, ld, rwr;
+  int    p = ws->p, p1 = ws->p1;
+  double logdet = 0, ld, rwr;
 
-  memset(ws->xtwx, 0, sizeof(double) * (size_t) (p * p));
-  memset(ws->xtwy, 0, sizeof(double) * (size_t) p);
-  for (int s = 0; s < ws->nsub; s++) {
-    int     r0 = ws->start[s], m = ws->start[s + 1] - r0;
-    double *W = ws->w + s * T * T, *G = ws->g + s * T * p;
-    for (int a = 0; a < m; a++)
-      for (int b = 0; b < m; b++) W[a * m + b] = ws->sigma[d->visit[r0 + a] * T + d->visit[r0 + b]];
-    if (tt_mmrm_spd_inverse(m, W, &ld)) return 1;
-    logdet += ld;
-    for (int a = 0; a < m; a++) {
-      double wy = 0;
-      for (int b = 0; b < m; b++) wy += W[a * m + b] * d->y[r0 + b];
-      ywy += d->y[r0 + a] * wy;
-      for (int c = 0; c < p; c++) {
-        double v = 0;
-        for (int b = 0; b < m; b++) v += W[a * m + b] * d->x[c * d->n + r0 + b];
-        G[a * p + c] = v;
-      }
-    }
-    for (int a = 0; a < m; a++)
-      for (int c = 0; c < p; c++) {
-        double xa = d->x[c * d->n + r0 + a];
-        ws->xtwy[c] += G[a * p + c] * d->y[r0 + a];
-        for (int e = 0; e <= c; e++) ws->xtwx[c * p + e] += xa * G[a * p + e];
-      }
+  memset(ws->zwz, 0, sizeof(double) * (size_t) (p1 * p1));
+  for (int k = 0; k < ws->npat; k++) {
+    tt_mmrm_pattern *P = ws->pat + k;
+    tt_mmrm_pattern_block(ws, P, ws->sigma, P->w);
+    if (tt_mmrm_spd_inverse(P->m, P->w, &P->logdet)) return 1;
+    logdet += P->n * P->logdet;
+    tt_mmrm_pattern_zaz(ws, P, P->w, ws->zwz);
   }
-  for (int c = 0; c < p; c++)
-    for (int e = 0; e < c; e++) ws->xtwx[e * p + c] = ws->xtwx[c * p + e];
-  memcpy(ws->phi, ws->xtwx, sizeof(double) * (size_t) (p * p));
+  for (int a = 0; a < p; a++) memcpy(ws->phi + a * p, ws->zwz + a * p1, sizeof(double) * (size_t) p);
   if (tt_mmrm_spd_inverse(p, ws->phi, &ld)) return 2;
-  rwr = ywy;
+  rwr = ws->zwz[p * p1 + p];
   for (int c = 0; c < p; c++) {
     double b = 0;
-    for (int e = 0; e < p; e++) b += ws->phi[c * p + e] * ws->xtwy[e];
+    for (int e = 0; e < p; e++) b += ws->phi[c * p + e] * ws->zwz[e * p1 + p];
     ws->beta[c] = b;
-    rwr -= b * ws->xtwy[c];
   }
-  ws->f = logdet + ld + rwr + (d->n - p) * 1.8378770664093454836; /* log(2 pi) */
+  for (int c = 0; c < p; c++) rwr -= ws->beta[c] * ws->zwz[c * p1 + p];
+  ws->f = logdet + ld + rwr + (ws->d->n - p) * 1.8378770664093454836; /* log(2 pi) */
   return 0;
 }
 
-/* Subject s's block of V_k (m x m) into out. */
-static void Block(const tt_mmrm_ws *ws, const double *full, int s, double *out)
+typedef struct {
+  double *V, *B, *Y, *Z;               /* [q*T*T]: V_k, W V_k, W V_k (n W - 2 W E W), W V_k W R W */
+  double *E, *R, *WEW, *WRW, *M, *tmp; /* [T*T] */
+  double *bphi, *bgg;                  /* [p1*p1]: Phi and gamma gamma' padded */
+  double *mk;                          /* [q*p*p] Phi P_k */
+  double *pz;                          /* [q*p1] P_k gamma (first p entries used) */
+  double *at;                          /* [T*T*q] W V_k W, k innermost */
+  double *pkt;                         /* [p1*p1*q] P_k, k innermost */
+  double *yfull, *zfull;               /* [q*T*T] sum_P scatter(Y_k), scatter(Z_k) */
+  double *hterm;                       /* [q*q], in ws->hess */
+} Scratch;
+
+static Scratch Carve(tt_mmrm_ws *ws)
 {
-  int r0 = ws->start[s], m = ws->start[s + 1] - r0, T = ws->T;
+  int     q = ws->q, TT = ws->T * ws->T, p1 = ws->p1, p = ws->p;
+  double *s = ws->scratch;
+  Scratch S;
+  S.V = s, S.B = S.V + q * TT, S.Y = S.B + q * TT, S.Z = S.Y + q * TT;
+  S.E = S.Z + q * TT, S.R = S.E + TT, S.WEW = S.R + TT, S.WRW = S.WEW + TT, S.M = S.WRW + TT, S.tmp = S.M + TT;
+  S.bphi = S.tmp + TT, S.bgg = S.bphi + p1 * p1, S.mk = S.bgg + p1 * p1, S.pz = S.mk + q * p * p;
+  S.at = S.pz + q * p1, S.pkt = S.at + q * TT, S.yfull = S.pkt + q * p1 * p1, S.zfull = S.yfull + q * TT;
+  S.hterm = ws->hess;
+  return S;
+}
+
+/* One pattern's share of the gradient (mfull), information and Hessian terms, P_k:
+ * tr(M V_k W V_l) = <W V_k M, V_l> and tr(V_k W V_l U) = <W V_k U, V_l> (symmetric V, W),
+ * V_l a block of d Sigma / d theta_l, so the first factors are summed over the patterns
+ * in T x T (yfull, zfull) and the inner products taken once. */
+static void PatternTerms(tt_mmrm_ws *ws, const tt_mmrm_pattern *P, int level, Scratch *S)
+{
+  int           m = P->m, mm = m * m, q = ws->q, TT = ws->T * ws->T, T = ws->T;
+  const double *W = P->w;
+  tt_mmrm_pattern_zbz(ws, P, S->bphi, S->E);
+  tt_mmrm_pattern_zbz(ws, P, S->bgg, S->R);
+  Mul(m, W, S->E, S->tmp), Mul(m, S->tmp, W, S->WEW);
+  Mul(m, W, S->R, S->tmp), Mul(m, S->tmp, W, S->WRW);
   for (int a = 0; a < m; a++)
-    for (int b = 0; b < m; b++) out[a * m + b] = full[ws->d->visit[r0 + a] * T + ws->d->visit[r0 + b]];
-}
-
-/* Subject s at the current beta: residual r, z = W_s r, H = G_s Phi G_s' (m x m); GP scratch (m x p). */
-static void SubjectState(const tt_mmrm_ws *ws, int s, double r[], double z[], double H[], double GP[])
-{
-  const tt_mmrm_data *d = ws->d;
-  int                 T = ws->T, p = ws->p, r0 = ws->start[s], m = ws->start[s + 1] - r0;
-  const double       *W = ws->w + s * T * T, *G = ws->g + s * T * p;
-  for (int a = 0; a < m; a++) {
-    double v = d->y[r0 + a];
-    for (int c = 0; c < p; c++) v -= d->x[c * d->n + r0 + a] * ws->beta[c];
-    r[a] = v;
-    for (int c = 0; c < p; c++) {
-      double u = 0;
-      for (int e = 0; e < p; e++) u += G[a * p + e] * ws->phi[e * p + c];
-      GP[a * p + c] = u;
-    }
-  }
-  for (int a = 0; a < m; a++) {
-    double u = 0;
-    for (int b = 0; b < m; b++) u += W[a * m + b] * r[b];
-    z[a] = u;
     for (int b = 0; b < m; b++) {
-      double h = 0;
-      for (int c = 0; c < p; c++) h += GP[a * p + c] * G[b * p + c];
-      H[a * m + b] = h;
+      int i   = a * m + b;
+      S->M[i] = P->n * W[i] - S->WEW[i] - S->WRW[i];
+      ws->mfull[P->vis[a] * T + P->vis[b]] += S->M[i];
     }
+  if (level < 2) return;
+  for (int i = 0; i < mm; i++) S->M[i] = P->n * W[i] - 2 * S->WEW[i];
+  for (int k = 0; k < q; k++) {
+    double *V = S->V + k * TT, *B = S->B + k * TT;
+    tt_mmrm_pattern_block(ws, P, ws->ds + k * TT, V);
+    Mul(m, W, V, B);
+    Mul(m, B, S->M, S->Y + k * TT);
+    Mul(m, B, W, S->tmp); /* W V_k W */
+    for (int i = 0; i < mm; i++) S->at[i * q + k] = S->tmp[i];
+    if (level > 2) Mul(m, B, S->WRW, S->Z + k * TT);
   }
+  tt_mmrm_pattern_zaz_multi(ws, P, q, S->at, S->pkt);
+  for (int k = 0; k < q; k++)
+    for (int a = 0; a < m; a++)
+      for (int b = 0; b < m; b++) {
+        int i = P->vis[a] * T + P->vis[b];
+        S->yfull[k * TT + i] += S->Y[k * TT + a * m + b];
+        if (level > 2) S->zfull[k * TT + i] += S->Z[k * TT + a * m + b];
+      }
 }
 
-/* Gradient (level 1) and information (level 2) pass. */
-static void Derivatives(tt_mmrm_ws *ws, int level)
+/* tr(Phi P_k Phi P_l) into info; level 3: the Hessian from hterm. */
+static void Finish(tt_mmrm_ws *ws, int level, Scratch *S)
 {
-  int     T = ws->T, p = ws->p, q = ws->q, TT = T * T;
-  double *A = ws->scratch, *B = A + q * TT, *V = B + q * TT, *H = V + TT, *z = H + TT, *r = z + T, *Vz = r + T,
-         *GP = Vz + T;
-
-  memset(ws->grad, 0, sizeof(double) * (size_t) q);
-  if (level > 1) {
-    memset(ws->info, 0, sizeof(double) * (size_t) (q * q));
-    memset(ws->pk, 0, sizeof(double) * (size_t) (q * p * p));
-  }
-  for (int s = 0; s < ws->nsub; s++) {
-    int           r0 = ws->start[s], m = ws->start[s + 1] - r0;
-    const double *W = ws->w + s * TT, *G = ws->g + s * T * p;
-    SubjectState(ws, s, r, z, H, GP);
-    for (int k = 0; k < q; k++) {
-      double tr = 0, zvz = 0;
-      Block(ws, ws->ds + k * TT, s, V);
-      for (int a = 0; a < m; a++) {
-        double u = 0;
-        for (int b = 0; b < m; b++) tr += (W[a * m + b] - H[a * m + b]) * V[b * m + a], u += V[a * m + b] * z[b];
-        zvz += z[a] * u;
-      }
-      ws->grad[k] += tr - zvz;
-      if (level < 2) continue;
-      for (int a = 0; a < m; a++) /* A_k = (W - 2H) V_k, B_k = W V_k */
-        for (int b = 0; b < m; b++) {
-          double u = 0, w = 0;
-          for (int e = 0; e < m; e++)
-            u += (W[a * m + e] - 2 * H[a * m + e]) * V[e * m + b], w += W[a * m + e] * V[e * m + b];
-          A[k * TT + a * m + b] = u;
-          B[k * TT + a * m + b] = w;
-        }
-      for (int c = 0; c < p; c++) { /* pk += G' V_k G (lower triangle) */
-        for (int a = 0; a < m; a++) {
-          double u = 0;
-          for (int b = 0; b < m; b++) u += V[a * m + b] * G[b * p + c];
-          Vz[a] = u;
-        }
-        for (int e = 0; e <= c; e++) {
-          double v = 0;
-          for (int b = 0; b < m; b++) v += G[b * p + e] * Vz[b];
-          ws->pk[k * p * p + c * p + e] += v;
-        }
+  int     q = ws->q, p = ws->p, p1 = ws->p1, TT = ws->T * ws->T;
+  double *mt = S->pkt, *phz = S->pkt + q * p * p; /* (Phi P_k)' and Phi P_k gamma: pkt is free now */
+  for (int k = 0; k < q; k++) {
+    const double *Pk = ws->pk + k * p1 * p1;
+    double       *Mk = S->mk + k * p * p, *Mt = mt + k * p * p;
+    for (int a = 0; a < p; a++) {
+      double *row = Mk + a * p;
+      for (int b = 0; b < p; b++) row[b] = 0;
+      for (int e = 0; e < p; e++) {
+        double f = ws->phi[a * p + e];
+        for (int b = 0; b < p; b++) row[b] += f * Pk[e * p1 + b];
       }
     }
-    if (level < 2) continue;
-    for (int k = 0; k < q; k++)
-      for (int l = 0; l <= k; l++) {
-        double t = 0;
-        for (int a = 0; a < m; a++)
-          for (int b = 0; b < m; b++) t += A[k * TT + a * m + b] * B[l * TT + b * m + a];
-        ws->info[k * q + l] += t;
-      }
+    for (int a = 0; a < p; a++)
+      for (int b = 0; b < p; b++) Mt[b * p + a] = Mk[a * p + b];
+    for (int a = 0; a < p; a++) {
+      double v = Pk[a * p1 + p];
+      for (int b = 0; b < p; b++) v -= Pk[a * p1 + b] * ws->beta[b];
+      S->pz[k * p1 + a] = v;
+    }
+    for (int a = 0; a < p; a++) phz[k * p + a] = Dot(p, ws->phi + a * p, S->pz + k * p1);
   }
-  if (level < 2) return;
-  for (int k = 0; k < q; k++) { /* symmetrise pk_k */
-    double *P = ws->pk + k * p * p;
-    for (int c = 0; c < p; c++)
-      for (int e = 0; e < c; e++) P[e * p + c] = P[c * p + e];
-  }
-  for (int k = 0; k < q; k++) {
-    const double *Pk = ws->pk + k * p * p;
+  for (int k = 0; k < q; k++) /* tr(Phi P_k Phi P_l) = <Phi P_k, (Phi P_l)'> */
     for (int l = 0; l <= k; l++) {
-      const double *Pl = ws->pk + l * p * p;
-      double        t  = 0;
-      for (int a = 0; a < p; a++) /* tr(Phi Pk Phi Pl) = sum_ab (Phi Pk)_ab (Phi Pl)_ba */
-        for (int b = 0; b < p; b++) {
-          double u = 0, v = 0;
-          for (int e = 0; e < p; e++) u += ws->phi[a * p + e] * Pk[e * p + b], v += ws->phi[b * p + e] * Pl[e * p + a];
-          t += u * v;
-        }
-      ws->info[k * q + l] += t;
+      ws->info[k * q + l] += Dot(p * p, S->mk + k * p * p, mt + l * p * p);
       ws->info[l * q + k] = ws->info[k * q + l];
     }
+  if (level < 3) return;
+  tt_mmrm_d2sigma_theta(ws->cov, ws->T, ws->theta_at, ws->d2);
+  for (int k = 0, kl = 0; k < q; k++)
+    for (int l = 0; l <= k; l++, kl++) {
+      double t            = S->hterm[k * q + l] - ws->info[k * q + l] + Dot(TT, ws->d2 + kl * TT, ws->mfull);
+      ws->hess[k * q + l] = ws->hess[l * q + k] = t - 2 * Dot(p, S->pz + k * p1, phz + l * p);
+    }
+}
+
+/* Gradient (level 1), information (2) and Hessian (3). */
+static void Derivatives(tt_mmrm_ws *ws, int level)
+{
+  int     q = ws->q, p = ws->p, p1 = ws->p1, TT = ws->T * ws->T;
+  Scratch S = Carve(ws);
+
+  memset(ws->mfull, 0, sizeof(double) * (size_t) TT);
+  memset(ws->info, 0, sizeof(double) * (size_t) (q * q));
+  memset(ws->hess, 0, sizeof(double) * (size_t) (q * q));
+  memset(S.bphi, 0, sizeof(double) * (size_t) (2 * p1 * p1));
+  for (int a = 0; a < p; a++) memcpy(S.bphi + a * p1, ws->phi + a * p, sizeof(double) * (size_t) p);
+  for (int a = 0; a < p1; a++)
+    for (int b = 0; b < p1; b++) S.bgg[a * p1 + b] = (a < p ? -ws->beta[a] : 1) * (b < p ? -ws->beta[b] : 1);
+  if (level > 1) memset(S.pkt, 0, sizeof(double) * (size_t) (q * p1 * p1 + 2 * q * TT));
+  for (int k = 0; k < ws->npat; k++) PatternTerms(ws, ws->pat + k, level, &S);
+  if (level > 1) {
+    for (int k = 0; k < q; k++)
+      for (int i = 0; i < p1 * p1; i++) ws->pk[k * p1 * p1 + i] = S.pkt[i * q + k];
+    for (int k = 0; k < q; k++)
+      for (int l = 0; l <= k; l++) {
+        ws->info[k * q + l] += Dot(TT, S.yfull + k * TT, ws->ds + l * TT);
+        if (level > 2) S.hterm[k * q + l] += 2 * Dot(TT, S.zfull + k * TT, ws->ds + l * TT);
+      }
   }
+  for (int k = 0; k < q; k++) {
+    double g = 0;
+    for (int i = 0; i < TT; i++) g += ws->ds[k * TT + i] * ws->mfull[i];
+    ws->grad[k] = g;
+  }
+  if (level > 1) Finish(ws, level, &S);
 }
 
 int tt_mmrm_eval(tt_mmrm_ws *ws, const double theta[], int level)
 {
-  int status;
-  tt_mmrm_theta_to_sigma(ws->cov, ws->T, theta, ws->sigma);
-  status = Objective(ws);
-  if (status) {
-    ws->f = INFINITY;
-    return status;
+  int status, same = ws->level >= 0 && !memcmp(theta, ws->theta_at, sizeof(double) * (size_t) ws->q);
+  if (same && ws->level >= level) return 0;
+  if (!same) { /* else the objective at theta is there: the derivatives only */
+    memcpy(ws->theta_at, theta, sizeof(double) * (size_t) ws->q);
+    ws->level = -1;
+    tt_mmrm_theta_to_sigma(ws->cov, ws->T, theta, ws->sigma);
+    status = Objective(ws);
+    if (status) {
+      ws->f = INFINITY;
+      return status;
+    }
   }
-  if (level < 1) return 0;
-  tt_mmrm_dsigma_theta(ws->cov, ws->T, theta, ws->ds);
-  Derivatives(ws, level);
+  if (level > 0) {
+    tt_mmrm_dsigma_theta(ws->cov, ws->T, theta, ws->ds);
+    Derivatives(ws, level);
+  }
+  ws->level = level;
   return 0;
 }
 
 int tt_mmrm_hessian(tt_mmrm_ws *ws, const double theta[], double h[])
 {
-  int     T = ws->T, p = ws->p, q = ws->q, TT = T * T, nkl = q * (q + 1) / 2;
-  double *d2, *vz, *wvz, *pz, *r, *z, *H, *GP, *V;
-  if (tt_mmrm_eval(ws, theta, 2)) return 1;
-  d2 = malloc(sizeof(double) * (size_t) (nkl * TT + 2 * q * T + q * p + 3 * T + TT + T * p + TT));
-  if (!d2) return 1;
-  vz = d2 + nkl * TT, wvz = vz + q * T, pz = wvz + q * T, r = pz + q * p, z = r + T, H = z + T, GP = H + TT;
-  V = GP + T * p;
-  tt_mmrm_d2sigma_theta(ws->cov, T, theta, d2);
-  memset(pz, 0, sizeof(double) * (size_t) (q * p));
-  for (int k = 0; k < q * q; k++) h[k] = -ws->info[k]; /* - tr(P V_k P V_l) */
-  for (int s = 0; s < ws->nsub; s++) {
-    int           m = ws->start[s + 1] - ws->start[s];
-    const double *W = ws->w + s * TT, *G = ws->g + s * T * p;
-    SubjectState(ws, s, r, z, H, GP);
-    for (int k = 0; k < q; k++) { /* V_k z, W V_k z, G' V_k z */
-      Block(ws, ws->ds + k * TT, s, V);
-      for (int a = 0; a < m; a++) {
-        double u = 0;
-        for (int b = 0; b < m; b++) u += V[a * m + b] * z[b];
-        vz[k * T + a] = u;
-      }
-      for (int a = 0; a < m; a++) {
-        double u = 0;
-        for (int b = 0; b < m; b++) u += W[a * m + b] * vz[k * T + b];
-        wvz[k * T + a] = u;
-      }
-      for (int c = 0; c < p; c++) {
-        double u = 0;
-        for (int a = 0; a < m; a++) u += G[a * p + c] * vz[k * T + a];
-        pz[k * p + c] += u;
-      }
-    }
-    for (int k = 0, kl = 0; k < q; k++)
-      for (int l = 0; l <= k; l++, kl++) { /* tr(P V_kl) - z'V_kl z + 2 (V_k z)' W (V_l z) */
-        double t = 0;
-        Block(ws, d2 + kl * TT, s, V);
-        for (int a = 0; a < m; a++) {
-          double u = 0;
-          for (int b = 0; b < m; b++) t += (W[a * m + b] - H[a * m + b]) * V[b * m + a], u += V[a * m + b] * z[b];
-          t += 2 * vz[k * T + a] * wvz[l * T + a] - z[a] * u;
-        }
-        h[k * q + l] += t;
-      }
-  }
-  for (int k = 0; k < q; k++) /* - 2 (G'V_k z)' Phi (G'V_l z), the projection's part */
-    for (int l = 0; l <= k; l++) {
-      double t = 0;
-      for (int a = 0; a < p; a++)
-        for (int b = 0; b < p; b++) t += pz[k * p + a] * ws->phi[a * p + b] * pz[l * p + b];
-      h[k * q + l] -= 2 * t;
-      h[l * q + k] = h[k * q + l];
-    }
-  free(d2);
+  if (tt_mmrm_eval(ws, theta, 3)) return 1;
+  memcpy(h, ws->hess, sizeof(double) * (size_t) (ws->q * ws->q));
   return 0;
 }

@@ -30,13 +30,19 @@
 #   8. parallel efficiency 1 -> 2 ranks of personalise on the 10^4 AD patients (--draws
 #      200, reduced from the default 1000 to keep the benchmark short) >= 0.9, end to end
 #      and with the start-up (a 10-patient run) subtracted.
-# Builds the targets it needs (twintrial, tt_bench_sim, tt_bench_twin_gradient). Times are the best of
+#  10. a guided arm's replicate / a standard one (part "guided", tests/bench/guided.sh);
+#  11. one replicate's MMRM analysis (REML fit + Satterthwaite contrast), 400 twins x 6
+#      visits, unstructured covariance: CPU ms per replicate <= 2; Toeplitz, AR(1) and
+#      Kenward-Roger shown, and R nlme::gls's time on the same data sets / twintrial's
+#      for each structure (part "mmrm"; tests/bench/mmrm.sh, TT_BENCH_R_SECONDS: R's CPU
+#      budget per structure, default 10 s).
+# Builds the targets it needs (twintrial, tt_bench_sim, tt_bench_twin_gradient, tt_bench_mmrm, ...). Times are the best of
 # TT_BENCH_REPEAT runs (default 3), so load from other processes inflates them less.
 # On a shared machine other sessions' processes take CPU from the 2-rank runs (Linux
 # shares CPU between sessions first): the table shows how many cores two spinning
 # processes of this run actually got. TT_BENCH_BOOST=1 (root) runs the benchmark in its
 # own session with autogroup nice -15, so it gets (nearly) both cores while others wait.
-# Environment: TT_BENCH_PARTS (subset of "sim r e2e mem out twin lang"), TT_BENCH_REPEAT,
+# Environment: TT_BENCH_PARTS (subset of "sim r e2e mem out twin guided lang mmrm"), TT_BENCH_REPEAT,
 # TT_BENCH_SECONDS (CPU seconds per kernel round, default 0.3), TT_BENCH_BOOST=1,
 # TT_BENCH_KEEP=1 keeps the scratch directory.
 # Exit status: 0 every target met, 1 some FAIL, 2 error.
@@ -50,12 +56,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=$(cd "${1:-$root/build}" 2>/dev/null && pwd) || { echo "run.sh: no build directory ${1:-$root/build}" >&2; exit 2; }
 [ -f "$build/CMakeCache.txt" ] || { echo "run.sh: $build is not a configured build (cmake --preset release)" >&2; exit 2; }
-parts=${TT_BENCH_PARTS:-sim r e2e mem out twin guided lang}
+parts=${TT_BENCH_PARTS:-sim r e2e mem out twin guided lang mmrm}
 repeat=${TT_BENCH_REPEAT:-3}
 seconds=${TT_BENCH_SECONDS:-0.3}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
-cmake --build "$build" --target twintrial tt_bench_sim tt_bench_mpi_start tt_bench_twin_gradient tt_bench_modellang -j "$(nproc)" >"$build/bench-build.log" 2>&1 ||
+cmake --build "$build" --target twintrial tt_bench_sim tt_bench_mpi_start tt_bench_twin_gradient tt_bench_modellang tt_bench_mmrm -j "$(nproc)" >"$build/bench-build.log" 2>&1 ||
   { cat "$build/bench-build.log" >&2; echo "run.sh: build failed" >&2; exit 2; }
 tt=$build/twintrial
 bench=$(find "$build" -name tt_bench_sim -type f -perm -u+x | head -1)
@@ -305,6 +311,11 @@ fi
 # ---------------------------------------------------------------- 10. the cost of a guided arm
 if has guided; then
   . "$here/guided.sh"
+fi
+
+# ---------------------------------------------------------------- 11. MMRM
+if has mmrm; then
+  . "$here/mmrm.sh"
 fi
 
 printf '\n%-60s %12s   %-8s %s\n' "figure" "measured" "target" "result"

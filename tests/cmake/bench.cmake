@@ -12,6 +12,8 @@ target_link_libraries(tt_bench_twin_gradient PRIVATE tt_twin tt_warnings)
 target_include_directories(tt_bench_twin_gradient PRIVATE ${TT_SOURCE_DIR}/tests/unit)
 add_executable(tt_bench_modellang EXCLUDE_FROM_ALL ${TT_SOURCE_DIR}/tests/bench/bench_modellang.c)
 target_link_libraries(tt_bench_modellang PRIVATE tt_core tt_warnings)
+add_executable(tt_bench_mmrm EXCLUDE_FROM_ALL ${TT_SOURCE_DIR}/tests/bench/bench_mmrm.c)
+target_link_libraries(tt_bench_mmrm PRIVATE tt_mmrm tt_warnings)
 add_executable(tt_bench_mpi_start EXCLUDE_FROM_ALL ${TT_SOURCE_DIR}/tests/bench/mpi_start.c)
 target_link_libraries(tt_bench_mpi_start PRIVATE MPI::MPI_C tt_warnings)
 

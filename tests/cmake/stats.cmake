@@ -20,6 +20,9 @@ add_test(NAME mi_matches_r_on_exported_replicate
 set_tests_properties(mi_matches_r_on_exported_replicate PROPERTIES LABELS validation SKIP_RETURN_CODE 77 TIMEOUT 600
   ENVIRONMENT "${TT_MPI_ENV}")
 tt_unit_test(test_mi ${TT_SOURCE_DIR}/tests/unit/test_mi.c LIBS tt_mi)
+add_test(NAME mmrm_kenward_roger_matches_r COMMAND ${TT_SOURCE_DIR}/tests/validation/mmrm_kr_vs_r.sh
+  $<TARGET_FILE:mmrm_csv> "${TT_RSCRIPT}")
+set_tests_properties(mmrm_kenward_roger_matches_r PROPERTIES LABELS validation SKIP_RETURN_CODE 77 TIMEOUT 900)
 tt_unit_test(test_mmrm ${TT_SOURCE_DIR}/tests/unit/test_mmrm.c LIBS tt_mmrm)
 add_test(NAME mmrm_matches_r_on_exported_replicate
   COMMAND ${TT_SOURCE_DIR}/tests/validation/mmrm_export_vs_r.sh ${TT_TWINTRIAL}

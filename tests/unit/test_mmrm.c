@@ -6,7 +6,8 @@
  * 2. A visit that repeats another exactly (singular covariance): not converged, reported.
  * 3. Bad input: unsorted visits, too few rows, a visit without treated subjects.
  * 4. The analytic observed Hessian of every structure equals central differences of the
- *    analytic gradient (at the start and at the REML fit, visits missing). */
+ *    analytic gradient (at the start and at the REML fit, visits missing).
+ * 5. A contrast from the fit's kept workspace equals one from a rebuilt workspace. */
 #include <math.h>
 #include <stdlib.h>
 #include "mmrm/mmrmimpl.h"
@@ -154,12 +155,48 @@ static void Hessians(void)
   }
 }
 
+/* The contrast from the fit's own workspace (same data object) equals, bit for bit, the
+ * contrast from a workspace rebuilt for a copy of the data object, in any order of df
+ * methods; a refit on the same fit replaces its workspace. */
+static void Reuse(void)
+{
+  int                p = tt_mmrm_design_columns(T, 1, 0), n = 0;
+  tt_stats_test_spec spec = {0.05, 2, 0};
+  tt_mmrm_data       d, copy;
+  Simulate(0);
+  for (int r = 0; r < N * T; r++) /* monotone dropout and a missed visit */
+    if (!(id[r] % 4 == 0 && vis[r] > 1) && !(id[r] % 7 == 1 && vis[r] == 1))
+      id[n] = id[r], vis[n] = vis[r], treat[n] = treat[r], base[n] = base[r], y[n++] = y[r];
+  tt_mmrm_design(n, T, vis, treat, base, 0, NULL, x);
+  d    = (tt_mmrm_data){n, T, p, id, vis, x, y};
+  copy = d;
+  for (int cov = 0; cov < TT_MMRM_NCOV; cov++) {
+    tt_mmrm_fit     f;
+    tt_mmrm_options o        = {(tt_mmrm_cov) cov, 0};
+    double          c[3 * T] = {0};
+    c[2 * T - 1]             = 1;
+    tt_mmrm_fit_alloc(&f, p, o.cov, T);
+    TT_CHECK(tt_mmrm_fit_reml(&d, &o, &f) == TT_STATS_OK, tt_mmrm_cov_name(o.cov));
+    TT_CHECK(tt_mmrm_fit_reml(&d, &o, &f) == TT_STATS_OK, "refit");
+    for (int k = 0; k < 3; k++) {
+      tt_mmrm_df      m = k == 1 ? TT_MMRM_SATTERTHWAITE : TT_MMRM_KENWARD_ROGER;
+      tt_stats_result a, b;
+      TT_CHECK(tt_mmrm_contrast(&d, &f, c, m, spec, &a) == TT_STATS_OK, "contrast, the fit's workspace");
+      TT_CHECK(tt_mmrm_contrast(&copy, &f, c, m, spec, &b) == TT_STATS_OK, "contrast, a new workspace");
+      TT_CHECK(a.estimate == b.estimate && a.std_error == b.std_error && a.df == b.df && a.p_value == b.p_value,
+               "the fit's workspace gives the same bits");
+    }
+    tt_mmrm_fit_free(&f);
+  }
+}
+
 int main(void)
 {
   CompleteData();
   Singular();
   BadInput();
   Hessians();
+  Reuse();
   if (!tt_failures) printf("test_mmrm: all checks passed\n");
   return tt_failures;
 }

@@ -54,7 +54,11 @@ reml_parts <- function(st, phi, T, X, y, pats) {
 # from the optimum: from its default start the SEs then differ in the 7th digit. So the
 # estimates are compared with nlme's fit started at ours (it moves away unless ours is its
 # optimum too), and ours must reach at least the REML likelihood of nlme's default fit.
-gls_fit <- function(f, d, st, T, S = NULL) {
+# nlminb may stop with "false convergence" when started exactly at the optimum (bits of
+# the start decide): the fit from twintrial's estimate is then restarted from correlations
+# and standard deviation ratios nudged by a relative 1e-7 (nudge), from where it must still
+# reach its optimum.
+gls_fit <- function(f, d, st, T, S = NULL, nudge = 0) {
   ctl <- glsControl(tolerance = 1e-12, msTol = 1e-12, maxIter = 1000, msMaxIter = 1000)
   het <- grepl("heterogeneous", st) || st == "unstructured"
   if (is.null(S)) { # nlme's defaults
@@ -64,6 +68,7 @@ gls_fit <- function(f, d, st, T, S = NULL) {
     cv <- switch(sub("_heterogeneous", "", st), unstructured = R[lower.tri(R)],
                  toeplitz = solve(toeplitz(R[1, 1:(T - 1)]), R[1, 2:T]), R[1, 2])
     vi <- setNames(sd[-1] / sd[1], 1:(T - 1))
+    cv <- cv * (1 - nudge); vi <- vi * (1 + nudge)
   }
   cor <- switch(sub("_heterogeneous", "", st), unstructured = corSymm(cv, form = ~ vi | id),
                 toeplitz = corARMA(cv, form = ~ vi | id, p = T - 1), ar1 = corAR1(cv, form = ~ vi | id),
@@ -97,7 +102,7 @@ check_fit <- function(tag, d, T, st, zs, cv, work) {
     if (kv[["status"]] != 0 || kv[["converged"]] != 1) { fails <<- fails + 1; cat("FAIL:", tag, "did not converge\n"); return(kv) }
     ours <- matrix(sapply(0:(T * T - 1), function(k) kv[[paste0("sigma", k)]]), T, byrow = TRUE)
     g0 <- gls_fit(f, d, st, T)
-    g <- gls_fit(f, d, st, T, ours)
+    g <- tryCatch(gls_fit(f, d, st, T, ours), error = function(e) gls_fit(f, d, st, T, ours, nudge = 1e-7))
     # nlme's REML log-likelihood is -1/2 the engine's criterion (same constants)
     checks <<- checks + 1
     if (kv[["reml"]] > -2 * logLik(g0) + 1e-8) {
