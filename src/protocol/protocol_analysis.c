@@ -329,14 +329,14 @@ static PetscErrorCode ParseAnalysis(TTYaml y, TTYamlNode item, const char *key, 
   static const char *const keys[] = {"name",       "endpoint",   "method",    "covariates", "alpha",
                                      "sided",      "direction",  "treatment", "control",    "margin",
                                      "ci",         "stratified", "ties",      "strata",     "margin_ratio",
-                                     "covariance", "fallback",   "df",        "visit"};
+                                     "covariance", "fallback",   "df",        "visit",      "estimand"};
   TTAnalysisSpec          *a      = &p->analysis[i];
   TTYamlNode               n;
   char                     path[128], methods[256] = "";
   int                      m;
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, item, key, "an analysis {name, endpoint, method, ...}"));
-  PetscCall(TTYamlCheckKeys(y, item, key, 19, keys));
+  PetscCall(TTYamlCheckKeys(y, item, key, 20, keys));
   a->loc = TTYamlLoc(y, item);
   PetscCall(TTYamlRequire(y, item, key, "name", "the analysis' name", &n));
   PetscCall(TTYamlKeyJoin(path, sizeof path, key, "name"));
@@ -358,6 +358,7 @@ static PetscErrorCode ParseAnalysis(TTYaml y, TTYamlNode item, const char *key, 
   PetscCall(CheckMethodFits(y, n, path, p, a));
   PetscCall(ParseMethodOptions(y, item, key, a));
   PetscCall(TTProtocolParseMmrm(y, item, key, p, a));
+  PetscCall(TTProtocolParseEstimand(y, item, key, p, a));
   PetscCall(ParseTest(y, item, key, a));
   PetscCall(ParseMargin(y, item, key, a));
   PetscCall(ParseArmRef(y, item, key, "treatment", p, 1, &a->treatment_arm));
