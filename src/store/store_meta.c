@@ -160,6 +160,26 @@ PetscErrorCode TTStoreWriteDesign(TTStore st)
   PetscFunctionReturn(0);
 }
 
+/* The estimand in words: for treatment discontinuation (only when the protocol has some,
+ * or the analysis names its strategy) the strategy, then withdrawal as if none, then
+ * what the analysis uses. */
+static const char *EstimandText(const TTProtocol *p, const TTAnalysisSpec *an, char *buf, size_t len)
+{
+  static const char *const words[TT_NESTIMAND] = {
+      "treatment policy for treatment discontinuation (the actual course, off treatment after it)",
+      "hypothetical for treatment discontinuation (as if every twin stayed on treatment)",
+      "while on treatment (the endpoint at its visit or at the last visit on treatment, whichever comes first)"};
+  const char *use = an->method == TT_ANALYSIS_MMRM ? "every observed post-baseline visit, valid under missingness at "
+                                                     "random given the covariates and earlier visits"
+                                                   : "completers analysis, valid under missingness at random given the "
+                                                     "covariates";
+  if (!p->has_discontinuation && an->estimand == TT_ESTIMAND_TREATMENT_POLICY)
+    snprintf(buf, len, "hypothetical (as if no dropout); %s", use);
+  else
+    snprintf(buf, len, "%s; hypothetical for withdrawal (as if no dropout); %s", words[an->estimand], use);
+  return buf;
+}
+
 static const char *const method_names[] = {"ancova",  "welch", "risk_difference", "odds_ratio", "cmh",
                                            "logrank", "cox",   "negbin",          "poisson",    "mmrm"};
 
@@ -175,6 +195,7 @@ PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
   PetscCall(TTH5Group(st->file, "analyses", create, &g));
   for (int k = 0; k < p->nanalysis; k++) {
     const TTAnalysisSpec *an = &p->analysis[k];
+    char                  text[512];
     PetscCall(TTH5Group(g, an->name, create, &ga));
     for (int c = 0; c < TT_NCOLUMN; c++)
       PetscCall(TTH5Dataset(ga, tt_store_columns[c], tt_store_column_is_int[c] ? H5T_STD_I32LE : H5T_NATIVE_DOUBLE, 1,
@@ -200,12 +221,7 @@ PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
     PetscCall(TTH5WriteStringAttr(ga, "control", p->arm[an->control_arm].name));
     PetscCall(TTH5WriteDoubleAttr(ga, "alpha", an->alpha));
     PetscCall(TTH5WriteInt64Attr(ga, "sided", an->sided));
-    PetscCall(TTH5WriteStringAttr(ga, "estimand",
-                                  an->method == TT_ANALYSIS_MMRM
-                                      ? "hypothetical (as if no dropout); every observed post-baseline visit, valid "
-                                        "under missingness at random given the covariates and earlier visits"
-                                      : "hypothetical (as if no dropout); completers analysis, valid "
-                                        "under missingness at random given the covariates"));
+    PetscCall(TTH5WriteStringAttr(ga, "estimand", EstimandText(p, an, text, sizeof text)));
     TTCallHDF5(H5Gclose(ga));
   }
   TTCallHDF5(H5Gclose(g));
@@ -245,6 +261,8 @@ PetscErrorCode TTStoreWriteSummary(TTStore st, const TTSummary *s)
     PetscCall(TTH5WriteStringAttr(ga, "analytic_method", s[k].analytic_method));
     PetscCall(TTH5WriteStringAttr(ga, "failure_reasons", s[k].failure_reasons));
     if (s[k].covariance_fitted[0]) PetscCall(TTH5WriteStringAttr(ga, "covariance_fitted", s[k].covariance_fitted));
+    if (st->p->has_discontinuation || st->p->analysis[k].estimand != TT_ESTIMAND_TREATMENT_POLICY)
+      PetscCall(TTH5WriteStringAttr(ga, "estimand_strategy", TTEstimandNames[st->p->analysis[k].estimand]));
     if (s[k].nlook > 0) PetscCall(TTH5WriteDoubleArrayAttr(ga, "stop_prob", s[k].nlook, s[k].stop_prob));
     PetscCall(TTH5WriteDoubleAttr(ga, "dropped_twins", s[k].dropped_twins));
     PetscCall(TTStoreWriteSummaryArms(ga, &s[k]));
