@@ -108,7 +108,8 @@ typedef struct {
   double                half_life_days; /* washout */
   int                   regimen;        /* switch: index into protocol->regimen */
   double                withdraw;       /* in [0, 1], default 0 */
-  TTLoc                 loc;            /* of the discontinuation key */
+  TTLoc                 loc;            /* of the discontinuation mapping */
+  TTLoc                 then_loc;       /* of then's washout or switch value */
 } TTDiscontinuationSpec;
 
 /* A named regimen (`regimens:`): a complete set of arm effects (the model's defaults for

@@ -27,7 +27,7 @@ static PetscErrorCode ParseThen(TTYaml y, TTYamlNode n, const char *key, const T
 {
   static const char *const keys[] = {"washout", "switch"}, *const wkeys[] = {"half_life", "unit"};
   TTYamlNode w, s, h, u;
-  char       path[160], sub[192];
+  char       path[160], wpath[176], sub[192];
   int        unit;
 
   PetscFunctionBeginUser;
@@ -39,6 +39,7 @@ static PetscErrorCode ParseThen(TTYaml y, TTYamlNode n, const char *key, const T
   if (!w == !s)
     PetscCall(TTYamlError(y, w ? TTYamlFindKey(y, n, "switch") : n, path,
                           "expected exactly one of washout: {half_life: ..., unit: ...} or switch: REGIMEN"));
+  d->then_loc = TTYamlLoc(y, s ? s : w);
   if (s) {
     d->then = TT_THEN_SWITCH;
     PetscCall(TTYamlKeyJoin(sub, sizeof sub, path, "switch"));
@@ -46,16 +47,16 @@ static PetscErrorCode ParseThen(TTYaml y, TTYamlNode n, const char *key, const T
     PetscFunctionReturn(0);
   }
   d->then = TT_THEN_WASHOUT;
-  PetscCall(TTYamlKeyJoin(path, sizeof path, path, "washout"));
-  PetscCall(TTYamlCheckMapping(y, w, path, "a mapping {half_life: 4, unit: week}"));
-  PetscCall(TTYamlCheckKeys(y, w, path, 2, wkeys));
-  PetscCall(TTYamlRequire(y, w, path, "half_life", "the half-life of the drug effect after discontinuation", &h));
-  PetscCall(TTYamlKeyJoin(sub, sizeof sub, path, "half_life"));
+  PetscCall(TTYamlKeyJoin(wpath, sizeof wpath, path, "washout"));
+  PetscCall(TTYamlCheckMapping(y, w, wpath, "a mapping {half_life: 4, unit: week}"));
+  PetscCall(TTYamlCheckKeys(y, w, wpath, 2, wkeys));
+  PetscCall(TTYamlRequire(y, w, wpath, "half_life", "the half-life of the drug effect after discontinuation", &h));
+  PetscCall(TTYamlKeyJoin(sub, sizeof sub, wpath, "half_life"));
   PetscCall(TTYamlGetReal(y, h, sub, &d->half_life_days));
   if (!(d->half_life_days > 0)) PetscCall(TTYamlError(y, h, sub, "expected a time > 0, found %g", d->half_life_days));
   d->half_life_days *= p->unit_in_days;
   if ((u = TTYamlFind(y, w, "unit"))) {
-    PetscCall(TTYamlKeyJoin(sub, sizeof sub, path, "unit"));
+    PetscCall(TTYamlKeyJoin(sub, sizeof sub, wpath, "unit"));
     PetscCall(TTYamlGetChoice(y, u, sub, 4, TTTimeUnitNames, &unit));
     d->half_life_days *= TTTimeUnitDays[unit] / p->unit_in_days;
   }

@@ -44,10 +44,11 @@ PetscErrorCode TTTrialBindDiscontinuation(TTTrial t)
       PetscCall(PetscStrncpy(key, "discontinuation", sizeof key));
     PetscCall(TTTrialBindHazard(t, &d->hazard, key, &t->disc_var[a]));
     if (d->then == TT_THEN_SWITCH && why)
-      USER_ERROR(p, d->loc, "%s.then.switch: model %s cannot switch regimens during a twin's course: it defines no %s",
-                 key, m->name, why);
+      USER_ERROR(p, d->then_loc,
+                 "%s.then.switch: model %s cannot switch regimens during a twin's course: it defines no %s", key,
+                 m->name, why);
     if (d->then == TT_THEN_WASHOUT && m->nevent > 0)
-      USER_ERROR(p, d->loc,
+      USER_ERROR(p, d->then_loc,
                  "%s.then.washout: model %s has events (%s%s), which a washout of the measured course would leave on "
                  "treatment; expected then: {switch: REGIMEN}, under which the model's events follow the regimen",
                  key, m->name, m->event[0].name, m->nevent > 1 ? ", ..." : "");
