@@ -29,6 +29,7 @@ static PetscErrorCode ParseThen(TTYaml y, TTYamlNode n, const char *key, const T
   TTYamlNode w, s, h, u;
   char       path[160], wpath[176], sub[192];
   int        unit;
+  double     half_life;
 
   PetscFunctionBeginUser;
   PetscCall(TTYamlKeyJoin(path, sizeof path, key, "then"));
@@ -52,13 +53,13 @@ static PetscErrorCode ParseThen(TTYaml y, TTYamlNode n, const char *key, const T
   PetscCall(TTYamlCheckKeys(y, w, wpath, 2, wkeys));
   PetscCall(TTYamlRequire(y, w, wpath, "half_life", "the half-life of the drug effect after discontinuation", &h));
   PetscCall(TTYamlKeyJoin(sub, sizeof sub, wpath, "half_life"));
-  PetscCall(TTYamlGetReal(y, h, sub, &d->half_life_days));
-  if (!(d->half_life_days > 0)) PetscCall(TTYamlError(y, h, sub, "expected a time > 0, found %g", d->half_life_days));
-  d->half_life_days *= p->unit_in_days;
+  PetscCall(TTYamlGetReal(y, h, sub, &half_life));
+  if (!(half_life > 0)) PetscCall(TTYamlError(y, h, sub, "expected a time > 0, found %g", half_life));
+  d->half_life_days = half_life * p->unit_in_days;
   if ((u = TTYamlFind(y, w, "unit"))) {
     PetscCall(TTYamlKeyJoin(sub, sizeof sub, wpath, "unit"));
     PetscCall(TTYamlGetChoice(y, u, sub, 4, TTTimeUnitNames, &unit));
-    d->half_life_days *= TTTimeUnitDays[unit] / p->unit_in_days;
+    d->half_life_days = half_life * TTTimeUnitDays[unit];
   }
   PetscFunctionReturn(0);
 }
