@@ -418,6 +418,7 @@ PetscErrorCode TTTrialView(TTTrial t, FILE *out)
   }
   TTTrialViewRegimens(t, out);
   TTTrialViewDropout(t, out);
+  TTTrialViewDiscontinuation(t, out);
   fprintf(out, "  strata_combinations: %d\n", (int) t->nstratum);
   if (t->p->nlook > 0) {
     char num[32];

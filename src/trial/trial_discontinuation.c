@@ -20,6 +20,7 @@
  * values would leave on treatment); outcome-dependent variables exist.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "trialimpl.h"
 
@@ -124,4 +125,34 @@ PetscErrorCode TTTrialDiscontinue(TTTrial t, TTSim sim, PetscInt r, PetscInt p, 
     if (t->t_model[v] > tdm) PetscCall(PetscArraycpy(ymean + v * nv, ynew + v * nv, nv));
   k->reg = &course->reg;
   PetscFunctionReturn(0);
+}
+
+void TTTrialViewDiscontinuation(TTTrial t, FILE *out)
+{
+  const TTProtocol *p    = t->p;
+  double            last = t->t_days[t->L.nvisit - 1];
+  char              num[32];
+
+  if (!p->has_discontinuation) return;
+  fprintf(out, "  arm_discontinuation_by_last_visit: # share stopping treatment by day %g, then\n", last);
+  for (int a = 0; a < p->narm; a++) {
+    const TTDiscontinuationSpec *d = &p->arm[a].discontinuation;
+    const TTDropoutSpec         *h = &d->hazard;
+    double                       s = h->model == TT_DROPOUT_NONE                ? 1.0
+                                     : h->model == TT_DROPOUT_OUTCOME_DEPENDENT ? NAN
+                                                                                : exp(-pow(last / h->scale_days, h->shape));
+    if (!isnan(s)) snprintf(num, sizeof num, "%.4g", 1.0 - s);
+    fprintf(out, "    %s: %s # ", p->arm[a].name, isnan(s) ? "null" : num);
+    if (h->model == TT_DROPOUT_NONE) {
+      fprintf(out, "never stops\n");
+      continue;
+    }
+    if (d->then == TT_THEN_WASHOUT)
+      fprintf(out, "washout, half-life %s days", TTYamlFormatReal(d->half_life_days, num));
+    else
+      fprintf(out, "switch to %s", p->regimen[d->regimen].name);
+    fprintf(out, "; %s of those stopping withdraw%s\n", TTYamlFormatReal(d->withdraw, num),
+            h->model == TT_DROPOUT_OUTCOME_DEPENDENT ? " (outcome_dependent: the share depends on each twin's course)"
+                                                     : "");
+  }
 }

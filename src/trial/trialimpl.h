@@ -141,6 +141,7 @@ typedef struct {
   TTRegimen reg;
 } TTTrialCourse;
 PetscErrorCode TTTrialBindDiscontinuation(TTTrial t);
+void           TTTrialViewDiscontinuation(TTTrial t, FILE *out); /* only when some arm can discontinue */
 PetscErrorCode TTTrialDiscontinue(TTTrial t, TTSim sim, PetscInt r, PetscInt p, PetscInt cand, PetscInt a, double u,
                                   double z, TTSimCase *k, double *ymean, double *yoff, PetscBool *have_off,
                                   TTTrialCourse *course, double rec[]);
