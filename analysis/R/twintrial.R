@@ -11,7 +11,8 @@
 #   variables       one row per model variable: variable, unit
 #   provenance      one row: root attributes and /provenance texts, plus trial_name
 #   subjects        one row per stored twin: replicate, subject, arm, arm_index, stratum,
-#                   dropout_time (day), covariates, prognostic_score_<endpoint>
+#                   dropout_time (day), discontinuation_time (day; only with treatment
+#                   discontinuation), covariates, prognostic_score_<endpoint>
 #   outcomes        long: replicate, subject, arm, visit, variable, value (NA after dropout)
 #   counterfactual  long: replicate, subject, arm (randomized), cf_arm (the arm the twin
 #                   is simulated under), visit, variable, value
@@ -229,6 +230,8 @@ read_twintrial <- function(path, counterfactual = TRUE) {
   s <- data.frame(replicate = reps, subject = subj, arm = armn, arm_index = armi,
                   stratum = as.integer(.tt_read(f, "subjects/stratum")),
                   dropout_time = .tt_num(.tt_read(f, "subjects/dropout_time")), stringsAsFactors = FALSE)
+  if (f$exists("subjects/discontinuation_time")) # only when some arm can discontinue treatment
+    s$discontinuation_time <- .tt_num(.tt_read(f, "subjects/discontinuation_time"))
   for (c in sort(f[["subjects/covariates"]]$names, method = "radix"))
     s[[c]] <- .tt_num(.tt_read(f, paste0("subjects/covariates/", c)))
   prog <- as.vector(.tt_read(f, "subjects/prognostic_score"))

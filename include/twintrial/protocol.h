@@ -94,6 +94,25 @@ typedef struct {
   double         gamma; /* outcome_dependent: log-hazard per unit of worsening (y(t) - y(0)) */
 } TTDropoutSpec;
 
+/* Treatment discontinuation (`discontinuation:` of the protocol or of an arm): the twin
+ * stops its arm's treatment at a time drawn from `hazard` (the dropout forms; model none:
+ * it never stops) and goes on being observed off treatment: `then` washout (the arm's
+ * effect on the measured course, its difference from the untreated course, decays as
+ * 2^(-(t - td) / half_life)) or switch (from td on the effects of regimen `regimen`, the
+ * model's own switch). A share `withdraw` of those who stop also withdraw from the study
+ * at that time (unobserved afterwards). */
+typedef enum { TT_THEN_WASHOUT = 0, TT_THEN_SWITCH = 1 } TTDiscontinuationThen;
+
+typedef struct {
+  TTDropoutSpec         hazard;
+  TTDiscontinuationThen then;
+  double                half_life_days; /* washout */
+  int                   regimen;        /* switch: index into protocol->regimen */
+  double                withdraw;       /* in [0, 1], default 0 */
+  TTLoc                 loc;            /* of the discontinuation mapping */
+  TTLoc                 then_loc;       /* of then's washout or switch value */
+} TTDiscontinuationSpec;
+
 /* A named regimen (`regimens:`): a complete set of arm effects (the model's defaults for
  * those not named) and a dose for exposure_response, not itself randomised: an arm may
  * start on it or switch to it, and a guided arm choose among such candidates. */
@@ -151,6 +170,10 @@ typedef struct {
   int           own_dropout;
   TTLoc         dropout_loc; /* of arms[i].dropout (own_dropout) */
   TTDropoutSpec extra_dropout;
+  /* Treatment discontinuation under this arm: its own (arms[i].discontinuation,
+   * own_discontinuation 1) or a copy of the protocol's (hazard model none: never). */
+  TTDiscontinuationSpec discontinuation;
+  int                   own_discontinuation;
   /* arms[i].regimen: NAME: the arm starts on that regimen (index; -1: its own effect and
    * dose_mg); its effects and dose are copied into effect[] and dose_mg above. */
   int   regimen;
@@ -233,6 +256,19 @@ typedef enum {
   TT_ANALYSIS_MI              = 10 /* continuous, visits as mmrm: multiple imputation (protocol_mi.c) */
 } TTAnalysisMethod;
 
+/* ICH E9(R1) strategies for treatment discontinuation (the intercurrent event):
+ * treatment_policy: the outcome whatever happened (the actual course, off treatment
+ * after discontinuation); hypothetical: had every twin stayed on its arm's treatment;
+ * while_on_treatment: the outcome at the endpoint's visit or at the last visit on
+ * treatment, whichever comes first. Every twin under both arms, no withdrawal. */
+typedef enum {
+  TT_ESTIMAND_TREATMENT_POLICY   = 0,
+  TT_ESTIMAND_HYPOTHETICAL       = 1,
+  TT_ESTIMAND_WHILE_ON_TREATMENT = 2
+} TTEstimand;
+#define TT_NESTIMAND 3
+extern const char *const TTEstimandNames[TT_NESTIMAND];
+
 typedef enum { TT_CODING_AS_GIVEN = 0, TT_CODING_FACTOR = 1, TT_CODING_NUMERIC = 2 } TTCovariateCoding;
 
 typedef struct {
@@ -275,6 +311,11 @@ typedef struct {
    * above); the contrast's visit is mmrm_visit. */
   int    mi_method, mi_reference_arm, mi_imputations, mi_analysis;
   double mi_delta;
+  /* estimand: the target whose true value bias and coverage are measured against
+   * (TTEstimand; default treatment_policy, which is what every analysis had before
+   * discontinuation existed) */
+  int   estimand;
+  TTLoc estimand_loc;
 } TTAnalysisSpec;
 
 /* A published figure the simulated trial should reproduce (the `validation:` section). */
@@ -361,6 +402,10 @@ typedef struct {
   double followup_days; /* after the end of accrual; 0: no cut-off (observation ends at the last visit) */
   /* dropout: every arm's hazard unless the arm states its own (see TTArmSpec) */
   TTDropoutSpec dropout;
+  /* discontinuation: every arm's unless the arm states its own; has_discontinuation: some
+   * arm's hazard is not none */
+  TTDiscontinuationSpec discontinuation;
+  int                   has_discontinuation;
   /* interim: group-sequential design (nlook = 0: a single final analysis) */
   int        nlook;
   double     information[TT_MAX_LOOKS]; /* strictly increasing in (0, 1], last = 1 */

@@ -45,7 +45,9 @@ typedef struct {
   int    sided;
   char   arm_name[2][TT_NAME_MAX]; /* control, treatment (summary printing) */
   char   failure_reasons[192];     /* failed replicates per reason, "separation 3; not converged 1" */
-  char   covariance_fitted[192];   /* mmrm: replicates per structure fitted, "unstructured 38; toeplitz 2"; "" else */
+  char   estimand_strategy[32];    /* the estimand the true value is of (TTEstimandNames); "" when the protocol has no
+                                    * discontinuation and the analysis names none */
+  char covariance_fitted[192];     /* mmrm: replicates per structure fitted, "unstructured 38; toeplitz 2"; "" else */
 } TTSummary;
 
 typedef struct {

@@ -15,6 +15,7 @@
 #ifndef TWINTRIAL_TRIAL_H
 #define TWINTRIAL_TRIAL_H
 
+#include <math.h>
 #include <petscsys.h>
 #include <stdio.h>
 #include <twintrial/protocol.h>
@@ -30,12 +31,17 @@ typedef struct _p_TTTrial *TTTrial;
  * and for each arm a block of arm_size doubles:
  *   [dropout (days), traj[nvisit][nvar], events[nevent][TT_MAX_EVENT_TIMES] (days)].
  * failed = 1: the twin's simulation failed and it was dropped (model.on_failure: drop);
- * its prognostic scores and arm blocks are NaN and it has no endpoint. */
+ * its prognostic scores and arm blocks are NaN and it has no endpoint.
+ * After the guided blocks, when some arm can discontinue treatment (disc_size > 0), a
+ * block per arm: [discontinuation time (days; INFINITY: never), on-treatment
+ * traj[nvisit][nvar]] (the course had the twin stayed on the arm's treatment, observed
+ * with the same residuals; the arm block's traj is the actual course). */
 typedef struct {
   PetscInt size;
   PetscInt stratum, screen, entry, cov, prognostic, arm0, arm_size, failed; /* offsets and the arm block size */
   PetscInt ncov, nendpoint, narm, nvisit, nvar, nevent;
-  PetscInt guided; /* offset of the guided arms' blocks (after failed), TT_GUIDED_SIZE doubles per arm */
+  PetscInt guided;          /* offset of the guided arms' blocks (after failed), TT_GUIDED_SIZE doubles per arm */
+  PetscInt disc, disc_size; /* offset of the discontinuation blocks (after guided) and their size (0: none) */
 } TTRecordLayout;
 
 /* A guided arm's block in a twin's record (every arm has one; NaN for arms not guided):
@@ -71,6 +77,17 @@ static inline const double *TTRecordTraj(const TTRecordLayout *L, const double *
 static inline const double *TTRecordEvents(const TTRecordLayout *L, const double *rec, PetscInt arm)
 {
   return rec + L->arm0 + arm * L->arm_size + 1 + L->nvisit * L->nvar;
+}
+/* The twin's discontinuation time under arm (days; INFINITY when it never stops or the
+ * protocol has no discontinuation) and its on-treatment trajectory (the arm's own when
+ * there is no discontinuation block). */
+static inline double TTRecordDiscontinuation(const TTRecordLayout *L, const double *rec, PetscInt arm)
+{
+  return L->disc_size ? rec[L->disc + arm * L->disc_size] : (double) INFINITY;
+}
+static inline const double *TTRecordOnTreatment(const TTRecordLayout *L, const double *rec, PetscInt arm)
+{
+  return L->disc_size ? rec + L->disc + arm * L->disc_size + 1 : TTRecordTraj(L, rec, arm);
 }
 
 /* Per-replicate outcome of the analysis plan. An endpoint value is a pair: continuous

@@ -327,14 +327,15 @@ static PetscErrorCode ParseMethodOptions(TTYaml y, TTYamlNode item, const char *
 
 static PetscErrorCode ParseAnalysis(TTYaml y, TTYamlNode item, const char *key, TTProtocol *p, int i)
 {
-  static const char *const keys[] = {
-      "name",     "endpoint", "method", "covariates", "alpha",     "sided",  "direction",    "treatment",
-      "control",  "margin",   "ci",     "stratified", "ties",      "strata", "margin_ratio", "covariance",
-      "fallback", "df",       "visit",  "imputation", "reference", "delta",  "imputations",  "analysis"};
-  TTAnalysisSpec *a = &p->analysis[i];
-  TTYamlNode      n;
-  char            path[128], methods[256] = "";
-  int             m;
+  static const char *const keys[] = {"name",       "endpoint",   "method",      "covariates", "alpha",
+                                     "sided",      "direction",  "treatment",   "control",    "margin",
+                                     "ci",         "stratified", "ties",        "strata",     "margin_ratio",
+                                     "covariance", "fallback",   "df",          "visit",      "imputation",
+                                     "reference",  "delta",      "imputations", "analysis",   "estimand"};
+  TTAnalysisSpec          *a      = &p->analysis[i];
+  TTYamlNode               n;
+  char                     path[128], methods[256] = "";
+  int                      m;
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, item, key, "an analysis {name, endpoint, method, ...}"));
   PetscCall(TTYamlCheckKeys(y, item, key, (int) (sizeof keys / sizeof keys[0]), keys));
@@ -368,6 +369,7 @@ static PetscErrorCode ParseAnalysis(TTYaml y, TTYamlNode item, const char *key, 
   }
   PetscCall(TTProtocolParseMi(y, item, key, p, a));
   PetscCall(TTProtocolParseMmrm(y, item, key, p, a));
+  PetscCall(TTProtocolParseEstimand(y, item, key, p, a));
   PetscCall(ParseTest(y, item, key, a));
   PetscCall(ParseMargin(y, item, key, a));
   PetscFunctionReturn(0);

@@ -153,10 +153,10 @@ static PetscErrorCode DropoutNone(TTYaml y, TTYamlNode map, const char *key)
   PetscFunctionReturn(0);
 }
 
-/* One hazard at `key`, in any of the forms; *d is zeroed first. */
-static PetscErrorCode ParseHazard(TTYaml y, TTYamlNode map, const char *key, double unit_days, TTDropoutSpec *d)
+PetscErrorCode TTProtocolParseHazard(TTYaml y, TTYamlNode map, const char *key, double unit_days, int nextra,
+                                     const char *const extra[], TTDropoutSpec *d)
 {
-  const char *keys[NDROPOUT_KEYS + 7] = {"model", "shape"};
+  const char *keys[NDROPOUT_KEYS + 7 + 4] = {"model", "shape"};
   char        path[128];
   TTYamlNode  n;
   int         m;
@@ -169,8 +169,9 @@ static PetscErrorCode ParseHazard(TTYaml y, TTYamlNode map, const char *key, dou
   keys[NDROPOUT_KEYS + 4] = "proportion";
   keys[NDROPOUT_KEYS + 5] = "by";
   keys[NDROPOUT_KEYS + 6] = "unit";
+  for (int i = 0; i < nextra && i < 4; i++) keys[NDROPOUT_KEYS + 7 + i] = extra[i];
   PetscCall(TTYamlCheckMapping(y, map, key, "a mapping {model: ..., ...}"));
-  PetscCall(TTYamlCheckKeys(y, map, key, NDROPOUT_KEYS + 7, keys));
+  PetscCall(TTYamlCheckKeys(y, map, key, NDROPOUT_KEYS + 7 + PetscMin(nextra, 4), keys));
   PetscCall(TTYamlRequire(y, map, key, "model", "none, weibull, exponential or outcome_dependent", &n));
   PetscCall(TTYamlKeyJoin(path, sizeof path, key, "model"));
   PetscCall(TTYamlGetChoice(y, n, path, 4, TTDropoutModelNames, &m));
@@ -198,7 +199,7 @@ static PetscErrorCode ParseHazard(TTYaml y, TTYamlNode map, const char *key, dou
 PetscErrorCode TTProtocolParseDropout(TTYaml y, TTYamlNode map, TTProtocol *p)
 {
   PetscFunctionBeginUser;
-  PetscCall(ParseHazard(y, map, "dropout", p->unit_in_days, &p->dropout));
+  PetscCall(TTProtocolParseHazard(y, map, "dropout", p->unit_in_days, 0, NULL, &p->dropout));
   PetscFunctionReturn(0);
 }
 
@@ -214,13 +215,13 @@ PetscErrorCode TTProtocolParseArmDropout(TTYaml y, TTYamlNode arms, TTProtocol *
     arm->own_dropout = 0;
     if ((n = TTYamlFind(y, item, "dropout"))) {
       PetscCall(TTYamlKeyJoin(path, sizeof path, key, "dropout"));
-      PetscCall(ParseHazard(y, n, path, p->unit_in_days, &arm->dropout));
+      PetscCall(TTProtocolParseHazard(y, n, path, p->unit_in_days, 0, NULL, &arm->dropout));
       arm->own_dropout = 1;
       arm->dropout_loc = TTYamlLoc(y, n);
     }
     if ((n = TTYamlFind(y, item, "extra_dropout"))) {
       PetscCall(TTYamlKeyJoin(path, sizeof path, key, "extra_dropout"));
-      PetscCall(ParseHazard(y, n, path, p->unit_in_days, &arm->extra_dropout));
+      PetscCall(TTProtocolParseHazard(y, n, path, p->unit_in_days, 0, NULL, &arm->extra_dropout));
     }
   }
   PetscFunctionReturn(0);

@@ -10,7 +10,9 @@
  * function; trial.enrollment only when nonzero, interim only with looks, calibration
  * only with a calibrated arm effect, an arm's dropout only when it states its own and
  * its extra_dropout only when it has one, choose only when given, regimens only when
- * declared, an arm's regimen (instead of its effects) and switches only when it has them.
+ * declared, an arm's regimen (instead of its effects) and switches only when it has them,
+ * discontinuation (the protocol's, an arm's own) only when given, an analysis's estimand
+ * only when not the default treatment_policy.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -91,7 +93,8 @@ static PetscErrorCode ViewTrial(const TTProtocol *p, FILE *out)
 }
 
 /* A dropout hazard as a flow mapping, its scale in days. */
-static PetscErrorCode ViewDropout(FILE *out, const TTDropoutSpec *d)
+/* A hazard's keys without the closing brace. */
+static PetscErrorCode ViewHazard(FILE *out, const TTDropoutSpec *d)
 {
   char buf[32];
   PetscFunctionBeginUser;
@@ -102,6 +105,33 @@ static PetscErrorCode ViewDropout(FILE *out, const TTDropoutSpec *d)
     P(", variable: ");
     PetscCall(TTYamlWriteName(out, d->variable));
     P(", log_hazard_per_unit: %s", TTYamlFormatReal(d->gamma, buf));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ViewDropout(FILE *out, const TTDropoutSpec *d)
+{
+  PetscFunctionBeginUser;
+  PetscCall(ViewHazard(out, d));
+  P("}");
+  PetscFunctionReturn(0);
+}
+
+/* A discontinuation: its hazard, then (the washout's half-life in days) and withdraw. */
+static PetscErrorCode ViewDiscontinuation(const TTProtocol *p, FILE *out, const TTDiscontinuationSpec *d)
+{
+  char buf[32];
+  PetscFunctionBeginUser;
+  PetscCall(ViewHazard(out, &d->hazard));
+  if (d->hazard.model != TT_DROPOUT_NONE) {
+    if (d->then == TT_THEN_WASHOUT)
+      P(", then: {washout: {half_life: %s, unit: day}}", TTYamlFormatReal(d->half_life_days, buf));
+    else {
+      P(", then: {switch: ");
+      PetscCall(TTYamlWriteName(out, p->regimen[d->regimen].name));
+      P("}");
+    }
+    P(", withdraw: {proportion: %s}", TTYamlFormatReal(d->withdraw, buf));
   }
   P("}");
   PetscFunctionReturn(0);
@@ -216,6 +246,10 @@ static PetscErrorCode ViewModelArms(const TTProtocol *p, FILE *out)
       P(", extra_dropout: ");
       PetscCall(ViewDropout(out, &p->arm[i].extra_dropout));
     }
+    if (p->arm[i].own_discontinuation) {
+      P(", discontinuation: ");
+      PetscCall(ViewDiscontinuation(p, out, &p->arm[i].discontinuation));
+    }
     P("}\n");
   }
   if (p->er) {
@@ -239,6 +273,10 @@ static PetscErrorCode ViewSchedule(const TTProtocol *p, FILE *out)
   for (int i = 0; i < p->nvisit; i++) P("%s%s", i ? ", " : "", TTYamlFormatReal(p->visit[i], buf));
   P("]}\ndropout: ");
   PetscCall(ViewDropout(out, &p->dropout));
+  if (p->discontinuation.hazard.model != TT_DROPOUT_NONE) {
+    P("\ndiscontinuation: ");
+    PetscCall(ViewDiscontinuation(p, out, &p->discontinuation));
+  }
   P("\nprognostic: {noise_sd: %s}\n", TTYamlFormatReal(p->prognostic_noise_sd, buf));
   PetscFunctionReturn(0);
 }
@@ -316,6 +354,7 @@ static PetscErrorCode ViewAnalysis(const TTProtocol *p, const TTAnalysisSpec *a,
     P("], df: %s", a->mmrm_df == TT_MMRM_KENWARD_ROGER ? "kenward_roger" : "satterthwaite");
   }
   if (m == TT_ANALYSIS_MMRM || m == TT_ANALYSIS_MI) P(", visit: %s", TTYamlFormatReal(a->mmrm_visit, buf));
+  if (a->estimand != TT_ESTIMAND_TREATMENT_POLICY) P(", estimand: %s", TTEstimandNames[a->estimand]);
   if (m == TT_ANALYSIS_RISK_DIFFERENCE) P(", ci: %s", a->newcombe ? "newcombe" : a->score ? "score" : "wald");
   if (m == TT_ANALYSIS_COX) P(", ties: %s", a->breslow ? "breslow" : "efron");
   if ((m == TT_ANALYSIS_LOGRANK || m == TT_ANALYSIS_COX) && !a->nstrata)

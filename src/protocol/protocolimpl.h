@@ -48,6 +48,16 @@ PetscErrorCode TTProtocolParseDropout(TTYaml y, TTYamlNode map, TTProtocol *p);
 /* arms[i].dropout and arms[i].extra_dropout of every arm (sequence `arms`), after the
  * protocol's dropout: an arm without its own dropout gets a copy of the protocol's. */
 PetscErrorCode TTProtocolParseArmDropout(TTYaml y, TTYamlNode arms, TTProtocol *p);
+/* One hazard in the dropout forms at `key` (*d zeroed first), the mapping allowed to hold
+ * the extra keys extra[nextra <= 4] too (read by the caller). */
+PetscErrorCode TTProtocolParseHazard(TTYaml y, TTYamlNode map, const char *key, double unit_days, int nextra,
+                                     const char *const extra[], TTDropoutSpec *d);
+/* protocol_discontinuation.c: the protocol's discontinuation and each arm's (after the
+ * regimens, the arms' guided keys and the schedule); an analysis's estimand key (after its
+ * endpoint). */
+PetscErrorCode TTProtocolParseDiscontinuation(TTYaml y, TTYamlNode map, TTYamlNode arms, TTProtocol *p);
+PetscErrorCode TTProtocolParseEstimand(TTYaml y, TTYamlNode item, const char *key, const TTProtocol *p,
+                                       TTAnalysisSpec *a);
 PetscErrorCode TTProtocolParseInterim(TTYaml y, TTYamlNode map, TTProtocol *p);
 PetscErrorCode TTProtocolParseEndpoints(TTYaml y, TTYamlNode seq, TTProtocol *p);
 PetscErrorCode TTProtocolParseAnalyses(TTYaml y, TTYamlNode seq, TTProtocol *p);

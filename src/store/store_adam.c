@@ -1,9 +1,11 @@
 /* store_adam.c — CDISC ADaM-style CSVs of the stored twins, for SAS and R users
  * who analyse trials from ADSL / BDS / ADTTE datasets:
  *   adsl.csv   one row per stored twin (subject-level: treatment, stratum,
- *              baseline covariates, prognostic scores, disposition)
+ *              baseline covariates, prognostic scores, disposition; with treatment
+ *              discontinuation also EOTSTT, DCTREAS, TRTEDY)
  *   adbds.csv  one row per twin x model variable x visit it was observed at
- *              (AVAL, BASE, CHG, ABLFL); visits after dropout have no row
+ *              (AVAL, BASE, CHG, ABLFL; ONTRTFL with treatment discontinuation);
+ *              visits after dropout have no row
  *   adtte.csv  one row per twin x time-to-event endpoint (a group with time and
  *              status; AVAL, CNSR = 1 - status); written only when there are some
  * Each trial replicate is one study: STUDYID = "TWINTRIAL-R<replicate>", USUBJID =
@@ -29,6 +31,7 @@ typedef struct {
   PetscInt rows, patients, nvisit, nep, ntte, pad;
   Names    arms, cov, var, eps;
   double  *id[5];               /* replicate, subject, arm, stratum, dropout_time (day) */
+  double  *disc;                /* discontinuation_time (day); NULL when the file has none */
   double  *visits, *visit_days; /* [nvisit] */
   char     unit[64];            /* schedule unit */
   double **cv, **val, *prog;    /* [ncov][rows], [nvar][rows * nvisit], [rows * nep] */
@@ -144,6 +147,8 @@ static PetscErrorCode Load(hid_t file, ADaM *a)
   TTCallHDF5(H5Gclose(g));
   TTCallHDF5(g = H5Gopen2(file, "subjects", H5P_DEFAULT));
   for (int k = 0; k < 5; k++) PetscCall(TTStoreReadDoubles(g, ids[k], &a->rows, dims, &a->id[k]));
+  if (H5Lexists(g, "discontinuation_time", H5P_DEFAULT) > 0)
+    PetscCall(TTStoreReadDoubles(g, "discontinuation_time", &n, dims, &a->disc));
   PetscCall(TTStoreReadDoubles(g, "prognostic_score", &n, dims, &a->prog));
   TTCallHDF5(H5Gclose(g));
   PetscCall(TTStoreMemberNames(file, "subjects/covariates", &a->cov));
@@ -170,6 +175,7 @@ static PetscErrorCode Free(ADaM *a)
 {
   PetscFunctionBeginUser;
   for (int k = 0; k < 5; k++) PetscCall(PetscFree(a->id[k]));
+  PetscCall(PetscFree(a->disc));
   for (PetscInt c = 0; c < a->cov.n; c++) PetscCall(PetscFree(a->cv[c]));
   for (PetscInt v = 0; v < a->var.n; v++) PetscCall(PetscFree(a->val[v]));
   for (PetscInt k = 0; k < a->ntte; k++) {
@@ -222,6 +228,18 @@ static PetscInt LastObserved(const ADaM *a, PetscInt i)
   return -1;
 }
 
+/* Treatment disposition (files with discontinuation): the treatment ends at the first of
+ * discontinuation, withdrawal and the last scheduled visit (TRTEDY); EOTSTT COMPLETED when
+ * that is the last visit, else DISCONTINUED for DISCONTINUATION (stopping first, or
+ * together with withdrawal) or WITHDRAWAL. */
+static void PutTreatmentEnd(FILE *f, const ADaM *a, PetscInt i)
+{
+  const double last = a->nvisit ? a->visit_days[a->nvisit - 1] : NAN, td = a->disc[i], drop = a->id[4][i];
+  const double end = PetscMin(PetscMin(td, drop), last);
+  fputs(!(end < last) ? ",COMPLETED,NA" : td <= drop ? ",DISCONTINUED,DISCONTINUATION" : ",DISCONTINUED,WITHDRAWAL", f);
+  TTStorePutValue(f, end);
+}
+
 /* Disposition from what was observed: COMPLETED when observed at the last scheduled
  * visit; else DISCONTINUED for DROPOUT when the dropout time falls before the first
  * visit missed, or for OTHER (observation ended by a model event such as death, or by
@@ -236,7 +254,8 @@ static PetscErrorCode WriteADSL(const char *dir, const ADaM *a)
   fputs("STUDYID,USUBJID,SUBJID,REPLNUM,ITTFL,RANDFL,TRT01P,TRT01PN,TRT01A,TRT01AN,STRATUM", f);
   for (PetscInt c = 0; c < a->cov.n; c++) PutUpper(f, NAME(&a->cov, c));
   for (PetscInt e = 0; e < a->nep; e++) fprintf(f, ",PROGSC%d", (int) e + 1);
-  fputs(",EOSSTT,DCSREAS,COMPLFL,EOSDY,LSTVSTDY,DSDY\n", f);
+  fputs(",EOSSTT,DCSREAS,COMPLFL,EOSDY,LSTVSTDY,DSDY", f);
+  fputs(a->disc ? ",EOTSTT,DCTREAS,TRTEDY\n" : "\n", f);
   for (PetscInt i = 0; i < a->rows; i++) {
     const double    drop = a->id[4][i];
     const PetscInt  seen = LastObserved(a, i);
@@ -252,6 +271,7 @@ static PetscErrorCode WriteADSL(const char *dir, const ADaM *a)
     TTStorePutValue(f, done ? a->visit_days[nv - 1] : out ? drop : NAN);
     TTStorePutValue(f, seen >= 0 ? a->visit_days[seen] : NAN);
     TTStorePutValue(f, isfinite(drop) ? drop : NAN);
+    if (a->disc) PutTreatmentEnd(f, a, i);
     fputc('\n', f);
   }
   fclose(f);
@@ -274,7 +294,8 @@ static PetscErrorCode WriteBDS(const char *dir, const ADaM *a)
 
   PetscFunctionBeginUser;
   PetscCall(TTStoreOpenCSV(dir, "adbds.csv", &f));
-  fputs("STUDYID,USUBJID,SUBJID,TRTP,TRTPN,TRTA,TRTAN,PARAMCD,PARAM,AVISIT,AVISITN,ADY,AVAL,BASE,CHG,ABLFL\n", f);
+  fputs("STUDYID,USUBJID,SUBJID,TRTP,TRTPN,TRTA,TRTAN,PARAMCD,PARAM,AVISIT,AVISITN,ADY,AVAL,BASE,CHG,ABLFL", f);
+  fputs(a->disc ? ",ONTRTFL\n" : "\n", f); /* on treatment: the visit at or before discontinuation */
   for (PetscInt i = 0; i < a->rows; i++)
     for (PetscInt k = 0; k < a->var.n; k++) {
       const double *y    = a->val[k] + i * nv;
@@ -298,6 +319,7 @@ static PetscErrorCode WriteBDS(const char *dir, const ADaM *a)
         TTStorePutValue(f, base);
         TTStorePutValue(f, y[v] - base);
         PutFlag(f, v == 0 ? PETSC_TRUE : PETSC_FALSE);
+        if (a->disc) PutFlag(f, a->visit_days[v] <= a->disc[i] ? PETSC_TRUE : PETSC_FALSE);
         fputc('\n', f);
       }
     }

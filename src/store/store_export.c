@@ -1,5 +1,6 @@
 /* store_export.c — tidy CSVs of the per-twin data and of the summary:
- *   subjects.csv   one row per stored twin: ids, arm name, stratum, dropout time,
+ *   subjects.csv   one row per stored twin: ids, arm name, stratum, dropout time (then the
+ *                  discontinuation time when the file has one),
  *                  covariates, prognostic scores, observed endpoints
  *   outcomes.csv   long form: replicate, subject, arm, visit, variable, value
  *   endpoints.csv  one row per stored twin: replicate, subject, arm, one column per endpoint
@@ -151,7 +152,7 @@ static PetscErrorCode WriteSubjects(hid_t file, const char *dir, const Names *ar
 {
   static const char *const ids[5] = {"replicate", "subject", "arm", "stratum", "dropout_time"};
   Names                    cov;
-  double                 **cv, *prog;
+  double                 **cv, *prog, *disc = NULL; /* discontinuation_time: only when stored */
   PetscInt                 n;
   hsize_t                  dims[3];
   hid_t                    g;
@@ -162,9 +163,12 @@ static PetscErrorCode WriteSubjects(hid_t file, const char *dir, const Names *ar
   PetscCall(ReadGroupColumns(file, "subjects/covariates", &cov, &cv));
   TTCallHDF5(g = H5Gopen2(file, "subjects", H5P_DEFAULT));
   PetscCall(TTStoreReadDoubles(g, "prognostic_score", &n, dims, &prog));
+  if (H5Lexists(g, "discontinuation_time", H5P_DEFAULT) > 0)
+    PetscCall(TTStoreReadDoubles(g, "discontinuation_time", &n, dims, &disc));
   TTCallHDF5(H5Gclose(g));
   PetscCall(TTStoreOpenCSV(dir, "subjects.csv", &f));
   fprintf(f, "%s,%s,%s,%s,%s", ids[0], ids[1], ids[2], ids[3], ids[4]);
+  if (disc) fprintf(f, ",discontinuation_time");
   for (PetscInt c = 0; c < cov.n; c++) fprintf(f, ",%s", cov.names + c * cov.width);
   for (PetscInt e = 0; e < nep; e++) fprintf(f, ",prognostic_score_%s", eps[e].name);
   PutEndpointHeader(f, nep, eps);
@@ -173,6 +177,7 @@ static PetscErrorCode WriteSubjects(hid_t file, const char *dir, const Names *ar
     PutIds(f, arms, id, i);
     fprintf(f, ",%d", (int) id[3][i]);
     TTStorePutValue(f, id[4][i]);
+    if (disc) TTStorePutValue(f, disc[i]);
     for (PetscInt c = 0; c < cov.n; c++) TTStorePutValue(f, cv[c][i]);
     for (PetscInt e = 0; e < nep; e++) TTStorePutValue(f, prog[i * nep + e]);
     PutEndpointValues(f, nep, eps, i);
@@ -181,6 +186,7 @@ static PetscErrorCode WriteSubjects(hid_t file, const char *dir, const Names *ar
   fclose(f);
   PetscCall(FreeColumns(cov.n, &cv));
   PetscCall(PetscFree(prog));
+  PetscCall(PetscFree(disc));
   PetscCall(PetscFree(cov.names));
   PetscFunctionReturn(0);
 }

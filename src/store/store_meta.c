@@ -163,21 +163,43 @@ PetscErrorCode TTStoreWriteDesign(TTStore st)
 static const char *const method_names[] = {"ancova", "welch",  "risk_difference", "odds_ratio", "cmh", "logrank",
                                            "cox",    "negbin", "poisson",         "mmrm",       "mi"};
 
-/* The estimand an analysis targets, in words (the `estimand` attribute). */
-static const char *Estimand(const TTAnalysisSpec *an)
+/* What the analysis uses of the data, and how it treats withdrawal (dropout). */
+static void MethodText(const TTAnalysisSpec *an, const char **withdrawal, const char **use)
 {
+  *withdrawal = "hypothetical for withdrawal (as if no dropout)";
+  *use        = "completers analysis, valid under missingness at random given the covariates";
   if (an->method == TT_ANALYSIS_MMRM)
-    return "hypothetical (as if no dropout); every observed post-baseline visit, valid under missingness at random "
-           "given the covariates and earlier visits";
-  if (an->method == TT_ANALYSIS_MI && (an->mi_method == TT_MI_MAR || an->mi_method == TT_MI_DELTA))
-    return an->mi_method == TT_MI_MAR ? "hypothetical (as if no dropout); multiple imputation under missingness at "
-                                        "random given baseline and earlier visits"
-                                      : "sensitivity (tipping point): multiple imputation under missingness at random, "
-                                        "the treatment arm's imputed values shifted by delta";
-  if (an->method == TT_ANALYSIS_MI)
-    return "treatment policy under a reference-based assumption: after dropout a twin's profile follows the reference "
-           "arm (multiple imputation, Carpenter, Roger & Kenward 2013)";
-  return "hypothetical (as if no dropout); completers analysis, valid under missingness at random given the covariates";
+    *use = "every observed post-baseline visit, valid under missingness at random given the covariates and earlier "
+           "visits";
+  else if (an->method == TT_ANALYSIS_MI && an->mi_method == TT_MI_MAR)
+    *use = "multiple imputation under missingness at random given baseline and earlier visits";
+  else if (an->method == TT_ANALYSIS_MI && an->mi_method == TT_MI_DELTA)
+    *use = "sensitivity (tipping point): multiple imputation under missingness at random, the treatment arm's "
+           "imputed values shifted by delta";
+  else if (an->method == TT_ANALYSIS_MI) {
+    *withdrawal = "treatment policy for withdrawal under a reference-based assumption";
+    *use        = "after dropout a twin's profile follows the reference arm (multiple imputation, Carpenter, Roger & "
+                  "Kenward 2013)";
+  }
+}
+
+/* The estimand in words: for treatment discontinuation (only when the protocol has some,
+ * or the analysis names its strategy) the strategy, then how withdrawal is treated, then
+ * what the analysis uses. */
+static const char *EstimandText(const TTProtocol *p, const TTAnalysisSpec *an, char *buf, size_t len)
+{
+  static const char *const words[TT_NESTIMAND] = {
+      "treatment policy for treatment discontinuation (the actual course, off treatment after it)",
+      "hypothetical for treatment discontinuation (as if every twin stayed on treatment)",
+      "while on treatment (the endpoint at its visit or at the last visit on treatment, whichever comes first)"};
+  const char *withdrawal, *use;
+
+  MethodText(an, &withdrawal, &use);
+  if (!p->has_discontinuation && an->estimand == TT_ESTIMAND_TREATMENT_POLICY)
+    snprintf(buf, len, "%s; %s", withdrawal, use);
+  else
+    snprintf(buf, len, "%s; %s; %s", words[an->estimand], withdrawal, use);
+  return buf;
 }
 
 PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
@@ -192,6 +214,7 @@ PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
   PetscCall(TTH5Group(st->file, "analyses", create, &g));
   for (int k = 0; k < p->nanalysis; k++) {
     const TTAnalysisSpec *an = &p->analysis[k];
+    char                  text[512];
     PetscCall(TTH5Group(g, an->name, create, &ga));
     for (int c = 0; c < TT_NCOLUMN; c++)
       PetscCall(TTH5Dataset(ga, tt_store_columns[c], tt_store_column_is_int[c] ? H5T_STD_I32LE : H5T_NATIVE_DOUBLE, 1,
@@ -217,7 +240,7 @@ PetscErrorCode TTStoreSetUpAnalyses(TTStore st, PetscBool create)
     PetscCall(TTH5WriteStringAttr(ga, "control", p->arm[an->control_arm].name));
     PetscCall(TTH5WriteDoubleAttr(ga, "alpha", an->alpha));
     PetscCall(TTH5WriteInt64Attr(ga, "sided", an->sided));
-    PetscCall(TTH5WriteStringAttr(ga, "estimand", Estimand(an)));
+    PetscCall(TTH5WriteStringAttr(ga, "estimand", EstimandText(p, an, text, sizeof text)));
     if (an->method == TT_ANALYSIS_MI) {
       PetscCall(TTH5WriteStringAttr(ga, "imputation", tt_mi_method_name((tt_mi_method) an->mi_method)));
       PetscCall(TTH5WriteInt64Attr(ga, "imputations", an->mi_imputations));
@@ -264,6 +287,8 @@ PetscErrorCode TTStoreWriteSummary(TTStore st, const TTSummary *s)
     PetscCall(TTH5WriteStringAttr(ga, "analytic_method", s[k].analytic_method));
     PetscCall(TTH5WriteStringAttr(ga, "failure_reasons", s[k].failure_reasons));
     if (s[k].covariance_fitted[0]) PetscCall(TTH5WriteStringAttr(ga, "covariance_fitted", s[k].covariance_fitted));
+    if (st->p->has_discontinuation || st->p->analysis[k].estimand != TT_ESTIMAND_TREATMENT_POLICY)
+      PetscCall(TTH5WriteStringAttr(ga, "estimand_strategy", TTEstimandNames[st->p->analysis[k].estimand]));
     if (s[k].nlook > 0) PetscCall(TTH5WriteDoubleArrayAttr(ga, "stop_prob", s[k].nlook, s[k].stop_prob));
     PetscCall(TTH5WriteDoubleAttr(ga, "dropped_twins", s[k].dropped_twins));
     PetscCall(TTStoreWriteSummaryArms(ga, &s[k]));

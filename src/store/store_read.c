@@ -136,6 +136,8 @@ static PetscErrorCode ReadSummary(hid_t file, const char *name, TTSummary *sum)
     PetscCall(TTH5ReadStringAttr(g, "failure_reasons", sum->failure_reasons, sizeof(sum->failure_reasons)));
   if (H5Aexists(g, "covariance_fitted") > 0)
     PetscCall(TTH5ReadStringAttr(g, "covariance_fitted", sum->covariance_fitted, sizeof(sum->covariance_fitted)));
+  if (H5Aexists(g, "estimand_strategy") > 0)
+    PetscCall(TTH5ReadStringAttr(g, "estimand_strategy", sum->estimand_strategy, sizeof(sum->estimand_strategy)));
   if (H5Aexists(g, "stop_prob") > 0) {
     hid_t a, sp;
     TTCallHDF5(a = H5Aopen(g, "stop_prob", H5P_DEFAULT));
@@ -185,6 +187,9 @@ PetscErrorCode TTStorePrintSummary(FILE *out, PetscInt n, const char *const name
               "other columns\n",
               "", o->failed, s[k].failure_reasons[0] ? s[k].failure_reasons : "reason not stored");
     if (s[k].covariance_fitted[0]) fprintf(out, "%-16s covariance fitted: %s\n", "", s[k].covariance_fitted);
+    if (s[k].estimand_strategy[0])
+      fprintf(out, "%-16s true value, bias and coverage: the %s estimand (treatment discontinuation)\n", "",
+              s[k].estimand_strategy);
     if (s[k].nlook > 0) {
       fprintf(out, "%-16s stop at look:", "");
       for (int j = 0; j < s[k].nlook; j++) fprintf(out, " %d: %.4f", j + 1, s[k].stop_prob[j]);

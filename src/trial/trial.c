@@ -160,6 +160,7 @@ static PetscErrorCode BindEndpoints(TTTrial t)
                  m->nevent ? "" : " (it has none)");
   }
   PetscCall(TTTrialBindDropout(t));
+  PetscCall(TTTrialBindDiscontinuation(t));
   if (p->choose && FindVariable(m, p->choose_variable) < 0) {
     char names[1024] = "";
     for (int v = 0; v < m->nvar; v++) {
@@ -235,7 +236,9 @@ static PetscErrorCode SetLayout(TTTrial t)
   L->arm_size   = 1 + L->nvisit * L->nvar + L->nevent * TT_MAX_EVENT_TIMES;
   L->failed     = L->arm0 + L->narm * L->arm_size;
   L->guided     = L->failed + 1;
-  L->size       = L->guided + L->narm * TT_GUIDED_SIZE;
+  L->disc       = L->guided + L->narm * TT_GUIDED_SIZE;
+  L->disc_size  = p->has_discontinuation ? 1 + L->nvisit * L->nvar : 0;
+  L->size       = L->disc + L->narm * L->disc_size;
   PetscCall(PetscMalloc2(p->nvisit, &t->t_model, p->nvisit, &t->t_days));
   for (int v = 0; v < p->nvisit; v++) {
     t->t_days[v]  = p->visit[v] * p->unit_in_days;
@@ -417,6 +420,7 @@ PetscErrorCode TTTrialView(TTTrial t, FILE *out)
   }
   TTTrialViewRegimens(t, out);
   TTTrialViewDropout(t, out);
+  TTTrialViewDiscontinuation(t, out);
   fprintf(out, "  strata_combinations: %d\n", (int) t->nstratum);
   if (t->p->nlook > 0) {
     char num[32];

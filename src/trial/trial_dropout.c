@@ -27,8 +27,7 @@ static PetscInt FindVariable(const TTModelType *m, const char *name)
   return -1;
 }
 
-/* The model variable of an outcome-dependent hazard at `key` (-1 for other models). */
-static PetscErrorCode BindHazard(TTTrial t, const TTDropoutSpec *d, const char *key, PetscInt *var)
+PetscErrorCode TTTrialBindHazard(TTTrial t, const TTDropoutSpec *d, const char *key, PetscInt *var)
 {
   PetscFunctionBeginUser;
   *var = -1;
@@ -47,16 +46,16 @@ PetscErrorCode TTTrialBindDropout(TTTrial t)
   char              key[64];
 
   PetscFunctionBeginUser;
-  PetscCall(BindHazard(t, &p->dropout, "dropout", &var));
+  PetscCall(TTTrialBindHazard(t, &p->dropout, "dropout", &var));
   t->extra_dropout = PETSC_FALSE;
   for (int a = 0; a < p->narm; a++) {
     PetscCall(PetscSNPrintf(key, sizeof key, "arms[%d].dropout", a));
     if (p->arm[a].own_dropout)
-      PetscCall(BindHazard(t, &p->arm[a].dropout, key, &t->dropout_var[a]));
+      PetscCall(TTTrialBindHazard(t, &p->arm[a].dropout, key, &t->dropout_var[a]));
     else
       t->dropout_var[a] = var;
     PetscCall(PetscSNPrintf(key, sizeof key, "arms[%d].extra_dropout", a));
-    PetscCall(BindHazard(t, &p->arm[a].extra_dropout, key, &t->extra_var[a]));
+    PetscCall(TTTrialBindHazard(t, &p->arm[a].extra_dropout, key, &t->extra_var[a]));
     if (p->arm[a].extra_dropout.model != TT_DROPOUT_NONE) t->extra_dropout = PETSC_TRUE;
   }
   PetscFunctionReturn(0);
@@ -78,8 +77,7 @@ static double OutcomeDays(TTTrial t, const TTDropoutSpec *d, PetscInt var, doubl
   return INFINITY;
 }
 
-/* Time at which hazard d's cumulative hazard reaches -log u. */
-static double HazardDays(TTTrial t, const TTDropoutSpec *d, PetscInt var, double u, const double *traj)
+double TTTrialHazardDays(TTTrial t, const TTDropoutSpec *d, PetscInt var, double u, const double *traj)
 {
   if (d->model == TT_DROPOUT_NONE) return INFINITY;
   if (d->model == TT_DROPOUT_OUTCOME_DEPENDENT) return OutcomeDays(t, d, var, u, traj);
@@ -89,9 +87,9 @@ static double HazardDays(TTTrial t, const TTDropoutSpec *d, PetscInt var, double
 double TTTrialDropoutDays(TTTrial t, PetscInt a, double u, double v, const double *traj)
 {
   const TTArmSpec *arm  = &t->p->arm[a];
-  double           days = HazardDays(t, &arm->dropout, t->dropout_var[a], u, traj);
+  double           days = TTTrialHazardDays(t, &arm->dropout, t->dropout_var[a], u, traj);
   if (arm->extra_dropout.model != TT_DROPOUT_NONE)
-    days = PetscMin(days, HazardDays(t, &arm->extra_dropout, t->extra_var[a], v, traj));
+    days = PetscMin(days, TTTrialHazardDays(t, &arm->extra_dropout, t->extra_var[a], v, traj));
   return days;
 }
 

@@ -5,7 +5,12 @@
  * the end of follow-up and dropout (terminal events also end it for other events).
  * The follow-up cut is the administrative cut-off (accrual + follow-up - entry, or an
  * event-driven design's max_duration - entry) or the last visit, or an interim data cut. With dropout off (the
- * counterfactual, the hypothetical estimand) only follow-up and death end observation.
+ * counterfactual) only follow-up and death end observation.
+ * The true value of an analysis is the sample effect over every twin under both arms,
+ * without withdrawal, on the course its estimand names (TTEstimand): treatment policy the
+ * actual course (after a discontinuation, off treatment), hypothetical the on-treatment
+ * course, while on treatment the actual course up to the last visit on treatment. Without
+ * discontinuation the three are the same course, so the same value.
  */
 #include <math.h>
 #include "trialimpl.h"
@@ -180,6 +185,35 @@ static double TrueLogHazardRatio(TTTrial t, const TTAnalysisSpec *an, const doub
   return tt_stats_cox(&d, TT_STATS_TIES_EFRON, spec, &res, NULL, NULL, NULL) ? NAN : res.estimate;
 }
 
+/* Twin `rec`'s value under arm a for an estimand other than treatment policy (an endpoint
+ * measured at a visit, parse-checked): hypothetical, the on-treatment course at the visit;
+ * while on treatment, the actual course at the visit or at the last visit on treatment (at
+ * or before the discontinuation time; the baseline at worst), whichever comes first. No
+ * withdrawal; follow-up and terminal events end observation as for treatment policy. */
+static TTPair EstimandPair(TTTrial t, const TTAnalysisSpec *an, const double *rec, PetscInt a)
+{
+  const TTRecordLayout *L  = &t->L;
+  const TTEndpointSpec *ep = &t->p->endpoint[an->endpoint_index];
+  PetscInt              k = t->endpoint_var[an->endpoint_index], kev = t->endpoint_event[an->endpoint_index];
+  PetscInt              v = an->method == TT_ANALYSIS_MMRM ? an->mmrm_visit_index : ep->visit_index;
+  const double         *traj =
+      an->estimand == TT_ESTIMAND_HYPOTHETICAL ? TTRecordOnTreatment(L, rec, a) : TTRecordTraj(L, rec, a);
+  double follow = TTTrialFollowUp(t, rec, INFINITY), death = TerminalTime(t, TTRecordEvents(L, rec, a), kev), y;
+  TTPair out = {NAN, NAN};
+
+  if (rec[L->failed] != 0.0) return out;
+  if (an->estimand == TT_ESTIMAND_WHILE_ON_TREATMENT)
+    while (v > 0 && t->t_days[v] > TTRecordDiscontinuation(L, rec, a)) v--;
+  if (!Seen(t->t_days[v], follow, death)) return out;
+  y = traj[v * L->nvar + k];
+  if (ep->type == TT_ENDPOINT_RESPONDER) {
+    double m  = Measure(ep->measure, y, traj[k]);
+    out.value = (ep->below ? m < ep->threshold : m > ep->threshold) ? 1.0 : 0.0;
+  } else
+    out.value = ContinuousMeasure(ep->type, y, traj[k]);
+  return out;
+}
+
 double TTTrialTrueEffect(TTTrial t, PetscInt k, const double recs[])
 {
   const TTAnalysisSpec *an   = &t->p->analysis[k];
@@ -192,7 +226,10 @@ double TTTrialTrueEffect(TTTrial t, PetscInt k, const double recs[])
     const double *rec = recs + i * t->L.size;
     TTPair        c   = TTTrialEndpoint(t, rec, an->control_arm, an->endpoint_index, INFINITY, PETSC_FALSE);
     TTPair        e   = TTTrialEndpoint(t, rec, an->treatment_arm, an->endpoint_index, INFINITY, PETSC_FALSE);
-    if (an->method == TT_ANALYSIS_MMRM || an->method == TT_ANALYSIS_MI) { /* at the contrast's visit */
+    if (an->estimand != TT_ESTIMAND_TREATMENT_POLICY) {
+      c = EstimandPair(t, an, rec, an->control_arm);
+      e = EstimandPair(t, an, rec, an->treatment_arm);
+    } else if (an->method == TT_ANALYSIS_MMRM || an->method == TT_ANALYSIS_MI) { /* at the contrast's visit */
       c.value = TTTrialMeasureAtVisit(t, rec, an->control_arm, an->endpoint_index, an->mmrm_visit_index, INFINITY,
                                       PETSC_FALSE);
       e.value = TTTrialMeasureAtVisit(t, rec, an->treatment_arm, an->endpoint_index, an->mmrm_visit_index, INFINITY,

@@ -6,14 +6,14 @@
  * DROPOUT_EXTRA): one uniform each, shared by every arm (trial_dropout.c); residual error at
  * visit v (seed, r, p, RESIDUAL + v) and model events (seed, r, p, EVENTS), re-seeded
  * identically for every arm so each arm sees the same draws; prognostic noise
- * (seed, r, p, PROGNOSIS). The record never depends on which rank made it or what it
- * made before. Screening on baseline measurements may reject candidates: candidate c
- * takes its random effects and residuals from the purposes above plus c << 32 (c = 0,
- * the only candidate without such screening, keeps them unchanged).
- * Integration: the twin's arms (and, for ODE models without doses whose first visit
- * is at t = 0, its prognostic prediction) are one TTSimTrajectories call, so what
- * shares the integrator's steps is fixed by the twin alone. An arm with switches is a
- * case with its regimen (trial_regimen.c): its effects, exposure-response included,
+ * (seed, r, p, PROGNOSIS); treatment discontinuation (seed, r, p, DISCONTINUE), two uniforms
+ * shared by every arm, drawn only when some arm can discontinue (trial_discontinuation.c:
+ * the arm's actual course replaces its on-treatment one before it is observed). The record never depends on which rank
+ * made it or what it made before. Screening on baseline measurements may reject candidates: candidate c takes its
+ * random effects and residuals from the purposes above plus c << 32 (c = 0, the only candidate without such screening,
+ * keeps them unchanged). Integration: the twin's arms (and, for ODE models without doses whose first visit is at t = 0,
+ * its prognostic prediction) are one TTSimTrajectories call, so what shares the integrator's steps is fixed by the twin
+ * alone. An arm with switches is a case with its regimen (trial_regimen.c): its effects, exposure-response included,
  * change at each switch, and its events come from the model's events_regimen; the
  * prognostic prediction follows the first arm's regimen (typical, as its effects).
  */
@@ -343,7 +343,9 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
   const TTRecordLayout *L = &t->L;
   double                eta[TT_MAX_LATENT], cm[TT_MAX_MODEL_COV], u_dropout[2], eff[TT_MAX_ARMS * TT_MAX_EFFECTS];
   double                ymean[(TT_MAX_ARMS + 1) * TT_MAX_VISITS * TT_MAX_VARS], eta_c[TT_MAX_LATENT];
-  double                yobs0[TT_MAX_VARS], z;
+  double                yobs0[TT_MAX_VARS], z, u_disc[2] = {0.5, 1.0}, yoff[TT_MAX_VISITS * TT_MAX_VARS];
+  TTTrialCourse         course[TT_MAX_ARMS]; /* the arms' courses after a switching discontinuation */
+  PetscBool             have_off = PETSC_FALSE;
   double                rstart[TT_MAX_ARMS][TT_MAX_SEGMENTS], reff[TT_MAX_ARMS][TT_MAX_SEGMENTS * TT_MAX_EFFECTS];
   TTRegimen             reg[TT_MAX_ARMS];       /* of the arms that switch */
   FirstArm              first;                  /* the prognostic prediction's regimen */
@@ -374,6 +376,11 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
     tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_DROPOUT_EXTRA);
     u_dropout[1] = tt_rng_uniform(&g);
   }
+  if (L->disc_size) {
+    tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_DISCONTINUE);
+    u_disc[0] = tt_rng_uniform(&g);
+    u_disc[1] = tt_rng_uniform(&g);
+  }
   z = TwinClearance(t, r, p);
   for (PetscInt i = 0; i < L->narm * TT_GUIDED_SIZE; i++) rec[L->guided + i] = NAN;
   for (PetscInt a = 0; a < PetscMin(L->narm, TT_MAX_ARMS); a++) {
@@ -397,8 +404,14 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
   joint = PrognosticCase(t, sim, r, p, cand, &cases[0], yobs0, eta_c, &first, &cases[L->narm]);
   ierr  = Integrate(t, sim, cases, &joint, ymean, &arm);
   for (PetscInt a = 0; !ierr && a < L->narm; a++) {
-    ierr = ObserveArm(t, r, p, cand, &cases[a], a, u_dropout, ymean + a * L->nvisit * L->nvar,
-                      rec + L->arm0 + a * L->arm_size);
+    if (L->disc_size)
+      ierr = TTTrialDiscontinue(t, sim, r, p, cand, a, u_disc[0], z, &cases[a], ymean + a * L->nvisit * L->nvar, yoff,
+                                &have_off, &course[a], rec);
+    if (!ierr)
+      ierr = ObserveArm(t, r, p, cand, &cases[a], a, u_dropout, ymean + a * L->nvisit * L->nvar,
+                        rec + L->arm0 + a * L->arm_size);
+    if (!ierr && L->disc_size && u_disc[1] < t->p->arm[a].discontinuation.withdraw) /* withdraws when it stops */
+      rec[L->arm0 + a * L->arm_size] = PetscMin(rec[L->arm0 + a * L->arm_size], TTRecordDiscontinuation(L, rec, a));
     if (ierr) arm = a;
   }
   if (ierr) {

@@ -40,6 +40,7 @@ struct _p_TTTrial {
   PetscInt           dropout_var[TT_MAX_ARMS];    /* outcome-dependent dropout of each arm: model variable */
   PetscInt           extra_var[TT_MAX_ARMS];      /* the same for its extra_dropout */
   PetscBool          extra_dropout;               /* some arm has an extra_dropout */
+  PetscInt           disc_var[TT_MAX_ARMS];       /* outcome-dependent discontinuation: model variable */
   PetscInt           er_effect;                   /* exposure-response: the arm effect it sets, -1 for none */
   TTAnalysisCovariate (*acov)[TT_MAX_COVARIATES]; /* [nanalysis][ncovariate] */
   TTAnalysisStrata *astrata;                      /* [nanalysis] */
@@ -126,8 +127,30 @@ void TTTrialFinalLook(TTTrial t, TTReplicateResult *res);
  * (all-cause) and v (extra cause) and the arm's observed trajectory traj[nvisit][nvar];
  * the share each arm loses by the last visit, for the resolved view. */
 PetscErrorCode TTTrialBindDropout(TTTrial t);
+/* A hazard's outcome-dependent variable (-1 for other models; located error naming `key`
+ * when the model lacks it); the time (days) at which its cumulative hazard reaches -log u
+ * along traj (INFINITY for model none). */
+PetscErrorCode TTTrialBindHazard(TTTrial t, const TTDropoutSpec *d, const char *key, PetscInt *var);
+double         TTTrialHazardDays(TTTrial t, const TTDropoutSpec *d, PetscInt var, double u, const double *traj);
 double         TTTrialDropoutDays(TTTrial t, PetscInt a, double u, double v, const double *traj);
 void           TTTrialViewDropout(TTTrial t, FILE *out);
+
+/* trial_discontinuation.c: the arms' discontinuation checked against the model at set-up
+ * (located errors). Per twin and arm a whose on-treatment noise-free trajectory is
+ * ymean[nvisit][nvar] (k its case): that course observed into the record's discontinuation
+ * block, the discontinuation time from the twin's uniform u, and the actual course into
+ * ymean (visits after it: washed out towards the untreated course, or under the regimen
+ * switched to, with k->reg that regimen for the arm's events; `course` holds it). Returns
+ * a simulation error code (0 on success) for the caller to settle. */
+typedef struct {
+  double    start[TT_MAX_SEGMENTS], eff[TT_MAX_SEGMENTS * TT_MAX_EFFECTS];
+  TTRegimen reg;
+} TTTrialCourse;
+PetscErrorCode TTTrialBindDiscontinuation(TTTrial t);
+void           TTTrialViewDiscontinuation(TTTrial t, FILE *out); /* only when some arm can discontinue */
+PetscErrorCode TTTrialDiscontinue(TTTrial t, TTSim sim, PetscInt r, PetscInt p, PetscInt cand, PetscInt a, double u,
+                                  double z, TTSimCase *k, double *ymean, double *yoff, PetscBool *have_off,
+                                  TTTrialCourse *course, double rec[]);
 
 /* trial_sim.c: a twin's observed values yobs[nvar] from its noise-free ymean[nvar], drawn
  * from stream (seed, r, p, purpose) of its screening candidate cand (the residuals every

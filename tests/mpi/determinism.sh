@@ -82,6 +82,15 @@ for n in 2 3 4; do same mmrm_1 mmrm_$n /design /subjects /outcomes /endpoints /a
 protocol=$root/tests/data/protocols/ad_mi.yaml
 for n in 1 2 3 4; do run mi_$n $n --replicates $reps --patients 160 -tt_block $((3 * n + 4)); done
 for n in 2 3 4; do same mi_1 mi_$n /design /subjects /outcomes /endpoints /analyses /replicates /summary; done
+# treatment discontinuation and estimands (the discontinuation draws, a switch at each
+# twin's own time, withdrawal when stopping, the estimands' true values): the shipped AD
+# protocol (regimen switch) and the washout fixture, 1 to 4 ranks
+for pr in protocols/alzheimers_mmrm_estimands tests/data/protocols/discontinuation/washout; do
+  protocol=$root/$pr.yaml
+  b=$(basename "$pr")
+  for n in 1 2 3 4; do run disc_${b}_$n $n --replicates $reps --patients 160 -tt_block $((3 * n + 4)); done
+  for n in 2 3 4; do same disc_${b}_1 disc_${b}_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
+done
 # a model file (compiled at run time): 1 to 4 ranks, the 2-rank run with an empty cache
 # (one rank compiles, the other waits), the others with the cached object
 protocol=$root/protocols/fev1_model_file.yaml

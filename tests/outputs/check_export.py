@@ -40,6 +40,8 @@ class File:
         self.unit = s(d["visits"].attrs["unit"])
         self.rep, self.subj, self.arm = sg["replicate"][()], sg["subject"][()], sg["arm"][()]
         self.stratum, self.drop = sg["stratum"][()], sg["dropout_time"][()]
+        # treatment discontinuation: only when some arm can stop (else None)
+        self.disc = sg["discontinuation_time"][()] if "discontinuation_time" in sg else None
         self.n = len(self.rep)
         self.covariates = sorted(sg["covariates"].keys())
         self.cov = {c: sg["covariates"][c][()] for c in self.covariates}
@@ -210,10 +212,13 @@ def roundtrip(chk, path, out):
         # subjects.csv, endpoints.csv, outcomes.csv
         names = [h.arms[a] for a in h.arm]
         epc = ep_columns(h)
+        disc = h.disc is not None
         check_table(chk, "subjects.csv", *read_csv(os.path.join(out, "subjects.csv")),
-                    ["replicate", "subject", "arm", "stratum", "dropout_time"] + h.covariates
+                    ["replicate", "subject", "arm", "stratum", "dropout_time"]
+                    + (["discontinuation_time"] if disc else []) + h.covariates
                     + [f"prognostic_score_{e}" for e in h.endpoints] + epc,
                     [[float(h.rep[i]), float(h.subj[i]), names[i], float(h.stratum[i]), h.drop[i]]
+                     + ([h.disc[i]] if disc else [])
                      + [h.cov[c][i] for c in h.covariates] + list(h.prog[i]) + [h.ep[c][i] for c in epc]
                      for i in range(h.n)])
         check_table(chk, "endpoints.csv", *read_csv(os.path.join(out, "endpoints.csv")),
@@ -238,6 +243,12 @@ def roundtrip(chk, path, out):
                     "EOSDY": last if done else h.drop[i] if dropout else math.nan,
                     "LSTVSTDY": h.visit_days[lastseen] if seen else math.nan}
             bad += row[col["DCSREAS"]] != ("NA" if done else "DROPOUT" if dropout else "OTHER")
+            if h.disc is not None:  # treatment disposition: ends at discontinuation, dropout or the last visit
+                end = min(h.disc[i], h.drop[i], last)
+                want["TRTEDY"] = end
+                bad += row[col["EOTSTT"]] != ("COMPLETED" if end >= last else "DISCONTINUED")
+                bad += row[col["DCTREAS"]] != ("NA" if end >= last else "DISCONTINUATION" if h.disc[i] <= h.drop[i]
+                                               else "WITHDRAWAL")
             want.update({c.upper(): h.cov[c][i] for c in h.covariates})
             want.update({f"PROGSC{e + 1}": h.prog[i, e] for e in range(len(h.endpoints))})
             for k, v in want.items():
@@ -258,6 +269,8 @@ def roundtrip(chk, path, out):
             bad += not same(num(row[col["BASE"]]), h.out[var][i, 0])
             bad += not same(num(row[col["AVISITN"]]), h.visits[v]) or not same(num(row[col["ADY"]]), h.visit_days[v])
             bad += row[col["PARAM"]] != f"{var} ({h.var_unit[var]})" or row[col["TRTP"]] != h.arms[h.arm[i]]
+            if h.disc is not None:
+                bad += row[col["ONTRTFL"]] != ("Y" if h.visit_days[v] <= h.disc[i] else "NA")
         chk(bad == 0, f"adbds.csv: {bad} values differ from the HDF5 values")
         if bad == 0:
             print(f"ok:   adbds.csv: {len(rows)} observed values; AVAL, BASE, AVISITN, ADY, PARAM equal HDF5")
@@ -271,6 +284,7 @@ def adam(chk, path, out):
     header, rows = read_csv(os.path.join(out, "adsl.csv"))
     need = ["STUDYID", "USUBJID", "SUBJID", "REPLNUM", "ITTFL", "RANDFL", "TRT01P", "TRT01PN", "TRT01A", "TRT01AN",
             "STRATUM", "EOSSTT", "DCSREAS", "COMPLFL", "EOSDY", "LSTVSTDY", "DSDY"]
+    need += ["EOTSTT", "DCTREAS", "TRTEDY"] if h.disc is not None else []
     chk(all(c in header for c in need), f"adsl.csv lacks {[c for c in need if c not in header]}")
     chk(all(len(c) <= 8 or c.lower() in h.covariates for c in header), "adsl.csv: ADaM names have <= 8 characters")
     adsl = [dict(zip(header, r)) for r in rows]
@@ -286,7 +300,7 @@ def adam(chk, path, out):
             for r in adsl), "adsl.csv: COMPLFL, EOSSTT, DCSREAS agree")
     header, rows = read_csv(os.path.join(out, "adbds.csv"))
     need = ["STUDYID", "USUBJID", "SUBJID", "TRTP", "TRTPN", "TRTA", "TRTAN", "PARAMCD", "PARAM", "AVISIT",
-            "AVISITN", "ADY", "AVAL", "BASE", "CHG", "ABLFL"]
+            "AVISITN", "ADY", "AVAL", "BASE", "CHG", "ABLFL"] + (["ONTRTFL"] if h.disc is not None else [])
     chk(header == need, f"adbds.csv columns {header}")
     bds = [dict(zip(header, r)) for r in rows]
     chk(all(same(num(r["CHG"]), num(r["AVAL"]) - num(r["BASE"])) for r in bds), "adbds.csv: CHG = AVAL - BASE")

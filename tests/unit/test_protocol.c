@@ -65,6 +65,15 @@ static void Normalize(TTProtocol *p)
     memset(&p->analysis[i].loc, 0, sizeof(TTLoc));
     memset(&p->analysis[i].method_loc, 0, sizeof(TTLoc));
     memset(p->analysis[i].covariate_loc, 0, sizeof p->analysis[i].covariate_loc);
+    memset(&p->analysis[i].estimand_loc, 0, sizeof(TTLoc));
+  }
+  memset(&p->discontinuation.loc, 0, sizeof(TTLoc));
+  memset(&p->discontinuation.then_loc, 0, sizeof(TTLoc));
+  memset(&p->discontinuation.hazard.variable_loc, 0, sizeof(TTLoc));
+  for (int i = 0; i < TT_MAX_ARMS; i++) {
+    memset(&p->arm[i].discontinuation.loc, 0, sizeof(TTLoc));
+    memset(&p->arm[i].discontinuation.then_loc, 0, sizeof(TTLoc));
+    memset(&p->arm[i].discontinuation.hazard.variable_loc, 0, sizeof(TTLoc));
   }
 }
 
@@ -108,6 +117,8 @@ static PetscErrorCode view_roundtrip_is_identical(void)
   PetscCall(RoundTrip(DATA "/protocols/calibrate.yaml"));
   PetscCall(RoundTrip(DATA "/protocols/arm_dropout.yaml"));
   PetscCall(RoundTrip(DATA "/protocols/switch/t2d_escalation.yaml"));
+  PetscCall(RoundTrip(DATA "/protocols/discontinuation/washout.yaml"));
+  PetscCall(RoundTrip(DATA "/protocols/discontinuation/mixed.yaml"));
   PetscCall(RoundTrip(DATA "/protocols/switch/ad_switch.yaml"));
   PetscFunctionReturn(0);
 }
