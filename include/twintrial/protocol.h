@@ -117,10 +117,10 @@ typedef struct {
  * maximize -E[y] + cost, below -P(y < target) + cost, above -P(y > target) + cost, over
  * `draws` posterior draws (0: the forecast at the mode, no residual error). forecast:
  * draws (TT_GUIDED_FORECAST_DRAWS, the default) integrates the model at every draw;
- * linearised (TT_GUIDED_FORECAST_LINEARISED) integrates it at the mode and at +0.01
- * posterior SD along each random effect, and takes each draw's value from that first-order
- * (delta-method) expansion. */
-typedef enum { TT_GUIDED_FORECAST_DRAWS = 0, TT_GUIDED_FORECAST_LINEARISED = 1 } TTGuidedForecast;
+ * delta_method (TT_GUIDED_FORECAST_DELTA) integrates it at the mode and at +-1 posterior
+ * SD along each random effect, and takes each draw's value from the second-order
+ * expansion around the mode (without cross terms) that these give. */
+typedef enum { TT_GUIDED_FORECAST_DRAWS = 0, TT_GUIDED_FORECAST_DELTA = 1 } TTGuidedForecast;
 extern const char *const TTGuidedForecastNames[2];
 typedef struct {
   int    ncandidate;

@@ -30,7 +30,7 @@ static PetscErrorCode Scratch(TTGuide g)
     for (PetscInt v = 0; v < p->nvisit; v++)
       if (p->visit[v] == p->arm[a].guide.visit) g->visit[a] = v;
   }
-  g->fc_cap = nc * PetscMax(S, nl + 1); /* draws, or a linearised forecast's points */
+  g->fc_cap = nc * PetscMax(S, 2 * nl + 1); /* draws, or a delta-method forecast's points */
   g->cap    = (TT_MAX_RUN_IN + p->nvisit) * g->m->nvar;
   PetscCall(PetscMalloc5(S * nl, &g->eta, g->fc_cap * g->m->nvar, &g->y, g->fc_cap, &g->cases, p->nvisit * g->m->nvar,
                          &g->ymean, 2 * g->fc_cap, &g->ycrit));

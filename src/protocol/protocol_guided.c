@@ -10,21 +10,21 @@
  *         choose: {variable: hba1c, visit: 52, goal: below, target: 6.5, cost: {add_sglt2: 0.05}}
  *         reassess: [12, 26]
  *         draws: 100
- *         forecast: linearised
+ *         forecast: delta_method
  *
  * Invariants when arm->guided: no effect, dose_mg, regimen or switch of the arm's own; 2..
  * TT_MAX_CANDIDATES distinct candidates naming declared regimens; 1..TT_MAX_RUN_IN run-in
  * times <= 0, strictly increasing; choose.visit a scheduled visit > 0 (default: the last);
  * target exactly with below / above; costs finite and named after candidates; reassess
  * visits scheduled, strictly increasing in (0, choose.visit), at most TT_MAX_SWITCHES;
- * 0 <= draws <= 100000; forecast draws (default) or linearised. The variable is checked against the model by the trial
- * module. Runs after the schedule and the arms' regimens.
+ * 0 <= draws <= 100000; forecast draws (default) or delta_method. The variable is checked against the model by the
+ * trial module. Runs after the schedule and the arms' regimens.
  */
 #include <math.h>
 #include <string.h>
 #include "protocolimpl.h"
 
-const char *const TTGuidedForecastNames[2] = {"draws", "linearised"};
+const char *const TTGuidedForecastNames[2] = {"draws", "delta_method"};
 
 static PetscErrorCode Candidates(TTYaml y, TTYamlNode g, const char *key, const TTProtocol *p, TTGuidedSpec *s)
 {
