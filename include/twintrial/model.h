@@ -157,6 +157,11 @@ typedef struct {
   void (*omega)(const double *par, const double *cov, double *om, double *lo, double *hi);
   double (*log_prior)(const double *par, const double *cov, const double *eta);
   const char *const *latent; /* [nlatent] names of the random effects (optional: eta1, eta2, ...) */
+  /* gauss_newton (optional, personalisation): 1 when every observed variable's log_density
+   * (uncensored) is normal on some scale with a variance free of the mean, log p = -(g(y) -
+   * g(mean))^2 / (2 sigma^2) + c(y) (additive; log-normal: g = log), so the MAP objective is
+   * a sum of squares and its fit takes Gauss-Newton steps by default (src/twin/twin_gn.c). */
+  int gauss_newton;
   /* Regimens with switches (TTRegimen; optional). What a switch means is the model's:
    * mean_regimen: a closed-form model's y[nt * nvar] at times t[nt] >= 0 (visit-major)
    *   under reg; at t <= reg->start[1] bit for bit `mean` under the first segment's

@@ -135,7 +135,13 @@ typedef struct {
  * is personalised again on everything observed so far and switched when another candidate
  * is forecast better. Score of a candidate (smaller is better): minimize E[y] + cost,
  * maximize -E[y] + cost, below -P(y < target) + cost, above -P(y > target) + cost, over
- * `draws` posterior draws (0: the forecast at the mode, no residual error). */
+ * `draws` posterior draws (0: the forecast at the mode, no residual error). forecast:
+ * draws (TT_GUIDED_FORECAST_DRAWS, the default) integrates the model at every draw;
+ * delta_method (TT_GUIDED_FORECAST_DELTA) integrates it at the mode and at +-1 posterior
+ * SD along each random effect, and takes each draw's value from the second-order
+ * expansion around the mode (without cross terms) that these give. */
+typedef enum { TT_GUIDED_FORECAST_DRAWS = 0, TT_GUIDED_FORECAST_DELTA = 1 } TTGuidedForecast;
+extern const char *const TTGuidedForecastNames[2];
 typedef struct {
   int    ncandidate;
   int    candidate[TT_MAX_CANDIDATES]; /* indices into protocol->regimen */
@@ -149,8 +155,9 @@ typedef struct {
   double visit; /* choose.visit: a scheduled visit after 0 (default: the last) */
   int    goal;  /* TT_CHOOSE_* */
   double target;
-  int    draws; /* default 100 */
-  TTLoc  loc;   /* of the guided key */
+  int    draws;    /* default 100 */
+  int    forecast; /* TTGuidedForecast */
+  TTLoc  loc;      /* of the guided key */
 } TTGuidedSpec;
 
 typedef struct {

@@ -69,6 +69,15 @@ typedef struct _p_TTTwinFit *TTTwinFit;
  * refuses a model that cannot be personalised (tt_model_unpersonalisable). */
 PetscErrorCode TTTwinFitCreate(TTTrial trial, TTTwinFit *fit);
 PetscErrorCode TTTwinFitDestroy(TTTwinFit *fit);
+/* The Hessian whose inverse is an estimate's Laplace covariance: EXACT, central differences
+ * of f at the mode (the default; -tt_twin_laplace exact), or GAUSS_NEWTON, the generalised
+ * Gauss-Newton (Fisher-type) matrix sum_j c_j J_j J_j^T + the prior's Hessian, J_j the
+ * sensitivities d mean_j / d eta and c_j = max(0, -d^2 log p_j / d mean_j^2), free after a
+ * Gauss-Newton fit (-tt_twin_laplace gauss_newton; patients fitted by differences keep the
+ * exact one). Guided arms use GAUSS_NEWTON (README, Performance 10). */
+typedef enum { TT_TWIN_LAPLACE_EXACT, TT_TWIN_LAPLACE_GAUSS_NEWTON } TTTwinLaplace;
+/* Not collective. Sets the kind unless -tt_twin_laplace gave one. */
+PetscErrorCode TTTwinFitSetLaplace(TTTwinFit fit, TTTwinLaplace laplace);
 /* Not collective. f(eta) of patient p, and its gradient when grad is not NULL. */
 PetscErrorCode TTTwinObjective(TTTwinFit fit, const TTPatient *p, const double eta[], double *f, double grad[]);
 /* Not collective. The MAP estimate of patient p; a failure to converge is reported in

@@ -5,7 +5,7 @@
  * option under the ODE integrator's prefix -tt_sim_ that a TS configured like the
  * models' (src/sim: TSRK, nonlinear) reads in TSSetFromOptions — or a viewer option
  * (-tt_sim_..._view...), which PETSc reads only when it solves; likewise a Tao option
- * under the personalisation optimiser's prefix -tt_twin_ (src/twin: TAOBQNLS). Options for PETSc
+ * under the personalisation optimiser's prefix -tt_twin_ (src/twin: TAOBQNLS, TAOBNLS). Options for PETSc
  * itself (-ts_*, -log_view, -help, ...) are PETSc's business and not checked here.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -23,6 +23,12 @@ const TTCliOption tt_cli_options[] = {
     {"-tt_twin_gradient", "fd|sensitivity",
      "personalise's gradients: central differences of the objective (closed-form models' default), or the ODE's "
      "forward sensitivities (ODE models' default)"},
+    {"-tt_twin_method", "quasi_newton|gauss_newton",
+     "personalise's steps with sensitivity gradients: bounded BFGS, or Newton steps on the Gauss-Newton Hessian (the "
+     "default for models with normal observations on some scale)"},
+    {"-tt_twin_laplace", "exact|gauss_newton",
+     "the Hessian of the Laplace covariance: differences of the objective (personalise's default), or the Gauss-Newton "
+     "one of a Gauss-Newton fit (guided arms' default)"},
 };
 const int tt_cli_noptions = (int) (sizeof(tt_cli_options) / sizeof(tt_cli_options[0]));
 
@@ -51,17 +57,21 @@ static PetscErrorCode ProbeSimOptions(void)
   PetscFunctionReturn(0);
 }
 
-/* A Tao set up as personalise's (src/twin/twin_fit.c): marks the -tt_twin_ options it reads. */
+/* Taos set up as personalise's (src/twin/twin_fit.c, twin_gn.c: quasi-Newton and
+ * Gauss-Newton): mark the -tt_twin_ options they read. */
 static PetscErrorCode ProbeTwinOptions(void)
 {
-  Tao tao;
+  const TaoType types[] = {TAOBQNLS, TAOBNLS};
 
   PetscFunctionBeginUser;
-  PetscCall(TaoCreate(PETSC_COMM_SELF, &tao));
-  PetscCall(TaoSetType(tao, TAOBQNLS));
-  PetscCall(TaoSetOptionsPrefix(tao, TT_TWIN_PREFIX));
-  PetscCall(TaoSetFromOptions(tao));
-  PetscCall(TaoDestroy(&tao));
+  for (int i = 0; i < 2; i++) {
+    Tao tao;
+    PetscCall(TaoCreate(PETSC_COMM_SELF, &tao));
+    PetscCall(TaoSetType(tao, types[i]));
+    PetscCall(TaoSetOptionsPrefix(tao, TT_TWIN_PREFIX));
+    PetscCall(TaoSetFromOptions(tao));
+    PetscCall(TaoDestroy(&tao));
+  }
   PetscFunctionReturn(0);
 }
 

@@ -104,6 +104,8 @@ static PetscErrorCode Decide(TTGuide g, const TTGuidedTwin *w, PetscInt d, doubl
   PetscCall(TTTwinFitPatientFrom(g->fit, &pt, d ? g->eta_prev : NULL, &est));
   PetscCall(PetscArraycpy(g->eta_prev, est.eta, g->m->nlatent));
   *unconverged += !est.converged;
+  PetscCall(PetscInfo(NULL, "guided decision %d: %d Tao iterations%s\n", (int) d, (int) est.iterations,
+                      pol->n > 1 ? " (a switched regimen)" : ""));
   PetscCall(TTGuideForecast(g, w, &est, d, tau, pol, score));
   for (PetscInt c = 1; c < s->ncandidate; c++)
     if (score[c] < score[best]) best = c;

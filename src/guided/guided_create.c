@@ -30,10 +30,10 @@ static PetscErrorCode Scratch(TTGuide g)
     for (PetscInt v = 0; v < p->nvisit; v++)
       if (p->visit[v] == p->arm[a].guide.visit) g->visit[a] = v;
   }
-  g->fc_cap = nc * S;
+  g->fc_cap = nc * PetscMax(S, 2 * nl + 1); /* draws, or a delta-method forecast's points */
   g->cap    = (TT_MAX_RUN_IN + p->nvisit) * g->m->nvar;
   PetscCall(PetscMalloc5(S * nl, &g->eta, g->fc_cap * g->m->nvar, &g->y, g->fc_cap, &g->cases, p->nvisit * g->m->nvar,
-                         &g->ymean, g->fc_cap, &g->ycrit));
+                         &g->ymean, 2 * g->fc_cap, &g->ycrit));
   PetscCall(PetscMalloc4(TT_MAX_CANDIDATES * TT_MAX_SEGMENTS * ne, &g->reg_eff, TT_MAX_CANDIDATES * ne, &g->cand_eff,
                          p->nvisit, &g->t_model, ne, &g->eff_none));
   PetscCall(PetscMalloc4(g->cap, &g->t, g->cap, &g->value, g->cap, &g->var_obs, g->cap, &g->below));
@@ -74,6 +74,7 @@ PetscErrorCode TTGuideSetUp(TTTrial trial)
   PetscCheck(g->m->nvar <= TT_GUIDE_MAX_VARS && g->m->neffect <= TT_MAX_EFFECTS, PETSC_COMM_SELF, PETSC_ERR_SUP,
              "model %s exceeds the guided arms' compiled-in sizes", g->m->name);
   PetscCall(TTTwinFitCreate(trial, &g->fit));
+  PetscCall(TTTwinFitSetLaplace(g->fit, TT_TWIN_LAPLACE_GAUSS_NEWTON)); /* README, Performance 10 */
   PetscCall(TTTrialCreateSim(trial, &g->sim));
   PetscCall(TTTrialCreateSim(trial, &g->sim_fc));
   PetscCall(Scratch(g));

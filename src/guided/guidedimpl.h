@@ -33,20 +33,21 @@ struct _p_TTGuide {
   double  *t, *value;
   int     *var_obs, *below;
   /* forecast scratch, sized for the largest guided arm */
-  PetscInt   fc_cap; /* cases */
-  double    *eta;    /* [draws * nlatent] */
-  double    *y;      /* [cases * nvar] */
-  TTSimCase *cases;  /* [cases] */
-  double    *ymean;  /* [nvisit * nvar] */
+  PetscInt   fc_cap;                                                     /* cases */
+  double    *eta;                                                        /* [draws * nlatent] */
+  double     eta_lin[(2 * TT_TWIN_MAX_LATENT + 1) * TT_TWIN_MAX_LATENT]; /* a delta-method forecast's points */
+  double    *y;                                                          /* [cases * nvar] */
+  TTSimCase *cases;                                                      /* [cases] */
+  double    *ymean;                                                      /* [nvisit * nvar] */
   double     reg_start[TT_MAX_CANDIDATES][TT_MAX_SEGMENTS];
   double    *reg_eff; /* [TT_MAX_CANDIDATES][TT_MAX_SEGMENTS * neffect] */
   TTRegimen  reg[TT_MAX_CANDIDATES];
-  double    *cand_eff;                     /* [TT_MAX_CANDIDATES * neffect]: one arm's candidates, at some clearance */
-  double    *ycrit;                        /* [cases] the choose variable at the choose visit */
-  double    *t_model;                      /* [nvisit] the visits in model time */
-  double     eta_prev[TT_TWIN_MAX_LATENT]; /* the last decision's estimate: the next fit's start */
-  PetscInt   var[TT_MAX_ARMS];             /* each guided arm's choose variable */
-  PetscInt   visit[TT_MAX_ARMS];           /* and visit index */
+  double    *cand_eff; /* [TT_MAX_CANDIDATES * neffect]: one arm's candidates, at some clearance */
+  double  *ycrit; /* [2 cases] the choose variable at the choose visit (draws, then a delta-method forecast's points) */
+  double  *t_model;                      /* [nvisit] the visits in model time */
+  double   eta_prev[TT_TWIN_MAX_LATENT]; /* the last decision's estimate: the next fit's start */
+  PetscInt var[TT_MAX_ARMS];             /* each guided arm's choose variable */
+  PetscInt visit[TT_MAX_ARMS];           /* and visit index */
 };
 
 /* guided_forecast.c */

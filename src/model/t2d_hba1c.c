@@ -70,7 +70,8 @@
  * from `initial` at the earliest observation the state follows the untreated course, the
  * beta-cell decline included. Personalisation: log_density is observe()'s log-normal for
  * every variable, log y ~ N(log mean, resvar_X), i.e. R's dlnorm(y, log mean, sd); a
- * value <= 0 is impossible; censored (M3, below a limit L): log Phi((log L - log mean)/sd).
+ * value <= 0 is impossible; censored (M3, below a limit L): log Phi((log L - log mean)/sd);
+ * normal on the log scale with a constant variance, so gauss_newton = 1.
  * omega: the independent normals of draw_latent, diag(sd_is0^2, sd_b0^2, sd_rb^2),
  * no truncation.
  */
@@ -389,6 +390,7 @@ const TTModelType tt_model_t2d_hba1c = {
     .observe        = observe,
     .condition      = condition,
     .log_density    = log_density,
+    .gauss_newton   = 1, /* log-normal observations */
     .omega          = omega,
     .latent         = latent_names,
     .rhs_regimen    = rhs_regimen,

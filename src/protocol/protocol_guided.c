@@ -10,18 +10,21 @@
  *         choose: {variable: hba1c, visit: 52, goal: below, target: 6.5, cost: {add_sglt2: 0.05}}
  *         reassess: [12, 26]
  *         draws: 100
+ *         forecast: delta_method
  *
  * Invariants when arm->guided: no effect, dose_mg, regimen or switch of the arm's own; 2..
  * TT_MAX_CANDIDATES distinct candidates naming declared regimens; 1..TT_MAX_RUN_IN run-in
  * times <= 0, strictly increasing; choose.visit a scheduled visit > 0 (default: the last);
  * target exactly with below / above; costs finite and named after candidates; reassess
  * visits scheduled, strictly increasing in (0, choose.visit), at most TT_MAX_SWITCHES;
- * 0 <= draws <= 100000. The variable is checked against the model by the trial module.
- * Runs after the schedule and the arms' regimens.
+ * 0 <= draws <= 100000; forecast draws (default) or delta_method. The variable is checked against the model by the
+ * trial module. Runs after the schedule and the arms' regimens.
  */
 #include <math.h>
 #include <string.h>
 #include "protocolimpl.h"
+
+const char *const TTGuidedForecastNames[2] = {"draws", "delta_method"};
 
 static PetscErrorCode Candidates(TTYaml y, TTYamlNode g, const char *key, const TTProtocol *p, TTGuidedSpec *s)
 {
@@ -190,7 +193,7 @@ static PetscErrorCode Reassess(TTYaml y, TTYamlNode g, const char *key, const TT
 
 static PetscErrorCode Guided(TTYaml y, TTYamlNode item, const char *key, const TTProtocol *p, TTArmSpec *arm)
 {
-  static const char *const keys[]  = {"candidates", "run_in", "choose", "reassess", "draws"};
+  static const char *const keys[]  = {"candidates", "run_in", "choose", "reassess", "draws", "forecast"};
   static const char *const other[] = {"effect", "dose_mg", "regimen", "switch"};
   TTYamlNode               g       = TTYamlFind(y, item, "guided"), n;
   TTGuidedSpec            *s       = &arm->guide;
@@ -208,7 +211,7 @@ static PetscErrorCode Guided(TTYaml y, TTYamlNode item, const char *key, const T
                             other[k]));
     }
   PetscCall(TTYamlCheckMapping(y, g, gkey, "a mapping {candidates: [...], run_in: {visits: [...]}, choose: {...}}"));
-  PetscCall(TTYamlCheckKeys(y, g, gkey, 5, keys));
+  PetscCall(TTYamlCheckKeys(y, g, gkey, 6, keys));
   memset(s, 0, sizeof *s);
   arm->guided = 1;
   s->loc      = TTYamlLoc(y, TTYamlFindKey(y, item, "guided"));
@@ -225,6 +228,10 @@ static PetscErrorCode Guided(TTYaml y, TTYamlNode item, const char *key, const T
       PetscCall(
           TTYamlError(y, n, path, "expected 0 (the forecast at the mode) to 100000 posterior draws, found %ld", d));
     s->draws = (int) d;
+  }
+  if ((n = TTYamlFind(y, g, "forecast"))) {
+    PetscCall(TTYamlKeyJoin(path, sizeof path, gkey, "forecast"));
+    PetscCall(TTYamlGetChoice(y, n, path, 2, TTGuidedForecastNames, &s->forecast));
   }
   PetscFunctionReturn(0);
 }

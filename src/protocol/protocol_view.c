@@ -169,7 +169,9 @@ static PetscErrorCode ViewGuided(const TTProtocol *p, FILE *out, const TTGuidedS
     for (int k = 0; k < s->nreassess; k++) P("%s%s", k ? ", " : "", TTYamlFormatReal(s->reassess[k], buf));
     P("]");
   }
-  P(", draws: %d}", s->draws);
+  P(", draws: %d", s->draws);
+  if (s->forecast) P(", forecast: %s", TTGuidedForecastNames[s->forecast]);
+  P("}");
   PetscFunctionReturn(0);
 }
 

@@ -131,6 +131,7 @@ static PetscErrorCode SetPatient(TTTwinFit fit, const TTPatient *p)
   PetscCall(VecAssemblyBegin(fit->xu));
   PetscCall(VecAssemblyEnd(fit->xu));
   PetscCall(TaoSetVariableBounds(fit->tao, fit->xl, fit->xu));
+  PetscCall(TaoSetVariableBounds(fit->tao_gn, fit->xl, fit->xu));
   PetscFunctionReturn(0);
 }
 
@@ -290,7 +291,10 @@ static PetscErrorCode Laplace(TTTwinFit fit, const TTPatient *p, TTTwinEstimate 
 
   PetscFunctionBeginUser;
   for (PetscInt i = 0; same && i < n; i++) same = est->eta[i] == fit->checked_x[i];
-  if (same)
+  if (fit->laplace == TT_TWIN_LAPLACE_GAUSS_NEWTON && TTTwinUsesGN(fit, p)) {
+    PetscCall(TTTwinGNHessian(fit, p, est->eta, est->cov, &pd));
+    if (!pd) est->cov[0] = NAN; /* f not finite there: reported below */
+  } else if (same)
     PetscArraycpy(est->cov, fit->checked_H, n * n); /* twin_stall.c's, at this very point */
   else
     PetscCall(TTTwinHessian(fit, p, est->eta, est->objective, est->cov));
@@ -325,10 +329,12 @@ PetscErrorCode TTTwinFitPatientFrom(TTTwinFit fit, const TTPatient *p, const dou
   TaoConvergedReason reason;
   PetscInt           its;
   double             f;
+  Tao                tao;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(est, sizeof *est));
   fit->patient = NULL; /* the same address may hold another patient */
+  fit->gn_ok   = PETSC_FALSE;
   PetscCall(SetPatient(fit, p));
   PetscCall(VecGetArray(fit->x, &x));
   for (PetscInt i = 0; i < fit->nl; i++) x[i] = PetscMin(PetscMax(eta0 ? eta0[i] : 0.0, fit->lo[i]), fit->hi[i]);
@@ -347,11 +353,12 @@ PetscErrorCode TTTwinFitPatientFrom(TTTwinFit fit, const TTPatient *p, const dou
     for (PetscInt i = 0; i < fit->nl * fit->nl; i++) est->cov[i] = NAN;
     PetscFunctionReturn(0);
   }
-  PetscCall(TaoSetSolution(fit->tao, fit->x));
+  tao = TTTwinUsesGN(fit, p) ? fit->tao_gn : fit->tao;
+  PetscCall(TaoSetSolution(tao, fit->x));
   TTTwinStallReset(fit);
-  PetscCall(TaoSolve(fit->tao));
-  PetscCall(TaoGetConvergedReason(fit->tao, &reason));
-  PetscCall(TaoGetIterationNumber(fit->tao, &its));
+  PetscCall(TaoSolve(tao));
+  PetscCall(TaoGetConvergedReason(tao, &reason));
+  PetscCall(TaoGetIterationNumber(tao, &its));
   PetscCall(VecGetArrayRead(fit->x, &xr));
   PetscArraycpy(est->eta, xr, fit->nl);
   PetscCall(VecRestoreArrayRead(fit->x, &xr));
@@ -382,6 +389,7 @@ static PetscErrorCode FitTao(TTTwinFit fit)
   PetscCall(TaoSetMaximumIterations(fit->tao, 500));
   PetscCall(TaoSetOptionsPrefix(fit->tao, "tt_twin_"));
   PetscCall(TaoSetFromOptions(fit->tao));
+  PetscCall(TTTwinGNCreate(fit, TaoObjective));
   PetscFunctionReturn(0);
 }
 
@@ -391,12 +399,17 @@ PetscErrorCode TTTwinFitCreate(TTTrial trial, TTTwinFit *out)
   const char        *why;
   const TTModelType *m;
   TTTwinGradient     gradient;
+  TTTwinMethod       method;
+  TTTwinLaplace      laplace;
 
   PetscFunctionBeginUser;
   PetscCall(TTTrialGetModel(trial, &m));
   PetscCall(TTTwinGradientFromOptions(m, &gradient)); /* before anything is allocated */
+  PetscCall(TTTwinMethodFromOptions(m, &method, &laplace));
   PetscCall(PetscCalloc1(1, &fit));
   fit->gradient = gradient;
+  fit->method   = method;
+  fit->laplace  = laplace;
   fit->trial    = trial;
   PetscCall(TTTrialGetProtocol(trial, &fit->protocol));
   PetscCall(TTTrialGetModel(trial, &fit->m));
@@ -439,6 +452,7 @@ PetscErrorCode TTTwinFitDestroy(TTTwinFit *fit)
   PetscFunctionBeginUser;
   if (!fit || !*fit) PetscFunctionReturn(0);
   PetscCall(TaoDestroy(&(*fit)->tao));
+  PetscCall(TTTwinGNDestroy(*fit));
   PetscCall(VecDestroy(&(*fit)->x));
   PetscCall(VecDestroy(&(*fit)->xl));
   PetscCall(VecDestroy(&(*fit)->xu));

@@ -129,12 +129,14 @@ static PetscErrorCode Trajectory(TTTwinFit fit, const TTPatient *p, const double
 }
 
 /* Adds -dlog p_j/dm dm/deta of observation j's value m (time index i, variable var) to
- * grad, and its magnitude to scale. */
-static void AddTerm(TTTwinFit fit, PetscInt i, int var, double dld, double grad[], double scale[])
+ * grad, and its magnitude to scale; and -d2log p_j/dm2 dm/deta dm/deta^T (d2ld) to the
+ * Gauss-Newton Hessian (twin_gn.c). */
+static void AddTerm(TTTwinFit fit, PetscInt i, int var, double dld, double d2ld, double grad[], double scale[])
 {
   const double *dm = fit->dymean + (i * fit->nvar + var) * fit->nl;
 
   for (PetscInt l = 0; l < fit->nl; l++) grad[l] -= dld * dm[l], scale[l] += fabs(dld * dm[l]);
+  TTTwinGNAdd(fit, -d2ld, dm);
 }
 
 /* The error bound of a gradient whose terms have magnitudes scale[]: each term is as
@@ -160,7 +162,8 @@ PetscErrorCode TTTwinSensObjectiveGradient(TTTwinFit fit, const TTPatient *p, co
 
   PetscFunctionBeginUser;
   fit->nfun++;
-  *f = INFINITY;
+  fit->gn_ok = PETSC_FALSE;
+  *f         = INFINITY;
   for (PetscInt l = 0; l < fit->nl; l++) grad[l] = NAN;
   for (PetscInt i = 0; i < fit->nl; i++)
     if (!(eta[i] >= fit->lo[i] && eta[i] <= fit->hi[i])) PetscFunctionReturn(0);
@@ -169,6 +172,7 @@ PetscErrorCode TTTwinSensObjectiveGradient(TTTwinFit fit, const TTPatient *p, co
   PetscCall(Trajectory(fit, p, eta, nt, &ok));
   if (!ok) PetscFunctionReturn(0);
   PriorGradient(fit, p, eta, grad);
+  TTTwinGNPrior(fit, p, eta);
   for (PetscInt l = 0; l < fit->nl; l++) scale[l] = fabs(grad[l]);
   for (PetscInt k = 0; k < fit->nvar; k++) prev_mean[k] = prev_value[k] = NAN, prev_i[k] = -1;
   for (PetscInt j = 0, i = -1; j < p->nobs; j++) {
@@ -183,14 +187,18 @@ PetscErrorCode TTTwinSensObjectiveGradient(TTTwinFit fit, const TTPatient *p, co
     o.value_prev = prev_value[v];
     ld           = m->log_density(fit->par, v, &o);
     sum -= ld;
-    AddTerm(fit, i, v, DLogDensity(fit, v, &o, ld, PETSC_FALSE), grad, scale);
-    if (prev_i[v] >= 0) AddTerm(fit, prev_i[v], v, DLogDensity(fit, v, &o, ld, PETSC_TRUE), grad, scale);
+    AddTerm(fit, i, v, DLogDensity(fit, v, &o, ld, PETSC_FALSE), TTTwinD2LogDensity(fit, v, &o, ld, PETSC_FALSE), grad,
+            scale);
+    if (prev_i[v] >= 0)
+      AddTerm(fit, prev_i[v], v, DLogDensity(fit, v, &o, ld, PETSC_TRUE),
+              TTTwinD2LogDensity(fit, v, &o, ld, PETSC_TRUE), grad, scale);
     prev_mean[v]  = o.mean;
     prev_value[v] = o.value;
     prev_i[v]     = i;
   }
   sum += TTTwinNegLogPrior(fit, p, eta);
   *f = isfinite(sum) ? sum : INFINITY;
+  if (isfinite(sum)) TTTwinGNDone(fit, eta);
   PetscCall(GradientError(fit, scale));
   PetscFunctionReturn(0);
 }

@@ -7,6 +7,8 @@
 
 /* How Tao gets the objective's gradient (-tt_twin_gradient). */
 typedef enum { TT_TWIN_GRADIENT_FD, TT_TWIN_GRADIENT_SENSITIVITY } TTTwinGradient;
+/* The step of a fit with sensitivity gradients (-tt_twin_method, twin_gn.c). */
+typedef enum { TT_TWIN_METHOD_QUASI_NEWTON, TT_TWIN_METHOD_GAUSS_NEWTON } TTTwinMethod;
 
 struct _p_TTTwinFit {
   TTTrial            trial;
@@ -15,7 +17,11 @@ struct _p_TTTwinFit {
   const double      *par;
   PetscInt           nl, narm, nvar;
   TTSim              sim;
-  Tao                tao;
+  Tao                tao;    /* bounded quasi-Newton (TAOBQNLS) */
+  Tao                tao_gn; /* bounded Newton (TAOBNLS) on the Gauss-Newton Hessian (twin_gn.c) */
+  Mat                hgn;    /* its dense nl x nl Hessian */
+  TTTwinMethod       method;
+  TTTwinLaplace      laplace;
   Vec                x, xl, xu;
   double            *eff; /* [(narm + 1) * neffect]: arms at the typical clearance, then none */
   /* the regimen of each arm at the typical clearance (its switches), then none (untreated) */
@@ -35,11 +41,16 @@ struct _p_TTTwinFit {
   double          *dymean;                /* [times][nvar][nl] d ymean / d eta (twin_sens.c) */
   double           gerr;                  /* error bound of the last sensitivity gradient (2-norm) */
   PetscBool        sens_used;             /* the last gradient came from sensitivities (gerr is its) */
-  double           fprev;                 /* f at the previous Tao iteration (twin_stall.c) */
-  PetscInt         nstall;                /* iterations in a row that did not decrease f */
-  PetscBool        checked, checked_ok;   /* a stall was checked at checked_x, and its verdict */
-  double           checked_x[TT_TWIN_MAX_LATENT];
-  double           checked_H[TT_TWIN_MAX_LATENT * TT_TWIN_MAX_LATENT]; /* the Hessian there (Laplace reuses it) */
+  /* the Gauss-Newton Hessian of the last sensitivity evaluation (twin_gn.c) and its point */
+  double    gn_H[TT_TWIN_MAX_LATENT * TT_TWIN_MAX_LATENT];
+  double    gn_x[TT_TWIN_MAX_LATENT];
+  PetscBool gn_ok;
+  PetscInt  ngn;                 /* Gauss-Newton Hessians handed to Tao (statistics) */
+  double    fprev;               /* f at the previous Tao iteration (twin_stall.c) */
+  PetscInt  nstall;              /* iterations in a row that did not decrease f */
+  PetscBool checked, checked_ok; /* a stall was checked at checked_x, and its verdict */
+  double    checked_x[TT_TWIN_MAX_LATENT];
+  double    checked_H[TT_TWIN_MAX_LATENT * TT_TWIN_MAX_LATENT]; /* the Hessian there (Laplace reuses it) */
 };
 
 /* twin_fit.c */
@@ -65,6 +76,22 @@ PetscErrorCode TTTwinGradientFromOptions(const TTModelType *m, TTTwinGradient *g
 PetscErrorCode TTTwinSensObjectiveGradient(TTTwinFit fit, const TTPatient *p, const double eta[], double *f,
                                            double grad[]);
 PetscErrorCode TTTwinSensDestroy(TTTwinFit fit);
+
+/* twin_gn.c: -tt_twin_method and -tt_twin_laplace; the Gauss-Newton Hessian's pieces as
+ * twin_sens.c meets them (the prior's, then each observation's curvature along its
+ * sensitivities); Tao's Hessian callback; the Gauss-Newton Tao (created by TTTwinFitCreate). */
+PetscErrorCode TTTwinMethodFromOptions(const TTModelType *model, TTTwinMethod *method, TTTwinLaplace *laplace);
+void           TTTwinGNPrior(TTTwinFit fit, const TTPatient *p, const double eta[]);
+void           TTTwinGNAdd(TTTwinFit fit, double curvature, const double dm[]);
+void           TTTwinGNDone(TTTwinFit fit, const double eta[]);
+double         TTTwinD2LogDensity(TTTwinFit fit, int var, const TTObservation *o, double ld, PetscBool prev);
+PetscErrorCode TTTwinGNCreate(TTTwinFit fit, PetscErrorCode (*objective)(Tao, Vec, PetscReal *, Vec, void *));
+PetscErrorCode TTTwinGNDestroy(TTTwinFit fit);
+/* Whether patient p's fit takes Gauss-Newton steps (sensitivity gradients, one segment). */
+PetscBool TTTwinUsesGN(TTTwinFit fit, const TTPatient *p);
+/* The Gauss-Newton Hessian at eta into H[nl * nl] (one sensitivity evaluation unless the
+ * last was at eta); *ok = FALSE where f cannot be evaluated there. */
+PetscErrorCode TTTwinGNHessian(TTTwinFit fit, const TTPatient *p, const double eta[], double H[], PetscBool *ok);
 
 /* twin_stall.c: Tao's convergence test: the default; with sensitivity gradients also a
  * gradient within its error bound (fit->gerr) of zero; and at an iteration that does not

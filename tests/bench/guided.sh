@@ -4,9 +4,11 @@
 # reassessments and 50 posterior draws per forecast, against a standard of care) and its
 # standard counterpart (the guided arm replaced by the first candidate, everything else
 # equal), each timed in CPU seconds (user + system) on one rank: (3 replicates - 1
-# replicate) / 2 per replicate, best of $repeat; the ratio is the cost of a guided
-# replicate in standard replicates. Every twin is simulated under every arm, so each is
-# personalised three times (run-in, weeks 12 and 26).
+# replicate) / 2 per replicate (standard: (21 - 1) / 20, since one is about 0.05 s and
+# time(1) counts hundredths), best of $repeat; the ratio is the cost of a guided
+# replicate in standard replicates; 10b the same with the guided arm's forecast:
+# delta_method (2 x 3 + 1 trajectories per candidate instead of 50 integrated draws). Every twin is simulated under
+# every arm, so each is personalised three times (run-in, weeks 12 and 26).
 guided_cpu() { # PROTOCOL REPLICATES: best CPU seconds of $repeat runs
   local c=() i
   for ((i = 0; i < repeat; i++)); do
@@ -17,11 +19,15 @@ guided_cpu() { # PROTOCOL REPLICATES: best CPU seconds of $repeat runs
   min "${c[@]}"
 }
 echo "... guided arm: T2D, 400 twins"
-gp=$tmp/guided_t2d.yaml sp=$tmp/standard_t2d.yaml
+gp=$tmp/guided_t2d.yaml sp=$tmp/standard_t2d.yaml lp=$tmp/delta_t2d.yaml
 sed "s|\.\./\.\./cohorts/|$root/cohorts/|" "$here/guided_t2d.yaml" >"$gp"
 awk '/^  - name: guided$/ { print "  - {name: guided, regimen: metformin_max}"; skip = 1; next }
      skip && /^schedule:/ { skip = 0 } !skip' "$gp" >"$sp"
-g3=$(guided_cpu "$gp" 3) g1=$(guided_cpu "$gp" 1) s3=$(guided_cpu "$sp" 3) s1=$(guided_cpu "$sp" 1)
-gr=$(calc "($g3 - $g1) / 2") sr=$(calc "($s3 - $s1) / 2")
-info "10 guided replicate, CPU s (guided | standard)" "$gr | $sr"
+sed 's/^      draws: 50$/      draws: 50\n      forecast: delta_method/' "$gp" >"$lp"
+grep -q 'forecast: delta_method' "$lp" || { echo "run.sh: guided.sh: no draws: 50 line in $gp" >&2; exit 2; }
+g3=$(guided_cpu "$gp" 3) g1=$(guided_cpu "$gp" 1) s3=$(guided_cpu "$sp" 21) s1=$(guided_cpu "$sp" 1)
+l3=$(guided_cpu "$lp" 3) l1=$(guided_cpu "$lp" 1)
+gr=$(calc "($g3 - $g1) / 2") sr=$(calc "($s3 - $s1) / 20") lr=$(calc "($l3 - $l1) / 2")
+info "10 guided replicate, CPU s (guided | delta method | standard)" "$gr | $lr | $sr"
 row "10 guided T2D replicate (400 twins, 4 candidates, 2 reassessments) / standard" "$(calc "$gr / $sr")" "<=" 20
+row "10b same, forecast: delta_method" "$(calc "$lr / $sr")" "<=" 20

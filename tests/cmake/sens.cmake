@@ -17,3 +17,9 @@ set_tests_properties(personalise_gradient_option PROPERTIES LABELS "unit;twin" E
 # converge by twin_stall.c's test, at a tight reference fit's mode, with either gradient.
 add_test(NAME personalise_stalled_fits_converge COMMAND bash ${TT_SOURCE_DIR}/tests/twin/stall.sh ${TT_TWINTRIAL} ${TT_SOURCE_DIR})
 set_tests_properties(personalise_stalled_fits_converge PROPERTIES LABELS "unit;twin" ENVIRONMENT "${TT_MPI_ENV}" TIMEOUT 300)
+# Gauss-Newton fits and the Gauss-Newton Laplace Hessian (-tt_twin_method, -tt_twin_laplace)
+# against the quasi-Newton fit and the difference Hessian, on T2D and metformin PK.
+tt_unit_test(test_twin_gn ${TT_SOURCE_DIR}/tests/unit/test_twin_gn.c LIBS tt_twin)
+target_compile_definitions(test_twin_gn PRIVATE TT_TWIN_T2D="${TT_SOURCE_DIR}/tests/data/twin/t2d.yaml"
+                                                TT_TWIN_PK="${TT_SOURCE_DIR}/protocols/pk_metformin_dosing.yaml")
+set_tests_properties(test_twin_gn PROPERTIES LABELS "unit;twin")
