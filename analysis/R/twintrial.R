@@ -289,7 +289,9 @@ read_twintrial <- function(path, counterfactual = TRUE) {
 
   sm <- lapply(analyses, function(a) {
     row <- c(list(analysis = a), setNames(as.list(rep(NA, length(.tt_description))), .tt_description))
-    d <- .tt_attr_columns(f[[paste0("analyses/", a)]], .tt_description)
+    ga <- f[[paste0("analyses/", a)]] # the description, then any further settings (mi's imputation, ...)
+    d <- .tt_attr_columns(ga, c(.tt_description, sort(setdiff(hdf5r::h5attr_names(ga), .tt_description),
+                                                      method = "radix")))
     row[names(d)] <- d
     if (f$exists(paste0("summary/", a))) {
       g <- f[[paste0("summary/", a)]]

@@ -23,7 +23,7 @@ documented in analysis/README.md):
   analyses        one row per analysis x replicate: analysis, replicate, estimate, ...
                   (a [replicate x look] dataset z gives columns z_1 .. z_k)
   replicates      one row per replicate: replicate, done, screen_failures
-  summary         one row per analysis: description and /summary attributes
+  summary         one row per analysis: description, further settings and /summary attributes
   boundaries      (group-sequential designs only) look, information, events (event-driven
                   designs), efficacy_bound, futility_bound, alpha_spent
   looks           (group-sequential designs only) one row per look, as looks.csv: the
@@ -237,7 +237,8 @@ def read(path, counterfactual=True):
         for a in analyses:
             row = {"analysis": a}
             row.update({k: None for k in ANALYSIS_DESCRIPTION})
-            row.update(_attr_columns(f["analyses"][a].attrs, ANALYSIS_DESCRIPTION))
+            ga = f["analyses"][a].attrs  # the description, then any further settings (mi's imputation, ...)
+            row.update(_attr_columns(ga, ANALYSIS_DESCRIPTION + sorted(k for k in ga.keys() if k not in ANALYSIS_DESCRIPTION)))
             sa = f["summary"][a].attrs if a in f["summary"] else {}
             row.update(_attr_columns(sa, SUMMARY_KNOWN + sorted(k for k in sa.keys() if k not in SUMMARY_KNOWN)))
             rows.append(row)
