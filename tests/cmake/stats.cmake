@@ -20,6 +20,11 @@ add_test(NAME mi_matches_r_on_exported_replicate
 set_tests_properties(mi_matches_r_on_exported_replicate PROPERTIES LABELS validation SKIP_RETURN_CODE 77 TIMEOUT 600
   ENVIRONMENT "${TT_MPI_ENV}")
 tt_unit_test(test_mi ${TT_SOURCE_DIR}/tests/unit/test_mi.c LIBS tt_mi)
+# Reference-based MI against a published worked example (rbmi's J2R on the antidepressant trial).
+add_test(NAME mi_jump_to_reference_reproduces_published_example
+  COMMAND ${TT_SOURCE_DIR}/tests/validation/mi_antidepressant.sh $<TARGET_FILE:mi_csv>
+          ${TT_SOURCE_DIR}/tests/data/mi/antidepressant.csv)
+set_tests_properties(mi_jump_to_reference_reproduces_published_example PROPERTIES LABELS validation TIMEOUT 300)
 add_test(NAME mmrm_kenward_roger_matches_r COMMAND ${TT_SOURCE_DIR}/tests/validation/mmrm_kr_vs_r.sh
   $<TARGET_FILE:mmrm_csv> "${TT_RSCRIPT}")
 set_tests_properties(mmrm_kenward_roger_matches_r PROPERTIES LABELS validation SKIP_RETURN_CODE 77 TIMEOUT 900)
