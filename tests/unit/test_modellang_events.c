@@ -18,18 +18,10 @@
 #include <twintrial/modellang.h>
 #include <twintrial/rng.h>
 #include "tt_check.h"
+#include "tt_modellang_load.h"
 
 #define NTWIN    20000
 #define EV(k, j) ((k) *TT_MAX_EVENT_TIMES + (j))
-
-static const TTModelType *Load(const char *file)
-{
-  const TTModelType *m;
-  char               path[1024];
-  snprintf(path, sizeof path, "%s/%s%s", TT_SOURCE_DIR, strchr(file, '/') ? "" : "tests/data/models/good/", file);
-  PetscCallAbort(PETSC_COMM_SELF, TTModelLangLoad(PETSC_COMM_SELF, path, &m));
-  return m;
-}
 
 static int CompareDouble(const void *a, const void *b)
 {
@@ -39,7 +31,7 @@ static int CompareDouble(const void *a, const void *b)
 
 static void TestConstant(void)
 {
-  const TTModelType *m      = Load("events_constant.yaml");
+  const TTModelType *m      = tt_modellang_load("events_constant.yaml");
   double             par[3] = {0.1, 0.5, 0.02}, eff[1] = {1.3}, times[3 * TT_MAX_EVENT_TIMES], worst = 0, worst_w = 0;
   double            *death = malloc(sizeof(double) * NTWIN), sum = 0, sum2 = 0, lh = 0.1 * 1.3, T = 24;
   TT_CHECK(m->nevent == 3 && !strcmp(m->event[0].name, "death") && m->event[0].terminal && !m->event[0].recurrent &&
@@ -97,7 +89,7 @@ static void TestConstant(void)
 /* The hazard a t alone: a model file with one event, so its E is the stream's first. */
 static void TestRayleigh(void)
 {
-  const TTModelType *m     = Load("events_constant.yaml");
+  const TTModelType *m     = tt_modellang_load("events_constant.yaml");
   double             worst = 0, times[3 * TT_MAX_EVENT_TIMES], par[3] = {0, 0, 0.02}, eff[1] = {1};
   /* lambda = rate = 0: types 0 and 1 never happen. E = Lambda(T) of a twin's time under a;
    * under 4 a its time must be sqrt(2 E / (4 a)), the same E (the same stream) */
@@ -122,7 +114,7 @@ static void TestRayleigh(void)
 
 static void TestRegimen(void)
 {
-  const TTModelType *m      = Load("events_constant.yaml");
+  const TTModelType *m      = tt_modellang_load("events_constant.yaml");
   double             par[3] = {0.1, 0, 0}, effs[2] = {1.0, 0.4}, start[2] = {0, 6}, a[96], b[96], worst = 0;
   TTRegimen          reg    = {2, start, effs};
   int                before = 0, same = 0;
@@ -151,7 +143,7 @@ static void TestRegimen(void)
 
 static void TestOde(void)
 {
-  const TTModelType *m      = Load("events_ode.yaml");
+  const TTModelType *m      = tt_modellang_load("events_ode.yaml");
   double             par[2] = {0.3, 0.2}, eff[1] = {1}, times[TT_MAX_EVENT_TIMES], worst = 0;
   int                never = 0, agree = 1;
   TT_CHECK(m->nstate == 1 && m->nevent == 1, "an ODE model with one event");
@@ -179,9 +171,10 @@ static void TestOde(void)
 
 static void TestMsRelapse(void)
 {
-  const TTModelType *c = tt_model_find("ms_relapse"), *f = Load("protocols/models/ms_relapse_poisson.yaml");
-  double             parc[16], parf[16], tc[TT_MAX_EVENT_TIMES], tf[TT_MAX_EVENT_TIMES], worst = 0;
-  long               nc = 0, nf = 0;
+  const TTModelType *c = tt_model_find("ms_relapse"),
+                    *f = tt_modellang_load("protocols/models/ms_relapse_poisson.yaml");
+  double parc[16], parf[16], tc[TT_MAX_EVENT_TIMES], tf[TT_MAX_EVENT_TIMES], worst = 0;
+  long   nc = 0, nf = 0;
   TT_CHECK(c && f->nevent == 1 && f->event[0].recurrent && !strcmp(f->event[0].name, "relapse"), "the relapse event");
   for (int i = 0; i < c->nparam; i++) parc[i] = c->param[i].value;
   for (int i = 0; i < f->nparam; i++) parf[i] = f->param[i].value;

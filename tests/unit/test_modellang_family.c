@@ -16,21 +16,13 @@
 #include <twintrial/modellang.h>
 #include <twintrial/rng.h>
 #include "tt_check.h"
+#include "tt_modellang_load.h"
 
 #define N 200000
 
-static const TTModelType *Load(const char *file)
-{
-  const TTModelType *m;
-  char               path[1024];
-  snprintf(path, sizeof path, "%s/tests/data/models/good/%s", TT_SOURCE_DIR, file);
-  PetscCallAbort(PETSC_COMM_SELF, TTModelLangLoad(PETSC_COMM_SELF, path, &m));
-  return m;
-}
-
 static void TestMoments(void)
 {
-  const TTModelType *m        = Load("families.yaml");
+  const TTModelType *m        = tt_modellang_load("families.yaml");
   double             ymean[6] = {30, 0.4, 4.5, 250, 4.5, 4.5}, yobs[6], s1[6] = {0}, s2[6] = {0}, s4[6] = {0};
   double             mu[6], var[6];
   int                whole = 1, same = 1;
@@ -76,7 +68,7 @@ static void TestMoments(void)
 
 static void TestAdas(void)
 {
-  const TTModelType *c = tt_model_find("alzheimers_adas"), *f = Load("alzheimers_adas_mean.yaml");
+  const TTModelType *c = tt_model_find("alzheimers_adas"), *f = tt_modellang_load("alzheimers_adas_mean.yaml");
   double             par[32];
   int                same = 1, dens = 1;
   for (int i = 0; i < c->nparam; i++) par[i] = c->param[i].value;

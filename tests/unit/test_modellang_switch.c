@@ -17,17 +17,9 @@
 #include <twintrial/rng.h>
 #include <twintrial/sim.h>
 #include "tt_check.h"
+#include "tt_modellang_load.h"
 
 #define NT 10
-
-static const TTModelType *Load(const char *file)
-{
-  const TTModelType *m;
-  char               path[1024];
-  snprintf(path, sizeof path, "%s/%s", TT_SOURCE_DIR, file);
-  PetscCallAbort(PETSC_COMM_SELF, TTModelLangLoad(PETSC_COMM_SELF, path, &m));
-  return m;
-}
 
 /* The hand-derived turnover response under stim s[j] from start[j] on. */
 static double Turnover(double base, double kout, int n, const double *start, const double *s, double t)
@@ -45,12 +37,12 @@ static void TestTurnover(void)
 {
   static const double t[NT]      = {0, 5, 10, 10.5, 20, 30, 31, 60, 120, 400};
   static const double cases[][3] = {{0, 0, 50}, {0.3, -0.5, 70}, {-0.4, 1.2, 30}, {0.2, 0.9, 45}};
-  const TTModelType  *f          = Load("tests/data/models/good/turnover_switch.yaml"), *o;
+  const TTModelType  *f          = tt_modellang_load("tests/data/models/good/turnover_switch.yaml"), *o;
   double              par[2] = {40, 0.05}, start[3] = {0, 10, 30}, stim[3] = {0.5, 2.0, 0.0}, y[NT], yo[NT], y1[NT];
   double              worst = 0, worst_ode = 0, eff0[1] = {0};
   TTRegimen           reg = {3, start, stim};
   TTSim               sim;
-  o = Load("tests/data/models/good/turnover_ode.yaml");
+  o = tt_modellang_load("tests/data/models/good/turnover_ode.yaml");
   TT_CHECK(f->mean_regimen && !tt_model_unswitchable(f), "a closed-form model file can switch");
   PetscCallAbort(PETSC_COMM_SELF, TTSimCreate(o, par, &sim));
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
@@ -76,11 +68,12 @@ static void TestTurnover(void)
 static void TestMsRelapse(void)
 {
   static const double t[NT] = {0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 3};
-  const TTModelType  *c = tt_model_find("ms_relapse"), *f = Load("protocols/models/ms_relapse_poisson.yaml");
-  double              parc[16], parf[16], start[3] = {0, 0.5, 1.5}, rr[3] = {1, 0.46, 0.8}, yc[NT], yf[NT];
-  double              tc[TT_MAX_EVENT_TIMES], tf[TT_MAX_EVENT_TIMES], worst = 0, worst_ev = 0;
-  TTRegimen           reg = {3, start, rr};
-  long                nc = 0, nf = 0;
+  const TTModelType  *c     = tt_model_find("ms_relapse"),
+                    *f      = tt_modellang_load("protocols/models/ms_relapse_poisson.yaml");
+  double    parc[16], parf[16], start[3] = {0, 0.5, 1.5}, rr[3] = {1, 0.46, 0.8}, yc[NT], yf[NT];
+  double    tc[TT_MAX_EVENT_TIMES], tf[TT_MAX_EVENT_TIMES], worst = 0, worst_ev = 0;
+  TTRegimen reg = {3, start, rr};
+  long      nc = 0, nf = 0;
   for (int i = 0; i < c->nparam; i++) parc[i] = c->param[i].value;
   for (int i = 0; i < f->nparam; i++) parf[i] = f->param[i].value;
   for (int p = 0; p < 4000; p++) {

@@ -14,17 +14,9 @@
 #include <twintrial/modellang.h>
 #include <twintrial/rng.h>
 #include "tt_check.h"
+#include "tt_modellang_load.h"
 
 #define N 200000
-
-static const TTModelType *Load(const char *file)
-{
-  const TTModelType *m;
-  char               path[1024];
-  snprintf(path, sizeof path, "%s/tests/data/models/good/%s", TT_SOURCE_DIR, file);
-  PetscCallAbort(PETSC_COMM_SELF, TTModelLangLoad(PETSC_COMM_SELF, path, &m));
-  return m;
-}
 
 static double Phi(double x)
 {
@@ -38,7 +30,7 @@ static double phi(double x)
 
 static void TestTruncated(void)
 {
-  const TTModelType *m = Load("truncated.yaml");
+  const TTModelType *m = tt_modellang_load("truncated.yaml");
   double om[9], lo[3], hi[3], par[1] = {1}, s1[3] = {0}, s2[3] = {0}, s4[3] = {0}, eta[3], f2, mu[3], var[3];
   int    inside = 1;
   m->omega(par, NULL, om, lo, hi);
@@ -83,7 +75,7 @@ static void TestTruncated(void)
 
 static void TestPk(void)
 {
-  const TTModelType *c = tt_model_find("pk_1cmt_oral"), *f = Load("pk_1cmt_oral.yaml");
+  const TTModelType *c = tt_model_find("pk_1cmt_oral"), *f = tt_modellang_load("pk_1cmt_oral.yaml");
   double             parc[16], parf[16], omc[9], omf[9], loc[3], hic[3], lof[3], hif[3];
   for (int i = 0; i < c->nparam; i++) parc[i] = c->param[i].value;
   for (int i = 0; i < f->nparam; i++) parf[i] = f->param[i].value;
