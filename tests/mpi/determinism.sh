@@ -40,9 +40,11 @@ root=$(cd "$(dirname "$protocol")/.." && pwd)
 # memory errors along each model's code, one protocol per model
 protocols=("$root"/protocols/*.yaml "$root/tests/data/protocols/t2d_methods.yaml" "$root"/tests/data/protocols/switch/*.yaml)
 reps=6 # replicates of the MMRM, MI and model-file sections (2 under memcheck)
+more="2 3 4" # rank counts compared with 1 rank in the MMRM, MI, discontinuation and events sections (3 under memcheck)
 case $tt in
 *valgrind*)
   reps=2
+  more=3
   protocols=("$root/tests/data/protocols/t2d_methods.yaml" "$root/protocols/oncology_nsclc.yaml"
     "$root/protocols/ms_relapse.yaml" "$root/protocols/pk_metformin_dosing.yaml"
     "$root/protocols/alzheimers_group_sequential.yaml") ;;
@@ -75,21 +77,21 @@ for sw in t2d_escalation oncology_switch; do
 done
 # MMRM (REML fits, fallback structures, Satterthwaite and Kenward-Roger df): 1 to 4 ranks
 protocol=$root/tests/data/protocols/ad_mmrm.yaml
-for n in 1 2 3 4; do run mmrm_$n $n --replicates $reps --patients 160 -tt_block $((3 * n + 4)); done
-for n in 2 3 4; do same mmrm_1 mmrm_$n /design /subjects /outcomes /endpoints /analyses /replicates /summary; done
+for n in 1 $more; do run mmrm_$n $n --replicates $reps --patients 160 -tt_block $((3 * n + 4)); done
+for n in $more; do same mmrm_1 mmrm_$n /design /subjects /outcomes /endpoints /analyses /replicates /summary; done
 # multiple imputation (imputation draws keyed by replicate, analysis and imputation; MAR,
 # reference-based and delta; ANCOVA and MMRM analyses): 1 to 4 ranks
 protocol=$root/tests/data/protocols/ad_mi.yaml
-for n in 1 2 3 4; do run mi_$n $n --replicates $reps --patients 160 -tt_block $((3 * n + 4)); done
-for n in 2 3 4; do same mi_1 mi_$n /design /subjects /outcomes /endpoints /analyses /replicates /summary; done
+for n in 1 $more; do run mi_$n $n --replicates $reps --patients 160 -tt_block $((3 * n + 4)); done
+for n in $more; do same mi_1 mi_$n /design /subjects /outcomes /endpoints /analyses /replicates /summary; done
 # treatment discontinuation and estimands (the discontinuation draws, a switch at each
 # twin's own time, withdrawal when stopping, the estimands' true values): the shipped AD
 # protocol (regimen switch) and the washout fixture, 1 to 4 ranks
 for pr in protocols/alzheimers_mmrm_estimands tests/data/protocols/discontinuation/washout; do
   protocol=$root/$pr.yaml
   b=$(basename "$pr")
-  for n in 1 2 3 4; do run disc_${b}_$n $n --replicates $reps --patients 160 -tt_block $((3 * n + 4)); done
-  for n in 2 3 4; do same disc_${b}_1 disc_${b}_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
+  for n in 1 $more; do run disc_${b}_$n $n --replicates $reps --patients 160 -tt_block $((3 * n + 4)); done
+  for n in $more; do same disc_${b}_1 disc_${b}_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
 done
 # a model file (compiled at run time): 1 to 4 ranks, the 2-rank run with an empty cache
 # (one rank compiles, the other waits), the others with the cached object
@@ -101,8 +103,8 @@ for n in 1 3 4; do run modelfile_$n $n --replicates $reps --patients 90 -tt_bloc
 for n in 1 3 4; do same modelfile_2 modelfile_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
 # a model file with an events section (relapse times by inversion of its cumulative hazard)
 protocol=$root/protocols/ms_relapse_model_file.yaml
-for n in 1 2 3 4; do run modelevents_$n $n --replicates $reps --patients 90 -tt_block $((2 * n + 3)); done
-for n in 2 3 4; do same modelevents_1 modelevents_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
+for n in 1 $more; do run modelevents_$n $n --replicates $reps --patients 90 -tt_block $((2 * n + 3)); done
+for n in $more; do same modelevents_1 modelevents_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
 # the summary attributes too (h5diff compares attributes of the objects it visits)
 h5dump -A "$out/n1.h5" >"$out/attrs.txt"; grep -q "ATTRIBUTE \"power\"" "$out/attrs.txt" || { echo "FAIL: no power attribute"; exit 1; }
 echo "1 passed, 0 failed"
