@@ -93,22 +93,11 @@ static PetscErrorCode CheckModel(const char *protocol, PetscInt arm, int nt, con
 /* An unknown value of option `name`: one PETSC_ERR_USER. */
 static PetscErrorCode CheckBadOption(const char *name)
 {
-  TTProtocol    *pr;
-  TTTrial        trial;
-  TTTwinFit      fit = NULL;
-  PetscErrorCode ierr;
+  PetscErrorCode ierr = 0;
 
   PetscFunctionBeginUser;
-  PetscCall(tt_twin_model_trial(TT_TWIN_T2D, &pr, &trial));
-  PetscCall(PetscOptionsSetValue(NULL, name, "newton"));
-  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-  ierr = TTTwinFitCreate(trial, &fit);
-  PetscCall(PetscPopErrorHandler());
-  PetscCall(PetscOptionsClearValue(NULL, name));
+  PetscCall(tt_twin_fit_create_code(TT_TWIN_T2D, name, "newton", &ierr));
   TT_CHECK(ierr == PETSC_ERR_USER, "an unknown value is refused");
-  PetscCall(TTTwinFitDestroy(&fit));
-  PetscCall(TTTrialDestroy(&trial));
-  PetscCall(TTProtocolDestroy(&pr));
   PetscFunctionReturn(0);
 }
 

@@ -138,22 +138,11 @@ static PetscErrorCode CheckModel(const char *protocol, PetscInt arm, int nt, con
 /* -tt_twin_gradient with an unknown value: one PETSC_ERR_USER. */
 static PetscErrorCode CheckBadOption(void)
 {
-  TTProtocol    *pr;
-  TTTrial        trial;
-  TTTwinFit      fit = NULL;
-  PetscErrorCode ierr;
+  PetscErrorCode ierr = 0;
 
   PetscFunctionBeginUser;
-  PetscCall(tt_twin_model_trial(TT_TWIN_T2D, &pr, &trial));
-  PetscCall(PetscOptionsSetValue(NULL, "-tt_twin_gradient", "adjoint"));
-  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-  ierr = TTTwinFitCreate(trial, &fit);
-  PetscCall(PetscPopErrorHandler());
-  PetscCall(PetscOptionsClearValue(NULL, "-tt_twin_gradient"));
+  PetscCall(tt_twin_fit_create_code(TT_TWIN_T2D, "-tt_twin_gradient", "adjoint", &ierr));
   TT_CHECK(ierr == PETSC_ERR_USER, "-tt_twin_gradient adjoint refused");
-  PetscCall(TTTwinFitDestroy(&fit));
-  PetscCall(TTTrialDestroy(&trial));
-  PetscCall(TTProtocolDestroy(&pr));
   PetscFunctionReturn(0);
 }
 

@@ -69,4 +69,26 @@ static PetscErrorCode tt_twin_synthetic(TTTrial trial, TTSim sim, uint64_t seed,
   PetscFunctionReturn(0);
 }
 
+/* The error code TTTwinFitCreate returns for the trial of protocol `path` with option
+ * `name` set to `value` (the option cleared and everything destroyed afterwards). */
+static PetscErrorCode tt_twin_fit_create_code(const char *path, const char *name, const char *value,
+                                              PetscErrorCode *code)
+{
+  TTProtocol *pr;
+  TTTrial     trial;
+  TTTwinFit   fit = NULL;
+
+  PetscFunctionBeginUser;
+  PetscCall(tt_twin_model_trial(path, &pr, &trial));
+  PetscCall(PetscOptionsSetValue(NULL, name, value));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  *code = TTTwinFitCreate(trial, &fit);
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(PetscOptionsClearValue(NULL, name));
+  PetscCall(TTTwinFitDestroy(&fit));
+  PetscCall(TTTrialDestroy(&trial));
+  PetscCall(TTProtocolDestroy(&pr));
+  PetscFunctionReturn(0);
+}
+
 #endif
