@@ -14,6 +14,8 @@ foreach(c "closed_form;calibrate_ad" "hazard_ratio;calibrate_oncology" "targets;
                                           SKIP_RETURN_CODE 77)
 endforeach()
 set_tests_properties(design_ranks.calibrate_oncology PROPERTIES LABELS mpi)
+set_tests_properties(design_size_vs_r.size_welch PROPERTIES COST 190)
+set_tests_properties(design_seeds.calibrate_oncology PROPERTIES COST 80)
 
 add_test(NAME design_unreachable_target_is_one_located_error
   COMMAND ${TT_SOURCE_DIR}/tests/unit/cli_expect.sh ${TT_TWINTRIAL} run ${TT_CAL_DATA}/runtime/calibrate_unreachable.yaml)

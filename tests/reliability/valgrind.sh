@@ -15,8 +15,9 @@
 # (21 fits of R's data sets; the engine runs under memcheck in test_mmrm and in the
 # exported-replicate comparison).
 # The bad-input fixtures (protocols, cohorts, results files, observation files, model
-# files) are sampled there: every 6th, every 12th of the CLI's protocol list (the same
-# fixtures the parser's own test runs); all of them run in the release and sanitizer
+# files) are sampled there: every 6th of the parsers' own tests, every 12th of those
+# through twintrial (bad_input.*), every 100th of the CLI's protocol list (the parser
+# test runs the same fixtures' paths); all of them run in the release and sanitizer
 # suites (tt_valgrind_sample, tests/CMakeLists.txt).
 # Every test's timeout is 20 times its release value there (TT_TIMEOUT_SCALE,
 # tests/CMakeLists.txt); the heaviest checks sample one protocol per model, and the
