@@ -12,12 +12,33 @@
  * Symptomatic drug effect (donepezil-like, Emax in time since start):
  *   E(t) = -Emax t_w / (ET50 + t_w) points, t_w in weeks; disease-modifying
  *   effect: slope x (1 - f).
- * Baseline: no MMSE term (Rogers et al. 2012, on the same CAMD database, predicted the
- * baseline ADAS-Cog from baseline MMSE; the model here has sex and APOE4 only), so a
- * cohort's MMSE entry window does not narrow the simulated baseline: its spread is the
- * database's (about 23.6 +- 10.2 with the Beta noise, against 22.2 +- 8.3 in the MMSE
- * 16-26 Alphase trial). The placebo term decays (offset rate 1.58/year): it improves the
- * score by about 1.0 point at week 13 and 0.4 at week 52, with no lasting practice effect.
+ * Baseline: sex and APOE4 terms, no MMSE term, so a cohort's MMSE entry window does not
+ * narrow the simulated baseline: its spread is the database's (about 23.6 +- 10.2 with the
+ * Beta noise, against 22.2 +- 8.3 in the MMSE 16-26 Alphase trial). Rogers et al. 2012
+ * (J Pharmacokinet Pharmacodyn 39:479), on the same CAMD data, predicted the baseline from
+ * baseline MMSE. Adding that needs three estimates of one fit together: the intercept and
+ * MMSE coefficient of the expected baseline and the between-subject variance of the
+ * baseline left given MMSE. The MMSE term explains part of omega2_baseline (0.156, Conrado's,
+ * estimated without MMSE), so a published coefficient put on top of it would widen the
+ * baseline, not narrow it. The three are in the paper's parameter table and in the
+ * posterior of the CAMD simulation package (adsim 3.0) that FDA and EMA reviewed in 2013
+ * (Romero et al. 2015 Clin Pharmacol Ther 97:210); neither could be read for this model.
+ * Samtani et al. 2015 (Alzheimers Dement TRCI 1:157, same Richards-Beta structure) has
+ * baseline terms for sex, AD co-medication, APOE4 and AD duration, none for MMSE; Kennedy
+ * et al. 2015 (Alzheimers Dement TRCI 1:46) reports baseline ADAS-Cog by MMSE category, no
+ * per-point estimate.
+ * Placebo: the Bateman term decays (offset rate 1.58/year): it improves the score by 1.0
+ * point at week 13, 0.9 at 26, 0.4 at 52 and 0.2 at 78, with no lasting practice effect.
+ * Neither source has a lasting component that was dropped: Conrado's final model has no
+ * placebo term (its control arms, placebo and background AChE-I, are the Richards curve
+ * alone: DDMORE DDMODEL00000290), and the Ito 2010 / Rogers 2012 form used here decays. A
+ * lasting placebo response (rising to a plateau, Emax in time) is published for literature
+ * placebo arms with linear progression (Zhang et al. 2020 Alzheimers Res Ther 12,
+ * doi:10.1186/s13195-020-00630-5); not used: its estimates could not be read, it belongs to
+ * another progression model, and Conrado's curve already holds its control arms' average
+ * placebo course. A plateau of the size Alphase implies (placebo_kel 0, placebo_beta 0.0229:
+ * 1.6 points) passes Alphase's changes but gives a semagacestat 76-week change of 5.06
+ * (published 6.4, z -2.15; protocols/alzheimers_validation.yaml): the trials disagree.
  * Closed form: no ODE integration. Invariant: mean values stay inside (0, 70).
  *
  * Regimens that switch (mean_regimen; a segment j of effects from s_j on):

@@ -47,10 +47,20 @@
  * reproduced (0.99). Progression-free survival's control medians are reached only because the
  * additive residual error crosses +20% of small nadirs: without it (sd_residual 0.001) the
  * control median PFS is 7.5 months in E4599 (published 4.5) and 7.9 in MONET1 (5.4). A hazard
- * of new lesions (time-to-new-lesion models, e.g. Zecchin et al. 2016 Br J Clin Pharmacol
- * 82:717 in ovarian cancer) is not added: no NSCLC estimate of one was found, and on top of
- * this residual error it would count such progression twice (the two need estimating together,
- * on lesion-level data).
+ * of new or non-target progression is not added. It would need a published estimate in
+ * first-line NSCLC on a platinum doublet, with bevacizumab's effect on it, estimated jointly
+ * with a target-lesion model and that model's residual error on lesion-level RECIST data:
+ * the residual error here already makes part of the early progression, so a hazard
+ * estimated beside another error model would count it twice. E4599 says what it must give
+ * (arithmetic on the figures above, not a parameter): progression other than by the
+ * simulated target lesions in (0.309 - 0.093) / (1 - 0.093) = 24% of the PC patients
+ * assessed at week 8 and 9% under BPC, constant hazards of 0.034 and 0.012 a week, ratio
+ * 0.35. None found applies: Zecchin et al. 2016 (Br J Clin Pharmacol 82:717) modelled the
+ * appearance of new lesions in recurrent ovarian cancer on carboplatin +/- gemcitabine,
+ * beside an SLD model with an 18.4 mm additive error; Schindler et al. 2016 (CPT
+ * Pharmacometrics Syst Pharmacol 5:173, GIST), Chan et al. 2021 (ibid. 10:1171,
+ * atezolizumab) and Struemper et al. 2025 (ibid. 14:1006, NSCLC) link tumour size to
+ * overall survival (and dropout) only.
  * Overall survival is the published log-normal AFT, unchanged:
  *   TTG_i  = ln(m KDE_i / KL_i) / lambda_i  (days; 0 when m KDE_i <= KL_i: no shrinkage)
  *   log T  = 1.079 - 0.00197 BASE_i + 0.977 ln(TTG_i + 100) + 0.319 Asian
