@@ -173,8 +173,8 @@ PetscErrorCode MLGenExpr(TTModelLang ml, int e, FILE *out);
 PetscErrorCode MLGenIndividual(TTModelLang ml, FILE *out);
 
 /* ml_events.c: the events section (after outputs: scope sees everything an output does
- * and the outputs); the generated events and events_regimen. */
-PetscErrorCode MLParseEvents(TTModelLang ml, TTYamlNode map, TTYamlNode dosing, MLScope *scope);
+ * and the outputs); the generated hazard (and hazard_regimen of a closed-form model). */
+PetscErrorCode MLParseEvents(TTModelLang ml, TTYamlNode map, MLScope *scope);
 PetscErrorCode MLGenEvents(TTModelLang ml, FILE *out);
 
 #endif
