@@ -325,6 +325,7 @@ static PetscErrorCode Fill(TTModelLang ml, MLLoaded *e, const char *path)
   if (!ml->ode)
     m->mean_times = (void (*)(const double *, const double *, const double *, const double *, int, const double *,
                               double *)) Sym(e->handle, "tt_ml_mean_times", &missing);
+  m->gauss_newton = MLResidualGaussNewton(ml); /* personalisation's default fit */
   if (ml->dosing) {
     m->doses      = (int (*)(const double *, const double *, const double *, const double *, double, double *,
                         double *)) Sym(e->handle, "tt_ml_doses", &missing);
