@@ -85,7 +85,6 @@ static PetscErrorCode EventsRHS(TS ts, PetscReal t, Vec X, Vec F, void *ctx)
     for (PetscInt i = 0; i < n; i++) f[i] = 0.0;
   PetscCall(VecRestoreArray(F, &f));
   PetscCall(VecRestoreArrayRead(X, &x));
-  sim->nrhs++;
   PetscFunctionReturn(0);
 }
 
