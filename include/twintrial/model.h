@@ -126,6 +126,20 @@ typedef struct {
   const TTEventInfo *event;
   void (*events)(const double *par, const double *cov, const double *eta, const double *eff, double t_end,
                  tt_pcg32 *rng, double *times);
+  /* Event hazards (optional, instead of `events`): h[nevent], the hazard of each event
+   * type (events per model time unit; finite, >= 0) at time t of a twin whose ODE state is
+   * u[nstate] (NULL for a closed-form model) under effects eff. The sim integrates the
+   * cumulative hazards Lambda_k with the states by PETSc TS, doses and switches included
+   * (TTSimEvents, sim.h), and places occurrence j of type k at Lambda_k(T) = E_1 + ... +
+   * E_j with unit-exponential gaps drawn from rng in the order that function states. A
+   * model sets `events` (its own times) or `hazard`; with both, `hazard` is used.
+   * hazard_regimen (optional): the hazards in segment seg >= 1 of a regimen, for a model
+   * whose hazard reads the time since a switch (as rhs_regimen); without it `hazard` sees
+   * the effects of the segment under way. */
+  void (*hazard)(const double *par, const double *cov, const double *eta, const double *eff, double t, const double *u,
+                 double *h);
+  void (*hazard_regimen)(const double *par, const double *cov, const double *eta, const TTRegimen *reg, int seg,
+                         double t, const double *u, double *h);
   /* Dosing (optional, ODE models): `doses` writes up to TT_MAX_DOSES dose times (model
    * units, increasing) and amounts for the arm before t_end and returns how many; the
    * sim adds each amount to state dose_state at its time (a discontinuity: the
@@ -169,7 +183,7 @@ typedef struct {
    *   switch.
    * events_regimen: `events` under reg, drawing the same random numbers; every event time
    *   before reg->start[1] bit for bit that of `events` under the first segment's effects.
-   *   A model with events but without it cannot switch.
+   *   A model with `events` but without it (and without `hazard`) cannot switch.
    * rhs_regimen, output_regimen (both or neither): an ODE model is integrated segment by
    *   segment, the integration restarting at every switch (as at a dose). Without them
    *   rhs and output see the effects of the segment under way: right when the effects act
@@ -201,14 +215,14 @@ int tt_model_register(const TTModelType *m);
 /* Not collective. NULL when the model type has every member a trial needs; otherwise
  * what it lacks, in words (e.g. "condition() (...)"). Required: name, time_unit_days,
  * var, draw_latent, observe, condition, and mean (closed form) or initial, rhs and
- * output (nstate > 0); events with nevent > 0; dose_state with doses. */
+ * output (nstate > 0); events or hazard with nevent > 0; dose_state with doses. */
 const char *tt_model_incomplete(const TTModelType *m);
 /* Not collective. NULL when the model can be personalised (log_density and omega, and
  * nlatent >= 1); otherwise what it lacks, in words. */
 const char *tt_model_unpersonalisable(const TTModelType *m);
 /* Not collective. NULL when the model's arm effects can switch during a twin's course
  * (TTRegimen with more than one segment); otherwise what it lacks, in words: a closed-form
- * model needs mean_regimen, a model with events events_regimen, and rhs_regimen comes with
+ * model needs mean_regimen, a model with `events` (and no `hazard`) events_regimen, and rhs_regimen comes with
  * output_regimen. */
 const char *tt_model_unswitchable(const TTModelType *m);
 /* Not collective. Index of parameter `name` in info[n], or -1. */

@@ -24,7 +24,7 @@
 typedef struct _p_TTModelLang *TTModelLang;
 
 /* Version of the generated code; part of the cache key (bump when the generator changes). */
-#define TT_MODELLANG_GENERATOR_VERSION 7
+#define TT_MODELLANG_GENERATOR_VERSION 8
 
 /* Not collective. Reads and checks the model file `path`. */
 PetscErrorCode TTModelLangParse(const char *path, TTModelLang *ml);

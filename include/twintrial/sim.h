@@ -90,6 +90,21 @@ PetscErrorCode TTSimSensitivityAccuracy(TTSim sim, double *rel);
  * A closed-form model without mean_regimen cannot switch: PETSC_ERR_SUP. */
 PetscErrorCode TTSimTrajectoryRegimen(TTSim sim, const double *cov, const double *eta, const double *eff0,
                                       const TTRegimen *reg, PetscInt nt, const double t[], double ymean[]);
+/* Not collective. The event times of case k (model.h `events`): times[nevent *
+ * TT_MAX_EVENT_TIMES], time j of type k at [k * TT_MAX_EVENT_TIMES + j] (model units,
+ * increasing, in (0, t_end]), INFINITY where none. A model with `events` gives its own
+ * (events_regimen under a regimen that switches). A model with `hazard`: its cumulative
+ * hazards are integrated with its ODE states (from `initial`, with the case's doses and
+ * switches as its trajectory has them) by a PETSc TS of their own (sim_events.c), and
+ * occurrence j of type k is where Lambda_k = E_1 + ... + E_j, E unit exponential
+ * (-ln U): type 0 draws from rng, type k >= 1 from a generator seeded from rng's state
+ * on entry and k; each E is drawn when the previous occurrence is found; a terminal type
+ * occurs once, a recurrent one up to TT_MAX_EVENT_TIMES times. Every time before the
+ * case's first switch is bit for bit that without the switch. A failed integration (the
+ * step limit, a diverged step, a hazard or rate not finite or negative) returns
+ * PETSC_ERR_NOT_CONVERGED or PETSC_ERR_FP, never missing events; t_end must be finite
+ * and > 0 (PETSC_ERR_ARG_OUTOFRANGE). */
+PetscErrorCode TTSimEvents(TTSim sim, const TTSimCase *k, double t_end, tt_pcg32 *rng, double times[]);
 /* Not collective. Number of ODE right-hand-side evaluations so far (0 for closed form). */
 PetscErrorCode TTSimGetStats(TTSim sim, PetscInt *nrhs);
 /* Not collective. Rebuilds the integrator after a failed integration (an error inside

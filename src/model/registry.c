@@ -51,7 +51,8 @@ const char *tt_model_incomplete(const TTModelType *m)
   if (m->nstate > 0 && !m->output) return "output() (an ODE model's outputs from its state)";
   if (!m->observe) return "observe() (the observation model: residual error)";
   if (!m->condition) return "condition() (the random effects given the observed baseline, for the prognostic score)";
-  if (m->nevent < 0 || (m->nevent > 0 && (!m->event || !m->events))) return "events() and its event table (nevent > 0)";
+  if (m->nevent < 0 || (m->nevent > 0 && (!m->event || (!m->events && !m->hazard))))
+    return "events() or hazard(), and its event table (nevent > 0)";
   if (m->doses && (m->nstate == 0 || m->dose_state < 0 || m->dose_state >= m->nstate))
     return "a dose_state among its ODE states (doses() is set)";
   return NULL;
@@ -85,7 +86,7 @@ const char *tt_model_unswitchable(const TTModelType *m)
 {
   if (m->nstate == 0 && !m->mean_regimen)
     return "mean_regimen() (a closed-form model's outputs under a regimen that switches, defined by the model)";
-  if (m->nevent > 0 && !m->events_regimen)
+  if (m->nevent > 0 && !m->hazard && !m->events_regimen)
     return "events_regimen() (its event times under a regimen that switches, defined by the model)";
   if (m->nstate > 0 && !m->rhs_regimen != !m->output_regimen)
     return "rhs_regimen() and output_regimen() together (an ODE model sets both or neither)";

@@ -4,12 +4,14 @@
  * The hazard (events per time unit of the model) may read t, parameters, arm effects,
  * covariates, random effects, individual variables, states and outputs. Checks: every
  * name a new event name (at most ML_MAX_EVENTS), both keys given, the hazard an
- * expression, the type one of the two; events need no dosing (doses would have to enter
- * the hazard's integration too). Generation: tt_ml_events and tt_ml_events_regimen call
- * the host's MLHazardTimes (ml_hazard.c) with the generated right-hand side hz_rhs: the
- * ODE model's derivatives and every hazard, a negative (or undefined) hazard counting as
- * zero, in segment j of a regimen under its effects (a closed-form model's outputs with
- * t_switch and before() of that segment, as mean_regimen has them).
+ * expression, the type one of the two. A model with dosing may have events: the sim
+ * integrates the hazards with the states and stops at the doses (src/sim/sim_events.c).
+ * Generation: tt_ml_hazard, the model's hazards (model.h `hazard`): every hazard at t from
+ * the ODE model's states u (or a closed-form model's outputs at t), a negative hazard
+ * counting as zero and a hazard that is not a number left so (the sim fails the twin with
+ * its reason); a closed-form model also gets tt_ml_hazard_regimen, the hazards in segment
+ * seg of a regimen with the outputs' t_switch and before() of that segment, as
+ * mean_regimen has them (segment 0: exactly tt_ml_hazard).
  */
 #include <string.h>
 #include "modellang/mlimpl.h"
@@ -49,15 +51,11 @@ static PetscErrorCode Event(TTModelLang ml, TTYamlNode k, TTYamlNode v, const ML
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode MLParseEvents(TTModelLang ml, TTYamlNode map, TTYamlNode dosing, MLScope *scope)
+PetscErrorCode MLParseEvents(TTModelLang ml, TTYamlNode map, MLScope *scope)
 {
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(ml->y, map, "model.events",
                                "a mapping NAME: {hazard: EXPRESSION, type: terminal or recurrent}"));
-  if (TTYamlLength(ml->y, map) && dosing)
-    PetscCall(TTYamlError(ml->y, map, "model.events",
-                          "expected no events in a model with dosing (events with doses are not supported; write the "
-                          "model in C)"));
   scope->where = "events";
   for (int i = 0; i < TTYamlLength(ml->y, map); i++) {
     TTYamlNode k, v;
@@ -69,23 +67,14 @@ PetscErrorCode MLParseEvents(TTModelLang ml, TTYamlNode map, TTYamlNode dosing, 
 
 PetscErrorCode MLGenEvents(TTModelLang ml, FILE *out)
 {
-  int ns = ml->ode ? ml->n[MS_STATE] : 0;
   PetscFunctionBeginUser;
-  fprintf(out, "#define NE %d\n#define NSE %d\nstatic const int EREC[NE] = {", ml->nevent, ns);
-  for (int k = 0; k < ml->nevent; k++) fprintf(out, "%d, ", ml->event[k].recurrent);
-  fprintf(out, "};\ntypedef struct {\n  const double *par, *cov, *eta;\n  const TTRegimen *reg;\n"
-               "  double yb[TT_MAX_SEGMENTS * NO];\n} HzCtx;\n"
-               "static void hz_rhs(int seg, double t, const double *x, double *dx, void *ctx)\n{\n"
-               "  const HzCtx *c = (const HzCtx *) ctx;\n"
-               "  const double *par = c->par, *cov = c->cov, *eta = c->eta, *u = x, *eff = c->reg->eff + seg * NEFF;\n"
-               "  const double tsw = c->reg->start[seg], *yb = c->yb + seg * NO;\n  double h, o[NO];\n");
+  fprintf(out,
+          "#define NE %d\n"
+          "static void hz_body(const double *par, const double *cov, const double *eta, const double *eff, "
+          "double t, const double *u, double tsw, const double *yb, double *hz)\n{\n  double h, o[NO];\n",
+          ml->nevent);
   PetscCall(MLGenIndividual(ml, out));
   fprintf(out, "  UNUSED(t), UNUSED(u), UNUSED(o), UNUSED(h), UNUSED(tsw), UNUSED(yb);\n");
-  for (int i = 0; i < ns; i++) {
-    fprintf(out, "  dx[%d] = ", i);
-    PetscCall(MLGenExpr(ml, ml->deriv[i], out));
-    fprintf(out, ";\n");
-  }
   for (int i = 0; i < ml->n[MS_OUTPUT]; i++) {
     fprintf(out, "  o[%d] = ", i);
     PetscCall(MLGenExpr(ml, ml->expr[MS_OUTPUT][i], out));
@@ -94,20 +83,14 @@ PetscErrorCode MLGenEvents(TTModelLang ml, FILE *out)
   for (int k = 0; k < ml->nevent; k++) {
     fprintf(out, "  h = ");
     PetscCall(MLGenExpr(ml, ml->event[k].hazard, out));
-    fprintf(out, ";\n  dx[NSE + %d] = h > 0.0 ? h : 0.0;\n", k);
+    fprintf(out, ";\n  hz[%d] = h < 0.0 ? 0.0 : h;\n", k);
   }
-  fprintf(out, "}\nstatic void hz_run(const double *par, const double *cov, const double *eta, const TTRegimen *reg, "
-               "double t_end, tt_pcg32 *rng, double *times)\n{\n"
-               "  HzCtx c = {par, cov, eta, reg, {0.0}};\n  double x0[NSE > 0 ? NSE : 1] = {0.0};\n"
-               "  int n = reg->n < TT_MAX_SEGMENTS ? reg->n : TT_MAX_SEGMENTS;\n");
-  fprintf(out, ns ? "  tt_ml_initial(par, cov, eta, reg->eff, x0);\n" : "  seg_starts(par, cov, eta, reg, c.yb);\n");
-  fprintf(out, "  H->hazard(NSE, NE, EREC, hz_rhs, &c, x0, n, reg->start, t_end, rng, times);\n}\n"
-               "void tt_ml_events(const double *par, const double *cov, const double *eta, const double *eff, "
-               "double t_end, tt_pcg32 *rng, double *times)\n{\n"
-               "  static const double s0[1] = {0.0};\n  const TTRegimen one = {1, s0, eff};\n"
-               "  hz_run(par, cov, eta, &one, t_end, rng, times);\n}\n"
-               "void tt_ml_events_regimen(const double *par, const double *cov, const double *eta, "
-               "const TTRegimen *reg, double t_end, tt_pcg32 *rng, double *times)\n{\n"
-               "  hz_run(par, cov, eta, reg, t_end, rng, times);\n}\n");
+  fprintf(out, "}\nvoid tt_ml_hazard(const double *par, const double *cov, const double *eta, const double *eff, "
+               "double t, const double *u, double *hz)\n{\n  hz_body(par, cov, eta, eff, t, u, 0.0, YB0, hz);\n}\n");
+  if (!ml->ode)
+    fprintf(out, "void tt_ml_hazard_regimen(const double *par, const double *cov, const double *eta, "
+                 "const TTRegimen *reg, int seg, double t, const double *u, double *hz)\n{\n"
+                 "  double yb[TT_MAX_SEGMENTS * NO];\n  seg_starts(par, cov, eta, reg, yb);\n"
+                 "  hz_body(par, cov, eta, reg->eff + seg * NEFF, t, u, reg->start[seg], yb + seg * NO, hz);\n}\n");
   PetscFunctionReturn(0);
 }

@@ -100,8 +100,6 @@ static const char Preamble[] =
     "typedef struct { double mean, value, mean_prev, value_prev; int below; } TTObservation;\n"
     "typedef struct {\n  int version;\n  double (*normal)(tt_pcg32 *);\n  double (*ldnorm)(double, double, double);\n"
     "  double (*lpnorm)(double);\n  void (*minimise)(int, double (*)(const double *, void *), void *, double *);\n"
-    "  void (*hazard)(int, int, const int *, void (*)(int, double, const double *, double *, void *), void *,\n"
-    "                 const double *, int, const double *, double, tt_pcg32 *, double *);\n"
     "  double (*fdraw)(int, const double *, double, tt_pcg32 *);\n"
     "  double (*fdensity)(int, const double *, const void *);\n"
     "} TTModelLangHost;\n"

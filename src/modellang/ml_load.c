@@ -59,7 +59,6 @@ static const TTModelLangHost host = {TT_MODELLANG_GENERATOR_VERSION,
                                      tt_stats_ldnorm,
                                      tt_stats_lpnorm,
                                      MLMinimise,
-                                     MLHazardTimes,
                                      MLFamilyDraw,
                                      MLFamilyLogDensity};
 
@@ -326,6 +325,7 @@ static PetscErrorCode Fill(TTModelLang ml, MLLoaded *e, const char *path)
   if (!ml->ode)
     m->mean_times = (void (*)(const double *, const double *, const double *, const double *, int, const double *,
                               double *)) Sym(e->handle, "tt_ml_mean_times", &missing);
+  m->gauss_newton = MLResidualGaussNewton(ml); /* personalisation's default fit */
   if (ml->dosing) {
     m->doses      = (int (*)(const double *, const double *, const double *, const double *, double, double *,
                         double *)) Sym(e->handle, "tt_ml_doses", &missing);
@@ -337,10 +337,11 @@ static PetscErrorCode Fill(TTModelLang ml, MLLoaded *e, const char *path)
       e->event[k] = (TTEventInfo){e->enames[k], ml->event[k].recurrent, !ml->event[k].recurrent};
     }
     m->nevent = ml->nevent, m->event = e->event;
-    m->events         = (void (*)(const double *, const double *, const double *, const double *, double, tt_pcg32 *,
-                          double *)) Sym(e->handle, "tt_ml_events", &missing);
-    m->events_regimen = (void (*)(const double *, const double *, const double *, const TTRegimen *, double, tt_pcg32 *,
-                                  double *)) Sym(e->handle, "tt_ml_events_regimen", &missing);
+    m->hazard = (void (*)(const double *, const double *, const double *, const double *, double, const double *,
+                          double *)) Sym(e->handle, "tt_ml_hazard", &missing);
+    if (!ml->ode)
+      m->hazard_regimen = (void (*)(const double *, const double *, const double *, const TTRegimen *, int, double,
+                                    const double *, double *)) Sym(e->handle, "tt_ml_hazard_regimen", &missing);
   }
   PetscCheck(!missing && abi() == TT_MODELLANG_GENERATOR_VERSION, PETSC_COMM_SELF, PETSC_ERR_USER,
              "%s: the compiled model in the cache (TWINTRIAL_CACHE) is damaged or from another version: remove it",

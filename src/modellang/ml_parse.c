@@ -511,7 +511,7 @@ static PetscErrorCode Sections(TTModelLang ml, TTYamlNode map)
   PetscCall(Units(ml, TTYamlFind(ml->y, map, "units")));
   if ((n = TTYamlFind(ml->y, map, "ranges"))) PetscCall(Ranges(ml, n));
   if ((n = TTYamlFind(ml->y, map, "residual"))) PetscCall(MLParseResidual(ml, n));
-  if ((n = TTYamlFind(ml->y, map, "events"))) PetscCall(MLParseEvents(ml, n, TTYamlFind(ml->y, map, "dosing"), &scope));
+  if ((n = TTYamlFind(ml->y, map, "events"))) PetscCall(MLParseEvents(ml, n, &scope));
   PetscFunctionReturn(0);
 }
 

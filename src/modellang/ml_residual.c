@@ -9,6 +9,12 @@
  * (family: normal or lognormal may be written too). Checks: the output exists; every
  * key belongs to the family; sds >= 0 with one positive; precision > 0, lo < hi,
  * dispersion > 0.
+ * Gauss-Newton (MLResidualGaussNewton): the MAP objective of personalisation is a sum of
+ * squares when every observed output is normal with a variance free of the mean and of
+ * the parameters on some scale: additive alone (scale y) or lognormal (scale log y: the
+ * Jacobian -log y depends on the observation only). A proportional part makes the
+ * variance a function of the mean, the other families are not normal: such a model fits
+ * by quasi-Newton unless -tt_twin_method gauss_newton forces it.
  */
 #include <string.h>
 #include "modellang/mlimpl.h"
@@ -112,4 +118,17 @@ PetscErrorCode MLParseResidual(TTModelLang ml, TTYamlNode map)
     PetscCall(One(ml, v, path, &ml->residual[o]));
   }
   PetscFunctionReturn(0);
+}
+
+int MLResidualGaussNewton(TTModelLang ml)
+{
+  int observed = 0;
+  for (int k = 0; k < ml->n[MS_OUTPUT]; k++) {
+    const MLResidual *r = &ml->residual[k];
+    if (!r->has) continue;
+    if (r->family != MR_NORMAL || r->proportional != 0.0) return 0;
+    if (!(r->additive > 0.0) == !(r->lognormal > 0.0)) return 0; /* exactly one of the two */
+    observed = 1;
+  }
+  return observed;
 }

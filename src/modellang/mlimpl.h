@@ -164,8 +164,11 @@ extern const char *const MLKindNames[MS_NKIND];
 /* ml_check.c: Cholesky of omega (dpotrf); 0 when positive definite. */
 int MLCholesky(int n, const double *a, double *l);
 
-/* ml_residual.c: the residual section (after outputs). */
+/* ml_residual.c: the residual section (after outputs); 1 when every observed output is
+ * normal with a constant variance on its scale (additive alone, or lognormal), so the
+ * model declares gauss_newton (model.h). */
 PetscErrorCode MLParseResidual(TTModelLang ml, TTYamlNode map);
+int            MLResidualGaussNewton(TTModelLang ml);
 
 /* ml_gen.c: the C expression of node e. */
 PetscErrorCode MLGenExpr(TTModelLang ml, int e, FILE *out);
@@ -173,8 +176,8 @@ PetscErrorCode MLGenExpr(TTModelLang ml, int e, FILE *out);
 PetscErrorCode MLGenIndividual(TTModelLang ml, FILE *out);
 
 /* ml_events.c: the events section (after outputs: scope sees everything an output does
- * and the outputs); the generated events and events_regimen. */
-PetscErrorCode MLParseEvents(TTModelLang ml, TTYamlNode map, TTYamlNode dosing, MLScope *scope);
+ * and the outputs); the generated hazard (and hazard_regimen of a closed-form model). */
+PetscErrorCode MLParseEvents(TTModelLang ml, TTYamlNode map, MLScope *scope);
 PetscErrorCode MLGenEvents(TTModelLang ml, FILE *out);
 
 #endif

@@ -146,6 +146,7 @@ PetscErrorCode TTSimCreate(const TTModelType *type, const double *par, TTSim *si
   }
   if (type->nstate > 0) PetscCall(SimTSCreate(s, 1, &s->one));
   PetscCall(TTSimSensSetUp_Private(s)); /* now, so it reads the options the other TSs read */
+  PetscCall(TTSimEventsSetUp_Private(s));
   *sim = s;
   PetscFunctionReturn(0);
 }
@@ -153,6 +154,8 @@ PetscErrorCode TTSimCreate(const TTModelType *type, const double *par, TTSim *si
 PetscErrorCode TTSimReset(TTSim sim)
 {
   PetscFunctionBeginUser;
+  PetscCall(TTSimEventsDestroy_Private(&sim->ev));
+  PetscCall(TTSimEventsSetUp_Private(sim));
   if (!sim->one.ts) PetscFunctionReturn(0);
   PetscCall(TTSimTSDestroy_Private(&sim->one));
   PetscCall(TTSimTSDestroy_Private(&sim->many));
@@ -169,6 +172,7 @@ PetscErrorCode TTSimDestroy(TTSim *sim)
   PetscCall(TTSimTSDestroy_Private(&(*sim)->one));
   PetscCall(TTSimTSDestroy_Private(&(*sim)->many));
   PetscCall(TTSimSensDestroy_Private(&(*sim)->sens));
+  PetscCall(TTSimEventsDestroy_Private(&(*sim)->ev));
   PetscCall(PetscFree2((*sim)->dose_t, (*sim)->dose_mg));
   PetscCall(PetscFree2((*sim)->seg_t, (*sim)->seg_mg));
   PetscCall(PetscFree2((*sim)->seg, (*sim)->brk));

@@ -1,7 +1,8 @@
 /* simimpl.h — private to src/sim: the TTSim struct and the integration steps shared by
  * sim.c (the integrator, constant effects, history), sim_regimen.c (regimens that
- * switch) and sim_sens.c (trajectories with their sensitivities to the random effects,
- * on a TS of their own). */
+ * switch), sim_sens.c (trajectories with their sensitivities to the random effects,
+ * on a TS of their own) and sim_events.c (event times from the model's hazards, on a TS
+ * of their own). */
 #ifndef TWINTRIAL_SIMIMPL_H
 #define TWINTRIAL_SIMIMPL_H
 
@@ -29,11 +30,26 @@ typedef struct {
   double *dose_dtd; /* [TT_MAX_DOSES][nlatent] d time / d eta */
 } SimSens;
 
+/* The event-time integration of sim_events.c: states and cumulative hazards together. */
+typedef struct {
+  TS         ts;
+  Vec        x, w;          /* [nstate + nevent]: the state; the state at a switch (or scratch) */
+  tt_pcg32  *sub;           /* [nevent] generators of types >= 1 */
+  tt_pcg32  *rng;           /* type 0's generator (the caller's) */
+  double    *target;        /* [nevent] the cumulative hazard of each type's next occurrence */
+  PetscInt  *count;         /* [nevent] occurrences found */
+  PetscBool *done;          /* [nevent] terminal type found or recurrent type full */
+  double    *times;         /* the caller's output */
+  double     sw;            /* the next switch time (INFINITY: none) */
+  PetscBool  switched, bad; /* a step crossed sw (its state in w); a rate or hazard left the valid range */
+} SimEvents;
+
 struct _p_TTSim {
   const TTModelType *type;
   const double      *par;
   SimTS              one, many;      /* single cases; the last batch size */
   SimSens            sens;           /* the augmented system of sim_sens.c (ODE models) */
+  SimEvents          ev;             /* the event times of sim_events.c (models with hazards) */
   SimTS             *cur;            /* the TS of the integration under way */
   double            *dose_t;         /* TT_MAX_DOSES dose times (model units), if the model doses */
   double            *dose_mg;        /* TT_MAX_DOSES amounts added to state dose_state */
@@ -77,6 +93,10 @@ PetscErrorCode TTSimVisitsSwitching_Private(TTSim sim, PetscInt nd, PetscInt nt,
                                             PetscInt ystride);
 /* The single case's doses before t_end under its regimen: each segment's own in its interval. */
 PetscErrorCode TTSimGetRegimenDoses_Private(TTSim sim, const TTRegimen *reg, double t_end, PetscInt *nd);
+
+/* sim_events.c, for sim.c: the event TS of a model with hazards (if not made yet); its end. */
+PetscErrorCode TTSimEventsSetUp_Private(TTSim sim);
+PetscErrorCode TTSimEventsDestroy_Private(SimEvents *e);
 
 /* sim_sens.c, for sim.c: the augmented TS and scratch (if not made yet); their end. */
 PetscErrorCode TTSimSensSetUp_Private(TTSim sim);

@@ -14,7 +14,7 @@
  * keeps them unchanged). Integration: the twin's arms (and, for ODE models without doses whose first visit is at t = 0,
  * its prognostic prediction) are one TTSimTrajectories call, so what shares the integrator's steps is fixed by the twin
  * alone. An arm with switches is a case with its regimen (trial_regimen.c): its effects, exposure-response included,
- * change at each switch, and its events come from the model's events_regimen; the
+ * change at each switch, and its events come from TTSimEvents under the regimen; the
  * prognostic prediction follows the first arm's regimen (typical, as its effects).
  */
 #include <math.h>
@@ -57,8 +57,8 @@ static void Observe(TTTrial t, PetscInt r, PetscInt p, PetscInt cand, PetscInt v
 }
 
 /* Observed trajectory and events of one arm from its noise-free trajectory ymean. */
-static PetscErrorCode ObserveArm(TTTrial t, PetscInt r, PetscInt p, PetscInt cand, const TTSimCase *k, PetscInt a,
-                                 const double u_dropout[2], const double *ymean, double *block)
+static PetscErrorCode ObserveArm(TTTrial t, TTSim sim, PetscInt r, PetscInt p, PetscInt cand, const TTSimCase *k,
+                                 PetscInt a, const double u_dropout[2], const double *ymean, double *block)
 {
   const TTRecordLayout *L    = &t->L;
   const TTModelType    *m    = t->model;
@@ -72,10 +72,7 @@ static PetscErrorCode ObserveArm(TTTrial t, PetscInt r, PetscInt p, PetscInt can
                m->var[i % L->nvar].name, traj[i], (int) (i / L->nvar), t->t_days[i / L->nvar]);
   if (m->nevent > 0) {
     tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_EVENTS);
-    if (k->reg) /* an arm that switches */
-      m->events_regimen(t->par, k->cov, k->eta, k->reg, t->horizon_days / m->time_unit_days, &g, ev);
-    else
-      m->events(t->par, k->cov, k->eta, k->eff, t->horizon_days / m->time_unit_days, &g, ev);
+    PetscCall(TTSimEvents(sim, k, t->horizon_days / m->time_unit_days, &g, ev)); /* a failure fails the twin */
     for (PetscInt i = 0; i < m->nevent * TT_MAX_EVENT_TIMES; i++) ev[i] *= m->time_unit_days;
   }
   block[0] = TTTrialDropoutDays(t, a, u_dropout[0], u_dropout[1], traj);
@@ -408,7 +405,7 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
       ierr = TTTrialDiscontinue(t, sim, r, p, cand, a, u_disc[0], z, &cases[a], ymean + a * L->nvisit * L->nvar, yoff,
                                 &have_off, &course[a], rec);
     if (!ierr)
-      ierr = ObserveArm(t, r, p, cand, &cases[a], a, u_dropout, ymean + a * L->nvisit * L->nvar,
+      ierr = ObserveArm(t, sim, r, p, cand, &cases[a], a, u_dropout, ymean + a * L->nvisit * L->nvar,
                         rec + L->arm0 + a * L->arm_size);
     if (!ierr && L->disc_size && u_disc[1] < t->p->arm[a].discontinuation.withdraw) /* withdraws when it stops */
       rec[L->arm0 + a * L->arm_size] = PetscMin(rec[L->arm0 + a * L->arm_size], TTRecordDiscontinuation(L, rec, a));

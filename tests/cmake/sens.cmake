@@ -21,5 +21,7 @@ set_tests_properties(personalise_stalled_fits_converge PROPERTIES LABELS "unit;t
 # against the quasi-Newton fit and the difference Hessian, on T2D and metformin PK.
 tt_unit_test(test_twin_gn ${TT_SOURCE_DIR}/tests/unit/test_twin_gn.c LIBS tt_twin)
 target_compile_definitions(test_twin_gn PRIVATE TT_TWIN_T2D="${TT_SOURCE_DIR}/tests/data/twin/t2d.yaml"
-                                                TT_TWIN_PK="${TT_SOURCE_DIR}/protocols/pk_metformin_dosing.yaml")
+                                                TT_TWIN_PK="${TT_SOURCE_DIR}/protocols/pk_metformin_dosing.yaml"
+                                                TT_TWIN_T2D_FILE="${TT_SOURCE_DIR}/tests/data/twin/t2d_file.yaml"
+                                                TT_PK_FILE="${TT_SOURCE_DIR}/tests/data/models/good/pk_1cmt_oral.yaml")
 set_tests_properties(test_twin_gn PROPERTIES LABELS "unit;twin")

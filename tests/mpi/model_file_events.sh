@@ -4,7 +4,9 @@
 # protocols/ms_relapse.yaml (the C model) on 1 rank, the same seed: every twin's relapse
 # count is the same and its time to first relapse equal to 1e-8 relative (the event
 # times of the model file come from integrating its hazard), and the analyses' estimates
-# agree to 1e-6; then both with the active arm switching to a weaker rate ratio at month 12.
+# agree to 1e-6; then both with the active arm switching to a weaker rate ratio at month 12;
+# then a hazard that is not a number fails the twins (abort: the twin named; drop: counted);
+# then an exposure-driven hazard of a dosed PK model file on 1 and 3 ranks.
 # usage: model_file_events.sh TWINTRIAL
 set -uo pipefail
 tt=$1
@@ -66,4 +68,67 @@ for a in ("arr_negbin", "arr_poisson", "first_relapse_cox"):
     assert np.all(np.abs(ef - ec) <= 1e-6), "%s estimates differ by %g under the switch" % (a, np.max(np.abs(ef - ec)))
 print("switch at month 12: %d relapse counts, outcomes and estimates equal the C model's" % n.size)
 PY
+# a hazard that is not a number (tests/data/models/good/events_undefined.yaml: past 2
+# months) fails every twin loudly: abort names the twin and the reason, drop counts them
+cat >"$out/undef.yaml" <<EOF
+trial: {name: undefined hazard, seed: 3, replicates: 2, patients: 40}
+cohort: $root/cohorts/rrms.yaml
+model: {file: $root/tests/data/models/good/events_undefined.yaml, on_failure: abort}
+arms:
+  - {name: placebo}
+  - {name: active, effect: {hr: 0.5}}
+schedule: {unit: month, visits: [0, 1, 3]}
+endpoints:
+  - {name: death, type: time_to_event, event: death}
+analysis:
+  - {name: cox, endpoint: death, method: cox}
+EOF
+"$tt" run "$out/undef.yaml" -o "$out/ua.h5" --progress none >"$out/ua.log" 2>&1
+rc=$?
+[ $rc = 2 ] && grep -q "twin 0 of replicate 0 under arm placebo: event hazard integration failed" "$out/ua.log" ||
+  { cat "$out/ua.log"; echo "FAIL: an undefined hazard must abort naming the twin (status $rc)"; exit 1; }
+sed -i 's/on_failure: abort/on_failure: drop/' "$out/undef.yaml"
+mpirun -n 2 --oversubscribe "$tt" run "$out/undef.yaml" -o "$out/ud.h5" --progress none >"$out/ud.log" 2>&1 ||
+  { cat "$out/ud.log"; echo "FAIL: the drop run"; exit 1; }
+/usr/bin/python3 - "$out/ud.h5" <<'PY' || { echo "FAIL (undefined hazard)"; exit 1; }
+import sys, h5py, numpy as np
+d = h5py.File(sys.argv[1], "r")["replicates/dropped_twins"][()]
+assert np.all(d == 40), "expected every twin dropped, found %s" % d
+print("undefined hazard: every twin dropped (%s), none with 'no event'" % d)
+PY
+# events in a model with doses (tests/data/models/good/pk_exposure_hazard.yaml: an
+# exposure-driven hazard, the doses stops of its integration): 1 and 3 ranks bitwise equal
+cat >"$out/pkh.yaml" <<EOF
+trial: {name: exposure-driven adverse events, seed: 5, replicates: 3, patients: 120}
+cohort: $root/cohorts/rrms.yaml
+model: {file: $root/tests/data/models/good/pk_exposure_hazard.yaml}
+arms:
+  - {name: placebo}
+  - {name: q12h_100mg, effect: {dose_mg: 100, interval_h: 12, n_doses: 28}}
+schedule: {unit: day, visits: [0, 1, 7, 14]}
+endpoints:
+  - {name: adverse, type: time_to_event, event: adverse}
+analysis:
+  - {name: logrank, endpoint: adverse, method: logrank}
+EOF
+for n in 1 3; do
+  mpirun -n $n --oversubscribe "$tt" run "$out/pkh.yaml" -o "$out/pkh$n.h5" --progress none >"$out/pkh$n.log" 2>&1 ||
+    { cat "$out/pkh$n.log"; echo "FAIL: events with doses on $n ranks"; exit 1; }
+done
+/usr/bin/python3 - "$out/pkh1.h5" "$out/pkh3.h5" <<'PY' || { echo "FAIL (events with doses)"; exit 1; }
+import sys, h5py, numpy as np
+a, b = (h5py.File(p, "r") for p in sys.argv[1:])
+for g in ("outcomes", "counterfactual", "endpoints", "analyses"):
+    def same(name, x):
+        if isinstance(x, h5py.Dataset):
+            u, v = x[()], b[g][name][()]
+            assert np.array_equal(u, v, equal_nan=u.dtype.kind == "f"), "%s/%s differs" % (g, name)
+    a[g].visititems(same)
+t = a["endpoints/adverse/time"][()]
+s = a["endpoints/adverse/status"][()]
+assert 0 < np.nansum(s) < np.sum(np.isfinite(s)), "expected some adverse events and some censored twins"
+print("events with doses: 1 and 3 ranks identical; %d adverse events among %d twins" % (np.nansum(s), np.sum(np.isfinite(s))))
+PY
 echo "1 passed, 0 failed"
+
+

@@ -7,7 +7,8 @@
  *   turnover_ode.yaml integrated by PETSc TS under the same regimen to 1e-6 relative;
  *   the re-expressed ms_relapse (protocols/models/ms_relapse_poisson.yaml) under a rate
  *   ratio 1 -> 0.46 at 0.5 years -> 0.8 at 1.5 years gives the C model's mean_regimen
- *   (1e-12 relative) and events_regimen (1e-8 relative, the same relapses). (A trial
+ *   (1e-12 relative) and events_regimen (the file's hazards integrated by TTSimEvents: 1e-8
+ *   relative, the same relapses). (A trial
  *   with a switching arm on it: tests/mpi/model_file_events.sh.)
  * Needs a C compiler (cc or TWINTRIAL_CC); TWINTRIAL_CACHE comes from the test's
  * environment. */
@@ -74,8 +75,10 @@ static void TestMsRelapse(void)
   double    tc[TT_MAX_EVENT_TIMES], tf[TT_MAX_EVENT_TIMES], worst = 0, worst_ev = 0;
   TTRegimen reg = {3, start, rr};
   long      nc = 0, nf = 0;
+  TTSim     sim;
   for (int i = 0; i < c->nparam; i++) parc[i] = c->param[i].value;
   for (int i = 0; i < f->nparam; i++) parf[i] = f->param[i].value;
+  PetscCallAbort(PETSC_COMM_SELF, TTSimCreate(f, parf, &sim));
   for (int p = 0; p < 4000; p++) {
     double   cov[1] = {(double) (p % 7)}, eta[1] = {0};
     tt_pcg32 g;
@@ -85,7 +88,10 @@ static void TestMsRelapse(void)
     tt_rng_substream(&g, 2010, 6, (uint64_t) p, TT_STREAM_EVENTS);
     c->events_regimen(parc, cov, eta, &reg, 2.5, &g, tc);
     tt_rng_substream(&g, 2010, 6, (uint64_t) p, TT_STREAM_EVENTS);
-    f->events_regimen(parf, cov, NULL, &reg, 2.5, &g, tf);
+    {
+      const TTSimCase k = {cov, NULL, NULL, &reg}; /* the file's hazards integrated by the sim */
+      PetscCallAbort(PETSC_COMM_SELF, TTSimEvents(sim, &k, 2.5, &g, tf));
+    }
     for (int j = 0; j < TT_MAX_EVENT_TIMES; j++) {
       nc += tc[j] < INFINITY, nf += tf[j] < INFINITY;
       if (tc[j] < INFINITY && tf[j] < INFINITY) worst_ev = fmax(worst_ev, fabs(tc[j] - tf[j]) / tc[j]);
@@ -97,6 +103,7 @@ static void TestMsRelapse(void)
   TT_CHECK_CLOSE(worst, 0, 1e-12, "the C model's mean_regimen");
   TT_CHECK(nc == nf && nc > 1000, "the same relapses under the regimen");
   TT_CHECK_CLOSE(worst_ev, 0, 1e-8, "the C model's events_regimen");
+  PetscCallAbort(PETSC_COMM_SELF, TTSimDestroy(&sim));
 }
 
 int main(int argc, char **argv)

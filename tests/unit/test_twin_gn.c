@@ -10,11 +10,15 @@
  * relative; for T2D, the Gauss-Newton fit takes fewer Tao iterations in total and the
  * Gauss-Newton Laplace covariance has posterior SDs within 10 % of the exact ones and
  * correlations within 0.1 (the term it leaves out, sum_j r_j d2 mean_j / d eta2, has mean
- * 0 at the truth; PK's are printed, up to 24 % off); -tt_twin_method and -tt_twin_laplace with unknown values are
- * refused with PETSC_ERR_USER.
+ * 0 at the truth; PK's are printed, up to 24 % off); the T2D model file (lognormal
+ * residuals) declares gauss_newton from its residuals and its default fit reaches the C
+ * model's Gauss-Newton mode within 1e-4 posterior SD in fewer iterations than its
+ * quasi-Newton fit (a proportional residual declares nothing); -tt_twin_method and
+ * -tt_twin_laplace with unknown values are refused with PETSC_ERR_USER.
  */
 #include <math.h>
 #include <string.h>
+#include <twintrial/modellang.h>
 #include <twintrial/twin.h>
 #include "tt_check.h"
 #include "tt_twin_synthetic.h"
@@ -90,6 +94,68 @@ static PetscErrorCode CheckModel(const char *protocol, PetscInt arm, int nt, con
   PetscFunctionReturn(0);
 }
 
+/* The T2D model file (tests/data/models/good/t2d_hba1c.yaml, lognormal residuals):
+ * gauss_newton comes from its residuals, and its default fit (so Gauss-Newton) reaches the
+ * C model's Gauss-Newton mode for the same patients (drawn with the C model) within 1e-4
+ * posterior SD, in fewer Tao iterations than its own quasi-Newton fit, which reaches the
+ * same mode; a file with a proportional residual (pk_1cmt_oral.yaml) does not declare it. */
+static PetscErrorCode CheckModelFile(PetscInt arm, int nt, const double *t, int nv, const int *var)
+{
+  TTProtocol        *prc, *prf;
+  TTTrial            tc, tf;
+  TTSim              sim;
+  TTTwinFit          gc, gf, qf;
+  const TTModelType *mc, *mf, *pk;
+  PetscInt           its_gf = 0, its_qf = 0, nl;
+  double             worst = 0.0, worst_q = 0.0;
+
+  PetscFunctionBeginUser;
+  PetscCall(tt_twin_model_trial(TT_TWIN_T2D, &prc, &tc));
+  PetscCall(tt_twin_model_trial(TT_TWIN_T2D_FILE, &prf, &tf));
+  PetscCall(TTTrialGetModel(tc, &mc));
+  PetscCall(TTTrialGetModel(tf, &mf));
+  PetscCall(TTModelLangLoad(PETSC_COMM_SELF, TT_PK_FILE, &pk));
+  TT_CHECK(mf->gauss_newton == 1 && mc->gauss_newton == 1, "lognormal residuals: the model file declares gauss_newton");
+  TT_CHECK(pk->gauss_newton == 0, "a proportional residual: no gauss_newton");
+  nl = mf->nlatent;
+  TT_CHECK(nl == mc->nlatent, "the same random effects");
+  PetscCall(TTTrialCreateSim(tc, &sim));
+  PetscCall(TTTwinFitCreate(tc, &gc)); /* both by their defaults: Gauss-Newton */
+  PetscCall(TTTwinFitCreate(tf, &gf));
+  PetscCall(CreateFit(tf, "quasi_newton", "exact", &qf));
+  for (PetscInt i = 0; i < NPAT; i++) {
+    TTSyntheticPatient s;
+    TTTwinEstimate     a, b, q;
+    PetscCall(tt_twin_synthetic(tc, sim, 16, i, arm, nt, t, nv, var, &s));
+    PetscCall(TTTwinFitPatient(gc, &s.p, &a));
+    PetscCall(TTTwinFitPatient(gf, &s.p, &b));
+    PetscCall(TTTwinFitPatient(qf, &s.p, &q));
+    TT_CHECK(a.converged && b.converged && q.converged, "the three fits converge");
+    if (!a.converged || !b.converged || !q.converged) continue;
+    its_gf += b.iterations, its_qf += q.iterations;
+    for (PetscInt l = 0; l < nl; l++) {
+      double sd = sqrt(a.cov[l * nl + l]);
+      worst     = fmax(worst, fabs(b.eta[l] - a.eta[l]) / sd);
+      worst_q   = fmax(worst_q, fabs(q.eta[l] - b.eta[l]) / sd);
+      TT_CHECK_CLOSE(b.eta[l], a.eta[l], 1e-4 * sd, "the model file's Gauss-Newton mode is the C model's");
+      TT_CHECK_CLOSE(q.eta[l], b.eta[l], 1e-4 * sd, "and its quasi-Newton mode");
+    }
+  }
+  printf("%s: %d patients, worst mode difference from the C model's Gauss-Newton fit %.2g posterior SD "
+         "(quasi-Newton %.2g); Tao iterations Gauss-Newton %d, quasi-Newton %d\n",
+         mf->name, NPAT, worst, worst_q, (int) its_gf, (int) its_qf);
+  TT_CHECK(its_gf < its_qf, "the model file's Gauss-Newton fit takes fewer iterations");
+  PetscCall(TTTwinFitDestroy(&gc));
+  PetscCall(TTTwinFitDestroy(&gf));
+  PetscCall(TTTwinFitDestroy(&qf));
+  PetscCall(TTSimDestroy(&sim));
+  PetscCall(TTTrialDestroy(&tc));
+  PetscCall(TTTrialDestroy(&tf));
+  PetscCall(TTProtocolDestroy(&prc));
+  PetscCall(TTProtocolDestroy(&prf));
+  PetscFunctionReturn(0);
+}
+
 /* An unknown value of option `name`: one PETSC_ERR_USER. */
 static PetscErrorCode CheckBadOption(const char *name)
 {
@@ -110,6 +176,7 @@ int main(int argc, char **argv)
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCall(CheckModel(TT_TWIN_T2D, 1, 6, t2d, 3, t2d_var, PETSC_TRUE));
   PetscCall(CheckModel(TT_TWIN_PK, 0, 9, pk, 1, pk_var, PETSC_FALSE));
+  PetscCall(CheckModelFile(1, 6, t2d, 3, t2d_var));
   PetscCall(CheckBadOption("-tt_twin_method"));
   PetscCall(CheckBadOption("-tt_twin_laplace"));
   printf("%s: Gauss-Newton personalisation, %d failures\n", tt_failures ? "FAIL" : "ok", tt_failures);

@@ -78,7 +78,6 @@ cases = {
  'event_without_hazard': (ode, "  residual:", "  events: {death: {type: terminal}}\n  residual:", '{type', 'model.events.death.hazard', 'missing required key; expected the hazard, an expression'),
  'event_unknown_key': (ode, "  residual:", "  events: {death: {hazard: 0.01, type: terminal, rate: 2}}\n  residual:", 'rate', 'model.events.death.rate', 'unknown key; expected one of hazard, type'),
  'event_not_mapping': (ode, "  residual:", "  events: {death: 0.01}\n  residual:", '0.01', 'model.events.death', 'expected a mapping {hazard: EXPRESSION, type: terminal or recurrent}'),
- 'event_with_dosing': (ode, "  residual:", "  dosing: {state: R, amount: 1}\n  events: {death: {hazard: 0.01, type: terminal}}\n  residual:", '{death', 'model.events', 'expected no events in a model with dosing'),
  'switch_time_in_ode': (ode, 'fev1 = R', 'fev1 = R + t_switch', 't_switch', 'model.outputs', "'t_switch' (the start of the regimen segment under way) cannot be read in outputs; expected it only in the outputs of a closed-form model"),
  'before_in_ode': (ode, 'fev1 = R', 'fev1 = before(fev1)', 'before', 'model.outputs', 'before() cannot be read in outputs; expected it only in the outputs of a closed-form model'),
  'before_not_output': (closed, '* (1 - slowing) * t"', '* (1 - slowing) * t + before(slope)"', 'slope)', 'model.outputs', "before(slope): 'slope' is not an output defined above or being defined"),
