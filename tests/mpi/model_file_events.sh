@@ -4,9 +4,10 @@
 # protocols/ms_relapse.yaml (the C model) on 1 rank, the same seed: every twin's relapse
 # count is the same and its time to first relapse equal to 1e-8 relative (the event
 # times of the model file come from integrating its hazard), and the analyses' estimates
-# agree to 1e-6; then both with the active arm switching to a weaker rate ratio at month 12;
-# then a hazard that is not a number fails the twins (abort: the twin named; drop: counted);
-# then an exposure-driven hazard of a dosed PK model file on 1 and 3 ranks.
+# and the validation figures (both carry FREEDOMS') agree to 1e-6; then both with the active
+# arm switching to a weaker rate ratio at month 12; then a hazard that is not a number fails
+# the twins (abort: the twin named; drop: counted); then an exposure-driven hazard of a
+# dosed PK model file on 1 and 3 ranks.
 # usage: model_file_events.sh TWINTRIAL
 set -uo pipefail
 tt=$1
@@ -34,8 +35,13 @@ assert np.array_equal(ok, np.isfinite(tf)) and np.all(np.abs(tf[ok] - tc[ok]) <=
 for a in ("arr_negbin", "arr_poisson", "first_relapse_cox"):
     ef, ec = f["analyses/%s/estimate" % a][()], c["analyses/%s/estimate" % a][()]
     assert np.all(np.abs(ef - ec) <= 1e-6), "%s estimates differ by %g" % (a, np.max(np.abs(ef - ec)))
-print("%d relapse counts equal; %d times to first relapse within %.2g relative; estimates agree"
-      % (n.size, ok.sum(), np.max(np.abs(tf[ok] - tc[ok]) / np.abs(tc[ok]))))
+# the same published figures (FREEDOMS), simulated alike replicate by replicate
+assert "validation" in f and "validation" in c, "both protocols carry FREEDOMS' validation figures"
+assert [x for x in f["validation/names"][()]] == [x for x in c["validation/names"][()]], "figure names differ"
+vf, vc = f["validation/values"][()], c["validation/values"][()]
+assert vf.shape == vc.shape and np.all(np.abs(vf - vc) <= 1e-6 * np.maximum(1, np.abs(vc))), "validation values differ"
+print("%d relapse counts equal; %d times to first relapse within %.2g relative; estimates and %d figures agree"
+      % (n.size, ok.sum(), np.max(np.abs(tf[ok] - tc[ok]) / np.abs(tc[ok])), vf.shape[1]))
 PY
 # the same with the active arm switching to a weaker rate ratio at month 12 (a closed-form
 # model file's mean_regimen and events_regimen against the C model's)
