@@ -80,6 +80,14 @@ PetscErrorCode TTSimTrajectoryHistory(TTSim sim, const double *cov, const double
 PetscErrorCode TTSimTrajectorySensitivity(TTSim sim, const double *cov, const double *eta, const double *eff0,
                                           const double *eff, PetscInt nt, const double t[], double ymean[],
                                           double dydeta[]);
+/* Not collective. TTSimTrajectorySensitivity under a regimen (TTSimTrajectoryRegimen's
+ * trajectory with its sensitivities): a regimen of one segment is exactly
+ * TTSimTrajectorySensitivity under its effects; one that switches is followed through
+ * its switches (state and sensitivities continuous there, the integration restarted) for
+ * ODE models without doses, PETSC_ERR_SUP for other models. */
+PetscErrorCode TTSimTrajectorySensitivityRegimen(TTSim sim, const double *cov, const double *eta, const double *eff0,
+                                                 const TTRegimen *reg, PetscInt nt, const double t[], double ymean[],
+                                                 double dydeta[]);
 /* Not collective. The relative accuracy of TTSimTrajectorySensitivity's derivatives: the
  * augmented integration's rtol (ODE models), the central differences' (closed form). */
 PetscErrorCode TTSimSensitivityAccuracy(TTSim sim, double *rel);
@@ -92,6 +100,10 @@ PetscErrorCode TTSimTrajectoryRegimen(TTSim sim, const double *cov, const double
                                       const TTRegimen *reg, PetscInt nt, const double t[], double ymean[]);
 /* Not collective. Number of ODE right-hand-side evaluations so far (0 for closed form). */
 PetscErrorCode TTSimGetStats(TTSim sim, PetscInt *nrhs);
+/* Not collective. The relative and absolute tolerances of this sim's integrations (by
+ * default rtol 1e-8, atol 1e-10; the command line's -tt_sim_ts_rtol, -tt_sim_ts_atol still
+ * override them); the integrators are rebuilt (as TTSimReset). */
+PetscErrorCode TTSimSetTolerances(TTSim sim, PetscReal rtol, PetscReal atol);
 /* Not collective. Rebuilds the integrator after a failed integration (an error inside
  * TSSolve can leave the TS mid-step); the next trajectory is as from a new TTSim. */
 PetscErrorCode TTSimReset(TTSim sim);

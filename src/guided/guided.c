@@ -42,8 +42,17 @@ static PetscErrorCode Settle(TTGuide g, PetscErrorCode ierr, PetscBool *failed)
   PetscFunctionReturn(0);
 }
 
+static PetscBool SamePolicy(const GuidePolicy *a, const GuidePolicy *b)
+{
+  if (a->n != b->n) return PETSC_FALSE;
+  for (PetscInt j = 0; j < a->n; j++)
+    if (a->start[j] != b->start[j] || a->cand[j] != b->cand[j]) return PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
 /* The twin's true course under pol (its own clearance) at every visit into y; *failed on
- * an integration failure. */
+ * an integration failure. The course last computed into g->ymean (g->course_pol) is copied
+ * instead of integrated again: the integration is a pure function of its inputs. */
 static PetscErrorCode Course(TTGuide g, const TTGuidedTwin *w, const GuidePolicy *pol, double start[], double eff[],
                              TTRegimen *reg, double y[], PetscBool *failed)
 {
@@ -53,11 +62,18 @@ static PetscErrorCode Course(TTGuide g, const TTGuidedTwin *w, const GuidePolicy
   PetscFunctionBeginUser;
   PetscCall(TTGuideCandidateEffects(g, w->arm, w->z));
   TTGuidePolicyRegimen(g, pol, g->cand_eff, start, eff, reg);
+  *failed = PETSC_FALSE;
+  if (g->course_pol.n && SamePolicy(pol, &g->course_pol)) {
+    if (y != g->ymean) PetscCall(PetscArraycpy(y, g->ymean, g->p->nvisit * g->m->nvar));
+    PetscFunctionReturn(0);
+  }
   k = (TTSimCase){w->cov, w->eta, reg->eff, reg->n > 1 ? reg : NULL};
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   ierr = TTSimTrajectories(g->sim, 1, &k, g->p->nvisit, g->t_model, y);
   PetscCall(PetscPopErrorHandler());
   PetscCall(Settle(g, ierr, failed));
+  g->course_pol.n = 0;
+  if (!*failed && y == g->ymean) g->course_pol = *pol;
   PetscFunctionReturn(0);
 }
 
@@ -104,8 +120,8 @@ static PetscErrorCode Decide(TTGuide g, const TTGuidedTwin *w, PetscInt d, doubl
   PetscCall(TTTwinFitPatientFrom(g->fit, &pt, d ? g->eta_prev : NULL, &est));
   PetscCall(PetscArraycpy(g->eta_prev, est.eta, g->m->nlatent));
   *unconverged += !est.converged;
-  PetscCall(PetscInfo(NULL, "guided decision %d: %d Tao iterations%s\n", (int) d, (int) est.iterations,
-                      pol->n > 1 ? " (a switched regimen)" : ""));
+  PetscCall(PetscInfo(NULL, "guided decision %d: %d Tao iterations%s%s%s\n", (int) d, (int) est.iterations,
+                      pol->n > 1 ? " (a switched regimen)" : "", est.converged ? "" : "; ", est.reason));
   PetscCall(TTGuideForecast(g, w, &est, d, tau, pol, score));
   for (PetscInt c = 1; c < s->ncandidate; c++)
     if (score[c] < score[best]) best = c;
@@ -172,7 +188,7 @@ PetscErrorCode TTGuideChoose_Private(void *ctx, TTTrial trial, const TTGuidedTwi
 
   PetscFunctionBeginUser;
   PetscCheck(trial == g->trial, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "the chooser belongs to another trial");
-  g->nobs = 0;
+  g->nobs = 0, g->course_pol.n = 0;
   PetscCall(RunIn(g, w, &failed));
   if (failed) PetscFunctionReturn(PETSC_ERR_NOT_CONVERGED);
   PetscCall(Decide(g, w, 0, 0.0, &pol, &unconverged));

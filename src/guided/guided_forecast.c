@@ -77,9 +77,9 @@ static PetscErrorCode Integrate(TTGuide g, PetscInt n, double tc, PetscInt var, 
   if (ierr) {
     if (ierr != 1) ierr = TTSimReset(g->sim_fc);
     for (PetscInt i = 0; !ierr && i < n; i++) {
-      PetscErrorCode e = TTSimTrajectories(g->sim, 1, &g->cases[i], 1, &tc, g->y);
+      PetscErrorCode e = TTSimTrajectories(g->sim_fc, 1, &g->cases[i], 1, &tc, g->y);
       if (e == PETSC_ERR_NOT_CONVERGED || e == PETSC_ERR_FP)
-        e = TTSimReset(g->sim), y[i] = NAN;
+        e = TTSimReset(g->sim_fc), y[i] = NAN;
       else if (!e)
         y[i] = g->y[var];
       ierr = e;

@@ -46,6 +46,7 @@ struct _p_TTGuide {
   double  *ycrit; /* [2 cases] the choose variable at the choose visit (draws, then a delta-method forecast's points) */
   double  *t_model;                      /* [nvisit] the visits in model time */
   double   eta_prev[TT_TWIN_MAX_LATENT]; /* the last decision's estimate: the next fit's start */
+  GuidePolicy course_pol;                /* the policy whose course g->ymean holds (n = 0: none) */
   PetscInt var[TT_MAX_ARMS];             /* each guided arm's choose variable */
   PetscInt visit[TT_MAX_ARMS];           /* and visit index */
 };

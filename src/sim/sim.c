@@ -111,7 +111,7 @@ static PetscErrorCode SimTSCreate(TTSim sim, PetscInt n, SimTS *s)
   PetscCall(TSSetType(s->ts, TSRK));
   PetscCall(TSRKSetType(s->ts, TSRK5DP));
   PetscCall(TSSetRHSFunction(s->ts, NULL, SimRHS, sim));
-  PetscCall(TSSetTolerances(s->ts, 1e-10, NULL, 1e-8, NULL));
+  PetscCall(TSSetTolerances(s->ts, sim->atol, NULL, sim->rtol, NULL));
   PetscCall(TSSetExactFinalTime(s->ts, TS_EXACTFINALTIME_MATCHSTEP));
   PetscCall(TSSetMaxSteps(s->ts, 1000000));
   PetscCall(TSSetOptionsPrefix(s->ts, "tt_sim_"));
@@ -138,6 +138,7 @@ PetscErrorCode TTSimCreate(const TTModelType *type, const double *par, TTSim *si
   PetscCall(PetscCalloc1(1, &s));
   s->type = type;
   s->par  = par;
+  s->rtol = 1e-8, s->atol = 1e-10;
   if (type->doses) {
     PetscCheck(type->nstate > 0, PETSC_COMM_SELF, PETSC_ERR_SUP, "model %s: dosing needs an ODE model", type->name);
     PetscCheck(type->dose_state >= 0 && type->dose_state < type->nstate, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
@@ -159,6 +160,16 @@ PetscErrorCode TTSimReset(TTSim sim)
   PetscCall(TTSimTSDestroy_Private(&sim->sens.s));
   PetscCall(SimTSCreate(sim, 1, &sim->one));
   PetscCall(TTSimSensSetUp_Private(sim));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTSimSetTolerances(TTSim sim, PetscReal rtol, PetscReal atol)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(rtol > 0 && atol > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+             "tolerances rtol %g, atol %g: not positive", (double) rtol, (double) atol);
+  sim->rtol = rtol, sim->atol = atol;
+  PetscCall(TTSimReset(sim));
   PetscFunctionReturn(0);
 }
 

@@ -33,6 +33,12 @@
  * the dose (the jump condition of sensitivities at an event: Galan S, Feehery WF, Barton
  * PI 1999 Appl Numer Math 31:17-47); da/deta and dtau/deta by central differences of
  * `doses` (one-sided for a dose that crosses the last time).
+ * Regimens that switch (TTSimTrajectorySensitivityRegimen; ODE models without doses): as
+ * sim_regimen.c, the case moves to its next segment at each switch time (rhs_regimen and
+ * output_regimen after the first switch when the model has them) and the TS restarts
+ * there; the switch times do not depend on eta, so the state and its sensitivities are
+ * continuous through a switch and only the right-hand side, whose difference along
+ * (s_l, e_l) gives s_l', jumps.
  * Closed-form models: the values of TTSimTrajectoryHistory (bitwise) and central
  * differences of `mean` in each eta_l (eff0 before 0, eff from 0).
  * Invariant: a pure function of (model, par, cov, eta, eff0, eff, t): the augmented TS
@@ -77,6 +83,30 @@ static void Perturb(PetscInt ns, PetscInt nl, PetscInt l, double h, const double
   ep[l] += h, em[l] -= h;
 }
 
+/* The single case's right-hand side at (eta, u): the segment under way's (sim.c's CaseRHS). */
+static void CaseRHS(TTSim sim, const double *eta, double t, const double *u, double *f)
+{
+  const TTModelType *m = sim->type;
+  const TTSimCase   *c = &sim->cases[0];
+
+  if (c->reg && sim->seg[0] > 0 && m->rhs_regimen)
+    m->rhs_regimen(sim->par, c->cov, eta, c->reg, (int) sim->seg[0], t, u, f);
+  else
+    m->rhs(sim->par, c->cov, eta, TTSimCaseEffects(sim, 0), t, u, f);
+}
+
+/* The single case's outputs at (eta, u): the segment under way's (sim.c's CaseOutput). */
+static void CaseOutput(TTSim sim, const double *eta, double t, const double *u, double *y)
+{
+  const TTModelType *m = sim->type;
+  const TTSimCase   *c = &sim->cases[0];
+
+  if (c->reg && sim->seg[0] > 0 && m->output_regimen)
+    m->output_regimen(sim->par, c->cov, eta, c->reg, (int) sim->seg[0], t, u, y);
+  else
+    m->output(sim->par, c->cov, eta, TTSimCaseEffects(sim, 0), t, u, y);
+}
+
 static PetscErrorCode SensRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
 {
   TTSim              sim = (TTSim) ctx;
@@ -91,13 +121,13 @@ static PetscErrorCode SensRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
   (void) ts;
   PetscCall(VecGetArrayRead(U, &u));
   PetscCall(VecGetArray(F, &f));
-  m->rhs(sim->par, c->cov, c->eta, c->eff, t, u, f);
+  CaseRHS(sim, c->eta, t, u, f);
   for (PetscInt l = 0; l < nl; l++) {
     const double *s = u + ns * (1 + l);
     double        h = DirStep(ns, u, s);
     Perturb(ns, nl, l, h, u, s, c->eta, up, um, ep, em);
-    m->rhs(sim->par, c->cov, ep, c->eff, t, up, fp);
-    m->rhs(sim->par, c->cov, em, c->eff, t, um, fm);
+    CaseRHS(sim, ep, t, up, fp);
+    CaseRHS(sim, em, t, um, fm);
     for (PetscInt k = 0; k < ns; k++) f[ns * (1 + l) + k] = (fp[k] - fm[k]) / (2.0 * h);
   }
   /* as SimRHS: flag a right-hand side out of the finite range, coast, report it after */
@@ -131,7 +161,7 @@ PetscErrorCode TTSimSensSetUp_Private(TTSim sim)
   PetscCall(TSSetType(S->s.ts, TSRK));
   PetscCall(TSRKSetType(S->s.ts, TSRK5DP));
   PetscCall(TSSetRHSFunction(S->s.ts, NULL, SensRHS, sim));
-  PetscCall(TSSetTolerances(S->s.ts, 1e-10, NULL, 1e-8, NULL));
+  PetscCall(TSSetTolerances(S->s.ts, sim->atol, NULL, sim->rtol, NULL));
   PetscCall(TSSetExactFinalTime(S->s.ts, TS_EXACTFINALTIME_MATCHSTEP));
   PetscCall(TSSetMaxSteps(S->s.ts, 1000000));
   PetscCall(TSSetOptionsPrefix(S->s.ts, "tt_sim_"));
@@ -171,13 +201,13 @@ static PetscErrorCode SensOutput(TTSim sim, double t, double *y, double *dy)
 
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(sim->cur->u, &u));
-  m->output(sim->par, c->cov, c->eta, c->eff, t, u, y);
+  CaseOutput(sim, c->eta, t, u, y);
   for (PetscInt l = 0; l < nl; l++) {
     const double *s = u + ns * (1 + l);
     double        h = DirStep(ns, u, s);
     Perturb(ns, nl, l, h, u, s, c->eta, up, um, ep, em);
-    m->output(sim->par, c->cov, ep, c->eff, t, up, yp);
-    m->output(sim->par, c->cov, em, c->eff, t, um, ym);
+    CaseOutput(sim, ep, t, up, yp);
+    CaseOutput(sim, em, t, um, ym);
     for (PetscInt k = 0; k < nv; k++) dy[k * nl + l] = (yp[k] - ym[k]) / (2.0 * h);
   }
   PetscCall(VecRestoreArrayRead(sim->cur->u, &u));
@@ -290,13 +320,41 @@ static PetscErrorCode SensVisits(TTSim sim, PetscInt nd, PetscInt nt, const doub
   PetscFunctionReturn(0);
 }
 
-/* The ODE path: as SimIntegrateHistory (t[0] < 0) or SimIntegrate (t[0] >= 0). */
+/* As SensVisits for a regimen that switches (no doses): at each switch time before a
+ * visit the case moves to its next segment and the TS restarts there (sim_regimen.c's
+ * order: the visits at a switch time under the segment ending there). The state and its
+ * sensitivities are continuous at a switch, whose time does not depend on eta. */
+static PetscErrorCode SensVisitsSwitching(TTSim sim, PetscInt nt, const double t[], double y[], double dy[])
+{
+  const PetscInt nv = sim->type->nvar, nl = sim->type->nlatent, nb = TTSimBreakpoints_Private(sim);
+  PetscInt       b = 0;
+
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < nt; i++) {
+    for (; b < nb && sim->brk[b] < t[i]; b++) {
+      const double te = sim->brk[b], next = b + 1 < nb && sim->brk[b + 1] < t[i] ? sim->brk[b + 1] : t[i];
+      PetscCall(TTSimAdvance_Private(sim, te));
+      TTSimSwitch_Private(sim, te);
+      PetscCall(TSSetTime(sim->cur->ts, te));
+      PetscCall(TSSetTimeStep(sim->cur->ts, 1e-3 * (next - te)));
+      PetscCall(TSRestartStep(sim->cur->ts));
+      sim->now = te;
+    }
+    PetscCall(TTSimAdvance_Private(sim, t[i]));
+    PetscCall(SensOutput(sim, t[i], y + i * nv, dy + i * nv * nl));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The ODE path: as SimIntegrateHistory (t[0] < 0) or SimIntegrate (t[0] >= 0); reg NULL
+ * (constant effects eff after 0) or a regimen that switches (a model without doses). */
 static PetscErrorCode SensIntegrate(TTSim sim, const double *cov, const double *eta, const double *eff0,
-                                    const double *eff, PetscInt nt, const double t[], double y[], double dy[])
+                                    const double *eff, const TTRegimen *reg, PetscInt nt, const double t[], double y[],
+                                    double dy[])
 {
   const TTModelType *m  = sim->type;
   SimTS             *s  = &sim->sens.s;
-  TTSimCase          c  = {cov, eta, t[0] < 0.0 ? eff0 : eff, NULL};
+  TTSimCase          c  = {cov, eta, t[0] < 0.0 ? eff0 : eff, t[0] < 0.0 ? NULL : reg};
   const PetscInt     nv = m->nvar, nl = m->nlatent;
   PetscInt           i = 0, nd = 0;
   PetscScalar       *u;
@@ -305,6 +363,7 @@ static PetscErrorCode SensIntegrate(TTSim sim, const double *cov, const double *
   PetscCall(TTSimSensSetUp_Private(sim));
   sim->cur   = s;
   sim->cases = &c;
+  PetscCall(TTSimResetSegments_Private(sim, 1));
   PetscCall(VecGetArray(s->u, &u));
   SensInitial(sim, c.eff, u);
   PetscCall(VecRestoreArray(s->u, &u));
@@ -320,13 +379,16 @@ static PetscErrorCode SensIntegrate(TTSim sim, const double *cov, const double *
     }
     if (i == nt) PetscFunctionReturn(0);
     PetscCall(TTSimAdvance_Private(sim, 0.0));
-    c.eff = eff;
+    c.eff = eff, c.reg = reg;
   }
   if (m->doses) PetscCall(SensGetDoses(sim, t[nt - 1], &nd));
   PetscCall(TSSetTime(s->ts, 0.0));
   PetscCall(TSSetTimeStep(s->ts, t[nt - 1] > 0 ? 1e-3 * t[nt - 1] : 1e-3));
   PetscCall(TSRestartStep(s->ts));
-  PetscCall(SensVisits(sim, nd, nt - i, t + i, y + i * nv, dy + i * nv * nl));
+  if (reg)
+    PetscCall(SensVisitsSwitching(sim, nt - i, t + i, y + i * nv, dy + i * nv * nl));
+  else
+    PetscCall(SensVisits(sim, nd, nt - i, t + i, y + i * nv, dy + i * nv * nl));
   PetscFunctionReturn(0);
 }
 
@@ -370,7 +432,28 @@ PetscErrorCode TTSimTrajectorySensitivity(TTSim sim, const double *cov, const do
   if (m->nstate == 0)
     PetscCall(SensClosedForm(sim, cov, eta, eff0, eff, nt, t, ymean, dydeta));
   else
-    PetscCall(SensIntegrate(sim, cov, eta, eff0, eff, nt, t, ymean, dydeta));
+    PetscCall(SensIntegrate(sim, cov, eta, eff0, eff, NULL, nt, t, ymean, dydeta));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTSimTrajectorySensitivityRegimen(TTSim sim, const double *cov, const double *eta, const double *eff0,
+                                                 const TTRegimen *reg, PetscInt nt, const double t[], double ymean[],
+                                                 double dydeta[])
+{
+  const TTModelType *m = sim->type;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTSimCheckRegimen_Private(reg));
+  if (reg->n == 1) {
+    PetscCall(TTSimTrajectorySensitivity(sim, cov, eta, eff0, reg->eff, nt, t, ymean, dydeta));
+    PetscFunctionReturn(0);
+  }
+  PetscCheck(nt >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "%d times", (int) nt);
+  PetscCheck(m->nstate > 0 && !m->doses, PETSC_COMM_SELF, PETSC_ERR_SUP,
+             "model %s: sensitivities through regimen switches are for ODE models without doses", m->name);
+  PetscCheck(m->nlatent <= TT_SIM_MAX_SENS_LATENT, PETSC_COMM_SELF, PETSC_ERR_SUP,
+             "model %s: sensitivities to more than %d random effects", m->name, TT_SIM_MAX_SENS_LATENT);
+  PetscCall(SensIntegrate(sim, cov, eta, eff0, reg->eff, reg, nt, t, ymean, dydeta));
   PetscFunctionReturn(0);
 }
 

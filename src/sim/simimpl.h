@@ -44,7 +44,8 @@ struct _p_TTSim {
   PetscInt           nseg_cap;
   double            *brk; /* [nseg_cap * TT_MAX_SEGMENTS] switch times of the cases, increasing, distinct */
   PetscInt           nrhs;
-  PetscBool          nonfinite; /* the right-hand side left the finite range in this integration */
+  PetscBool          nonfinite;  /* the right-hand side left the finite range in this integration */
+  PetscReal          rtol, atol; /* every TS's tolerances before the command line's (TTSimSetTolerances) */
 };
 
 /* The effects case c sees in the segment under way. */
@@ -71,6 +72,11 @@ PetscErrorCode TTSimTSDestroy_Private(SimTS *s);
 PetscErrorCode TTSimCheckRegimen_Private(const TTRegimen *reg);
 /* Whether a case of cases[n] has a regimen of more than one segment. */
 PetscBool TTSimSwitching_Private(PetscInt n, const TTSimCase cases[]);
+/* The switch times of sim->cases after sim->now, increasing and distinct, into sim->brk;
+ * returns their number. */
+PetscInt TTSimBreakpoints_Private(TTSim sim);
+/* At breakpoint b: every case whose regimen switches at b moves to its new segment (sim->seg). */
+void TTSimSwitch_Private(TTSim sim, double b);
 /* From the state at sim->now (the segments of sim->seg under way) through the visits t[nt],
  * with the switches of every case and the single case's nd doses (dose_t, dose_mg). */
 PetscErrorCode TTSimVisitsSwitching_Private(TTSim sim, PetscInt nd, PetscInt nt, const double t[], double ymean[],

@@ -9,7 +9,8 @@
  * the prior's truncation bounds, with central finite-difference gradients on the prior-SD
  * scale (closed-form models' default) or, with -tt_twin_gradient sensitivity (ODE models'
  * default), gradients from the trajectory's forward sensitivities (twin_sens.c; a patient
- * whose regimen switches keeps the differences). A trajectory that cannot be computed
+ * whose regimen switches keeps the differences unless the model is an ODE model without
+ * doses). A trajectory that cannot be computed
  * (integration failure) makes f = +inf at that eta, so the line search backs off.
  * The Laplace covariance is the inverse of the finite-difference Hessian of f at the mode
  * (LAPACK potrf/potri); converged = 1 only when Tao converged (|g| <= gatol, or where f can
@@ -161,9 +162,9 @@ static PetscErrorCode ObjectiveGradient(TTTwinFit fit, const TTPatient *p, const
 /* f and its gradient as -tt_twin_gradient says (twin_sens.c may fall back to differences). */
 static PetscErrorCode Gradient(TTTwinFit fit, const TTPatient *p, const double eta[], double *f, double grad[])
 {
-  /* the sensitivities follow constant effects after 0: a switching arm keeps the differences */
-  const TTRegimen *reg  = p->reg ? p->reg : &fit->reg[p->arm >= 0 ? p->arm : fit->narm];
-  PetscBool        sens = fit->gradient == TT_TWIN_GRADIENT_SENSITIVITY && reg->n == 1;
+  /* a switching regimen the sensitivities cannot follow (doses, closed form) keeps the differences */
+  PetscBool sens =
+      fit->gradient == TT_TWIN_GRADIENT_SENSITIVITY && TTTwinSensFollows(fit, TTTwinPatientRegimen(fit, p));
 
   PetscFunctionBeginUser;
   if (sens) PetscCall(TTTwinSensObjectiveGradient(fit, p, eta, f, grad));
