@@ -15,14 +15,14 @@
  * (s_l, e_l) of (u, eta), a central difference of f at (u +- h s_l, eta +- h e_l) with
  * h = cbrt(eps) scaled so that the state moves by at most cbrt(eps) of its largest
  * component (truncation and rounding ~1e-10 relative): 1 + 2 nlatent calls of `rhs` per
- * stage and no Jacobian matrix. The output sensitivities are the same difference of
- * `output`, the initial ones central differences of `initial` in each eta_l.
- * Why not PETSc's TSForwardSetSensitivities: in PETSc 3.18 TSForwardStep_RK runs after
- * TSStep has moved ts->ptime and ts->time_step on, so it advances the sensitivities with
- * the NEXT step size at stage times shifted by one step. Measured with RK 5(4) DP at
- * rtol 1e-8: d y(20) / dk of y' = -k y is 0.76 % off with adaptive steps, and of
- * y' = -k (1 + sin(t) / 2) y 25 % off (0.07 % with fixed steps of 0.01). It also leaves
- * the sensitivities out of the step control.
+ * stage and no Jacobian matrix. At a loose tolerance (rtol >= 1e-6: TTSimSetTolerances,
+ * guided arms' fits) a forward difference at (u + h s_l, eta + h e_l), h = sqrt(eps)
+ * scaled the same way (~1e-8 relative, two orders below rtol), saves nlatent calls. The output sensitivities are the
+ * same difference of `output`, the initial ones central differences of `initial` in each eta_l. Why not PETSc's
+ * TSForwardSetSensitivities: in PETSc 3.18 TSForwardStep_RK runs after TSStep has moved ts->ptime and ts->time_step on,
+ * so it advances the sensitivities with the NEXT step size at stage times shifted by one step. Measured with RK 5(4) DP
+ * at rtol 1e-8: d y(20) / dk of y' = -k y is 0.76 % off with adaptive steps, and of y' = -k (1 + sin(t) / 2) y 25 % off
+ * (0.07 % with fixed steps of 0.01). It also leaves the sensitivities out of the step control.
  *
  * Same events as TTSimTrajectoryHistory: from `initial` at t[0] < 0 under eff0, restart
  * at 0 under eff (state and sensitivities are continuous there; the right-hand side may
@@ -64,14 +64,22 @@ PetscErrorCode TTSimSensDestroy_Private(SimSens *s)
   PetscFunctionReturn(0);
 }
 
-/* Step along (s, e_l) for a state u: the state moves by at most SENS_DELTA of its largest
- * component (or absolutely when it is 0), eta_l by at most SENS_DELTA. */
-static double DirStep(PetscInt ns, const double *u, const double *s)
+/* Relative step of the forward differences of the right-hand side (at a loose rtol):
+ * sqrt(DBL_EPSILON) balances O(h) truncation against O(eps / h) rounding. */
+#define FWD_DELTA 1.4901161193847656e-08
+/* The loosest rtol at which the right-hand side's directional differences stay central:
+ * at FWD_RTOL and above forward differences (error ~1e-8 relative, 1 + nlatent calls of
+ * `rhs` per stage instead of 1 + 2 nlatent) are two orders below the tolerance. */
+#define FWD_RTOL 1e-6
+
+/* Step along (s, e_l) for a state u: the state moves by at most delta of its largest
+ * component (or absolutely when it is 0), eta_l by at most delta. */
+static double DirStep(PetscInt ns, const double *u, const double *s, double delta)
 {
   double un = 0.0, sn = 0.0;
 
   for (PetscInt k = 0; k < ns; k++) un = fmax(un, fabs(u[k])), sn = fmax(sn, fabs(s[k]));
-  return SENS_DELTA / fmax(1.0, sn / (un > 0.0 ? un : 1.0));
+  return delta / fmax(1.0, sn / (un > 0.0 ? un : 1.0));
 }
 
 /* u +- h s and eta +- h e_l into up, um, ep, em. */
@@ -124,11 +132,15 @@ static PetscErrorCode SensRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
   CaseRHS(sim, c->eta, t, u, f);
   for (PetscInt l = 0; l < nl; l++) {
     const double *s = u + ns * (1 + l);
-    double        h = DirStep(ns, u, s);
+    double        h = DirStep(ns, u, s, sim->sens.forward ? FWD_DELTA : SENS_DELTA);
     Perturb(ns, nl, l, h, u, s, c->eta, up, um, ep, em);
     CaseRHS(sim, ep, t, up, fp);
-    CaseRHS(sim, em, t, um, fm);
-    for (PetscInt k = 0; k < ns; k++) f[ns * (1 + l) + k] = (fp[k] - fm[k]) / (2.0 * h);
+    if (sim->sens.forward)
+      for (PetscInt k = 0; k < ns; k++) f[ns * (1 + l) + k] = (fp[k] - f[k]) / h;
+    else {
+      CaseRHS(sim, em, t, um, fm);
+      for (PetscInt k = 0; k < ns; k++) f[ns * (1 + l) + k] = (fp[k] - fm[k]) / (2.0 * h);
+    }
   }
   /* as SimRHS: flag a right-hand side out of the finite range, coast, report it after */
   for (PetscInt i = 0; i < n; i++)
@@ -137,7 +149,7 @@ static PetscErrorCode SensRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
     for (PetscInt i = 0; i < n; i++) f[i] = 0.0;
   PetscCall(VecRestoreArray(F, &f));
   PetscCall(VecRestoreArrayRead(U, &u));
-  sim->nrhs += 1 + 2 * nl;
+  sim->nrhs += 1 + (sim->sens.forward ? 1 : 2) * nl;
   PetscFunctionReturn(0);
 }
 
@@ -147,6 +159,7 @@ PetscErrorCode TTSimSensSetUp_Private(TTSim sim)
   const TTModelType *m  = sim->type;
   SimSens           *S  = &sim->sens;
   const PetscInt     ns = PetscMax(m->nstate, 1), nl = m->nlatent;
+  PetscReal          rtol;
 
   PetscFunctionBeginUser;
   if (!S->work) PetscCall(PetscMalloc1(4 * ns + 2 * nl + 2 * m->nvar, &S->work));
@@ -167,6 +180,8 @@ PetscErrorCode TTSimSensSetUp_Private(TTSim sim)
   PetscCall(TSSetOptionsPrefix(S->s.ts, "tt_sim_"));
   PetscCall(TTSimTSOptions_Private(&S->s));
   PetscCall(TSSetFromOptions(S->s.ts));
+  PetscCall(TSGetTolerances(S->s.ts, NULL, NULL, &rtol, NULL));
+  S->forward = rtol >= FWD_RTOL;
   PetscFunctionReturn(0);
 }
 
@@ -204,7 +219,7 @@ static PetscErrorCode SensOutput(TTSim sim, double t, double *y, double *dy)
   CaseOutput(sim, c->eta, t, u, y);
   for (PetscInt l = 0; l < nl; l++) {
     const double *s = u + ns * (1 + l);
-    double        h = DirStep(ns, u, s);
+    double        h = DirStep(ns, u, s, SENS_DELTA);
     Perturb(ns, nl, l, h, u, s, c->eta, up, um, ep, em);
     CaseOutput(sim, ep, t, up, yp);
     CaseOutput(sim, em, t, um, ym);
@@ -464,6 +479,7 @@ PetscErrorCode TTSimSensitivityAccuracy(TTSim sim, double *rel)
   PetscFunctionBeginUser;
   *rel = SENS_DELTA * SENS_DELTA;
   if (!sim->sens.s.ts) PetscFunctionReturn(0);
+  if (sim->sens.forward) *rel = FWD_DELTA;
   PetscCall(TSGetTolerances(sim->sens.s.ts, NULL, NULL, &rtol, NULL));
   *rel = PetscMax(rtol, *rel);
   PetscFunctionReturn(0);

@@ -21,12 +21,13 @@ typedef struct {
 
 /* The augmented system of sim_sens.c: one case's state and its sensitivities. */
 typedef struct {
-  SimTS   s;        /* u[nstate * (1 + nlatent)]: the state, then d state / d eta_l for each l */
-  double *work;     /* model-sized scratch: perturbed states and right-hand sides */
-  double *dose_t2;  /* TT_MAX_DOSES times of the doses at a perturbed eta */
-  double *dose_mg2; /* TT_MAX_DOSES amounts there */
-  double *dose_dmg; /* [TT_MAX_DOSES][nlatent] d amount / d eta */
-  double *dose_dtd; /* [TT_MAX_DOSES][nlatent] d time / d eta */
+  SimTS     s;        /* u[nstate * (1 + nlatent)]: the state, then d state / d eta_l for each l */
+  double   *work;     /* model-sized scratch: perturbed states and right-hand sides */
+  double   *dose_t2;  /* TT_MAX_DOSES times of the doses at a perturbed eta */
+  double   *dose_mg2; /* TT_MAX_DOSES amounts there */
+  double   *dose_dmg; /* [TT_MAX_DOSES][nlatent] d amount / d eta */
+  double   *dose_dtd; /* [TT_MAX_DOSES][nlatent] d time / d eta */
+  PetscBool forward;  /* forward differences of the right-hand side (a loose rtol: sim_sens.c) */
 } SimSens;
 
 struct _p_TTSim {
