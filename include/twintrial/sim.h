@@ -61,6 +61,17 @@ PetscErrorCode TTSimTrajectory(TTSim sim, const double *cov, const double *eta, 
  * cases one by one to find it. */
 PetscErrorCode TTSimTrajectories(TTSim sim, PetscInt n, const TTSimCase cases[], PetscInt nt, const double t[],
                                  double ymean[]);
+/* Not collective. The states u[n][nstate] at time t0 >= 0 of the n cases integrated from
+ * `initial` at 0 (their switches before t0 applied), for TTSimTrajectoriesFrom. ODE models
+ * without doses (PETSC_ERR_SUP otherwise); failures as TTSimTrajectories'. */
+PetscErrorCode TTSimStates(TTSim sim, PetscInt n, const TTSimCase cases[], double t0, double u[]);
+/* Not collective. The trajectories ymean[n][nt][nvar] at times t[nt] >= t0 of the n cases
+ * integrated from states u[n][nstate] at t0 (each case in the segment of its regimen in
+ * effect just after t0). With TTSimStates: TTSimTrajectories' values to the integration
+ * tolerance (the steps restart at t0), not bit for bit (sim_state.c). ODE models without
+ * doses (PETSC_ERR_SUP otherwise). */
+PetscErrorCode TTSimTrajectoriesFrom(TTSim sim, PetscInt n, const TTSimCase cases[], double t0, const double u[],
+                                     PetscInt nt, const double t[], double ymean[]);
 /* Not collective. A patient's trajectory with history: times t[nt] increasing, possibly
  * negative (before randomisation). With t[0] >= 0 exactly TTSimTrajectory under eff.
  * Otherwise the twin is untreated (effects eff0, no doses) before 0 and under eff after:

@@ -89,6 +89,11 @@ PetscErrorCode TTTwinFitSetStepStop(TTTwinFit fit, PetscReal step_sd, PetscReal 
  * and with sensitivities; by default the models' 1e-8 and 1e-10: TTSimSetTolerances). The
  * sensitivity gradient's error bound follows rtol (twin_sens.c). */
 PetscErrorCode TTTwinFitSetTolerances(TTTwinFit fit, PetscReal rtol, PetscReal atol);
+/* Not collective. A lean fit (for Gauss-Newton fits with the Gauss-Newton Laplace; others
+ * are unaffected) integrates the plain trajectory neither to check the start nor to report
+ * the objective at the mode: the objective is the one the fit evaluated there, from the
+ * sensitivity run (equal to the plain one to the integration tolerance). Guided arms. */
+PetscErrorCode TTTwinFitSetLean(TTTwinFit fit, PetscBool lean);
 /* Not collective. f(eta) of patient p, and its gradient when grad is not NULL. */
 PetscErrorCode TTTwinObjective(TTTwinFit fit, const TTPatient *p, const double eta[], double *f, double grad[]);
 /* Not collective. The MAP estimate of patient p; a failure to converge is reported in

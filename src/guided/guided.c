@@ -10,7 +10,8 @@
  * first run-in visit). A switch happens at a reassess visit only when another candidate's
  * forecast score is strictly better than the one held. Truths: every candidate given from
  * 0 and the policy, at the twin's true random effects and exposure-response clearance,
- * scored by TTGuideScore plus the candidate's cost. Integration failures of the twin's own
+ * scored by TTGuideScore plus the candidate's cost (the candidates' courses in one batch:
+ * sim.c; the policy's own course where it is one candidate from 0). Integration failures of the twin's own
  * course are returned as PETSC_ERR_NOT_CONVERGED (the trial counts or reports the twin);
  * other errors are raised. Not collective.
  */
@@ -151,26 +152,32 @@ static PetscErrorCode ObserveVisits(TTGuide g, const TTGuidedTwin *w, const Guid
   PetscFunctionReturn(0);
 }
 
-/* True scores of every candidate from 0 and of the policy (its course y), and the oracle. */
+/* True scores of every candidate from 0 (their courses integrated together, one batch, as
+ * a twin's arms are) and of the policy (its course y), and the oracle. */
 static PetscErrorCode Truths(TTGuide g, const TTGuidedTwin *w, const GuidePolicy *pol, const double y[], double block[],
                              PetscBool *failed)
 {
   const TTGuidedSpec *s  = &g->p->arm[w->arm].guide;
-  const PetscInt      at = g->visit[w->arm] * g->m->nvar + g->var[w->arm];
-  double              start[TT_MAX_SEGMENTS], eff[TT_MAX_SEGMENTS * TT_MAX_EFFECTS], *score = block + TT_GUIDED_SCORE;
-  TTRegimen           reg;
+  const PetscInt      nc = s->ncandidate, at = g->visit[w->arm] * g->m->nvar + g->var[w->arm];
+  const PetscInt      stride = g->p->nvisit * g->m->nvar;
+  double             *score  = block + TT_GUIDED_SCORE;
+  TTSimCase           cases[TT_MAX_CANDIDATES];
+  PetscErrorCode      ierr;
 
   PetscFunctionBeginUser;
   block[TT_GUIDED_POLICY_SCORE] = TTGuideScore(g, s, g->var[w->arm], y[at]) + s->cost[pol->cand[pol->n - 1]];
   block[TT_GUIDED_ORACLE]       = 0;
-  for (PetscInt c = 0; c < s->ncandidate && !*failed; c++) {
-    GuidePolicy one = {1, {0.0}, {c}};
-    if (pol->n == 1 && pol->cand[0] == c)
+  PetscCall(TTGuideCandidateEffects(g, w->arm, w->z));
+  for (PetscInt c = 0; c < nc; c++) cases[c] = (TTSimCase){w->cov, w->eta, g->cand_eff + c * g->m->neffect, NULL};
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = TTSimTrajectories(g->sim, nc, cases, g->p->nvisit, g->t_model, g->ytruth);
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(Settle(g, ierr, failed));
+  for (PetscInt c = 0; c < nc && !*failed; c++) {
+    if (pol->n == 1 && pol->cand[0] == c) /* the policy's own course: regret exactly 0 */
       score[c] = block[TT_GUIDED_POLICY_SCORE];
-    else {
-      PetscCall(Course(g, w, &one, start, eff, &reg, g->ymean, failed));
-      score[c] = TTGuideScore(g, s, g->var[w->arm], g->ymean[at]) + s->cost[c];
-    }
+    else
+      score[c] = TTGuideScore(g, s, g->var[w->arm], g->ytruth[c * stride + at]) + s->cost[c];
     if (score[c] < score[(PetscInt) block[TT_GUIDED_ORACLE]]) block[TT_GUIDED_ORACLE] = c;
   }
   PetscFunctionReturn(0);

@@ -1,5 +1,6 @@
-/* guided_create.c — the chooser's per-rank state: its personalisation workspace, two
- * integrators (the twin's own course and the forecasts' batches) and scratch sized for
+/* guided_create.c — the chooser's per-rank state: its personalisation workspace, three
+ * integrators (the twin's own course, the forecasts' batches and their shared course up to
+ * a reassessment) and scratch sized for
  * the protocol's largest guided arm; set as the trial's chooser. The fits stop on the
  * Gauss-Newton step rule and integrate, like the forecasts, at FIT_RTOL / FORECAST_RTOL
  * (-tt_guided_fit_rtol, -tt_guided_forecast_rtol). Not collective.
@@ -30,7 +31,7 @@ static void Observable(TTGuide g)
 static PetscErrorCode Scratch(TTGuide g)
 {
   const TTProtocol *p  = g->p;
-  PetscInt          ne = PetscMax(g->m->neffect, 1), nl = g->m->nlatent, nc = 0, S = 1;
+  PetscInt          ne = PetscMax(g->m->neffect, 1), nl = g->m->nlatent, ns = PetscMax(g->m->nstate, 1), nc = 0, S = 1;
 
   PetscFunctionBeginUser;
   for (PetscInt a = 0; a < p->narm; a++) {
@@ -49,6 +50,9 @@ static PetscErrorCode Scratch(TTGuide g)
   PetscCall(PetscMalloc4(TT_MAX_CANDIDATES * TT_MAX_SEGMENTS * ne, &g->reg_eff, TT_MAX_CANDIDATES * ne, &g->cand_eff,
                          p->nvisit, &g->t_model, ne, &g->eff_none));
   PetscCall(PetscMalloc4(g->cap, &g->t, g->cap, &g->value, g->cap, &g->var_obs, g->cap, &g->below));
+  PetscCall(PetscMalloc5(g->fc_cap / PetscMax(nc, 1), &g->pre, g->fc_cap / PetscMax(nc, 1) * ns, &g->u_pre,
+                         g->fc_cap * ns, &g->u_from, TT_MAX_SEGMENTS * ne, &g->pre_eff, nc * p->nvisit * g->m->nvar,
+                         &g->ytruth));
   for (PetscInt v = 0; v < p->nvisit; v++) PetscCall(TTTrialModelTime(g->trial, p->visit[v], &g->t_model[v]));
   PetscFunctionReturn(0);
 }
@@ -72,6 +76,7 @@ static PetscErrorCode Tolerances(TTGuide g)
   PetscFunctionBeginUser;
   PetscCall(Tolerance("-tt_guided_forecast_rtol", FORECAST_RTOL, &rtol));
   PetscCall(TTSimSetTolerances(g->sim_fc, rtol, 1e-2 * rtol));
+  PetscCall(TTSimSetTolerances(g->sim_pre, rtol, 1e-2 * rtol));
   PetscCall(Tolerance("-tt_guided_fit_rtol", FIT_RTOL, &rtol));
   PetscCall(TTTwinFitSetTolerances(g->fit, rtol, 1e-2 * rtol));
   PetscFunctionReturn(0);
@@ -88,6 +93,8 @@ static PetscErrorCode GuideDestroy(void *ctx)
   PetscCall(PetscFree5(g->eta, g->y, g->cases, g->ymean, g->ycrit));
   PetscCall(PetscFree4(g->reg_eff, g->cand_eff, g->t_model, g->eff_none));
   PetscCall(PetscFree4(g->t, g->value, g->var_obs, g->below));
+  PetscCall(PetscFree5(g->pre, g->u_pre, g->u_from, g->pre_eff, g->ytruth));
+  PetscCall(TTSimDestroy(&g->sim_pre));
   PetscCall(PetscFree(g));
   PetscFunctionReturn(0);
 }
@@ -112,8 +119,10 @@ PetscErrorCode TTGuideSetUp(TTTrial trial)
   PetscCall(TTTwinFitCreate(trial, &g->fit));
   PetscCall(TTTwinFitSetLaplace(g->fit, TT_TWIN_LAPLACE_GAUSS_NEWTON)); /* README, Performance 10 */
   PetscCall(TTTwinFitSetStepStop(g->fit, 1e-3, 1e-6));
+  PetscCall(TTTwinFitSetLean(g->fit, PETSC_TRUE));
   PetscCall(TTTrialCreateSim(trial, &g->sim));
   PetscCall(TTTrialCreateSim(trial, &g->sim_fc));
+  PetscCall(TTTrialCreateSim(trial, &g->sim_pre));
   PetscCall(Tolerances(g));
   PetscCall(Scratch(g));
   PetscCall(TTTrialArmEffects(trial, p->narm, 0.0, g->eff_none));

@@ -120,6 +120,21 @@ static PetscErrorCode SimTSCreate(TTSim sim, PetscInt n, SimTS *s)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode TTSimBatchTS_Private(TTSim sim, PetscInt n, SimTS **s)
+{
+  PetscFunctionBeginUser;
+  if (n == 1) {
+    *s = &sim->one;
+    PetscFunctionReturn(0);
+  }
+  if (sim->many.n != n) {
+    PetscCall(TTSimTSDestroy_Private(&sim->many));
+    PetscCall(SimTSCreate(sim, n, &sim->many));
+  }
+  *s = &sim->many;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTSimTSDestroy_Private(SimTS *s)
 {
   PetscFunctionBeginUser;
@@ -296,9 +311,8 @@ PetscErrorCode TTSimGetDoses_Private(TTSim sim, const double *eff, double t_end,
   PetscFunctionReturn(0);
 }
 
-/* From the state at sim->now through the nt times t[] (>= now), applying the nd doses
- * (the first not yet applied at index 0) before the times they precede. */
-static PetscErrorCode SimVisits(TTSim sim, PetscInt nd, PetscInt nt, const double t[], double ymean[], PetscInt ystride)
+PetscErrorCode TTSimVisits_Private(TTSim sim, PetscInt nd, PetscInt nt, const double t[], double ymean[],
+                                   PetscInt ystride)
 {
   const PetscInt nvar = sim->type->nvar;
   PetscInt       d    = 0;
@@ -346,7 +360,7 @@ static PetscErrorCode SimIntegrate(TTSim sim, SimTS *s, const TTSimCase cases[],
   if (sw)
     PetscCall(TTSimVisitsSwitching_Private(sim, nd, nt, t, ymean, ystride));
   else
-    PetscCall(SimVisits(sim, nd, nt, t, ymean, ystride));
+    PetscCall(TTSimVisits_Private(sim, nd, nt, t, ymean, ystride));
   PetscFunctionReturn(0);
 }
 
@@ -394,7 +408,7 @@ static PetscErrorCode SimIntegrateHistory(TTSim sim, const double *cov, const do
   if (sw)
     PetscCall(TTSimVisitsSwitching_Private(sim, nd, nt - i, t + i, ymean + i * m->nvar, nt * m->nvar));
   else
-    PetscCall(SimVisits(sim, nd, nt - i, t + i, ymean + i * m->nvar, nt * m->nvar));
+    PetscCall(TTSimVisits_Private(sim, nd, nt - i, t + i, ymean + i * m->nvar, nt * m->nvar));
   PetscFunctionReturn(0);
 }
 
@@ -431,11 +445,9 @@ PetscErrorCode TTSimTrajectories(TTSim sim, PetscInt n, const TTSimCase cases[],
   } else if (n == 1 || m->doses) { /* each case has its own dose events */
     for (PetscInt c = 0; c < n; c++) PetscCall(SimIntegrate(sim, &sim->one, &cases[c], nt, t, ymean + c * ystride));
   } else {
-    if (sim->many.n != n) {
-      PetscCall(TTSimTSDestroy_Private(&sim->many));
-      PetscCall(SimTSCreate(sim, n, &sim->many));
-    }
-    PetscCall(SimIntegrate(sim, &sim->many, cases, nt, t, ymean));
+    SimTS *s;
+    PetscCall(TTSimBatchTS_Private(sim, n, &s));
+    PetscCall(SimIntegrate(sim, s, cases, nt, t, ymean));
   }
   PetscFunctionReturn(0);
 }

@@ -61,6 +61,12 @@ static inline const double *TTSimCaseEffects(TTSim sim, PetscInt c)
  * into dose_t, dose_mg; size and zero the segments of n cases (a case without a regimen:
  * 0); the batch TS's options (infinity norm, then the user's); a TS's destruction. */
 PetscErrorCode TTSimAdvance_Private(TTSim sim, PetscReal target);
+/* sim.c: from the state at sim->now through the nt times t[] (>= now), applying the nd
+ * doses (the first not yet applied at index 0) before the times they precede; the TS for
+ * n cases of a model without doses (one, or the batch TS made for n). */
+PetscErrorCode TTSimVisits_Private(TTSim sim, PetscInt nd, PetscInt nt, const double t[], double ymean[],
+                                   PetscInt ystride);
+PetscErrorCode TTSimBatchTS_Private(TTSim sim, PetscInt n, SimTS **s);
 PetscErrorCode TTSimOutput_Private(TTSim sim, double t, double *y, PetscInt ystride);
 PetscErrorCode TTSimDose_Private(TTSim sim, PetscInt *d, PetscInt nd, PetscReal visit);
 PetscErrorCode TTSimGetDoses_Private(TTSim sim, const double *eff, double t_end, PetscInt *nd);

@@ -100,6 +100,13 @@ PetscErrorCode TTTwinFitSetTolerances(TTTwinFit fit, PetscReal rtol, PetscReal a
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode TTTwinFitSetLean(TTTwinFit fit, PetscBool lean)
+{
+  PetscFunctionBeginUser;
+  fit->lean = lean;
+  PetscFunctionReturn(0);
+}
+
 PetscBool TTTwinUsesGN(TTTwinFit fit, const TTPatient *p)
 {
   return fit->method == TT_TWIN_METHOD_GAUSS_NEWTON && fit->gradient == TT_TWIN_GRADIENT_SENSITIVITY &&

@@ -52,6 +52,7 @@ struct _p_TTTwinFit {
   double    checked_x[TT_TWIN_MAX_LATENT];
   double    checked_H[TT_TWIN_MAX_LATENT * TT_TWIN_MAX_LATENT]; /* the Hessian there (Laplace reuses it) */
   PetscReal stop_sd, stop_dec; /* the Gauss-Newton step rule (TTTwinFitSetStepStop; stop_sd 0: off) */
+  PetscBool lean;              /* no plain integrations at the start and the mode (TTTwinFitSetLean) */
 };
 
 /* twin_fit.c */
