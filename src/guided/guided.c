@@ -95,11 +95,14 @@ static PetscErrorCode RunIn(TTGuide g, const TTGuidedTwin *w, PetscBool *failed)
     PetscCall(TTTrialObserveRunIn(g->trial, w, k, y + k * g->m->nvar, yobs));
     PetscCall(AddObservations(g, t[k], yobs));
   }
+  /* the first fit's start: the random effects' conditional mean given the last run-in
+   * visit's observations (the model's `condition`, as a baseline conditions a twin) */
+  if (!*failed) g->m->condition(g->par, w->cov, yobs, g->eta_prev);
   PetscFunctionReturn(0);
 }
 
 /* Decision d at model time tau: personalise on the observations so far (from the last
- * decision's estimate after the first) and give the best
+ * decision's estimate, or RunIn's conditional mean at the first) and give the best
  * candidate (the first, at 0), or switch to it when strictly better than the one held. */
 static PetscErrorCode Decide(TTGuide g, const TTGuidedTwin *w, PetscInt d, double tau, GuidePolicy *pol,
                              PetscInt *unconverged)
@@ -118,7 +121,7 @@ static PetscErrorCode Decide(TTGuide g, const TTGuidedTwin *w, PetscInt d, doubl
     TTGuidePolicyRegimen(g, pol, g->cand_eff, start, eff, &reg);
     pt.reg = &reg;
   }
-  PetscCall(TTTwinFitPatientFrom(g->fit, &pt, d ? g->eta_prev : NULL, &est));
+  PetscCall(TTTwinFitPatientFrom(g->fit, &pt, g->eta_prev, &est));
   PetscCall(PetscArraycpy(g->eta_prev, est.eta, g->m->nlatent));
   *unconverged += !est.converged;
   PetscCall(PetscInfo(NULL, "guided decision %d: %d Tao iterations%s%s%s\n", (int) d, (int) est.iterations,

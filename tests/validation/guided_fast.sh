@@ -8,11 +8,13 @@
 # when at least MIN_SAME (default 0.97) of the twins get the same policy and, pooled over
 # the replicates, each figure's paired difference is within 2.5 paired Monte Carlo SEs plus
 # a margin (0.002 for agreement, 2 % of the reference's regret), as
-# tests/validation/guided_delta.sh.
+# tests/validation/guided_delta.sh. GUIDED_REFERENCE_TT: another twintrial for the
+# reference run (an earlier build; then GUIDED_REFERENCE_ARGS= for no options).
 # usage: guided_fast.sh TWINTRIAL PROTOCOL [REPLICATES PATIENTS]
 set -uo pipefail
 tt=$1 protocol=$2 reps=${3:-6} pats=${4:-100}
-ref_args=${GUIDED_REFERENCE_ARGS:--tt_twin_stop_step_sd 0 -tt_guided_fit_rtol 1e-8 -tt_guided_forecast_rtol 1e-8}
+ref_args=${GUIDED_REFERENCE_ARGS--tt_twin_stop_step_sd 0 -tt_guided_fit_rtol 1e-8 -tt_guided_forecast_rtol 1e-8}
+ref_tt=${GUIDED_REFERENCE_TT:-$tt}
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 grep -q '^output:' "$protocol" && { echo "FAIL: $protocol has its own output: section"; exit 1; }
@@ -25,7 +27,9 @@ for f in reference fast; do
   [ $f = reference ] && extra=($ref_args)
   # shellcheck disable=SC2206 # words on purpose
   [ $f = fast ] && extra=(${GUIDED_ARGS:-})
-  /usr/bin/time -f "%U %S" -o "$d/$f.time" "$tt" run "$d/p.yaml" -o "$d/$f.h5" --replicates "$reps" --patients "$pats" \
+  t=$tt
+  [ $f = reference ] && t=$ref_tt
+  /usr/bin/time -f "%U %S" -o "$d/$f.time" "$t" run "$d/p.yaml" -o "$d/$f.h5" --replicates "$reps" --patients "$pats" \
     --progress none "${extra[@]}" >"$d/$f.log" 2>&1 || { echo "FAIL: $f run"; cat "$d/$f.log"; exit 1; }
   "$tt" export "$d/$f.h5" --csv "$d/$f" >/dev/null 2>&1 || { echo "FAIL: $f export"; exit 1; }
 done
