@@ -2,9 +2,9 @@
 # The guided arms' shortcuts against the full computation on the same trial (same seed: the
 # same twins, observations and posterior draws): the reference run sets GUIDED_REFERENCE_ARGS
 # (default: the fits' Gauss-Newton step rule off, and the fits and forecasts integrated
-# at the models' rtol 1e-8), the other runs as shipped (plus GUIDED_ARGS, default none). Reports the share of guided twins given
-# the same policy (their course under it bit for bit the same: subjects written for every
-# replicate) and, per replicate, oracle agreement and mean regret from guided.csv; passes
+# at the models' rtol 1e-8), the other runs as shipped (plus GUIDED_ARGS, default none).
+# Reports the share of guided twins given the same policy (their course under it bit for
+# bit the same: subjects written for every replicate) and, per replicate, oracle agreement and mean regret from guided.csv; passes
 # when at least MIN_SAME (default 0.97) of the twins get the same policy and, pooled over
 # the replicates, each figure's paired difference is within 2.5 paired Monte Carlo SEs plus
 # a margin (0.002 for agreement, 2 % of the reference's regret), as
