@@ -61,6 +61,17 @@ PetscErrorCode TTSimTrajectory(TTSim sim, const double *cov, const double *eta, 
  * cases one by one to find it. */
 PetscErrorCode TTSimTrajectories(TTSim sim, PetscInt n, const TTSimCase cases[], PetscInt nt, const double t[],
                                  double ymean[]);
+/* Not collective. The states u[n][nstate] at time t0 >= 0 of the n cases integrated from
+ * `initial` at 0 (their switches before t0 applied), for TTSimTrajectoriesFrom. ODE models
+ * without doses (PETSC_ERR_SUP otherwise); failures as TTSimTrajectories'. */
+PetscErrorCode TTSimStates(TTSim sim, PetscInt n, const TTSimCase cases[], double t0, double u[]);
+/* Not collective. The trajectories ymean[n][nt][nvar] at times t[nt] >= t0 of the n cases
+ * integrated from states u[n][nstate] at t0 (each case in the segment of its regimen in
+ * effect just after t0). With TTSimStates: TTSimTrajectories' values to the integration
+ * tolerance (the steps restart at t0), not bit for bit (sim_state.c). ODE models without
+ * doses (PETSC_ERR_SUP otherwise). */
+PetscErrorCode TTSimTrajectoriesFrom(TTSim sim, PetscInt n, const TTSimCase cases[], double t0, const double u[],
+                                     PetscInt nt, const double t[], double ymean[]);
 /* Not collective. A patient's trajectory with history: times t[nt] increasing, possibly
  * negative (before randomisation). With t[0] >= 0 exactly TTSimTrajectory under eff.
  * Otherwise the twin is untreated (effects eff0, no doses) before 0 and under eff after:
@@ -80,6 +91,14 @@ PetscErrorCode TTSimTrajectoryHistory(TTSim sim, const double *cov, const double
 PetscErrorCode TTSimTrajectorySensitivity(TTSim sim, const double *cov, const double *eta, const double *eff0,
                                           const double *eff, PetscInt nt, const double t[], double ymean[],
                                           double dydeta[]);
+/* Not collective. TTSimTrajectorySensitivity under a regimen (TTSimTrajectoryRegimen's
+ * trajectory with its sensitivities): a regimen of one segment is exactly
+ * TTSimTrajectorySensitivity under its effects; one that switches is followed through
+ * its switches (state and sensitivities continuous there, the integration restarted) for
+ * ODE models without doses, PETSC_ERR_SUP for other models. */
+PetscErrorCode TTSimTrajectorySensitivityRegimen(TTSim sim, const double *cov, const double *eta, const double *eff0,
+                                                 const TTRegimen *reg, PetscInt nt, const double t[], double ymean[],
+                                                 double dydeta[]);
 /* Not collective. The relative accuracy of TTSimTrajectorySensitivity's derivatives: the
  * augmented integration's rtol (ODE models), the central differences' (closed form). */
 PetscErrorCode TTSimSensitivityAccuracy(TTSim sim, double *rel);
@@ -107,6 +126,10 @@ PetscErrorCode TTSimTrajectoryRegimen(TTSim sim, const double *cov, const double
 PetscErrorCode TTSimEvents(TTSim sim, const TTSimCase *k, double t_end, tt_pcg32 *rng, double times[]);
 /* Not collective. Number of ODE right-hand-side evaluations so far (0 for closed form). */
 PetscErrorCode TTSimGetStats(TTSim sim, PetscInt *nrhs);
+/* Not collective. The relative and absolute tolerances of this sim's integrations (by
+ * default rtol 1e-8, atol 1e-10; the command line's -tt_sim_ts_rtol, -tt_sim_ts_atol still
+ * override them); the integrators are rebuilt (as TTSimReset). */
+PetscErrorCode TTSimSetTolerances(TTSim sim, PetscReal rtol, PetscReal atol);
 /* Not collective. Rebuilds the integrator after a failed integration (an error inside
  * TSSolve can leave the TS mid-step); the next trajectory is as from a new TTSim. */
 PetscErrorCode TTSimReset(TTSim sim);

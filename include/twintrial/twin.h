@@ -78,6 +78,22 @@ PetscErrorCode TTTwinFitDestroy(TTTwinFit *fit);
 typedef enum { TT_TWIN_LAPLACE_EXACT, TT_TWIN_LAPLACE_GAUSS_NEWTON } TTTwinLaplace;
 /* Not collective. Sets the kind unless -tt_twin_laplace gave one. */
 PetscErrorCode TTTwinFitSetLaplace(TTTwinFit fit, TTTwinLaplace laplace);
+/* Not collective. A Gauss-Newton fit's second stopping rule (twin_stall.c), off by default
+ * (step_sd = 0): converged when the Gauss-Newton step from the current point, G^-1 g,
+ * moves every random effect by less than step_sd of its posterior SD (sqrt diag G^-1)
+ * and its predicted decrease 1/2 g^T G^-1 g is below `decrease`. Guided arms set 1e-3
+ * and 1e-6 (README, Performance 10). -tt_twin_stop_step_sd S and -tt_twin_stop_decrease
+ * D, when given, override the arguments (S = 0: off). */
+PetscErrorCode TTTwinFitSetStepStop(TTTwinFit fit, PetscReal step_sd, PetscReal decrease);
+/* Not collective. The relative and absolute tolerances of the fit's integrations (plain
+ * and with sensitivities; by default the models' 1e-8 and 1e-10: TTSimSetTolerances). The
+ * sensitivity gradient's error bound follows rtol (twin_sens.c). */
+PetscErrorCode TTTwinFitSetTolerances(TTTwinFit fit, PetscReal rtol, PetscReal atol);
+/* Not collective. A lean fit (for Gauss-Newton fits with the Gauss-Newton Laplace; others
+ * are unaffected) integrates the plain trajectory neither to check the start nor to report
+ * the objective at the mode: the objective is the one the fit evaluated there, from the
+ * sensitivity run (equal to the plain one to the integration tolerance). Guided arms. */
+PetscErrorCode TTTwinFitSetLean(TTTwinFit fit, PetscBool lean);
 /* Not collective. f(eta) of patient p, and its gradient when grad is not NULL. */
 PetscErrorCode TTTwinObjective(TTTwinFit fit, const TTPatient *p, const double eta[], double *f, double grad[]);
 /* Not collective. The MAP estimate of patient p; a failure to converge is reported in

@@ -29,6 +29,15 @@ const TTCliOption tt_cli_options[] = {
     {"-tt_twin_laplace", "exact|gauss_newton",
      "the Hessian of the Laplace covariance: differences of the objective (personalise's default), or the Gauss-Newton "
      "one of a Gauss-Newton fit (guided arms' default)"},
+    {"-tt_twin_stop_step_sd", "S",
+     "guided arms' Gauss-Newton fits also stop when the next step moves every random effect by less than S "
+     "posterior SDs (default 1e-3; 0: off) ..."},
+    {"-tt_twin_stop_decrease", "D", "... and predicts a decrease of the objective below D (default 1e-6)"},
+    {"-tt_guided_fit_rtol", "R",
+     "relative tolerance of the guided arms' personalisation fits' integrations (default 1e-6)"},
+    {"-tt_guided_forecast_rtol", "R",
+     "relative tolerance of the guided arms' forecast integrations (default 1e-6; the twins' own courses keep the "
+     "models' 1e-8)"},
 };
 const int tt_cli_noptions = (int) (sizeof(tt_cli_options) / sizeof(tt_cli_options[0]));
 

@@ -10,7 +10,8 @@
  * first run-in visit). A switch happens at a reassess visit only when another candidate's
  * forecast score is strictly better than the one held. Truths: every candidate given from
  * 0 and the policy, at the twin's true random effects and exposure-response clearance,
- * scored by TTGuideScore plus the candidate's cost. Integration failures of the twin's own
+ * scored by TTGuideScore plus the candidate's cost (the candidates' courses in one batch:
+ * sim.c; the policy's own course where it is one candidate from 0). Integration failures of the twin's own
  * course are returned as PETSC_ERR_NOT_CONVERGED (the trial counts or reports the twin);
  * other errors are raised. Not collective.
  */
@@ -42,8 +43,17 @@ static PetscErrorCode Settle(TTGuide g, PetscErrorCode ierr, PetscBool *failed)
   PetscFunctionReturn(0);
 }
 
+static PetscBool SamePolicy(const GuidePolicy *a, const GuidePolicy *b)
+{
+  if (a->n != b->n) return PETSC_FALSE;
+  for (PetscInt j = 0; j < a->n; j++)
+    if (a->start[j] != b->start[j] || a->cand[j] != b->cand[j]) return PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
 /* The twin's true course under pol (its own clearance) at every visit into y; *failed on
- * an integration failure. */
+ * an integration failure. The course last computed into g->ymean (g->course_pol) is copied
+ * instead of integrated again: the integration is a pure function of its inputs. */
 static PetscErrorCode Course(TTGuide g, const TTGuidedTwin *w, const GuidePolicy *pol, double start[], double eff[],
                              TTRegimen *reg, double y[], PetscBool *failed)
 {
@@ -53,11 +63,18 @@ static PetscErrorCode Course(TTGuide g, const TTGuidedTwin *w, const GuidePolicy
   PetscFunctionBeginUser;
   PetscCall(TTGuideCandidateEffects(g, w->arm, w->z));
   TTGuidePolicyRegimen(g, pol, g->cand_eff, start, eff, reg);
+  *failed = PETSC_FALSE;
+  if (g->course_pol.n && SamePolicy(pol, &g->course_pol)) {
+    if (y != g->ymean) PetscCall(PetscArraycpy(y, g->ymean, g->p->nvisit * g->m->nvar));
+    PetscFunctionReturn(0);
+  }
   k = (TTSimCase){w->cov, w->eta, reg->eff, reg->n > 1 ? reg : NULL};
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   ierr = TTSimTrajectories(g->sim, 1, &k, g->p->nvisit, g->t_model, y);
   PetscCall(PetscPopErrorHandler());
   PetscCall(Settle(g, ierr, failed));
+  g->course_pol.n = 0;
+  if (!*failed && y == g->ymean) g->course_pol = *pol;
   PetscFunctionReturn(0);
 }
 
@@ -78,11 +95,14 @@ static PetscErrorCode RunIn(TTGuide g, const TTGuidedTwin *w, PetscBool *failed)
     PetscCall(TTTrialObserveRunIn(g->trial, w, k, y + k * g->m->nvar, yobs));
     PetscCall(AddObservations(g, t[k], yobs));
   }
+  /* the first fit's start: the random effects' conditional mean given the last run-in
+   * visit's observations (the model's `condition`, as a baseline conditions a twin) */
+  if (!*failed) g->m->condition(g->par, w->cov, yobs, g->eta_prev);
   PetscFunctionReturn(0);
 }
 
 /* Decision d at model time tau: personalise on the observations so far (from the last
- * decision's estimate after the first) and give the best
+ * decision's estimate, or RunIn's conditional mean at the first) and give the best
  * candidate (the first, at 0), or switch to it when strictly better than the one held. */
 static PetscErrorCode Decide(TTGuide g, const TTGuidedTwin *w, PetscInt d, double tau, GuidePolicy *pol,
                              PetscInt *unconverged)
@@ -101,11 +121,11 @@ static PetscErrorCode Decide(TTGuide g, const TTGuidedTwin *w, PetscInt d, doubl
     TTGuidePolicyRegimen(g, pol, g->cand_eff, start, eff, &reg);
     pt.reg = &reg;
   }
-  PetscCall(TTTwinFitPatientFrom(g->fit, &pt, d ? g->eta_prev : NULL, &est));
+  PetscCall(TTTwinFitPatientFrom(g->fit, &pt, g->eta_prev, &est));
   PetscCall(PetscArraycpy(g->eta_prev, est.eta, g->m->nlatent));
   *unconverged += !est.converged;
-  PetscCall(PetscInfo(NULL, "guided decision %d: %d Tao iterations%s\n", (int) d, (int) est.iterations,
-                      pol->n > 1 ? " (a switched regimen)" : ""));
+  PetscCall(PetscInfo(NULL, "guided decision %d: %d Tao iterations%s%s%s\n", (int) d, (int) est.iterations,
+                      pol->n > 1 ? " (a switched regimen)" : "", est.converged ? "" : "; ", est.reason));
   PetscCall(TTGuideForecast(g, w, &est, d, tau, pol, score));
   for (PetscInt c = 1; c < s->ncandidate; c++)
     if (score[c] < score[best]) best = c;
@@ -135,26 +155,32 @@ static PetscErrorCode ObserveVisits(TTGuide g, const TTGuidedTwin *w, const Guid
   PetscFunctionReturn(0);
 }
 
-/* True scores of every candidate from 0 and of the policy (its course y), and the oracle. */
+/* True scores of every candidate from 0 (their courses integrated together, one batch, as
+ * a twin's arms are) and of the policy (its course y), and the oracle. */
 static PetscErrorCode Truths(TTGuide g, const TTGuidedTwin *w, const GuidePolicy *pol, const double y[], double block[],
                              PetscBool *failed)
 {
   const TTGuidedSpec *s  = &g->p->arm[w->arm].guide;
-  const PetscInt      at = g->visit[w->arm] * g->m->nvar + g->var[w->arm];
-  double              start[TT_MAX_SEGMENTS], eff[TT_MAX_SEGMENTS * TT_MAX_EFFECTS], *score = block + TT_GUIDED_SCORE;
-  TTRegimen           reg;
+  const PetscInt      nc = s->ncandidate, at = g->visit[w->arm] * g->m->nvar + g->var[w->arm];
+  const PetscInt      stride = g->p->nvisit * g->m->nvar;
+  double             *score  = block + TT_GUIDED_SCORE;
+  TTSimCase           cases[TT_MAX_CANDIDATES];
+  PetscErrorCode      ierr;
 
   PetscFunctionBeginUser;
   block[TT_GUIDED_POLICY_SCORE] = TTGuideScore(g, s, g->var[w->arm], y[at]) + s->cost[pol->cand[pol->n - 1]];
   block[TT_GUIDED_ORACLE]       = 0;
-  for (PetscInt c = 0; c < s->ncandidate && !*failed; c++) {
-    GuidePolicy one = {1, {0.0}, {c}};
-    if (pol->n == 1 && pol->cand[0] == c)
+  PetscCall(TTGuideCandidateEffects(g, w->arm, w->z));
+  for (PetscInt c = 0; c < nc; c++) cases[c] = (TTSimCase){w->cov, w->eta, g->cand_eff + c * g->m->neffect, NULL};
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = TTSimTrajectories(g->sim, nc, cases, g->p->nvisit, g->t_model, g->ytruth);
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(Settle(g, ierr, failed));
+  for (PetscInt c = 0; c < nc && !*failed; c++) {
+    if (pol->n == 1 && pol->cand[0] == c) /* the policy's own course: regret exactly 0 */
       score[c] = block[TT_GUIDED_POLICY_SCORE];
-    else {
-      PetscCall(Course(g, w, &one, start, eff, &reg, g->ymean, failed));
-      score[c] = TTGuideScore(g, s, g->var[w->arm], g->ymean[at]) + s->cost[c];
-    }
+    else
+      score[c] = TTGuideScore(g, s, g->var[w->arm], g->ytruth[c * stride + at]) + s->cost[c];
     if (score[c] < score[(PetscInt) block[TT_GUIDED_ORACLE]]) block[TT_GUIDED_ORACLE] = c;
   }
   PetscFunctionReturn(0);
@@ -172,7 +198,7 @@ PetscErrorCode TTGuideChoose_Private(void *ctx, TTTrial trial, const TTGuidedTwi
 
   PetscFunctionBeginUser;
   PetscCheck(trial == g->trial, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "the chooser belongs to another trial");
-  g->nobs = 0;
+  g->nobs = 0, g->course_pol.n = 0;
   PetscCall(RunIn(g, w, &failed));
   if (failed) PetscFunctionReturn(PETSC_ERR_NOT_CONVERGED);
   PetscCall(Decide(g, w, 0, 0.0, &pol, &unconverged));

@@ -19,6 +19,11 @@
  * first-order expansion alone chose worse on the validation trial (oracle agreement 0.012
  * lower, paired SE 0.003): the criterion curves over the posterior's width. A candidate
  * whose points do not all integrate is scored +inf.
+ * After the first decision (tau > 0) every candidate's regimen follows the policy so far up
+ * to tau, so an ODE model without doses integrates each point (draw, or the delta method's)
+ * up to tau once and every candidate from that state (TTSimStates, TTSimTrajectoriesFrom:
+ * the same values to the integration tolerance); both forecast integrators run at the
+ * guided arms' forecast tolerance (guided_create.c).
  */
 #include <math.h>
 #include "guidedimpl.h"
@@ -62,24 +67,44 @@ double TTGuideScore(TTGuide g, const TTGuidedSpec *s, PetscInt var, double y)
   }
 }
 
+/* The cases g->cases[c * np + i] (candidate c, point i) in two pieces: the np points under
+ * the policy so far (regimen pre) up to tau, once, then every case from there. */
+static PetscErrorCode Pieces(TTGuide g, PetscInt n, PetscInt np, const TTRegimen *pre, double tau, double tc)
+{
+  const PetscInt ns = g->m->nstate;
+
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < np; i++)
+    g->pre[i] = (TTSimCase){g->cases[i].cov, g->cases[i].eta, pre->eff, pre->n > 1 ? pre : NULL};
+  PetscCall(TTSimStates(g->sim_pre, np, g->pre, tau, g->u_pre));
+  for (PetscInt k = 0; k < n; k++) PetscCall(PetscArraycpy(g->u_from + k * ns, g->u_pre + (k % np) * ns, ns));
+  PetscCall(TTSimTrajectoriesFrom(g->sim_fc, n, g->cases, tau, g->u_from, 1, &tc, g->y));
+  PetscFunctionReturn(0);
+}
+
 /* The choose variable's value at the choose visit of every case, y[n] (NaN where the
- * integration fails): one batch, or one case at a time for a dosing model or after a
- * failure of the batch. */
-static PetscErrorCode Integrate(TTGuide g, PetscInt n, double tc, PetscInt var, double y[])
+ * integration fails): one batch (in two pieces after the first decision: Pieces), or one
+ * case at a time for a dosing model or after a failure of the batch. */
+static PetscErrorCode Integrate(TTGuide g, PetscInt n, PetscInt np, const TTRegimen *pre, double tau, double tc,
+                                PetscInt var, double y[])
 {
   const PetscInt nv   = g->m->nvar;
   PetscErrorCode ierr = 1;
 
   PetscFunctionBeginUser;
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-  if (!g->m->doses) ierr = TTSimTrajectories(g->sim_fc, n, g->cases, 1, &tc, g->y);
+  if (!g->m->doses && g->m->nstate > 0 && tau > 0.0)
+    ierr = Pieces(g, n, np, pre, tau, tc);
+  else if (!g->m->doses)
+    ierr = TTSimTrajectories(g->sim_fc, n, g->cases, 1, &tc, g->y);
   for (PetscInt i = 0; !ierr && i < n; i++) y[i] = g->y[i * nv + var];
-  if (ierr) {
+  if (ierr) { /* a failure of the batch (or a dosing model): the cases one at a time, from 0 */
     if (ierr != 1) ierr = TTSimReset(g->sim_fc);
+    if (!ierr) ierr = TTSimReset(g->sim_pre);
     for (PetscInt i = 0; !ierr && i < n; i++) {
-      PetscErrorCode e = TTSimTrajectories(g->sim, 1, &g->cases[i], 1, &tc, g->y);
+      PetscErrorCode e = TTSimTrajectories(g->sim_fc, 1, &g->cases[i], 1, &tc, g->y);
       if (e == PETSC_ERR_NOT_CONVERGED || e == PETSC_ERR_FP)
-        e = TTSimReset(g->sim), y[i] = NAN;
+        e = TTSimReset(g->sim_fc), y[i] = NAN;
       else if (!e)
         y[i] = g->y[var];
       ierr = e;
@@ -91,9 +116,10 @@ static PetscErrorCode Integrate(TTGuide g, PetscInt n, double tc, PetscInt var, 
 }
 
 /* The delta-method forecast's values ycrit[c * S + k] of the S draws in g->eta (est the
- * mode and its covariance, positive definite): the candidates' regimens are in g->reg. */
-static PetscErrorCode DeltaMethod(TTGuide g, const TTGuidedTwin *w, const TTTwinEstimate *est, PetscInt S, double tc,
-                                  PetscInt var)
+ * mode and its covariance, positive definite): the candidates' regimens are in g->reg, the
+ * policy so far in pre (decision time tau). */
+static PetscErrorCode DeltaMethod(TTGuide g, const TTGuidedTwin *w, const TTTwinEstimate *est, PetscInt S,
+                                  const TTRegimen *pre, double tau, double tc, PetscInt var)
 {
   const PetscInt nc = g->p->arm[w->arm].guide.ncandidate, nl = g->m->nlatent, np = 2 * nl + 1;
   double         h[TT_TWIN_MAX_LATENT], *y = g->ycrit + nc * S; /* after the draws' values */
@@ -109,7 +135,7 @@ static PetscErrorCode DeltaMethod(TTGuide g, const TTGuidedTwin *w, const TTTwin
     for (PetscInt i = 0; i < np; i++)
       g->cases[c * np + i] =
           (TTSimCase){w->cov, g->eta_lin + i * nl, g->reg[c].eff, g->reg[c].n > 1 ? &g->reg[c] : NULL};
-  PetscCall(Integrate(g, nc * np, tc, var, y));
+  PetscCall(Integrate(g, nc * np, np, pre, tau, tc, var, y));
   for (PetscInt c = 0; c < nc; c++) {
     const double *yc = y + c * np;
     double        d[TT_TWIN_MAX_LATENT], q[TT_TWIN_MAX_LATENT];
@@ -140,6 +166,7 @@ PetscErrorCode TTGuideForecast(TTGuide g, const TTGuidedTwin *w, const TTTwinEst
   PetscBool           ok = PETSC_FALSE;
   double              tc;
   tt_pcg32            rng;
+  TTRegimen           pre = {0, NULL, NULL};
 
   PetscFunctionBeginUser;
   PetscCall(TTTrialModelTime(g->trial, s->visit, &tc));
@@ -149,6 +176,7 @@ PetscErrorCode TTGuideForecast(TTGuide g, const TTGuidedTwin *w, const TTTwinEst
     if (q.n == 0 || q.cand[q.n - 1] != c) q.start[q.n] = tau, q.cand[q.n++] = c;
     TTGuidePolicyRegimen(g, &q, g->cand_eff, g->reg_start[c], g->reg_eff + c * TT_MAX_SEGMENTS * ne, &g->reg[c]);
   }
+  if (pol->n) TTGuidePolicyRegimen(g, pol, g->cand_eff, g->pre_start, g->pre_eff, &pre);
   if (S > 0) {
     uint64_t key = TT_STREAM_GUIDE + 256 * (uint64_t) d + 4096 * (uint64_t) w->arm + ((uint64_t) w->candidate << 32);
     tt_rng_substream(&rng, g->p->seed, (uint64_t) w->replicate, (uint64_t) w->subject, key);
@@ -159,12 +187,12 @@ PetscErrorCode TTGuideForecast(TTGuide g, const TTGuidedTwin *w, const TTTwinEst
     PetscCall(PetscArraycpy(g->eta, est->eta, nl));
   }
   if (ok && s->forecast == TT_GUIDED_FORECAST_DELTA)
-    PetscCall(DeltaMethod(g, w, est, S, tc, var));
+    PetscCall(DeltaMethod(g, w, est, S, &pre, tau, tc, var));
   else {
     for (PetscInt c = 0; c < nc; c++)
       for (PetscInt k = 0; k < S; k++)
         g->cases[c * S + k] = (TTSimCase){w->cov, g->eta + k * nl, g->reg[c].eff, g->reg[c].n > 1 ? &g->reg[c] : NULL};
-    PetscCall(Integrate(g, nc * S, tc, var, g->ycrit));
+    PetscCall(Integrate(g, nc * S, S, &pre, tau, tc, var, g->ycrit));
   }
   for (PetscInt c = 0; c < nc; c++) {
     double   sum = 0;

@@ -26,6 +26,7 @@ struct _p_TTGuide {
   TTTwinFit          fit;
   TTSim              sim;      /* single trajectories: the observed course, the oracle's truths */
   TTSim              sim_fc;   /* the forecasts' batches */
+  TTSim              sim_pre;  /* their shared course up to a reassessment (TTSimStates) */
   double            *eff_none; /* [neffect] untreated */
   PetscBool          observable[TT_GUIDE_MAX_VARS];
   /* the observations of the twin being guided */
@@ -38,16 +39,22 @@ struct _p_TTGuide {
   double     eta_lin[(2 * TT_TWIN_MAX_LATENT + 1) * TT_TWIN_MAX_LATENT]; /* a delta-method forecast's points */
   double    *y;                                                          /* [cases * nvar] */
   TTSimCase *cases;                                                      /* [cases] */
-  double    *ymean;                                                      /* [nvisit * nvar] */
+  TTSimCase *pre;                                  /* [points] the posterior's points under the policy so far */
+  double    *u_pre;                                /* [points * nstate] their states at the reassessment */
+  double    *u_from;                               /* [cases * nstate] every case's state there */
+  double    *ytruth;                               /* [candidates][nvisit][nvar] the candidates' true courses */
+  double     pre_start[TT_MAX_SEGMENTS], *pre_eff; /* [TT_MAX_SEGMENTS * neffect] the policy so far */
+  double    *ymean;                                /* [nvisit * nvar] */
   double     reg_start[TT_MAX_CANDIDATES][TT_MAX_SEGMENTS];
   double    *reg_eff; /* [TT_MAX_CANDIDATES][TT_MAX_SEGMENTS * neffect] */
   TTRegimen  reg[TT_MAX_CANDIDATES];
   double    *cand_eff; /* [TT_MAX_CANDIDATES * neffect]: one arm's candidates, at some clearance */
-  double  *ycrit; /* [2 cases] the choose variable at the choose visit (draws, then a delta-method forecast's points) */
-  double  *t_model;                      /* [nvisit] the visits in model time */
-  double   eta_prev[TT_TWIN_MAX_LATENT]; /* the last decision's estimate: the next fit's start */
-  PetscInt var[TT_MAX_ARMS];             /* each guided arm's choose variable */
-  PetscInt visit[TT_MAX_ARMS];           /* and visit index */
+  double *ycrit; /* [2 cases] the choose variable at the choose visit (draws, then a delta-method forecast's points) */
+  double *t_model;                      /* [nvisit] the visits in model time */
+  double  eta_prev[TT_TWIN_MAX_LATENT]; /* the last decision's estimate: the next fit's start */
+  GuidePolicy course_pol;               /* the policy whose course g->ymean holds (n = 0: none) */
+  PetscInt    var[TT_MAX_ARMS];         /* each guided arm's choose variable */
+  PetscInt    visit[TT_MAX_ARMS];       /* and visit index */
 };
 
 /* guided_forecast.c */

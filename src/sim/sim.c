@@ -111,12 +111,27 @@ static PetscErrorCode SimTSCreate(TTSim sim, PetscInt n, SimTS *s)
   PetscCall(TSSetType(s->ts, TSRK));
   PetscCall(TSRKSetType(s->ts, TSRK5DP));
   PetscCall(TSSetRHSFunction(s->ts, NULL, SimRHS, sim));
-  PetscCall(TSSetTolerances(s->ts, 1e-10, NULL, 1e-8, NULL));
+  PetscCall(TSSetTolerances(s->ts, sim->atol, NULL, sim->rtol, NULL));
   PetscCall(TSSetExactFinalTime(s->ts, TS_EXACTFINALTIME_MATCHSTEP));
   PetscCall(TSSetMaxSteps(s->ts, 1000000));
   PetscCall(TSSetOptionsPrefix(s->ts, "tt_sim_"));
   if (n > 1) PetscCall(TTSimTSOptions_Private(s));
   PetscCall(TSSetFromOptions(s->ts));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTSimBatchTS_Private(TTSim sim, PetscInt n, SimTS **s)
+{
+  PetscFunctionBeginUser;
+  if (n == 1) {
+    *s = &sim->one;
+    PetscFunctionReturn(0);
+  }
+  if (sim->many.n != n) {
+    PetscCall(TTSimTSDestroy_Private(&sim->many));
+    PetscCall(SimTSCreate(sim, n, &sim->many));
+  }
+  *s = &sim->many;
   PetscFunctionReturn(0);
 }
 
@@ -138,6 +153,7 @@ PetscErrorCode TTSimCreate(const TTModelType *type, const double *par, TTSim *si
   PetscCall(PetscCalloc1(1, &s));
   s->type = type;
   s->par  = par;
+  s->rtol = 1e-8, s->atol = 1e-10;
   if (type->doses) {
     PetscCheck(type->nstate > 0, PETSC_COMM_SELF, PETSC_ERR_SUP, "model %s: dosing needs an ODE model", type->name);
     PetscCheck(type->dose_state >= 0 && type->dose_state < type->nstate, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
@@ -162,6 +178,16 @@ PetscErrorCode TTSimReset(TTSim sim)
   PetscCall(TTSimTSDestroy_Private(&sim->sens.s));
   PetscCall(SimTSCreate(sim, 1, &sim->one));
   PetscCall(TTSimSensSetUp_Private(sim));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTSimSetTolerances(TTSim sim, PetscReal rtol, PetscReal atol)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(rtol > 0 && atol > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+             "tolerances rtol %g, atol %g: not positive", (double) rtol, (double) atol);
+  sim->rtol = rtol, sim->atol = atol;
+  PetscCall(TTSimReset(sim));
   PetscFunctionReturn(0);
 }
 
@@ -289,9 +315,8 @@ PetscErrorCode TTSimGetDoses_Private(TTSim sim, const double *eff, double t_end,
   PetscFunctionReturn(0);
 }
 
-/* From the state at sim->now through the nt times t[] (>= now), applying the nd doses
- * (the first not yet applied at index 0) before the times they precede. */
-static PetscErrorCode SimVisits(TTSim sim, PetscInt nd, PetscInt nt, const double t[], double ymean[], PetscInt ystride)
+PetscErrorCode TTSimVisits_Private(TTSim sim, PetscInt nd, PetscInt nt, const double t[], double ymean[],
+                                   PetscInt ystride)
 {
   const PetscInt nvar = sim->type->nvar;
   PetscInt       d    = 0;
@@ -339,7 +364,7 @@ static PetscErrorCode SimIntegrate(TTSim sim, SimTS *s, const TTSimCase cases[],
   if (sw)
     PetscCall(TTSimVisitsSwitching_Private(sim, nd, nt, t, ymean, ystride));
   else
-    PetscCall(SimVisits(sim, nd, nt, t, ymean, ystride));
+    PetscCall(TTSimVisits_Private(sim, nd, nt, t, ymean, ystride));
   PetscFunctionReturn(0);
 }
 
@@ -387,7 +412,7 @@ static PetscErrorCode SimIntegrateHistory(TTSim sim, const double *cov, const do
   if (sw)
     PetscCall(TTSimVisitsSwitching_Private(sim, nd, nt - i, t + i, ymean + i * m->nvar, nt * m->nvar));
   else
-    PetscCall(SimVisits(sim, nd, nt - i, t + i, ymean + i * m->nvar, nt * m->nvar));
+    PetscCall(TTSimVisits_Private(sim, nd, nt - i, t + i, ymean + i * m->nvar, nt * m->nvar));
   PetscFunctionReturn(0);
 }
 
@@ -424,11 +449,9 @@ PetscErrorCode TTSimTrajectories(TTSim sim, PetscInt n, const TTSimCase cases[],
   } else if (n == 1 || m->doses) { /* each case has its own dose events */
     for (PetscInt c = 0; c < n; c++) PetscCall(SimIntegrate(sim, &sim->one, &cases[c], nt, t, ymean + c * ystride));
   } else {
-    if (sim->many.n != n) {
-      PetscCall(TTSimTSDestroy_Private(&sim->many));
-      PetscCall(SimTSCreate(sim, n, &sim->many));
-    }
-    PetscCall(SimIntegrate(sim, &sim->many, cases, nt, t, ymean));
+    SimTS *s;
+    PetscCall(TTSimBatchTS_Private(sim, n, &s));
+    PetscCall(SimIntegrate(sim, s, cases, nt, t, ymean));
   }
   PetscFunctionReturn(0);
 }

@@ -39,8 +39,7 @@ PetscBool TTSimSwitching_Private(PetscInt n, const TTSimCase cases[])
   return PETSC_FALSE;
 }
 
-/* The switch times of the cases after sim->now, increasing and distinct, into sim->brk. */
-static PetscInt Breakpoints(TTSim sim)
+PetscInt TTSimBreakpoints_Private(TTSim sim)
 {
   PetscInt nb = 0;
 
@@ -60,8 +59,7 @@ static PetscInt Breakpoints(TTSim sim)
   return nb;
 }
 
-/* At breakpoint b: every case whose regimen switches at b moves to the new segment. */
-static void Switch(TTSim sim, double b)
+void TTSimSwitch_Private(TTSim sim, double b)
 {
   for (PetscInt c = 0; c < sim->cur->n; c++) {
     const TTRegimen *r = sim->cases[c].reg;
@@ -72,7 +70,7 @@ static void Switch(TTSim sim, double b)
 PetscErrorCode TTSimVisitsSwitching_Private(TTSim sim, PetscInt nd, PetscInt nt, const double t[], double ymean[],
                                             PetscInt ystride)
 {
-  const PetscInt nvar = sim->type->nvar, nb = Breakpoints(sim);
+  const PetscInt nvar = sim->type->nvar, nb = TTSimBreakpoints_Private(sim);
   PetscInt       d = 0, b = 0;
 
   PetscFunctionBeginUser;
@@ -84,7 +82,7 @@ PetscErrorCode TTSimVisitsSwitching_Private(TTSim sim, PetscInt nd, PetscInt nt,
       PetscScalar *u;
       if (te == INFINITY) break;
       PetscCall(TTSimAdvance_Private(sim, te));
-      if (tb == te) Switch(sim, sim->brk[b++]);
+      if (tb == te) TTSimSwitch_Private(sim, sim->brk[b++]);
       PetscCall(VecGetArray(sim->cur->u, &u));
       for (; d < nd && sim->dose_t[d] == te; d++) u[sim->type->dose_state] += sim->dose_mg[d];
       PetscCall(VecRestoreArray(sim->cur->u, &u));

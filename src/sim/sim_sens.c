@@ -15,14 +15,14 @@
  * (s_l, e_l) of (u, eta), a central difference of f at (u +- h s_l, eta +- h e_l) with
  * h = cbrt(eps) scaled so that the state moves by at most cbrt(eps) of its largest
  * component (truncation and rounding ~1e-10 relative): 1 + 2 nlatent calls of `rhs` per
- * stage and no Jacobian matrix. The output sensitivities are the same difference of
- * `output`, the initial ones central differences of `initial` in each eta_l.
- * Why not PETSc's TSForwardSetSensitivities: in PETSc 3.18 TSForwardStep_RK runs after
- * TSStep has moved ts->ptime and ts->time_step on, so it advances the sensitivities with
- * the NEXT step size at stage times shifted by one step. Measured with RK 5(4) DP at
- * rtol 1e-8: d y(20) / dk of y' = -k y is 0.76 % off with adaptive steps, and of
- * y' = -k (1 + sin(t) / 2) y 25 % off (0.07 % with fixed steps of 0.01). It also leaves
- * the sensitivities out of the step control.
+ * stage and no Jacobian matrix. At a loose tolerance (rtol >= 1e-6: TTSimSetTolerances,
+ * guided arms' fits) a forward difference at (u + h s_l, eta + h e_l), h = sqrt(eps)
+ * scaled the same way (~1e-8 relative, two orders below rtol), saves nlatent calls. The output sensitivities are the
+ * same difference of `output`, the initial ones central differences of `initial` in each eta_l. Why not PETSc's
+ * TSForwardSetSensitivities: in PETSc 3.18 TSForwardStep_RK runs after TSStep has moved ts->ptime and ts->time_step on,
+ * so it advances the sensitivities with the NEXT step size at stage times shifted by one step. Measured with RK 5(4) DP
+ * at rtol 1e-8: d y(20) / dk of y' = -k y is 0.76 % off with adaptive steps, and of y' = -k (1 + sin(t) / 2) y 25 % off
+ * (0.07 % with fixed steps of 0.01). It also leaves the sensitivities out of the step control.
  *
  * Same events as TTSimTrajectoryHistory: from `initial` at t[0] < 0 under eff0, restart
  * at 0 under eff (state and sensitivities are continuous there; the right-hand side may
@@ -33,6 +33,12 @@
  * the dose (the jump condition of sensitivities at an event: Galan S, Feehery WF, Barton
  * PI 1999 Appl Numer Math 31:17-47); da/deta and dtau/deta by central differences of
  * `doses` (one-sided for a dose that crosses the last time).
+ * Regimens that switch (TTSimTrajectorySensitivityRegimen; ODE models without doses): as
+ * sim_regimen.c, the case moves to its next segment at each switch time (rhs_regimen and
+ * output_regimen after the first switch when the model has them) and the TS restarts
+ * there; the switch times do not depend on eta, so the state and its sensitivities are
+ * continuous through a switch and only the right-hand side, whose difference along
+ * (s_l, e_l) gives s_l', jumps.
  * Closed-form models: the values of TTSimTrajectoryHistory (bitwise) and central
  * differences of `mean` in each eta_l (eff0 before 0, eff from 0).
  * Invariant: a pure function of (model, par, cov, eta, eff0, eff, t): the augmented TS
@@ -58,14 +64,22 @@ PetscErrorCode TTSimSensDestroy_Private(SimSens *s)
   PetscFunctionReturn(0);
 }
 
-/* Step along (s, e_l) for a state u: the state moves by at most SENS_DELTA of its largest
- * component (or absolutely when it is 0), eta_l by at most SENS_DELTA. */
-static double DirStep(PetscInt ns, const double *u, const double *s)
+/* Relative step of the forward differences of the right-hand side (at a loose rtol):
+ * sqrt(DBL_EPSILON) balances O(h) truncation against O(eps / h) rounding. */
+#define FWD_DELTA 1.4901161193847656e-08
+/* The loosest rtol at which the right-hand side's directional differences stay central:
+ * at FWD_RTOL and above forward differences (error ~1e-8 relative, 1 + nlatent calls of
+ * `rhs` per stage instead of 1 + 2 nlatent) are two orders below the tolerance. */
+#define FWD_RTOL 1e-6
+
+/* Step along (s, e_l) for a state u: the state moves by at most delta of its largest
+ * component (or absolutely when it is 0), eta_l by at most delta. */
+static double DirStep(PetscInt ns, const double *u, const double *s, double delta)
 {
   double un = 0.0, sn = 0.0;
 
   for (PetscInt k = 0; k < ns; k++) un = fmax(un, fabs(u[k])), sn = fmax(sn, fabs(s[k]));
-  return SENS_DELTA / fmax(1.0, sn / (un > 0.0 ? un : 1.0));
+  return delta / fmax(1.0, sn / (un > 0.0 ? un : 1.0));
 }
 
 /* u +- h s and eta +- h e_l into up, um, ep, em. */
@@ -75,6 +89,30 @@ static void Perturb(PetscInt ns, PetscInt nl, PetscInt l, double h, const double
   for (PetscInt k = 0; k < ns; k++) up[k] = u[k] + h * s[k], um[k] = u[k] - h * s[k];
   for (PetscInt j = 0; j < nl; j++) ep[j] = em[j] = eta[j];
   ep[l] += h, em[l] -= h;
+}
+
+/* The single case's right-hand side at (eta, u): the segment under way's (sim.c's CaseRHS). */
+static void CaseRHS(TTSim sim, const double *eta, double t, const double *u, double *f)
+{
+  const TTModelType *m = sim->type;
+  const TTSimCase   *c = &sim->cases[0];
+
+  if (c->reg && sim->seg[0] > 0 && m->rhs_regimen)
+    m->rhs_regimen(sim->par, c->cov, eta, c->reg, (int) sim->seg[0], t, u, f);
+  else
+    m->rhs(sim->par, c->cov, eta, TTSimCaseEffects(sim, 0), t, u, f);
+}
+
+/* The single case's outputs at (eta, u): the segment under way's (sim.c's CaseOutput). */
+static void CaseOutput(TTSim sim, const double *eta, double t, const double *u, double *y)
+{
+  const TTModelType *m = sim->type;
+  const TTSimCase   *c = &sim->cases[0];
+
+  if (c->reg && sim->seg[0] > 0 && m->output_regimen)
+    m->output_regimen(sim->par, c->cov, eta, c->reg, (int) sim->seg[0], t, u, y);
+  else
+    m->output(sim->par, c->cov, eta, TTSimCaseEffects(sim, 0), t, u, y);
 }
 
 static PetscErrorCode SensRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
@@ -91,14 +129,18 @@ static PetscErrorCode SensRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
   (void) ts;
   PetscCall(VecGetArrayRead(U, &u));
   PetscCall(VecGetArray(F, &f));
-  m->rhs(sim->par, c->cov, c->eta, c->eff, t, u, f);
+  CaseRHS(sim, c->eta, t, u, f);
   for (PetscInt l = 0; l < nl; l++) {
     const double *s = u + ns * (1 + l);
-    double        h = DirStep(ns, u, s);
+    double        h = DirStep(ns, u, s, sim->sens.forward ? FWD_DELTA : SENS_DELTA);
     Perturb(ns, nl, l, h, u, s, c->eta, up, um, ep, em);
-    m->rhs(sim->par, c->cov, ep, c->eff, t, up, fp);
-    m->rhs(sim->par, c->cov, em, c->eff, t, um, fm);
-    for (PetscInt k = 0; k < ns; k++) f[ns * (1 + l) + k] = (fp[k] - fm[k]) / (2.0 * h);
+    CaseRHS(sim, ep, t, up, fp);
+    if (sim->sens.forward)
+      for (PetscInt k = 0; k < ns; k++) f[ns * (1 + l) + k] = (fp[k] - f[k]) / h;
+    else {
+      CaseRHS(sim, em, t, um, fm);
+      for (PetscInt k = 0; k < ns; k++) f[ns * (1 + l) + k] = (fp[k] - fm[k]) / (2.0 * h);
+    }
   }
   /* as SimRHS: flag a right-hand side out of the finite range, coast, report it after */
   for (PetscInt i = 0; i < n; i++)
@@ -107,7 +149,7 @@ static PetscErrorCode SensRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
     for (PetscInt i = 0; i < n; i++) f[i] = 0.0;
   PetscCall(VecRestoreArray(F, &f));
   PetscCall(VecRestoreArrayRead(U, &u));
-  sim->nrhs += 1 + 2 * nl;
+  sim->nrhs += 1 + (sim->sens.forward ? 1 : 2) * nl;
   PetscFunctionReturn(0);
 }
 
@@ -117,6 +159,7 @@ PetscErrorCode TTSimSensSetUp_Private(TTSim sim)
   const TTModelType *m  = sim->type;
   SimSens           *S  = &sim->sens;
   const PetscInt     ns = PetscMax(m->nstate, 1), nl = m->nlatent;
+  PetscReal          rtol;
 
   PetscFunctionBeginUser;
   if (!S->work) PetscCall(PetscMalloc1(4 * ns + 2 * nl + 2 * m->nvar, &S->work));
@@ -131,12 +174,14 @@ PetscErrorCode TTSimSensSetUp_Private(TTSim sim)
   PetscCall(TSSetType(S->s.ts, TSRK));
   PetscCall(TSRKSetType(S->s.ts, TSRK5DP));
   PetscCall(TSSetRHSFunction(S->s.ts, NULL, SensRHS, sim));
-  PetscCall(TSSetTolerances(S->s.ts, 1e-10, NULL, 1e-8, NULL));
+  PetscCall(TSSetTolerances(S->s.ts, sim->atol, NULL, sim->rtol, NULL));
   PetscCall(TSSetExactFinalTime(S->s.ts, TS_EXACTFINALTIME_MATCHSTEP));
   PetscCall(TSSetMaxSteps(S->s.ts, 1000000));
   PetscCall(TSSetOptionsPrefix(S->s.ts, "tt_sim_"));
   PetscCall(TTSimTSOptions_Private(&S->s));
   PetscCall(TSSetFromOptions(S->s.ts));
+  PetscCall(TSGetTolerances(S->s.ts, NULL, NULL, &rtol, NULL));
+  S->forward = rtol >= FWD_RTOL;
   PetscFunctionReturn(0);
 }
 
@@ -171,13 +216,13 @@ static PetscErrorCode SensOutput(TTSim sim, double t, double *y, double *dy)
 
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(sim->cur->u, &u));
-  m->output(sim->par, c->cov, c->eta, c->eff, t, u, y);
+  CaseOutput(sim, c->eta, t, u, y);
   for (PetscInt l = 0; l < nl; l++) {
     const double *s = u + ns * (1 + l);
-    double        h = DirStep(ns, u, s);
+    double        h = DirStep(ns, u, s, SENS_DELTA);
     Perturb(ns, nl, l, h, u, s, c->eta, up, um, ep, em);
-    m->output(sim->par, c->cov, ep, c->eff, t, up, yp);
-    m->output(sim->par, c->cov, em, c->eff, t, um, ym);
+    CaseOutput(sim, ep, t, up, yp);
+    CaseOutput(sim, em, t, um, ym);
     for (PetscInt k = 0; k < nv; k++) dy[k * nl + l] = (yp[k] - ym[k]) / (2.0 * h);
   }
   PetscCall(VecRestoreArrayRead(sim->cur->u, &u));
@@ -290,13 +335,41 @@ static PetscErrorCode SensVisits(TTSim sim, PetscInt nd, PetscInt nt, const doub
   PetscFunctionReturn(0);
 }
 
-/* The ODE path: as SimIntegrateHistory (t[0] < 0) or SimIntegrate (t[0] >= 0). */
+/* As SensVisits for a regimen that switches (no doses): at each switch time before a
+ * visit the case moves to its next segment and the TS restarts there (sim_regimen.c's
+ * order: the visits at a switch time under the segment ending there). The state and its
+ * sensitivities are continuous at a switch, whose time does not depend on eta. */
+static PetscErrorCode SensVisitsSwitching(TTSim sim, PetscInt nt, const double t[], double y[], double dy[])
+{
+  const PetscInt nv = sim->type->nvar, nl = sim->type->nlatent, nb = TTSimBreakpoints_Private(sim);
+  PetscInt       b = 0;
+
+  PetscFunctionBeginUser;
+  for (PetscInt i = 0; i < nt; i++) {
+    for (; b < nb && sim->brk[b] < t[i]; b++) {
+      const double te = sim->brk[b], next = b + 1 < nb && sim->brk[b + 1] < t[i] ? sim->brk[b + 1] : t[i];
+      PetscCall(TTSimAdvance_Private(sim, te));
+      TTSimSwitch_Private(sim, te);
+      PetscCall(TSSetTime(sim->cur->ts, te));
+      PetscCall(TSSetTimeStep(sim->cur->ts, 1e-3 * (next - te)));
+      PetscCall(TSRestartStep(sim->cur->ts));
+      sim->now = te;
+    }
+    PetscCall(TTSimAdvance_Private(sim, t[i]));
+    PetscCall(SensOutput(sim, t[i], y + i * nv, dy + i * nv * nl));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The ODE path: as SimIntegrateHistory (t[0] < 0) or SimIntegrate (t[0] >= 0); reg NULL
+ * (constant effects eff after 0) or a regimen that switches (a model without doses). */
 static PetscErrorCode SensIntegrate(TTSim sim, const double *cov, const double *eta, const double *eff0,
-                                    const double *eff, PetscInt nt, const double t[], double y[], double dy[])
+                                    const double *eff, const TTRegimen *reg, PetscInt nt, const double t[], double y[],
+                                    double dy[])
 {
   const TTModelType *m  = sim->type;
   SimTS             *s  = &sim->sens.s;
-  TTSimCase          c  = {cov, eta, t[0] < 0.0 ? eff0 : eff, NULL};
+  TTSimCase          c  = {cov, eta, t[0] < 0.0 ? eff0 : eff, t[0] < 0.0 ? NULL : reg};
   const PetscInt     nv = m->nvar, nl = m->nlatent;
   PetscInt           i = 0, nd = 0;
   PetscScalar       *u;
@@ -305,6 +378,7 @@ static PetscErrorCode SensIntegrate(TTSim sim, const double *cov, const double *
   PetscCall(TTSimSensSetUp_Private(sim));
   sim->cur   = s;
   sim->cases = &c;
+  PetscCall(TTSimResetSegments_Private(sim, 1));
   PetscCall(VecGetArray(s->u, &u));
   SensInitial(sim, c.eff, u);
   PetscCall(VecRestoreArray(s->u, &u));
@@ -320,13 +394,16 @@ static PetscErrorCode SensIntegrate(TTSim sim, const double *cov, const double *
     }
     if (i == nt) PetscFunctionReturn(0);
     PetscCall(TTSimAdvance_Private(sim, 0.0));
-    c.eff = eff;
+    c.eff = eff, c.reg = reg;
   }
   if (m->doses) PetscCall(SensGetDoses(sim, t[nt - 1], &nd));
   PetscCall(TSSetTime(s->ts, 0.0));
   PetscCall(TSSetTimeStep(s->ts, t[nt - 1] > 0 ? 1e-3 * t[nt - 1] : 1e-3));
   PetscCall(TSRestartStep(s->ts));
-  PetscCall(SensVisits(sim, nd, nt - i, t + i, y + i * nv, dy + i * nv * nl));
+  if (reg)
+    PetscCall(SensVisitsSwitching(sim, nt - i, t + i, y + i * nv, dy + i * nv * nl));
+  else
+    PetscCall(SensVisits(sim, nd, nt - i, t + i, y + i * nv, dy + i * nv * nl));
   PetscFunctionReturn(0);
 }
 
@@ -370,7 +447,28 @@ PetscErrorCode TTSimTrajectorySensitivity(TTSim sim, const double *cov, const do
   if (m->nstate == 0)
     PetscCall(SensClosedForm(sim, cov, eta, eff0, eff, nt, t, ymean, dydeta));
   else
-    PetscCall(SensIntegrate(sim, cov, eta, eff0, eff, nt, t, ymean, dydeta));
+    PetscCall(SensIntegrate(sim, cov, eta, eff0, eff, NULL, nt, t, ymean, dydeta));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTSimTrajectorySensitivityRegimen(TTSim sim, const double *cov, const double *eta, const double *eff0,
+                                                 const TTRegimen *reg, PetscInt nt, const double t[], double ymean[],
+                                                 double dydeta[])
+{
+  const TTModelType *m = sim->type;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTSimCheckRegimen_Private(reg));
+  if (reg->n == 1) {
+    PetscCall(TTSimTrajectorySensitivity(sim, cov, eta, eff0, reg->eff, nt, t, ymean, dydeta));
+    PetscFunctionReturn(0);
+  }
+  PetscCheck(nt >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "%d times", (int) nt);
+  PetscCheck(m->nstate > 0 && !m->doses, PETSC_COMM_SELF, PETSC_ERR_SUP,
+             "model %s: sensitivities through regimen switches are for ODE models without doses", m->name);
+  PetscCheck(m->nlatent <= TT_SIM_MAX_SENS_LATENT, PETSC_COMM_SELF, PETSC_ERR_SUP,
+             "model %s: sensitivities to more than %d random effects", m->name, TT_SIM_MAX_SENS_LATENT);
+  PetscCall(SensIntegrate(sim, cov, eta, eff0, reg->eff, reg, nt, t, ymean, dydeta));
   PetscFunctionReturn(0);
 }
 
@@ -381,6 +479,7 @@ PetscErrorCode TTSimSensitivityAccuracy(TTSim sim, double *rel)
   PetscFunctionBeginUser;
   *rel = SENS_DELTA * SENS_DELTA;
   if (!sim->sens.s.ts) PetscFunctionReturn(0);
+  if (sim->sens.forward) *rel = FWD_DELTA;
   PetscCall(TSGetTolerances(sim->sens.s.ts, NULL, NULL, &rtol, NULL));
   *rel = PetscMax(rtol, *rel);
   PetscFunctionReturn(0);

@@ -22,12 +22,13 @@ typedef struct {
 
 /* The augmented system of sim_sens.c: one case's state and its sensitivities. */
 typedef struct {
-  SimTS   s;        /* u[nstate * (1 + nlatent)]: the state, then d state / d eta_l for each l */
-  double *work;     /* model-sized scratch: perturbed states and right-hand sides */
-  double *dose_t2;  /* TT_MAX_DOSES times of the doses at a perturbed eta */
-  double *dose_mg2; /* TT_MAX_DOSES amounts there */
-  double *dose_dmg; /* [TT_MAX_DOSES][nlatent] d amount / d eta */
-  double *dose_dtd; /* [TT_MAX_DOSES][nlatent] d time / d eta */
+  SimTS     s;        /* u[nstate * (1 + nlatent)]: the state, then d state / d eta_l for each l */
+  double   *work;     /* model-sized scratch: perturbed states and right-hand sides */
+  double   *dose_t2;  /* TT_MAX_DOSES times of the doses at a perturbed eta */
+  double   *dose_mg2; /* TT_MAX_DOSES amounts there */
+  double   *dose_dmg; /* [TT_MAX_DOSES][nlatent] d amount / d eta */
+  double   *dose_dtd; /* [TT_MAX_DOSES][nlatent] d time / d eta */
+  PetscBool forward;  /* forward differences of the right-hand side (a loose rtol: sim_sens.c) */
 } SimSens;
 
 /* The event-time integration of sim_events.c: states and cumulative hazards together. */
@@ -60,7 +61,8 @@ struct _p_TTSim {
   PetscInt           nseg_cap;
   double            *brk; /* [nseg_cap * TT_MAX_SEGMENTS] switch times of the cases, increasing, distinct */
   PetscInt           nrhs;
-  PetscBool          nonfinite; /* the right-hand side left the finite range in this integration */
+  PetscBool          nonfinite;  /* the right-hand side left the finite range in this integration */
+  PetscReal          rtol, atol; /* every TS's tolerances before the command line's (TTSimSetTolerances) */
 };
 
 /* The effects case c sees in the segment under way. */
@@ -75,6 +77,12 @@ static inline const double *TTSimCaseEffects(TTSim sim, PetscInt c)
  * into dose_t, dose_mg; size and zero the segments of n cases (a case without a regimen:
  * 0); the batch TS's options (infinity norm, then the user's); a TS's destruction. */
 PetscErrorCode TTSimAdvance_Private(TTSim sim, PetscReal target);
+/* sim.c: from the state at sim->now through the nt times t[] (>= now), applying the nd
+ * doses (the first not yet applied at index 0) before the times they precede; the TS for
+ * n cases of a model without doses (one, or the batch TS made for n). */
+PetscErrorCode TTSimVisits_Private(TTSim sim, PetscInt nd, PetscInt nt, const double t[], double ymean[],
+                                   PetscInt ystride);
+PetscErrorCode TTSimBatchTS_Private(TTSim sim, PetscInt n, SimTS **s);
 PetscErrorCode TTSimOutput_Private(TTSim sim, double t, double *y, PetscInt ystride);
 PetscErrorCode TTSimDose_Private(TTSim sim, PetscInt *d, PetscInt nd, PetscReal visit);
 PetscErrorCode TTSimGetDoses_Private(TTSim sim, const double *eff, double t_end, PetscInt *nd);
@@ -87,6 +95,11 @@ PetscErrorCode TTSimTSDestroy_Private(SimTS *s);
 PetscErrorCode TTSimCheckRegimen_Private(const TTRegimen *reg);
 /* Whether a case of cases[n] has a regimen of more than one segment. */
 PetscBool TTSimSwitching_Private(PetscInt n, const TTSimCase cases[]);
+/* The switch times of sim->cases after sim->now, increasing and distinct, into sim->brk;
+ * returns their number. */
+PetscInt TTSimBreakpoints_Private(TTSim sim);
+/* At breakpoint b: every case whose regimen switches at b moves to its new segment (sim->seg). */
+void TTSimSwitch_Private(TTSim sim, double b);
 /* From the state at sim->now (the segments of sim->seg under way) through the visits t[nt],
  * with the switches of every case and the single case's nd doses (dose_t, dose_mg). */
 PetscErrorCode TTSimVisitsSwitching_Private(TTSim sim, PetscInt nd, PetscInt nt, const double t[], double ymean[],

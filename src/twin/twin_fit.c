@@ -9,11 +9,18 @@
  * the prior's truncation bounds, with central finite-difference gradients on the prior-SD
  * scale (closed-form models' default) or, with -tt_twin_gradient sensitivity (ODE models'
  * default), gradients from the trajectory's forward sensitivities (twin_sens.c; a patient
- * whose regimen switches keeps the differences). A trajectory that cannot be computed
+ * whose regimen switches keeps the differences unless the model is an ODE model without
+ * doses). A trajectory that cannot be computed
  * (integration failure) makes f = +inf at that eta, so the line search backs off.
  * The Laplace covariance is the inverse of the finite-difference Hessian of f at the mode
- * (LAPACK potrf/potri); converged = 1 only when Tao converged (|g| <= gatol, or where f can
+ * (LAPACK potrf/potri); the start is checked and the objective at the mode reported from
+ * plain integrations of the trajectory. converged = 1 only when Tao converged (|g| <= gatol, or where f can
  * no longer be decreased measurably: twin_stall.c) and that Hessian is positive definite.
+ * A lean fit (TTTwinFitSetLean: guided arms; Gauss-Newton steps and Laplace) skips those two
+ * plain integrations: the solve itself finds a start it cannot evaluate (f = +inf stops it
+ * at once; then it restarts from the typical twin), and the objective reported is the one
+ * Tao evaluated at the mode (from the sensitivity run, equal to the plain one to the
+ * integration tolerance).
  * Options: prefix tt_twin_ (e.g. -tt_twin_tao_gatol). Not collective: one TTTwinFit per
  * rank, reused for every patient; a patient's result depends on nothing else.
  */
@@ -161,9 +168,9 @@ static PetscErrorCode ObjectiveGradient(TTTwinFit fit, const TTPatient *p, const
 /* f and its gradient as -tt_twin_gradient says (twin_sens.c may fall back to differences). */
 static PetscErrorCode Gradient(TTTwinFit fit, const TTPatient *p, const double eta[], double *f, double grad[])
 {
-  /* the sensitivities follow constant effects after 0: a switching arm keeps the differences */
-  const TTRegimen *reg  = p->reg ? p->reg : &fit->reg[p->arm >= 0 ? p->arm : fit->narm];
-  PetscBool        sens = fit->gradient == TT_TWIN_GRADIENT_SENSITIVITY && reg->n == 1;
+  /* a switching regimen the sensitivities cannot follow (doses, closed form) keeps the differences */
+  PetscBool sens =
+      fit->gradient == TT_TWIN_GRADIENT_SENSITIVITY && TTTwinSensFollows(fit, TTTwinPatientRegimen(fit, p));
 
   PetscFunctionBeginUser;
   if (sens) PetscCall(TTTwinSensObjectiveGradient(fit, p, eta, f, grad));
@@ -322,28 +329,64 @@ PetscErrorCode TTTwinFitPatient(TTTwinFit fit, const TTPatient *p, TTTwinEstimat
   PetscFunctionReturn(0);
 }
 
+/* fit->x = eta0 (or the typical twin, eta = 0, without one) within the bounds. */
+static PetscErrorCode Start(TTTwinFit fit, const double eta0[])
+{
+  PetscScalar *x;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArray(fit->x, &x));
+  for (PetscInt i = 0; i < fit->nl; i++) x[i] = PetscMin(PetscMax(eta0 ? eta0[i] : 0.0, fit->lo[i]), fit->hi[i]);
+  PetscCall(VecRestoreArray(fit->x, &x));
+  PetscFunctionReturn(0);
+}
+
+/* Tao's solve from fit->x; *f the objective where it stopped (as Tao evaluated it). */
+static PetscErrorCode Solve(TTTwinFit fit, Tao tao, double *f)
+{
+  PetscReal fc;
+
+  PetscFunctionBeginUser;
+  PetscCall(TaoSetSolution(tao, fit->x));
+  TTTwinStallReset(fit);
+  PetscCall(TaoSolve(tao));
+  PetscCall(TaoGetSolutionStatus(tao, NULL, &fc, NULL, NULL, NULL, NULL));
+  *f = fc;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTTwinFitPatientFrom(TTTwinFit fit, const TTPatient *p, const double eta0[], TTTwinEstimate *est)
 {
-  PetscScalar       *x;
   const PetscScalar *xr;
   TaoConvergedReason reason;
   PetscInt           its;
-  double             f;
+  double             f = INFINITY;
   Tao                tao;
+  PetscBool          lean;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(est, sizeof *est));
   fit->patient = NULL; /* the same address may hold another patient */
   fit->gn_ok   = PETSC_FALSE;
   PetscCall(SetPatient(fit, p));
-  PetscCall(VecGetArray(fit->x, &x));
-  for (PetscInt i = 0; i < fit->nl; i++) x[i] = PetscMin(PetscMax(eta0 ? eta0[i] : 0.0, fit->lo[i]), fit->hi[i]);
-  PetscCall(Objective(fit, p, x, &f));
-  if (!isfinite(f) && eta0) { /* a start the objective cannot evaluate: the typical twin's */
-    for (PetscInt i = 0; i < fit->nl; i++) x[i] = PetscMin(PetscMax(0.0, fit->lo[i]), fit->hi[i]);
-    PetscCall(Objective(fit, p, x, &f));
+  tao  = TTTwinUsesGN(fit, p) ? fit->tao_gn : fit->tao;
+  lean = fit->lean && tao == fit->tao_gn && fit->laplace == TT_TWIN_LAPLACE_GAUSS_NEWTON;
+  PetscCall(Start(fit, eta0));
+  if (lean) { /* the start is checked by the solve itself: f = +inf there stops it at once */
+    PetscCall(Solve(fit, tao, &f));
+    if (!isfinite(f) && eta0) PetscCall(Start(fit, NULL));
+  } else {
+    PetscCall(VecGetArrayRead(fit->x, &xr));
+    PetscCall(Objective(fit, p, xr, &f));
+    PetscCall(VecRestoreArrayRead(fit->x, &xr));
+    if (!isfinite(f) && eta0) { /* a start the objective cannot evaluate: the typical twin's */
+      PetscCall(Start(fit, NULL));
+      PetscCall(VecGetArrayRead(fit->x, &xr));
+      PetscCall(Objective(fit, p, xr, &f));
+      PetscCall(VecRestoreArrayRead(fit->x, &xr));
+    }
   }
-  PetscCall(VecRestoreArray(fit->x, &x));
+  if (lean && !isfinite(f) && eta0) PetscCall(Solve(fit, tao, &f));
   if (!isfinite(f)) {
     PetscCall(PetscSNPrintf(est->reason, sizeof est->reason,
                             "objective not finite at the population's typical twin (an observation the model "
@@ -353,16 +396,16 @@ PetscErrorCode TTTwinFitPatientFrom(TTTwinFit fit, const TTPatient *p, const dou
     for (PetscInt i = 0; i < fit->nl * fit->nl; i++) est->cov[i] = NAN;
     PetscFunctionReturn(0);
   }
-  tao = TTTwinUsesGN(fit, p) ? fit->tao_gn : fit->tao;
-  PetscCall(TaoSetSolution(tao, fit->x));
-  TTTwinStallReset(fit);
-  PetscCall(TaoSolve(tao));
+  if (!lean) PetscCall(Solve(fit, tao, &f));
   PetscCall(TaoGetConvergedReason(tao, &reason));
   PetscCall(TaoGetIterationNumber(tao, &its));
   PetscCall(VecGetArrayRead(fit->x, &xr));
   PetscArraycpy(est->eta, xr, fit->nl);
   PetscCall(VecRestoreArrayRead(fit->x, &xr));
-  PetscCall(Objective(fit, p, est->eta, &est->objective));
+  if (lean)
+    est->objective = f;
+  else
+    PetscCall(Objective(fit, p, est->eta, &est->objective));
   est->iterations = its;
   est->converged  = reason > 0 && isfinite(est->objective);
   if (!est->converged)

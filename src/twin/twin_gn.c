@@ -18,8 +18,8 @@
  *
  * The fit takes Gauss-Newton steps (-tt_twin_method gauss_newton) by default for a model
  * that declares its observations normal on some scale with a constant variance
- * (TTModelType.gauss_newton: t2d_hba1c), when the gradient is by sensitivities and the
- * patient's regimen is one segment; otherwise bounded quasi-Newton steps (TAOBQNLS,
+ * (TTModelType.gauss_newton: t2d_hba1c), when the gradient is by sensitivities that
+ * follow the patient's regimen (TTTwinSensFollows); otherwise bounded quasi-Newton steps (TAOBQNLS,
  * -tt_twin_method quasi_newton). For other densities G can miss much of the curvature
  * (metformin PK, proportional errors: linear convergence at a rate of about 0.6 near some
  * modes, no fewer iterations than quasi-Newton), so there the option only forces it.
@@ -31,7 +31,8 @@
  * differ (T2D: about 7 iterations instead of about 15: README, Performance 10).
  * -tt_twin_laplace gauss_newton (guided arms set it: TTTwinFitSetLaplace) takes G at the
  * mode as the Laplace Hessian of a Gauss-Newton fit instead of central differences of f
- * (2 nl^2 integrations). Not collective.
+ * (2 nl^2 integrations). TTTwinFitSetStepStop adds a stopping rule on the Gauss-Newton
+ * step (twin_stall.c). Not collective.
  */
 #include <math.h>
 #include <string.h>
@@ -79,11 +80,37 @@ PetscErrorCode TTTwinFitSetLaplace(TTTwinFit fit, TTTwinLaplace laplace)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode TTTwinFitSetStepStop(TTTwinFit fit, PetscReal step_sd, PetscReal decrease)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-tt_twin_stop_step_sd", &step_sd, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-tt_twin_stop_decrease", &decrease, NULL));
+  PetscCheck(step_sd >= 0 && decrease >= 0, PETSC_COMM_SELF, PETSC_ERR_USER,
+             "-tt_twin_stop_step_sd %g, -tt_twin_stop_decrease %g: expected values >= 0", (double) step_sd,
+             (double) decrease);
+  fit->stop_sd  = step_sd;
+  fit->stop_dec = decrease;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTTwinFitSetTolerances(TTTwinFit fit, PetscReal rtol, PetscReal atol)
+{
+  PetscFunctionBeginUser;
+  PetscCall(TTSimSetTolerances(fit->sim, rtol, atol));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTTwinFitSetLean(TTTwinFit fit, PetscBool lean)
+{
+  PetscFunctionBeginUser;
+  fit->lean = lean;
+  PetscFunctionReturn(0);
+}
+
 PetscBool TTTwinUsesGN(TTTwinFit fit, const TTPatient *p)
 {
-  const TTRegimen *reg = p->reg ? p->reg : &fit->reg[p->arm >= 0 ? p->arm : fit->narm];
-
-  return fit->method == TT_TWIN_METHOD_GAUSS_NEWTON && fit->gradient == TT_TWIN_GRADIENT_SENSITIVITY && reg->n == 1;
+  return fit->method == TT_TWIN_METHOD_GAUSS_NEWTON && fit->gradient == TT_TWIN_GRADIENT_SENSITIVITY &&
+         TTTwinSensFollows(fit, TTTwinPatientRegimen(fit, p));
 }
 
 void TTTwinGNPrior(TTTwinFit fit, const TTPatient *p, const double eta[])

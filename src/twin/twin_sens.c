@@ -19,8 +19,9 @@
  * -tt_twin_gradient fd|sensitivity chooses; the default is sensitivity for ODE models
  * (tests/bench/bench_twin_gradient.c: faster on T2D and metformin PK, the MAP as close or
  * closer to a tight reference; with twin_stall.c's test no fit stalls), fd for closed
- * forms (whose f costs no integration). A patient whose arm switches regimen gets
- * differences (twin_fit.c). Should the sim refuse
+ * forms (whose f costs no integration). A patient whose regimen switches gets them
+ * through the switches (TTSimTrajectorySensitivityRegimen) for an ODE model without doses,
+ * differences otherwise (twin_fit.c; TTTwinSensFollows). Should the sim refuse
  * sensitivities (PETSC_ERR_SUP), the fit switches to fd for good (PetscInfo says so).
  * Not collective.
  */
@@ -45,6 +46,16 @@ PetscErrorCode TTTwinGradientFromOptions(const TTModelType *m, TTTwinGradient *g
              value[0] ? value : "(no value)");
   *gradient = strcmp(value, "fd") ? TT_TWIN_GRADIENT_SENSITIVITY : TT_TWIN_GRADIENT_FD;
   PetscFunctionReturn(0);
+}
+
+const TTRegimen *TTTwinPatientRegimen(TTTwinFit fit, const TTPatient *p)
+{
+  return p->reg ? p->reg : &fit->reg[p->arm >= 0 ? p->arm : fit->narm];
+}
+
+PetscBool TTTwinSensFollows(TTTwinFit fit, const TTRegimen *reg)
+{
+  return reg->n == 1 || (fit->m->nstate > 0 && !fit->m->doses) ? PETSC_TRUE : PETSC_FALSE;
 }
 
 PetscErrorCode TTTwinSensDestroy(TTTwinFit fit)
@@ -108,14 +119,18 @@ static PetscErrorCode Reserve(TTTwinFit fit, PetscInt n)
  * (fit->gradient becomes FD). */
 static PetscErrorCode Trajectory(TTTwinFit fit, const TTPatient *p, const double eta[], PetscInt nt, PetscBool *ok)
 {
-  const double  *none = fit->eff + fit->narm * fit->m->neffect;
-  const double  *eff  = p->reg ? p->reg->eff : fit->eff + (p->arm >= 0 ? p->arm : fit->narm) * fit->m->neffect;
-  PetscErrorCode ierr;
+  const double    *none = fit->eff + fit->narm * fit->m->neffect;
+  const double    *eff  = p->reg ? p->reg->eff : fit->eff + (p->arm >= 0 ? p->arm : fit->narm) * fit->m->neffect;
+  const TTRegimen *reg  = TTTwinPatientRegimen(fit, p);
+  PetscErrorCode   ierr;
 
   PetscFunctionBeginUser;
   PetscCall(Reserve(fit, nt));
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-  ierr = TTSimTrajectorySensitivity(fit->sim, p->cov, eta, none, eff, nt, fit->times, fit->ymean, fit->dymean);
+  if (reg->n > 1) /* TTTwinSensFollows */
+    ierr = TTSimTrajectorySensitivityRegimen(fit->sim, p->cov, eta, none, reg, nt, fit->times, fit->ymean, fit->dymean);
+  else
+    ierr = TTSimTrajectorySensitivity(fit->sim, p->cov, eta, none, eff, nt, fit->times, fit->ymean, fit->dymean);
   PetscCall(PetscPopErrorHandler());
   *ok = ierr ? PETSC_FALSE : PETSC_TRUE;
   if (ierr == PETSC_ERR_SUP) {

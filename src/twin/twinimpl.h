@@ -51,6 +51,8 @@ struct _p_TTTwinFit {
   PetscBool checked, checked_ok; /* a stall was checked at checked_x, and its verdict */
   double    checked_x[TT_TWIN_MAX_LATENT];
   double    checked_H[TT_TWIN_MAX_LATENT * TT_TWIN_MAX_LATENT]; /* the Hessian there (Laplace reuses it) */
+  PetscReal stop_sd, stop_dec; /* the Gauss-Newton step rule (TTTwinFitSetStepStop; stop_sd 0: off) */
+  PetscBool lean;              /* no plain integrations at the start and the mode (TTTwinFitSetLean) */
 };
 
 /* twin_fit.c */
@@ -76,6 +78,10 @@ PetscErrorCode TTTwinGradientFromOptions(const TTModelType *m, TTTwinGradient *g
 PetscErrorCode TTTwinSensObjectiveGradient(TTTwinFit fit, const TTPatient *p, const double eta[], double *f,
                                            double grad[]);
 PetscErrorCode TTTwinSensDestroy(TTTwinFit fit);
+/* The regimen patient p's fit follows after 0 (p->reg, or its arm's; untreated without an arm). */
+const TTRegimen *TTTwinPatientRegimen(TTTwinFit fit, const TTPatient *p);
+/* Whether sensitivities follow regimen reg: one segment, or an ODE model without doses. */
+PetscBool TTTwinSensFollows(TTTwinFit fit, const TTRegimen *reg);
 
 /* twin_gn.c: -tt_twin_method and -tt_twin_laplace; the Gauss-Newton Hessian's pieces as
  * twin_sens.c meets them (the prior's, then each observation's curvature along its
@@ -87,7 +93,7 @@ void           TTTwinGNDone(TTTwinFit fit, const double eta[]);
 double         TTTwinD2LogDensity(TTTwinFit fit, int var, const TTObservation *o, double ld, PetscBool prev);
 PetscErrorCode TTTwinGNCreate(TTTwinFit fit, PetscErrorCode (*objective)(Tao, Vec, PetscReal *, Vec, void *));
 PetscErrorCode TTTwinGNDestroy(TTTwinFit fit);
-/* Whether patient p's fit takes Gauss-Newton steps (sensitivity gradients, one segment). */
+/* Whether patient p's fit takes Gauss-Newton steps (sensitivity gradients that follow its regimen). */
 PetscBool TTTwinUsesGN(TTTwinFit fit, const TTPatient *p);
 /* The Gauss-Newton Hessian at eta into H[nl * nl] (one sensitivity evaluation unless the
  * last was at eta); *ok = FALSE where f cannot be evaluated there. */

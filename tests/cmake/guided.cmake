@@ -29,3 +29,10 @@ add_test(NAME guided_delta_identical_on_1_to_4_ranks_and_after_resume
   COMMAND ${TT_SOURCE_DIR}/tests/mpi/guided.sh ${TT_TWINTRIAL} ${TT_GUIDED_DIR}/t2d_guided_delta.yaml)
 set_tests_properties(guided_delta_identical_on_1_to_4_ranks_and_after_resume PROPERTIES LABELS "mpi;guided"
   ENVIRONMENT "${TT_MPI_ENV}" TIMEOUT 900)
+# the guided arms' shortcuts (Gauss-Newton step rule, fit and forecast tolerance 1e-6) against the
+# full computation: the same policy for nearly every twin, the same figures within MC error
+# (tests/validation/guided_fast.sh)
+add_test(NAME guided_shortcuts_agree_with_full_computation
+  COMMAND bash ${TT_SOURCE_DIR}/tests/validation/guided_fast.sh ${TT_TWINTRIAL} ${TT_GUIDED_DIR}/t2d_guided.yaml 6 100)
+set_tests_properties(guided_shortcuts_agree_with_full_computation PROPERTIES LABELS "validation;guided"
+  ENVIRONMENT "${TT_MPI_ENV}" TIMEOUT 600)

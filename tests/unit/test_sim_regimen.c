@@ -10,6 +10,8 @@
  *    TTSimTrajectoryHistory), with history before 0 too;
  *  - a batch mixing a switching case with constant ones: each case within the tolerance of
  *    its exact solution, reproduced bitwise;
+ *  - in two pieces (TTSimStates, TTSimTrajectoriesFrom) with switches after and at the
+ *    time between them: each case within the tolerance of its exact solution;
  *  - rhs_regimen / output_regimen are called after the first switch only, with the
  *    segment under way: the same math through them gives bitwise the same trajectory;
  *  - doses under a regimen (linear elimination, closed-form superposition): each
@@ -137,6 +139,43 @@ static PetscErrorCode TestBatch(void)
   PetscCall(TTSimTrajectory(sim, &cov[0], &eta[0], &e[0], 6, t, y2));
   PetscCall(TTSimTrajectories(sim, 3, c, 6, t, y2));
   for (int i = 0; i < 18; i++) TT_CHECK(y[i] == y2[i], "a batch with switches is reproduced bitwise");
+  PetscCall(TTSimDestroy(&sim));
+  PetscFunctionReturn(0);
+}
+
+/* In two pieces (TTSimStates at t0 = 30, then TTSimTrajectoriesFrom): a constant case, one
+ * switching after t0 and one switching exactly at t0 (the state at t0 is the course
+ * before the switch, the second piece runs under the new segment), each within the
+ * tolerance of its exact solution. */
+static PetscErrorCode TestTwoPieces(void)
+{
+  double    t[4]   = {30, 60, 120, 200}, y[3 * 4], u[3];
+  double    cov[3] = {5, 50, 1}, eta[3] = {0.2, -1.0, 1.5}, e[3] = {0.0, 3.0, -0.5};
+  double    start[2] = {0, 45}, eff[2] = {0.0, 2.0}, start2[2] = {0, 30}, eff2[2] = {-0.5, 2.5};
+  TTRegimen reg = {2, start, eff}, reg2 = {2, start2, eff2};
+  TTSimCase c[3] = {
+      {&cov[0], &eta[0], &e[0], NULL},
+      {&cov[1], &eta[1], NULL, &reg},
+      {&cov[2], &eta[2], NULL, &reg2},
+  };
+  TTModelType m = Logistic();
+  TTSim       sim;
+
+  PetscFunctionBeginUser;
+  PetscCall(TTSimCreate(&m, par, &sim));
+  PetscCall(TTSimStates(sim, 3, c, 30.0, u));
+  TT_CHECK_CLOSE(u[2], PiecewiseExact(&reg2, cov[2], eta[2], 30.0), 1e-7 * u[2],
+                 "the state at a switch time: before it");
+  PetscCall(TTSimTrajectoriesFrom(sim, 3, c, 30.0, u, 4, t, y));
+  for (int i = 0; i < 4; i++) {
+    double ex;
+    tt_logistic_exact(par, &cov[0], &eta[0], &e[0], t[i], &ex);
+    TT_CHECK_CLOSE(y[i], ex, 1e-7 * ex, "two pieces: a constant case");
+    ex = PiecewiseExact(&reg, cov[1], eta[1], t[i]);
+    TT_CHECK_CLOSE(y[4 + i], ex, 1e-7 * ex, "two pieces: a case switching after t0");
+    ex = PiecewiseExact(&reg2, cov[2], eta[2], t[i]);
+    TT_CHECK_CLOSE(y[8 + i], ex, 1e-7 * ex, "two pieces: a case switching at t0");
+  }
   PetscCall(TTSimDestroy(&sim));
   PetscFunctionReturn(0);
 }
@@ -301,6 +340,7 @@ int main(int argc, char **argv)
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCall(TestPieces());
   PetscCall(TestBatch());
+  PetscCall(TestTwoPieces());
   PetscCall(TestModelRegimenCallbacks());
   PetscCall(TestDoses());
   PetscCall(TestRefusals());

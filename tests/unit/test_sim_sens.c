@@ -13,6 +13,10 @@
  *    central differences of TTSimTrajectoryHistory integrated at rtol 1e-12 (error ~1e-8).
  * 3. A closed-form model (alzheimers_adas): values bitwise those of TTSimTrajectoryHistory,
  *    derivatives against central differences of `mean`.
+ * 2b. t2d_hba1c under a regimen that switches twice (TTSimTrajectorySensitivityRegimen)
+ *    against central differences of TTSimTrajectoryRegimen at rtol 1e-12; one segment gives
+ *    TTSimTrajectorySensitivity's results bit for bit; a dosing model is refused; the same
+ *    at rtol 1e-6 (forward differences of the right-hand side) within 1e-6 of the largest.
  * 4. TTSimTrajectoryHistory on the same TTSim is bitwise the same before and after
  *    sensitivity runs (they use a TS of their own), and the sensitivity run's values equal
  *    it to the integration tolerance; repeated sensitivity runs are bitwise identical.
@@ -197,6 +201,7 @@ typedef struct {
   const TTModelType *m;
   double             par[64], eff0[16], eff[16], cov[8], eta[8], t[16];
   int                nt;
+  const TTRegimen   *reg; /* NULL: constant effects eff after 0 */
 } Case;
 
 static void CaseInit(Case *c, const char *model, int nt, const double *t, const double *eta)
@@ -206,7 +211,8 @@ static void CaseInit(Case *c, const char *model, int nt, const double *t, const 
   for (int i = 0; i < c->m->neffect; i++) c->eff0[i] = c->eff[i] = c->m->effect[i].value;
   for (int i = 0; i < c->m->ncovariate; i++) c->cov[i] = !strcmp(c->m->covariate[i], "weight") ? 82.0 : 1.0;
   for (int i = 0; i < c->m->nlatent; i++) c->eta[i] = eta[i];
-  c->nt = nt;
+  c->nt  = nt;
+  c->reg = NULL;
   memcpy(c->t, t, sizeof(double) * nt);
 }
 
@@ -215,8 +221,22 @@ static void SetEffect(Case *c, const char *name, double v)
   c->eff[tt_model_param_index(c->m->neffect, c->m->effect, name)] = v;
 }
 
+/* The trajectory of c at eta: under c->reg when it has one. */
+static PetscErrorCode Trajectory(TTSim sim, const Case *c, const double *eta, double *y)
+{
+  PetscFunctionBeginUser;
+  if (c->reg)
+    PetscCall(TTSimTrajectoryRegimen(sim, c->cov, eta, c->eff0, c->reg, c->nt, c->t, y));
+  else
+    PetscCall(TTSimTrajectoryHistory(sim, c->cov, eta, c->eff0, c->eff, c->nt, c->t, y));
+  PetscFunctionReturn(0);
+}
+
+/* The tolerance CheckShipped's sensitivity run uses (0: the default). */
+static double sens_rtol = 0.0;
+
 /* Sensitivities at the default tolerance against central differences (step h) of
- * TTSimTrajectoryHistory at rtol 1e-12, atol 1e-14. */
+ * TTSimTrajectoryHistory (TTSimTrajectoryRegimen under c->reg) at rtol 1e-12, atol 1e-14. */
 static PetscErrorCode CheckShipped(Case *c, double h, double tol)
 {
   const int nl = c->m->nlatent, nv = c->m->nvar, n = c->nt * nv;
@@ -225,8 +245,12 @@ static PetscErrorCode CheckShipped(Case *c, double h, double tol)
 
   PetscFunctionBeginUser;
   PetscCall(TTSimCreate(c->m, c->par, &sim));
-  PetscCall(TTSimTrajectorySensitivity(sim, c->cov, c->eta, c->eff0, c->eff, c->nt, c->t, y, dy));
-  PetscCall(TTSimTrajectoryHistory(sim, c->cov, c->eta, c->eff0, c->eff, c->nt, c->t, yh));
+  if (sens_rtol > 0) PetscCall(TTSimSetTolerances(sim, sens_rtol, 1e-2 * sens_rtol));
+  if (c->reg)
+    PetscCall(TTSimTrajectorySensitivityRegimen(sim, c->cov, c->eta, c->eff0, c->reg, c->nt, c->t, y, dy));
+  else
+    PetscCall(TTSimTrajectorySensitivity(sim, c->cov, c->eta, c->eff0, c->eff, c->nt, c->t, y, dy));
+  PetscCall(Trajectory(sim, c, c->eta, yh));
   PetscCall(PetscOptionsSetValue(NULL, "-tt_sim_ts_rtol", "1e-12"));
   PetscCall(PetscOptionsSetValue(NULL, "-tt_sim_ts_atol", "1e-14"));
   PetscCall(TTSimCreate(c->m, c->par, &ref));
@@ -235,9 +259,9 @@ static PetscErrorCode CheckShipped(Case *c, double h, double tol)
   for (int l = 0; l < nl; l++) {
     memcpy(e, c->eta, sizeof e);
     e[l] = c->eta[l] + h;
-    PetscCall(TTSimTrajectoryHistory(ref, c->cov, e, c->eff0, c->eff, c->nt, c->t, yp));
+    PetscCall(Trajectory(ref, c, e, yp));
     e[l] = c->eta[l] - h;
-    PetscCall(TTSimTrajectoryHistory(ref, c->cov, e, c->eff0, c->eff, c->nt, c->t, ym));
+    PetscCall(Trajectory(ref, c, e, ym));
     for (int i = 0; i < n; i++) dyr[i * nl + l] = (yp[i] - ym[i]) / (2 * h);
   }
   for (int k = 0; k < nv; k++) { /* per variable, relative to its largest derivative */
@@ -247,13 +271,68 @@ static PetscErrorCode CheckShipped(Case *c, double h, double tol)
         int j = (i * nv + k) * nl + l;
         d = fmax(d, fabs(dy[j] - dyr[j])), s = fmax(s, fabs(dyr[j]));
       }
-    printf("%s, %s: max |sensitivity - differences| = %.2g of the largest (%.3g)\n", c->m->name, c->m->var[k].name,
-           s > 0 ? d / s : d, s);
-    TT_CHECK(d <= tol * s, "forward sensitivities = differences of the rtol 1e-12 trajectory");
+    printf("%s%s%s, %s: max |sensitivity - differences| = %.2g of the largest (%.3g)\n", c->m->name,
+           c->reg ? " (switching)" : "", sens_rtol > 0 ? " at rtol 1e-6" : "", c->m->var[k].name, s > 0 ? d / s : d, s);
+    /* a variable that does not depend on eta (T2D's weight): differences of the reference
+     * give its integration noise, ~1e-10 */
+    TT_CHECK(d <= tol * s || (s < 1e-8 && d < 1e-8),
+             "forward sensitivities = differences of the rtol 1e-12 trajectory");
   }
-  TT_CHECK(RelDiff(n, y, yh) < 1e-7, "values: TTSimTrajectoryHistory's to the tolerance");
+  TT_CHECK(RelDiff(n, y, yh) < (sens_rtol > 0 ? 100 * sens_rtol : 1e-7),
+           "values: TTSimTrajectoryHistory's to the tolerance");
   PetscCall(TTSimDestroy(&sim));
   PetscCall(TTSimDestroy(&ref));
+  PetscFunctionReturn(0);
+}
+
+/* t2d_hba1c (set up by the caller: history, drug arm c->eff) under a regimen of three
+ * segments switching at weeks 12 and 26 (an add-on, then a discontinuation of the
+ * secretagogue with the sensitizer kept), visits before, at and between the switches:
+ * sensitivities through the switches against differences of TTSimTrajectoryRegimen; a
+ * regimen of one segment gives TTSimTrajectorySensitivity's results bit for bit; a dosing
+ * model cannot switch here (PETSC_ERR_SUP). */
+static PetscErrorCode CheckShippedSwitching(Case *c)
+{
+  const PetscInt ne       = c->m->neffect;
+  const double   tw[]     = {-12 * 7, 0, 28, 84, 120, 182, 300, 364};
+  double         start[3] = {0.0, 84.0, 182.0}, eff[3 * 16], y[256], dy[2048], y1[256], dy1[2048];
+  TTRegimen      reg = {3, start, eff}, one = {1, start, c->eff};
+  TTSim          sim;
+
+  PetscFunctionBeginUser;
+  for (int j = 0; j < 3; j++) memcpy(eff + j * ne, c->eff, sizeof(double) * ne);
+  eff[0 * ne + tt_model_param_index(ne, c->m->effect, "secretagogue_fraction")] = 0.0;
+  eff[2 * ne + tt_model_param_index(ne, c->m->effect, "secretagogue_fraction")] = 0.0;
+  eff[1 * ne + tt_model_param_index(ne, c->m->effect, "protection_fraction")]   = 0.6;
+  c->nt = 8, c->reg = &reg;
+  memcpy(c->t, tw, sizeof tw);
+  PetscCall(CheckShipped(c, 1e-4, 1e-5));
+  sens_rtol = 1e-6; /* the guided arms' fits: forward differences of the right-hand side */
+  PetscCall(CheckShipped(c, 1e-4, 1e-6));
+  sens_rtol = 0.0;
+  PetscCall(TTSimCreate(c->m, c->par, &sim));
+  PetscCall(TTSimTrajectorySensitivityRegimen(sim, c->cov, c->eta, c->eff0, &one, c->nt, c->t, y, dy));
+  PetscCall(TTSimTrajectorySensitivity(sim, c->cov, c->eta, c->eff0, c->eff, c->nt, c->t, y1, dy1));
+  TT_CHECK(!memcmp(y, y1, sizeof(double) * c->nt * c->m->nvar) &&
+               !memcmp(dy, dy1, sizeof(double) * c->nt * c->m->nvar * c->m->nlatent),
+           "a regimen of one segment: TTSimTrajectorySensitivity bit for bit");
+  PetscCall(TTSimDestroy(&sim));
+  {
+    const TTModelType *pk1 = tt_model_find("pk_1cmt_oral");
+    double             par[64], e0[16], pe[2 * 16], eta[8] = {0}, t[2] = {1.0, 30.0};
+    TTRegimen          r2 = {2, start, pe};
+    PetscErrorCode     ierr;
+    for (int i = 0; i < pk1->nparam; i++) par[i] = pk1->param[i].value;
+    for (int i = 0; i < pk1->neffect; i++) e0[i] = pe[i] = pe[pk1->neffect + i] = pk1->effect[i].value;
+    start[1] = 12.0;
+    PetscCall(TTSimCreate(pk1, par, &sim));
+    PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+    ierr = TTSimTrajectorySensitivityRegimen(sim, NULL, eta, e0, &r2, 2, t, y, dy);
+    PetscCall(PetscPopErrorHandler());
+    TT_CHECK(ierr == PETSC_ERR_SUP, "a dosing model through switches: PETSC_ERR_SUP");
+    PetscCall(TTSimDestroy(&sim));
+  }
+  c->reg = NULL;
   PetscFunctionReturn(0);
 }
 
@@ -269,6 +348,7 @@ static PetscErrorCode CheckShippedModels(void)
   SetEffect(&c, "sensitizer_fraction", 0.3);
   SetEffect(&c, "weight_change_kg", -5.0);
   PetscCall(CheckShipped(&c, 1e-4, 1e-5));
+  PetscCall(CheckShippedSwitching(&c));
   CaseInit(&c, "pk_1cmt_oral", 9, tpk, eta_pk);
   SetEffect(&c, "dose_mg", 500.0);
   SetEffect(&c, "interval_h", 12.0);

@@ -14,7 +14,8 @@
  * residuals) declares gauss_newton from its residuals and its default fit reaches the C
  * model's Gauss-Newton mode within 1e-4 posterior SD in fewer iterations than its
  * quasi-Newton fit (a proportional residual declares nothing); -tt_twin_method and
- * -tt_twin_laplace with unknown values are refused with PETSC_ERR_USER.
+ * -tt_twin_laplace with unknown values are refused with PETSC_ERR_USER. T2D also: the
+ * guided arms' step rule, and a regimen that switches (CheckStepStopAndSwitch).
  */
 #include <math.h>
 #include <string.h>
@@ -156,6 +157,81 @@ static PetscErrorCode CheckModelFile(PetscInt arm, int nt, const double *t, int 
   PetscFunctionReturn(0);
 }
 
+/* T2D patients on arm 1 (tt_twin_synthetic.h), two more properties:
+ * - the guided arms' fit (TTTwinFitSetStepStop 1e-3, 1e-6 and integrations at rtol 1e-6,
+ *   atol 1e-8): converged, fewer Tao iterations in total, modes within 2e-3 posterior SD
+ *   of the full fit's (the
+ *   rule bounds the next step by 1e-3 SD; Gauss-Newton converges linearly where residuals
+ *   are not small, so the distance left can exceed the next step: 9e-4 measured);
+ * - a regimen that switches (the arm's effects, discontinued at day 84, between two
+ *   visits' times): the Gauss-Newton fit (sensitivities through the switch) and the
+ *   quasi-Newton fit on differences of the objective converge to the same mode (1e-4
+ *   posterior SD, objectives 1e-9 relative), the former in fewer iterations. */
+static PetscErrorCode CheckStepStopAndSwitch(const char *protocol, int nt, const double *t, int nv, const int *var)
+{
+  TTProtocol        *pr;
+  TTTrial            trial;
+  TTSim              sim;
+  TTTwinFit          gn, st, fd;
+  const TTModelType *m;
+  PetscInt           its[4]   = {0, 0, 0, 0}, nl, ne;
+  double             start[2] = {0.0, 84.0}, eff[2 * 64], worst_stop = 0.0, worst_sw = 0.0;
+  TTRegimen          reg = {2, start, eff};
+
+  PetscFunctionBeginUser;
+  PetscCall(tt_twin_model_trial(protocol, &pr, &trial));
+  PetscCall(TTTrialGetModel(trial, &m));
+  nl = m->nlatent, ne = m->neffect;
+  PetscCall(TTTrialArmEffects(trial, 1, 0.0, eff));
+  PetscCall(TTTrialArmEffects(trial, 0, 0.0, eff + ne));
+  PetscCall(TTTrialCreateSim(trial, &sim));
+  PetscCall(CreateFit(trial, "gauss_newton", "gauss_newton", &gn));
+  PetscCall(CreateFit(trial, "gauss_newton", "gauss_newton", &st));
+  PetscCall(TTTwinFitSetStepStop(st, 1e-3, 1e-6));
+  PetscCall(TTTwinFitSetTolerances(st, 1e-6, 1e-8));
+  PetscCall(PetscOptionsSetValue(NULL, "-tt_twin_gradient", "fd"));
+  PetscCall(CreateFit(trial, "quasi_newton", "exact", &fd));
+  PetscCall(PetscOptionsClearValue(NULL, "-tt_twin_gradient"));
+  for (PetscInt i = 0; i < NPAT; i++) {
+    TTSyntheticPatient s;
+    TTTwinEstimate     a, b, c;
+    PetscCall(tt_twin_synthetic(trial, sim, 16, i, 1, nt, t, nv, var, &s));
+    PetscCall(TTTwinFitPatient(gn, &s.p, &a));
+    PetscCall(TTTwinFitPatient(st, &s.p, &b));
+    TT_CHECK(a.converged && b.converged, "both fits converge");
+    its[0] += a.iterations, its[1] += b.iterations;
+    for (PetscInt l = 0; l < nl; l++) {
+      double sd  = sqrt(a.cov[l * nl + l]);
+      worst_stop = fmax(worst_stop, fabs(b.eta[l] - a.eta[l]) / sd);
+      TT_CHECK_CLOSE(b.eta[l], a.eta[l], 2e-3 * sd, "the step rule's mode within 2e-3 posterior SD");
+    }
+    s.p.reg = &reg;
+    PetscCall(TTTwinFitPatient(fd, &s.p, &a));
+    PetscCall(TTTwinFitPatient(gn, &s.p, &c));
+    TT_CHECK(a.converged && c.converged, "both fits converge through the switch");
+    its[2] += a.iterations, its[3] += c.iterations;
+    TT_CHECK_CLOSE(c.objective, a.objective, 1e-9 * fabs(a.objective), "the same objective through the switch");
+    for (PetscInt l = 0; l < nl; l++) {
+      double sd = sqrt(a.cov[l * nl + l]);
+      worst_sw  = fmax(worst_sw, fabs(c.eta[l] - a.eta[l]) / sd);
+      TT_CHECK_CLOSE(c.eta[l], a.eta[l], 1e-4 * sd, "the same mode through the switch (posterior SDs)");
+    }
+  }
+  printf("%s: guided arms' fit: Tao iterations %d (full fit: %d), worst mode difference %.2g posterior SD; a switching "
+         "regimen: Gauss-Newton %d iterations, quasi-Newton on differences %d, worst mode difference %.2g posterior "
+         "SD\n",
+         m->name, (int) its[1], (int) its[0], worst_stop, (int) its[3], (int) its[2], worst_sw);
+  TT_CHECK(its[1] < its[0], "the step rule saves iterations");
+  TT_CHECK(its[3] < its[2], "Gauss-Newton through the switch takes fewer iterations");
+  PetscCall(TTTwinFitDestroy(&gn));
+  PetscCall(TTTwinFitDestroy(&st));
+  PetscCall(TTTwinFitDestroy(&fd));
+  PetscCall(TTSimDestroy(&sim));
+  PetscCall(TTTrialDestroy(&trial));
+  PetscCall(TTProtocolDestroy(&pr));
+  PetscFunctionReturn(0);
+}
+
 /* An unknown value of option `name`: one PETSC_ERR_USER. */
 static PetscErrorCode CheckBadOption(const char *name)
 {
@@ -177,6 +253,7 @@ int main(int argc, char **argv)
   PetscCall(CheckModel(TT_TWIN_T2D, 1, 6, t2d, 3, t2d_var, PETSC_TRUE));
   PetscCall(CheckModel(TT_TWIN_PK, 0, 9, pk, 1, pk_var, PETSC_FALSE));
   PetscCall(CheckModelFile(1, 6, t2d, 3, t2d_var));
+  PetscCall(CheckStepStopAndSwitch(TT_TWIN_T2D, 6, t2d, 3, t2d_var));
   PetscCall(CheckBadOption("-tt_twin_method"));
   PetscCall(CheckBadOption("-tt_twin_laplace"));
   printf("%s: Gauss-Newton personalisation, %d failures\n", tt_failures ? "FAIL" : "ok", tt_failures);

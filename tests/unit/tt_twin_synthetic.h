@@ -70,9 +70,10 @@ static PetscErrorCode tt_twin_synthetic(TTTrial trial, TTSim sim, uint64_t seed,
 }
 
 /* The error code TTTwinFitCreate returns for the trial of protocol `path` with option
- * `name` set to `value` (the option cleared and everything destroyed afterwards). */
-static PetscErrorCode tt_twin_fit_create_code(const char *path, const char *name, const char *value,
-                                              PetscErrorCode *code)
+ * `name` set to `value` (the option cleared and everything destroyed afterwards; unused
+ * by the benchmark that includes this header, hence PETSC_UNUSED). */
+static PETSC_UNUSED PetscErrorCode tt_twin_fit_create_code(const char *path, const char *name, const char *value,
+                                                           PetscErrorCode *code)
 {
   TTProtocol *pr;
   TTTrial     trial;
