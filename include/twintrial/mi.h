@@ -2,18 +2,22 @@
  * reference-based assumption, each imputed data set analysed and combined by Rubin's rules.
  *
  * Plain C (no MPI, no PETSc, no I/O; dense linear algebra through LAPACK); never
- * collective. Imputation model: y_i = (y_i1..y_iV) given baseline b_i in group g_i
- * (0 control, 1 treatment) is multivariate normal with mean a_v + g_i c_v + b_i d_v at
- * visit v and one unstructured covariance Sigma common to both groups (the MMRM of
- * Carpenter, Roger & Kenward 2013 J Biopharm Stat 23:1352, as R's rbmi fits it by
- * default). Missingness is monotone (a subject's observed visits precede its missing ones;
- * visits observed after a gap are set aside and imputed), so the likelihood factorises
- * into the regressions of y_v on (1, g, b, y_1..y_v-1) among the subjects observed at v,
+ * collective. Imputation model: y_i = (y_i1..y_iV) given baseline b_i and covariates
+ * x_i (x_i1..x_iq, q >= 0: stratification factors as indicators, baseline covariates) in
+ * group g_i (0 control, 1 treatment) is multivariate normal with mean a_v + g_i c_v +
+ * b_i d_v + x_i'e_v at visit v and one unstructured covariance Sigma common to both groups
+ * (the MMRM of Carpenter, Roger & Kenward 2013 J Biopharm Stat 23:1352, as R's rbmi fits
+ * it with covariates THERAPY*VISIT + BASVAL*VISIT + X*VISIT). Missingness is monotone (a
+ * subject's observed visits precede its missing ones; visits observed after a gap are set
+ * aside and imputed), so the likelihood factorises into the regressions of y_v on (1, g,
+ * b, x, y_1..y_v-1) among the subjects observed at v,
  * and each imputation draws every regression's parameters from its posterior under the
  * usual noninformative prior (sigma^2 = RSS / chi^2_(n-p), beta ~ N(beta_hat, sigma^2
  * (Z'Z)^-1): Rubin 1987 p. 167, mice's "norm"), maps them to the joint (mean, Sigma) and
  * draws each subject's missing visits from the conditional normal given its observed
- * ones, about the mean profile its method assigns (Carpenter et al. 2013, section 4):
+ * ones, about the mean profile its method assigns (Carpenter et al. 2013, section 4);
+ * the reference group's profile of a subject is a + r c + b d + x'e at its own baseline
+ * and covariates (rbmi: the reference arm's mean at the subject's covariate values):
  *   mar:               its own group's profile;
  *   jump_to_reference: its own group's up to its last observed visit, the reference
  *                      group's after it;
@@ -23,8 +27,9 @@
  *   delta:             as mar, then delta added to every imputed value of the treatment
  *                      group (a tipping-point analysis shifts delta).
  * The reference group's own subjects are imputed under mar. Each completed data set is
- * analysed (ANCOVA at the visit on group and baseline, or an MMRM over every visit with
- * the treatment contrast at the visit) and the M estimates combined by Rubin's rules with
+ * analysed (ANCOVA at the visit on group, baseline and x, or an MMRM over every visit
+ * with visit, treatment x visit, baseline x visit and x, the treatment contrast at the
+ * visit) and the M estimates combined by Rubin's rules with
  * Barnard & Rubin's (1999 Biometrika 86:948) small-sample degrees of freedom.
  * Draws: imputation m uses its own stream tt_rng_substream(seed, key_a, key_b + m,
  * TT_STREAM_IMPUTE), consumed in a fixed order (parameters visit by visit, then the
@@ -56,12 +61,18 @@ typedef enum { TT_MI_ANCOVA, TT_MI_MMRM } tt_mi_analysis;
  * "copy_increments", "delta"). */
 const char *tt_mi_method_name(tt_mi_method m);
 
-/* Wide data: n subjects, nvisit (<= TT_MMRM_MAX_VISITS) post-baseline visits. */
+enum { TT_MI_MAX_COVARIATES = 16 };
+
+/* Wide data: n subjects, nvisit (<= TT_MMRM_MAX_VISITS) post-baseline visits, ncov
+ * covariate columns (0 to TT_MI_MAX_COVARIATES; a data set without them may leave ncov
+ * and cov zero). */
 typedef struct {
   int           n, nvisit;
   const int    *group;    /* [n] 0 control, 1 treatment */
   const double *baseline; /* [n] finite */
   const double *y;        /* [n * nvisit] row major, NAN where missing */
+  int           ncov;
+  const double *cov; /* [n * ncov] column major (column j at cov + j * n), finite */
 } tt_mi_data;
 
 typedef struct {

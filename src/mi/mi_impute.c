@@ -1,11 +1,13 @@
 /* mi_impute.c — one imputation: a posterior draw of the imputation model's parameters,
  * then every subject's missing visits drawn given its observed ones (tt_mi_impute).
  *
- * Invariants: the model and the methods are those of mi.h; draws come from the stream of
- * (seed, key_a, key_b + m) in a fixed order (each visit's chi-square then its p normals,
- * then the subjects in data order, V - k normals each), so a data set and its keys give
- * bitwise-identical imputations wherever they run. Work arrays are allocated per call and
- * freed before it returns.
+ * Invariants: the model and the methods are those of mi.h; a subject's predictors are
+ * (1, g, b, x_1..x_q) in that order, so a data set without covariates is fitted exactly
+ * as before they existed; draws come from the stream of (seed, key_a, key_b + m) in a
+ * fixed order (each visit's chi-square then its p normals, then the subjects in data
+ * order, V - k normals each), so a data set and its keys give bitwise-identical
+ * imputations wherever they run. Work arrays are allocated per call and freed before it
+ * returns.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -21,12 +23,21 @@ extern void dtrtrs_(const char *uplo, const char *trans, const char *diag, const
 extern void dposv_(const char *uplo, const int *n, const int *nrhs, double *a, const int *lda, double *b,
                    const int *ldb, int *info);
 
-enum { NX = 3, VMAX = TT_MMRM_MAX_VISITS, PMAX = NX + VMAX };
+enum { XMAX = 3 + TT_MI_MAX_COVARIATES, VMAX = TT_MMRM_MAX_VISITS, PMAX = XMAX + VMAX };
 
-/* A draw of the joint model: mean a[v] + g c[v] + b d[v], covariance sigma (row major). */
+/* A draw of the joint model: mean sum_j B[v][j] z_j over the predictors z = (1, g, b, x),
+ * covariance sigma (row major). */
 typedef struct {
-  double a[VMAX], c[VMAX], d[VMAX], sigma[VMAX * VMAX];
+  double B[VMAX][XMAX], sigma[VMAX * VMAX];
 } Joint;
+
+/* Subject i's predictors (1, g, b, x_1..x_q) into z; returns their number 3 + q. */
+static int Predictors(const tt_mi_data *d, int i, double z[])
+{
+  z[0] = 1, z[1] = d->group[i], z[2] = d->baseline[i];
+  for (int j = 0; j < d->ncov; j++) z[3 + j] = d->cov[(size_t) j * d->n + i];
+  return 3 + d->ncov;
+}
 
 /* Leading observed visits of subject i. */
 static int Observed(const tt_mi_data *d, int i)
@@ -36,17 +47,17 @@ static int Observed(const tt_mi_data *d, int i)
   return k;
 }
 
-/* The regression of visit v on (1, g, b, y_1..y_v-1) among the subjects observed at v,
- * its parameters drawn from their posterior into coef[p] and *s2. */
+/* The regression of visit v on (1, g, b, x, y_1..y_v-1) among the subjects observed at
+ * v, its parameters drawn from their posterior into coef[p] and *s2. */
 static int DrawRegression(const tt_mi_data *d, const int last[], int v, tt_pcg32 *g, double coef[], double *s2)
 {
-  int    p = NX + v, nv = 0, ng[2] = {0, 0}, one = 1, info;
+  int    nx = 3 + d->ncov, p = nx + v, nv = 0, ng[2] = {0, 0}, one = 1, info;
   double zz[PMAX * PMAX] = {0}, zy[PMAX] = {0}, z[PMAX], rss = 0, chi2;
   for (int i = 0; i < d->n; i++) {
     const double *yi = d->y + (size_t) i * d->nvisit;
     if (last[i] <= v) continue;
-    z[0] = 1, z[1] = d->group[i], z[2] = d->baseline[i];
-    for (int j = 0; j < v; j++) z[NX + j] = yi[j];
+    Predictors(d, i, z);
+    for (int j = 0; j < v; j++) z[nx + j] = yi[j];
     for (int r = 0; r < p; r++) {
       zy[r] += z[r] * yi[v];
       for (int c = 0; c <= r; c++) zz[r + c * p] += z[r] * z[c];
@@ -60,9 +71,11 @@ static int DrawRegression(const tt_mi_data *d, const int last[], int v, tt_pcg32
   dpotrs_("L", &p, &one, zz, &p, coef, &p, &info);
   for (int i = 0; i < d->n; i++) {
     const double *yi = d->y + (size_t) i * d->nvisit;
-    double        r  = yi[v] - coef[0] - coef[1] * d->group[i] - coef[2] * d->baseline[i];
+    double        r  = yi[v];
     if (last[i] <= v) continue;
-    for (int j = 0; j < v; j++) r -= coef[NX + j] * yi[j];
+    Predictors(d, i, z);
+    for (int j = 0; j < nx; j++) r -= coef[j] * z[j];
+    for (int j = 0; j < v; j++) r -= coef[nx + j] * yi[j];
     rss += r * r;
   }
   chi2 = tt_rng_gamma(g, 0.5 * (nv - p), 2.0);
@@ -77,7 +90,7 @@ static int DrawRegression(const tt_mi_data *d, const int last[], int v, tt_pcg32
  * y = M Gamma x + M e with M = (I - G)^-1 and Sigma = M S M'. */
 static int DrawJoint(const tt_mi_data *d, const int last[], tt_pcg32 *g, Joint *J)
 {
-  int    V              = d->nvisit;
+  int    V = d->nvisit, nx = 3 + d->ncov;
   double M[VMAX * VMAX] = {0}, coef[VMAX][PMAX], s2[VMAX];
   for (int v = 0; v < V; v++) {
     int status = DrawRegression(d, last, v, g, coef[v], &s2[v]);
@@ -86,14 +99,12 @@ static int DrawJoint(const tt_mi_data *d, const int last[], tt_pcg32 *g, Joint *
   for (int v = 0; v < V; v++) { /* row v of M: e_v + sum_k<v G[v][k] M[k] */
     M[v * V + v] = 1;
     for (int k = 0; k < v; k++)
-      for (int j = 0; j <= k; j++) M[v * V + j] += coef[v][NX + k] * M[k * V + j];
+      for (int j = 0; j <= k; j++) M[v * V + j] += coef[v][nx + k] * M[k * V + j];
   }
   for (int v = 0; v < V; v++) {
-    J->a[v] = J->c[v] = J->d[v] = 0;
-    for (int j = 0; j <= v; j++) {
-      J->a[v] += M[v * V + j] * coef[j][0];
-      J->c[v] += M[v * V + j] * coef[j][1];
-      J->d[v] += M[v * V + j] * coef[j][2];
+    for (int x = 0; x < nx; x++) {
+      J->B[v][x] = 0;
+      for (int j = 0; j <= v; j++) J->B[v][x] += M[v * V + j] * coef[j][x];
     }
     for (int w = 0; w <= v; w++) {
       double s = 0;
@@ -131,13 +142,16 @@ static int Conditional(const Joint *J, int V, int k, double K[], double L[])
   return tt_rng_cholesky(m, c, L) ? TT_STATS_ESINGULAR : TT_STATS_OK;
 }
 
-/* The mean profile subject (group gi, baseline b, k observed visits) is imputed about. */
-static void Profile(const Joint *J, const tt_mi_options *o, int V, int gi, double b, int k, double mean[])
+/* The mean profile subject i (k observed visits) is imputed about: its own group's and
+ * the reference group's at its own baseline and covariates. */
+static void Profile(const Joint *J, const tt_mi_options *o, const tt_mi_data *d, int i, int k, double mean[])
 {
-  double own[VMAX], ref[VMAX];
-  int    r = o->reference;
-  for (int v = 0; v < V; v++)
-    own[v] = J->a[v] + gi * J->c[v] + b * J->d[v], ref[v] = J->a[v] + r * J->c[v] + b * J->d[v];
+  double own[VMAX], ref[VMAX], z[XMAX];
+  int    V = d->nvisit, gi = d->group[i], r = o->reference, nx = Predictors(d, i, z);
+  for (int v = 0; v < V; v++) {
+    own[v] = J->B[v][0] + gi * J->B[v][1], ref[v] = J->B[v][0] + r * J->B[v][1];
+    for (int x = 2; x < nx; x++) own[v] += z[x] * J->B[v][x], ref[v] += z[x] * J->B[v][x];
+  }
   for (int v = 0; v < V; v++) {
     switch (gi == r ? TT_MI_MAR : o->method) {
     case TT_MI_JUMP_TO_REFERENCE:
@@ -166,7 +180,8 @@ int tt_mi_impute(const tt_mi_data *d, const tt_mi_options *o, int m, double y_ou
     status = TT_STATS_EDOMAIN;
     goto done;
   }
-  if (V < 1 || V > VMAX || o->reference < 0 || o->reference > 1) {
+  if (V < 1 || V > VMAX || o->reference < 0 || o->reference > 1 || d->ncov < 0 || d->ncov > TT_MI_MAX_COVARIATES ||
+      (d->ncov && !d->cov)) {
     status = TT_STATS_EDOMAIN;
     goto done;
   }
@@ -183,7 +198,7 @@ int tt_mi_impute(const tt_mi_data *d, const tt_mi_options *o, int m, double y_ou
       if ((status = Conditional(&J, V, k, K + k * V * V, L + k * V * V))) goto done;
       ready[k] = 1;
     }
-    Profile(&J, o, V, d->group[i], d->baseline[i], k, mean);
+    Profile(&J, o, d, i, k, mean);
     for (int r = 0; r < V - k; r++) {
       mu[r] = mean[k + r];
       for (int j = 0; j < k; j++) mu[r] += K[k * V * V + r * k + j] * (yi[j] - mean[j]);

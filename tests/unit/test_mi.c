@@ -9,7 +9,13 @@
  *    by delta relative to mar (same draws).
  * 4. Pooling: equal estimates give b = 0, SE = sqrt(mean u) and the Barnard-Rubin df at
  *    lambda's floor 1e-4 (mice::pool's); bad input is refused.
- * 5. Too few twins observed at a visit, or none of an arm: TT_STATS_ETOOFEW. */
+ * 5. Too few twins observed at a visit, or none of an arm: TT_STATS_ETOOFEW.
+ * 6. Covariates: observed values kept, same keys give the same imputations, the reference
+ *    arm is imputed alike under every reference-based method; a covariate shifted by a
+ *    constant gives the same imputations (the intercept absorbs it) and one scaled by a
+ *    constant too (its coefficient scales), up to rounding, while a covariate that
+ *    predicts the outcome changes them; a covariate equal to the arm is refused
+ *    (TT_STATS_ESINGULAR), as are ncov < 0 or > TT_MI_MAX_COVARIATES (TT_STATS_EDOMAIN). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +56,46 @@ static void Simulate(void)
   y[5 * V + 1] = NAN; /* twin 5: visit 2 missed, visit 3 observed (a gap) */
 }
 
+static tt_mi_options Options(tt_mi_method m);
+
+/* 6 */
+static void Covariates(const tt_mi_data *d0)
+{
+  static double      x[3 * N], a[N * V], b[N * V];
+  tt_mi_options      o = Options(TT_MI_MAR);
+  tt_mi_data         d = *d0;
+  double             dmax;
+  unsigned long long s = 99;
+  for (int i = 0; i < N; i++) x[i] = Normal(&s), x[N + i] = i % 3 == 0, x[2 * N + i] = group[i];
+  d.ncov = 2, d.cov = x;
+  TT_CHECK(tt_mi_impute(&d, &o, 0, a) == TT_STATS_OK, "mar imputes with covariates");
+  TT_CHECK(tt_mi_impute(&d, &o, 0, b) == TT_STATS_OK && !memcmp(a, b, sizeof a), "same keys, same imputations");
+  for (int i = 0; i < N * V; i++)
+    if (!isnan(y[i]) && i != 5 * V + 2) TT_CHECK(a[i] == y[i], "observed values kept");
+  for (int m = TT_MI_JUMP_TO_REFERENCE; m <= TT_MI_COPY_INCREMENTS; m++) {
+    tt_mi_options r = Options((tt_mi_method) m);
+    TT_CHECK(tt_mi_impute(&d, &r, 0, b) == TT_STATS_OK, "reference-based imputes with covariates");
+    for (int i = 0; i < N; i += 2)
+      for (int v = 0; v < V; v++) TT_CHECK(b[i * V + v] == a[i * V + v], "the reference arm is imputed under mar");
+  }
+  for (int i = 0; i < N; i++) x[i] = 100 + 3 * x[i];
+  TT_CHECK(tt_mi_impute(&d, &o, 0, b) == TT_STATS_OK, "shifted and scaled covariate");
+  dmax = 0;
+  for (int i = 0; i < N * V; i++) dmax = fmax(dmax, fabs(a[i] - b[i]));
+  TT_CHECK(dmax < 1e-8, "an affine change of a covariate leaves the imputations alone");
+  for (int i = 0; i < N; i++) x[i] = isnan(y[i * V]) ? 0 : y[i * V] + 0.3 * Normal(&s); /* predicts visit 1 */
+  TT_CHECK(tt_mi_impute(&d, &o, 0, b) == TT_STATS_OK, "predictive covariate");
+  dmax = 0;
+  for (int i = 0; i < N * V; i++) dmax = fmax(dmax, fabs(a[i] - b[i]));
+  TT_CHECK(dmax > 0.1, "a predictive covariate changes the imputations");
+  d.ncov = 1, d.cov = x + 2 * N;
+  TT_CHECK(tt_mi_impute(&d, &o, 0, b) == TT_STATS_ESINGULAR, "a covariate equal to the arm: singular");
+  d.ncov = TT_MI_MAX_COVARIATES + 1;
+  TT_CHECK(tt_mi_impute(&d, &o, 0, b) == TT_STATS_EDOMAIN, "too many covariates");
+  d.ncov = -1;
+  TT_CHECK(tt_mi_impute(&d, &o, 0, b) == TT_STATS_EDOMAIN, "negative ncov");
+}
+
 static tt_mi_options Options(tt_mi_method m)
 {
   tt_mi_options o = {m, 0, 0, 5, TT_MI_ANCOVA, V - 1, 1, {TT_MMRM_UNSTRUCTURED}, TT_MMRM_SATTERTHWAITE, 7, 3, 5};
@@ -58,7 +104,7 @@ static tt_mi_options Options(tt_mi_method m)
 
 int main(void)
 {
-  tt_mi_data    d = {N, V, group, base, y};
+  tt_mi_data    d = {N, V, group, base, y, 0, NULL};
   static double a[N * V], b[N * V], c[N * V];
   tt_mi_options o = Options(TT_MI_MAR);
   Simulate();
@@ -108,9 +154,11 @@ int main(void)
     TT_CHECK(tt_mi_pool(2, q, u, 0, &p) == TT_STATS_EDOMAIN, "dfcom 0");
   }
 
+  Covariates(&d);
+
   /* 5 */
   {
-    tt_mi_data      few = {4, V, group, base, y};
+    tt_mi_data      few = {4, V, group, base, y, 0, NULL};
     tt_stats_result res;
     tt_mi_pooled    p;
     TT_CHECK(tt_mi_impute(&few, &o, 0, a) == TT_STATS_ETOOFEW, "4 twins: too few for visit 3's regression");

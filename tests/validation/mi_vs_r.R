@@ -19,6 +19,19 @@
 #     variance is conservative for reference-based MI, so the bound is if anything loose);
 #     the methods' limits differ by 8 or more such SEs, so a method imputing about the
 #     wrong profile fails.
+# (d) Covariates (a continuous x and a 3-level factor f, as its two indicators) in the
+#     imputation model and the analysis: MAR against mice's norm with x and f among each
+#     visit's predictors and in lm's terms, as (b), dropout depending on the earlier visit
+#     and on x.
+# (e) Reference-based MI with covariates: y depends on x (by visit) and f; the treatment
+#     arm's dropout depends on x (high x drops out early), the reference arm's is MCAR.
+#     Given x a treated twin's pattern is independent of its outcomes, so imputing about
+#     the reference profile at its own x and f (rbmi's rule) gives E[imputed - reference
+#     mean at x] the constant of (c) for its pattern, and, x independent of arm, ANCOVA's
+#     treatment coefficient tends to (c)'s limits with pi_k the treatment arm's pattern
+#     fractions. Must hold within 4 pooled SEs with ANCOVA (and for J2R with the MMRM); and
+#     the same data imputed without the covariates must miss the MAR limit by more than 8
+#     SEs (the check can fail: a model without x imputes the high-x dropouts too low).
 # usage: Rscript mi_vs_r.R MI_CSV_PROGRAM WORKDIR
 args <- commandArgs(trailingOnly = TRUE)
 prog <- args[1]; work <- args[2]
@@ -119,5 +132,76 @@ for (an in c("ancova", "mmrm")) for (meth in names(limit)) {
         4 * got[["se"]])
 }
 cat(sprintf("(c) limits: %s\n", paste(sprintf("%s %.3f", names(limit), limit), collapse = ", ")))
+## (d) MAR with covariates against mice norm
+set.seed(404)
+n <- 600; V <- 3
+g <- rep(0:1, each = n / 2); b <- rnorm(n, 10, 2); x <- rnorm(n); f <- sample(0:2, n, TRUE, c(0.3, 0.4, 0.3))
+S <- matrix(c(1, .6, .5, .6, 1.5, .7, .5, .7, 2), 3)
+y <- cbind(1 + 0.5 * b, 2 + 0.6 * b + 0.5 * g, 3 + 0.7 * b + g) + outer(x, c(1, 1.3, 1.6)) + outer(f == 1, c(.5, .7, 1)) -
+  outer(f == 2, c(.4, .6, .8)) + matrix(rnorm(n * V), n) %*% chol(S)
+for (v in 2:V) {
+  p <- plogis(-1 + 0.6 * (y[, v - 1] - mean(y[, v - 1], na.rm = TRUE)) + 0.7 * x - 0.5 * g)
+  drop <- is.na(y[, v - 1]) | runif(n) < p
+  y[drop, v:V] <- NA
+}
+d <- data.frame(group = g, baseline = b, x = x, f1 = as.integer(f == 1), f2 = as.integer(f == 2),
+                y1 = y[, 1], y2 = y[, 2], y3 = y[, 3])
+cat(sprintf("(d) missing at visits 2, 3: %d, %d of %d\n", sum(is.na(y[, 2])), sum(is.na(y[, 3])), n))
+f <- file.path(work, "marcov.csv"); write.csv(d, f, row.names = FALSE, na = "NA", quote = FALSE)
+M <- 1000
+got <- run("impute", f, 3, "mar", 0, 0, M, "ancova", 3, 2027)
+gq <- got[paste0("q", 0:(M - 1))]; gu <- got[paste0("u", 0:(M - 1))]
+pm <- matrix(0, ncol(d), ncol(d), dimnames = list(names(d), names(d)))
+pm["y2", c("group", "baseline", "x", "f1", "f2", "y1")] <- 1
+pm["y3", c("group", "baseline", "x", "f1", "f2", "y1", "y2")] <- 1
+imp <- suppressWarnings(mice(d, m = M, method = ifelse(colSums(is.na(d)) > 0, "norm", ""), predictorMatrix = pm,
+                             visitSequence = c("y2", "y3"), maxit = 1, printFlag = FALSE, seed = 8))
+fits <- with(imp, lm(y3 ~ group + baseline + x + f1 + f2))
+rq <- sapply(fits$analyses, function(f) coef(f)[["group"]])
+ru <- sapply(fits$analyses, function(f) vcov(f)["group", "group"])
+rp <- mice::pool.scalar(rq, ru, n = n, k = 6)
+check("(d) MAR + covariates pooled estimate vs mice norm", got[["estimate"]], rp$qbar, 4 * sqrt(var(gq) / M + var(rq) / M))
+check("(d) MAR + covariates between-imputation variance vs mice", got[["b"]], rp$b,
+      4 * sqrt(2 * got[["b"]]^2 / (M - 1) + 2 * rp$b^2 / (M - 1)))
+check("(d) MAR + covariates within-imputation variance vs mice", got[["ubar"]], rp$ubar,
+      4 * sqrt(var(gu) / M + var(ru) / M))
+check("(d) MAR + covariates df vs mice (complete-data df n - 6; 5%)", got[["df"]], rp$df, 0.05 * rp$df)
+
+## (e) reference-based with covariates: closed forms
+set.seed(505)
+n <- 40000; V <- 3
+g <- rep(0:1, each = n / 2); b <- rnorm(n, 20, 3); x <- rnorm(n); f <- sample(0:2, n, TRUE, c(0.3, 0.4, 0.3))
+cv <- c(1, 2, 3)
+S <- matrix(c(2, 1.2, 1, 1.2, 2.5, 1.5, 1, 1.5, 3), 3)
+y <- outer(rep(1, n), c(5, 4, 3)) + 0.5 * b + outer(x, c(2, 2.5, 3)) + outer(f == 1, c(1, 1, 1)) -
+  outer(f == 2, c(.5, 1, 1.5)) + outer(g, cv) + matrix(rnorm(n * V), n) %*% chol(S)
+k <- ifelse(g == 1, ifelse(runif(n) < plogis(0.5 - 1.5 * x), 3, sample(0:2, n, TRUE)),
+            sample(0:3, n, replace = TRUE, prob = c(0.15, 0.15, 0.2, 0.5)))
+for (i in which(k < 3)) y[i, (k[i] + 1):3] <- NA
+pk <- tabulate(k[g == 1] + 1, 4) / sum(g == 1)
+d <- data.frame(group = g, baseline = b, x = x, f1 = as.integer(f == 1), f2 = as.integer(f == 2),
+                y1 = y[, 1], y2 = y[, 2], y3 = y[, 3])
+f <- file.path(work, "refcov.csv"); write.csv(d, f, row.names = FALSE, na = "NA", quote = FALSE)
+f0 <- file.path(work, "refcov0.csv"); write.csv(d[, -(3:5)], f0, row.names = FALSE, na = "NA", quote = FALSE)
+f6 <- file.path(work, "refcov6.csv")
+write.csv(d[c(1:3000, n / 2 + 1:3000), ], f6, row.names = FALSE, na = "NA", quote = FALSE)
+cr <- pk[4] * cv[3]
+for (kk in 1:2) cr <- cr + pk[kk + 1] * drop(S[3, 1:kk] %*% solve(S[1:kk, 1:kk], cv[1:kk]))
+limit <- c(mar = cv[3], jump_to_reference = pk[4] * cv[3], copy_reference = cr,
+           copy_increments = pk[4] * cv[3] + pk[2] * cv[1] + pk[3] * cv[2])
+for (an in c("ancova", "mmrm")) for (meth in names(limit)) {
+  if (an == "mmrm" && meth != "jump_to_reference") next
+  got <- run("impute", if (an == "mmrm") f6 else f, 3, meth, 0, 0, 20, an, 3, 98)
+  check(sprintf("(e) %s %s with covariates vs closed form", meth, an), got[["estimate"]], limit[[meth]],
+        4 * got[["se"]])
+}
+got <- run("impute", f0, 3, "mar", 0, 0, 20, "ancova", 3, 98)
+cat(sprintf("(e) without the covariates MAR gives %.3f (SE %.3f) against the limit %.3f\n", got[["estimate"]],
+            got[["se"]], limit[["mar"]]))
+if (!(abs(got[["estimate"]] - limit[["mar"]]) > 8 * got[["se"]])) {
+  cat("(e) FAIL: imputing without the covariates is not told apart\n"); fail <- fail + 1
+}
+cat(sprintf("(e) treatment arm's patterns %s; limits: %s\n", paste(sprintf("%.3f", pk), collapse = " "),
+            paste(sprintf("%s %.3f", names(limit), limit), collapse = ", ")))
 if (fail) { cat(fail, "check(s) failed\n"); quit(status = 1) }
 cat("all multiple-imputation checks passed\n")
