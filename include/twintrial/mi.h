@@ -19,14 +19,22 @@
  * the reference group's profile of a subject is a + r c + b d + x'e at its own baseline
  * and covariates (rbmi: the reference arm's mean at the subject's covariate values):
  *   mar:               its own group's profile;
- *   jump_to_reference: its own group's up to its last observed visit, the reference
- *                      group's after it;
+ *   jump_to_reference: its own group's before its anchor visit, the reference group's
+ *                      from it on;
  *   copy_reference:    the reference group's throughout;
- *   copy_increments:   its own group's up to its last observed visit, then the reference
- *                      group's changes from that visit (no observed visit: the reference's);
+ *   copy_increments:   its own group's before its anchor visit, then the reference
+ *                      group's changes from the visit before (anchor 0: the reference's);
  *   delta:             as mar, then delta added to every imputed value of the treatment
  *                      group (a tipping-point analysis shifts delta).
- * The reference group's own subjects are imputed under mar. Each completed data set is
+ * The reference group's own subjects are imputed under mar. A subject's anchor is its
+ * first missing visit, or its intercurrent event's first visit (ice) when earlier: then its
+ * visits observed after the event (a retrieved dropout's, kept under a treatment-policy
+ * strategy) are kept, conditioned on and analysed, but, for the reference-based methods,
+ * left out of the imputation model's fit in both groups (R's rbmi: "post-ICE data handled
+ * with a reference-based method are excluded from the base imputation model"; Wolbers et
+ * al. 2022 Pharm Stat 21:1246), since they do not follow the on-treatment profiles it
+ * estimates. Under a hypothetical strategy the caller sets post-event values missing
+ * first, as rbmi asks its users to. Each completed data set is
  * analysed (ANCOVA at the visit on group, baseline and x, or an MMRM over every visit
  * with visit, treatment x visit, baseline x visit and x, the treatment contrast at the
  * visit) and the M estimates combined by Rubin's rules with
@@ -73,6 +81,8 @@ typedef struct {
   const double *y;        /* [n * nvisit] row major, NAN where missing */
   int           ncov;
   const double *cov; /* [n * ncov] column major (column j at cov + j * n), finite */
+  const int    *ice; /* [n] 0-based first visit affected by the subject's intercurrent event, nvisit
+                        if none; NULL: none has one (each is anchored at its first missing visit) */
 } tt_mi_data;
 
 typedef struct {

@@ -1,7 +1,9 @@
 /* mi_impute.c — one imputation: a posterior draw of the imputation model's parameters,
  * then every subject's missing visits drawn given its observed ones (tt_mi_impute).
  *
- * Invariants: the model and the methods are those of mi.h; a subject's predictors are
+ * Invariants: the model and the methods are those of mi.h (the fit leaves out, for
+ * reference-based methods, each subject's visits from its intercurrent event on; the
+ * profile switches there); a subject's predictors are
  * (1, g, b, x_1..x_q) in that order, so a data set without covariates is fitted exactly
  * as before they existed; draws come from the stream of (seed, key_a, key_b + m) in a
  * fixed order (each visit's chi-square then its p normals, then the subjects in data
@@ -37,6 +39,12 @@ static int Predictors(const tt_mi_data *d, int i, double z[])
   z[0] = 1, z[1] = d->group[i], z[2] = d->baseline[i];
   for (int j = 0; j < d->ncov; j++) z[3 + j] = d->cov[(size_t) j * d->n + i];
   return 3 + d->ncov;
+}
+
+/* Reference-based methods: the post-ICE data set aside from the imputation model's fit. */
+static int ReferenceBased(tt_mi_method m)
+{
+  return m == TT_MI_JUMP_TO_REFERENCE || m == TT_MI_COPY_REFERENCE || m == TT_MI_COPY_INCREMENTS;
 }
 
 /* Leading observed visits of subject i. */
@@ -142,8 +150,9 @@ static int Conditional(const Joint *J, int V, int k, double K[], double L[])
   return tt_rng_cholesky(m, c, L) ? TT_STATS_ESINGULAR : TT_STATS_OK;
 }
 
-/* The mean profile subject i (k observed visits) is imputed about: its own group's and
- * the reference group's at its own baseline and covariates. */
+/* The mean profile subject i is imputed about, anchored at visit k (its first visit
+ * affected by the intercurrent event): its own group's and the reference group's at its
+ * own baseline and covariates. */
 static void Profile(const Joint *J, const tt_mi_options *o, const tt_mi_data *d, int i, int k, double mean[])
 {
   double own[VMAX], ref[VMAX], z[XMAX];
@@ -171,7 +180,7 @@ static void Profile(const Joint *J, const tt_mi_options *o, const tt_mi_data *d,
 
 int tt_mi_impute(const tt_mi_data *d, const tt_mi_options *o, int m, double y_out[])
 {
-  int      V = d->nvisit, status, *last = malloc(sizeof(int) * (size_t) (d->n + 1));
+  int      V = d->nvisit, status, *last = malloc(sizeof(int) * (size_t) (2 * d->n + 1)), *fit = last + d->n;
   double  *K = malloc(sizeof(double) * (size_t) (2 * V * V * V + 1)), *L = K + V * V * V;
   int     *ready = calloc((size_t) V + 1, sizeof(int));
   Joint    J;
@@ -185,9 +194,17 @@ int tt_mi_impute(const tt_mi_data *d, const tt_mi_options *o, int m, double y_ou
     status = TT_STATS_EDOMAIN;
     goto done;
   }
-  for (int i = 0; i < d->n; i++) last[i] = Observed(d, i);
+  for (int i = 0; d->ice && i < d->n; i++)
+    if (d->ice[i] < 0 || d->ice[i] > V) {
+      status = TT_STATS_EDOMAIN;
+      goto done;
+    }
+  for (int i = 0; i < d->n; i++) {
+    last[i] = Observed(d, i);
+    fit[i]  = d->ice && ReferenceBased(o->method) && d->ice[i] < last[i] ? d->ice[i] : last[i];
+  }
   tt_rng_substream(&g, o->seed, o->key_a, o->key_b + (uint64_t) m, TT_STREAM_IMPUTE);
-  if ((status = DrawJoint(d, last, &g, &J))) goto done;
+  if ((status = DrawJoint(d, fit, &g, &J))) goto done;
   for (int i = 0; i < d->n; i++) {
     const double *yi  = d->y + (size_t) i * V;
     double       *out = y_out + (size_t) i * V, mean[VMAX], mu[VMAX];
@@ -198,7 +215,7 @@ int tt_mi_impute(const tt_mi_data *d, const tt_mi_options *o, int m, double y_ou
       if ((status = Conditional(&J, V, k, K + k * V * V, L + k * V * V))) goto done;
       ready[k] = 1;
     }
-    Profile(&J, o, d, i, k, mean);
+    Profile(&J, o, d, i, d->ice && d->ice[i] < k ? d->ice[i] : k, mean);
     for (int r = 0; r < V - k; r++) {
       mu[r] = mean[k + r];
       for (int j = 0; j < k; j++) mu[r] += K[k * V * V + r * k + j] * (yi[j] - mean[j]);

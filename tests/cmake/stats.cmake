@@ -19,6 +19,14 @@ add_test(NAME mi_matches_r_on_exported_replicate
           ${TT_SOURCE_DIR}/tests/data/protocols/ad_mi.yaml $<TARGET_FILE:mi_csv> "${TT_RSCRIPT}")
 set_tests_properties(mi_matches_r_on_exported_replicate PROPERTIES LABELS validation SKIP_RETURN_CODE 77 TIMEOUT 600
   ENVIRONMENT "${TT_MPI_ENV}")
+# MI with treatment discontinuation: the stored analyses equal the module on the exported
+# data with each twin's intercurrent event computed in R from its discontinuation time.
+add_test(NAME mi_anchors_at_the_intercurrent_event_on_exported_replicate
+  COMMAND ${TT_SOURCE_DIR}/tests/validation/mi_export_vs_r.sh ${TT_TWINTRIAL}
+          ${TT_SOURCE_DIR}/tests/data/protocols/ad_mi_ice.yaml $<TARGET_FILE:mi_csv> "${TT_RSCRIPT}"
+          mi_ice_export_vs_r.R)
+set_tests_properties(mi_anchors_at_the_intercurrent_event_on_exported_replicate PROPERTIES LABELS validation
+  SKIP_RETURN_CODE 77 TIMEOUT 600 ENVIRONMENT "${TT_MPI_ENV}")
 tt_unit_test(test_mi ${TT_SOURCE_DIR}/tests/unit/test_mi.c LIBS tt_mi)
 # Reference-based MI against a published worked example (rbmi's J2R on the antidepressant trial).
 add_test(NAME mi_jump_to_reference_reproduces_published_example

@@ -15,7 +15,11 @@
  *    constant gives the same imputations (the intercept absorbs it) and one scaled by a
  *    constant too (its coefficient scales), up to rounding, while a covariate that
  *    predicts the outcome changes them; a covariate equal to the arm is refused
- *    (TT_STATS_ESINGULAR), as are ncov < 0 or > TT_MI_MAX_COVARIATES (TT_STATS_EDOMAIN). */
+ *    (TT_STATS_ESINGULAR), as are ncov < 0 or > TT_MI_MAX_COVARIATES (TT_STATS_EDOMAIN).
+ * 7. Intercurrent events: no ice array, or every ice at or after the subject's first
+ *    missing visit, gives bitwise the imputations without; mar and delta ignore ice (bit
+ *    for bit); with earlier ice under jump_to_reference the observed visits after it are
+ *    kept and the imputations change; an ice outside 0..nvisit is TT_STATS_EDOMAIN. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +61,40 @@ static void Simulate(void)
 }
 
 static tt_mi_options Options(tt_mi_method m);
+
+/* 7 */
+static void Events(const tt_mi_data *d0)
+{
+  static double a[N * V], b[N * V];
+  static int    ice[N];
+  tt_mi_data    d = *d0;
+  for (int m = TT_MI_MAR; m <= TT_MI_DELTA; m++) {
+    tt_mi_options o = Options((tt_mi_method) m);
+    o.delta         = 1.5;
+    d.ice           = NULL;
+    TT_CHECK(tt_mi_impute(&d, &o, 0, a) == TT_STATS_OK, "imputes without events");
+    for (int i = 0; i < N; i++) { /* at or after the first missing visit */
+      int k = 0;
+      while (k < V && !isnan(y[i * V + k])) k++;
+      ice[i] = k + (i % 3 == 0 && k < V);
+    }
+    d.ice = ice;
+    TT_CHECK(tt_mi_impute(&d, &o, 0, b) == TT_STATS_OK && !memcmp(a, b, sizeof a),
+             "events at or after the first missing visit change nothing");
+    for (int i = 1; i < N; i += 4) ice[i] = 1; /* half the treated twins stop before visit 2 */
+    TT_CHECK(tt_mi_impute(&d, &o, 0, b) == TT_STATS_OK, "imputes with events");
+    if (m == TT_MI_MAR || m == TT_MI_DELTA)
+      TT_CHECK(!memcmp(a, b, sizeof a), "mar and delta ignore the events");
+    else
+      TT_CHECK(memcmp(a, b, sizeof a), "reference-based imputations change with earlier events");
+    for (int i = 0; i < N * V; i++)
+      if (!isnan(y[i]) && i != 5 * V + 2) TT_CHECK(b[i] == y[i], "observed values kept, post-event ones too");
+  }
+  ice[7] = V + 1;
+  TT_CHECK(tt_mi_impute(&d, &(tt_mi_options){0}, 0, b) == TT_STATS_EDOMAIN, "ice > nvisit");
+  ice[7] = -1;
+  TT_CHECK(tt_mi_impute(&d, &(tt_mi_options){0}, 0, b) == TT_STATS_EDOMAIN, "ice < 0");
+}
 
 /* 6 */
 static void Covariates(const tt_mi_data *d0)
@@ -104,7 +142,7 @@ static tt_mi_options Options(tt_mi_method m)
 
 int main(void)
 {
-  tt_mi_data    d = {N, V, group, base, y, 0, NULL};
+  tt_mi_data    d = {N, V, group, base, y, 0, NULL, NULL};
   static double a[N * V], b[N * V], c[N * V];
   tt_mi_options o = Options(TT_MI_MAR);
   Simulate();
@@ -155,10 +193,11 @@ int main(void)
   }
 
   Covariates(&d);
+  Events(&d);
 
   /* 5 */
   {
-    tt_mi_data      few = {4, V, group, base, y, 0, NULL};
+    tt_mi_data      few = {4, V, group, base, y, 0, NULL, NULL};
     tt_stats_result res;
     tt_mi_pooled    p;
     TT_CHECK(tt_mi_impute(&few, &o, 0, a) == TT_STATS_ETOOFEW, "4 twins: too few for visit 3's regression");

@@ -32,6 +32,18 @@
 #     fractions. Must hold within 4 pooled SEs with ANCOVA (and for J2R with the MMRM); and
 #     the same data imputed without the covariates must miss the MAR limit by more than 8
 #     SEs (the check can fail: a model without x imputes the high-x dropouts too low).
+# (f) Anchoring at the intercurrent event (ICE) with retrieved dropouts: twins of both
+#     arms stop treatment before visit s (s = 1, 2, 3 with probabilities .15, .15, .2; never
+#     .5) and from s on follow the reference arm's mean (the J2R world, one covariance; a
+#     constant effect c_v = 3 before it); of those who stop, 20% withdraw at s, 60% one
+#     visit later (one off-treatment visit observed), the rest are seen to the end. J2R anchored at the ICE, its post-ICE visits
+#     left out of the imputation model's fit and kept in the analysis (treatment policy),
+#     imputes from the true conditional distribution, so it tends to the true effect
+#     c_V P(s = never | treated). Under a hypothetical strategy the post-ICE visits are set
+#     missing (as rbmi asks) and MAR tends to c_V. Both within 4 SEs; the same data without
+#     the ICE column (anchored at the first missing visit, fitted on every observed visit)
+#     must miss the J2R limit by more than 6 SEs (8.6 here), and MAR keeping the post-ICE
+#     visits must miss c_V by more than 6 SEs (55 here): the checks can fail.
 # usage: Rscript mi_vs_r.R MI_CSV_PROGRAM WORKDIR
 args <- commandArgs(trailingOnly = TRUE)
 prog <- args[1]; work <- args[2]
@@ -203,5 +215,39 @@ if (!(abs(got[["estimate"]] - limit[["mar"]]) > 8 * got[["se"]])) {
 }
 cat(sprintf("(e) treatment arm's patterns %s; limits: %s\n", paste(sprintf("%.3f", pk), collapse = " "),
             paste(sprintf("%s %.3f", names(limit), limit), collapse = ", ")))
+## (f) anchoring at the ICE, retrieved dropouts
+set.seed(606)
+n <- 40000; V <- 3
+g <- rep(0:1, each = n / 2); b <- rnorm(n, 20, 3)
+cv <- c(3, 3, 3) # a constant effect, lost at the ICE
+S <- matrix(c(2, 1.2, 1, 1.2, 2.5, 1.5, 1, 1.5, 3), 3)
+s0 <- sample(0:3, n, TRUE, c(0.15, 0.15, 0.2, 0.5)) # 0-based first visit after stopping; 3: never
+own <- outer(g, cv) * outer(s0, 1:V - 1, ">") # treatment effect only before the ICE
+y <- outer(rep(1, n), c(5, 4, 3)) + 0.5 * b + own + matrix(rnorm(n * V), n) %*% chol(S)
+u <- runif(n); w <- ifelse(s0 == 3, 3, ifelse(u < 0.2, s0, ifelse(u < 0.8, pmin(s0 + 1, 3), 3)))
+for (i in which(w < 3)) y[i, (w[i] + 1):3] <- NA
+ice <- ifelse(s0 == 3, NA, s0 + 1)
+d <- data.frame(group = g, baseline = b, ice = ice, y1 = y[, 1], y2 = y[, 2], y3 = y[, 3])
+fi <- file.path(work, "ice.csv"); write.csv(d, fi, row.names = FALSE, na = "NA", quote = FALSE)
+f0 <- file.path(work, "ice0.csv"); write.csv(d[, -3], f0, row.names = FALSE, na = "NA", quote = FALSE)
+dh <- d; for (v in 1:V) dh[[paste0("y", v)]][!is.na(ice) & v >= ice] <- NA # hypothetical: post-ICE set aside
+fh <- file.path(work, "iceh.csv"); write.csv(dh, fh, row.names = FALSE, na = "NA", quote = FALSE)
+cat(sprintf("(f) post-ICE visits observed: %d; missing at visit 3: %d of %d\n",
+            sum(!is.na(y) & outer(s0, 1:V - 1, "<=")), sum(is.na(y[, 3])), n))
+tp <- cv[3] * mean(s0[g == 1] == 3)
+got <- run("impute", fi, 3, "jump_to_reference", 0, 0, 20, "ancova", 3, 97)
+check("(f) J2R at the ICE, treatment policy vs true effect", got[["estimate"]], tp, 4 * got[["se"]])
+got <- run("impute", fi, 3, "jump_to_reference", 0, 0, 5, "mmrm", 3, 97)
+check("(f) J2R at the ICE, treatment policy, MMRM vs true effect", got[["estimate"]], tp, 4 * got[["se"]])
+got <- run("impute", fh, 3, "mar", 0, 0, 20, "ancova", 3, 97)
+check("(f) MAR, post-ICE set aside (hypothetical) vs c_V", got[["estimate"]], cv[3], 4 * got[["se"]])
+for (case in list(list(f0, "jump_to_reference", tp, "J2R anchored at the first missing visit"),
+                  list(fi, "mar", cv[3], "MAR keeping the post-ICE visits"))) {
+  got <- run("impute", case[[1]], 3, case[[2]], 0, 0, 20, "ancova", 3, 97)
+  cat(sprintf("(f) %s: %.3f (SE %.3f) against %.3f\n", case[[4]], got[["estimate"]], got[["se"]], case[[3]]))
+  if (!(abs(got[["estimate"]] - case[[3]]) > 6 * got[["se"]])) {
+    cat("(f) FAIL: not told apart\n"); fail <- fail + 1
+  }
+}
 if (fail) { cat(fail, "check(s) failed\n"); quit(status = 1) }
 cat("all multiple-imputation checks passed\n")
