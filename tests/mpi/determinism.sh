@@ -84,6 +84,10 @@ for n in $more; do same mmrm_1 mmrm_$n /design /subjects /outcomes /endpoints /a
 protocol=$root/tests/data/protocols/ad_mi.yaml
 for n in 1 $more; do run mi_$n $n --replicates $reps --patients 160 -tt_block $((3 * n + 4)); done
 for n in $more; do same mi_1 mi_$n /design /subjects /outcomes /endpoints /analyses /replicates /summary; done
+# missed visits (their own draws; non-monotone MMRM and MI): 1 to 4 ranks
+protocol=$root/tests/data/protocols/ad_missed.yaml
+for n in 1 $more; do run missed_$n $n --replicates $reps --patients 160 -tt_block $((3 * n + 4)); done
+for n in $more; do same missed_1 missed_$n /design /subjects /outcomes /endpoints /analyses /replicates /summary; done
 # treatment discontinuation and estimands (the discontinuation draws, a switch at each
 # twin's own time, withdrawal when stopping, the estimands' true values): the shipped AD
 # protocol (regimen switch), the washout fixture and MI anchored at each twin's
