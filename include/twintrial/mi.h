@@ -41,9 +41,9 @@
  * When the event comes first, its visits observed after it (a retrieved dropout's, kept
  * under a treatment-policy strategy) are kept, conditioned on and analysed, but, for the
  * reference-based methods, left out of the imputation model's fit in both groups (R's
- * rbmi: "post-ICE data handled with a reference-based method are excluded from the base
- * imputation model"; Wolbers et al. 2022 Pharm Stat 21:1246), since they do not follow
- * the on-treatment profiles it estimates. Under a hypothetical strategy the caller sets
+ * rbmi: "draws() automatically excludes post-ICE data handled with a reference-based
+ * method"; Wolbers et al. 2022 Pharm Stat 21:1246), since they do not follow the
+ * on-treatment profiles it estimates. Under a hypothetical strategy the caller sets
  * post-event values missing first, as rbmi asks its users to. Each completed data set is
  * analysed (ANCOVA at the visit on group, baseline and x, or an MMRM over every visit
  * with visit, treatment x visit, baseline x visit and x, the treatment contrast at the
