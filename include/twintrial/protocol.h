@@ -413,6 +413,10 @@ typedef struct {
    * arm's hazard is not none */
   TTDiscontinuationSpec discontinuation;
   int                   has_discontinuation;
+  /* missed_visits: each scheduled post-baseline visit is missed with this probability (0:
+   * none), independently of everything else; the twin stays in the study */
+  double missed_probability;
+  TTLoc  missed_loc;
   /* interim: group-sequential design (nlook = 0: a single final analysis) */
   int        nlook;
   double     information[TT_MAX_LOOKS]; /* strictly increasing in (0, 1], last = 1 */

@@ -40,6 +40,7 @@ enum {
   TT_STREAM_GUIDE         = 12,  /* a guided arm's forecast draws: + 256 decision + 4096 arm */
   TT_STREAM_IMPUTE        = 13,  /* multiple imputation: keyed (seed, replicate, analysis << 32 | imputation) */
   TT_STREAM_DISCONTINUE   = 14,  /* treatment discontinuation: its time, then whether the twin withdraws then */
+  TT_STREAM_MISSED        = 15,  /* missed visits: one uniform per post-baseline visit, in visit order */
   TT_STREAM_RUN_IN        = 128, /* a guided arm's run-in residuals: TT_STREAM_RUN_IN + run-in visit index */
   TT_STREAM_RESIDUAL      = 64   /* residual error: TT_STREAM_RESIDUAL + visit index */
 };

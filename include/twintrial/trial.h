@@ -35,13 +35,16 @@ typedef struct _p_TTTrial *TTTrial;
  * After the guided blocks, when some arm can discontinue treatment (disc_size > 0), a
  * block per arm: [discontinuation time (days; INFINITY: never), on-treatment
  * traj[nvisit][nvar]] (the course had the twin stayed on the arm's treatment, observed
- * with the same residuals; the arm block's traj is the actual course). */
+ * with the same residuals; the arm block's traj is the actual course). Then, with
+ * missed_visits (missed_size = nvisit, else 0), a flag per visit: 1 when the twin misses
+ * that scheduled visit (under every arm alike). */
 typedef struct {
   PetscInt size;
   PetscInt stratum, screen, entry, cov, prognostic, arm0, arm_size, failed; /* offsets and the arm block size */
   PetscInt ncov, nendpoint, narm, nvisit, nvar, nevent;
-  PetscInt guided;          /* offset of the guided arms' blocks (after failed), TT_GUIDED_SIZE doubles per arm */
-  PetscInt disc, disc_size; /* offset of the discontinuation blocks (after guided) and their size (0: none) */
+  PetscInt guided;              /* offset of the guided arms' blocks (after failed), TT_GUIDED_SIZE doubles per arm */
+  PetscInt disc, disc_size;     /* offset of the discontinuation blocks (after guided) and their size (0: none) */
+  PetscInt missed, missed_size; /* offset of the missed-visit flags (after them) and their number (0: none) */
 } TTRecordLayout;
 
 /* A guided arm's block in a twin's record (every arm has one; NaN for arms not guided):
@@ -84,6 +87,11 @@ static inline const double *TTRecordEvents(const TTRecordLayout *L, const double
 static inline double TTRecordDiscontinuation(const TTRecordLayout *L, const double *rec, PetscInt arm)
 {
   return L->disc_size ? rec[L->disc + arm * L->disc_size] : (double) INFINITY;
+}
+/* Whether the twin misses scheduled visit v (missed_visits; never without the key). */
+static inline PetscBool TTRecordMissed(const TTRecordLayout *L, const double *rec, PetscInt v)
+{
+  return L->missed_size && rec[L->missed + v] != 0.0 ? PETSC_TRUE : PETSC_FALSE;
 }
 static inline const double *TTRecordOnTreatment(const TTRecordLayout *L, const double *rec, PetscInt arm)
 {
@@ -167,8 +175,12 @@ PetscErrorCode TTTrialGetRecordLayout(TTTrial trial, TTRecordLayout *layout);
 PetscErrorCode TTTrialGetDesign(TTTrial trial, PetscInt *nlook, const double **information, const double **upper,
                                 const double **lower, const double **alpha_spent);
 /* Not collective. The twin's observed trajectory under `arm`, y[nvisit * nvar]: NaN
- * where unobserved (after dropout, a terminal event or the end of follow-up). */
+ * where unobserved (after dropout, a terminal event or the end of follow-up, and at the
+ * visits it missed: missed_visits). */
 void TTTrialObservedTrajectory(TTTrial trial, const double rec[], PetscInt arm, double y[]);
+/* Whether the twin is still in the study (not withdrawn, no terminal event, within
+ * follow-up) at the last visit under arm, whether or not it missed that visit. Not collective. */
+PetscBool TTTrialInStudyAtLastVisit(TTTrial trial, const double rec[], PetscInt arm);
 /* Not collective. The model's parameters as the protocol resolves them, par[model->nparam]. */
 PetscErrorCode TTTrialGetParameters(TTTrial trial, const double **par);
 /* Not collective. The effects eff[model->neffect] of `arm` (arm = narm: no effect, the

@@ -441,12 +441,13 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
     CHOOSE,
     REGIMENS,
     DISCONTINUATION,
+    MISSED,
     NSECTION
   };
   static const char *const order[NSECTION] = {
-      "trial",      "cohort",      "model",    "arms",     "schedule",       "dropout",
-      "prognostic", "endpoints",   "analysis", "output",   "interim",        "exposure_response",
-      "validation", "calibration", "choose",   "regimens", "discontinuation"};
+      "trial",      "cohort",      "model",    "arms",     "schedule",        "dropout",
+      "prognostic", "endpoints",   "analysis", "output",   "interim",         "exposure_response",
+      "validation", "calibration", "choose",   "regimens", "discontinuation", "missed_visits"};
   static const char *const what[NSECTION] = {"a mapping {name, seed, replicates, patients, ...}",
                                              "the path of a cohort file",
                                              "a mapping {name: ..., parameters: {...}}",
@@ -456,6 +457,7 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
                                              NULL,
                                              "a sequence of endpoints",
                                              "a sequence of analyses",
+                                             NULL,
                                              NULL,
                                              NULL,
                                              NULL,
@@ -486,6 +488,7 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
   if (sec[DROPOUT]) PetscCall(TTProtocolParseDropout(y, sec[DROPOUT], p));
   PetscCall(TTProtocolParseArmDropout(y, sec[ARMS], p));
   PetscCall(TTProtocolParseDiscontinuation(y, sec[DISCONTINUATION], sec[ARMS], p));
+  if (sec[MISSED]) PetscCall(TTProtocolParseMissedVisits(y, sec[MISSED], p));
   if (sec[PROGNOSTIC]) PetscCall(ParsePrognostic(y, sec[PROGNOSTIC], p));
   PetscCall(TTProtocolParseEndpoints(y, sec[ENDPOINTS], p));
   PetscCall(TTProtocolParseAnalyses(y, sec[ANALYSIS], p));

@@ -11,7 +11,7 @@
  * with ci: score, the default with a margin; Wald with ci: wald; never Newcombe, whose
  * interval has no matching test), and as margin_ratio (stored as its log) odds_ratio,
  * cox, negbin, poisson (Wald z on the log scale); cmh and logrank (score tests of a
- * ratio of 1) take none. Only ancova, mmrm, odds_ratio, cox, negbin and poisson have
+ * ratio of 1) take none. Only ancova, mmrm, mi, odds_ratio, cox, negbin and poisson have
  * covariates, each NAME, factor(NAME) or numeric(NAME); newcombe is 1 only for
  * risk_difference with ci: newcombe (the default without a margin), score only with ci:
  * score, breslow only for cox with ties: breslow, stratified only for logrank/cox when
@@ -292,9 +292,9 @@ static PetscErrorCode ParseMethodOptions(TTYaml y, TTYamlNode item, const char *
     PetscCall(TTYamlKeyJoin(path, sizeof path, key, "covariates"));
     PetscCall(ParseCovariates(y, n, path, a));
     if (a->ncovariate && (m == TT_ANALYSIS_WELCH || m == TT_ANALYSIS_RISK_DIFFERENCE || m == TT_ANALYSIS_CMH ||
-                          m == TT_ANALYSIS_LOGRANK || m == TT_ANALYSIS_MI))
+                          m == TT_ANALYSIS_LOGRANK))
       PetscCall(NotForMethod(y, item, key, "covariates", a,
-                             "covariates apply to ancova, mmrm, odds_ratio, cox, negbin and poisson"));
+                             "covariates apply to ancova, mmrm, mi, odds_ratio, cox, negbin and poisson"));
   }
   a->newcombe = m == TT_ANALYSIS_RISK_DIFFERENCE;
   if ((n = TTYamlFind(y, item, "ci"))) {

@@ -12,7 +12,8 @@
  * and has a finite gamma. After TTProtocolParseArmDropout every arm's `dropout` is its
  * own (own_dropout 1) or a copy of the protocol's; `extra_dropout` is model none when
  * the arm has none. Keys that do not apply to the chosen model are errors, never
- * silently ignored.
+ * silently ignored. `missed_visits: {probability: p}` (intermittent missed visits, the
+ * twin staying in the study): 0 <= p < 1 (0 without the key).
  */
 #include <math.h>
 #include <string.h>
@@ -200,6 +201,23 @@ PetscErrorCode TTProtocolParseDropout(TTYaml y, TTYamlNode map, TTProtocol *p)
 {
   PetscFunctionBeginUser;
   PetscCall(TTProtocolParseHazard(y, map, "dropout", p->unit_in_days, 0, NULL, &p->dropout));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TTProtocolParseMissedVisits(TTYaml y, TTYamlNode map, TTProtocol *p)
+{
+  static const char *const keys[] = {"probability"};
+  TTYamlNode               n;
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlCheckMapping(y, map, "missed_visits", "a mapping {probability: p}"));
+  PetscCall(TTYamlCheckKeys(y, map, "missed_visits", 1, keys));
+  PetscCall(TTYamlRequire(y, map, "missed_visits", "probability",
+                          "the probability that a twin misses a scheduled post-baseline visit, e.g. 0.03", &n));
+  PetscCall(TTYamlGetReal(y, n, "missed_visits.probability", &p->missed_probability));
+  if (!(p->missed_probability >= 0 && p->missed_probability < 1))
+    PetscCall(TTYamlError(y, n, "missed_visits.probability", "expected a probability in [0, 1), found %g",
+                          p->missed_probability));
+  p->missed_loc = TTYamlLoc(y, n);
   PetscFunctionReturn(0);
 }
 

@@ -120,8 +120,12 @@ PetscErrorCode TTProtocolParseMmrm(TTYaml y, TTYamlNode item, const char *key, c
       PetscCall(TTYamlKeyJoin(cpath, sizeof cpath, key, "covariates"));
       PetscCall(TTYamlKeyIndex(path, sizeof path, cpath, i));
       PetscCall(TTYamlErrorAt(y, a->covariate_loc[i], path,
-                              "expected no baseline among an mmrm's covariates: baseline always enters as baseline "
-                              "x visit; list only further covariates"));
+                              a->method == TT_ANALYSIS_MI
+                                  ? "expected no baseline among an mi analysis's covariates: baseline always enters "
+                                    "both the imputation model (as baseline x visit) and the analysis; list only "
+                                    "further covariates"
+                                  : "expected no baseline among an mmrm's covariates: baseline always enters as "
+                                    "baseline x visit; list only further covariates"));
     }
   if ((n = TTYamlFind(y, item, "covariance"))) {
     PetscCall(TTYamlKeyJoin(path, sizeof path, key, "covariance"));

@@ -11,8 +11,9 @@
  * only with a calibrated arm effect, an arm's dropout only when it states its own and
  * its extra_dropout only when it has one, choose only when given, regimens only when
  * declared, an arm's regimen (instead of its effects) and switches only when it has them,
- * discontinuation (the protocol's, an arm's own) only when given, an analysis's estimand
- * only when not the default treatment_policy.
+ * discontinuation (the protocol's, an arm's own) only when given, missed_visits only when
+ * its probability is not 0, an analysis's estimand only when not the default
+ * treatment_policy.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -279,6 +280,7 @@ static PetscErrorCode ViewSchedule(const TTProtocol *p, FILE *out)
     P("\ndiscontinuation: ");
     PetscCall(ViewDiscontinuation(p, out, &p->discontinuation));
   }
+  if (p->missed_probability > 0) P("\nmissed_visits: {probability: %s}", TTYamlFormatReal(p->missed_probability, buf));
   P("\nprognostic: {noise_sd: %s}\n", TTYamlFormatReal(p->prognostic_noise_sd, buf));
   PetscFunctionReturn(0);
 }
@@ -332,7 +334,7 @@ static PetscErrorCode ViewAnalysis(const TTProtocol *p, const TTAnalysisSpec *a,
   PetscCall(TTYamlWriteName(out, a->endpoint));
   P(", method: %s", TTAnalysisMethodNames[m]);
   if (m == TT_ANALYSIS_ANCOVA || m == TT_ANALYSIS_ODDS_RATIO || m == TT_ANALYSIS_COX || m == TT_ANALYSIS_NEGBIN ||
-      m == TT_ANALYSIS_POISSON || m == TT_ANALYSIS_MMRM) {
+      m == TT_ANALYSIS_POISSON || m == TT_ANALYSIS_MMRM || (m == TT_ANALYSIS_MI && a->ncovariate)) {
     P(", covariates: [");
     for (int j = 0; j < a->ncovariate; j++) {
       P("%s%s", j ? ", " : "", a->coding[j] == TT_CODING_FACTOR ? "factor(" : a->coding[j] ? "numeric(" : "");

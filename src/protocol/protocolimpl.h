@@ -45,6 +45,7 @@ extern const double      TTTimeUnitDays[4];
 
 PetscErrorCode TTProtocolParseEnrollment(TTYaml y, TTYamlNode map, TTProtocol *p);
 PetscErrorCode TTProtocolParseDropout(TTYaml y, TTYamlNode map, TTProtocol *p);
+PetscErrorCode TTProtocolParseMissedVisits(TTYaml y, TTYamlNode map, TTProtocol *p);
 /* arms[i].dropout and arms[i].extra_dropout of every arm (sequence `arms`), after the
  * protocol's dropout: an arm without its own dropout gets a copy of the protocol's. */
 PetscErrorCode TTProtocolParseArmDropout(TTYaml y, TTYamlNode arms, TTProtocol *p);

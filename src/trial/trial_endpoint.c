@@ -5,7 +5,9 @@
  * the end of follow-up and dropout (terminal events also end it for other events).
  * The follow-up cut is the administrative cut-off (accrual + follow-up - entry, or an
  * event-driven design's max_duration - entry) or the last visit, or an interim data cut. With dropout off (the
- * counterfactual) only follow-up and death end observation.
+ * counterfactual) only follow-up and death end observation. A visit the twin misses
+ * (missed_visits) is not observed, whatever else holds, for the measures at visits (not
+ * for best response or progression, nor for the counterfactual truth).
  * The true value of an analysis is the sample effect over every twin under both arms,
  * without withdrawal, on the course its estimand names (TTEstimand): treatment policy the
  * actual course (after a discontinuation, off treatment), hypothetical the on-treatment
@@ -137,7 +139,7 @@ TTPair TTTrialEndpoint(TTTrial t, const double *rec, PetscInt a, PetscInt e, dou
   default: { /* measured at a visit */
     PetscInt v = ep->visit_index;
     double   y, y0 = traj[k];
-    if (!Seen(t->t_days[v], follow, PetscMin(drop, death))) return out;
+    if (!Seen(t->t_days[v], follow, PetscMin(drop, death)) || (with_dropout && TTRecordMissed(L, rec, v))) return out;
     y = traj[v * L->nvar + k];
     if (ep->type == TT_ENDPOINT_RESPONDER) {
       double m  = Measure(ep->measure, y, y0);
@@ -157,7 +159,7 @@ double TTTrialMeasureAtVisit(TTTrial t, const double *rec, PetscInt a, PetscInt 
   PetscInt              k      = t->endpoint_var[e];
   double                follow = PetscMin(TTTrialFollowUp(t, rec, INFINITY), cut),
          drop                  = with_dropout ? TTRecordDropout(L, rec, a) : INFINITY;
-  if (rec[L->failed] != 0.0) return NAN;
+  if (rec[L->failed] != 0.0 || (with_dropout && TTRecordMissed(L, rec, v))) return NAN;
   if (!Seen(t->t_days[v], follow, PetscMin(drop, TerminalTime(t, TTRecordEvents(L, rec, a), t->endpoint_event[e]))))
     return NAN;
   return ContinuousMeasure(t->p->endpoint[e].type, traj[v * L->nvar + k], traj[k]);
@@ -245,6 +247,13 @@ double TTTrialTrueEffect(TTTrial t, PetscInt k, const double recs[])
   return (s[1] - s[0]) / (double) n;
 }
 
+PetscBool TTTrialInStudyAtLastVisit(TTTrial t, const double rec[], PetscInt a)
+{
+  const TTRecordLayout *L    = &t->L;
+  double                stop = PetscMin(TTRecordDropout(L, rec, a), TerminalTime(t, TTRecordEvents(L, rec, a), -1));
+  return Seen(t->t_days[L->nvisit - 1], TTTrialFollowUp(t, rec, INFINITY), stop);
+}
+
 void TTTrialObservedTrajectory(TTTrial t, const double rec[], PetscInt a, double y[])
 {
   const TTRecordLayout *L      = &t->L;
@@ -253,5 +262,5 @@ void TTTrialObservedTrajectory(TTTrial t, const double rec[], PetscInt a, double
   double                stop   = PetscMin(TTRecordDropout(L, rec, a), TerminalTime(t, TTRecordEvents(L, rec, a), -1));
   for (PetscInt v = 0; v < L->nvisit; v++)
     for (PetscInt k = 0; k < L->nvar; k++)
-      y[v * L->nvar + k] = Seen(t->t_days[v], follow, stop) ? traj[v * L->nvar + k] : NAN;
+      y[v * L->nvar + k] = Seen(t->t_days[v], follow, stop) && !TTRecordMissed(L, rec, v) ? traj[v * L->nvar + k] : NAN;
 }

@@ -82,10 +82,8 @@ static double Records(TTTrial t, PetscInt fi, const double recs[], const TTRepli
     if (!InArm(f, res, i) || rec[L->failed] != 0.0) continue;
     if (f->statistic == TT_FIGURE_BASELINE_MEAN)
       s += TTRecordTraj(L, rec, res->arm[i])[t->figure_var[fi]];
-    else {
-      TTTrialObservedTrajectory(t, rec, res->arm[i], t->traj);
-      s += isfinite(t->traj[(L->nvisit - 1) * L->nvar]) ? 1.0 : 0.0;
-    }
+    else /* still in the study at the last visit (whether or not it missed that visit) */
+      s += TTTrialInStudyAtLastVisit(t, rec, res->arm[i]) ? 1.0 : 0.0;
     n++;
   }
   return n ? s / (double) n : NAN;

@@ -296,6 +296,19 @@ static PetscErrorCode GuidedArm(TTTrial t, PetscInt r, PetscInt p, PetscInt cand
   PetscFunctionReturn(0);
 }
 
+/* missed_visits: twin p of replicate r misses post-baseline visit v when the v-th uniform
+ * of its own stream (seed, r, p, MISSED) is below the probability; the same visits under
+ * every arm, and no other draw moves. */
+static void MissedVisits(TTTrial t, PetscInt r, PetscInt p, double rec[])
+{
+  const TTRecordLayout *L = &t->L;
+  tt_pcg32              g;
+  if (!L->missed_size) return;
+  tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_MISSED);
+  rec[L->missed] = 0.0; /* the baseline visit is never missed */
+  for (PetscInt v = 1; v < L->nvisit; v++) rec[L->missed + v] = tt_rng_uniform(&g) < t->p->missed_probability;
+}
+
 /* The twin's covariates x (into rec) and random effects eta: candidates in turn until
  * one meets the cohort's criteria; those on baseline measurements read the candidate's
  * observed values at the first visit, untreated (its residuals keyed as the arms'
@@ -357,7 +370,8 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
                  m->neffect <= TT_MAX_EFFECTS && L->narm <= TT_MAX_ARMS,
              PETSC_COMM_SELF, PETSC_ERR_SUP, "model %s exceeds the compiled-in sizes", m->name);
   rec[L->failed] = 0.0;
-  ierr           = Enrol(t, sim, r, p, rec, cm, eta, &cand);
+  MissedVisits(t, r, p, rec);
+  ierr = Enrol(t, sim, r, p, rec, cm, eta, &cand);
   if (ierr == PETSC_ERR_USER) PetscCall(ierr);
   rec[L->stratum] = (double) Stratum(t, rec + L->cov);
   tt_rng_substream(&g, t->p->seed, (uint64_t) r, (uint64_t) p, TT_STREAM_ENTRY);

@@ -13,12 +13,28 @@ add_executable(mi_csv ${TT_SOURCE_DIR}/tests/validation/mi_csv.c)
 target_link_libraries(mi_csv PRIVATE tt_mi tt_warnings)
 add_test(NAME mi_matches_r_mice_and_closed_forms COMMAND ${TT_SOURCE_DIR}/tests/validation/mi_vs_r.sh $<TARGET_FILE:mi_csv>
   "${TT_RSCRIPT}")
-set_tests_properties(mi_matches_r_mice_and_closed_forms PROPERTIES LABELS validation SKIP_RETURN_CODE 77 TIMEOUT 600)
+set_tests_properties(mi_matches_r_mice_and_closed_forms PROPERTIES LABELS validation SKIP_RETURN_CODE 77 TIMEOUT 1500)
 add_test(NAME mi_matches_r_on_exported_replicate
   COMMAND ${TT_SOURCE_DIR}/tests/validation/mi_export_vs_r.sh ${TT_TWINTRIAL}
           ${TT_SOURCE_DIR}/tests/data/protocols/ad_mi.yaml $<TARGET_FILE:mi_csv> "${TT_RSCRIPT}")
 set_tests_properties(mi_matches_r_on_exported_replicate PROPERTIES LABELS validation SKIP_RETURN_CODE 77 TIMEOUT 600
   ENVIRONMENT "${TT_MPI_ENV}")
+# MI with treatment discontinuation: the stored analyses equal the module on the exported
+# data with each twin's intercurrent event computed in R from its discontinuation time.
+add_test(NAME mi_anchors_at_the_intercurrent_event_on_exported_replicate
+  COMMAND ${TT_SOURCE_DIR}/tests/validation/mi_export_vs_r.sh ${TT_TWINTRIAL}
+          ${TT_SOURCE_DIR}/tests/data/protocols/ad_mi_ice.yaml $<TARGET_FILE:mi_csv> "${TT_RSCRIPT}"
+          mi_ice_export_vs_r.R)
+set_tests_properties(mi_anchors_at_the_intercurrent_event_on_exported_replicate PROPERTIES LABELS validation
+  SKIP_RETURN_CODE 77 TIMEOUT 600 ENVIRONMENT "${TT_MPI_ENV}")
+# Intermittent missed visits: their rate, the MMRM (against nlme::gls) and MI (against
+# mice by chained equations) on an exported replicate with non-monotone data.
+add_test(NAME missed_visits_match_r_on_exported_replicate
+  COMMAND ${TT_SOURCE_DIR}/tests/validation/missed_visits_vs_r.sh ${TT_TWINTRIAL}
+          ${TT_SOURCE_DIR}/tests/data/protocols/ad_missed.yaml $<TARGET_FILE:mmrm_csv> $<TARGET_FILE:mi_csv>
+          "${TT_RSCRIPT}")
+set_tests_properties(missed_visits_match_r_on_exported_replicate PROPERTIES LABELS validation SKIP_RETURN_CODE 77
+  TIMEOUT 900 ENVIRONMENT "${TT_MPI_ENV}")
 tt_unit_test(test_mi ${TT_SOURCE_DIR}/tests/unit/test_mi.c LIBS tt_mi)
 # Reference-based MI against a published worked example (rbmi's J2R on the antidepressant trial).
 add_test(NAME mi_jump_to_reference_reproduces_published_example

@@ -84,10 +84,16 @@ for n in $more; do same mmrm_1 mmrm_$n /design /subjects /outcomes /endpoints /a
 protocol=$root/tests/data/protocols/ad_mi.yaml
 for n in 1 $more; do run mi_$n $n --replicates $reps --patients 160 -tt_block $((3 * n + 4)); done
 for n in $more; do same mi_1 mi_$n /design /subjects /outcomes /endpoints /analyses /replicates /summary; done
+# missed visits (their own draws; non-monotone MMRM and MI): 1 to 4 ranks
+protocol=$root/tests/data/protocols/ad_missed.yaml
+for n in 1 $more; do run missed_$n $n --replicates $reps --patients 160 -tt_block $((3 * n + 4)); done
+for n in $more; do same missed_1 missed_$n /design /subjects /outcomes /endpoints /analyses /replicates /summary; done
 # treatment discontinuation and estimands (the discontinuation draws, a switch at each
 # twin's own time, withdrawal when stopping, the estimands' true values): the shipped AD
-# protocol (regimen switch) and the washout fixture, 1 to 4 ranks
-for pr in protocols/alzheimers_mmrm_estimands tests/data/protocols/discontinuation/washout; do
+# protocol (regimen switch), the washout fixture and MI anchored at each twin's
+# intercurrent event under each estimand, 1 to 4 ranks
+for pr in protocols/alzheimers_mmrm_estimands tests/data/protocols/discontinuation/washout \
+  tests/data/protocols/ad_mi_ice; do
   protocol=$root/$pr.yaml
   b=$(basename "$pr")
   for n in 1 $more; do run disc_${b}_$n $n --replicates $reps --patients 160 -tt_block $((3 * n + 4)); done

@@ -68,6 +68,7 @@ static void Normalize(TTProtocol *p)
     memset(&p->analysis[i].estimand_loc, 0, sizeof(TTLoc));
   }
   memset(&p->discontinuation.loc, 0, sizeof(TTLoc));
+  memset(&p->missed_loc, 0, sizeof(TTLoc));
   memset(&p->discontinuation.then_loc, 0, sizeof(TTLoc));
   memset(&p->discontinuation.hazard.variable_loc, 0, sizeof(TTLoc));
   for (int i = 0; i < TT_MAX_ARMS; i++) {
@@ -118,6 +119,9 @@ static PetscErrorCode view_roundtrip_is_identical(void)
   PetscCall(RoundTrip(DATA "/protocols/arm_dropout.yaml"));
   PetscCall(RoundTrip(DATA "/protocols/switch/t2d_escalation.yaml"));
   PetscCall(RoundTrip(DATA "/protocols/discontinuation/washout.yaml"));
+  PetscCall(RoundTrip(DATA "/protocols/ad_mi.yaml"));     /* mi with covariates */
+  PetscCall(RoundTrip(DATA "/protocols/ad_mi_ice.yaml")); /* mi with estimands */
+  PetscCall(RoundTrip(DATA "/protocols/ad_missed.yaml")); /* missed_visits */
   PetscCall(RoundTrip(DATA "/protocols/discontinuation/mixed.yaml"));
   PetscCall(RoundTrip(DATA "/protocols/switch/ad_switch.yaml"));
   PetscFunctionReturn(0);

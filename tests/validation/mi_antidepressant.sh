@@ -9,9 +9,10 @@
 # 150 Bayesian (MCMC) draws, J2R with PLACEBO as reference, ANCOVA on BASVAL at week 6,
 # Rubin's rules: PLACEBO - DRUG 2.16910952, SE 1.1200045, i.e. DRUG - PLACEBO -2.16910952.
 # twintrial's model is the same (per-visit means per arm linear in baseline, one
-# covariance); its parameter draws are sequential Bayesian regressions (monotone data)
-# instead of MCMC, and the one patient with an intermittent gap (3618) has the visit after
-# the gap imputed, where rbmi keeps it. Tolerance: 3 Monte-Carlo SEs of the difference of
+# covariance); its parameter draws are sequential Bayesian regressions (monotone data
+# augmentation for the one patient with an intermittent gap, 3618) instead of MCMC; as in
+# rbmi, 3618's gap is imputed under MAR (it is no intercurrent event) and its later
+# visits kept. Tolerance: 3 Monte-Carlo SEs of the difference of
 # the two pooled figures, from this run's between-imputation variance b: for the estimate
 # sqrt(b/150 + b/M); for the SE, the spread of sqrt(ubar + (1 + 1/m) b) from b's own
 # sampling error (b * sqrt(2/(m - 1))) at m = 150 and M. The check can fail: under
