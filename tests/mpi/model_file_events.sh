@@ -15,17 +15,21 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 export TWINTRIAL_CACHE=$out/cache
-mpirun -n 2 --oversubscribe "$tt" run "$root/protocols/ms_relapse_model_file.yaml" -o "$out/f.h5" --replicates 6 \
-  --patients 400 --progress none >"$out/f.log" 2>&1 || { cat "$out/f.log"; echo "FAIL: model file run"; exit 1; }
-"$tt" run "$root/protocols/ms_relapse.yaml" -o "$out/c.h5" --replicates 6 --patients 400 --progress none \
+# sizes: smaller under memcheck (tests/reliability/valgrind.sh), which looks for memory
+# errors along the code, not for agreement over many twins
+reps=6 pats=400 sreps=4 spats=300
+case $tt in *valgrind*) reps=2 pats=60 sreps=2 spats=60 ;; esac
+mpirun -n 2 --oversubscribe "$tt" run "$root/protocols/ms_relapse_model_file.yaml" -o "$out/f.h5" --replicates $reps \
+  --patients $pats --progress none >"$out/f.log" 2>&1 || { cat "$out/f.log"; echo "FAIL: model file run"; exit 1; }
+"$tt" run "$root/protocols/ms_relapse.yaml" -o "$out/c.h5" --replicates $reps --patients $pats --progress none \
   >"$out/c.log" 2>&1 || { cat "$out/c.log"; echo "FAIL: C model run"; exit 1; }
-/usr/bin/python3 - "$out/f.h5" "$out/c.h5" <<'PY' || { echo "FAIL"; exit 1; }
+/usr/bin/python3 - "$out/f.h5" "$out/c.h5" $pats <<'PY' || { echo "FAIL"; exit 1; }
 import sys, h5py, numpy as np
 f, c = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
 for g in ("outcomes", "counterfactual"):
     assert g in f and g in c, g
 n = f["endpoints/arr/count"][()]
-assert n.size == 400, "expected the first replicate's 400 twins"
+assert n.size == int(sys.argv[3]), "expected the first replicate's %s twins" % sys.argv[3]
 assert np.array_equal(n, c["endpoints/arr/count"][()], equal_nan=True), "relapse counts differ"
 assert np.array_equal(f["endpoints/first_relapse/status"][()], c["endpoints/first_relapse/status"][()], equal_nan=True), "status"
 tf, tc = f["endpoints/first_relapse/time"][()], c["endpoints/first_relapse/time"][()]
@@ -53,9 +57,9 @@ for m in c f; do
     -e 's|^arms:|regimens:\n  - {name: weaker, effect: {rate_ratio: 0.8}}\narms:|' -e '/^validation:/,$d' "$src" >"$out/sw_$m.yaml"
   grep -q "switch: \[{at: 12" "$out/sw_$m.yaml" || { echo "FAIL: no switch in the protocol"; exit 1; }
 done
-mpirun -n 2 --oversubscribe "$tt" run "$out/sw_f.yaml" -o "$out/sf.h5" --replicates 4 --patients 300 --progress none \
+mpirun -n 2 --oversubscribe "$tt" run "$out/sw_f.yaml" -o "$out/sf.h5" --replicates $sreps --patients $spats --progress none \
   >"$out/sf.log" 2>&1 || { cat "$out/sf.log"; echo "FAIL: switching model file run"; exit 1; }
-"$tt" run "$out/sw_c.yaml" -o "$out/sc.h5" --replicates 4 --patients 300 --progress none >"$out/sc.log" 2>&1 ||
+"$tt" run "$out/sw_c.yaml" -o "$out/sc.h5" --replicates $sreps --patients $spats --progress none >"$out/sc.log" 2>&1 ||
   { cat "$out/sc.log"; echo "FAIL: switching C model run"; exit 1; }
 /usr/bin/python3 - "$out/sf.h5" "$out/sc.h5" <<'PY' || { echo "FAIL (switch)"; exit 1; }
 import sys, h5py, numpy as np
@@ -104,8 +108,10 @@ print("undefined hazard: every twin dropped (%s), none with 'no event'" % d)
 PY
 # events in a model with doses (tests/data/models/good/pk_exposure_hazard.yaml: an
 # exposure-driven hazard, the doses stops of its integration): 1 and 3 ranks bitwise equal
+pkh="replicates: 3, patients: 120"
+case $tt in *valgrind*) pkh="replicates: 2, patients: 30" ;; esac
 cat >"$out/pkh.yaml" <<EOF
-trial: {name: exposure-driven adverse events, seed: 5, replicates: 3, patients: 120}
+trial: {name: exposure-driven adverse events, seed: 5, $pkh}
 cohort: $root/cohorts/rrms.yaml
 model: {file: $root/tests/data/models/good/pk_exposure_hazard.yaml}
 arms:
