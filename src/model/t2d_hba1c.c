@@ -170,11 +170,13 @@ static const TTRangeInfo ranges[NVAR] = {
 static const char *const covariates[] = {"weight"};
 
 /* Arm effect at time t >= 0: e (1 - exp(-ln2 t / t_half)), or e throughout if t_half <= 0;
- * none before randomisation (t < 0). */
+ * none before randomisation (t < 0). An absent effect (e == 0) is e itself, the value the
+ * product would give (a zero of e's sign), without the exp: most arms set one effect of
+ * four, and the right-hand side runs at every stage of every step. */
 static double Onset(double e, double t_half, double t)
 {
   if (t < 0.0) return 0.0;
-  return t_half > 0.0 ? e * (1.0 - exp(-LN2 * t / t_half)) : e;
+  return t_half > 0.0 && e != 0.0 ? e * (1.0 - exp(-LN2 * t / t_half)) : e;
 }
 
 static double InvLogit(double x)
