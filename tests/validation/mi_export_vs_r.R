@@ -17,15 +17,8 @@ prog <- args[1]; dir <- args[2]; work <- args[3]; seed <- args[4]
 if (!requireNamespace("mice", quietly = TRUE)) { cat("SKIP: R package mice is not installed\n"); quit(status = 77) }
 suppressMessages(library(mice))
 fails <- 0
-close <- function(what, got, want, tol) {
-  ok <- is.finite(got) && is.finite(want) && abs(got - want) <= tol * max(1, abs(want))
-  cat(sprintf("%-60s %s got %.12g want %.12g\n", what, if (ok) "ok  " else "FAIL", got, want))
-  if (!ok) fails <<- fails + 1
-}
-run <- function(...) {
-  out <- system2(prog, c(...), stdout = TRUE)
-  kv <- strsplit(out, " "); v <- as.numeric(sapply(kv, `[`, 2)); names(v) <- sapply(kv, `[`, 1); v
-}
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE))), "mi_common.R"))
+run <- function(...) mi_driver(prog, ...)
 outc <- read.csv(file.path(dir, "outcomes.csv")); an <- read.csv(file.path(dir, "analyses.csv"))
 outc <- outc[outc$replicate == 0 & outc$variable == "adas_cog" & outc$arm %in% c("placebo", "active"), ]
 visits <- sort(unique(outc$visit)); V <- length(visits) - 1 # 12 ... 78 weeks after baseline
