@@ -234,7 +234,7 @@ static void TestFailures(void)
 {
   const TTModelType *u = tt_modellang_load("events_undefined.yaml"), *o = tt_modellang_load("events_ode.yaml");
   double             par[2] = {1e-6, 2}, paro[2] = {0.3, 0.2}, eff[1] = {1}, times[TT_MAX_EVENT_TIMES];
-  const TTSimCase    k      = {NULL, NULL, eff, NULL};
+  const TTSimCase    k = {NULL, NULL, eff, NULL};
   PetscErrorCode     ierr;
   TTSim              sim;
   tt_pcg32           g;
