@@ -200,6 +200,17 @@ typedef struct {
                       const double *u, double *f);
   void (*output_regimen)(const double *par, const double *cov, const double *eta, const TTRegimen *reg, int seg,
                          double t, const double *u, double *y);
+  /* Exact forward sensitivities (optional, ODE models; personalisation's gradients, sim_sens.c).
+   * rhs_sens: f[nstate], bit for bit what `rhs` gives at (t, u), and for every random effect
+   * l < nlatent the right-hand side of its sensitivity s_l = d u / d eta_l,
+   *   fs[l * nstate + k] = sum_j (d f_k / d u_j) s[l * nstate + j] + d f_k / d eta_l.
+   * rhs_sens_regimen: the same in segment seg >= 1 of reg, as rhs_regimen (required with
+   * rhs_sens when the model sets rhs_regimen). Without them the sim takes finite differences
+   * of `rhs` along each direction (1 + nlatent or 1 + 2 nlatent calls of `rhs` instead). */
+  void (*rhs_sens)(const double *par, const double *cov, const double *eta, const double *eff, double t,
+                   const double *u, const double *s, double *f, double *fs);
+  void (*rhs_sens_regimen)(const double *par, const double *cov, const double *eta, const TTRegimen *reg, int seg,
+                           double t, const double *u, const double *s, double *f, double *fs);
 } TTModelType;
 
 #define TT_MAX_REGISTERED 16 /* models added at run time */

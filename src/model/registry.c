@@ -53,6 +53,8 @@ const char *tt_model_incomplete(const TTModelType *m)
   if (!m->condition) return "condition() (the random effects given the observed baseline, for the prognostic score)";
   if (m->nevent < 0 || (m->nevent > 0 && (!m->event || (!m->events && !m->hazard))))
     return "events() or hazard(), and its event table (nevent > 0)";
+  if (m->rhs_sens && (m->nstate == 0 || (m->rhs_regimen && !m->rhs_sens_regimen)))
+    return "an ODE model's rhs_sens_regimen() with rhs_sens() and rhs_regimen() (exact sensitivities)";
   if (m->doses && (m->nstate == 0 || m->dose_state < 0 || m->dose_state >= m->nstate))
     return "a dose_state among its ODE states (doses() is set)";
   return NULL;

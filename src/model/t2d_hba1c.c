@@ -27,6 +27,13 @@
  * with the same half-life, and X is continuous (an immediate effect, t_half <= 0, jumps).
  * The beta-cell decline, the weight change and the HbA1c chain are states and carry
  * their history through the switch.
+ * Exact sensitivities (rhs_sens, rhs_sens_regimen; personalisation's gradients): the chain
+ * rule through the quasi steady state: with the logistic terms L_is = 1/(1 + exp(is0 +
+ * eta_is)) and L_b = 1/(1 + exp(b0 + eta_b + D)), d log IS = -(1 - L_is) d eta_is - 0.0514
+ * d(dW) / (1 - 0.0514 dW) (no dW term at the weight factor's floor), d log B = -(1 - L_b)
+ * (d eta_b + dD), d FPG = -q / sqrt(3.5^2 + 4 q) d log(IS B), d D' / d eta_rb = (1 - P) /
+ * 365.25; the rest is linear. No parameter changes: derivatives of the equations above
+ * (tests/unit/test_model_sens.c checks them against differences of rhs).
  * Arm effects S (sensitizer), G (secretagogue), P (protection), W (weight target)
  * follow E (1 - exp(-ln2 t / t_half)); t_half <= 0 means the full effect from t = 0
  * (for S and G the visit at t = 0 then already shows it). The weight target's own
@@ -184,12 +191,14 @@ static double InvLogit(double x)
   return 1.0 / (1.0 + exp(x));
 }
 
-/* Quasi-steady-state FPG (mmol/L) and FSI (uU/mL) from IS and B. */
-static void Homeostasis(double is, double b, double *fpg, double *fsi)
+/* Quasi-steady-state FPG (mmol/L) and FSI (uU/mL) from IS and B; returns d FPG / d log(IS B)
+ * = -q / sqrt(3.5^2 + 4 q) (the sensitivities' chain rule). */
+static double Homeostasis(double is, double b, double *fpg, double *fsi)
 {
-  double q = HOMA_FPG_FSI / (HOMA_FSI_GAIN * is * b);
-  *fpg     = 0.5 * (HOMA_FPG_FLOOR + sqrt(HOMA_FPG_FLOOR * HOMA_FPG_FLOOR + 4.0 * q));
-  *fsi     = HOMA_FSI_GAIN * b * (*fpg - HOMA_FPG_FLOOR);
+  double q = HOMA_FPG_FSI / (HOMA_FSI_GAIN * is * b), r = sqrt(HOMA_FPG_FLOOR * HOMA_FPG_FLOOR + 4.0 * q);
+  *fpg = 0.5 * (HOMA_FPG_FLOOR + r);
+  *fsi = HOMA_FSI_GAIN * b * (*fpg - HOMA_FPG_FLOOR);
+  return -q / r;
 }
 
 /* The four arm effects acting at one time: S, G, P and the weight target W. */
@@ -226,13 +235,34 @@ static Acting ActingRegimen(const TTRegimen *reg, int seg, double t)
   return x;
 }
 
-/* FPG and FSI from the state (decline D, weight change dW) and the acting effects. */
+/* The derivatives of log IS and log B and of FPG that the sensitivities need (GlucoseSens). */
+typedef struct {
+  double dlis_deta, dlis_ddw; /* d log IS / d eta_is, / d dW */
+  double dlb;                 /* d log B / d eta_b = d log B / d D */
+  double dfpg;                /* d FPG / d log(IS B) */
+} GlucoseSlope;
+
+/* FPG and FSI from the state (decline D, weight change dW) and the acting effects; the
+ * slopes into *z when z is not NULL (the same values either way). d log InvLogit(x) / dx =
+ * -(1 - InvLogit(x)); the weight factor's floor is flat. */
+static void GlucoseSens(const double *par, const double *eta, const Acting *x, const double *u, double *fpg,
+                        double *fsi, GlucoseSlope *z)
+{
+  double w = 1.0 - par[P_WT_IS] * u[U_DWT], wfac = fmax(w, IS_WEIGHT_MIN);
+  double pis = InvLogit(par[P_IS0] + eta[L_IS]), pb = InvLogit(par[P_B0] + eta[L_B] + u[U_DECLINE]);
+  double is   = pis * wfac * (1.0 + x->sens);
+  double b    = pb * (1.0 + x->secr);
+  double dfpg = Homeostasis(is, b, fpg, fsi);
+  if (!z) return;
+  z->dlis_deta = -(1.0 - pis);
+  z->dlis_ddw  = w > IS_WEIGHT_MIN ? -par[P_WT_IS] / wfac : 0.0;
+  z->dlb       = -(1.0 - pb);
+  z->dfpg      = dfpg;
+}
+
 static void Glucose(const double *par, const double *eta, const Acting *x, const double *u, double *fpg, double *fsi)
 {
-  double wfac = fmax(1.0 - par[P_WT_IS] * u[U_DWT], IS_WEIGHT_MIN);
-  double is   = InvLogit(par[P_IS0] + eta[L_IS]) * wfac * (1.0 + x->sens);
-  double b    = InvLogit(par[P_B0] + eta[L_B] + u[U_DECLINE]) * (1.0 + x->secr);
-  Homeostasis(is, b, fpg, fsi);
+  GlucoseSens(par, eta, x, u, fpg, fsi, NULL);
 }
 
 static void draw_latent(const double *par, tt_pcg32 *rng, double *eta)
@@ -254,15 +284,45 @@ static void initial(const double *par, const double *cov, const double *eta, con
   u0[U_A1] = u0[U_A2] = u0[U_A3] = a;
 }
 
-static void Rates(const double *par, const double *eta, const Acting *x, const double *u, double *f)
+/* The right-hand side at FPG fpg (Rates, RatesSens). */
+static void RatesAt(const double *par, const double *eta, const Acting *x, const double *u, double fpg, double *f)
 {
-  double fpg, fsi, k = 3.0 / par[P_MTT];
-  Glucose(par, eta, x, u, &fpg, &fsi);
+  double k     = 3.0 / par[P_MTT];
   f[U_DECLINE] = (par[P_RB] + eta[L_RB]) / DAYS_PER_YEAR * (1.0 - x->prot);
   f[U_DWT]     = LN2 / par[P_WT_THALF] * (x->wt - u[U_DWT]);
   f[U_A1]      = par[P_KIN] * fpg + par[P_PPG] - k * u[U_A1];
   f[U_A2]      = k * (u[U_A1] - u[U_A2]);
   f[U_A3]      = k * (u[U_A2] - u[U_A3]);
+}
+
+static void Rates(const double *par, const double *eta, const Acting *x, const double *u, double *f)
+{
+  double fpg, fsi;
+  Glucose(par, eta, x, u, &fpg, &fsi);
+  RatesAt(par, eta, x, u, fpg, f);
+}
+
+/* Rates, and for each random effect l the sensitivity's right-hand side fs[l * NSTATE ..]
+ * = (df/du) s_l + df/deta_l from s[l * NSTATE ..] = d u / d eta_l (exact: the chain rule
+ * through the quasi steady state, GlucoseSens). */
+static void RatesSens(const double *par, const double *eta, const Acting *x, const double *u, const double *s,
+                      double *f, double *fs)
+{
+  double       fpg, fsi, k = 3.0 / par[P_MTT], kw = LN2 / par[P_WT_THALF];
+  GlucoseSlope z;
+  GlucoseSens(par, eta, x, u, &fpg, &fsi, &z);
+  RatesAt(par, eta, x, u, fpg, f);
+  for (int l = 0; l < NLATENT; l++) {
+    const double *sl   = s + l * NSTATE;
+    double       *gl   = fs + l * NSTATE;
+    double        dlis = (l == L_IS ? z.dlis_deta : 0.0) + z.dlis_ddw * sl[U_DWT];
+    double        dlb  = z.dlb * ((l == L_B ? 1.0 : 0.0) + sl[U_DECLINE]);
+    gl[U_DECLINE]      = l == L_RB ? (1.0 - x->prot) / DAYS_PER_YEAR : 0.0;
+    gl[U_DWT]          = -kw * sl[U_DWT];
+    gl[U_A1]           = par[P_KIN] * z.dfpg * (dlis + dlb) - k * sl[U_A1];
+    gl[U_A2]           = k * (sl[U_A1] - sl[U_A2]);
+    gl[U_A3]           = k * (sl[U_A2] - sl[U_A3]);
+  }
 }
 
 static void Outputs(const double *par, const double *cov, const double *eta, const Acting *x, const double *u,
@@ -301,6 +361,22 @@ static void output_regimen(const double *par, const double *cov, const double *e
 {
   Acting x = ActingRegimen(reg, seg, t);
   Outputs(par, cov, eta, &x, u, y);
+}
+
+static void rhs_sens(const double *par, const double *cov, const double *eta, const double *eff, double t,
+                     const double *u, const double *s, double *f, double *fs)
+{
+  Acting x = ActingAt(eff, t);
+  (void) cov;
+  RatesSens(par, eta, &x, u, s, f, fs);
+}
+
+static void rhs_sens_regimen(const double *par, const double *cov, const double *eta, const TTRegimen *reg, int seg,
+                             double t, const double *u, const double *s, double *f, double *fs)
+{
+  Acting x = ActingRegimen(reg, seg, t);
+  (void) cov;
+  RatesSens(par, eta, &x, u, s, f, fs);
 }
 
 /* Log-normal proportional error y exp(sd z), sd = sqrt(resvar) (Choy 2016 Table 1
@@ -366,35 +442,37 @@ static void omega(const double *par, const double *cov, double *om, double *lo, 
 static const char *const latent_names[NLATENT] = {"eta_insulin_sensitivity", "eta_beta_cell", "eta_beta_cell_decline"};
 
 const TTModelType tt_model_t2d_hba1c = {
-    .name           = "t2d_hba1c",
-    .description    = "Type 2 diabetes: weight, insulin sensitivity and beta-cell decline drive FPG/FSI (quasi "
-                      "steady state) and HbA1c (transit chain); sensitizer, secretagogue, beta-cell protection "
-                      "and lifestyle weight-change arms (ODE)",
-    .reference      = "Choy et al. 2016 CPT Pharmacometrics Syst Pharmacol 5:11; de Winter et al. 2006 "
-                      "J Pharmacokinet Pharmacodyn 33:313",
-    .time_unit_days = 1.0,
-    .nparam         = NPARAM,
-    .param          = params,
-    .neffect        = NEFFECT,
-    .effect         = effects,
-    .effect_range   = effect_ranges,
-    .ncovariate     = 1,
-    .covariate      = covariates,
-    .nvar           = NVAR,
-    .var            = variables,
-    .range          = ranges,
-    .nlatent        = NLATENT,
-    .nstate         = NSTATE,
-    .draw_latent    = draw_latent,
-    .initial        = initial,
-    .rhs            = rhs,
-    .output         = output,
-    .observe        = observe,
-    .condition      = condition,
-    .log_density    = log_density,
-    .gauss_newton   = 1, /* log-normal observations */
-    .omega          = omega,
-    .latent         = latent_names,
-    .rhs_regimen    = rhs_regimen,
-    .output_regimen = output_regimen,
+    .name             = "t2d_hba1c",
+    .description      = "Type 2 diabetes: weight, insulin sensitivity and beta-cell decline drive FPG/FSI (quasi "
+                        "steady state) and HbA1c (transit chain); sensitizer, secretagogue, beta-cell protection "
+                        "and lifestyle weight-change arms (ODE)",
+    .reference        = "Choy et al. 2016 CPT Pharmacometrics Syst Pharmacol 5:11; de Winter et al. 2006 "
+                        "J Pharmacokinet Pharmacodyn 33:313",
+    .time_unit_days   = 1.0,
+    .nparam           = NPARAM,
+    .param            = params,
+    .neffect          = NEFFECT,
+    .effect           = effects,
+    .effect_range     = effect_ranges,
+    .ncovariate       = 1,
+    .covariate        = covariates,
+    .nvar             = NVAR,
+    .var              = variables,
+    .range            = ranges,
+    .nlatent          = NLATENT,
+    .nstate           = NSTATE,
+    .draw_latent      = draw_latent,
+    .initial          = initial,
+    .rhs              = rhs,
+    .output           = output,
+    .observe          = observe,
+    .condition        = condition,
+    .log_density      = log_density,
+    .gauss_newton     = 1, /* log-normal observations */
+    .omega            = omega,
+    .latent           = latent_names,
+    .rhs_regimen      = rhs_regimen,
+    .output_regimen   = output_regimen,
+    .rhs_sens         = rhs_sens,
+    .rhs_sens_regimen = rhs_sens_regimen,
 };

@@ -11,7 +11,8 @@
  * as accurate as TTSimTrajectoryHistory's and every sensitivity is within the same
  * tolerance. The outputs therefore equal TTSimTrajectoryHistory's to the integration
  * tolerance, not bit for bit (the steps also follow the sensitivities).
- * The models give no Jacobians: s_l' is the derivative of f along the direction
+ * A model with rhs_sens (model.h) gives s_l' exactly, in one call per stage. Otherwise
+ * (the models give no Jacobians) s_l' is the derivative of f along the direction
  * (s_l, e_l) of (u, eta), a central difference of f at (u +- h s_l, eta +- h e_l) with
  * h = cbrt(eps) scaled so that the state moves by at most cbrt(eps) of its largest
  * component (truncation and rounding ~1e-10 relative): 1 + 2 nlatent calls of `rhs` per
@@ -115,20 +116,28 @@ static void CaseOutput(TTSim sim, const double *eta, double t, const double *u, 
     m->output(sim->par, c->cov, eta, TTSimCaseEffects(sim, 0), t, u, y);
 }
 
-static PetscErrorCode SensRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
+/* The single case's right-hand side and its sensitivities' from the model's exact
+ * derivatives (rhs_sens), the segment under way's. */
+static void CaseRHSSens(TTSim sim, double t, const double *u, double *f)
 {
-  TTSim              sim = (TTSim) ctx;
-  const TTModelType *m   = sim->type;
-  const TTSimCase   *c   = &sim->cases[0];
-  const PetscInt     ns = m->nstate, nl = m->nlatent, n = ns * (1 + nl);
-  double            *up = sim->sens.work, *um = up + ns, *fp = um + ns, *fm = fp + ns, *ep = fm + ns, *em = ep + nl;
-  const PetscScalar *u;
-  PetscScalar       *f;
+  const TTModelType *m  = sim->type;
+  const TTSimCase   *c  = &sim->cases[0];
+  const PetscInt     ns = m->nstate;
 
-  PetscFunctionBeginUser;
-  (void) ts;
-  PetscCall(VecGetArrayRead(U, &u));
-  PetscCall(VecGetArray(F, &f));
+  if (c->reg && sim->seg[0] > 0 && m->rhs_regimen)
+    m->rhs_sens_regimen(sim->par, c->cov, c->eta, c->reg, (int) sim->seg[0], t, u, u + ns, f, f + ns);
+  else
+    m->rhs_sens(sim->par, c->cov, c->eta, TTSimCaseEffects(sim, 0), t, u, u + ns, f, f + ns);
+}
+
+/* The sensitivities' right-hand side by differences of `rhs` along each direction. */
+static void CaseRHSDiff(TTSim sim, double t, const double *u, double *f)
+{
+  const TTModelType *m  = sim->type;
+  const TTSimCase   *c  = &sim->cases[0];
+  const PetscInt     ns = m->nstate, nl = m->nlatent;
+  double            *up = sim->sens.work, *um = up + ns, *fp = um + ns, *fm = fp + ns, *ep = fm + ns, *em = ep + nl;
+
   CaseRHS(sim, c->eta, t, u, f);
   for (PetscInt l = 0; l < nl; l++) {
     const double *s = u + ns * (1 + l);
@@ -142,6 +151,24 @@ static PetscErrorCode SensRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
       for (PetscInt k = 0; k < ns; k++) f[ns * (1 + l) + k] = (fp[k] - fm[k]) / (2.0 * h);
     }
   }
+  sim->nrhs += 1 + (sim->sens.forward ? 1 : 2) * nl;
+}
+
+static PetscErrorCode SensRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
+{
+  TTSim              sim = (TTSim) ctx;
+  const PetscInt     n   = sim->type->nstate * (1 + sim->type->nlatent);
+  const PetscScalar *u;
+  PetscScalar       *f;
+
+  PetscFunctionBeginUser;
+  (void) ts;
+  PetscCall(VecGetArrayRead(U, &u));
+  PetscCall(VecGetArray(F, &f));
+  if (sim->type->rhs_sens)
+    CaseRHSSens(sim, t, u, f), sim->nrhs++;
+  else
+    CaseRHSDiff(sim, t, u, f);
   /* as SimRHS: flag a right-hand side out of the finite range, coast, report it after */
   for (PetscInt i = 0; i < n; i++)
     if (!(PetscAbsReal(f[i]) <= TT_SIM_MAX_RATE) || !isfinite(u[i])) sim->nonfinite = PETSC_TRUE;
@@ -149,7 +176,6 @@ static PetscErrorCode SensRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
     for (PetscInt i = 0; i < n; i++) f[i] = 0.0;
   PetscCall(VecRestoreArray(F, &f));
   PetscCall(VecRestoreArrayRead(U, &u));
-  sim->nrhs += 1 + (sim->sens.forward ? 1 : 2) * nl;
   PetscFunctionReturn(0);
 }
 
@@ -479,7 +505,7 @@ PetscErrorCode TTSimSensitivityAccuracy(TTSim sim, double *rel)
   PetscFunctionBeginUser;
   *rel = SENS_DELTA * SENS_DELTA;
   if (!sim->sens.s.ts) PetscFunctionReturn(0);
-  if (sim->sens.forward) *rel = FWD_DELTA;
+  if (sim->sens.forward && !sim->type->rhs_sens) *rel = FWD_DELTA;
   PetscCall(TSGetTolerances(sim->sens.s.ts, NULL, NULL, &rtol, NULL));
   *rel = PetscMax(rtol, *rel);
   PetscFunctionReturn(0);

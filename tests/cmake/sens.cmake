@@ -2,6 +2,10 @@
 # dosing model with moving doses, central differences of the shipped ODE models at rtol
 # 1e-12, and the closed-form path; TTSimTrajectoryHistory unchanged by sensitivity runs.
 tt_unit_test(test_sim_sens ${TT_SOURCE_DIR}/tests/unit/test_sim_sens.c LIBS tt_core)
+# Models' exact sensitivity right-hand sides (rhs_sens) against differences of rhs at random
+# twins, arms and regimen segments, and the sim's sensitivities with them against those by
+# differences (the same model without the hook).
+tt_unit_test(test_model_sens ${TT_SOURCE_DIR}/tests/unit/test_model_sens.c LIBS tt_core)
 # Personalisation's gradient from those sensitivities (-tt_twin_gradient sensitivity) against
 # central differences of the objective at rtol 1e-12, on T2D (history) and metformin PK (doses).
 tt_unit_test(test_twin_sens ${TT_SOURCE_DIR}/tests/unit/test_twin_sens.c LIBS tt_twin)
