@@ -211,6 +211,15 @@ typedef struct {
                    const double *u, const double *s, double *f, double *fs);
   void (*rhs_sens_regimen)(const double *par, const double *cov, const double *eta, const TTRegimen *reg, int seg,
                            double t, const double *u, const double *s, double *f, double *fs);
+  /* rhs_many (optional, ODE models): the right-hand sides of n cases at one time t, the
+   * sim's batches (cases sharing their steps), bit for bit what rhs / rhs_regimen give case
+   * by case: case i has cov[i], eta[i], state u + i nstate, f + i nstate, and either the
+   * effects eff[i] (reg[i] NULL) or segment seg[i] >= 1 of regimen reg[i] (as rhs_regimen).
+   * Lets a model compute once what consecutive cases share (pointers equal: the same arm's
+   * effects or regimen; an arm's onsets at t). */
+  void (*rhs_many)(const double *par, int n, const double *const *cov, const double *const *eta,
+                   const double *const *eff, const TTRegimen *const *reg, const int *seg, double t, const double *u,
+                   double *f);
 } TTModelType;
 
 #define TT_MAX_REGISTERED 16 /* models added at run time */

@@ -34,6 +34,8 @@
  * (d eta_b + dD), d FPG = -q / sqrt(3.5^2 + 4 q) d log(IS B), d D' / d eta_rb = (1 - P) /
  * 365.25; the rest is linear. No parameter changes: derivatives of the equations above
  * (tests/unit/test_model_sens.c checks them against differences of rhs).
+ * Batches (rhs_many): cases in a row under the same arm share the onsets, and with the same
+ * eta_is the logistic IS term, computed once; the values are bit for bit rhs's.
  * Arm effects S (sensitizer), G (secretagogue), P (protection), W (weight target)
  * follow E (1 - exp(-ln2 t / t_half)); t_half <= 0 means the full effect from t = 0
  * (for S and G the visit at t = 0 then already shows it). The weight target's own
@@ -191,14 +193,14 @@ static double InvLogit(double x)
   return 1.0 / (1.0 + exp(x));
 }
 
-/* Quasi-steady-state FPG (mmol/L) and FSI (uU/mL) from IS and B; returns d FPG / d log(IS B)
- * = -q / sqrt(3.5^2 + 4 q) (the sensitivities' chain rule). */
-static double Homeostasis(double is, double b, double *fpg, double *fsi)
+/* Quasi-steady-state FPG (mmol/L) and FSI (uU/mL) from IS and B; d FPG / d log(IS B) =
+ * -q / sqrt(3.5^2 + 4 q) into *dfpg when it is not NULL (the sensitivities' chain rule). */
+static void Homeostasis(double is, double b, double *fpg, double *fsi, double *dfpg)
 {
   double q = HOMA_FPG_FSI / (HOMA_FSI_GAIN * is * b), r = sqrt(HOMA_FPG_FLOOR * HOMA_FPG_FLOOR + 4.0 * q);
   *fpg = 0.5 * (HOMA_FPG_FLOOR + r);
   *fsi = HOMA_FSI_GAIN * b * (*fpg - HOMA_FPG_FLOOR);
-  return -q / r;
+  if (dfpg) *dfpg = -q / r;
 }
 
 /* The four arm effects acting at one time: S, G, P and the weight target W. */
@@ -216,14 +218,17 @@ static Acting ActingAt(const double *eff, double t)
 
 /* Effect e (onset half-life th) at time t in segment seg >= 1 of reg: the first segment's
  * onset up to the first switch, then in each segment a first-order approach from the value
- * reached toward that segment's value with its half-life (immediate when <= 0). */
+ * reached toward that segment's value with its half-life (immediate when <= 0). A segment
+ * that starts at its own value (an effect absent before and after a switch) skips the exp:
+ * (x - f) * 1 is the signed zero (x - f) * exp(.) gives, so the values are bit for bit the
+ * same. */
 static double OnsetRegimen(const TTRegimen *reg, int seg, int e, int th, double t)
 {
   double x = Onset(reg->eff[e], reg->eff[th], reg->start[1]);
   for (int j = 1; j <= seg; j++) {
     const double *f  = reg->eff + j * NEFFECT;
     double        dt = (j < seg ? reg->start[j + 1] : t) - reg->start[j];
-    x                = f[th] > 0.0 ? f[e] + (x - f[e]) * exp(-LN2 * dt / f[th]) : f[e];
+    x                = f[th] > 0.0 ? f[e] + (x - f[e]) * (x != f[e] ? exp(-LN2 * dt / f[th]) : 1.0) : f[e];
   }
   return x;
 }
@@ -235,34 +240,34 @@ static Acting ActingRegimen(const TTRegimen *reg, int seg, double t)
   return x;
 }
 
-/* The derivatives of log IS and log B and of FPG that the sensitivities need (GlucoseSens). */
+/* The derivatives of log IS and log B and of FPG that the sensitivities need (GlucoseFrom). */
 typedef struct {
   double dlis_deta, dlis_ddw; /* d log IS / d eta_is, / d dW */
   double dlb;                 /* d log B / d eta_b = d log B / d D */
   double dfpg;                /* d FPG / d log(IS B) */
 } GlucoseSlope;
 
-/* FPG and FSI from the state (decline D, weight change dW) and the acting effects; the
- * slopes into *z when z is not NULL (the same values either way). d log InvLogit(x) / dx =
- * -(1 - InvLogit(x)); the weight factor's floor is flat. */
-static void GlucoseSens(const double *par, const double *eta, const Acting *x, const double *u, double *fpg,
+/* FPG and FSI from the state (decline D, weight change dW), the acting effects and the
+ * twin's InvLogit(is0 + eta_is) pis; the slopes into *z when z is not NULL (the same values
+ * either way). d log InvLogit(x) / dx = -(1 - InvLogit(x)); the weight factor's floor is
+ * flat. */
+static void GlucoseFrom(const double *par, const double *eta, double pis, const Acting *x, const double *u, double *fpg,
                         double *fsi, GlucoseSlope *z)
 {
   double w = 1.0 - par[P_WT_IS] * u[U_DWT], wfac = fmax(w, IS_WEIGHT_MIN);
-  double pis = InvLogit(par[P_IS0] + eta[L_IS]), pb = InvLogit(par[P_B0] + eta[L_B] + u[U_DECLINE]);
-  double is   = pis * wfac * (1.0 + x->sens);
-  double b    = pb * (1.0 + x->secr);
-  double dfpg = Homeostasis(is, b, fpg, fsi);
+  double pb = InvLogit(par[P_B0] + eta[L_B] + u[U_DECLINE]);
+  double is = pis * wfac * (1.0 + x->sens);
+  double b  = pb * (1.0 + x->secr);
+  Homeostasis(is, b, fpg, fsi, z ? &z->dfpg : NULL);
   if (!z) return;
   z->dlis_deta = -(1.0 - pis);
   z->dlis_ddw  = w > IS_WEIGHT_MIN ? -par[P_WT_IS] / wfac : 0.0;
   z->dlb       = -(1.0 - pb);
-  z->dfpg      = dfpg;
 }
 
 static void Glucose(const double *par, const double *eta, const Acting *x, const double *u, double *fpg, double *fsi)
 {
-  GlucoseSens(par, eta, x, u, fpg, fsi, NULL);
+  GlucoseFrom(par, eta, InvLogit(par[P_IS0] + eta[L_IS]), x, u, fpg, fsi, NULL);
 }
 
 static void draw_latent(const double *par, tt_pcg32 *rng, double *eta)
@@ -277,7 +282,7 @@ static void initial(const double *par, const double *cov, const double *eta, con
 {
   double fpg, fsi, a;
   (void) cov, (void) eff;
-  Homeostasis(InvLogit(par[P_IS0] + eta[L_IS]), InvLogit(par[P_B0] + eta[L_B]), &fpg, &fsi);
+  Homeostasis(InvLogit(par[P_IS0] + eta[L_IS]), InvLogit(par[P_B0] + eta[L_B]), &fpg, &fsi, NULL);
   a             = (par[P_KIN] * fpg + par[P_PPG]) * par[P_MTT] / 3.0;
   u0[U_DECLINE] = 0.0;
   u0[U_DWT]     = 0.0;
@@ -304,13 +309,13 @@ static void Rates(const double *par, const double *eta, const Acting *x, const d
 
 /* Rates, and for each random effect l the sensitivity's right-hand side fs[l * NSTATE ..]
  * = (df/du) s_l + df/deta_l from s[l * NSTATE ..] = d u / d eta_l (exact: the chain rule
- * through the quasi steady state, GlucoseSens). */
+ * through the quasi steady state, GlucoseFrom). */
 static void RatesSens(const double *par, const double *eta, const Acting *x, const double *u, const double *s,
                       double *f, double *fs)
 {
   double       fpg, fsi, k = 3.0 / par[P_MTT], kw = LN2 / par[P_WT_THALF];
   GlucoseSlope z;
-  GlucoseSens(par, eta, x, u, &fpg, &fsi, &z);
+  GlucoseFrom(par, eta, InvLogit(par[P_IS0] + eta[L_IS]), x, u, &fpg, &fsi, &z);
   RatesAt(par, eta, x, u, fpg, f);
   for (int l = 0; l < NLATENT; l++) {
     const double *sl   = s + l * NSTATE;
@@ -361,6 +366,25 @@ static void output_regimen(const double *par, const double *cov, const double *e
 {
   Acting x = ActingRegimen(reg, seg, t);
   Outputs(par, cov, eta, &x, u, y);
+}
+
+/* Cases in a row with the same effects (pointers: one arm's, or one regimen's segment) share
+ * their onsets at t, and with the same eta_is their InvLogit(is0 + eta_is): computed once,
+ * so each case's rates are bit for bit those of rhs / rhs_regimen. */
+static void rhs_many(const double *par, int n, const double *const *cov, const double *const *eta,
+                     const double *const *eff, const TTRegimen *const *reg, const int *seg, double t, const double *u,
+                     double *f)
+{
+  Acting x   = {0, 0, 0, 0};
+  double pis = 0.0, fpg, fsi;
+  (void) cov;
+  for (int i = 0; i < n; i++) {
+    if (!i || eff[i] != eff[i - 1] || reg[i] != reg[i - 1] || seg[i] != seg[i - 1])
+      x = reg[i] ? ActingRegimen(reg[i], seg[i], t) : ActingAt(eff[i], t);
+    if (!i || !(eta[i][L_IS] == eta[i - 1][L_IS])) pis = InvLogit(par[P_IS0] + eta[i][L_IS]);
+    GlucoseFrom(par, eta[i], pis, &x, u + i * NSTATE, &fpg, &fsi, NULL);
+    RatesAt(par, eta[i], &x, u + i * NSTATE, fpg, f + i * NSTATE);
+  }
 }
 
 static void rhs_sens(const double *par, const double *cov, const double *eta, const double *eff, double t,
@@ -475,4 +499,5 @@ const TTModelType tt_model_t2d_hba1c = {
     .output_regimen   = output_regimen,
     .rhs_sens         = rhs_sens,
     .rhs_sens_regimen = rhs_sens_regimen,
+    .rhs_many         = rhs_many,
 };

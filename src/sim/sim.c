@@ -32,6 +32,9 @@
  * its first switch when the model defines them. Cases without switches take exactly the
  * calls they took before regimens existed.
  *
+ * A model with rhs_many gets a batch's right-hand sides in one call (bit for bit those of
+ * rhs and rhs_regimen case by case: model.h), so it can compute what the cases share once.
+ *
  * The state is private to the module (simimpl.h); sim_sens.c integrates the same
  * trajectories with their sensitivities on a TS of its own, never touching these.
  */
@@ -60,6 +63,24 @@ static void CaseOutput(TTSim sim, PetscInt c, double t, const PetscScalar *u, do
     m->output(sim->par, k->cov, k->eta, TTSimCaseEffects(sim, c), t, u, y);
 }
 
+/* The batch's right-hand sides in one call of the model's rhs_many: each case's arguments
+ * as CaseRHS gives them. */
+static void ManyRHS(TTSim sim, PetscReal t, const PetscScalar *u, PetscScalar *f)
+{
+  const TTModelType *m = sim->type;
+
+  for (PetscInt c = 0; c < sim->cur->n; c++) {
+    const TTSimCase *k = &sim->cases[c];
+    PetscBool        r = k->reg && sim->seg[c] > 0 && m->rhs_regimen;
+    sim->many_cov[c] = k->cov, sim->many_eta[c] = k->eta;
+    sim->many_eff[c] = r ? NULL : TTSimCaseEffects(sim, c);
+    sim->many_reg[c] = r ? k->reg : NULL;
+    sim->many_seg[c] = r ? (int) sim->seg[c] : 0;
+  }
+  m->rhs_many(sim->par, (int) sim->cur->n, sim->many_cov, sim->many_eta, sim->many_eff, sim->many_reg, sim->many_seg, t,
+              u, f);
+}
+
 static PetscErrorCode SimRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
 {
   TTSim              sim = (TTSim) ctx;
@@ -71,7 +92,10 @@ static PetscErrorCode SimRHS(TS ts, PetscReal t, Vec U, Vec F, void *ctx)
   (void) ts;
   PetscCall(VecGetArrayRead(U, &u));
   PetscCall(VecGetArray(F, &f));
-  for (PetscInt c = 0; c < sim->cur->n; c++) CaseRHS(sim, c, t, u + c * ns, f + c * ns);
+  if (sim->type->rhs_many && sim->cur->n > 1)
+    ManyRHS(sim, t, u, f);
+  else
+    for (PetscInt c = 0; c < sim->cur->n; c++) CaseRHS(sim, c, t, u + c * ns, f + c * ns);
   /* A right-hand side beyond TT_SIM_MAX_RATE (or Inf/NaN) would reach PETSc's error norm
    * as Inf, an error inside TSSolve that leaves the TS mid-step: flag it, coast to the
    * target with a zero derivative and let TTSimAdvance_Private report it. */
@@ -202,6 +226,7 @@ PetscErrorCode TTSimDestroy(TTSim *sim)
   PetscCall(PetscFree2((*sim)->dose_t, (*sim)->dose_mg));
   PetscCall(PetscFree2((*sim)->seg_t, (*sim)->seg_mg));
   PetscCall(PetscFree2((*sim)->seg, (*sim)->brk));
+  PetscCall(PetscFree5((*sim)->many_cov, (*sim)->many_eta, (*sim)->many_eff, (*sim)->many_reg, (*sim)->many_seg));
   PetscCall(PetscFree(*sim));
   PetscFunctionReturn(0);
 }
@@ -218,8 +243,11 @@ PetscErrorCode TTSimResetSegments_Private(TTSim sim, PetscInt n)
   PetscFunctionBeginUser;
   if (n > sim->nseg_cap) {
     PetscCall(PetscFree2(sim->seg, sim->brk));
+    PetscCall(PetscFree5(sim->many_cov, sim->many_eta, sim->many_eff, sim->many_reg, sim->many_seg));
     sim->nseg_cap = PetscMax(n, 2 * sim->nseg_cap);
     PetscCall(PetscMalloc2(sim->nseg_cap, &sim->seg, sim->nseg_cap * TT_MAX_SEGMENTS, &sim->brk));
+    PetscCall(PetscMalloc5(sim->nseg_cap, &sim->many_cov, sim->nseg_cap, &sim->many_eta, sim->nseg_cap, &sim->many_eff,
+                           sim->nseg_cap, &sim->many_reg, sim->nseg_cap, &sim->many_seg));
   }
   for (PetscInt c = 0; c < n; c++) sim->seg[c] = 0;
   PetscFunctionReturn(0);

@@ -59,10 +59,14 @@ struct _p_TTSim {
   const TTSimCase   *cases;          /* the cur->n cases being integrated */
   PetscInt          *seg;            /* [nseg_cap] segment under way of each case (0 without a regimen) */
   PetscInt           nseg_cap;
-  double            *brk; /* [nseg_cap * TT_MAX_SEGMENTS] switch times of the cases, increasing, distinct */
-  PetscInt           nrhs;
-  PetscBool          nonfinite;  /* the right-hand side left the finite range in this integration */
-  PetscReal          rtol, atol; /* every TS's tolerances before the command line's (TTSimSetTolerances) */
+  /* [nseg_cap] the cases' arguments of the model's rhs_many (sim.c's ManyRHS) */
+  const double    **many_cov, **many_eta, **many_eff;
+  const TTRegimen **many_reg;
+  int              *many_seg;
+  double           *brk; /* [nseg_cap * TT_MAX_SEGMENTS] switch times of the cases, increasing, distinct */
+  PetscInt          nrhs;
+  PetscBool         nonfinite;  /* the right-hand side left the finite range in this integration */
+  PetscReal         rtol, atol; /* every TS's tolerances before the command line's (TTSimSetTolerances) */
 };
 
 /* The effects case c sees in the segment under way. */

@@ -11,6 +11,8 @@
  *    the sensitivities within 1e-7 of each variable's largest at the default tolerance and
  *    1e-6 at rtol 1e-6 (the steps follow the sensitivities, so the two integrations differ
  *    at the tolerance), the values within 100 rtol.
+ * 3. Every model with rhs_many: random batches (runs of cases under one arm or regimen
+ *    segment, neighbours sharing random effects) bit for bit rhs / rhs_regimen case by case.
  */
 #include <math.h>
 #include <string.h>
@@ -136,6 +138,56 @@ static void CheckModel(const TTModelType *m)
   printf("%s: rhs_sens against differences of rhs, 800 points: worst %.2g relative\n", m->name, worst);
 }
 
+/* Part 3: rhs_many on batches of 12 random twins in runs of 1-4 under one arm (constant
+ * effects, or a segment >= 1 of a regimen), some twins repeating their neighbour's eta
+ * but the last random effect: bit for bit rhs / rhs_regimen case by case. */
+static void CheckMany(const TTModelType *m)
+{
+  enum { N = 12 };
+  const int        ns = m->nstate;
+  Twin             w[N];
+  double           effs[N][MAXS], start[N][3], reff[N][3 * MAXS], u[N * MAXS], f[N * MAXS], f1[MAXS];
+  TTRegimen        regs[N];
+  const double    *cov[N], *eta[N], *eff[N];
+  const TTRegimen *reg[N];
+  int              seg[N], same = 1;
+  tt_pcg32         rng;
+
+  tt_pcg32_seed(&rng, 20261207, 3);
+  for (int trial = 0; trial < 100; trial++) {
+    double t = (-50.0 + 450.0 * tt_rng_uniform(&rng)) / m->time_unit_days;
+    for (int i = 0, run = 0, a = -1; i < N; i++, run--) {
+      RandomTwin(m, &rng, &w[i]);
+      if (i > 0 && tt_rng_uniform(&rng) < 0.3) { /* the neighbour's random effects but one */
+        memcpy(w[i].eta, w[i - 1].eta, sizeof w[i].eta);
+        w[i].eta[m->nlatent - 1] += 0.1;
+      }
+      if (run <= 0) { /* a new arm for the next 1-4 cases */
+        a++, run = 1 + (int) (4 * tt_rng_uniform(&rng));
+        RandomEffects(m, &rng, effs[a]);
+        RandomRegimen(m, &rng, start[a], reff[a], &regs[a]);
+        seg[i] = t > start[a][2] ? 2 : t > start[a][1] ? 1 : 0;
+      } else
+        seg[i] = seg[i - 1];
+      cov[i] = w[i].cov, eta[i] = w[i].eta;
+      memcpy(u + i * ns, w[i].u, sizeof(double) * ns);
+      reg[i] = seg[i] > 0 && m->rhs_regimen && (a % 2) ? &regs[a] : NULL;
+      eff[i] = reg[i] ? NULL : effs[a];
+      if (!reg[i]) seg[i] = 0;
+    }
+    m->rhs_many(w[0].par, N, cov, eta, eff, reg, seg, t, u, f);
+    for (int i = 0; i < N; i++) {
+      if (reg[i])
+        m->rhs_regimen(w[i].par, cov[i], eta[i], reg[i], seg[i], t, u + i * ns, f1);
+      else
+        m->rhs(w[i].par, cov[i], eta[i], eff[i], t, u + i * ns, f1);
+      same = same && !memcmp(f + i * ns, f1, sizeof(double) * ns);
+    }
+  }
+  TT_CHECK(same, "rhs_many: rhs and rhs_regimen case by case, bit for bit");
+  printf("%s: rhs_many on 100 batches of 12 cases: %s rhs case by case\n", m->name, same ? "bit for bit" : "NOT");
+}
+
 /* Part 2: TTSimTrajectorySensitivityRegimen with the hook and without it (a copy of the
  * model type whose hooks are NULL), at tolerance rtol (0: the default). */
 static PetscErrorCode CheckSim(const TTModelType *m, double rtol, double tol)
@@ -209,6 +261,9 @@ int main(int argc, char **argv)
     PetscCall(CheckSim(m, 0.0, 1e-7));
     PetscCall(CheckSim(m, 1e-6, 1e-6));
   }
+  for (int i = 0; i < n; i++)
+    if (types[i]->rhs_many && types[i]->nstate <= MAXS && types[i]->neffect <= MAXS && types[i]->nparam <= 64)
+      CheckMany(types[i]);
   TT_CHECK(nhook >= 1, "t2d_hba1c has rhs_sens");
   {
     TTModelType bad      = *tt_model_find("t2d_hba1c");
