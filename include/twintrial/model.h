@@ -235,7 +235,8 @@ int tt_model_register(const TTModelType *m);
 /* Not collective. NULL when the model type has every member a trial needs; otherwise
  * what it lacks, in words (e.g. "condition() (...)"). Required: name, time_unit_days,
  * var, draw_latent, observe, condition, and mean (closed form) or initial, rhs and
- * output (nstate > 0); events or hazard with nevent > 0; dose_state with doses. */
+ * output (nstate > 0); events or hazard with nevent > 0; dose_state with doses;
+ * rhs_sens_regimen with rhs_sens and rhs_regimen (rhs_sens only with nstate > 0). */
 const char *tt_model_incomplete(const TTModelType *m);
 /* Not collective. NULL when the model can be personalised (log_density and omega, and
  * nlatent >= 1); otherwise what it lacks, in words. */
