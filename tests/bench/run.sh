@@ -30,7 +30,8 @@
 #   8. parallel efficiency 1 -> 2 ranks of personalise on the 10^4 AD patients (--draws
 #      200, reduced from the default 1000 to keep the benchmark short) >= 0.9, end to end
 #      and with the start-up (a 10-patient run) subtracted.
-#  10. a guided arm's replicate / a standard one (part "guided", tests/bench/guided.sh);
+#  10. a guided arm's replicate (forecast: delta_method) / a standard one <= 20 (part
+#      "guided", tests/bench/guided.sh; with forecast: draws shown, no target);
 #  11. one replicate's MMRM analysis (REML fit + Satterthwaite contrast), 400 twins x 6
 #      visits, unstructured covariance: CPU ms per replicate <= 2; Toeplitz, AR(1) and
 #      Kenward-Roger shown, and R nlme::gls's time on the same data sets / twintrial's
