@@ -30,8 +30,8 @@
 # suites (tt_valgrind_sample, tests/CMakeLists.txt).
 # Every test's timeout is 20 times its release value there (TT_TIMEOUT_SCALE,
 # tests/CMakeLists.txt); the heaviest checks sample one protocol per model, and the
-# determinism script compares 1 with 3 ranks only in its MMRM, MI, discontinuation and
-# model-events sections (1 to 4 in the release and sanitizer suites).
+# determinism script compares 1 with 3 ranks only (and a 2-rank window in its first
+# section; 1 to 4 in the release and sanitizer suites).
 # usage: tests/reliability/valgrind.sh
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
