@@ -24,10 +24,11 @@
 # messages; their code runs under memcheck in every other twintrial run of the suite, and
 # they run in the release and sanitizer suites.
 # The bad-input fixtures (protocols, cohorts, results files, observation files, model
-# files) are sampled there: every 6th of the parsers' own tests, every 12th of those
-# through twintrial (bad_input.*), every 100th of the CLI's protocol list (the parser
-# test runs the same fixtures' paths); all of them run in the release and sanitizer
-# suites (tt_valgrind_sample, tests/CMakeLists.txt).
+# files) are sampled there: every 12th of the protocol parser's own tests (313 fixtures),
+# every 6th of the other parsers', every 12th of those through twintrial (bad_input.*),
+# every 100th of the CLI's protocol list (the parser test runs the same fixtures'
+# paths); all of them run in the release and sanitizer suites (tt_valgrind_sample,
+# tests/CMakeLists.txt), the CLI's list every 6th with the sanitizers.
 # Every test's timeout is 20 times its release value there (TT_TIMEOUT_SCALE,
 # tests/CMakeLists.txt); the heaviest checks sample one protocol per model, and the
 # determinism script compares 1 with 3 ranks only (and a 2-rank window in its first
