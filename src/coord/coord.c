@@ -72,7 +72,7 @@ static void Fail(Coord *c, PetscErrorCode ierr, const char *msg)
 {
   if (c->failed) return;
   c->failed = ierr;
-  snprintf(c->failmsg, sizeof(c->failmsg), "%s", msg);
+  snprintf(c->failmsg, sizeof(c->failmsg), "%.*s", (int) sizeof(c->failmsg) - 1, msg); /* a longer one is cut */
 }
 
 static void FailFromPetsc(Coord *c, PetscErrorCode ierr)

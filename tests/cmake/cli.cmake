@@ -2,8 +2,9 @@
 # input (protocol fixtures of tests/cmake/protocol.cmake plus binding errors that only
 # the trial module can detect), usage errors, and an error raised on a worker rank.
 file(GLOB TT_CLI_BAD ${TT_SOURCE_DIR}/tests/data/protocols/bad/*.yaml)
-# Under valgrind a few: the same fixtures' parser paths run in protocol_bad.* there.
-tt_valgrind_sample(TT_CLI_BAD 100 ${TT_CLI_BAD})
+# Under valgrind a few, with the sanitizers every 6th (one process start each, a second
+# of CPU with ASan): the same fixtures' parser paths run in protocol_bad.* there.
+tt_sample(TT_CLI_BAD 100 6 ${TT_CLI_BAD})
 add_test(NAME cli_validate_rejects_every_bad_protocol
   COMMAND ${TT_SOURCE_DIR}/tests/unit/cli_expect.sh ${TT_TWINTRIAL} validate ${TT_CLI_BAD})
 file(GLOB TT_CLI_BAD_TRIAL ${TT_SOURCE_DIR}/tests/data/protocols/bad_trial/*.yaml)

@@ -1,7 +1,10 @@
 #!/bin/bash
 # Determinism contract: the same protocol and seed give bitwise-identical result
 # datasets on 1, 2, 3 and 4 ranks and with different block sizes / windows
-# (dynamic scheduling changes who simulates what and in which order).
+# (dynamic scheduling changes who simulates what and in which order). Under memcheck
+# (tests/reliability/valgrind.sh), which looks for memory errors, not for differences,
+# every section compares 1 with 3 ranks (and the first also a 2-rank window), a third of
+# the processes: each start costs about 6 CPU seconds there.
 # usage: determinism.sh TWINTRIAL PROTOCOL
 set -euo pipefail
 tt=$1 protocol=$2
@@ -21,12 +24,16 @@ same() { # a b groups...: bitwise-identical datasets
   done
   echo "ok: $b identical to $a"
 }
+main="n2 n3 n4 n2w" # the runs compared with n1 (n3 n2w under memcheck)
+more="2 3 4"        # rank counts compared with 1 rank in every later section (3 under memcheck)
+reps=6              # replicates of the MMRM, MI and model-file sections (2 under memcheck)
+case $tt in *valgrind*) main="n3 n2w" more=3 reps=2 ;; esac
 run n1 1
-run n2 2
+case " $main " in *" n2 "*) run n2 2 ;; esac
 run n3 3 -tt_block 7
-run n4 4 -tt_block 13 -tt_window 1
+case " $main " in *" n4 "*) run n4 4 -tt_block 13 -tt_window 1 ;; esac
 run n2w 2 -tt_block 90 -tt_window 3
-for f in n2 n3 n4 n2w; do
+for f in $main; do
   same n1 $f /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary
 done
 # one huge replicate split into many blocks over 3 ranks
@@ -39,12 +46,8 @@ root=$(cd "$(dirname "$protocol")/.." && pwd)
 # T2D methods protocol and the regimen-switch protocols (every model's switches, doses); under memcheck (tests/reliability/valgrind.sh), which looks for
 # memory errors along each model's code, one protocol per model
 protocols=("$root"/protocols/*.yaml "$root/tests/data/protocols/t2d_methods.yaml" "$root"/tests/data/protocols/switch/*.yaml)
-reps=6 # replicates of the MMRM, MI and model-file sections (2 under memcheck)
-more="2 3 4" # rank counts compared with 1 rank in the MMRM, MI, discontinuation and events sections (3 under memcheck)
 case $tt in
 *valgrind*)
-  reps=2
-  more=3
   protocols=("$root/tests/data/protocols/t2d_methods.yaml" "$root/protocols/oncology_nsclc.yaml"
     "$root/protocols/ms_relapse.yaml" "$root/protocols/pk_metformin_dosing.yaml"
     "$root/protocols/alzheimers_group_sequential.yaml") ;;
@@ -61,19 +64,19 @@ done
 # event-driven looks (interim.events): the looks, their times, event counts and the
 # operating characteristics per look on 1 to 4 ranks
 protocol=$root/tests/data/protocols/gsd_events_exponential.yaml
-for n in 1 2 3 4; do run events_$n $n --replicates 8 --patients 400 -tt_block $((4 * n + 3)); done
-for n in 2 3 4; do same events_1 events_$n /design /looks /endpoints /analyses /replicates /summary; done
+for n in 1 $more; do run events_$n $n --replicates 8 --patients 400 -tt_block $((4 * n + 3)); done
+for n in $more; do same events_1 events_$n /design /looks /endpoints /analyses /replicates /summary; done
 # dropout per arm (an arm's own outcome-dependent hazard, an arm without dropout but an
 # extra cause, an extra Weibull cause on top of the protocol's): 1 to 4 ranks
 protocol=$root/tests/data/protocols/arm_dropout.yaml
-for n in 1 2 3 4; do run armdrop_$n $n --replicates 6 --patients 120 -tt_block $((2 * n + 5)); done
-for n in 2 3 4; do same armdrop_1 armdrop_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
+for n in 1 $more; do run armdrop_$n $n --replicates 6 --patients 120 -tt_block $((2 * n + 5)); done
+for n in $more; do same armdrop_1 armdrop_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
 # regimen switches (an ODE model's arms integrated together with a switching one; a death
 # time composed over the segments): 1 to 4 ranks
 for sw in t2d_escalation oncology_switch; do
   protocol=$root/tests/data/protocols/switch/$sw.yaml
-  for n in 1 2 3 4; do run switch_${sw}_$n $n --replicates 6 --patients 90 -tt_block $((3 * n + 4)); done
-  for n in 2 3 4; do same switch_${sw}_1 switch_${sw}_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
+  for n in 1 $more; do run switch_${sw}_$n $n --replicates 6 --patients 90 -tt_block $((3 * n + 4)); done
+  for n in $more; do same switch_${sw}_1 switch_${sw}_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
 done
 # MMRM (REML fits, fallback structures, Satterthwaite and Kenward-Roger df): 1 to 4 ranks
 protocol=$root/tests/data/protocols/ad_mmrm.yaml
@@ -105,8 +108,10 @@ protocol=$root/protocols/fev1_model_file.yaml
 export TWINTRIAL_CACHE=$out/model-cache
 run modelfile_2 2 --replicates $reps --patients 90 -tt_block 7
 ls "$TWINTRIAL_CACHE"/*.so >/dev/null || { echo "FAIL: no compiled model in $TWINTRIAL_CACHE"; exit 1; }
-for n in 1 3 4; do run modelfile_$n $n --replicates $reps --patients 90 -tt_block $((3 * n + 4)); done
-for n in 1 3 4; do same modelfile_2 modelfile_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
+mf="1 3 4" # compared with the 2-rank run (3 under memcheck)
+case $tt in *valgrind*) mf=3 ;; esac
+for n in $mf; do run modelfile_$n $n --replicates $reps --patients 90 -tt_block $((3 * n + 4)); done
+for n in $mf; do same modelfile_2 modelfile_$n /design /subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary; done
 # a model file with an events section (relapse times by inversion of its cumulative hazard)
 protocol=$root/protocols/ms_relapse_model_file.yaml
 for n in 1 $more; do run modelevents_$n $n --replicates $reps --patients 90 -tt_block $((2 * n + 3)); done

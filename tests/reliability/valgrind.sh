@@ -17,15 +17,22 @@
 # exported-replicate comparison), and the MI module's comparison with mice and closed
 # forms (its driver, an argument of the script, would not run under memcheck anyway;
 # the module runs under memcheck in test_mi and the exported-replicate comparisons).
+# The command line's own behaviour checks are left out too (usage errors, help, option
+# spelling, progress modes, output safety, personalise's kept/lock/usage/progress modes,
+# the start-up probe): each starts twintrial 5 to 20 times, about 6 CPU seconds each under
+# memcheck (loading PETSc's 106 shared libraries, MPI_Init), to check exit statuses and
+# messages; their code runs under memcheck in every other twintrial run of the suite, and
+# they run in the release and sanitizer suites.
 # The bad-input fixtures (protocols, cohorts, results files, observation files, model
-# files) are sampled there: every 6th of the parsers' own tests, every 12th of those
-# through twintrial (bad_input.*), every 100th of the CLI's protocol list (the parser
-# test runs the same fixtures' paths); all of them run in the release and sanitizer
-# suites (tt_valgrind_sample, tests/CMakeLists.txt).
+# files) are sampled there: every 12th of the protocol parser's own tests (313 fixtures),
+# every 6th of the other parsers', every 12th of those through twintrial (bad_input.*),
+# every 100th of the CLI's protocol list (the parser test runs the same fixtures'
+# paths); all of them run in the release and sanitizer suites (tt_valgrind_sample,
+# tests/CMakeLists.txt), the CLI's list every 6th with the sanitizers.
 # Every test's timeout is 20 times its release value there (TT_TIMEOUT_SCALE,
 # tests/CMakeLists.txt); the heaviest checks sample one protocol per model, and the
-# determinism script compares 1 with 3 ranks only in its MMRM, MI, discontinuation and
-# model-events sections (1 to 4 in the release and sanitizer suites).
+# determinism script compares 1 with 3 ranks only (and a 2-rank window in its first
+# section; 1 to 4 in the release and sanitizer suites).
 # usage: tests/reliability/valgrind.sh
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,7 +54,7 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTT_WERROR=ON "-
   cmake --build "$build" -j "$(nproc)" >>"$log" 2>&1 || { tail -40 "$log"; echo "valgrind build failed"; exit 1; }
 echo "built $build in $(($(date +%s) - start)) s"
 ctest --test-dir "$build" -LE 'slurm|bench|sanitize|fuzz|valgrind' \
-  -E 'disk_full_mid_run_loses_nothing|resume_after_signals_is_bitwise_identical|cli_output_safety_lock|every_model_stays_in_its_plausible_ranges|separation_and_reasons_match_r|analytic_power_matches_r|twin_map_matches_r_optim|twin_forecasts_calibrated|guided_perfect_information|guided_without_information|guided_figures_are_consistent|guided_delta_forecast_agrees_with_draws|guided_shortcuts_agree_with_full_computation|mmrm_matches_r_nlme_gls|mi_matches_r_mice_and_closed_forms' -j "$(nproc)" \
+  -E 'disk_full_mid_run_loses_nothing|resume_after_signals_is_bitwise_identical|cli_output_safety_lock|every_model_stays_in_its_plausible_ranges|separation_and_reasons_match_r|analytic_power_matches_r|twin_map_matches_r_optim|twin_forecasts_calibrated|guided_perfect_information|guided_without_information|guided_figures_are_consistent|guided_delta_forecast_agrees_with_draws|guided_shortcuts_agree_with_full_computation|mmrm_matches_r_nlme_gls|mi_matches_r_mice_and_closed_forms|cli_usage_errors_exit_1|cli_help_on_stdout_exit_0|cli_misspelt_tt_option_refused|cli_progress_modes|cli_output_safety_kept|cli_single_node_start_skips_network_probe|cli_personalise_(kept|lock|usage|progress)$' -j "$(nproc)" \
   --output-on-failure
 rc=$?
 # A report fails the suite: any memcheck error, and a definite leak unless the

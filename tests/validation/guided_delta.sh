@@ -28,26 +28,9 @@ for f in draws delta; do
     --progress none "${extra[@]}" >"$d/$f.log" 2>&1 || { echo "FAIL: $f run"; cat "$d/$f.log"; exit 1; }
   "$tt" export "$d/$f.h5" --csv "$d/$f" >/dev/null 2>&1 || { echo "FAIL: $f export"; exit 1; }
 done
-/usr/bin/python3 - "$d" <<'PY'
-import sys, math
-import pandas as pd
-d = sys.argv[1]
-def figures(f):
-    g = pd.read_csv(f"{d}/{f}/guided.csv")
-    g = g[g.arm == "guided"].groupby("replicate")[["oracle_agreement", "mean_regret"]].first()
-    return g
-a, b = figures("draws"), figures("delta")
-cpu = {f: sum(map(float, open(f"{d}/{f}.time").read().split()[-2:])) for f in ("draws", "delta")}
-r = len(a)
-ok = True
-for col, margin in (("oracle_agreement", 0.002), ("mean_regret", 0.02 * a.mean_regret.mean())):
-    diff = b[col] - a[col]
-    se = diff.std(ddof=1) / math.sqrt(r)
-    mcse = a[col].std(ddof=1) / math.sqrt(r)
-    good = abs(diff.mean()) <= 2.5 * se + margin
-    ok = ok and good
-    print(f"{'ok' if good else 'FAIL'}: {col}: draws {a[col].mean():.4g} (MC SE {mcse:.2g}), delta method {b[col].mean():.4g}, "
-          f"paired difference {diff.mean():+.3g} (SE {se:.2g}, {r} replicates)")
-print(f"CPU s: draws {cpu['draws']:.2f}, delta method {cpu['delta']:.2f}")
-sys.exit(0 if ok else 1)
+/usr/bin/python3 - "$d" "$(dirname "$0")" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+from guided_paired import paired
+sys.exit(0 if paired(sys.argv[1], ("draws", "delta"), ("draws", "delta method")) else 1)
 PY

@@ -33,32 +33,20 @@ for f in reference fast; do
     --progress none "${extra[@]}" >"$d/$f.log" 2>&1 || { echo "FAIL: $f run"; cat "$d/$f.log"; exit 1; }
   "$tt" export "$d/$f.h5" --csv "$d/$f" >/dev/null 2>&1 || { echo "FAIL: $f export"; exit 1; }
 done
-/usr/bin/python3 - "$d" "${MIN_SAME:-0.97}" <<'PY'
-import sys, math
-import h5py, numpy as np, pandas as pd
+/usr/bin/python3 - "$d" "${MIN_SAME:-0.97}" "$(dirname "$0")" <<'PY'
+import sys
+import h5py, numpy as np
+sys.path.insert(0, sys.argv[3])
+from guided_paired import paired
 d, min_same = sys.argv[1], float(sys.argv[2])
-def figures(f):
-    g = pd.read_csv(f"{d}/{f}/guided.csv")
-    return g[g.arm == "guided"].groupby("replicate")[["oracle_agreement", "mean_regret"]].first()
 def courses(f):
     with h5py.File(f"{d}/{f}.h5", "r") as h:
         arms = [a.decode() for a in h["design/arms"][:]]
         return h["counterfactual/hba1c"][:, arms.index("guided"), :]
-a, b = figures("reference"), figures("fast")
 ca, cb = courses("reference"), courses("fast")
 same = float(np.mean(np.all(ca == cb, axis=1)))
-cpu = {f: sum(map(float, open(f"{d}/{f}.time").read().split()[-2:])) for f in ("reference", "fast")}
-r = len(a)
 ok = same >= min_same
 print(f"{'ok' if ok else 'FAIL'}: the same policy for {same:.4f} of {len(ca)} guided twins (at least {min_same})")
-for col, margin in (("oracle_agreement", 0.002), ("mean_regret", 0.02 * a.mean_regret.mean())):
-    diff = b[col] - a[col]
-    se = diff.std(ddof=1) / math.sqrt(r)
-    mcse = a[col].std(ddof=1) / math.sqrt(r)
-    good = abs(diff.mean()) <= 2.5 * se + margin
-    ok = ok and good
-    print(f"{'ok' if good else 'FAIL'}: {col}: reference {a[col].mean():.4g} (MC SE {mcse:.2g}), as shipped "
-          f"{b[col].mean():.4g}, paired difference {diff.mean():+.3g} (SE {se:.2g}, {r} replicates)")
-print(f"CPU s: reference {cpu['reference']:.2f}, as shipped {cpu['fast']:.2f}")
+ok = paired(d, ("reference", "fast"), ("reference", "as shipped")) and ok
 sys.exit(0 if ok else 1)
 PY
