@@ -121,6 +121,7 @@ p = subprocess.run([sys.argv[1], 'models'], stdout=w, stderr=subprocess.PIPE, re
 err = p.stderr.decode()
 ok = p.returncode == -signal.SIGPIPE and 'PETSC ERROR' not in err and 'MPI_ABORT' not in err
 print('status', p.returncode, 'stderr:', err[:300]); sys.exit(0 if ok else 1)" ${TT_TWINTRIAL})
+set_tests_properties(cli_closed_pipe_ends_quietly PROPERTIES LABELS unit)
 # personalise on the command line (tests/unit/personalise_cli.sh): outputs kept without
 # --force (TWINS.h5 and the CSV files), one writer per output (lock), usage errors and
 # --help, bad OBS/COV files through the real command on 2 ranks, progress lines.

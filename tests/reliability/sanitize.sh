@@ -1,10 +1,16 @@
 #!/bin/bash
 # The test suite under AddressSanitizer + UndefinedBehaviorSanitizer: builds the
-# `debug` preset into build-debug and runs every test but the Slurm one and the
-# sanitizer, fuzz and valgrind runs themselves and personalise's simulation-based
-# calibration (size only: 600 patients' fits, whose code runs in the personalise unit
-# tests and example) (in parallel, then the mpi tests two at a time, then alone the
-# one that signals a run mid-way, whose timing a second test would disturb). The
+# `debug` preset into build-debug and runs every test but the Slurm one, the
+# sanitizer, fuzz and valgrind runs themselves and those labelled heavy (their time is R
+# or the same paths run hundreds of times: the plausibility property, the sample-size
+# search and calibration over seeds (design's other checks run), the replicate-by-
+# replicate R comparisons (the exported-replicate ones run), personalise's calibration
+# and comparison with optim (its unit tests and example run), the guided arms' figure
+# checks (tests/mpi/guided.sh and test_guided run); tests/CMakeLists.txt) (in parallel,
+# then the mpi tests two at a time, then alone the one that signals a run mid-way,
+# whose timing a second test would disturb). The bad-input fixtures of the protocol and
+# cohort parsers are sampled every 3rd (the fuzz targets run those parsers under
+# ASan+UBSan), the CLI's list of bad protocols every 6th. The
 # debug preset compiles at -O1 with the sanitizers (CMakeLists.txt). The preset
 # turns LeakSanitizer on with tests/reliability/lsan.supp (Open MPI's own leaks only)
 # and exitcode=23, so a leak or sanitizer report fails even a test that expects exit 1.
@@ -23,9 +29,8 @@ cmake --build --preset debug -j "$(nproc)" >>"$log" 2>&1 ||
   { grep -E -B3 -A12 'error|Error' "$log" | head -80; echo "debug build failed (ASan+UBSan, -Werror)"; exit 1; }
 echo "built build-debug in $(($(date +%s) - start)) s"
 rc=0
-ctest --preset debug -LE 'mpi|slurm|sanitize|fuzz|valgrind|bench' -E 'every_model_stays_in_its_plausible_ranges|twin_forecasts_calibrated|guided_perfect_information' \
-  -j "$(nproc)" || rc=1
-ctest --preset debug -L mpi -E resume_after_signals_is_bitwise_identical -j "$(nproc)" || rc=1
+ctest --preset debug -LE 'mpi|slurm|sanitize|fuzz|valgrind|bench|heavy' -j "$(nproc)" || rc=1
+ctest --preset debug -L mpi -LE heavy -E resume_after_signals_is_bitwise_identical -j "$(nproc)" || rc=1
 ctest --preset debug -R resume_after_signals_is_bitwise_identical || rc=1
 echo "sanitizer suite: $(($(date +%s) - start)) s, $([ $rc -eq 0 ] && echo clean || echo FAILED)"
 exit $rc

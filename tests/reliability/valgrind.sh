@@ -4,35 +4,36 @@
 # rank of the MPI runs too) runs under memcheck, and runs the suite there. Any
 # memcheck error, or a definite leak outside Open MPI (share/openmpi/openmpi-
 # valgrind.supp, tests/reliability/valgrind.supp) in a process that did not end in
-# MPI_Abort, fails. Left out, for size or timing only: the Slurm, bench, sanitizer
-# and fuzz runs, the signal/resume test (its interrupted runs need 6000 replicates
-# to be caught mid-run), the disk-full test (a 10000-replicate reference run) and
-# personalise's comparison with R's optim and its simulation-based calibration (300
-# patients each; their code paths run under memcheck in the personalise unit tests and
-# example), the guided arms' checks of their figures, of the delta-method forecast
-# against draws and of their shortcuts against the full computation (dozens to hundreds
-# of personalised twins each; their paths run in
-# tests/mpi/guided.sh and the delta method's determinism test) and the MMRM engine's comparison with nlme
-# (21 fits of R's data sets; the engine runs under memcheck in test_mmrm and in the
-# exported-replicate comparison), and the MI module's comparison with mice and closed
-# forms (its driver, an argument of the script, would not run under memcheck anyway;
-# the module runs under memcheck in test_mi and the exported-replicate comparisons).
-# The command line's own behaviour checks are left out too (usage errors, help, option
-# spelling, progress modes, output safety, personalise's kept/lock/usage/progress modes,
-# the start-up probe): each starts twintrial 5 to 20 times, about 6 CPU seconds each under
-# memcheck (loading PETSc's 106 shared libraries, MPI_Init), to check exit statuses and
-# messages; their code runs under memcheck in every other twintrial run of the suite, and
-# they run in the release and sanitizer suites.
+# MPI_Abort, fails.
+# What runs: every test labelled unit, mpi or reliability (each module's own test
+# program, every MPI determinism and resume check, the bad-input checks), and of the
+# validation label one check per code path that no other test runs under memcheck
+# (VALIDATION below: the estimands' end-to-end run, the exported replicate's analysis, the
+# intercurrent-event anchor of MI, the twin prior on several ranks, the credibility
+# command). The rest of the validation label compares paths that run here (the
+# determinism script's sections: every model, group-sequential looks, dropout per arm,
+# switches, MMRM, MI, missed visits, estimands, model files) with R or closed forms, many
+# runs each: memcheck's cost is mostly process start-up (about 6 CPU seconds each:
+# PETSc's 106 shared libraries, MPI_Init), so they run in the release and sanitizer
+# suites only. Left out too: tests
+# labelled heavy (tests/CMakeLists.txt), the Slurm, bench, sanitizer and fuzz runs, the
+# signal/resume test (its interrupted runs need 6000 replicates to be caught mid-run),
+# the disk-full test (a 10000-replicate reference run), and the command line's own
+# behaviour checks (usage errors, help, option spelling, progress modes, output safety,
+# personalise's kept/lock/usage/progress/bad-file modes, the start-up probe, size's usage
+# errors), which start twintrial 5 to 20 times each to check exit statuses and messages;
+# their code runs under memcheck in every other twintrial run of the suite (bad files in
+# the parsers' own tests).
 # The bad-input fixtures (protocols, cohorts, results files, observation files, model
-# files) are sampled there: every 12th of the protocol parser's own tests (313 fixtures),
+# files) are sampled: every 12th of the protocol parser's own tests (313 fixtures),
 # every 6th of the other parsers', every 12th of those through twintrial (bad_input.*),
 # every 100th of the CLI's protocol list (the parser test runs the same fixtures'
-# paths); all of them run in the release and sanitizer suites (tt_valgrind_sample,
-# tests/CMakeLists.txt), the CLI's list every 6th with the sanitizers.
+# paths); all of them run in the release suite (tt_sample, tests/CMakeLists.txt).
 # Every test's timeout is 20 times its release value there (TT_TIMEOUT_SCALE,
-# tests/CMakeLists.txt); the heaviest checks sample one protocol per model, and the
-# determinism script compares 1 with 3 ranks only (and a 2-rank window in its first
-# section; 1 to 4 in the release and sanitizer suites).
+# tests/CMakeLists.txt); the heaviest checks sample one protocol per model, the
+# determinism script runs each section once on 2 ranks (the first on 3) without comparing
+# (1 to 4 ranks compared in the release and sanitizer suites), and personalise's and
+# screening's determinism checks compare 1 with 3 ranks only.
 # usage: tests/reliability/valgrind.sh
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -53,10 +54,17 @@ log=$build/valgrind-build.log
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTT_WERROR=ON "-DTT_VALGRIND=$vg" >"$log" 2>&1 &&
   cmake --build "$build" -j "$(nproc)" >>"$log" 2>&1 || { tail -40 "$log"; echo "valgrind build failed"; exit 1; }
 echo "built $build in $(($(date +%s) - start)) s"
-ctest --test-dir "$build" -LE 'slurm|bench|sanitize|fuzz|valgrind' \
-  -E 'disk_full_mid_run_loses_nothing|resume_after_signals_is_bitwise_identical|cli_output_safety_lock|every_model_stays_in_its_plausible_ranges|separation_and_reasons_match_r|analytic_power_matches_r|twin_map_matches_r_optim|twin_forecasts_calibrated|guided_perfect_information|guided_without_information|guided_figures_are_consistent|guided_delta_forecast_agrees_with_draws|guided_shortcuts_agree_with_full_computation|mmrm_matches_r_nlme_gls|mi_matches_r_mice_and_closed_forms|cli_usage_errors_exit_1|cli_help_on_stdout_exit_0|cli_misspelt_tt_option_refused|cli_progress_modes|cli_output_safety_kept|cli_single_node_start_skips_network_probe|cli_personalise_(kept|lock|usage|progress)$' -j "$(nproc)" \
-  --output-on-failure
-rc=$?
+skip='slurm|bench|sanitize|fuzz|valgrind|heavy'
+behaviour='disk_full_mid_run_loses_nothing|resume_after_signals_is_bitwise_identical|cli_output_safety_(lock|kept)'
+behaviour="$behaviour|cli_usage_errors_exit_1|cli_help_on_stdout_exit_0|cli_misspelt_tt_option_refused|cli_progress_modes"
+behaviour="$behaviour|cli_single_node_start_skips_network_probe|cli_personalise_(kept|lock|usage|progress|bad)$"
+behaviour="$behaviour|design_size_usage_errors_exit_1"
+VALIDATION='estimand_discontinuation_end_to_end|ancova_matches_r_lm_on_exported_replicate'
+VALIDATION="$VALIDATION|mi_anchors_at_the_intercurrent_event_on_exported_replicate"
+VALIDATION="$VALIDATION|twin_prior_written_on_any_rank_count|credibility_figures_match_r"
+rc=0
+ctest --test-dir "$build" -L 'unit|mpi|reliability' -LE "$skip" -E "$behaviour" -j "$(nproc)" --output-on-failure || rc=1
+ctest --test-dir "$build" -L validation -LE "$skip" -R "^($VALIDATION)\$" -j "$(nproc)" --output-on-failure || rc=1
 # A report fails the suite: any memcheck error, and a definite leak unless the
 # process was ended by MPI_Abort (an error exit of a multi-rank run, by design
 # without freeing: exit status 2 is what those tests check).
