@@ -8,6 +8,7 @@ target_compile_definitions(test_cohort PRIVATE TT_TEST_DATA_DIR="${TT_SOURCE_DIR
 
 add_executable(test_cohort_bad ${TT_SOURCE_DIR}/tests/unit/test_cohort_bad.c)
 target_link_libraries(test_cohort_bad PRIVATE tt_core tt_warnings)
+tt_memcheck(test_cohort_bad)
 target_include_directories(test_cohort_bad PRIVATE ${TT_SOURCE_DIR}/tests/unit)
 file(GLOB TT_COHORT_BAD_FIXTURES CONFIGURE_DEPENDS ${TT_SOURCE_DIR}/tests/data/cohorts/bad/*.yaml)
 # Sampled under the tools (every 6th with memcheck, every 3rd with the sanitizers): the

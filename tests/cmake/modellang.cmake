@@ -5,6 +5,7 @@
 # searching the file, independently of the parser).
 add_executable(test_modellang_bad ${TT_SOURCE_DIR}/tests/unit/test_modellang_bad.c)
 target_link_libraries(test_modellang_bad PRIVATE tt_core tt_warnings)
+tt_memcheck(test_modellang_bad)
 target_include_directories(test_modellang_bad PRIVATE ${TT_SOURCE_DIR}/tests/unit)
 file(GLOB TT_MODELLANG_BAD_FIXTURES CONFIGURE_DEPENDS ${TT_SOURCE_DIR}/tests/data/models/bad/*.yaml)
 tt_valgrind_sample(TT_MODELLANG_BAD_FIXTURES 6 ${TT_MODELLANG_BAD_FIXTURES})

@@ -7,6 +7,7 @@ target_compile_definitions(test_protocol PRIVATE TT_TEST_DATA_DIR="${TT_SOURCE_D
 
 add_executable(test_protocol_bad ${TT_SOURCE_DIR}/tests/unit/test_protocol_bad.c)
 target_link_libraries(test_protocol_bad PRIVATE tt_core tt_warnings)
+tt_memcheck(test_protocol_bad)
 target_include_directories(test_protocol_bad PRIVATE ${TT_SOURCE_DIR}/tests/unit)
 file(GLOB TT_PROTOCOL_BAD_FIXTURES CONFIGURE_DEPENDS ${TT_SOURCE_DIR}/tests/data/protocols/bad/*.yaml)
 # Sampled under the tools (every 12th with memcheck, every 3rd with the sanitizers): the

@@ -15,7 +15,8 @@ set_tests_properties(guided_outputs_summary_csv_readers PROPERTIES LABELS unit E
 add_executable(test_store_guided_write ${TT_SOURCE_DIR}/tests/unit/test_store_guided_write.c)
 target_link_libraries(test_store_guided_write PRIVATE tt_core tt_warnings)
 target_include_directories(test_store_guided_write PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests/unit)
-set(TT_GW "$<TARGET_FILE:test_store_guided_write> ${TT_SOURCE_DIR}/tests/data/protocols/switch/t2d_escalation.yaml")
+tt_program(TT_GW_PROGRAM test_store_guided_write)
+set(TT_GW "${TT_GW_PROGRAM} ${TT_SOURCE_DIR}/tests/data/protocols/switch/t2d_escalation.yaml")
 add_test(NAME guided_store_write_resume_1_2_ranks COMMAND sh -c
   "rm -rf guided_w1 guided_w2 && mkdir guided_w1 guided_w2 && ${TT_MPIEXEC} -n 1 ${TT_GW} guided_w1 && ${TT_MPIEXEC} -n 2 ${TT_GW} guided_w2 && h5diff -r guided_w1/a.h5 guided_w2/a.h5 /guided /guided && h5diff -r guided_w1/b.h5 guided_w2/b.h5 /guided /guided")
 set_tests_properties(guided_store_write_resume_1_2_ranks PROPERTIES LABELS "unit;mpi" ENVIRONMENT "${TT_MPI_ENV}"

@@ -10,12 +10,13 @@ target_compile_definitions(test_twin_obs PRIVATE TT_TEST_DATA_DIR="${TT_SOURCE_D
 
 add_executable(twin_obs_read ${TT_SOURCE_DIR}/tests/unit/twin_obs_read.c)
 target_link_libraries(twin_obs_read PRIVATE tt_twin tt_warnings)
+tt_program(TT_TWIN_OBS_READ twin_obs_read)
 file(GLOB TT_TWIN_BAD_FIXTURES CONFIGURE_DEPENDS ${TT_SOURCE_DIR}/tests/data/twin/bad/*.csv)
 tt_valgrind_sample(TT_TWIN_BAD_FIXTURES 6 ${TT_TWIN_BAD_FIXTURES})
 foreach(fixture ${TT_TWIN_BAD_FIXTURES})
   get_filename_component(stem ${fixture} NAME_WE)
   add_test(NAME twin_obs_bad.${stem}
-    COMMAND bash ${TT_SOURCE_DIR}/tests/unit/twin_obs_expect.sh $<TARGET_FILE:twin_obs_read> ${fixture})
+    COMMAND bash ${TT_SOURCE_DIR}/tests/unit/twin_obs_expect.sh ${TT_TWIN_OBS_READ} ${fixture})
   set_tests_properties(twin_obs_bad.${stem} PROPERTIES LABELS unit ENVIRONMENT "${TT_MPI_ENV}")
 endforeach()
 

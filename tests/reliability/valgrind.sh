@@ -1,7 +1,8 @@
 #!/bin/bash
 # The test suite under valgrind memcheck: configures build-valgrind (RelWithDebInfo)
-# with TT_VALGRIND, so every test executable and every twintrial a test starts (each
-# rank of the MPI runs too) runs under memcheck, and runs the suite there. Any
+# with TT_VALGRIND, so every test executable (tt_memcheck, tt_program in
+# tests/CMakeLists.txt) and every twintrial a test starts (each rank of the MPI runs
+# too) runs under memcheck, and runs the suite there. Any
 # memcheck error, or a definite leak outside Open MPI (share/openmpi/openmpi-
 # valgrind.supp, tests/reliability/valgrind.supp) in a process that did not end in
 # MPI_Abort, fails.
