@@ -8,7 +8,7 @@ tt_sample(TT_CLI_BAD 100 6 ${TT_CLI_BAD})
 add_test(NAME cli_validate_rejects_every_bad_protocol
   COMMAND ${TT_SOURCE_DIR}/tests/unit/cli_expect.sh ${TT_TWINTRIAL} validate ${TT_CLI_BAD})
 file(GLOB TT_CLI_BAD_TRIAL ${TT_SOURCE_DIR}/tests/data/protocols/bad_trial/*.yaml)
-tt_valgrind_sample(TT_CLI_BAD_TRIAL 6 ${TT_CLI_BAD_TRIAL})
+tt_sample(TT_CLI_BAD_TRIAL 6 1 ${TT_CLI_BAD_TRIAL})
 foreach(fixture ${TT_CLI_BAD_TRIAL})
   get_filename_component(stem ${fixture} NAME_WE)
   add_test(NAME cli_bad_trial.${stem}

@@ -12,7 +12,7 @@ add_executable(twin_obs_read ${TT_SOURCE_DIR}/tests/unit/twin_obs_read.c)
 target_link_libraries(twin_obs_read PRIVATE tt_twin tt_warnings)
 tt_program(TT_TWIN_OBS_READ twin_obs_read)
 file(GLOB TT_TWIN_BAD_FIXTURES CONFIGURE_DEPENDS ${TT_SOURCE_DIR}/tests/data/twin/bad/*.csv)
-tt_valgrind_sample(TT_TWIN_BAD_FIXTURES 6 ${TT_TWIN_BAD_FIXTURES})
+tt_sample(TT_TWIN_BAD_FIXTURES 6 1 ${TT_TWIN_BAD_FIXTURES})
 foreach(fixture ${TT_TWIN_BAD_FIXTURES})
   get_filename_component(stem ${fixture} NAME_WE)
   add_test(NAME twin_obs_bad.${stem}

@@ -62,7 +62,10 @@ case $tt in
 esac
 for protocol in "${protocols[@]}"; do
   p=$(basename "$protocol" .yaml)
-  if [ $memcheck -eq 1 ]; then run ${p}_2 2 --replicates 6 --patients 60 -tt_block 7 && continue; fi
+  if [ $memcheck -eq 1 ]; then
+    run ${p}_2 2 --replicates 6 --patients 60 -tt_block 7
+    continue
+  fi
   run ${p}_1 1 --replicates 6 --patients 60
   run ${p}_3 3 --replicates 6 --patients 60 -tt_block 7
   groups="/subjects /outcomes /counterfactual /endpoints /analyses /replicates /summary"

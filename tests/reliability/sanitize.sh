@@ -1,16 +1,15 @@
 #!/bin/bash
 # The test suite under AddressSanitizer + UndefinedBehaviorSanitizer: builds the
-# `debug` preset into build-debug and runs every test but the Slurm one, the
-# sanitizer, fuzz and valgrind runs themselves and those labelled heavy (their time is R
-# or the same paths run hundreds of times: the plausibility property, the sample-size
-# search and calibration over seeds (design's other checks run), the replicate-by-
-# replicate R comparisons (the exported-replicate ones run), personalise's calibration
-# and comparison with optim (its unit tests and example run), the guided arms' figure
-# checks (tests/mpi/guided.sh and test_guided run); tests/CMakeLists.txt) (in parallel,
-# then the mpi tests two at a time, then alone the one that signals a run mid-way,
-# whose timing a second test would disturb). The bad-input fixtures of the protocol and
-# cohort parsers are sampled every 3rd (the fuzz targets run those parsers under
-# ASan+UBSan), the CLI's list of bad protocols every 6th. The
+# `debug` preset into build-debug and runs every test but the Slurm, sanitizer, fuzz and
+# valgrind runs themselves and those labelled heavy (tests/CMakeLists.txt: their time is
+# R or the same paths run hundreds of times; the plausibility property, the size search
+# and calibration over seeds, the replicate-by-replicate R comparisons, personalise's
+# calibration and optim comparison, the guided arms' figure checks, whose paths run here
+# in design's other checks, the exported-replicate comparisons, personalise's unit tests
+# and example, and tests/mpi/guided.sh). First in parallel, then the mpi tests two at a
+# time, then alone the one that signals a run mid-way, whose timing a second test would
+# disturb. The bad-input fixtures of the fuzzed parsers (protocol, cohort, results) are
+# sampled every 3rd, the CLI's list of bad protocols every 6th. The
 # debug preset compiles at -O1 with the sanitizers (CMakeLists.txt). The preset
 # turns LeakSanitizer on with tests/reliability/lsan.supp (Open MPI's own leaks only)
 # and exitcode=23, so a leak or sanitizer report fails even a test that expects exit 1.
