@@ -113,6 +113,24 @@ typedef struct {
   TTLoc                 then_loc;       /* of then's washout or switch value */
 } TTDiscontinuationSpec;
 
+/* Glycaemic (or any outcome's) rescue (`rescue:` of the protocol or of an arm): at each
+ * listed scheduled visit the twin's observed value of `variable` under its actual course
+ * is compared with that visit's limit; at the first visit where it is above (above 1) or
+ * below (above 0) the limit, strictly, the twin is rescued: from that visit's time on its
+ * regimen is `regimen` (the model's own switch). An intercurrent event, as discontinuation
+ * is: the on-treatment course is kept for the estimands. active 0: no rescue. */
+typedef struct {
+  int    active;
+  char   variable[TT_NAME_MAX]; /* a model variable (checked by the trial module) */
+  TTLoc  variable_loc;
+  int    above;
+  int    nvisit;
+  double visit[TT_MAX_VISITS]; /* schedule unit, scheduled visits > the first, increasing */
+  double limit[TT_MAX_VISITS]; /* one per listed visit */
+  int    regimen;              /* index into protocol->regimen */
+  TTLoc  loc;                  /* of the rescue mapping */
+} TTRescueSpec;
+
 /* A named regimen (`regimens:`): a complete set of arm effects (the model's defaults for
  * those not named) and a dose for exposure_response, not itself randomised: an arm may
  * start on it or switch to it, and a guided arm choose among such candidates. */
@@ -181,6 +199,10 @@ typedef struct {
    * own_discontinuation 1) or a copy of the protocol's (hazard model none: never). */
   TTDiscontinuationSpec discontinuation;
   int                   own_discontinuation;
+  /* Rescue under this arm: its own (arms[i].rescue; `none`: never, own_rescue 1) or a copy
+   * of the protocol's. */
+  TTRescueSpec rescue;
+  int          own_rescue;
   /* arms[i].regimen: NAME: the arm starts on that regimen (index; -1: its own effect and
    * dose_mg); its effects and dose are copied into effect[] and dose_mg above. */
   int   regimen;
@@ -410,9 +432,14 @@ typedef struct {
   /* dropout: every arm's hazard unless the arm states its own (see TTArmSpec) */
   TTDropoutSpec dropout;
   /* discontinuation: every arm's unless the arm states its own; has_discontinuation: some
-   * arm's hazard is not none */
+   * arm's hazard is not none, or some arm has a rescue (an intercurrent event either way) */
   TTDiscontinuationSpec discontinuation;
   int                   has_discontinuation;
+  /* rescue: every arm's unless the arm states its own; has_rescue: some arm's is active (it
+   * sets has_discontinuation too: the on-treatment course is then kept, as for an
+   * intercurrent event) */
+  TTRescueSpec rescue;
+  int          has_rescue;
   /* missed_visits: each scheduled post-baseline visit is missed with this probability (0:
    * none), independently of everything else; the twin stays in the study */
   double missed_probability;

@@ -35,7 +35,9 @@ typedef struct _p_TTTrial *TTTrial;
  * After the guided blocks, when some arm can discontinue treatment (disc_size > 0), a
  * block per arm: [discontinuation time (days; INFINITY: never), on-treatment
  * traj[nvisit][nvar]] (the course had the twin stayed on the arm's treatment, observed
- * with the same residuals; the arm block's traj is the actual course). Then, with
+ * with the same residuals; the arm block's traj is the actual course). Then, when some
+ * arm has a rescue (rescue_size 1, else 0), each arm's rescue time (days; INFINITY:
+ * never). Then, with
  * missed_visits (missed_size = nvisit, else 0), a flag per visit: 1 when the twin misses
  * that scheduled visit (under every arm alike). */
 typedef struct {
@@ -44,6 +46,7 @@ typedef struct {
   PetscInt ncov, nendpoint, narm, nvisit, nvar, nevent;
   PetscInt guided;              /* offset of the guided arms' blocks (after failed), TT_GUIDED_SIZE doubles per arm */
   PetscInt disc, disc_size;     /* offset of the discontinuation blocks (after guided) and their size (0: none) */
+  PetscInt rescue, rescue_size; /* offset of the rescue times (after them) and their size per arm (0: none) */
   PetscInt missed, missed_size; /* offset of the missed-visit flags (after them) and their number (0: none) */
 } TTRecordLayout;
 
@@ -87,6 +90,17 @@ static inline const double *TTRecordEvents(const TTRecordLayout *L, const double
 static inline double TTRecordDiscontinuation(const TTRecordLayout *L, const double *rec, PetscInt arm)
 {
   return L->disc_size ? rec[L->disc + arm * L->disc_size] : (double) INFINITY;
+}
+/* The twin's rescue time under arm (days; INFINITY when it is not rescued or the protocol
+ * has no rescue), and its first intercurrent event's (discontinuation or rescue). */
+static inline double TTRecordRescue(const TTRecordLayout *L, const double *rec, PetscInt arm)
+{
+  return L->rescue_size ? rec[L->rescue + arm] : (double) INFINITY;
+}
+static inline double TTRecordIntercurrent(const TTRecordLayout *L, const double *rec, PetscInt arm)
+{
+  double td = TTRecordDiscontinuation(L, rec, arm), tr = TTRecordRescue(L, rec, arm);
+  return tr < td ? tr : td;
 }
 /* Whether the twin misses scheduled visit v (missed_visits; never without the key). */
 static inline PetscBool TTRecordMissed(const TTRecordLayout *L, const double *rec, PetscInt v)

@@ -81,14 +81,14 @@ int TTProtocolFindArm(const TTProtocol *p, const char *name)
 
 static PetscErrorCode ParseArm(TTYaml y, TTYamlNode item, const char *key, TTProtocol *p, int i)
 {
-  static const char *const keys[] = {"name",    "effect", "dose_mg", "dropout",        "extra_dropout",
-                                     "regimen", "switch", "guided",  "discontinuation"};
+  static const char *const keys[] = {"name",    "effect", "dose_mg", "dropout",         "extra_dropout",
+                                     "regimen", "switch", "guided",  "discontinuation", "rescue"};
   TTArmSpec               *arm    = &p->arm[i];
   TTYamlNode               n;
   char                     path[256];
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, item, key, "an arm {name: ..., effect: {...}}"));
-  PetscCall(TTYamlCheckKeys(y, item, key, 9, keys));
+  PetscCall(TTYamlCheckKeys(y, item, key, 10, keys));
   PetscCall(TTYamlRequire(y, item, key, "name", "the arm's name", &n));
   PetscCall(TTYamlKeyJoin(path, sizeof path, key, "name"));
   PetscCall(TTYamlGetName(y, n, path, arm->name));
@@ -442,31 +442,34 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
     REGIMENS,
     DISCONTINUATION,
     MISSED,
+    RESCUE,
     NSECTION
   };
-  static const char *const order[NSECTION] = {
-      "trial",      "cohort",      "model",    "arms",     "schedule",        "dropout",
-      "prognostic", "endpoints",   "analysis", "output",   "interim",         "exposure_response",
-      "validation", "calibration", "choose",   "regimens", "discontinuation", "missed_visits"};
-  static const char *const what[NSECTION] = {"a mapping {name, seed, replicates, patients, ...}",
-                                             "the path of a cohort file",
-                                             "a mapping {name: ..., parameters: {...}}",
-                                             "a sequence of at least 2 arms",
-                                             "a mapping {unit: ..., visits: [...]}",
-                                             NULL,
-                                             NULL,
-                                             "a sequence of endpoints",
-                                             "a sequence of analyses",
-                                             NULL,
-                                             NULL,
-                                             NULL,
-                                             NULL,
-                                             NULL,
-                                             NULL,
-                                             NULL,
-                                             NULL,
-                                             NULL};
-  TTYamlNode               root           = TTYamlRoot(y), sec[NSECTION];
+  static const char *const order[NSECTION] = {"trial",           "cohort",        "model",      "arms",
+                                              "schedule",        "dropout",       "prognostic", "endpoints",
+                                              "analysis",        "output",        "interim",    "exposure_response",
+                                              "validation",      "calibration",   "choose",     "regimens",
+                                              "discontinuation", "missed_visits", "rescue"};
+  static const char *const what[NSECTION]  = {"a mapping {name, seed, replicates, patients, ...}",
+                                              "the path of a cohort file",
+                                              "a mapping {name: ..., parameters: {...}}",
+                                              "a sequence of at least 2 arms",
+                                              "a mapping {unit: ..., visits: [...]}",
+                                              NULL,
+                                              NULL,
+                                              "a sequence of endpoints",
+                                              "a sequence of analyses",
+                                              NULL,
+                                              NULL,
+                                              NULL,
+                                              NULL,
+                                              NULL,
+                                              NULL,
+                                              NULL,
+                                              NULL,
+                                              NULL,
+                                              NULL};
+  TTYamlNode               root            = TTYamlRoot(y), sec[NSECTION];
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, root, "document",
                                "a mapping with keys trial, cohort, model, arms, schedule, endpoints, analysis"));
@@ -488,6 +491,7 @@ static PetscErrorCode ParseRoot(TTYaml y, TTProtocol *p)
   if (sec[DROPOUT]) PetscCall(TTProtocolParseDropout(y, sec[DROPOUT], p));
   PetscCall(TTProtocolParseArmDropout(y, sec[ARMS], p));
   PetscCall(TTProtocolParseDiscontinuation(y, sec[DISCONTINUATION], sec[ARMS], p));
+  PetscCall(TTProtocolParseRescue(y, sec[RESCUE], sec[ARMS], p));
   if (sec[MISSED]) PetscCall(TTProtocolParseMissedVisits(y, sec[MISSED], p));
   if (sec[PROGNOSTIC]) PetscCall(ParsePrognostic(y, sec[PROGNOSTIC], p));
   PetscCall(TTProtocolParseEndpoints(y, sec[ENDPOINTS], p));

@@ -11,7 +11,7 @@
  * only with a calibrated arm effect, an arm's dropout only when it states its own and
  * its extra_dropout only when it has one, choose only when given, regimens only when
  * declared, an arm's regimen (instead of its effects) and switches only when it has them,
- * discontinuation (the protocol's, an arm's own) only when given, missed_visits only when
+ * discontinuation and rescue (the protocol's, an arm's own) only when given, missed_visits only when
  * its probability is not 0, an analysis's estimand only when not the default
  * treatment_policy.
  */
@@ -115,6 +115,27 @@ static PetscErrorCode ViewDropout(FILE *out, const TTDropoutSpec *d)
   PetscFunctionBeginUser;
   PetscCall(ViewHazard(out, d));
   P("}");
+  PetscFunctionReturn(0);
+}
+
+/* A rescue: none, or its variable, limits (one per visit), visits and regimen. */
+static PetscErrorCode ViewRescue(const TTProtocol *p, FILE *out, const TTRescueSpec *r)
+{
+  char buf[32];
+  PetscFunctionBeginUser;
+  if (!r->active) {
+    P("none");
+    PetscFunctionReturn(0);
+  }
+  P("{variable: ");
+  PetscCall(TTYamlWriteName(out, r->variable));
+  P(", %s: [", r->above ? "above" : "below");
+  for (int i = 0; i < r->nvisit; i++) P("%s%s", i ? ", " : "", TTYamlFormatReal(r->limit[i], buf));
+  P("], visits: [");
+  for (int i = 0; i < r->nvisit; i++) P("%s%s", i ? ", " : "", TTYamlFormatReal(r->visit[i], buf));
+  P("], then: {switch: ");
+  PetscCall(TTYamlWriteName(out, p->regimen[r->regimen].name));
+  P("}}");
   PetscFunctionReturn(0);
 }
 
@@ -253,6 +274,10 @@ static PetscErrorCode ViewModelArms(const TTProtocol *p, FILE *out)
       P(", discontinuation: ");
       PetscCall(ViewDiscontinuation(p, out, &p->arm[i].discontinuation));
     }
+    if (p->arm[i].own_rescue) {
+      P(", rescue: ");
+      PetscCall(ViewRescue(p, out, &p->arm[i].rescue));
+    }
     P("}\n");
   }
   if (p->er) {
@@ -279,6 +304,10 @@ static PetscErrorCode ViewSchedule(const TTProtocol *p, FILE *out)
   if (p->discontinuation.hazard.model != TT_DROPOUT_NONE) {
     P("\ndiscontinuation: ");
     PetscCall(ViewDiscontinuation(p, out, &p->discontinuation));
+  }
+  if (p->rescue.active) {
+    P("\nrescue: ");
+    PetscCall(ViewRescue(p, out, &p->rescue));
   }
   if (p->missed_probability > 0) P("\nmissed_visits: {probability: %s}", TTYamlFormatReal(p->missed_probability, buf));
   P("\nprognostic: {noise_sd: %s}\n", TTYamlFormatReal(p->prognostic_noise_sd, buf));

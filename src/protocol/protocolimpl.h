@@ -57,6 +57,9 @@ PetscErrorCode TTProtocolParseHazard(TTYaml y, TTYamlNode map, const char *key, 
  * regimens, the arms' guided keys and the schedule); an analysis's estimand key (after its
  * endpoint). */
 PetscErrorCode TTProtocolParseDiscontinuation(TTYaml y, TTYamlNode map, TTYamlNode arms, TTProtocol *p);
+/* protocol_rescue.c: the protocol's rescue and each arm's (after the discontinuation; see
+ * TTRescueSpec). */
+PetscErrorCode TTProtocolParseRescue(TTYaml y, TTYamlNode map, TTYamlNode arms, TTProtocol *p);
 PetscErrorCode TTProtocolParseEstimand(TTYaml y, TTYamlNode item, const char *key, const TTProtocol *p,
                                        TTAnalysisSpec *a);
 PetscErrorCode TTProtocolParseInterim(TTYaml y, TTYamlNode map, TTProtocol *p);

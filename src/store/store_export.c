@@ -152,7 +152,7 @@ static PetscErrorCode WriteSubjects(hid_t file, const char *dir, const Names *ar
 {
   static const char *const ids[5] = {"replicate", "subject", "arm", "stratum", "dropout_time"};
   Names                    cov;
-  double                 **cv, *prog, *disc = NULL; /* discontinuation_time: only when stored */
+  double                 **cv, *prog, *disc = NULL, *resc = NULL; /* discontinuation_time, rescue_time: when stored */
   PetscInt                 n;
   hsize_t                  dims[3];
   hid_t                    g;
@@ -165,10 +165,12 @@ static PetscErrorCode WriteSubjects(hid_t file, const char *dir, const Names *ar
   PetscCall(TTStoreReadDoubles(g, "prognostic_score", &n, dims, &prog));
   if (H5Lexists(g, "discontinuation_time", H5P_DEFAULT) > 0)
     PetscCall(TTStoreReadDoubles(g, "discontinuation_time", &n, dims, &disc));
+  if (H5Lexists(g, "rescue_time", H5P_DEFAULT) > 0) PetscCall(TTStoreReadDoubles(g, "rescue_time", &n, dims, &resc));
   TTCallHDF5(H5Gclose(g));
   PetscCall(TTStoreOpenCSV(dir, "subjects.csv", &f));
   fprintf(f, "%s,%s,%s,%s,%s", ids[0], ids[1], ids[2], ids[3], ids[4]);
   if (disc) fprintf(f, ",discontinuation_time");
+  if (resc) fprintf(f, ",rescue_time");
   for (PetscInt c = 0; c < cov.n; c++) fprintf(f, ",%s", cov.names + c * cov.width);
   for (PetscInt e = 0; e < nep; e++) fprintf(f, ",prognostic_score_%s", eps[e].name);
   PutEndpointHeader(f, nep, eps);
@@ -178,6 +180,7 @@ static PetscErrorCode WriteSubjects(hid_t file, const char *dir, const Names *ar
     fprintf(f, ",%d", (int) id[3][i]);
     TTStorePutValue(f, id[4][i]);
     if (disc) TTStorePutValue(f, disc[i]);
+    if (resc) TTStorePutValue(f, resc[i]);
     for (PetscInt c = 0; c < cov.n; c++) TTStorePutValue(f, cv[c][i]);
     for (PetscInt e = 0; e < nep; e++) TTStorePutValue(f, prog[i * nep + e]);
     PutEndpointValues(f, nep, eps, i);
@@ -187,6 +190,7 @@ static PetscErrorCode WriteSubjects(hid_t file, const char *dir, const Names *ar
   PetscCall(FreeColumns(cov.n, &cv));
   PetscCall(PetscFree(prog));
   PetscCall(PetscFree(disc));
+  PetscCall(PetscFree(resc));
   PetscCall(PetscFree(cov.names));
   PetscFunctionReturn(0);
 }

@@ -2,8 +2,10 @@
  * /endpoints. Rows are twins in (replicate, subject) order. Outcomes are what the
  * trial observed (randomized arm, NaN after dropout); the counterfactual holds the
  * twin under every arm with no dropout (its actual course: off treatment after a
- * discontinuation). /subjects/discontinuation_time (the randomized arm's; Inf: never)
- * exists only when some arm can discontinue treatment, so other files are as before.
+ * discontinuation, or a rescue). /subjects/discontinuation_time (the randomized arm's;
+ * Inf: never) exists only when some arm can discontinue treatment or be rescued, and
+ * /subjects/rescue_time (the same) only when some arm can be rescued, so other files are
+ * as before.
  * Created collectively, written by rank 0.
  */
 #include <math.h>
@@ -40,7 +42,7 @@ static PetscErrorCode EndpointDatasets(hid_t ge, const TTEndpointSpec *ep, hsize
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, PetscBool create, hid_t sid[6],
+PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, PetscBool create, hid_t sid[7],
                                      hid_t *prog, hid_t **cov, hid_t **out, hid_t **cf, hid_t **ep)
 {
   static const char *const ids[5] = {"replicate", "subject", "arm", "stratum", "dropout_time"};
@@ -67,6 +69,11 @@ PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, Pe
   if (L.disc_size) {
     PetscCall(TTH5Dataset(gs, "discontinuation_time", H5T_NATIVE_DOUBLE, 1, &rows, create, &sid[5]));
     if (create) PetscCall(TTH5WriteStringAttr(sid[5], "unit", "day"));
+  }
+  sid[6] = -1;
+  if (L.rescue_size) {
+    PetscCall(TTH5Dataset(gs, "rescue_time", H5T_NATIVE_DOUBLE, 1, &rows, create, &sid[6]));
+    if (create) PetscCall(TTH5WriteStringAttr(sid[6], "unit", "day"));
   }
   d2[0] = rows;
   d2[1] = (hsize_t) L.nendpoint;
@@ -119,7 +126,9 @@ static PetscErrorCode WriteIds(TTTrial trial, hsize_t row0, const TTReplicateRes
   for (PetscInt i = 0; i < p->patients; i++) scratch[i] = TTRecordDropout(&L, recs + i * L.size, res->arm[i]);
   PetscCall(TTH5StageRows(&sid[4], row0, (hsize_t) p->patients, scratch));
   for (PetscInt i = 0; i < p->patients; i++) scratch[i] = TTRecordDiscontinuation(&L, recs + i * L.size, res->arm[i]);
-  PetscCall(TTH5StageRows(disc, row0, (hsize_t) p->patients, scratch));
+  PetscCall(TTH5StageRows(&disc[0], row0, (hsize_t) p->patients, scratch));
+  for (PetscInt i = 0; i < p->patients; i++) scratch[i] = TTRecordRescue(&L, recs + i * L.size, res->arm[i]);
+  PetscCall(TTH5StageRows(&disc[1], row0, (hsize_t) p->patients, scratch));
   PetscCall(PetscFree(ibuf));
   PetscFunctionReturn(0);
 }
@@ -134,7 +143,7 @@ static PetscErrorCode WriteRecordColumns(TTH5Stage *d, hsize_t row0, PetscInt n,
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TTStoreSubjectStages(TTTrial trial, hid_t sid[6], hid_t prog, hid_t *cov, hid_t *out, hid_t *cf,
+PetscErrorCode TTStoreSubjectStages(TTTrial trial, hid_t sid[7], hid_t prog, hid_t *cov, hid_t *out, hid_t *cf,
                                     hid_t *ep, size_t budget, TTH5Stage **stage, PetscInt *nstage)
 {
   const TTProtocol *p;
@@ -147,9 +156,10 @@ PetscErrorCode TTStoreSubjectStages(TTTrial trial, hid_t sid[6], hid_t prog, hid
   PetscFunctionBeginUser;
   PetscCall(TTTrialGetProtocol(trial, &p));
   PetscCall(TTTrialGetRecordLayout(trial, &L));
-  n = 7 + L.ncov + 2 * L.nvar + 2 * L.nendpoint; /* the last: discontinuation_time */
+  n = 8 + L.ncov + 2 * L.nvar + 2 * L.nendpoint; /* the last two: discontinuation_time, rescue_time */
   PetscCall(PetscCalloc1(n, &s));
-  PetscCall(TTH5StageSetUp(&s[n - 1], sid[5], H5T_NATIVE_DOUBLE));
+  PetscCall(TTH5StageSetUp(&s[n - 2], sid[5], H5T_NATIVE_DOUBLE));
+  PetscCall(TTH5StageSetUp(&s[n - 1], sid[6], H5T_NATIVE_DOUBLE));
   for (int i = 0; i < 5; i++) PetscCall(TTH5StageSetUp(&s[i], sid[i], i < 4 ? H5T_NATIVE_INT : H5T_NATIVE_DOUBLE));
   PetscCall(TTH5StageSetUp(&s[5], prog, H5T_NATIVE_DOUBLE));
   for (PetscInt c = 0; c < L.ncov; c++) PetscCall(TTH5StageSetUp(&s[6 + c], cov[c], H5T_NATIVE_DOUBLE));
@@ -210,7 +220,7 @@ PetscErrorCode TTStoreWriteSubjects(TTTrial trial, hsize_t row0, const TTReplica
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode TTStoreCloseSubjects(TTTrial trial, hid_t sid[6], hid_t prog, hid_t **cov, hid_t **out, hid_t **cf,
+PetscErrorCode TTStoreCloseSubjects(TTTrial trial, hid_t sid[7], hid_t prog, hid_t **cov, hid_t **out, hid_t **cf,
                                     hid_t **ep)
 {
   const TTModelType *m;
@@ -220,7 +230,8 @@ PetscErrorCode TTStoreCloseSubjects(TTTrial trial, hid_t sid[6], hid_t prog, hid
   PetscCall(TTTrialGetModel(trial, &m));
   PetscCall(TTTrialGetRecordLayout(trial, &L));
   for (int i = 0; i < 5; i++) TTCallHDF5(H5Dclose(sid[i]));
-  if (sid[5] >= 0) TTCallHDF5(H5Dclose(sid[5]));
+  for (int i = 5; i < 7; i++)
+    if (sid[i] >= 0) TTCallHDF5(H5Dclose(sid[i]));
   TTCallHDF5(H5Dclose(prog));
   for (PetscInt c = 0; c < L.ncov; c++) TTCallHDF5(H5Dclose((*cov)[c]));
   for (int v = 0; v < m->nvar; v++) {

@@ -42,18 +42,18 @@ struct _p_TTStore {
   double           *rowbuf;                 /* [nanalysis * TT_NCOLUMN * TT_ROW_BUFFER] */
   double           *screenbuf, *droppedbuf; /* [TT_ROW_BUFFER] each */
   PetscInt          nsubject_rows;          /* 0, patients, or replicates * patients */
-  hid_t             sid[6]; /* replicate, subject, arm, stratum, dropout_time, discontinuation_time (-1: none) */
-  hid_t             prog, *cov, *out, *cf, *ep; /* [ncov], [nvar], [nvar], [nendpoint] */
-  double           *scratch;                    /* subject-row buffer */
-  TTH5Stage        *stage;                      /* [nstage] subject datasets, staged (rank 0) */
-  PetscInt          nstage;
-  char              resolved_sha[65]; /* SHA-256 of the resolved protocol */
-  hid_t            *arms;             /* [nanalysis * TT_ARM_FIGURES] /analyses/<name>/arm_* (store_arms.c) */
-  TTH5Stage        *arm_stage;        /* their staged rows (rank 0) */
-  int              *done_flags;       /* [replicates] 1 = stored by an earlier run (resume) */
-  PetscInt          ndone;
-  TTStoreLooks      looks;  /* /looks (store_looks.c); NULL without interim looks */
-  TTStoreGuided     guided; /* /guided (store_guided.c); NULL without guided arms */
+  hid_t      sid[7]; /* replicate, subject, arm, stratum, dropout_time, discontinuation_time, rescue_time (-1: none) */
+  hid_t      prog, *cov, *out, *cf, *ep; /* [ncov], [nvar], [nvar], [nendpoint] */
+  double    *scratch;                    /* subject-row buffer */
+  TTH5Stage *stage;                      /* [nstage] subject datasets, staged (rank 0) */
+  PetscInt   nstage;
+  char       resolved_sha[65]; /* SHA-256 of the resolved protocol */
+  hid_t     *arms;             /* [nanalysis * TT_ARM_FIGURES] /analyses/<name>/arm_* (store_arms.c) */
+  TTH5Stage *arm_stage;        /* their staged rows (rank 0) */
+  int       *done_flags;       /* [replicates] 1 = stored by an earlier run (resume) */
+  PetscInt   ndone;
+  TTStoreLooks  looks;  /* /looks (store_looks.c); NULL without interim looks */
+  TTStoreGuided guided; /* /guided (store_guided.c); NULL without guided arms */
 };
 
 /* store_meta.c */
@@ -127,15 +127,15 @@ PetscErrorCode TTStorePrintLooks(hid_t file, FILE *out);
 PetscErrorCode TTStoreExportLooks(hid_t file, const char *dir);
 
 /* store_subjects.c: the per-twin datasets. */
-PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, PetscBool create, hid_t sid[6],
+PetscErrorCode TTStoreCreateSubjects(hid_t file, TTTrial trial, hsize_t rows, PetscBool create, hid_t sid[7],
                                      hid_t *prog, hid_t **cov, hid_t **out, hid_t **cf, hid_t **ep);
 /* Stages of the subject datasets, in the order TTStoreWriteSubjects fills them, each
  * holding the same whole replicates, as many as fit in `budget` bytes (at least one). */
-PetscErrorCode TTStoreSubjectStages(TTTrial trial, hid_t sid[6], hid_t prog, hid_t *cov, hid_t *out, hid_t *cf,
+PetscErrorCode TTStoreSubjectStages(TTTrial trial, hid_t sid[7], hid_t prog, hid_t *cov, hid_t *out, hid_t *cf,
                                     hid_t *ep, size_t budget, TTH5Stage **stage, PetscInt *nstage);
 PetscErrorCode TTStoreWriteSubjects(TTTrial trial, hsize_t row0, const TTReplicateResult *res, const double recs[],
                                     double *scratch, TTH5Stage *stage);
-PetscErrorCode TTStoreCloseSubjects(TTTrial trial, hid_t sid[6], hid_t prog, hid_t **cov, hid_t **out, hid_t **cf,
+PetscErrorCode TTStoreCloseSubjects(TTTrial trial, hid_t sid[7], hid_t prog, hid_t **cov, hid_t **out, hid_t **cf,
                                     hid_t **ep);
 
 /* store_read.c / store_export.c: reading back (not collective). */

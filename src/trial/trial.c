@@ -127,8 +127,15 @@ static PetscErrorCode BindCovariates(TTTrial t)
   PetscFunctionReturn(0);
 }
 
-static PetscInt FindVariable(const TTModelType *m, const char *name)
+PetscInt TTTrialFindVariable(const TTModelType *m, const char *name, char names[TT_VARIABLE_NAMES])
 {
+  if (names) {
+    names[0] = 0;
+    for (int v = 0; v < m->nvar; v++) {
+      if (v) strncat(names, ", ", TT_VARIABLE_NAMES - strlen(names) - 1);
+      strncat(names, m->var[v].name, TT_VARIABLE_NAMES - strlen(names) - 1);
+    }
+  }
   for (int v = 0; v < m->nvar; v++)
     if (!strcmp(m->var[v].name, name)) return v;
   return -1;
@@ -145,12 +152,13 @@ static PetscErrorCode BindEndpoints(TTTrial t)
 {
   const TTProtocol  *p = t->p;
   const TTModelType *m = t->model;
+  char               names[TT_VARIABLE_NAMES];
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc2(p->nendpoint, &t->endpoint_var, p->nendpoint, &t->endpoint_event));
   for (int e = 0; e < p->nendpoint; e++) {
     const TTEndpointSpec *ep = &p->endpoint[e];
-    t->endpoint_var[e]       = ep->variable[0] ? FindVariable(m, ep->variable) : -1;
+    t->endpoint_var[e]       = ep->variable[0] ? TTTrialFindVariable(m, ep->variable, NULL) : -1;
     t->endpoint_event[e]     = ep->event[0] ? FindEvent(m, ep->event) : -1;
     if (ep->variable[0] && t->endpoint_var[e] < 0)
       USER_ERROR(p, ep->variable_loc, "endpoints[%d].variable: '%s' is not a variable of model %s", e, ep->variable,
@@ -161,15 +169,10 @@ static PetscErrorCode BindEndpoints(TTTrial t)
   }
   PetscCall(TTTrialBindDropout(t));
   PetscCall(TTTrialBindDiscontinuation(t));
-  if (p->choose && FindVariable(m, p->choose_variable) < 0) {
-    char names[1024] = "";
-    for (int v = 0; v < m->nvar; v++) {
-      if (v) strncat(names, ", ", sizeof(names) - strlen(names) - 1);
-      strncat(names, m->var[v].name, sizeof(names) - strlen(names) - 1);
-    }
+  PetscCall(TTTrialBindRescue(t));
+  if (p->choose && TTTrialFindVariable(m, p->choose_variable, names) < 0)
     USER_ERROR(p, p->choose_variable_loc, "choose.variable: '%s' is not a variable of model %s; expected one of: %s",
                p->choose_variable, m->name, names);
-  }
   PetscFunctionReturn(0);
 }
 
@@ -238,7 +241,9 @@ static PetscErrorCode SetLayout(TTTrial t)
   L->guided      = L->failed + 1;
   L->disc        = L->guided + L->narm * TT_GUIDED_SIZE;
   L->disc_size   = p->has_discontinuation ? 1 + L->nvisit * L->nvar : 0;
-  L->missed      = L->disc + L->narm * L->disc_size;
+  L->rescue      = L->disc + L->narm * L->disc_size;
+  L->rescue_size = p->has_rescue ? 1 : 0;
+  L->missed      = L->rescue + L->narm * L->rescue_size;
   L->missed_size = p->missed_probability > 0 ? L->nvisit : 0;
   L->size        = L->missed + L->missed_size;
   PetscCall(PetscMalloc2(p->nvisit, &t->t_model, p->nvisit, &t->t_days));
@@ -423,6 +428,7 @@ PetscErrorCode TTTrialView(TTTrial t, FILE *out)
   TTTrialViewRegimens(t, out);
   TTTrialViewDropout(t, out);
   TTTrialViewDiscontinuation(t, out);
+  TTTrialViewRescue(t, out);
   fprintf(out, "  strata_combinations: %d\n", (int) t->nstratum);
   if (t->p->nlook > 0) {
     char num[32];

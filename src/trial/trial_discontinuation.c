@@ -57,8 +57,9 @@ PetscErrorCode TTTrialBindDiscontinuation(TTTrial t)
   PetscFunctionReturn(0);
 }
 
-/* Arm a's regimen up to model time tdm (the segments starting before it), then regimen R. */
-static void SwitchRegimen(TTTrial t, PetscInt a, double tdm, double z, const TTSimCase *k, TTTrialCourse *c)
+/* Case k's regimen up to model time tdm (the segments starting before it; its constant
+ * effects when it has no regimen), then regimen R from tdm. course must not hold k->reg. */
+void TTTrialSwitchCourse(TTTrial t, const TTSimCase *k, double tdm, PetscInt R, double z, TTTrialCourse *c)
 {
   const PetscInt   ne  = t->model->neffect;
   const TTRegimen *arm = k->reg;
@@ -75,7 +76,7 @@ static void SwitchRegimen(TTTrial t, PetscInt a, double tdm, double z, const TTS
     n = 1;
   }
   c->start[n] = n ? tdm : 0.0;
-  (void) TTTrialRegimenEffects(t, t->p->arm[a].discontinuation.regimen, z, c->eff + n * ne);
+  (void) TTTrialRegimenEffects(t, R, z, c->eff + n * ne);
   c->reg.n     = n + 1;
   c->reg.start = c->start;
   c->reg.eff   = c->eff;
@@ -115,7 +116,7 @@ PetscErrorCode TTTrialDiscontinue(TTTrial t, TTSim sim, PetscInt r, PetscInt p, 
   }
   PetscCheck(L->nvisit * nv <= (PetscInt) (sizeof ynew / sizeof ynew[0]), PETSC_COMM_SELF, PETSC_ERR_SUP,
              "model %s exceeds the compiled-in sizes", t->model->name);
-  SwitchRegimen(t, a, tdm, z, k, course);
+  TTTrialSwitchCourse(t, k, tdm, t->p->arm[a].discontinuation.regimen, z, course);
   {
     TTSimCase sw = {k->cov, k->eta, k->eff, &course->reg};
     ierr         = TTSimTrajectories(sim, 1, &sw, L->nvisit, t->t_model, ynew);

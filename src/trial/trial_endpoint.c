@@ -190,7 +190,8 @@ static double TrueLogHazardRatio(TTTrial t, const TTAnalysisSpec *an, const doub
 /* Twin `rec`'s value under arm a for an estimand other than treatment policy (an endpoint
  * measured at a visit, parse-checked): hypothetical, the on-treatment course at the visit;
  * while on treatment, the actual course at the visit or at the last visit on treatment (at
- * or before the discontinuation time; the baseline at worst), whichever comes first. No
+ * or before the first intercurrent event, discontinuation or rescue; the baseline at
+ * worst), whichever comes first. No
  * withdrawal; follow-up and terminal events end observation as for treatment policy. */
 static TTPair EstimandPair(TTTrial t, const TTAnalysisSpec *an, const double *rec, PetscInt a)
 {
@@ -205,7 +206,7 @@ static TTPair EstimandPair(TTTrial t, const TTAnalysisSpec *an, const double *re
 
   if (rec[L->failed] != 0.0) return out;
   if (an->estimand == TT_ESTIMAND_WHILE_ON_TREATMENT)
-    while (v > 0 && t->t_days[v] > TTRecordDiscontinuation(L, rec, a)) v--;
+    while (v > 0 && t->t_days[v] > TTRecordIntercurrent(L, rec, a)) v--;
   if (!Seen(t->t_days[v], follow, death)) return out;
   y = traj[v * L->nvar + k];
   if (ep->type == TT_ENDPOINT_RESPONDER) {

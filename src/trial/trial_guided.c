@@ -28,6 +28,7 @@ PetscErrorCode TTTrialBindGuided(TTTrial t)
   for (int a = 0; a < p->narm; a++) {
     const TTGuidedSpec *s = &p->arm[a].guide;
     const char         *why;
+    char                names[TT_VARIABLE_NAMES];
     t->guided_var[a] = t->guided_visit[a] = -1;
     if (!p->arm[a].guided) continue;
     if ((why = tt_model_unpersonalisable(m)))
@@ -36,18 +37,11 @@ PetscErrorCode TTTrialBindGuided(TTTrial t)
       USER_ERROR(p, s->loc,
                  "arms[%d].guided.reassess: model %s cannot switch regimens during a twin's course: it defines no %s",
                  a, m->name, why);
-    for (int k = 0; k < m->nvar; k++)
-      if (!strcmp(m->var[k].name, s->variable)) t->guided_var[a] = k;
-    if (t->guided_var[a] < 0) {
-      char names[1024] = "";
-      for (int k = 0; k < m->nvar; k++) {
-        if (k) strncat(names, ", ", sizeof names - strlen(names) - 1);
-        strncat(names, m->var[k].name, sizeof names - strlen(names) - 1);
-      }
+    t->guided_var[a] = TTTrialFindVariable(m, s->variable, names);
+    if (t->guided_var[a] < 0)
       USER_ERROR(p, s->variable_loc,
                  "arms[%d].guided.choose.variable: '%s' is not a variable of model %s; expected one of: %s", a,
                  s->variable, m->name, names);
-    }
     for (int v = 0; v < p->nvisit; v++)
       if (p->visit[v] == s->visit) t->guided_visit[a] = v;
   }

@@ -42,13 +42,13 @@ static PetscInt Covariates(TTTrial t, PetscInt k, const double recs[], const Pet
   return ncol;
 }
 
-/* The first post-baseline visit (0-based) after the twin's treatment discontinuation
- * under arm a (a visit on its day is before it), V if none by visit V; under a
- * hypothetical or while-on-treatment estimand the twin's measures from it on are set
- * aside (y[v] = NAN). */
+/* The first post-baseline visit (0-based) after the twin's first intercurrent event
+ * (treatment discontinuation or rescue) under arm a (a visit on its day is before it), V
+ * if none by visit V; under a hypothetical or while-on-treatment estimand the twin's
+ * measures from it on are set aside (y[v] = NAN). */
 static PetscInt Event(TTTrial t, const TTAnalysisSpec *an, const double *rec, PetscInt a, PetscInt V, double y[])
 {
-  double   td = TTRecordDiscontinuation(&t->L, rec, a);
+  double   td = TTRecordIntercurrent(&t->L, rec, a);
   PetscInt v  = 0;
   if (!t->p->has_discontinuation) return V;
   while (v < V && t->t_days[v + 1] <= td) v++;

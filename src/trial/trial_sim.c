@@ -22,7 +22,6 @@
 #include "trialimpl.h"
 
 #define TT_MAX_LATENT    32
-#define TT_MAX_VARS      16
 #define TT_MAX_MODEL_COV 32
 
 static PetscInt Stratum(TTTrial t, const double *x)
@@ -354,7 +353,8 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
   double                eta[TT_MAX_LATENT], cm[TT_MAX_MODEL_COV], u_dropout[2], eff[TT_MAX_ARMS * TT_MAX_EFFECTS];
   double                ymean[(TT_MAX_ARMS + 1) * TT_MAX_VISITS * TT_MAX_VARS], eta_c[TT_MAX_LATENT];
   double                yobs0[TT_MAX_VARS], z, u_disc[2] = {0.5, 1.0}, yoff[TT_MAX_VISITS * TT_MAX_VARS];
-  TTTrialCourse         course[TT_MAX_ARMS]; /* the arms' courses after a switching discontinuation */
+  TTTrialCourse         course[TT_MAX_ARMS];  /* the arms' courses after a switching discontinuation */
+  TTTrialCourse         rescued[TT_MAX_ARMS]; /* and after a rescue */
   PetscBool             have_off = PETSC_FALSE;
   double                rstart[TT_MAX_ARMS][TT_MAX_SEGMENTS], reff[TT_MAX_ARMS][TT_MAX_SEGMENTS * TT_MAX_EFFECTS];
   TTRegimen             reg[TT_MAX_ARMS];       /* of the arms that switch */
@@ -418,6 +418,8 @@ PetscErrorCode TTTrialSimulateTwin(TTTrial t, TTSim sim, PetscInt r, PetscInt p,
     if (L->disc_size)
       ierr = TTTrialDiscontinue(t, sim, r, p, cand, a, u_disc[0], z, &cases[a], ymean + a * L->nvisit * L->nvar, yoff,
                                 &have_off, &course[a], rec);
+    if (!ierr && L->rescue_size)
+      ierr = TTTrialRescue(t, sim, r, p, cand, a, z, &cases[a], ymean + a * L->nvisit * L->nvar, &rescued[a], rec);
     if (!ierr)
       ierr = ObserveArm(t, sim, r, p, cand, &cases[a], a, u_dropout, ymean + a * L->nvisit * L->nvar,
                         rec + L->arm0 + a * L->arm_size);

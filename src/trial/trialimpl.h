@@ -28,19 +28,21 @@ struct _p_TTTrial {
   const TTModelType *model;
   TTCohort           cohort;
   TTRecordLayout     L;
-  double            *par;                         /* [model->nparam] resolved */
-  double            *eff;                         /* [(narm + 1) * model->neffect] resolved per arm, then none */
-  double            *eff_none;                    /* untreated (the model's defaults), inside eff */
-  double            *reg_eff;                     /* [nregimen * model->neffect] resolved regimens (no dose) */
-  PetscInt          *model_cov;                   /* [model->ncovariate] cohort index of each model covariate */
-  PetscInt          *strata_cov, *strata_levels;  /* [nstrata] */
-  PetscInt           nstratum;                    /* product of strata levels (1 without strata) */
-  PetscInt          *endpoint_var;                /* [nendpoint] model variable index, -1 for none */
-  PetscInt          *endpoint_event;              /* [nendpoint] model event index, -1 for none */
-  PetscInt           dropout_var[TT_MAX_ARMS];    /* outcome-dependent dropout of each arm: model variable */
-  PetscInt           extra_var[TT_MAX_ARMS];      /* the same for its extra_dropout */
-  PetscBool          extra_dropout;               /* some arm has an extra_dropout */
-  PetscInt           disc_var[TT_MAX_ARMS];       /* outcome-dependent discontinuation: model variable */
+  double            *par;                        /* [model->nparam] resolved */
+  double            *eff;                        /* [(narm + 1) * model->neffect] resolved per arm, then none */
+  double            *eff_none;                   /* untreated (the model's defaults), inside eff */
+  double            *reg_eff;                    /* [nregimen * model->neffect] resolved regimens (no dose) */
+  PetscInt          *model_cov;                  /* [model->ncovariate] cohort index of each model covariate */
+  PetscInt          *strata_cov, *strata_levels; /* [nstrata] */
+  PetscInt           nstratum;                   /* product of strata levels (1 without strata) */
+  PetscInt          *endpoint_var;               /* [nendpoint] model variable index, -1 for none */
+  PetscInt          *endpoint_event;             /* [nendpoint] model event index, -1 for none */
+  PetscInt           dropout_var[TT_MAX_ARMS];   /* outcome-dependent dropout of each arm: model variable */
+  PetscInt           extra_var[TT_MAX_ARMS];     /* the same for its extra_dropout */
+  PetscBool          extra_dropout;              /* some arm has an extra_dropout */
+  PetscInt           disc_var[TT_MAX_ARMS];      /* outcome-dependent discontinuation: model variable */
+  PetscInt           rescue_var[TT_MAX_ARMS];    /* rescue: model variable (-1: the arm has none) */
+  PetscInt           rescue_visit[TT_MAX_ARMS][TT_MAX_VISITS]; /* its visits' indices */
   PetscInt           er_effect;                   /* exposure-response: the arm effect it sets, -1 for none */
   TTAnalysisCovariate (*acov)[TT_MAX_COVARIATES]; /* [nanalysis][ncovariate] */
   TTAnalysisStrata *astrata;                      /* [nanalysis] */
@@ -135,6 +137,12 @@ double         TTTrialHazardDays(TTTrial t, const TTDropoutSpec *d, PetscInt var
 double         TTTrialDropoutDays(TTTrial t, PetscInt a, double u, double v, const double *traj);
 void           TTTrialViewDropout(TTTrial t, FILE *out);
 
+/* trial.c: the index of model variable `name` (-1: none) and, when names is not NULL, the
+ * model's variable names, comma-separated, into it (for messages). */
+#define TT_VARIABLE_NAMES 1024
+#define TT_MAX_VARS       16 /* a model's variables, for the twin's buffers on the stack */
+PetscInt TTTrialFindVariable(const TTModelType *m, const char *name, char names[TT_VARIABLE_NAMES]);
+
 /* trial_discontinuation.c: the arms' discontinuation checked against the model at set-up
  * (located errors). Per twin and arm a whose on-treatment noise-free trajectory is
  * ymean[nvisit][nvar] (k its case): that course observed into the record's discontinuation
@@ -147,10 +155,21 @@ typedef struct {
   TTRegimen reg;
 } TTTrialCourse;
 PetscErrorCode TTTrialBindDiscontinuation(TTTrial t);
+void           TTTrialSwitchCourse(TTTrial t, const TTSimCase *k, double tdm, PetscInt R, double z, TTTrialCourse *c);
 void           TTTrialViewDiscontinuation(TTTrial t, FILE *out); /* only when some arm can discontinue */
 PetscErrorCode TTTrialDiscontinue(TTTrial t, TTSim sim, PetscInt r, PetscInt p, PetscInt cand, PetscInt a, double u,
                                   double z, TTSimCase *k, double *ymean, double *yoff, PetscBool *have_off,
                                   TTTrialCourse *course, double rec[]);
+
+/* trial_rescue.c: the arms' rescue checked against the model at set-up (located errors).
+ * Per twin and arm a whose actual noise-free course is ymean[nvisit][nvar] (k its case,
+ * after discontinuation): the rescue time into the record (INFINITY: never), and from it
+ * the course under the rescue regimen into ymean, with k->reg that regimen (`course`
+ * holds it; it must not hold k->reg). Returns a simulation error code. */
+PetscErrorCode TTTrialBindRescue(TTTrial t);
+void           TTTrialViewRescue(TTTrial t, FILE *out); /* only when some arm has one */
+PetscErrorCode TTTrialRescue(TTTrial t, TTSim sim, PetscInt r, PetscInt p, PetscInt cand, PetscInt a, double z,
+                             TTSimCase *k, double *ymean, TTTrialCourse *course, double rec[]);
 
 /* trial_sim.c: a twin's observed values yobs[nvar] from its noise-free ymean[nvar], drawn
  * from stream (seed, r, p, purpose) of its screening candidate cand (the residuals every
