@@ -75,7 +75,11 @@ static void Normalize(TTProtocol *p)
     memset(&p->arm[i].discontinuation.loc, 0, sizeof(TTLoc));
     memset(&p->arm[i].discontinuation.then_loc, 0, sizeof(TTLoc));
     memset(&p->arm[i].discontinuation.hazard.variable_loc, 0, sizeof(TTLoc));
+    memset(&p->arm[i].rescue.loc, 0, sizeof(TTLoc));
+    memset(&p->arm[i].rescue.variable_loc, 0, sizeof(TTLoc));
   }
+  memset(&p->rescue.loc, 0, sizeof(TTLoc));
+  memset(&p->rescue.variable_loc, 0, sizeof(TTLoc));
 }
 
 /* View(p) to a file, Load it back, and compare the structs (normalized, bytewise:
@@ -123,6 +127,7 @@ static PetscErrorCode view_roundtrip_is_identical(void)
   PetscCall(RoundTrip(DATA "/protocols/ad_mi_ice.yaml")); /* mi with estimands */
   PetscCall(RoundTrip(DATA "/protocols/ad_missed.yaml")); /* missed_visits */
   PetscCall(RoundTrip(DATA "/protocols/discontinuation/mixed.yaml"));
+  PetscCall(RoundTrip(DATA "/protocols/discontinuation/rescue.yaml")); /* rescue: protocol, own, none */
   PetscCall(RoundTrip(DATA "/protocols/switch/ad_switch.yaml"));
   PetscFunctionReturn(0);
 }
