@@ -3,13 +3,13 @@
  *   rescue:                     # the protocol's (every arm) or arms[i].rescue (`none`: never)
  *     variable: hba1c           # a model variable, observed at the listed visits
  *     above: 10                 # or below: ...; one limit, or one per listed visit
- *     visits: [13, 26, 39]      # scheduled visits after the first, increasing
+ *     visits: [0, 13, 26, 39]   # scheduled visits, increasing (at the first: from randomisation)
  *     then: {switch: REGIMEN}   # the twin's regimen from the rescue visit on
  *
  * Invariants on success: every arm's rescue is its own (own_rescue 1) or a copy of the
  * protocol's; an active rescue has a variable name, exactly one of above / below with
- * finite limits (a single number repeated, or a list as long as visits), 1..TT_MAX_VISITS
- * scheduled visits strictly after the first scheduled visit and strictly increasing, and a
+ * finite limits (a single number repeated, or a list as long as visits), 1..nvisit - 1
+ * scheduled visits, strictly increasing, and a
  * declared regimen; an arm with a rescue does not also discontinue with a washout (whose
  * measured course a switch would not carry). has_rescue is set, and with it
  * has_discontinuation. The variable is checked against the model by the trial module.
@@ -34,18 +34,20 @@ static PetscErrorCode Visits(TTYaml y, TTYamlNode map, const char *key, const TT
   PetscFunctionBeginUser;
   PetscCall(TTYamlKeyJoin(vkey, sizeof vkey, key, "visits"));
   PetscCall(TTYamlRequire(y, map, key, "visits", "the scheduled visits at which the rescue criterion is read", &n));
-  PetscCall(TTYamlCheckSequence(y, n, vkey, "a list of scheduled visits after the first"));
+  PetscCall(TTYamlCheckSequence(y, n, vkey, "a list of scheduled visits"));
   r->nvisit = TTYamlLength(y, n);
   if (r->nvisit < 1 || r->nvisit > p->nvisit - 1)
-    PetscCall(TTYamlError(y, n, vkey, "expected 1 to %d scheduled visits after the first, found %d", p->nvisit - 1,
+    PetscCall(TTYamlError(y, n, vkey, "expected 1 to %d scheduled visits (not the last), found %d", p->nvisit - 1,
                           r->nvisit));
   for (int i = 0; i < r->nvisit; i++) {
     TTYamlNode item = TTYamlItem(y, n, i);
     PetscCall(TTYamlKeyIndex(path, sizeof path, vkey, i));
     PetscCall(TTYamlGetReal(y, item, path, &r->visit[i]));
-    if (VisitIndex(p, r->visit[i]) < 1)
-      PetscCall(TTYamlError(y, item, path, "expected a scheduled visit after the first (%g %ss), found %g", p->visit[0],
-                            p->time_unit, r->visit[i]));
+    if (VisitIndex(p, r->visit[i]) < 0 || VisitIndex(p, r->visit[i]) == p->nvisit - 1)
+      PetscCall(TTYamlError(y, item, path,
+                            "expected a scheduled visit before the last (%g %ss: a rescue there changes nothing), "
+                            "found %g",
+                            p->visit[p->nvisit - 1], p->time_unit, r->visit[i]));
     if (i > 0 && !(r->visit[i] > r->visit[i - 1]))
       PetscCall(TTYamlError(y, item, path, "expected increasing visits; %g does not follow %g", r->visit[i],
                             r->visit[i - 1]));
