@@ -11,7 +11,7 @@
 # validation label one check per code path that no other test runs under memcheck
 # (VALIDATION below: the estimands' end-to-end run, the exported replicate's analysis, the
 # intercurrent-event anchor of MI, the twin prior on several ranks, the credibility
-# command). The rest of the validation label compares paths that run here (the
+# command, rescue on an observed value). The rest of the validation label compares paths that run here (the
 # determinism script's sections: every model, group-sequential looks, dropout per arm,
 # switches, MMRM, MI, missed visits, estimands, model files) with R or closed forms, many
 # runs each: memcheck's cost is mostly process start-up (about 6 CPU seconds each:
@@ -62,7 +62,7 @@ behaviour="$behaviour|cli_single_node_start_skips_network_probe|cli_personalise_
 behaviour="$behaviour|design_size_usage_errors_exit_1"
 VALIDATION='estimand_discontinuation_end_to_end|ancova_matches_r_lm_on_exported_replicate'
 VALIDATION="$VALIDATION|mi_anchors_at_the_intercurrent_event_on_exported_replicate"
-VALIDATION="$VALIDATION|twin_prior_written_on_any_rank_count|credibility_figures_match_r"
+VALIDATION="$VALIDATION|twin_prior_written_on_any_rank_count|credibility_figures_match_r|rescue_courses_match_closed_form_and_ranks"
 rc=0
 ctest --test-dir "$build" -L 'unit|mpi|reliability' -LE "$skip" -E "$behaviour" -j "$(nproc)" --output-on-failure || rc=1
 ctest --test-dir "$build" -L validation -LE "$skip" -R "^($VALIDATION)\$" -j "$(nproc)" --output-on-failure || rc=1
