@@ -12,7 +12,8 @@
 #   provenance      one row: root attributes and /provenance texts, plus trial_name
 #   subjects        one row per stored twin: replicate, subject, arm, arm_index, stratum,
 #                   dropout_time (day), discontinuation_time (day; only with treatment
-#                   discontinuation), covariates, prognostic_score_<endpoint>
+#                   discontinuation or rescue), rescue_time (day; only with rescue),
+#                   covariates, prognostic_score_<endpoint>
 #   outcomes        long: replicate, subject, arm, visit, variable, value (NA after dropout)
 #   counterfactual  long: replicate, subject, arm (randomized), cf_arm (the arm the twin
 #                   is simulated under), visit, variable, value
@@ -232,6 +233,8 @@ read_twintrial <- function(path, counterfactual = TRUE) {
                   dropout_time = .tt_num(.tt_read(f, "subjects/dropout_time")), stringsAsFactors = FALSE)
   if (f$exists("subjects/discontinuation_time")) # only when some arm can discontinue treatment
     s$discontinuation_time <- .tt_num(.tt_read(f, "subjects/discontinuation_time"))
+  if (f$exists("subjects/rescue_time")) # only when some arm can be rescued
+    s$rescue_time <- .tt_num(.tt_read(f, "subjects/rescue_time"))
   for (c in sort(f[["subjects/covariates"]]$names, method = "radix"))
     s[[c]] <- .tt_num(.tt_read(f, paste0("subjects/covariates/", c)))
   prog <- as.vector(.tt_read(f, "subjects/prognostic_score"))

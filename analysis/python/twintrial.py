@@ -13,7 +13,8 @@ documented in analysis/README.md):
   provenance      one row: root attributes and /provenance texts, plus trial_name
   subjects        one row per stored twin: replicate, subject, arm, arm_index,
                   stratum, dropout_time (day), discontinuation_time (day; only when
-                  the protocol has treatment discontinuation), covariates,
+                  the protocol has treatment discontinuation or rescue), rescue_time
+                  (day; only with rescue), covariates,
                   prognostic_score_<endpoint>
   outcomes        long: replicate, subject, arm, visit, variable, value (NaN after dropout)
   counterfactual  long: replicate, subject, arm (randomized), cf_arm (the arm the
@@ -186,6 +187,8 @@ def read(path, counterfactual=True):
                 "stratum": s["stratum"][()].astype(int), "dropout_time": s["dropout_time"][()].astype(float)}
         if "discontinuation_time" in s:  # only when some arm can discontinue treatment
             cols["discontinuation_time"] = s["discontinuation_time"][()].astype(float)
+        if "rescue_time" in s:  # only when some arm can be rescued
+            cols["rescue_time"] = s["rescue_time"][()].astype(float)
         for c in sorted(s["covariates"].keys()):
             cols[c] = s["covariates"][c][()].astype(float)
         prog = s["prognostic_score"][()].astype(float).reshape(n, len(endpoints))

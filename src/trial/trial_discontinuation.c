@@ -59,7 +59,7 @@ PetscErrorCode TTTrialBindDiscontinuation(TTTrial t)
 
 /* Case k's regimen up to model time tdm (the segments starting before it; its constant
  * effects when it has no regimen), then regimen R from tdm. course must not hold k->reg. */
-void TTTrialSwitchCourse(TTTrial t, const TTSimCase *k, double tdm, PetscInt R, double z, TTTrialCourse *c)
+static void SwitchCourse(TTTrial t, const TTSimCase *k, double tdm, PetscInt R, double z, TTTrialCourse *c)
 {
   const PetscInt   ne  = t->model->neffect;
   const TTRegimen *arm = k->reg;
@@ -82,6 +82,29 @@ void TTTrialSwitchCourse(TTTrial t, const TTSimCase *k, double tdm, PetscInt R, 
   c->reg.eff   = c->eff;
 }
 
+PetscErrorCode TTTrialSwitchAt(TTTrial t, TTSim sim, double tm, PetscInt R, double z, TTSimCase *k, double *ymean,
+                               TTTrialCourse *course)
+{
+  const TTRecordLayout *L  = &t->L;
+  const PetscInt        nv = L->nvar;
+  double                ynew[TT_MAX_VISITS * TT_MAX_VARS];
+  PetscErrorCode        ierr;
+
+  PetscFunctionBeginUser;
+  PetscCheck(L->nvisit <= TT_MAX_VISITS && nv <= TT_MAX_VARS, PETSC_COMM_SELF, PETSC_ERR_SUP,
+             "model %s exceeds the compiled-in sizes", t->model->name);
+  SwitchCourse(t, k, tm, R, z, course);
+  {
+    TTSimCase sw = {k->cov, k->eta, k->eff, &course->reg};
+    ierr         = TTSimTrajectories(sim, 1, &sw, L->nvisit, t->t_model, ynew);
+    if (ierr) PetscFunctionReturn(ierr);
+  }
+  for (PetscInt v = 0; v < L->nvisit; v++)
+    if (t->t_model[v] > tm) PetscCall(PetscArraycpy(ymean + v * nv, ynew + v * nv, nv));
+  k->reg = &course->reg;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode TTTrialDiscontinue(TTTrial t, TTSim sim, PetscInt r, PetscInt p, PetscInt cand, PetscInt a, double u,
                                   double z, TTSimCase *k, double *ymean, double *yoff, PetscBool *have_off,
                                   TTTrialCourse *course, double rec[])
@@ -90,7 +113,6 @@ PetscErrorCode TTTrialDiscontinue(TTTrial t, TTSim sim, PetscInt r, PetscInt p, 
   const TTDiscontinuationSpec *d     = &t->p->arm[a].discontinuation;
   const PetscInt               nv    = L->nvar;
   double                      *block = rec + L->disc + a * L->disc_size, *on = block + 1, td, tdm;
-  double                       ynew[TT_MAX_VISITS * 64];
   PetscErrorCode               ierr;
 
   PetscFunctionBeginUser;
@@ -114,18 +136,7 @@ PetscErrorCode TTTrialDiscontinue(TTTrial t, TTSim sim, PetscInt r, PetscInt p, 
     }
     PetscFunctionReturn(0);
   }
-  PetscCheck(L->nvisit * nv <= (PetscInt) (sizeof ynew / sizeof ynew[0]), PETSC_COMM_SELF, PETSC_ERR_SUP,
-             "model %s exceeds the compiled-in sizes", t->model->name);
-  TTTrialSwitchCourse(t, k, tdm, t->p->arm[a].discontinuation.regimen, z, course);
-  {
-    TTSimCase sw = {k->cov, k->eta, k->eff, &course->reg};
-    ierr         = TTSimTrajectories(sim, 1, &sw, L->nvisit, t->t_model, ynew);
-    if (ierr) PetscFunctionReturn(ierr);
-  }
-  for (PetscInt v = 0; v < L->nvisit; v++)
-    if (t->t_model[v] > tdm) PetscCall(PetscArraycpy(ymean + v * nv, ynew + v * nv, nv));
-  k->reg = &course->reg;
-  PetscFunctionReturn(0);
+  return TTTrialSwitchAt(t, sim, tdm, d->regimen, z, k, ymean, course);
 }
 
 void TTTrialViewDiscontinuation(TTTrial t, FILE *out)

@@ -75,30 +75,15 @@ static double RescueDays(TTTrial t, PetscInt r, PetscInt p, PetscInt cand, Petsc
 PetscErrorCode TTTrialRescue(TTTrial t, TTSim sim, PetscInt r, PetscInt p, PetscInt cand, PetscInt a, double z,
                              TTSimCase *k, double *ymean, TTTrialCourse *course, double rec[])
 {
-  const TTRecordLayout *L  = &t->L;
-  const PetscInt        nv = L->nvar;
-  double                tr, trm, ynew[TT_MAX_VISITS * TT_MAX_VARS];
-  PetscErrorCode        ierr;
+  double tr;
 
   PetscFunctionBeginUser;
-  rec[L->rescue + a] = INFINITY;
+  rec[t->L.rescue + a] = INFINITY;
   if (!t->p->arm[a].rescue.active) PetscFunctionReturn(0);
-  PetscCheck(L->nvisit <= TT_MAX_VISITS && nv <= TT_MAX_VARS, PETSC_COMM_SELF, PETSC_ERR_SUP,
-             "model %s exceeds the compiled-in sizes", t->model->name);
   tr = RescueDays(t, r, p, cand, a, ymean, rec);
   if (!(tr < INFINITY)) PetscFunctionReturn(0);
-  rec[L->rescue + a] = tr;
-  trm                = tr / t->model->time_unit_days;
-  TTTrialSwitchCourse(t, k, trm, t->p->arm[a].rescue.regimen, z, course);
-  {
-    TTSimCase sw = {k->cov, k->eta, k->eff, &course->reg};
-    ierr         = TTSimTrajectories(sim, 1, &sw, L->nvisit, t->t_model, ynew);
-    if (ierr) PetscFunctionReturn(ierr);
-  }
-  for (PetscInt v = 0; v < L->nvisit; v++)
-    if (t->t_model[v] > trm) PetscCall(PetscArraycpy(ymean + v * nv, ynew + v * nv, nv));
-  k->reg = &course->reg;
-  PetscFunctionReturn(0);
+  rec[t->L.rescue + a] = tr;
+  return TTTrialSwitchAt(t, sim, tr / t->model->time_unit_days, t->p->arm[a].rescue.regimen, z, k, ymean, course);
 }
 
 void TTTrialViewRescue(TTTrial t, FILE *out)

@@ -155,7 +155,11 @@ typedef struct {
   TTRegimen reg;
 } TTTrialCourse;
 PetscErrorCode TTTrialBindDiscontinuation(TTTrial t);
-void           TTTrialSwitchCourse(TTTrial t, const TTSimCase *k, double tdm, PetscInt R, double z, TTTrialCourse *c);
+/* From model time tm on, case k under regimen R instead (its regimen's segments before tm
+ * kept): that course integrated into ymean at the visits after tm, k->reg set to it
+ * (course holds it and must not hold k->reg). Returns a simulation error code. */
+PetscErrorCode TTTrialSwitchAt(TTTrial t, TTSim sim, double tm, PetscInt R, double z, TTSimCase *k, double *ymean,
+                               TTTrialCourse *course);
 void           TTTrialViewDiscontinuation(TTTrial t, FILE *out); /* only when some arm can discontinue */
 PetscErrorCode TTTrialDiscontinue(TTTrial t, TTSim sim, PetscInt r, PetscInt p, PetscInt cand, PetscInt a, double u,
                                   double z, TTSimCase *k, double *ymean, double *yoff, PetscBool *have_off,

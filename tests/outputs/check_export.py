@@ -42,6 +42,7 @@ class File:
         self.stratum, self.drop = sg["stratum"][()], sg["dropout_time"][()]
         # treatment discontinuation: only when some arm can stop (else None)
         self.disc = sg["discontinuation_time"][()] if "discontinuation_time" in sg else None
+        self.resc = sg["rescue_time"][()] if "rescue_time" in sg else None  # only with rescue
         self.n = len(self.rep)
         self.covariates = sorted(sg["covariates"].keys())
         self.cov = {c: sg["covariates"][c][()] for c in self.covariates}
@@ -212,13 +213,13 @@ def roundtrip(chk, path, out):
         # subjects.csv, endpoints.csv, outcomes.csv
         names = [h.arms[a] for a in h.arm]
         epc = ep_columns(h)
-        disc = h.disc is not None
+        disc, resc = h.disc is not None, h.resc is not None
         check_table(chk, "subjects.csv", *read_csv(os.path.join(out, "subjects.csv")),
                     ["replicate", "subject", "arm", "stratum", "dropout_time"]
-                    + (["discontinuation_time"] if disc else []) + h.covariates
+                    + (["discontinuation_time"] if disc else []) + (["rescue_time"] if resc else []) + h.covariates
                     + [f"prognostic_score_{e}" for e in h.endpoints] + epc,
                     [[float(h.rep[i]), float(h.subj[i]), names[i], float(h.stratum[i]), h.drop[i]]
-                     + ([h.disc[i]] if disc else [])
+                     + ([h.disc[i]] if disc else []) + ([h.resc[i]] if resc else [])
                      + [h.cov[c][i] for c in h.covariates] + list(h.prog[i]) + [h.ep[c][i] for c in epc]
                      for i in range(h.n)])
         check_table(chk, "endpoints.csv", *read_csv(os.path.join(out, "endpoints.csv")),
