@@ -22,7 +22,8 @@ add_test(NAME guided_delta_forecast_agrees_with_draws
   COMMAND bash ${TT_SOURCE_DIR}/tests/validation/guided_delta.sh ${TT_TWINTRIAL} ${TT_GUIDED_DIR}/t2d_guided.yaml 6 100)
 set_tests_properties(guided_delta_forecast_agrees_with_draws PROPERTIES LABELS "validation;guided"
   ENVIRONMENT "${TT_MPI_ENV}" TIMEOUT 900)
-# the same with forecast: delta_method
+# the same with forecast: delta_method and a rescue on both arms (rescued guided twins
+# leave their chooser): under memcheck and the sanitizers too
 add_test(NAME guided_delta_identical_on_1_to_4_ranks_and_after_resume
   COMMAND ${TT_SOURCE_DIR}/tests/mpi/guided.sh ${TT_TWINTRIAL} ${TT_GUIDED_DIR}/t2d_guided_delta.yaml)
 set_tests_properties(guided_delta_identical_on_1_to_4_ranks_and_after_resume PROPERTIES LABELS "mpi;guided"
