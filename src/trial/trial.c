@@ -11,9 +11,6 @@
 #include <twintrial/modellang.h>
 #include "trialimpl.h"
 
-#define USER_ERROR(p, loc, fmt, ...)                                                                                   \
-  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%d:%d: " fmt, (p)->path, (loc).line, (loc).column, __VA_ARGS__)
-
 /* Comma-separated names of info[n], for "expected one of" messages. */
 static const char *NameList(int n, const TTParamInfo *info, char *buf, size_t len)
 {

@@ -17,9 +17,6 @@
 #include <string.h>
 #include "trialimpl.h"
 
-#define USER_ERROR(p, loc, fmt, ...)                                                                                   \
-  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%d:%d: " fmt, (p)->path, (loc).line, (loc).column, __VA_ARGS__)
-
 static PetscInt FindVariable(const TTModelType *m, const char *name)
 {
   for (int k = 0; k < m->nvar; k++)

@@ -14,9 +14,6 @@
 #include <string.h>
 #include "trialimpl.h"
 
-#define USER_ERROR(p, loc, fmt, ...)                                                                                   \
-  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%d:%d: " fmt, (p)->path, (loc).line, (loc).column, __VA_ARGS__)
-
 PetscErrorCode TTTrialBindRegimens(TTTrial t)
 {
   const TTProtocol  *p = t->p;

@@ -4,6 +4,10 @@
 
 #include <twintrial/trial.h>
 
+/* A user error located at loc of protocol p's file (file:line:column: message). */
+#define USER_ERROR(p, loc, fmt, ...)                                                                                   \
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER, "%s:%d:%d: " fmt, (p)->path, (loc).line, (loc).column, __VA_ARGS__)
+
 /* What an analysis covariate refers to. */
 typedef enum { TT_COVARIATE_BASELINE, TT_COVARIATE_PROGNOSTIC, TT_COVARIATE_COHORT } TTCovariateKind;
 
