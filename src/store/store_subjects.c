@@ -125,10 +125,14 @@ static PetscErrorCode WriteIds(TTTrial trial, hsize_t row0, const TTReplicateRes
   }
   for (PetscInt i = 0; i < p->patients; i++) scratch[i] = TTRecordDropout(&L, recs + i * L.size, res->arm[i]);
   PetscCall(TTH5StageRows(&sid[4], row0, (hsize_t) p->patients, scratch));
-  for (PetscInt i = 0; i < p->patients; i++) scratch[i] = TTRecordDiscontinuation(&L, recs + i * L.size, res->arm[i]);
-  PetscCall(TTH5StageRows(&disc[0], row0, (hsize_t) p->patients, scratch));
-  for (PetscInt i = 0; i < p->patients; i++) scratch[i] = TTRecordRescue(&L, recs + i * L.size, res->arm[i]);
-  PetscCall(TTH5StageRows(&disc[1], row0, (hsize_t) p->patients, scratch));
+  if (L.disc_size) { /* the datasets exist only with discontinuation, rescue */
+    for (PetscInt i = 0; i < p->patients; i++) scratch[i] = TTRecordDiscontinuation(&L, recs + i * L.size, res->arm[i]);
+    PetscCall(TTH5StageRows(&disc[0], row0, (hsize_t) p->patients, scratch));
+  }
+  if (L.rescue_size) {
+    for (PetscInt i = 0; i < p->patients; i++) scratch[i] = TTRecordRescue(&L, recs + i * L.size, res->arm[i]);
+    PetscCall(TTH5StageRows(&disc[1], row0, (hsize_t) p->patients, scratch));
+  }
   PetscCall(PetscFree(ibuf));
   PetscFunctionReturn(0);
 }
