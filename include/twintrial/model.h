@@ -21,11 +21,25 @@
 
 #include <twintrial/rng.h>
 
+/* Where a parameter or arm effect is defined: a value outside it makes the model's
+ * arithmetic meaningless (a negative clearance, a variance below 0, a multiplier 1 + f
+ * that is not positive), so a protocol that sets one is refused (trial module) rather
+ * than left to fail, or worse not to fail, in some twin. A domain is not a plausible
+ * range: it says what the model can compute, not what a drug does. */
+typedef enum {
+  TT_DOMAIN_REAL = 0,     /* any finite number */
+  TT_DOMAIN_POSITIVE,     /* > 0: scales, rates, volumes, times that divide */
+  TT_DOMAIN_NONNEGATIVE,  /* >= 0: variances, SDs, rates that may be switched off */
+  TT_DOMAIN_ABOVE_MINUS1, /* > -1: a fractional change f, multiplying by 1 + f > 0 */
+  TT_DOMAIN_COUNT,        /* an integer >= 0 */
+} TTDomain;
+
 typedef struct {
   const char *name;
   const char *unit;
   double      value;       /* default */
   const char *description; /* meaning; variability where it has one */
+  TTDomain    domain;      /* the values the model accepts (the default among them) */
 } TTParamInfo;
 
 typedef struct {
@@ -220,6 +234,10 @@ typedef struct {
   void (*rhs_many)(const double *par, int n, const double *const *cov, const double *const *eta,
                    const double *const *eff, const TTRegimen *const *reg, const int *seg, double t, const double *u,
                    double *f);
+  /* check_params (optional): NULL when the parameters par[nparam], each in its domain,
+   * are valid together; otherwise what is wrong, in words (a random-effects covariance
+   * that is not positive semi-definite). */
+  const char *(*check_params)(const double *par);
 } TTModelType;
 
 #define TT_MAX_REGISTERED 16 /* models added at run time */
@@ -248,5 +266,11 @@ const char *tt_model_unpersonalisable(const TTModelType *m);
 const char *tt_model_unswitchable(const TTModelType *m);
 /* Not collective. Index of parameter `name` in info[n], or -1. */
 int tt_model_param_index(int n, const TTParamInfo *info, const char *name);
+/* Not collective. Whether v is finite and lies in domain d. */
+int tt_domain_contains(TTDomain d, double v);
+/* Not collective. Domain d in words, for messages ("a positive number"). */
+const char *tt_domain_text(TTDomain d);
+/* Not collective. Domain d in symbols, for listings ("> 0"; "" for any number). */
+const char *tt_domain_symbol(TTDomain d);
 
 #endif

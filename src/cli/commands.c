@@ -203,7 +203,8 @@ static void PrintParams(const char *title, int n, const TTParamInfo *info)
   if (!n) return;
   printf("  %s:\n", title);
   for (int i = 0; i < n; i++)
-    printf("    %-28s %12.6g  %-16s %s\n", info[i].name, info[i].value, info[i].unit, info[i].description);
+    printf("    %-28s %12.6g  %-16s %-12s %s\n", info[i].name, info[i].value, info[i].unit,
+           tt_domain_symbol(info[i].domain), info[i].description);
 }
 
 /* The plausible range of each variable, one line each: "range NAME LO HI UNIT source". */
@@ -293,8 +294,8 @@ PetscErrorCode TTCliModels(void)
     for (int c = 0; c < m->ncovariate; c++) printf(" %s", m->covariate[c]);
     printf("\n");
     PrintRanges(m);
-    PrintParams("parameters (name, default, unit, meaning)", m->nparam, m->param);
-    PrintParams("arm effects (name, default = none, unit, meaning)", m->neffect, m->effect);
+    PrintParams("parameters (name, default, unit, domain, meaning)", m->nparam, m->param);
+    PrintParams("arm effects (name, default = none, unit, domain, meaning)", m->neffect, m->effect);
     printf("\n");
   }
   PetscFunctionReturn(0);

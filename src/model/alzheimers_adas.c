@@ -106,27 +106,30 @@ enum { L_BL, L_SL, NLATENT };
 #define WEEKS_PER_YEAR (365.25 / 7.0)
 
 static const TTParamInfo params[NPARAM] = {
-    {"baseline", "points", 22.2, "typical baseline ADAS-Cog (female, APOE4 count 0.72); log-normal BSV"},
-    {"slope", "1/year", 0.153, "typical progression rate (age 75, APOE4 0.72, on AChE-I); additive BSV"},
-    {"shape", "1", 6.91, "Richards shape s"},
-    {"male_on_baseline", "ratio", 0.953, "baseline multiplier for men"},
-    {"apoe4_on_baseline", "1/allele", 0.0372, "baseline x [1 + k (APOE4 count - 0.72)]"},
-    {"age_on_slope", "1/year", 0.024, "slope x [1 - k (age - 75)]"},
-    {"apoe4_on_slope", "1/allele", 0.195, "slope x [1 + k (APOE4 count - 0.72)]"},
-    {"no_ache_on_slope", "ratio", 0.698, "slope multiplier without background AChE-I"},
-    {"omega2_baseline", "1", 0.156, "variance of log-baseline random effect"},
-    {"omega2_slope", "1/year^2", 0.0413, "variance of additive slope random effect"},
-    {"omega_baseline_slope", "1/year", 0.0224, "covariance of the two random effects"},
-    {"beta_precision", "1", 87.5, "Beta observation precision tau"},
-    {"placebo_beta", "1 (0-1 scale)", 0.030, "placebo amplitude beta (Ito 2010)"},
-    {"placebo_kel", "1/year", 1.58, "placebo offset rate"},
-    {"placebo_keq", "1/year", 6.55, "placebo onset rate"},
+    {"baseline", "points", 22.2, "typical baseline ADAS-Cog (female, APOE4 count 0.72); log-normal BSV",
+     TT_DOMAIN_POSITIVE},
+    {"slope", "1/year", 0.153, "typical progression rate (age 75, APOE4 0.72, on AChE-I); additive BSV",
+     TT_DOMAIN_REAL},
+    {"shape", "1", 6.91, "Richards shape s", TT_DOMAIN_POSITIVE},
+    {"male_on_baseline", "ratio", 0.953, "baseline multiplier for men", TT_DOMAIN_POSITIVE},
+    {"apoe4_on_baseline", "1/allele", 0.0372, "baseline x [1 + k (APOE4 count - 0.72)]", TT_DOMAIN_REAL},
+    {"age_on_slope", "1/year", 0.024, "slope x [1 - k (age - 75)]", TT_DOMAIN_REAL},
+    {"apoe4_on_slope", "1/allele", 0.195, "slope x [1 + k (APOE4 count - 0.72)]", TT_DOMAIN_REAL},
+    {"no_ache_on_slope", "ratio", 0.698, "slope multiplier without background AChE-I", TT_DOMAIN_NONNEGATIVE},
+    {"omega2_baseline", "1", 0.156, "variance of log-baseline random effect", TT_DOMAIN_POSITIVE},
+    {"omega2_slope", "1/year^2", 0.0413, "variance of additive slope random effect", TT_DOMAIN_NONNEGATIVE},
+    {"omega_baseline_slope", "1/year", 0.0224, "covariance of the two random effects", TT_DOMAIN_REAL},
+    {"beta_precision", "1", 87.5, "Beta observation precision tau", TT_DOMAIN_POSITIVE},
+    {"placebo_beta", "1 (0-1 scale)", 0.030, "placebo amplitude beta (Ito 2010)", TT_DOMAIN_REAL},
+    {"placebo_kel", "1/year", 1.58, "placebo offset rate", TT_DOMAIN_NONNEGATIVE},
+    {"placebo_keq", "1/year", 6.55, "placebo onset rate", TT_DOMAIN_NONNEGATIVE},
 };
 
 static const TTParamInfo effects[NEFFECT] = {
-    {"symptomatic_emax", "points", 0.0, "maximal symptomatic improvement (donepezil 10 mg: 4.1, derived)"},
-    {"symptomatic_et50_weeks", "week", 7.6, "time to half the symptomatic effect"},
-    {"disease_modifying_fraction", "1", 0.0, "fractional slowing of progression f: slope x (1 - f)"},
+    {"symptomatic_emax", "points", 0.0, "maximal symptomatic improvement (donepezil 10 mg: 4.1, derived)",
+     TT_DOMAIN_REAL},
+    {"symptomatic_et50_weeks", "week", 7.6, "time to half the symptomatic effect", TT_DOMAIN_POSITIVE},
+    {"disease_modifying_fraction", "1", 0.0, "fractional slowing of progression f: slope x (1 - f)", TT_DOMAIN_REAL},
 };
 
 /* Calibration intervals (illustrative bounds, wide enough for any plausible drug). */
@@ -283,6 +286,16 @@ static void omega(const double *par, const double *cov, double *om, double *lo, 
 
 static const char *const latent_names[NLATENT] = {"eta_baseline", "eta_slope"};
 
+/* The random effects' covariance is positive semi-definite: c^2 <= omega2_baseline x
+ * omega2_slope (draw_latent's Cholesky factor exists; its fmax only absorbs round-off). */
+static const char *check_params(const double *par)
+{
+  if (par[P_OM_BLSL] * par[P_OM_BLSL] > par[P_OM_BL] * par[P_OM_SL])
+    return "omega_baseline_slope^2 exceeds omega2_baseline x omega2_slope, so the random effects' covariance is "
+           "not positive semi-definite";
+  return NULL;
+}
+
 const TTModelType tt_model_alzheimers_adas = {
     .name           = "alzheimers_adas",
     .description    = "ADAS-Cog progression in mild-to-moderate Alzheimer's disease, placebo, symptomatic and "
@@ -308,6 +321,7 @@ const TTModelType tt_model_alzheimers_adas = {
     .condition      = condition,
     .log_density    = log_density,
     .omega          = omega,
+    .check_params   = check_params,
     .latent         = latent_names,
     .mean_regimen   = mean_regimen,
 };

@@ -99,23 +99,29 @@ enum { V_RELAPSE, NEVENT };
 static const TTParamInfo params[NPARAM] = {
     {"arr", "1/year", 0.40,
      "placebo annualized relapse rate, mean over the first 2 years in the reference population (FREEDOMS, "
-     "Kappos 2010); heterogeneity: prior relapses and a gamma frailty of variance dispersion_k"},
+     "Kappos 2010); heterogeneity: prior relapses and a gamma frailty of variance dispersion_k",
+     TT_DOMAIN_NONNEGATIVE},
     {"dispersion_k", "1", 0.0,
      "variance of the gamma frailty given prior relapses (negative binomial count variance mu + k mu^2); 0 = "
-     "least-squares fit to FREEDOMS' 24-month relapse-free shares (95% upper limit 0.31; AFFIRM 1-year 0.69)"},
-    {"year1_ratio", "ratio", 1.25, "year-1 rate / year-2 rate (Nicholas 2012); the 2-year mean stays arr"},
+     "least-squares fit to FREEDOMS' 24-month relapse-free shares (95% upper limit 0.31; AFFIRM 1-year 0.69)",
+     TT_DOMAIN_NONNEGATIVE},
+    {"year1_ratio", "ratio", 1.25, "year-1 rate / year-2 rate (Nicholas 2012); the 2-year mean stays arr",
+     TT_DOMAIN_NONNEGATIVE},
     {"lrr_prior0", "log ratio", -0.59,
-     "log rate ratio, no relapse vs one relapse in the 2 years before entry (Held 2005: 0 vs 0.59)"},
-    {"lrr_prior2", "log ratio", 0.32, "log rate ratio, 2 vs 1 prior relapses in 2 years (Held 2005: 0.91 - 0.59)"},
+     "log rate ratio, no relapse vs one relapse in the 2 years before entry (Held 2005: 0 vs 0.59)", TT_DOMAIN_REAL},
+    {"lrr_prior2", "log ratio", 0.32, "log rate ratio, 2 vs 1 prior relapses in 2 years (Held 2005: 0.91 - 0.59)",
+     TT_DOMAIN_REAL},
     {"lrr_prior3plus", "log ratio", 0.86,
-     "log rate ratio, >= 3 vs 1 prior relapses in 2 years (Held 2005: 1.45 - 0.59)"},
+     "log rate ratio, >= 3 vs 1 prior relapses in 2 years (Held 2005: 1.45 - 0.59)", TT_DOMAIN_REAL},
     {"prior_rr_mean", "ratio", 1.5818,
      "mean of exp(lrr_prior) in the reference population (FREEDOMS Table 1 relapse history as in cohorts/rrms.yaml), "
-     "so that population's mean rate is arr"},
+     "so that population's mean rate is arr",
+     TT_DOMAIN_POSITIVE},
 };
 
 static const TTParamInfo effects[NEFFECT] = {
-    {"rate_ratio", "ratio", 1.0, "relapse rate ratio vs placebo (fingolimod 0.5 mg ~0.46, natalizumab ~0.325)"},
+    {"rate_ratio", "ratio", 1.0, "relapse rate ratio vs placebo (fingolimod 0.5 mg ~0.46, natalizumab ~0.325)",
+     TT_DOMAIN_NONNEGATIVE},
 };
 
 /* Calibration interval (illustrative bound). */

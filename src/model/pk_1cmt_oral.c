@@ -66,21 +66,23 @@ enum { C_WT, NCOV };
 #define WEIGHT_FACTOR_MIN 0.05 /* floor of 1 + wt_on_v (WT - 70), keeps V_i > 0 */
 
 static const TTParamInfo params[NPARAM] = {
-    {"ka", "1/h", 0.248, "first-order absorption rate constant; log-normal BSV, variance omega2_ka"},
-    {"cl", "L/h", 136.0, "apparent clearance CL/F; log-normal BSV, variance omega2_cl"},
-    {"v", "L", 112.0, "apparent volume V/F at 70 kg; log-normal BSV, variance omega2_v"},
-    {"wt_on_v", "1/kg", 0.0183, "V/F x [1 + wt_on_v (WT - 70)]: linear effect of body weight"},
-    {"tlag", "h", 0.182, "absorption lag time: a dose enters the depot tlag after it is taken; no BSV"},
-    {"omega2_cl", "1", 0.080, "between-subject variance of log CL/F"},
-    {"omega2_v", "1", 0.295, "between-subject variance of log V/F"},
-    {"omega2_ka", "1", 0.0572, "between-subject variance of log ka"},
-    {"sigma_prop", "1", 0.17, "proportional residual error SD (CV 17%): C x (1 + sigma z)"},
+    {"ka", "1/h", 0.248, "first-order absorption rate constant; log-normal BSV, variance omega2_ka",
+     TT_DOMAIN_POSITIVE},
+    {"cl", "L/h", 136.0, "apparent clearance CL/F; log-normal BSV, variance omega2_cl", TT_DOMAIN_POSITIVE},
+    {"v", "L", 112.0, "apparent volume V/F at 70 kg; log-normal BSV, variance omega2_v", TT_DOMAIN_POSITIVE},
+    {"wt_on_v", "1/kg", 0.0183, "V/F x [1 + wt_on_v (WT - 70)]: linear effect of body weight", TT_DOMAIN_REAL},
+    {"tlag", "h", 0.182, "absorption lag time: a dose enters the depot tlag after it is taken; no BSV",
+     TT_DOMAIN_NONNEGATIVE},
+    {"omega2_cl", "1", 0.080, "between-subject variance of log CL/F", TT_DOMAIN_NONNEGATIVE},
+    {"omega2_v", "1", 0.295, "between-subject variance of log V/F", TT_DOMAIN_NONNEGATIVE},
+    {"omega2_ka", "1", 0.0572, "between-subject variance of log ka", TT_DOMAIN_NONNEGATIVE},
+    {"sigma_prop", "1", 0.17, "proportional residual error SD (CV 17%): C x (1 + sigma z)", TT_DOMAIN_NONNEGATIVE},
 };
 
 static const TTParamInfo effects[NEFFECT] = {
-    {"dose_mg", "mg", 0.0, "oral dose per administration (0: no drug)"},
-    {"interval_h", "h", 24.0, "dosing interval tau (<= 0: a single dose)"},
-    {"n_doses", "1", 0.0, "number of doses (0: as many as start before the last visit)"},
+    {"dose_mg", "mg", 0.0, "oral dose per administration (0: no drug)", TT_DOMAIN_NONNEGATIVE},
+    {"interval_h", "h", 24.0, "dosing interval tau (<= 0: a single dose)", TT_DOMAIN_REAL},
+    {"n_doses", "1", 0.0, "number of doses (0: as many as start before the last visit)", TT_DOMAIN_COUNT},
 };
 
 static const char *const covariates[NCOV] = {"weight"};

@@ -53,20 +53,21 @@ enum { U_DEPOT, U_CENTRAL, U_PERIPH, NSTATE };
 enum { Y_CONC, Y_CSS, NVAR };
 
 static const TTParamInfo params[NPARAM] = {
-    {"ka", "1/h", 0.0497, "first-order absorption rate constant; no BSV"},
-    {"cl", "L/h", 10.0, "clearance (apparent, CL/F); log-normal BSV with CV cv_cl"},
-    {"vc", "L", 26.2, "central volume (apparent); log-normal BSV with CV cv_vc"},
-    {"vp", "L", 562.0, "peripheral volume (apparent); no BSV"},
-    {"q", "L/h", 15.6, "intercompartmental clearance; no BSV"},
-    {"cv_cl", "1", 0.37, "between-subject CV of CL: log-normal, variance ln(1 + cv^2)"},
-    {"cv_vc", "1", 0.47, "between-subject CV of Vc: log-normal, variance ln(1 + cv^2)"},
-    {"sigma_prop", "1", 0.10, "proportional residual error SD, C x (1 + sigma z): ASSUMED 10%, not from the source"},
+    {"ka", "1/h", 0.0497, "first-order absorption rate constant; no BSV", TT_DOMAIN_POSITIVE},
+    {"cl", "L/h", 10.0, "clearance (apparent, CL/F); log-normal BSV with CV cv_cl", TT_DOMAIN_POSITIVE},
+    {"vc", "L", 26.2, "central volume (apparent); log-normal BSV with CV cv_vc", TT_DOMAIN_POSITIVE},
+    {"vp", "L", 562.0, "peripheral volume (apparent); no BSV", TT_DOMAIN_POSITIVE},
+    {"q", "L/h", 15.6, "intercompartmental clearance; no BSV", TT_DOMAIN_POSITIVE},
+    {"cv_cl", "1", 0.37, "between-subject CV of CL: log-normal, variance ln(1 + cv^2)", TT_DOMAIN_NONNEGATIVE},
+    {"cv_vc", "1", 0.47, "between-subject CV of Vc: log-normal, variance ln(1 + cv^2)", TT_DOMAIN_NONNEGATIVE},
+    {"sigma_prop", "1", 0.10, "proportional residual error SD, C x (1 + sigma z): ASSUMED 10%, not from the source",
+     TT_DOMAIN_NONNEGATIVE},
 };
 
 static const TTParamInfo effects[NEFFECT] = {
-    {"dose_mg", "mg", 0.0, "oral dose per administration (0: no drug)"},
-    {"interval_h", "h", 24.0, "dosing interval tau (<= 0: a single dose)"},
-    {"n_doses", "1", 0.0, "number of doses (0: as many as start before the last visit)"},
+    {"dose_mg", "mg", 0.0, "oral dose per administration (0: no drug)", TT_DOMAIN_NONNEGATIVE},
+    {"interval_h", "h", 24.0, "dosing interval tau (<= 0: a single dose)", TT_DOMAIN_REAL},
+    {"n_doses", "1", 0.0, "number of doses (0: as many as start before the last visit)", TT_DOMAIN_COUNT},
 };
 
 static const TTVariableInfo variables[NVAR] = {{"concentration", "mg/L"}, {"css_avg", "mg/L"}};

@@ -76,6 +76,55 @@ int tt_model_param_index(int n, const TTParamInfo *info, const char *name)
   return -1;
 }
 
+int tt_domain_contains(TTDomain d, double v)
+{
+  if (!isfinite(v)) return 0;
+  switch (d) {
+  case TT_DOMAIN_POSITIVE:
+    return v > 0.0;
+  case TT_DOMAIN_NONNEGATIVE:
+    return v >= 0.0;
+  case TT_DOMAIN_ABOVE_MINUS1:
+    return v > -1.0;
+  case TT_DOMAIN_COUNT:
+    return v >= 0.0 && v == floor(v);
+  default:
+    return 1;
+  }
+}
+
+const char *tt_domain_text(TTDomain d)
+{
+  switch (d) {
+  case TT_DOMAIN_POSITIVE:
+    return "a positive number";
+  case TT_DOMAIN_NONNEGATIVE:
+    return "a number >= 0";
+  case TT_DOMAIN_ABOVE_MINUS1:
+    return "a fractional change above -1 (1 + f > 0)";
+  case TT_DOMAIN_COUNT:
+    return "a whole number >= 0";
+  default:
+    return "a finite number";
+  }
+}
+
+const char *tt_domain_symbol(TTDomain d)
+{
+  switch (d) {
+  case TT_DOMAIN_POSITIVE:
+    return "> 0";
+  case TT_DOMAIN_NONNEGATIVE:
+    return ">= 0";
+  case TT_DOMAIN_ABOVE_MINUS1:
+    return "> -1";
+  case TT_DOMAIN_COUNT:
+    return "integer >= 0";
+  default:
+    return "";
+  }
+}
+
 const char *tt_model_unpersonalisable(const TTModelType *m)
 {
   if (m->nlatent < 1) return "random effects (nlatent >= 1): there is nothing to personalise";

@@ -280,7 +280,7 @@ static PetscErrorCode Fill(TTModelLang ml, MLLoaded *e, const char *path)
                                                              : "parameter (model file)",
                              sizeof e->descs[0]));
       info[i] = (TTParamInfo){e->names[nn++], e->units[k * ML_MAX_NAMES + i], ml->sym[kind][i].value,
-                              e->descs[k * ML_MAX_NAMES + i]};
+                              e->descs[k * ML_MAX_NAMES + i], (TTDomain) ml->sym[kind][i].domain};
     }
   }
   for (int i = 0; i < ml->n[MS_COV]; i++) {

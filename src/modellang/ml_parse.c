@@ -86,9 +86,30 @@ static PetscErrorCode Entry(TTModelLang ml, TTYamlNode map, int i, const char *k
   PetscFunctionReturn(0);
 }
 
+/* domain: NAME (optional): the values a protocol may give the parameter (TTDomain). */
+static PetscErrorCode Domain(TTModelLang ml, TTYamlNode v, const char *path, MLName *sym)
+{
+  static const char *const names[] = {"real", "positive", "nonnegative", "above_minus_1", "count"};
+  TTYamlNode               n       = TTYamlFind(ml->y, v, "domain");
+  char                     sub[300];
+  int                      d = 0;
+
+  PetscFunctionBeginUser;
+  if (n) {
+    PetscCall(TTYamlKeyJoin(sub, sizeof sub, path, "domain"));
+    PetscCall(TTYamlGetChoice(ml->y, n, sub, 5, names, &d));
+  }
+  sym->domain = d;
+  if (!tt_domain_contains((TTDomain) d, sym->value))
+    PetscCall(TTYamlError(ml->y, TTYamlFind(ml->y, v, "value"), path,
+                          "the value %g is outside the parameter's domain; expected %s", sym->value,
+                          tt_domain_text((TTDomain) d)));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode Parameters(TTModelLang ml, TTYamlNode map)
 {
-  static const char *const keys[] = {"value", "unit", "description"};
+  static const char *const keys[] = {"value", "unit", "description", "domain"};
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(ml->y, map, "model.parameters", "a mapping NAME: {value: NUMBER, unit: TEXT}"));
   for (int i = 0; i < TTYamlLength(ml->y, map); i++) {
@@ -103,8 +124,8 @@ static PetscErrorCode Parameters(TTModelLang ml, TTYamlNode map)
       PetscCall(TTYamlGetReal(ml->y, v, path, &ml->sym[MS_PARAM][j].value));
       continue;
     }
-    PetscCall(TTYamlCheckMapping(ml->y, v, path, "a number or {value: NUMBER, unit: TEXT}"));
-    PetscCall(TTYamlCheckKeys(ml->y, v, path, 3, keys));
+    PetscCall(TTYamlCheckMapping(ml->y, v, path, "a number or {value: NUMBER, unit: TEXT, domain: positive, ...}"));
+    PetscCall(TTYamlCheckKeys(ml->y, v, path, 4, keys));
     PetscCall(TTYamlRequire(ml->y, v, path, "value", "the parameter's value (a number)", &n));
     PetscCall(TTYamlKeyJoin(sub, sizeof sub, path, "value"));
     PetscCall(TTYamlGetReal(ml->y, n, sub, &ml->sym[MS_PARAM][j].value));
@@ -117,12 +138,14 @@ static PetscErrorCode Parameters(TTModelLang ml, TTYamlNode map)
       PetscCall(
           TTYamlGetString(ml->y, n, sub, ml->sym[MS_PARAM][j].description, sizeof ml->sym[MS_PARAM][j].description));
     }
+    PetscCall(Domain(ml, v, path, &ml->sym[MS_PARAM][j]));
   }
   PetscFunctionReturn(0);
 }
 
-/* effects: NAME: default. A name that is also a parameter takes its unit, and the
- * parameter becomes the effect (an arm sets it; the protocol's model.parameters cannot). */
+/* effects: NAME: default. A name that is also a parameter takes its unit and domain, and
+ * the parameter becomes the effect (an arm sets it; the protocol's model.parameters
+ * cannot); the default must lie in that domain. */
 static PetscErrorCode Effects(TTModelLang ml, TTYamlNode map)
 {
   PetscFunctionBeginUser;
@@ -131,9 +154,10 @@ static PetscErrorCode Effects(TTModelLang ml, TTYamlNode map)
     char       name[TT_NAME_MAX], path[256], unit[ML_UNIT_MAX] = "1", desc[128] = "";
     TTLoc      loc;
     TTYamlNode v;
-    int        j = 0, p;
+    int        j = 0, p, domain = 0;
     PetscCall(Entry(ml, map, i, "model.effects", name, &loc, &v, path, sizeof path));
     if ((p = MLFind(ml, MS_PARAM, name)) >= 0) {
+      domain = ml->sym[MS_PARAM][p].domain;
       PetscCall(PetscStrncpy(unit, ml->sym[MS_PARAM][p].unit, sizeof unit));
       PetscCall(PetscStrncpy(desc, ml->sym[MS_PARAM][p].description, sizeof desc));
       for (int q = p; q + 1 < ml->n[MS_PARAM]; q++) ml->sym[MS_PARAM][q] = ml->sym[MS_PARAM][q + 1];
@@ -143,6 +167,10 @@ static PetscErrorCode Effects(TTModelLang ml, TTYamlNode map)
     PetscCall(PetscStrncpy(ml->sym[MS_EFFECT][j].unit, unit, ML_UNIT_MAX));
     PetscCall(PetscStrncpy(ml->sym[MS_EFFECT][j].description, desc, sizeof desc));
     PetscCall(TTYamlGetReal(ml->y, v, path, &ml->sym[MS_EFFECT][j].value));
+    ml->sym[MS_EFFECT][j].domain = domain;
+    if (!tt_domain_contains((TTDomain) domain, ml->sym[MS_EFFECT][j].value))
+      PetscCall(TTYamlError(ml->y, v, path, "the default %g is outside the domain of parameter '%s'; expected %s",
+                            ml->sym[MS_EFFECT][j].value, name, tt_domain_text((TTDomain) domain)));
   }
   PetscFunctionReturn(0);
 }

@@ -89,6 +89,7 @@ typedef struct {
   char   description[128]; /* parameters: optional; outputs: the plausible range's source */
   double value;
   double lo, hi; /* outputs: plausible range (ranges:) */
+  int    domain; /* parameters: TTDomain (model.h), optional `domain:` */
   TTLoc  loc;
 } MLName;
 

@@ -4,9 +4,12 @@
  * Invariant: after TTTrialCreate every name in the protocol refers to something
  * that exists (model, parameters, effects, covariates, strata, the variables of
  * endpoints, dropout, figures and choose), so the simulation and analysis code never
- * meets an unknown name.
+ * meets an unknown name; and every value the protocol gives a model parameter or arm
+ * effect (overrides, arms, regimens, calibration intervals, the exposure-response link's
+ * ends) lies in its domain (TTDomain), the parameters valid together (check_params).
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <twintrial/modellang.h>
 #include "trialimpl.h"
@@ -22,11 +25,26 @@ static const char *NameList(int n, const TTParamInfo *info, char *buf, size_t le
   return buf;
 }
 
+PetscErrorCode TTTrialCheckDomain(const TTProtocol *p, TTLoc loc, const char *key, const TTModelType *m,
+                                  const TTParamInfo *info, double v)
+{
+  char value[32];
+
+  PetscFunctionBeginUser;
+  if (!tt_domain_contains(info->domain, v)) {
+    snprintf(value, sizeof value, "%g", v); /* as written: PETSc's %g would print 0 as "0." */
+    USER_ERROR(p, loc, "%s: %s is outside the domain of %s's %s (unit %s); expected %s", key, value, m->name,
+               info->name, info->unit, tt_domain_text(info->domain));
+  }
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode BindModel(TTTrial t)
 {
   const TTProtocol  *p = t->p;
   const TTModelType *m;
-  char               names[1024];
+  char               names[1024], key[TT_NAME_MAX + 64];
+  const char        *why;
 
   PetscFunctionBeginUser;
   if (p->model_file[0])
@@ -56,8 +74,15 @@ static PetscErrorCode BindModel(TTTrial t)
     if (k < 0)
       USER_ERROR(p, p->param[i].loc, "model.parameters.%s: not a parameter of %s; expected one of: %s", p->param[i].key,
                  m->name, NameList(m->nparam, m->param, names, sizeof(names)));
+    PetscCall(PetscSNPrintf(key, sizeof key, "model.parameters.%s", p->param[i].key));
+    PetscCall(TTTrialCheckDomain(p, p->param[i].loc, key, m, &m->param[k], p->param[i].value));
     t->par[k] = p->param[i].value;
   }
+  if (m->check_params && (why = m->check_params(t->par)))
+    USER_ERROR(p, p->nparam ? p->param[0].loc : p->model_loc,
+               "model.parameters: %s; expected parameters of %s that "
+               "are valid together",
+               why, m->name);
   PetscCall(PetscMalloc1((p->narm + 1) * m->neffect + 1, &t->eff));
   t->eff_none = t->eff + p->narm * m->neffect; /* untreated: the screening baseline */
   for (int i = 0; i < m->neffect; i++) t->eff_none[i] = m->effect[i].value;
@@ -78,9 +103,18 @@ static PetscErrorCode BindModel(TTTrial t)
                      "arms[%d].effect.%s.calibrate: model %s gives no interval to search for %s; expected "
                      "calibrate.interval: [lo, hi]",
                      a, e->key, m->name, e->key);
+        if (p->arm[a].calibrate.has_interval)
+          for (int b = 0; b < 2; b++) {
+            PetscCall(PetscSNPrintf(key, sizeof key, "arms[%d].effect.%s.calibrate.interval[%d]", a, e->key, b));
+            PetscCall(TTTrialCheckDomain(p, p->arm[a].calibrate.interval_loc, key, m, &m->effect[k],
+                                         p->arm[a].calibrate.interval[b]));
+          }
         t->cal_effect[a] = k; /* no effect until calibrated (design module) */
-      } else
+      } else {
+        PetscCall(PetscSNPrintf(key, sizeof key, "arms[%d].effect.%s", a, e->key));
+        PetscCall(TTTrialCheckDomain(p, e->loc, key, m, &m->effect[k], e->value));
         eff[k] = e->value;
+      }
     }
   }
   t->er_effect = -1;
@@ -89,6 +123,11 @@ static PetscErrorCode BindModel(TTTrial t)
     if (t->er_effect < 0)
       USER_ERROR(p, p->er_effect_loc, "exposure_response.effect: '%s' is not an arm effect of %s; expected one of: %s",
                  p->er_effect, m->name, NameList(m->neffect, m->effect, names, sizeof(names)));
+    /* The link sets the effect between 0 (no exposure) and emax: both ends in its domain. */
+    PetscCall(TTTrialCheckDomain(p, p->er_effect_loc, "exposure_response.effect (at no exposure)", m,
+                                 &m->effect[t->er_effect], 0.0));
+    PetscCall(
+        TTTrialCheckDomain(p, p->er_effect_loc, "exposure_response.emax", m, &m->effect[t->er_effect], p->er_emax));
   }
   PetscFunctionReturn(0);
 }

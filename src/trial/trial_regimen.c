@@ -18,7 +18,7 @@ PetscErrorCode TTTrialBindRegimens(TTTrial t)
 {
   const TTProtocol  *p = t->p;
   const TTModelType *m = t->model;
-  char               names[1024];
+  char               names[1024], key[TT_NAME_MAX + 64];
   const char        *why = tt_model_unswitchable(m);
 
   PetscFunctionBeginUser;
@@ -38,6 +38,8 @@ PetscErrorCode TTTrialBindRegimens(TTTrial t)
         USER_ERROR(p, e->loc, "regimens[%d].effect.%s: not an arm effect of %s; expected one of: %s", r, e->key,
                    m->name, names);
       }
+      PetscCall(PetscSNPrintf(key, sizeof key, "regimens[%d].effect.%s", r, e->key));
+      PetscCall(TTTrialCheckDomain(p, e->loc, key, m, &m->effect[k], e->value));
       eff[k] = e->value;
     }
   }

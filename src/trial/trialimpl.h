@@ -141,6 +141,10 @@ double         TTTrialHazardDays(TTTrial t, const TTDropoutSpec *d, PetscInt var
 double         TTTrialDropoutDays(TTTrial t, PetscInt a, double u, double v, const double *traj);
 void           TTTrialViewDropout(TTTrial t, FILE *out);
 
+/* Not collective. A value the protocol gives a model parameter or arm effect (info; key
+ * names it, at loc) lies in its domain (TTDomain), else a located user error. */
+PetscErrorCode TTTrialCheckDomain(const TTProtocol *p, TTLoc loc, const char *key, const TTModelType *m,
+                                  const TTParamInfo *info, double v);
 /* trial.c: the index of model variable `name` (-1: none) and, when names is not NULL, the
  * model's variable names, comma-separated, into it (for messages). */
 #define TT_VARIABLE_NAMES 1024

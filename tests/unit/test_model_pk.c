@@ -18,8 +18,9 @@
 #define MAXT 8192
 
 /* ---- a local IV bolus model: the dose goes straight into the observed state ---- */
-static const TTParamInfo    iv_par[1] = {{"k", "1/h", 0.1, "elimination rate"}};
-static const TTParamInfo    iv_eff[2] = {{"dose_mg", "mg", 100.0, "dose"}, {"interval_h", "h", 12.0, "interval"}};
+static const TTParamInfo    iv_par[1] = {{"k", "1/h", 0.1, "elimination rate", TT_DOMAIN_REAL}};
+static const TTParamInfo    iv_eff[2] = {{"dose_mg", "mg", 100.0, "dose", TT_DOMAIN_REAL},
+                                         {"interval_h", "h", 12.0, "interval", TT_DOMAIN_REAL}};
 static const TTVariableInfo iv_var[1] = {{"amount", "mg"}};
 
 static void IvInitial(const double *par, const double *cov, const double *eta, const double *eff, double *u0)

@@ -11,6 +11,7 @@
  *    mean_regimen: complete, but an arm that switches regimens is refused at its switch.
  * Usage: test_model_registry [FIXTURE.yaml...] (default: every .yaml of TT_MODEL_FIXTURES) */
 #include <dirent.h>
+#include <math.h>
 #include <string.h>
 #include <twintrial/model.h>
 #include <twintrial/trial.h>
@@ -41,6 +42,56 @@ static int CheckShipped(void)
       fail = 1;
     }
   printf("%s: %d shipped models complete\n", fail ? "FAIL" : "ok", n);
+  return fail;
+}
+
+/* Domains: the boundaries of each kind, and every shipped model's defaults (parameters and
+ * arm effects), the ends of its calibration intervals and its parameters together
+ * (check_params) are valid: the trial module refuses a protocol value outside them. */
+static int CheckDomains(void)
+{
+  const struct {
+    TTDomain d;
+    double   v;
+    int      in;
+  } cases[] = {
+      {TT_DOMAIN_REAL, -1e300, 1},         {TT_DOMAIN_REAL, NAN, 0},          {TT_DOMAIN_POSITIVE, 0.0, 0},
+      {TT_DOMAIN_POSITIVE, 1e-300, 1},     {TT_DOMAIN_POSITIVE, INFINITY, 0}, {TT_DOMAIN_NONNEGATIVE, 0.0, 1},
+      {TT_DOMAIN_NONNEGATIVE, -1e-300, 0}, {TT_DOMAIN_ABOVE_MINUS1, -1.0, 0}, {TT_DOMAIN_ABOVE_MINUS1, -0.999, 1},
+      {TT_DOMAIN_COUNT, 3.0, 1},           {TT_DOMAIN_COUNT, 2.5, 0},         {TT_DOMAIN_COUNT, -1.0, 0}};
+  const TTModelType *const *types;
+  int                       n = tt_model_list(&types), fail = 0, nc = (int) (sizeof cases / sizeof cases[0]);
+
+  for (int i = 0; i < nc; i++)
+    if (tt_domain_contains(cases[i].d, cases[i].v) != cases[i].in) {
+      fprintf(stderr, "FAIL: domain '%s' %s %g\n", tt_domain_symbol(cases[i].d), cases[i].in ? "excludes" : "contains",
+              cases[i].v);
+      fail = 1;
+    }
+  for (int i = 0; i < n; i++) {
+    const TTModelType *m = types[i];
+    double             par[64];
+    for (int k = 0; k < m->nparam + m->neffect; k++) {
+      const TTParamInfo *info = k < m->nparam ? &m->param[k] : &m->effect[k - m->nparam];
+      if (!tt_domain_contains(info->domain, info->value)) {
+        fprintf(stderr, "FAIL: %s: default of %s (%g) outside its domain\n", m->name, info->name, info->value);
+        fail = 1;
+      }
+      if (k >= m->nparam && m->effect_range) {
+        const TTRangeInfo *r = &m->effect_range[k - m->nparam];
+        if (r->lo < r->hi && !(tt_domain_contains(info->domain, r->lo) && tt_domain_contains(info->domain, r->hi))) {
+          fprintf(stderr, "FAIL: %s: calibration interval of %s leaves its domain\n", m->name, info->name);
+          fail = 1;
+        }
+      }
+      if (k < m->nparam && k < 64) par[k] = info->value;
+    }
+    if (m->check_params && m->check_params(par)) {
+      fprintf(stderr, "FAIL: %s: defaults refused together: %s\n", m->name, m->check_params(par));
+      fail = 1;
+    }
+  }
+  printf("%s: domain boundaries, and %d shipped models' defaults in their domains\n", fail ? "FAIL" : "ok", n);
   return fail;
 }
 
@@ -99,7 +150,7 @@ int main(int argc, char **argv)
   static TTModelType no_condition, ode_no_rhs, no_mean_regimen;
   int                fail;
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
-  fail                   = CheckShipped() | CheckRemovals();
+  fail                   = CheckShipped() | CheckDomains() | CheckRemovals();
   no_condition           = tt_model_alzheimers_adas;
   no_condition.name      = "incomplete_no_condition";
   no_condition.condition = NULL;

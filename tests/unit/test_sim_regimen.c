@@ -23,7 +23,8 @@
 #include "tt_logistic.h"
 
 static double            par[2]    = {0.05, 100.0};
-static const TTParamInfo growth[2] = {{"growth", "1", 0.0, "rate x (1 + E)"}, {"interval", "day", 7.0, "dosing"}};
+static const TTParamInfo growth[2] = {{"growth", "1", 0.0, "rate x (1 + E)", TT_DOMAIN_REAL},
+                                      {"interval", "day", 7.0, "dosing", TT_DOMAIN_REAL}};
 
 /* The logistic test model with its one arm effect declared (a regimen's segments are
  * neffect apart). */

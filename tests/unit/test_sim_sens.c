@@ -28,12 +28,14 @@
 #include "tt_check.h"
 
 enum { P_KA, P_K, P_B, P_V, P_TLAG, NPARAM };
-static const TTParamInfo    params[NPARAM] = {{"ka", "1/h", 1.2, ""},
-                                              {"k", "1/h", 0.15, ""},
-                                              {"b", "mg", 30.0, ""},
-                                              {"v", "L", 10.0, ""},
-                                              {"tlag", "h", 0.5, ""}};
-static const TTParamInfo    effects[]      = {{"dose", "mg", 0.0, ""}, {"tau", "h", 6.0, ""}, {"e", "1", 0.0, ""}};
+static const TTParamInfo    params[NPARAM] = {{"ka", "1/h", 1.2, "", TT_DOMAIN_REAL},
+                                              {"k", "1/h", 0.15, "", TT_DOMAIN_REAL},
+                                              {"b", "mg", 30.0, "", TT_DOMAIN_REAL},
+                                              {"v", "L", 10.0, "", TT_DOMAIN_REAL},
+                                              {"tlag", "h", 0.5, "", TT_DOMAIN_REAL}};
+static const TTParamInfo    effects[]      = {{"dose", "mg", 0.0, "", TT_DOMAIN_REAL},
+                                              {"tau", "h", 6.0, "", TT_DOMAIN_REAL},
+                                              {"e", "1", 0.0, "", TT_DOMAIN_REAL}};
 static const TTVariableInfo vars[]         = {{"conc", "mg/L"}, {"depot", "mg"}};
 static const TTRangeInfo    ranges[]       = {{-1e9, 1e9, "test"}, {-1e9, 1e9, "test"}};
 

@@ -21,12 +21,13 @@
 #include "tt_check.h"
 
 enum { P_B, P_S, P_O00, P_O11, P_O01, P_SIGMA, NPARAM };
-static const TTParamInfo    params[NPARAM] = {{"b", "1", 20.0, ""},   {"s", "1/week", 0.05, ""},
-                                              {"o00", "1", 4.0, ""},  {"o11", "1", 0.0025, ""},
-                                              {"o01", "1", 0.03, ""}, {"sigma", "1", 1.5, ""}};
-static const TTParamInfo    effects[]      = {{"e", "1", 0.0, "slope change after randomisation"}};
-static const TTVariableInfo vars[]         = {{"y", "1"}};
-static const TTRangeInfo    ranges[]       = {{-1e9, 1e9, "test"}};
+static const TTParamInfo params[NPARAM] = {
+    {"b", "1", 20.0, "", TT_DOMAIN_REAL},   {"s", "1/week", 0.05, "", TT_DOMAIN_REAL},
+    {"o00", "1", 4.0, "", TT_DOMAIN_REAL},  {"o11", "1", 0.0025, "", TT_DOMAIN_REAL},
+    {"o01", "1", 0.03, "", TT_DOMAIN_REAL}, {"sigma", "1", 1.5, "", TT_DOMAIN_REAL}};
+static const TTParamInfo    effects[] = {{"e", "1", 0.0, "slope change after randomisation", TT_DOMAIN_REAL}};
+static const TTVariableInfo vars[]    = {{"y", "1"}};
+static const TTRangeInfo    ranges[]  = {{-1e9, 1e9, "test"}};
 
 static double X(const double *eff, double t)
 {

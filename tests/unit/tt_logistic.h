@@ -6,7 +6,8 @@
 #include <math.h>
 #include <twintrial/model.h>
 
-static const TTParamInfo    tt_logistic_par[2] = {{"r", "1/day", 0.05, "growth rate"}, {"K", "mm", 100.0, "capacity"}};
+static const TTParamInfo    tt_logistic_par[2] = {{"r", "1/day", 0.05, "growth rate", TT_DOMAIN_REAL},
+                                                  {"K", "mm", 100.0, "capacity", TT_DOMAIN_REAL}};
 static const TTVariableInfo tt_logistic_var[1] = {{"size", "mm"}};
 
 static double tt_logistic_rate(const double *par, const double *eta, const double *eff)

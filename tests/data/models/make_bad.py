@@ -95,6 +95,9 @@ cases = {
  'quoted_unknown_name': (closed, '* (1 - slowing) * t"', '* (1 - slowing) * tt"', 'tt"', 'model.outputs', "unknown name 'tt'"),
  'later_output': (closed, '  outputs: "score = intercept', '  outputs: "a = b + 1; b = 2; score = intercept', 'b + 1', 'model.outputs', "unknown name 'b'"),
  'no_model_key': (closed, 'model:', 'mode:', 'mode:', 'document', 'expected one key, model:'),
+ 'domain_unknown': (ode, 'kout: {value: 0.3, unit: 1/week}', 'kout: {value: 0.3, unit: 1/week, domain: nonnegativ}', 'nonnegativ', 'model.parameters.kout.domain', "expected real, positive, nonnegative, above_minus_1 or count, found 'nonnegativ'"),
+ 'domain_excludes_value': (ode, 'kout: {value: 0.3, unit: 1/week}', 'kout: {value: -0.3, unit: 1/week, domain: positive}', '-0.3', 'model.parameters.kout', "the value -0.3 is outside the parameter's domain; expected a positive number"),
+ 'domain_excludes_effect_default': (ode, 'emax: {value: 0, unit: "1"}, ec50: {value: 5, unit: week}}\n  random_effects: {variance: {eta_base: 0.04, eta_kout: 0.09}, correlation: {"eta_base, eta_kout": 0.2}}\n  covariates: [age, male]\n  effects: {emax: 0}', 'emax: {value: 0, unit: "1", domain: above_minus_1}, ec50: {value: 5, unit: week}}\n  random_effects: {variance: {eta_base: 0.04, eta_kout: 0.09}, correlation: {"eta_base, eta_kout": 0.2}}\n  covariates: [age, male]\n  effects: {emax: -2}', '-2}', 'model.effects.emax', "the default -2 is outside the domain of parameter 'emax'; expected a fractional change above -1 (1 + f > 0)"),
  'parameter_not_number': (closed, '{value: 20, unit: points}', '{value: twenty, unit: points}', 'twenty', 'model.parameters.intercept.value', "expected a real number, found 'twenty'"),
 }
 out = sys.argv[1]
