@@ -2,9 +2,10 @@
  * who analyse trials from ADSL / BDS / ADTTE datasets:
  *   adsl.csv   one row per stored twin (subject-level: treatment, stratum,
  *              baseline covariates, prognostic scores, disposition; with treatment
- *              discontinuation also EOTSTT, DCTREAS, TRTEDY)
+ *              discontinuation also EOTSTT, DCTREAS, TRTEDY; with rescue RESCFL, RESCDY)
  *   adbds.csv  one row per twin x model variable x visit it was observed at
- *              (AVAL, BASE, CHG, ABLFL; ONTRTFL with treatment discontinuation);
+ *              (AVAL, BASE, CHG, ABLFL; ONTRTFL with treatment discontinuation, PRERSCFL
+ *              with rescue);
  *              visits after dropout have no row
  *   adtte.csv  one row per twin x time-to-event endpoint (a group with time and
  *              status; AVAL, CNSR = 1 - status); written only when there are some
@@ -32,6 +33,7 @@ typedef struct {
   Names    arms, cov, var, eps;
   double  *id[5];               /* replicate, subject, arm, stratum, dropout_time (day) */
   double  *disc;                /* discontinuation_time (day); NULL when the file has none */
+  double  *resc;                /* rescue_time (day); NULL when the file has none */
   double  *visits, *visit_days; /* [nvisit] */
   char     unit[64];            /* schedule unit */
   double **cv, **val, *prog;    /* [ncov][rows], [nvar][rows * nvisit], [rows * nep] */
@@ -149,6 +151,7 @@ static PetscErrorCode Load(hid_t file, ADaM *a)
   for (int k = 0; k < 5; k++) PetscCall(TTStoreReadDoubles(g, ids[k], &a->rows, dims, &a->id[k]));
   if (H5Lexists(g, "discontinuation_time", H5P_DEFAULT) > 0)
     PetscCall(TTStoreReadDoubles(g, "discontinuation_time", &n, dims, &a->disc));
+  if (H5Lexists(g, "rescue_time", H5P_DEFAULT) > 0) PetscCall(TTStoreReadDoubles(g, "rescue_time", &n, dims, &a->resc));
   PetscCall(TTStoreReadDoubles(g, "prognostic_score", &n, dims, &a->prog));
   TTCallHDF5(H5Gclose(g));
   PetscCall(TTStoreMemberNames(file, "subjects/covariates", &a->cov));
@@ -176,6 +179,7 @@ static PetscErrorCode Free(ADaM *a)
   PetscFunctionBeginUser;
   for (int k = 0; k < 5; k++) PetscCall(PetscFree(a->id[k]));
   PetscCall(PetscFree(a->disc));
+  PetscCall(PetscFree(a->resc));
   for (PetscInt c = 0; c < a->cov.n; c++) PetscCall(PetscFree(a->cv[c]));
   for (PetscInt v = 0; v < a->var.n; v++) PetscCall(PetscFree(a->val[v]));
   for (PetscInt k = 0; k < a->ntte; k++) {
@@ -255,7 +259,8 @@ static PetscErrorCode WriteADSL(const char *dir, const ADaM *a)
   for (PetscInt c = 0; c < a->cov.n; c++) PutUpper(f, NAME(&a->cov, c));
   for (PetscInt e = 0; e < a->nep; e++) fprintf(f, ",PROGSC%d", (int) e + 1);
   fputs(",EOSSTT,DCSREAS,COMPLFL,EOSDY,LSTVSTDY,DSDY", f);
-  fputs(a->disc ? ",EOTSTT,DCTREAS,TRTEDY\n" : "\n", f);
+  fputs(a->disc ? ",EOTSTT,DCTREAS,TRTEDY" : "", f);
+  fputs(a->resc ? ",RESCFL,RESCDY\n" : "\n", f);
   for (PetscInt i = 0; i < a->rows; i++) {
     const double    drop = a->id[4][i];
     const PetscInt  seen = LastObserved(a, i);
@@ -272,6 +277,10 @@ static PetscErrorCode WriteADSL(const char *dir, const ADaM *a)
     TTStorePutValue(f, seen >= 0 ? a->visit_days[seen] : NAN);
     TTStorePutValue(f, isfinite(drop) ? drop : NAN);
     if (a->disc) PutTreatmentEnd(f, a, i);
+    if (a->resc) { /* rescued (Y/N) and the day of the visit it was decided at */
+      fputs(isfinite(a->resc[i]) ? ",Y" : ",N", f);
+      TTStorePutValue(f, isfinite(a->resc[i]) ? a->resc[i] : NAN);
+    }
     fputc('\n', f);
   }
   fclose(f);
@@ -295,7 +304,8 @@ static PetscErrorCode WriteBDS(const char *dir, const ADaM *a)
   PetscFunctionBeginUser;
   PetscCall(TTStoreOpenCSV(dir, "adbds.csv", &f));
   fputs("STUDYID,USUBJID,SUBJID,TRTP,TRTPN,TRTA,TRTAN,PARAMCD,PARAM,AVISIT,AVISITN,ADY,AVAL,BASE,CHG,ABLFL", f);
-  fputs(a->disc ? ",ONTRTFL\n" : "\n", f); /* on treatment: the visit at or before discontinuation */
+  fputs(a->disc ? ",ONTRTFL" : "", f);      /* on treatment: the visit at or before discontinuation */
+  fputs(a->resc ? ",PRERSCFL\n" : "\n", f); /* before rescue: the visit at or before the rescue */
   for (PetscInt i = 0; i < a->rows; i++)
     for (PetscInt k = 0; k < a->var.n; k++) {
       const double *y    = a->val[k] + i * nv;
@@ -320,6 +330,7 @@ static PetscErrorCode WriteBDS(const char *dir, const ADaM *a)
         TTStorePutValue(f, y[v] - base);
         PutFlag(f, v == 0 ? PETSC_TRUE : PETSC_FALSE);
         if (a->disc) PutFlag(f, a->visit_days[v] <= a->disc[i] ? PETSC_TRUE : PETSC_FALSE);
+        if (a->resc) PutFlag(f, a->visit_days[v] <= a->resc[i] ? PETSC_TRUE : PETSC_FALSE);
         fputc('\n', f);
       }
     }

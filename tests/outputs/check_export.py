@@ -250,6 +250,10 @@ def roundtrip(chk, path, out):
                 bad += row[col["EOTSTT"]] != ("COMPLETED" if end >= last else "DISCONTINUED")
                 bad += row[col["DCTREAS"]] != ("NA" if end >= last else "DISCONTINUATION" if h.disc[i] <= h.drop[i]
                                                else "WITHDRAWAL")
+            if h.resc is not None:  # rescue: flag and day (the visit it was decided at)
+                rescued = bool(np.isfinite(h.resc[i]))
+                want["RESCDY"] = h.resc[i] if rescued else math.nan
+                bad += row[col["RESCFL"]] != ("Y" if rescued else "N")
             want.update({c.upper(): h.cov[c][i] for c in h.covariates})
             want.update({f"PROGSC{e + 1}": h.prog[i, e] for e in range(len(h.endpoints))})
             for k, v in want.items():
@@ -272,6 +276,8 @@ def roundtrip(chk, path, out):
             bad += row[col["PARAM"]] != f"{var} ({h.var_unit[var]})" or row[col["TRTP"]] != h.arms[h.arm[i]]
             if h.disc is not None:
                 bad += row[col["ONTRTFL"]] != ("Y" if h.visit_days[v] <= h.disc[i] else "NA")
+            if h.resc is not None:
+                bad += row[col["PRERSCFL"]] != ("Y" if h.visit_days[v] <= h.resc[i] else "NA")
         chk(bad == 0, f"adbds.csv: {bad} values differ from the HDF5 values")
         if bad == 0:
             print(f"ok:   adbds.csv: {len(rows)} observed values; AVAL, BASE, AVISITN, ADY, PARAM equal HDF5")
@@ -286,6 +292,7 @@ def adam(chk, path, out):
     need = ["STUDYID", "USUBJID", "SUBJID", "REPLNUM", "ITTFL", "RANDFL", "TRT01P", "TRT01PN", "TRT01A", "TRT01AN",
             "STRATUM", "EOSSTT", "DCSREAS", "COMPLFL", "EOSDY", "LSTVSTDY", "DSDY"]
     need += ["EOTSTT", "DCTREAS", "TRTEDY"] if h.disc is not None else []
+    need += ["RESCFL", "RESCDY"] if h.resc is not None else []
     chk(all(c in header for c in need), f"adsl.csv lacks {[c for c in need if c not in header]}")
     chk(all(len(c) <= 8 or c.lower() in h.covariates for c in header), "adsl.csv: ADaM names have <= 8 characters")
     adsl = [dict(zip(header, r)) for r in rows]
@@ -301,7 +308,8 @@ def adam(chk, path, out):
             for r in adsl), "adsl.csv: COMPLFL, EOSSTT, DCSREAS agree")
     header, rows = read_csv(os.path.join(out, "adbds.csv"))
     need = ["STUDYID", "USUBJID", "SUBJID", "TRTP", "TRTPN", "TRTA", "TRTAN", "PARAMCD", "PARAM", "AVISIT",
-            "AVISITN", "ADY", "AVAL", "BASE", "CHG", "ABLFL"] + (["ONTRTFL"] if h.disc is not None else [])
+            "AVISITN", "ADY", "AVAL", "BASE", "CHG", "ABLFL"] + (["ONTRTFL"] if h.disc is not None else []) \
+        + (["PRERSCFL"] if h.resc is not None else [])
     chk(header == need, f"adbds.csv columns {header}")
     bds = [dict(zip(header, r)) for r in rows]
     chk(all(same(num(r["CHG"]), num(r["AVAL"]) - num(r["BASE"])) for r in bds), "adbds.csv: CHG = AVAL - BASE")
