@@ -5,6 +5,15 @@
  * of organic cation transporter polymorphisms on the population pharmacokinetics of
  * metformin in healthy subjects" (doi:10.1208/s12248-013-9460-z): one compartment,
  * first-order absorption with lag time, weight on V/F. Time in hours; amounts in mg; concentrations in mg/L.
+ * Genotype: CL/F 136 L/h is the source's typical value for the reference genotypes (OCT2
+ * 808GG with OCTN1 917CC, about 10 of its 96 subjects); the source multiplies it by
+ * 1 - 0.248 for an OCT2 808T carrier and by 1 - 0.234 for an OCTN1 917T carrier (Table III
+ * as transcribed in the nlmixr2lib model Yoon_2013_metformin; the paper's tables were not
+ * readable here). This model has no genotype covariate, so every twin is a reference-
+ * genotype subject: over the source's own genotype mix (15 OCT2 and 86 OCTN1 carriers of
+ * 96) the typical CL/F is 136 x 0.752^0.156 x 0.766^0.896 = 102 L/h, the source's NCA mean,
+ * and concentrations would be about 30 % higher. The lag time's between-subject variance
+ * (omega2 0.281 in the same table) is left out too: tlag is the typical 0.182 h for all.
  *
  *   CL_i = CL exp(eta_cl),  V_i = V [1 + wt_on_v (WT - 70)] exp(eta_v),  ka_i = ka exp(eta_ka)
  *   depot'   = -ka_i depot                      (each dose D enters at t_dose + tlag)
