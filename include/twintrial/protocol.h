@@ -472,7 +472,7 @@ typedef struct {
    * effect = emax Css^hill / (ec50^hill + Css^hill); emax < 0 gives an Imax link. */
   int    er;                     /* 1 when the section is present */
   char   er_effect[TT_NAME_MAX]; /* the model's arm effect it sets */
-  TTLoc  er_effect_loc;
+  TTLoc  er_effect_loc, er_emax_loc;
   double er_emax, er_ec50, er_hill;     /* effect unit, mg/L, 1 */
   double er_clearance, er_clearance_cv; /* typical CL/F in L/h; between-subject CV (log-normal) */
   double er_interval_h;                 /* dosing interval tau */

@@ -77,6 +77,7 @@ PetscErrorCode TTProtocolParseExposureResponse(TTYaml y, TTYamlNode map, TTProto
     p->er_effect_loc = TTYamlLoc(y, n);
     PetscCall(TTYamlRequire(y, map, "exposure_response", "emax", "the maximal effect", &n));
     PetscCall(TTYamlGetReal(y, n, "exposure_response.emax", &p->er_emax));
+    p->er_emax_loc = TTYamlLoc(y, n);
     PetscCall(PositiveReal(y, map, "ec50", PETSC_TRUE, 0, PETSC_FALSE, &p->er_ec50));
     PetscCall(PositiveReal(y, map, "hill", PETSC_FALSE, 1, PETSC_FALSE, &p->er_hill));
     PetscCall(PositiveReal(y, map, "clearance_l_per_h", PETSC_TRUE, 0, PETSC_FALSE, &p->er_clearance));

@@ -126,8 +126,7 @@ static PetscErrorCode BindModel(TTTrial t)
     /* The link sets the effect between 0 (no exposure) and emax: both ends in its domain. */
     PetscCall(TTTrialCheckDomain(p, p->er_effect_loc, "exposure_response.effect (at no exposure)", m,
                                  &m->effect[t->er_effect], 0.0));
-    PetscCall(
-        TTTrialCheckDomain(p, p->er_effect_loc, "exposure_response.emax", m, &m->effect[t->er_effect], p->er_emax));
+    PetscCall(TTTrialCheckDomain(p, p->er_emax_loc, "exposure_response.emax", m, &m->effect[t->er_effect], p->er_emax));
   }
   PetscFunctionReturn(0);
 }
