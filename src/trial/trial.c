@@ -39,12 +39,12 @@ PetscErrorCode TTTrialCheckDomain(const TTProtocol *p, TTLoc loc, const char *ke
   PetscFunctionReturn(0);
 }
 
+/* The model the protocol names (built in or a model file), complete. */
 static PetscErrorCode BindModel(TTTrial t)
 {
   const TTProtocol  *p = t->p;
   const TTModelType *m;
-  char               names[1024], key[TT_NAME_MAX + 64];
-  const char        *why;
+  char               names[1024];
 
   PetscFunctionBeginUser;
   if (p->model_file[0])
@@ -67,6 +67,18 @@ static PetscErrorCode BindModel(TTTrial t)
                "model.name: expected a complete model; '%s' defines no %s (src/model/README.md lists what a model "
                "must define)",
                m->name, tt_model_incomplete(m));
+  PetscFunctionReturn(0);
+}
+
+/* The model's parameters: defaults, then the protocol's overrides, each in its domain. */
+static PetscErrorCode BindParameters(TTTrial t)
+{
+  const TTProtocol  *p = t->p;
+  const TTModelType *m = t->model;
+  char               names[1024], key[TT_NAME_MAX + 64];
+  const char        *why;
+
+  PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(m->nparam, &t->par));
   for (int i = 0; i < m->nparam; i++) t->par[i] = m->param[i].value;
   for (int i = 0; i < p->nparam; i++) {
@@ -80,9 +92,42 @@ static PetscErrorCode BindModel(TTTrial t)
   }
   if (m->check_params && (why = m->check_params(t->par)))
     USER_ERROR(p, p->nparam ? p->param[0].loc : p->model_loc,
-               "model.parameters: %s; expected parameters of %s that "
-               "are valid together",
-               why, m->name);
+               "model.parameters: %s; expected parameters of %s that are valid together", why, m->name);
+  PetscFunctionReturn(0);
+}
+
+/* Arm a's calibrated effect k (e, its i-th): an interval to search, inside the effect's domain. */
+static PetscErrorCode BindCalibrated(TTTrial t, int a, const TTNamedValue *e, int k)
+{
+  const TTProtocol        *p = t->p;
+  const TTModelType       *m = t->model;
+  const TTCalibrationSpec *c = &p->arm[a].calibrate;
+  const TTRangeInfo       *r = m->effect_range ? &m->effect_range[k] : NULL;
+  char                     key[TT_NAME_MAX + 64];
+
+  PetscFunctionBeginUser;
+  if (!c->has_interval && !(r && r->lo < r->hi))
+    USER_ERROR(p, e->loc,
+               "arms[%d].effect.%s.calibrate: model %s gives no interval to search for %s; expected "
+               "calibrate.interval: [lo, hi]",
+               a, e->key, m->name, e->key);
+  for (int b = 0; c->has_interval && b < 2; b++) {
+    PetscCall(PetscSNPrintf(key, sizeof key, "arms[%d].effect.%s.calibrate.interval[%d]", a, e->key, b));
+    PetscCall(TTTrialCheckDomain(p, c->interval_loc, key, m, &m->effect[k], c->interval[b]));
+  }
+  t->cal_effect[a] = k; /* no effect until calibrated (design module) */
+  PetscFunctionReturn(0);
+}
+
+/* Each arm's effects (the model's defaults, then the arm's, each in its domain), the
+ * untreated effects, and the arm effect the exposure-response link sets. */
+static PetscErrorCode BindArmEffects(TTTrial t)
+{
+  const TTProtocol  *p = t->p;
+  const TTModelType *m = t->model;
+  char               names[1024], key[TT_NAME_MAX + 64];
+
+  PetscFunctionBeginUser;
   PetscCall(PetscMalloc1((p->narm + 1) * m->neffect + 1, &t->eff));
   t->eff_none = t->eff + p->narm * m->neffect; /* untreated: the screening baseline */
   for (int i = 0; i < m->neffect; i++) t->eff_none[i] = m->effect[i].value;
@@ -97,24 +142,12 @@ static PetscErrorCode BindModel(TTTrial t)
         USER_ERROR(p, e->loc, "arms[%d].effect.%s: not an arm effect of %s; expected one of: %s", a, e->key, m->name,
                    NameList(m->neffect, m->effect, names, sizeof(names)));
       if (p->arm[a].calibrate.active && i == p->arm[a].calibrate.effect) {
-        const TTRangeInfo *r = m->effect_range ? &m->effect_range[k] : NULL;
-        if (!p->arm[a].calibrate.has_interval && !(r && r->lo < r->hi))
-          USER_ERROR(p, e->loc,
-                     "arms[%d].effect.%s.calibrate: model %s gives no interval to search for %s; expected "
-                     "calibrate.interval: [lo, hi]",
-                     a, e->key, m->name, e->key);
-        if (p->arm[a].calibrate.has_interval)
-          for (int b = 0; b < 2; b++) {
-            PetscCall(PetscSNPrintf(key, sizeof key, "arms[%d].effect.%s.calibrate.interval[%d]", a, e->key, b));
-            PetscCall(TTTrialCheckDomain(p, p->arm[a].calibrate.interval_loc, key, m, &m->effect[k],
-                                         p->arm[a].calibrate.interval[b]));
-          }
-        t->cal_effect[a] = k; /* no effect until calibrated (design module) */
-      } else {
-        PetscCall(PetscSNPrintf(key, sizeof key, "arms[%d].effect.%s", a, e->key));
-        PetscCall(TTTrialCheckDomain(p, e->loc, key, m, &m->effect[k], e->value));
-        eff[k] = e->value;
+        PetscCall(BindCalibrated(t, a, e, k));
+        continue;
       }
+      PetscCall(PetscSNPrintf(key, sizeof key, "arms[%d].effect.%s", a, e->key));
+      PetscCall(TTTrialCheckDomain(p, e->loc, key, m, &m->effect[k], e->value));
+      eff[k] = e->value;
     }
   }
   t->er_effect = -1;
@@ -328,6 +361,8 @@ static PetscErrorCode Bind(TTTrial t)
 {
   PetscFunctionBeginUser;
   PetscCall(BindModel(t));
+  PetscCall(BindParameters(t));
+  PetscCall(BindArmEffects(t));
   PetscCall(TTTrialBindRegimens(t));
   PetscCall(TTTrialBindGuided(t));
   PetscCall(CreateCohort(t));
