@@ -93,36 +93,25 @@ int tt_domain_contains(TTDomain d, double v)
   }
 }
 
+/* Each domain in words (messages) and in symbols (listings), indexed by TTDomain. */
+static const struct {
+  const char *text, *symbol;
+} domains[] = {
+    [TT_DOMAIN_REAL]         = {"a finite number", ""},
+    [TT_DOMAIN_POSITIVE]     = {"a positive number", "> 0"},
+    [TT_DOMAIN_NONNEGATIVE]  = {"a number >= 0", ">= 0"},
+    [TT_DOMAIN_ABOVE_MINUS1] = {"a fractional change above -1 (1 + f > 0)", "> -1"},
+    [TT_DOMAIN_COUNT]        = {"a whole number >= 0", "integer >= 0"},
+};
+
 const char *tt_domain_text(TTDomain d)
 {
-  switch (d) {
-  case TT_DOMAIN_POSITIVE:
-    return "a positive number";
-  case TT_DOMAIN_NONNEGATIVE:
-    return "a number >= 0";
-  case TT_DOMAIN_ABOVE_MINUS1:
-    return "a fractional change above -1 (1 + f > 0)";
-  case TT_DOMAIN_COUNT:
-    return "a whole number >= 0";
-  default:
-    return "a finite number";
-  }
+  return domains[d].text;
 }
 
 const char *tt_domain_symbol(TTDomain d)
 {
-  switch (d) {
-  case TT_DOMAIN_POSITIVE:
-    return "> 0";
-  case TT_DOMAIN_NONNEGATIVE:
-    return ">= 0";
-  case TT_DOMAIN_ABOVE_MINUS1:
-    return "> -1";
-  case TT_DOMAIN_COUNT:
-    return "integer >= 0";
-  default:
-    return "";
-  }
+  return domains[d].symbol;
 }
 
 const char *tt_model_unpersonalisable(const TTModelType *m)

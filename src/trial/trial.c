@@ -14,8 +14,7 @@
 #include <twintrial/modellang.h>
 #include "trialimpl.h"
 
-/* Comma-separated names of info[n], for "expected one of" messages. */
-static const char *NameList(int n, const TTParamInfo *info, char *buf, size_t len)
+const char *TTTrialNameList(int n, const TTParamInfo *info, char *buf, size_t len)
 {
   buf[0] = 0;
   for (int i = 0; i < n; i++) {
@@ -85,7 +84,7 @@ static PetscErrorCode BindParameters(TTTrial t)
     int k = tt_model_param_index(m->nparam, m->param, p->param[i].key);
     if (k < 0)
       USER_ERROR(p, p->param[i].loc, "model.parameters.%s: not a parameter of %s; expected one of: %s", p->param[i].key,
-                 m->name, NameList(m->nparam, m->param, names, sizeof(names)));
+                 m->name, TTTrialNameList(m->nparam, m->param, names, sizeof(names)));
     PetscCall(PetscSNPrintf(key, sizeof key, "model.parameters.%s", p->param[i].key));
     PetscCall(TTTrialCheckDomain(p, p->param[i].loc, key, m, &m->param[k], p->param[i].value));
     t->par[k] = p->param[i].value;
@@ -140,7 +139,7 @@ static PetscErrorCode BindArmEffects(TTTrial t)
       int                 k = tt_model_param_index(m->neffect, m->effect, e->key);
       if (k < 0)
         USER_ERROR(p, e->loc, "arms[%d].effect.%s: not an arm effect of %s; expected one of: %s", a, e->key, m->name,
-                   NameList(m->neffect, m->effect, names, sizeof(names)));
+                   TTTrialNameList(m->neffect, m->effect, names, sizeof(names)));
       if (p->arm[a].calibrate.active && i == p->arm[a].calibrate.effect) {
         PetscCall(BindCalibrated(t, a, e, k));
         continue;
@@ -155,7 +154,7 @@ static PetscErrorCode BindArmEffects(TTTrial t)
     t->er_effect = tt_model_param_index(m->neffect, m->effect, p->er_effect);
     if (t->er_effect < 0)
       USER_ERROR(p, p->er_effect_loc, "exposure_response.effect: '%s' is not an arm effect of %s; expected one of: %s",
-                 p->er_effect, m->name, NameList(m->neffect, m->effect, names, sizeof(names)));
+                 p->er_effect, m->name, TTTrialNameList(m->neffect, m->effect, names, sizeof(names)));
     /* The link sets the effect between 0 (no exposure) and emax: both ends in its domain. */
     PetscCall(TTTrialCheckDomain(p, p->er_effect_loc, "exposure_response.effect (at no exposure)", m,
                                  &m->effect[t->er_effect], 0.0));

@@ -14,22 +14,14 @@
  */
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 #include "trialimpl.h"
-
-static PetscInt FindVariable(const TTModelType *m, const char *name)
-{
-  for (int k = 0; k < m->nvar; k++)
-    if (!strcmp(m->var[k].name, name)) return k;
-  return -1;
-}
 
 PetscErrorCode TTTrialBindHazard(TTTrial t, const TTDropoutSpec *d, const char *key, PetscInt *var)
 {
   PetscFunctionBeginUser;
   *var = -1;
   if (d->model != TT_DROPOUT_OUTCOME_DEPENDENT) PetscFunctionReturn(0);
-  *var = FindVariable(t->model, d->variable);
+  *var = TTTrialFindVariable(t->model, d->variable, NULL);
   if (*var < 0)
     USER_ERROR(t->p, d->variable_loc, "%s.variable: '%s' is not a variable of model %s", key, d->variable,
                t->model->name);

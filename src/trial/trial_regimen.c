@@ -11,7 +11,6 @@
  * With exposure_response a regimen's effect is set from its own dose and the twin's
  * clearance, as an arm's.
  */
-#include <string.h>
 #include "trialimpl.h"
 
 PetscErrorCode TTTrialBindRegimens(TTTrial t)
@@ -29,15 +28,9 @@ PetscErrorCode TTTrialBindRegimens(TTTrial t)
     for (int i = 0; i < p->regimen[r].neffect; i++) {
       const TTNamedValue *e = &p->regimen[r].effect[i];
       int                 k = tt_model_param_index(m->neffect, m->effect, e->key);
-      if (k < 0) {
-        names[0] = 0;
-        for (int j = 0; j < m->neffect; j++) {
-          if (j) strncat(names, ", ", sizeof names - strlen(names) - 1);
-          strncat(names, m->effect[j].name, sizeof names - strlen(names) - 1);
-        }
+      if (k < 0)
         USER_ERROR(p, e->loc, "regimens[%d].effect.%s: not an arm effect of %s; expected one of: %s", r, e->key,
-                   m->name, names);
-      }
+                   m->name, TTTrialNameList(m->neffect, m->effect, names, sizeof names));
       PetscCall(PetscSNPrintf(key, sizeof key, "regimens[%d].effect.%s", r, e->key));
       PetscCall(TTTrialCheckDomain(p, e->loc, key, m, &m->effect[k], e->value));
       eff[k] = e->value;

@@ -141,6 +141,9 @@ double         TTTrialHazardDays(TTTrial t, const TTDropoutSpec *d, PetscInt var
 double         TTTrialDropoutDays(TTTrial t, PetscInt a, double u, double v, const double *traj);
 void           TTTrialViewDropout(TTTrial t, FILE *out);
 
+/* Not collective. Comma-separated names of info[n] in buf[len], for "expected one of"
+ * messages; returns buf. */
+const char *TTTrialNameList(int n, const TTParamInfo *info, char *buf, size_t len);
 /* Not collective. A value the protocol gives a model parameter or arm effect (info; key
  * names it, at loc) lies in its domain (TTDomain), else a located user error. */
 PetscErrorCode TTTrialCheckDomain(const TTProtocol *p, TTLoc loc, const char *key, const TTModelType *m,

@@ -12,6 +12,7 @@
  * Usage: test_model_registry [FIXTURE.yaml...] (default: every .yaml of TT_MODEL_FIXTURES) */
 #include <dirent.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <twintrial/model.h>
 #include <twintrial/trial.h>
@@ -69,8 +70,8 @@ static int CheckDomains(void)
       fail = 1;
     }
   for (int i = 0; i < n; i++) {
-    const TTModelType *m = types[i];
-    double             par[64];
+    const TTModelType *m   = types[i];
+    double            *par = malloc((size_t) (m->nparam + 1) * sizeof *par);
     for (int k = 0; k < m->nparam + m->neffect; k++) {
       const TTParamInfo *info = k < m->nparam ? &m->param[k] : &m->effect[k - m->nparam];
       if (!tt_domain_contains(info->domain, info->value)) {
@@ -84,12 +85,13 @@ static int CheckDomains(void)
           fail = 1;
         }
       }
-      if (k < m->nparam && k < 64) par[k] = info->value;
+      if (k < m->nparam) par[k] = info->value;
     }
     if (m->check_params && m->check_params(par)) {
       fprintf(stderr, "FAIL: %s: defaults refused together: %s\n", m->name, m->check_params(par));
       fail = 1;
     }
+    free(par);
   }
   printf("%s: domain boundaries, and %d shipped models' defaults in their domains\n", fail ? "FAIL" : "ok", n);
   return fail;
