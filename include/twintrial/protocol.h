@@ -229,8 +229,13 @@ typedef enum {
   TT_ENDPOINT_TIME_TO_EVENT    = 5, /* time to the first `event`; censored at the end of observation */
   TT_ENDPOINT_PROGRESSION_FREE = 6, /* PFS: first visit with >= progression_percent growth over the nadir and >=
                                        progression_absolute (an increase: not 0 after a nadir of 0), or `event` */
-  TT_ENDPOINT_COUNT = 7             /* number of `event`s during observation, with exposure time */
+  TT_ENDPOINT_COUNT = 7,            /* number of `event`s during observation, with exposure time */
+  /* non-compartmental summaries of the observed samples over a window of visits (from, to]: */
+  TT_ENDPOINT_PEAK         = 8, /* continuous: the highest observed value (Cmax) */
+  TT_ENDPOINT_TIME_OF_PEAK = 9, /* continuous: its time after the window's first visit (Tmax; the first if tied) */
+  TT_ENDPOINT_AUC          = 10 /* continuous: the area under the observed values (AUC over the window) */
 } TTEndpointType;
+#define TT_NENDPOINT_TYPE 11
 
 typedef enum { TT_CHOOSE_MINIMIZE = 0, TT_CHOOSE_MAXIMIZE = 1, TT_CHOOSE_BELOW = 2, TT_CHOOSE_ABOVE = 3 } TTChooseGoal;
 typedef enum { TT_MEASURE_VALUE = 0, TT_MEASURE_CHANGE = 1, TT_MEASURE_PERCENT_CHANGE = 2 } TTMeasure;
@@ -248,7 +253,7 @@ typedef struct {
   char           variable[TT_NAME_MAX]; /* a model output variable ("" for time_to_event and count) */
   TTLoc          variable_loc;
   double         visit;              /* in schedule units; one of the schedule's visits (continuous, responder) */
-  int            visit_index;        /* index into schedule visits; -1 when the type has no visit */
+  int            visit_index;        /* index into schedule visits; -1 when the type has no visit (a window's last) */
   char           event[TT_NAME_MAX]; /* a model event (time_to_event, count; optional death event for PFS) */
   TTLoc          event_loc;
   TTMeasure      measure;              /* responder: what is compared with the threshold (default value) */
@@ -260,12 +265,21 @@ typedef struct {
   double         confirm_days;         /* best_response: a response counts only when a later observed visit >= this many
                                           days after also meets the threshold, every visit between too (RECIST confirmation;
                                           0 = none) */
+  double from;                         /* peak, time_of_peak, auc: the window's first visit (visit: its last) */
+  int    from_index;                   /* index of `from` into schedule visits (< visit_index); -1 for other types */
+  int    log_down;                     /* auc: 1 = linear up / log down, 0 = linear trapezoids */
 } TTEndpointSpec;
+
+/* Whether an endpoint type summarises a window of visits (from_index .. visit_index). */
+static inline int TTEndpointIsWindow(TTEndpointType t)
+{
+  return t >= TT_ENDPOINT_PEAK;
+}
 
 /* The kind an endpoint type belongs to (decides which analyses apply). */
 static inline TTEndpointKind TTEndpointKindOf(TTEndpointType t)
 {
-  return t <= TT_ENDPOINT_PERCENT_CHANGE                                       ? TT_KIND_CONTINUOUS
+  return t <= TT_ENDPOINT_PERCENT_CHANGE || TTEndpointIsWindow(t)              ? TT_KIND_CONTINUOUS
          : t <= TT_ENDPOINT_BEST_RESPONSE                                      ? TT_KIND_BINARY
          : t == TT_ENDPOINT_TIME_TO_EVENT || t == TT_ENDPOINT_PROGRESSION_FREE ? TT_KIND_TIME_TO_EVENT
                                                                                : TT_KIND_COUNT;
@@ -356,8 +370,11 @@ typedef enum {
   TT_FIGURE_SURVIVAL      = 4, /* Kaplan-Meier event-free probability at a time */
   TT_FIGURE_RATE          = 5, /* events per the endpoint's `per` in an arm: total events / total exposure */
   TT_FIGURE_EFFECT        = 6, /* an analysis's estimate (ratios as ratios) */
-  TT_FIGURE_COMPLETION    = 7  /* share of an arm's twins still observed at the last visit */
+  TT_FIGURE_COMPLETION    = 7, /* share of an arm's twins still observed at the last visit */
+  TT_FIGURE_SD            = 8, /* standard deviation (n - 1) of a continuous endpoint in an arm (log scale) */
+  TT_FIGURE_BASELINE_SD   = 9  /* that of a variable's observed value at the first visit (an arm, or all twins) */
 } TTFigureStatistic;
+#define TT_NFIGURE_STATISTIC 10
 
 #define TT_MAX_FIGURES 32
 #define TT_SOURCE_MAX  256
@@ -373,7 +390,7 @@ typedef struct {
   double            unit_days; /* median, survival: the published figure's time unit */
   double            published; /* as published (a ratio for ratio effects) */
   double            se;        /* the published figure's standard error on the comparison scale */
-  int               log_scale; /* compared on the log scale (medians, ratio effects) */
+  int               log_scale; /* compared on the log scale (medians, ratio effects, standard deviations) */
   int               fitted;    /* 1: the model was fitted to this figure */
   char              source[TT_SOURCE_MAX];
 } TTFigureSpec;

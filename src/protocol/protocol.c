@@ -25,16 +25,25 @@
 #include <sys/stat.h>
 #include "protocol/protocolimpl.h"
 
-const char *const TTEndpointTypeNames[8] = {"change_from_baseline", "value_at_visit", "percent_change",   "responder",
-                                            "best_response",        "time_to_event",  "progression_free", "count"};
-const char *const TTMeasureNames[3]      = {"value", "change", "percent_change"};
-const char *const TTAnalysisMethodNames[TT_NMETHOD] = {
-    "ancova", "welch", "risk_difference", "odds_ratio", "cmh", "logrank", "cox", "negbin", "poisson", "mmrm", "mi"};
-const char *const TTDropoutModelNames[4] = {"none", "weibull", "exponential", "outcome_dependent"};
-const char *const TTOnFailureNames[2]    = {"abort", "drop"};
-const char *const TTSpendingNames[4]     = {"obrien_fleming", "pocock", "hsd", "none"};
-const char *const TTTimeUnitNames[4]     = {"day", "week", "month", "year"};
-const double      TTTimeUnitDays[4]      = {1.0, 7.0, TT_DAYS_PER_MONTH, TT_DAYS_PER_YEAR};
+const char *const TTEndpointTypeNames[TT_NENDPOINT_TYPE] = {"change_from_baseline",
+                                                            "value_at_visit",
+                                                            "percent_change",
+                                                            "responder",
+                                                            "best_response",
+                                                            "time_to_event",
+                                                            "progression_free",
+                                                            "count",
+                                                            "peak",
+                                                            "time_of_peak",
+                                                            "auc"};
+const char *const TTMeasureNames[3]                      = {"value", "change", "percent_change"};
+const char *const TTAnalysisMethodNames[TT_NMETHOD]      = {
+         "ancova", "welch", "risk_difference", "odds_ratio", "cmh", "logrank", "cox", "negbin", "poisson", "mmrm", "mi"};
+const char *const TTDropoutModelNames[4]         = {"none", "weibull", "exponential", "outcome_dependent"};
+const char *const TTOnFailureNames[2]            = {"abort", "drop"};
+const char *const TTSpendingNames[4]             = {"obrien_fleming", "pocock", "hsd", "none"};
+const char *const TTTimeUnitNames[TT_NTIME_UNIT] = {"day", "week", "month", "year", "hour"};
+const double      TTTimeUnitDays[TT_NTIME_UNIT]  = {1.0, 7.0, TT_DAYS_PER_MONTH, TT_DAYS_PER_YEAR, 1.0 / 24.0};
 
 PetscErrorCode TTProtocolGetIntRange(TTYaml y, TTYamlNode n, const char *key, long lo, long hi, int *v)
 {
@@ -361,8 +370,8 @@ static PetscErrorCode ParseSchedule(TTYaml y, TTYamlNode map, TTProtocol *p)
   PetscFunctionBeginUser;
   PetscCall(TTYamlCheckMapping(y, map, "schedule", "a mapping {unit: ..., visits: [...]}"));
   PetscCall(TTYamlCheckKeys(y, map, "schedule", 2, keys));
-  PetscCall(TTYamlRequire(y, map, "schedule", "unit", "day, week, month or year", &n));
-  PetscCall(TTYamlGetChoice(y, n, "schedule.unit", 4, TTTimeUnitNames, &u));
+  PetscCall(TTYamlRequire(y, map, "schedule", "unit", "hour, day, week, month or year", &n));
+  PetscCall(TTYamlGetChoice(y, n, "schedule.unit", TT_NTIME_UNIT, TTTimeUnitNames, &u));
   PetscCall(PetscStrncpy(p->time_unit, TTTimeUnitNames[u], sizeof p->time_unit));
   p->unit_in_days = TTTimeUnitDays[u];
   PetscCall(TTYamlRequire(y, map, "schedule", "visits", "a sequence of visit times", &n));

@@ -58,7 +58,7 @@ static PetscErrorCode ParseThen(TTYaml y, TTYamlNode n, const char *key, const T
   d->half_life_days = half_life * p->unit_in_days;
   if ((u = TTYamlFind(y, w, "unit"))) {
     PetscCall(TTYamlKeyJoin(sub, sizeof sub, wpath, "unit"));
-    PetscCall(TTYamlGetChoice(y, u, sub, 4, TTTimeUnitNames, &unit));
+    PetscCall(TTYamlGetChoice(y, u, sub, TT_NTIME_UNIT, TTTimeUnitNames, &unit));
     d->half_life_days = half_life * TTTimeUnitDays[unit];
   }
   PetscFunctionReturn(0);
@@ -141,7 +141,7 @@ PetscErrorCode TTProtocolParseEstimand(TTYaml y, TTYamlNode item, const char *ke
   a->estimand     = e;
   a->estimand_loc = TTYamlLoc(y, n);
   ep              = &p->endpoint[a->endpoint_index];
-  if (e != TT_ESTIMAND_TREATMENT_POLICY && ep->visit_index < 0)
+  if (e != TT_ESTIMAND_TREATMENT_POLICY && (ep->visit_index < 0 || TTEndpointIsWindow(ep->type)))
     PetscCall(TTYamlError(y, n, path,
                           "expected treatment_policy for endpoint %s (%s): the %s estimand's true value is defined for "
                           "endpoints measured at a visit",

@@ -107,7 +107,7 @@ static PetscErrorCode DropoutProportion(TTYaml y, TTYamlNode map, const char *ke
   if (!(by > 0) || !PetscIsNormalReal(by)) PetscCall(TTYamlError(y, nb, path, "expected a time > 0, found %g", by));
   if (nu) {
     PetscCall(TTYamlKeyJoin(path, sizeof path, key, "unit"));
-    PetscCall(TTYamlGetChoice(y, nu, path, 4, TTTimeUnitNames, &u));
+    PetscCall(TTYamlGetChoice(y, nu, path, TT_NTIME_UNIT, TTTimeUnitNames, &u));
     unit = TTTimeUnitDays[u];
   }
   d->scale_days = by * unit / pow(-log1p(-prop), 1.0 / d->shape);

@@ -9,7 +9,9 @@
  * percent_change and a responder on a change) and is -1 for the other types;
  * thresholds are finite; progression_percent > 0 and progression_absolute >= 0
  * for progression_free; per_days is the length of a day, week, month or year for
- * count; confirm_days >= 0 for best_response (confirm_weeks, default 0: no confirmation).
+ * count; confirm_days >= 0 for best_response (confirm_weeks, default 0: no confirmation);
+ * peak, time_of_peak and auc have a window of visits, from_index < visit_index (keys
+ * from and to), and from_index is -1 for the other types.
  * Fields that do not apply to a type stay 0 (measure: value).
  */
 #include <string.h>
@@ -28,6 +30,9 @@ enum {
   K_ABS,
   K_PER,
   K_CONFIRM,
+  K_FROM,
+  K_TO,
+  K_INTERPOLATION,
   NKEY
 };
 static const char *const endpoint_keys[NKEY] = {"name",
@@ -41,7 +46,10 @@ static const char *const endpoint_keys[NKEY] = {"name",
                                                 "progression_percent",
                                                 "progression_absolute",
                                                 "per",
-                                                "confirm_weeks"};
+                                                "confirm_weeks",
+                                                "from",
+                                                "to",
+                                                "interpolation"};
 #define B(k) (1u << (k))
 
 /* The keys an endpoint type takes (bit k for endpoint_keys[k]). */
@@ -63,6 +71,11 @@ static unsigned KeysOf(TTEndpointType t)
     return base | B(K_VARIABLE) | B(K_EVENT) | B(K_PCT) | B(K_ABS);
   case TT_ENDPOINT_COUNT:
     return base | B(K_EVENT) | B(K_PER);
+  case TT_ENDPOINT_PEAK:
+  case TT_ENDPOINT_TIME_OF_PEAK:
+    return base | B(K_VARIABLE) | B(K_FROM) | B(K_TO);
+  case TT_ENDPOINT_AUC:
+    return base | B(K_VARIABLE) | B(K_FROM) | B(K_TO) | B(K_INTERPOLATION);
   }
   return base;
 }
@@ -104,20 +117,31 @@ static PetscErrorCode VisitList(const TTProtocol *p, char *buf, size_t len)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode ParseEndpointVisit(TTYaml y, TTYamlNode n, const char *key, const TTProtocol *p,
-                                         TTEndpointSpec *e)
+/* The visit at key `name` of the item: its time and index in the schedule. */
+static PetscErrorCode FindVisit(TTYaml y, TTYamlNode n, const char *key, const char *name, const TTProtocol *p,
+                                double *visit, int *index)
 {
   char path[128], list[512];
   PetscFunctionBeginUser;
-  PetscCall(TTYamlKeyJoin(path, sizeof path, key, "visit"));
-  PetscCall(TTYamlGetReal(y, n, path, &e->visit));
-  e->visit_index = -1;
+  PetscCall(TTYamlKeyJoin(path, sizeof path, key, name));
+  PetscCall(TTYamlGetReal(y, n, path, visit));
+  *index = -1;
   for (int i = 0; i < p->nvisit; i++)
-    if (p->visit[i] == e->visit) e->visit_index = i;
-  if (e->visit_index < 0) {
+    if (p->visit[i] == *visit) *index = i;
+  if (*index < 0) {
     PetscCall(VisitList(p, list, sizeof list));
-    PetscCall(TTYamlError(y, n, path, "expected one of the schedule's visits (%s), found %g", list, e->visit));
+    PetscCall(TTYamlError(y, n, path, "expected one of the schedule's visits (%s), found %g", list, *visit));
   }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ParseEndpointVisit(TTYaml y, TTYamlNode n, const char *key, const TTProtocol *p,
+                                         TTEndpointSpec *e)
+{
+  char path[128];
+  PetscFunctionBeginUser;
+  PetscCall(FindVisit(y, n, key, "visit", p, &e->visit, &e->visit_index));
+  PetscCall(TTYamlKeyJoin(path, sizeof path, key, "visit"));
   if (e->visit_index > 0) PetscFunctionReturn(0);
   if (e->type == TT_ENDPOINT_CHANGE_FROM_BASELINE || e->type == TT_ENDPOINT_PERCENT_CHANGE)
     PetscCall(TTYamlError(y, n, path, "expected a visit after baseline (%g) for %s", p->visit[0],
@@ -125,6 +149,31 @@ static PetscErrorCode ParseEndpointVisit(TTYaml y, TTYamlNode n, const char *key
   if (e->type == TT_ENDPOINT_RESPONDER && e->measure != TT_MEASURE_VALUE)
     PetscCall(TTYamlError(y, n, path, "expected a visit after baseline (%g) for a responder on measure %s", p->visit[0],
                           TTMeasureNames[e->measure]));
+  PetscFunctionReturn(0);
+}
+
+/* from, to (a window of the schedule's visits, from before to) and interpolation (auc). */
+static PetscErrorCode ParseEndpointWindow(TTYaml y, TTYamlNode item, const char *key, const TTProtocol *p,
+                                          TTEndpointSpec *e)
+{
+  static const char *const how[] = {"linear", "linear_up_log_down"};
+  TTYamlNode               n;
+  char                     path[128];
+  int                      c = 0;
+  PetscFunctionBeginUser;
+  PetscCall(TTYamlRequire(y, item, key, "from", "the window's first visit (one of the schedule's visits)", &n));
+  PetscCall(FindVisit(y, n, key, "from", p, &e->from, &e->from_index));
+  PetscCall(TTYamlRequire(y, item, key, "to", "the window's last visit (one of the schedule's visits)", &n));
+  PetscCall(FindVisit(y, n, key, "to", p, &e->visit, &e->visit_index));
+  PetscCall(TTYamlKeyJoin(path, sizeof path, key, "to"));
+  if (e->visit_index <= e->from_index)
+    PetscCall(
+        TTYamlError(y, n, path, "expected a visit after the window's first (from: %g), found %g", e->from, e->visit));
+  if ((n = TTYamlFind(y, item, "interpolation"))) {
+    PetscCall(TTYamlKeyJoin(path, sizeof path, key, "interpolation"));
+    PetscCall(TTYamlGetChoice(y, n, path, 2, how, &c));
+  }
+  e->log_down = c;
   PetscFunctionReturn(0);
 }
 
@@ -179,7 +228,7 @@ static PetscErrorCode ParseEndpointDetails(TTYaml y, TTYamlNode item, const char
     c = 3; /* year */
     if ((n = TTYamlFind(y, item, "per"))) {
       PetscCall(TTYamlKeyJoin(path, sizeof path, key, "per"));
-      PetscCall(TTYamlGetChoice(y, n, path, 4, TTTimeUnitNames, &c));
+      PetscCall(TTYamlGetChoice(y, n, path, TT_NTIME_UNIT, TTTimeUnitNames, &c));
     }
     e->per_days = TTTimeUnitDays[c];
   }
@@ -203,13 +252,13 @@ static PetscErrorCode ParseEndpoint(TTYaml y, TTYamlNode item, const char *key, 
   for (int j = 0; j < i; j++)
     if (!strcmp(p->endpoint[j].name, e->name))
       PetscCall(TTYamlError(y, n, path, "expected unique endpoint names; '%s' is also endpoints[%d]", e->name, j));
-  for (int j = 0; j < 8; j++) {
-    PetscCall(PetscStrlcat(types, j ? (j == 7 ? " or " : ", ") : "", sizeof types));
+  for (int j = 0; j < TT_NENDPOINT_TYPE; j++) {
+    PetscCall(PetscStrlcat(types, j ? (j == TT_NENDPOINT_TYPE - 1 ? " or " : ", ") : "", sizeof types));
     PetscCall(PetscStrlcat(types, TTEndpointTypeNames[j], sizeof types));
   }
   PetscCall(TTYamlRequire(y, item, key, "type", types, &n));
   PetscCall(TTYamlKeyJoin(path, sizeof path, key, "type"));
-  PetscCall(TTYamlGetChoice(y, n, path, 8, TTEndpointTypeNames, &t));
+  PetscCall(TTYamlGetChoice(y, n, path, TT_NENDPOINT_TYPE, TTEndpointTypeNames, &t));
   e->type = (TTEndpointType) t;
   PetscCall(CheckTypeKeys(y, item, key, e->type));
   mask = KeysOf(e->type);
@@ -224,11 +273,12 @@ static PetscErrorCode ParseEndpoint(TTYaml y, TTYamlNode item, const char *key, 
     PetscCall(TTYamlGetChoice(y, n, path, 3, TTMeasureNames, &t));
     e->measure = (TTMeasure) t;
   }
-  e->visit_index = -1;
+  e->visit_index = e->from_index = -1;
   if (mask & B(K_VISIT)) {
     PetscCall(TTYamlRequire(y, item, key, "visit", "one of the schedule's visits", &n));
     PetscCall(ParseEndpointVisit(y, n, key, p, e));
   }
+  if (mask & B(K_FROM)) PetscCall(ParseEndpointWindow(y, item, key, p, e));
   if ((mask & B(K_EVENT)) && e->type != TT_ENDPOINT_PROGRESSION_FREE)
     PetscCall(TTYamlRequire(y, item, key, "event", "a model event", &n));
   if ((n = TTYamlFind(y, item, "event"))) {

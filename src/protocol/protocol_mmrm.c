@@ -102,6 +102,13 @@ PetscErrorCode TTProtocolParseMmrm(TTYaml y, TTYamlNode item, const char *key, c
       }
     PetscFunctionReturn(0);
   }
+  if (TTEndpointIsWindow(e->type)) {
+    PetscCall(TTYamlKeyJoin(path, sizeof path, key, "endpoint"));
+    PetscCall(TTYamlError(y, TTYamlFind(y, item, "endpoint"), path,
+                          "expected an endpoint measured at a visit for method %s; '%s' (%s) summarises a window of "
+                          "visits (analyse it with ancova or welch)",
+                          TTAnalysisMethodNames[a->method], e->name, TTEndpointTypeNames[e->type]));
+  }
   if (e->visit_index < 1) {
     PetscCall(TTYamlKeyJoin(path, sizeof path, key, "endpoint"));
     PetscCall(TTYamlError(y, TTYamlFind(y, item, "endpoint"), path,

@@ -10,9 +10,11 @@
  *   median (endpoint, arm, unit)    time-to-event endpoint     survival (endpoint, arm, time, unit)
  *   rate (endpoint, arm)            count endpoint             effect (analysis)
  *   baseline_mean (variable, [arm])                            completion (arm)
- * Uncertainty of the published figure: a 95% `ci` (on the log scale for medians and
- * ratio effects), or `se` on the comparison scale, or for a proportion the arm's `n`
- * (binomial SE). `fitted: true` marks a figure the model was fitted to (default false).
+ *   sd (endpoint, arm)              continuous endpoint        baseline_sd (variable, [arm])
+ * Uncertainty of the published figure: a 95% `ci` (on the log scale for medians, ratio
+ * effects and standard deviations), or `se` on the comparison scale, or for a proportion
+ * the arm's `n` (binomial SE), for a standard deviation the patients' `n` (normal theory:
+ * SE of log SD 1/sqrt(2(n - 1))). `fitted: true` marks a figure the model was fitted to (default false).
  * Invariants once parsed: names are unique; every index refers to an existing endpoint,
  * analysis or arm of the right kind; se > 0 and finite; log-scale figures are > 0.
  * Model variable names are checked by the trial module.
@@ -21,19 +23,19 @@
 #include <string.h>
 #include "protocolimpl.h"
 
-const char *const TTFigureStatisticNames[8] = {"mean",     "baseline_mean", "proportion", "median",
-                                               "survival", "rate",          "effect",     "completion"};
+const char *const TTFigureStatisticNames[TT_NFIGURE_STATISTIC] = {
+    "mean", "baseline_mean", "proportion", "median", "survival", "rate", "effect", "completion", "sd", "baseline_sd"};
 
 #define Z975 1.959963984540054
 
 const char *TTFigureStatisticName(TTFigureStatistic s)
 {
-  return s >= 0 && s < 8 ? TTFigureStatisticNames[s] : "unknown";
+  return s >= 0 && s < TT_NFIGURE_STATISTIC ? TTFigureStatisticNames[s] : "unknown";
 }
 
 const char *TTTimeUnitName(double days)
 {
-  for (int u = 0; u < 4; u++)
+  for (int u = 0; u < TT_NTIME_UNIT; u++)
     if (TTTimeUnitDays[u] == days) return TTTimeUnitNames[u];
   return "day";
 }
@@ -44,6 +46,16 @@ static PetscBool IsRatio(TTAnalysisMethod m)
                  m == TT_ANALYSIS_NEGBIN || m == TT_ANALYSIS_POISSON
              ? PETSC_TRUE
              : PETSC_FALSE;
+}
+
+static PetscBool IsSD(TTFigureStatistic s)
+{
+  return s == TT_FIGURE_SD || s == TT_FIGURE_BASELINE_SD ? PETSC_TRUE : PETSC_FALSE;
+}
+
+static PetscBool IsBaseline(TTFigureStatistic s)
+{
+  return s == TT_FIGURE_BASELINE_MEAN || s == TT_FIGURE_BASELINE_SD ? PETSC_TRUE : PETSC_FALSE;
 }
 
 /* The endpoint named at `key`, which must be of `kind`. */
@@ -89,8 +101,9 @@ static PetscErrorCode GetUnit(TTYaml y, TTYamlNode map, const char *path, double
   int        u;
   PetscFunctionBeginUser;
   PetscCall(TTYamlKeyJoin(key, sizeof key, path, "unit"));
-  PetscCall(TTYamlRequire(y, map, path, "unit", "the published figure's time unit: day, week, month or year", &n));
-  PetscCall(TTYamlGetChoice(y, n, key, 4, TTTimeUnitNames, &u));
+  PetscCall(
+      TTYamlRequire(y, map, path, "unit", "the published figure's time unit: hour, day, week, month or year", &n));
+  PetscCall(TTYamlGetChoice(y, n, key, TT_NTIME_UNIT, TTTimeUnitNames, &u));
   *days = TTTimeUnitDays[u];
   PetscFunctionReturn(0);
 }
@@ -117,7 +130,9 @@ static PetscErrorCode ParseTarget(TTYaml y, TTYamlNode map, const char *path, co
   f->endpoint = f->analysis = f->arm = -1;
   switch (f->statistic) {
   case TT_FIGURE_MEAN:
+  case TT_FIGURE_SD:
     PetscCall(GetEndpoint(y, map, path, p, TT_KIND_CONTINUOUS, "a continuous endpoint", &f->endpoint));
+    f->log_scale = f->statistic == TT_FIGURE_SD;
     break;
   case TT_FIGURE_PROPORTION:
     PetscCall(GetEndpoint(y, map, path, p, TT_KIND_BINARY, "a binary endpoint", &f->endpoint));
@@ -145,6 +160,8 @@ static PetscErrorCode ParseTarget(TTYaml y, TTYamlNode map, const char *path, co
     f->log_scale = IsRatio(p->analysis[f->analysis].method);
     break;
   case TT_FIGURE_BASELINE_MEAN:
+  case TT_FIGURE_BASELINE_SD:
+    f->log_scale = f->statistic == TT_FIGURE_BASELINE_SD;
     PetscCall(TTYamlKeyJoin(key, sizeof key, path, "variable"));
     PetscCall(TTYamlRequire(y, map, path, "variable", "an observed variable of the model", &n));
     PetscCall(TTYamlGetName(y, n, key, f->variable));
@@ -154,7 +171,7 @@ static PetscErrorCode ParseTarget(TTYaml y, TTYamlNode map, const char *path, co
     break;
   }
   if (f->statistic != TT_FIGURE_EFFECT)
-    PetscCall(GetArm(y, map, path, p, f->statistic == TT_FIGURE_BASELINE_MEAN ? PETSC_FALSE : PETSC_TRUE, &f->arm));
+    PetscCall(GetArm(y, map, path, p, IsBaseline(f->statistic) ? PETSC_FALSE : PETSC_TRUE, &f->arm));
   PetscFunctionReturn(0);
 }
 
@@ -169,11 +186,13 @@ static PetscErrorCode ParseUncertainty(TTYaml y, TTYamlNode map, const char *pat
   PetscCall(TTYamlKeyJoin(key, sizeof key, path, "published"));
   PetscCall(TTYamlRequire(y, map, path, "published", "the published value", &n));
   PetscCall(TTYamlGetReal(y, n, key, &f->published));
-  if (f->log_scale && !(f->published > 0)) PetscCall(TTYamlError(y, n, key, "expected a ratio or a time > 0"));
+  if (f->log_scale && !(f->published > 0))
+    PetscCall(
+        TTYamlError(y, n, key, "expected a %s > 0", IsSD(f->statistic) ? "standard deviation" : "ratio or a time"));
   if ((ci != 0) + (se != 0) + (nn != 0) != 1)
     PetscCall(TTYamlError(y, map, path,
-                          "expected exactly one of ci: [lower, upper] (95%%), se or n (a proportion's "
-                          "denominator): the published figure's uncertainty"));
+                          "expected exactly one of ci: [lower, upper] (95%%), se or n (a proportion's denominator, "
+                          "or the number of patients of a standard deviation): the published figure's uncertainty"));
   if (ci) {
     PetscCall(TTYamlKeyJoin(key, sizeof key, path, "ci"));
     if (!TTYamlIsSequence(y, ci) || TTYamlLength(y, ci) != 2)
@@ -190,9 +209,15 @@ static PetscErrorCode ParseUncertainty(TTYaml y, TTYamlNode map, const char *pat
     if (!(f->se > 0)) PetscCall(TTYamlError(y, se, key, "expected a standard error > 0"));
   } else {
     PetscCall(TTYamlKeyJoin(key, sizeof key, path, "n"));
-    if (f->statistic != TT_FIGURE_PROPORTION && f->statistic != TT_FIGURE_COMPLETION)
-      PetscCall(TTYamlError(y, nn, key, "expected ci or se: n gives a binomial SE only for a proportion"));
+    if (f->statistic != TT_FIGURE_PROPORTION && f->statistic != TT_FIGURE_COMPLETION && !IsSD(f->statistic))
+      PetscCall(TTYamlError(
+          y, nn, key, "expected ci or se: n gives a standard error only for a proportion or a standard deviation"));
     PetscCall(TTYamlGetInt(y, nn, key, &count));
+    if (IsSD(f->statistic)) { /* normal theory: var(log s) = 1 / (2 (n - 1)) */
+      if (count < 2) PetscCall(TTYamlError(y, nn, key, "expected n >= 2 patients for a standard deviation"));
+      f->se = 1.0 / sqrt(2.0 * (double) (count - 1));
+      PetscFunctionReturn(0);
+    }
     if (count < 1 || !(f->published > 0 && f->published < 1))
       PetscCall(TTYamlError(y, nn, key, "expected n >= 1 and a published proportion strictly between 0 and 1"));
     f->se = sqrt(f->published * (1 - f->published) / (double) count);
@@ -219,7 +244,7 @@ static PetscErrorCode ParseFigure(TTYaml y, TTYamlNode map, const char *path, TT
     if (!strcmp(p->figure[i].name, f->name)) PetscCall(TTYamlError(y, n, key, "expected a unique name"));
   PetscCall(TTYamlKeyJoin(key, sizeof key, path, "statistic"));
   PetscCall(TTYamlRequire(y, map, path, "statistic", "what is computed", &n));
-  PetscCall(TTYamlGetChoice(y, n, key, 8, TTFigureStatisticNames, &s));
+  PetscCall(TTYamlGetChoice(y, n, key, TT_NFIGURE_STATISTIC, TTFigureStatisticNames, &s));
   f->statistic = (TTFigureStatistic) s;
   PetscCall(ParseTarget(y, map, path, p, f));
   PetscCall(ParseUncertainty(y, map, path, f));

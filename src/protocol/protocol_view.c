@@ -328,7 +328,12 @@ static PetscErrorCode ViewEndpoint(const TTEndpointSpec *e, FILE *out)
     P(", variable: ");
     PetscCall(TTYamlWriteName(out, e->variable));
   }
-  if (e->visit_index >= 0) P(", visit: %s", TTYamlFormatReal(e->visit, buf));
+  if (TTEndpointIsWindow(t)) {
+    P(", from: %s", TTYamlFormatReal(e->from, buf));
+    P(", to: %s", TTYamlFormatReal(e->visit, buf));
+  } else if (e->visit_index >= 0)
+    P(", visit: %s", TTYamlFormatReal(e->visit, buf));
+  if (t == TT_ENDPOINT_AUC) P(", interpolation: %s", e->log_down ? "linear_up_log_down" : "linear");
   if (e->event[0]) {
     P(", event: ");
     PetscCall(TTYamlWriteName(out, e->event));
@@ -343,7 +348,7 @@ static PetscErrorCode ViewEndpoint(const TTEndpointSpec *e, FILE *out)
     P(", progression_absolute: %s", TTYamlFormatReal(e->progression_absolute, buf));
   }
   if (t == TT_ENDPOINT_COUNT) {
-    for (u = 3; u > 0 && TTTimeUnitDays[u] != e->per_days; u--) {
+    for (u = TT_NTIME_UNIT - 1; u > 0 && TTTimeUnitDays[u] != e->per_days; u--) {
     }
     P(", per: %s", TTTimeUnitNames[u]);
   }

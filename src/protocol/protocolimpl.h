@@ -33,15 +33,16 @@ int TTProtocolFindArm(const TTProtocol *p, const char *name);
  * TTDropoutModel, TTSpending; time units day, week, month, year and their lengths in days. */
 #define TT_DAYS_PER_YEAR  365.25
 #define TT_DAYS_PER_MONTH (365.25 / 12.0)
-extern const char *const TTEndpointTypeNames[8];
+extern const char *const TTEndpointTypeNames[TT_NENDPOINT_TYPE];
 extern const char *const TTMeasureNames[3];
 #define TT_NMETHOD 11
 extern const char *const TTAnalysisMethodNames[TT_NMETHOD];
 extern const char *const TTDropoutModelNames[4];
 extern const char *const TTOnFailureNames[2];
 extern const char *const TTSpendingNames[4];
-extern const char *const TTTimeUnitNames[4];
-extern const double      TTTimeUnitDays[4];
+#define TT_NTIME_UNIT 5 /* day, week, month, year, hour */
+extern const char *const TTTimeUnitNames[TT_NTIME_UNIT];
+extern const double      TTTimeUnitDays[TT_NTIME_UNIT];
 
 PetscErrorCode TTProtocolParseEnrollment(TTYaml y, TTYamlNode map, TTProtocol *p);
 PetscErrorCode TTProtocolParseDropout(TTYaml y, TTYamlNode map, TTProtocol *p);
@@ -81,7 +82,7 @@ extern const char *const TTCalibrationTargetNames[TT_NTARGET];
 
 /* protocol_validation.c: the validation section (after endpoints, analyses and arms). */
 PetscErrorCode           TTProtocolParseValidation(TTYaml y, TTYamlNode seq, TTProtocol *p);
-extern const char *const TTFigureStatisticNames[8];
+extern const char *const TTFigureStatisticNames[TT_NFIGURE_STATISTIC];
 
 /* protocol_design.c: the exposure-response section (er may be 0: checks arm doses). */
 PetscErrorCode TTProtocolParseExposureResponse(TTYaml y, TTYamlNode map, TTProtocol *p);

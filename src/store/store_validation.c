@@ -22,7 +22,12 @@ static void Describe(const TTProtocol *p, const TTFigureSpec *f, char *buf, size
     snprintf(buf, len, "estimate of analysis %s%s", p->analysis[f->analysis].name, f->log_scale ? " (ratio)" : "");
     break;
   case TT_FIGURE_BASELINE_MEAN:
-    snprintf(buf, len, "mean baseline %s%s", f->variable, f->arm >= 0 ? arm : ", all twins");
+  case TT_FIGURE_BASELINE_SD:
+    snprintf(buf, len, "%s baseline %s%s", f->statistic == TT_FIGURE_BASELINE_SD ? "SD of" : "mean", f->variable,
+             f->arm >= 0 ? arm : ", all twins");
+    break;
+  case TT_FIGURE_SD:
+    snprintf(buf, len, "SD of %s%s", p->endpoint[f->endpoint].name, arm);
     break;
   case TT_FIGURE_COMPLETION:
     snprintf(buf, len, "share observed at the last visit%s", arm);
@@ -61,7 +66,7 @@ static void Placement(const TTProtocol *p, const TTFigureSpec *f, const char **v
   *var = "", *day = NAN, *scale = "";
   if (f->statistic == TT_FIGURE_BASELINE_MEAN)
     *var = f->variable, *day = p->visit[0] * p->unit_in_days, *scale = "value";
-  if (f->statistic != TT_FIGURE_MEAN || !e || e->visit_index < 0) return;
+  if (f->statistic != TT_FIGURE_MEAN || !e || e->visit_index < 0 || TTEndpointIsWindow(e->type)) return;
   *var   = e->variable;
   *day   = p->visit[e->visit_index] * p->unit_in_days;
   *scale = e->type == TT_ENDPOINT_CHANGE_FROM_BASELINE ? "change"

@@ -263,7 +263,7 @@ static PetscErrorCode BindAnalyses(TTTrial t)
                      a, c, ep->name);
       } else if (!strcmp(an->covariate[c], "prognostic_score")) {
         ac->kind = TT_COVARIATE_PROGNOSTIC;
-        if (ep->visit_index < 0 || t->endpoint_var[an->endpoint_index] < 0)
+        if (ep->visit_index < 0 || t->endpoint_var[an->endpoint_index] < 0 || TTEndpointIsWindow(ep->type))
           USER_ERROR(p, an->covariate_loc[c],
                      "analysis[%d].covariates[%d]: 'prognostic_score' is defined for "
                      "endpoints measured at a visit; '%s' is not",

@@ -102,6 +102,39 @@ static TTPair ProgressionFree(TTTrial t, const TTEndpointSpec *ep, const double 
   return out;
 }
 
+/* Area of one interval between samples (t1, y1) and (t2, y2): a trapezoid, or with log_down the
+ * exponential through both when the value falls and both are positive (linear up / log down). */
+static double Segment(int log_down, double t1, double y1, double t2, double y2)
+{
+  if (log_down && y2 < y1 && y2 > 0) return (t2 - t1) * (y1 - y2) / log(y1 / y2);
+  return 0.5 * (t2 - t1) * (y1 + y2);
+}
+
+/* Peak, time of peak or area over the window's observed samples (a non-compartmental summary,
+ * time in the schedule's unit after the window's first visit). The profile must be complete:
+ * observation lasts past the window's last visit. A missed visit is a missing sample; the
+ * summary needs one sample (two for the area). */
+static TTPair Window(TTTrial t, const TTEndpointSpec *ep, const double *rec, const double *traj, PetscInt k,
+                     double follow, double stop, PetscBool with_dropout)
+{
+  const TTRecordLayout *L    = &t->L;
+  const double         *when = t->p->visit;
+  double                peak = -INFINITY, tpeak = NAN, area = 0.0, t0 = NAN, y0 = NAN;
+  int                   n   = 0;
+  TTPair                out = {NAN, NAN};
+  if (!Seen(t->t_days[ep->visit_index], follow, stop)) return out;
+  for (PetscInt v = ep->from_index; v <= ep->visit_index; v++) {
+    double y = traj[v * L->nvar + k], tv = when[v] - when[ep->from_index];
+    if (with_dropout && TTRecordMissed(L, rec, v)) continue;
+    if (y > peak) peak = y, tpeak = tv;
+    if (n++) area += Segment(ep->log_down, t0, y0, tv, y);
+    t0 = tv, y0 = y;
+  }
+  if (n < (ep->type == TT_ENDPOINT_AUC ? 2 : 1)) return out;
+  out.value = ep->type == TT_ENDPOINT_PEAK ? peak : ep->type == TT_ENDPOINT_TIME_OF_PEAK ? tpeak : area;
+  return out;
+}
+
 TTPair TTTrialEndpoint(TTTrial t, const double *rec, PetscInt a, PetscInt e, double cut, PetscBool with_dropout)
 {
   const TTRecordLayout *L    = &t->L;
@@ -128,6 +161,10 @@ TTPair TTTrialEndpoint(TTTrial t, const double *rec, PetscInt a, PetscInt e, dou
       out.value = end, out.aux = 0.0;
     return out;
   }
+  case TT_ENDPOINT_PEAK:
+  case TT_ENDPOINT_TIME_OF_PEAK:
+  case TT_ENDPOINT_AUC:
+    return Window(t, ep, rec, traj, k, follow, PetscMin(drop, death), with_dropout);
   case TT_ENDPOINT_COUNT: {
     double x = PetscMin(end, TerminalTime(t, ev, -1));
     int    n = 0;

@@ -91,7 +91,7 @@ static void PrognosticScore(TTTrial t, PetscInt r, PetscInt p, const double *ypr
     const TTEndpointSpec *ep = &t->p->endpoint[e];
     PetscInt              k  = t->endpoint_var[e];
     double                y, noise = tt_rng_normal(&g);
-    if (ep->visit_index < 0 || k < 0) {
+    if (ep->visit_index < 0 || k < 0 || TTEndpointIsWindow(ep->type)) {
       score[e] = NAN;
       continue;
     }

@@ -1,6 +1,7 @@
 # Validation figures recomputed independently in R from the stored subjects of every
 # replicate (survival::survfit for Kaplan-Meier medians and event-free shares, plain
-# means, events / exposure, the analyses' own estimates) and compared with
+# means and standard deviations (sd), events / exposure, the analyses' own estimates) and
+# compared with
 # /validation/values (relative tolerance 1e-9); then the verdicts twintrial printed are
 # recomputed from those values: mean (of logs for medians and ratios), MC SE and
 # |z| <= 1.96 with z = (mean - published) / sqrt(se^2 + mcse^2).
@@ -36,6 +37,7 @@ for (i in seq_along(names_fig)) {
         else summary(fit, times = as.numeric(field(line, "time")) * month, extend = TRUE)$surv
       },
       mean = , proportion = mean(rd(paste0("endpoints/", field(line, "endpoint")))[s], na.rm = TRUE),
+      sd = sd(rd(paste0("endpoints/", field(line, "endpoint")))[s], na.rm = TRUE),
       rate = {
         ep <- field(line, "endpoint")
         ok <- s & !is.na(rd(paste0("endpoints/", ep, "/count")))
@@ -46,6 +48,7 @@ for (i in seq_along(names_fig)) {
         if (logs[i]) exp(e) else e
       },
       baseline_mean = mean(rd(paste0("outcomes/", field(line, "variable")))[1, s], na.rm = TRUE),
+      baseline_sd = sd(rd(paste0("outcomes/", field(line, "variable")))[1, s], na.rm = TRUE),
       completion = {
         y <- rd(paste0("outcomes/", names(f[["outcomes"]])[1]))
         mean(is.finite(y[nrow(y), s]))
@@ -55,6 +58,13 @@ for (i in seq_along(names_fig)) {
   check(isTRUE(all.equal(got, sim, tolerance = 1e-9)),
         sprintf("%s (%s): twintrial %s vs R %s", names_fig[i], stat[i],
                 paste(signif(got, 6), collapse = " "), paste(signif(sim, 6), collapse = " ")))
+}
+# the published SE of a standard deviation given its n: log scale, normal theory
+for (i in which(stat %in% c("sd", "baseline_sd"))) {
+  if (!grepl("\\bn:", fig_lines[i])) next
+  nn <- as.numeric(field(fig_lines[i], "n"))
+  check(logs[i] && isTRUE(all.equal(se[i], 1 / sqrt(2 * (nn - 1)), tolerance = 1e-12)),
+        sprintf("%s: log scale, se %g = 1/sqrt(2(n - 1)) for n %g", names_fig[i], se[i], nn))
 }
 # the verdicts
 out <- readLines(args[2])
