@@ -230,7 +230,7 @@ typedef enum {
   TT_ENDPOINT_PROGRESSION_FREE = 6, /* PFS: first visit with >= progression_percent growth over the nadir and >=
                                        progression_absolute (an increase: not 0 after a nadir of 0), or `event` */
   TT_ENDPOINT_COUNT = 7,            /* number of `event`s during observation, with exposure time */
-  /* non-compartmental summaries of the observed samples over a window of visits (from, to]: */
+  /* non-compartmental summaries of the observed samples at the visits from .. to (both included): */
   TT_ENDPOINT_PEAK         = 8, /* continuous: the highest observed value (Cmax) */
   TT_ENDPOINT_TIME_OF_PEAK = 9, /* continuous: its time after the window's first visit (Tmax; the first if tied) */
   TT_ENDPOINT_AUC          = 10 /* continuous: the area under the observed values (AUC over the window) */
