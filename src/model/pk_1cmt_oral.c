@@ -120,20 +120,11 @@ static double Volume(const double *par, const double *cov, const double *eta)
   return par[P_V] * fmax(1.0 + par[P_WT_V] * (cov[C_WT] - WEIGHT_REF_KG), WEIGHT_FACTOR_MIN) * exp(eta[L_V]);
 }
 
-/* A standard normal truncated to [-ETA_TRUNC_SD, ETA_TRUNC_SD] by rejection. */
-static double TruncatedNormal(tt_pcg32 *rng)
-{
-  double z;
-  do z = tt_rng_normal(rng);
-  while (fabs(z) > ETA_TRUNC_SD);
-  return z;
-}
-
 static void draw_latent(const double *par, tt_pcg32 *rng, double *eta)
 {
-  eta[L_CL] = sqrt(par[P_OM2_CL]) * TruncatedNormal(rng);
-  eta[L_V]  = sqrt(par[P_OM2_V]) * TruncatedNormal(rng);
-  eta[L_KA] = sqrt(par[P_OM2_KA]) * TruncatedNormal(rng);
+  eta[L_CL] = sqrt(par[P_OM2_CL]) * tt_rng_normal_within(rng, ETA_TRUNC_SD);
+  eta[L_V]  = sqrt(par[P_OM2_V]) * tt_rng_normal_within(rng, ETA_TRUNC_SD);
+  eta[L_KA] = sqrt(par[P_OM2_KA]) * tt_rng_normal_within(rng, ETA_TRUNC_SD);
 }
 
 static void initial(const double *par, const double *cov, const double *eta, const double *eff, double *u0)

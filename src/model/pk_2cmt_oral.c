@@ -103,19 +103,10 @@ static double CentralVolume(const double *par, const double *eta)
   return par[P_VC] * exp(eta[L_VC]);
 }
 
-/* A standard normal truncated to [-ETA_TRUNC_SD, ETA_TRUNC_SD] by rejection. */
-static double TruncatedNormal(tt_pcg32 *rng)
-{
-  double z;
-  do z = tt_rng_normal(rng);
-  while (fabs(z) > ETA_TRUNC_SD);
-  return z;
-}
-
 static void draw_latent(const double *par, tt_pcg32 *rng, double *eta)
 {
-  eta[L_CL] = sqrt(log1p(par[P_CV_CL] * par[P_CV_CL])) * TruncatedNormal(rng);
-  eta[L_VC] = sqrt(log1p(par[P_CV_VC] * par[P_CV_VC])) * TruncatedNormal(rng);
+  eta[L_CL] = sqrt(log1p(par[P_CV_CL] * par[P_CV_CL])) * tt_rng_normal_within(rng, ETA_TRUNC_SD);
+  eta[L_VC] = sqrt(log1p(par[P_CV_VC] * par[P_CV_VC])) * tt_rng_normal_within(rng, ETA_TRUNC_SD);
 }
 
 static void initial(const double *par, const double *cov, const double *eta, const double *eff, double *u0)
