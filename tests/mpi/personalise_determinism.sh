@@ -8,8 +8,9 @@
 # twin_inputs.sh: histories only, follow-up of several lengths on either arm, censored
 # values. Each run starts in its own directory with the same arguments, so even the stored
 # command line is the same. Under memcheck (tests/reliability/valgrind.sh), which looks for
-# memory errors, 1 rank is compared with 3 only (a coordinator and two workers): each
-# process start costs about 6 CPU seconds there; the other suites compare 1 to 4.
+# memory errors, 1 rank is compared with 3 only (a coordinator and two workers), with 20
+# posterior draws per patient: each process start costs about 6 CPU seconds there, each
+# draw's integration about 50 times its release cost; the other suites compare 1 to 4.
 # usage: personalise_determinism.sh TWINTRIAL
 set -euo pipefail
 tt=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -19,7 +20,8 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 fails=0
 more="2 3 4" # rank counts compared with 1 rank
-case $tt in *valgrind*) more=3 ;; esac
+draws=200    # posterior draws per patient (20 under memcheck: the same code, fewer times)
+case $tt in *valgrind*) more=3 draws=20 ;; esac
 
 inputs() { # name protocol patients covariates [censored variable]
   CENSOR_VARIABLE=${5:-} "$here/twin_inputs.sh" "$tt" "$2" "$3" "$out/$1" "$4"
@@ -33,7 +35,7 @@ personalise() { # name protocol ranks
   local d=$out/$1/n$3
   mkdir -p "$d"
   (cd "$d" && mpirun -n "$3" --oversubscribe "$tt" personalise "$2" --observations ../obs.csv --covariates ../cov.csv \
-    -o twins.h5 --csv . --draws 200 --progress none >run.log 2>&1) || { cat "$d/run.log"; exit 1; }
+    -o twins.h5 --csv . --draws $draws --progress none >run.log 2>&1) || { cat "$d/run.log"; exit 1; }
 }
 compare() { # name ranks: against 1 rank
   local a=$out/$1/n1 b=$out/$1/n$2 f before=$fails

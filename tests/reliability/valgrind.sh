@@ -24,7 +24,8 @@
 # personalise's kept/lock/usage/progress/bad-file modes, the start-up probe, size's usage
 # errors), which start twintrial 5 to 20 times each to check exit statuses and messages;
 # their code runs under memcheck in every other twintrial run of the suite (bad files in
-# the parsers' own tests).
+# the parsers' own tests), and the Python reader's check (below). Monte-Carlo unit tests
+# use a tenth of their samples there (TT_SAMPLES, tests/unit/tt_check.h).
 # The bad-input fixtures (protocols, cohorts, results files, observation files, model
 # files) are sampled: every 12th of the protocol parser's own tests (313 fixtures),
 # every 6th of the other parsers', every 12th of those through twintrial (bad_input.*),
@@ -60,6 +61,10 @@ behaviour='disk_full_mid_run_loses_nothing|resume_after_signals_is_bitwise_ident
 behaviour="$behaviour|cli_usage_errors_exit_1|cli_help_on_stdout_exit_0|cli_misspelt_tt_option_refused|cli_progress_modes"
 behaviour="$behaviour|cli_single_node_start_skips_network_probe|cli_personalise_(kept|lock|usage|progress|bad)$"
 behaviour="$behaviour|design_size_usage_errors_exit_1"
+# the Python reader's check: Python reading files of runs (a trial, an event-driven
+# group-sequential design, a calibrated effect) and exports whose paths the export,
+# determinism and calibration tests run under memcheck (about 100 s there)
+behaviour="$behaviour|python_reader_loads_every_dataset"
 VALIDATION='estimand_discontinuation_end_to_end|ancova_matches_r_lm_on_exported_replicate'
 VALIDATION="$VALIDATION|mi_anchors_at_the_intercurrent_event_on_exported_replicate"
 VALIDATION="$VALIDATION|twin_prior_written_on_any_rank_count|credibility_figures_match_r|rescue_courses_match_closed_form_and_ranks"

@@ -22,7 +22,8 @@
 #include "tt_check.h"
 #include "tt_modellang_load.h"
 
-#define NTWIN    20000
+#define NTWIN    TT_SAMPLES(20000)
+#define NSWITCH  TT_SAMPLES(5000) /* the regimen and ODE-hazard twins */
 #define EV(k, j) ((k) *TT_MAX_EVENT_TIMES + (j))
 
 /* The event times of a model file: its hazards integrated by the sim (TTSimEvents). */
@@ -112,7 +113,7 @@ static void TestRayleigh(void)
   PetscCallAbort(PETSC_COMM_SELF, TTSimCreate(m, par, &sim));
   /* lambda = rate = 0: types 0 and 1 never happen. E = Lambda(T) of a twin's time under a;
    * under 4 a its time must be sqrt(2 E / (4 a)), the same E (the same stream) */
-  for (int p = 0; p < 2000; p++) {
+  for (int p = 0; p < TT_SAMPLES(2000); p++) {
     tt_pcg32 g;
     double   t, lam;
     tt_rng_substream(&g, 9, 2, (uint64_t) p, TT_STREAM_EVENTS);
@@ -140,7 +141,7 @@ static void TestRegimen(void)
   int                before = 0, same = 0;
   TTSim              sim;
   PetscCallAbort(PETSC_COMM_SELF, TTSimCreate(m, par, &sim));
-  for (int p = 0; p < 5000; p++) {
+  for (int p = 0; p < NSWITCH; p++) {
     tt_pcg32 g, copy;
     double   E, exact;
     tt_rng_substream(&g, 11, 3, (uint64_t) p, TT_STREAM_EVENTS);
@@ -159,7 +160,7 @@ static void TestRegimen(void)
   }
   printf("switch at 6 months: %d deaths before it (%d identical), after it largest relative error %.3g\n", before, same,
          worst);
-  TT_CHECK(before > 1000 && same == before, "deaths before the switch are bit for bit the unswitched ones");
+  TT_CHECK(before > TT_SAMPLES(1000) && same == before, "deaths before the switch are bit for bit the unswitched ones");
   TT_CHECK_CLOSE(worst, 0, 1e-10, "after the switch s + (E - lambda s) / (lambda hr1)");
   PetscCallAbort(PETSC_COMM_SELF, TTSimDestroy(&sim));
 }
@@ -172,7 +173,7 @@ static void TestOde(void)
   TTSim              sim;
   PetscCallAbort(PETSC_COMM_SELF, TTSimCreate(m, par, &sim));
   TT_CHECK(m->nstate == 1 && m->nevent == 1, "an ODE model with one event");
-  for (int p = 0; p < 5000; p++) {
+  for (int p = 0; p < NSWITCH; p++) {
     tt_pcg32 g, copy;
     double   E, kmax = 0.3 / 0.2;
     tt_rng_substream(&g, 13, 4, (uint64_t) p, TT_STREAM_EVENTS);
@@ -188,10 +189,10 @@ static void TestOde(void)
     worst = fmax(worst, fabs(times[0] - (-log(1 - E * 0.2 / 0.3) / 0.2)) / times[0]);
   }
   printf("ODE hazard: largest relative error %.3g; %d twins never progress (expected %.0f)\n", worst, never,
-         5000 * exp(-1.5));
+         NSWITCH * exp(-1.5));
   TT_CHECK(agree, "no event when E >= h0 / k");
   TT_CHECK_CLOSE(worst, 0, 1e-8, "hazard h0 R(t): T = -ln(1 - E k / h0) / k");
-  TT_CHECK_CLOSE(never, 5000 * exp(-1.5), 4 * sqrt(5000 * exp(-1.5)), "P(never) = exp(-h0 / k)");
+  TT_CHECK_CLOSE(never, NSWITCH * exp(-1.5), 4 * sqrt(NSWITCH * exp(-1.5)), "P(never) = exp(-h0 / k)");
   PetscCallAbort(PETSC_COMM_SELF, TTSimDestroy(&sim));
 }
 
@@ -207,7 +208,7 @@ static void TestMsRelapse(void)
   for (int i = 0; i < f->nparam; i++) parf[i] = f->param[i].value;
   TT_CHECK(c->param[1].value == 0.0, "the C model's default dispersion_k is 0 (no frailty)");
   PetscCallAbort(PETSC_COMM_SELF, TTSimCreate(f, parf, &sim));
-  for (int p = 0; p < 4000; p++) {
+  for (int p = 0; p < TT_SAMPLES(4000); p++) {
     double   cov[1] = {(double) (p % 7)}, eff[1] = {p % 2 ? 0.46 : 1.0}, eta[1] = {0};
     tt_pcg32 g;
     tt_rng_substream(&g, 2010, 5, (uint64_t) p, TT_STREAM_EVENTS);
@@ -222,7 +223,7 @@ static void TestMsRelapse(void)
     }
   }
   printf("ms_relapse: %ld relapses (C) and %ld (model file), largest relative difference %.3g\n", nc, nf, worst);
-  TT_CHECK(nc == nf && nc > 1000, "the same relapses");
+  TT_CHECK(nc == nf && nc > TT_SAMPLES(1000), "the same relapses");
   TT_CHECK_CLOSE(worst, 0, 1e-8, "the C model's relapse times");
   PetscCallAbort(PETSC_COMM_SELF, TTSimDestroy(&sim));
 }

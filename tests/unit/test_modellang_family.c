@@ -18,7 +18,7 @@
 #include "tt_check.h"
 #include "tt_modellang_load.h"
 
-#define N 200000
+#define N TT_SAMPLES(200000)
 
 static void TestMoments(void)
 {
@@ -75,7 +75,7 @@ static void TestAdas(void)
   TT_CHECK(tt_model_param_index(c->nparam, c->param, "beta_precision") >= 0 &&
                par[tt_model_param_index(c->nparam, c->param, "beta_precision")] == 87.5,
            "the C model's default precision is the file's");
-  for (int i = 0; i < 20000; i++) {
+  for (int i = 0; i < TT_SAMPLES(20000); i++) {
     tt_pcg32      g, h;
     double        ymean = 0.5 + 69.0 * (i % 997) / 997.0, yc, yf;
     TTObservation o     = {ymean, 0, NAN, NAN, i % 5 == 0};

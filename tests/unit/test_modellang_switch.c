@@ -79,7 +79,7 @@ static void TestMsRelapse(void)
   for (int i = 0; i < c->nparam; i++) parc[i] = c->param[i].value;
   for (int i = 0; i < f->nparam; i++) parf[i] = f->param[i].value;
   PetscCallAbort(PETSC_COMM_SELF, TTSimCreate(f, parf, &sim));
-  for (int p = 0; p < 4000; p++) {
+  for (int p = 0; p < TT_SAMPLES(4000); p++) {
     double   cov[1] = {(double) (p % 7)}, eta[1] = {0};
     tt_pcg32 g;
     c->mean_regimen(parc, cov, eta, &reg, NT, t, yc);
@@ -101,7 +101,7 @@ static void TestMsRelapse(void)
          "%.3g\n",
          worst, nc, nf, worst_ev);
   TT_CHECK_CLOSE(worst, 0, 1e-12, "the C model's mean_regimen");
-  TT_CHECK(nc == nf && nc > 1000, "the same relapses under the regimen");
+  TT_CHECK(nc == nf && nc > TT_SAMPLES(1000), "the same relapses under the regimen");
   TT_CHECK_CLOSE(worst_ev, 0, 1e-8, "the C model's events_regimen");
   PetscCallAbort(PETSC_COMM_SELF, TTSimDestroy(&sim));
 }

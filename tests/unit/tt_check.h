@@ -26,4 +26,14 @@ static int tt_failures = 0;
     }                                                                                                                  \
   } while (0)
 
+/* TT_SAMPLES(n): the size of a Monte-Carlo or many-case check: n, and n / 10 in the
+ * valgrind build (tt_memcheck, tests/CMakeLists.txt defines TT_UNDER_MEMCHECK), which
+ * looks for memory errors along the same code at about 50 times the cost per case. A
+ * check's tolerance is computed from the size it used. */
+#ifdef TT_UNDER_MEMCHECK
+#define TT_SAMPLES(n) ((n) / 10)
+#else
+#define TT_SAMPLES(n) (n)
+#endif
+
 #endif
