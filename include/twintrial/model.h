@@ -161,6 +161,15 @@ typedef struct {
   int (*doses)(const double *par, const double *cov, const double *eta, const double *eff, double t_end, double *times,
                double *amounts);
   int dose_state;
+  /* propagate (optional, ODE models whose right-hand side is linear in the state with
+   * coefficients constant in time, e.g. linear compartmental PK): the exact solution over a
+   * step, u <- u(h) = exp(A h) u for h >= 0, A the Jacobian of rhs under effects eff. The sim
+   * then moves a trajectory between its events (visits, doses, switches) with it instead of
+   * integrating rhs (exact, and no steps); doses, switches and outputs are as for the ODE.
+   * rhs stays the definition: the sensitivities (sim_sens.c) and the event-time integration
+   * integrate it, and tests/unit/test_model_pk.c checks propagate against it. Not with
+   * rhs_regimen (an onset makes A depend on time). */
+  void (*propagate)(const double *par, const double *cov, const double *eta, const double *eff, double h, double *u);
   /* Closed-form models (optional): y[nt * nvar] at times t[nt] (visit-major), equal bit
    * for bit to calling `mean` at each time; lets a model compute per-twin constants once. */
   void (*mean_times)(const double *par, const double *cov, const double *eta, const double *eff, int nt,

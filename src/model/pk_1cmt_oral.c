@@ -20,6 +20,10 @@
  *   central' =  ka_i depot - CL_i/V_i central
  *   concentration = central / V_i
  *   css_avg       = dose_mg / (CL_i interval_h)  (Css,avg = F Dose/(CL tau), F in CL/F)
+ * Between events (visits, doses, switches) the sim moves the state with the ODE's exact
+ * solution (propagate; NONMEM's ADVAN2 form); rhs stays the definition (sensitivities
+ * integrate it; tests/unit/test_model_pk.c checks the solution against it at rtol 1e-12
+ * and against the superposition of single doses).
  * CL and V are apparent (CL/F, V/F), so doses are the oral amounts and F = 1 here.
  * css_avg is the regimen's steady-state average concentration, the same at every
  * time: the exposure mode for multi-year disease simulations (an Emax link on it)
@@ -61,6 +65,7 @@
 #include <math.h>
 #include <twintrial/model.h>
 #include <twintrial/stats.h>
+#include "pk_linear.h"
 
 #define ETA_TRUNC_SD 3.0
 
@@ -151,6 +156,16 @@ static void output(const double *par, const double *cov, const double *eta, cons
   y[Y_CSS]  = eff[E_DOSE] != 0.0 && eff[E_TAU] > 0.0 ? eff[E_DOSE] / (Clearance(par, eta) * eff[E_TAU]) : 0.0;
 }
 
+/* The exact solution over h (the ODE is linear with constant coefficients): the depot
+ * decays at ka_i, the central amount at k = CL_i/V_i plus what the depot fed it. */
+static void propagate(const double *par, const double *cov, const double *eta, const double *eff, double h, double *u)
+{
+  double ka = par[P_KA] * exp(eta[L_KA]), k = Clearance(par, eta) / Volume(par, cov, eta), depot = u[U_DEPOT];
+  (void) eff;
+  u[U_DEPOT]   = depot * exp(-ka * h);
+  u[U_CENTRAL] = u[U_CENTRAL] * exp(-k * h) + ka * depot * tt_pk_conv(k, ka, h);
+}
+
 /* dose_mg at k interval_h + tlag, k = 0, 1, ..., while before t_end (and k < n_doses if set). */
 static int doses(const double *par, const double *cov, const double *eta, const double *eff, double t_end,
                  double *times, double *amounts)
@@ -211,7 +226,8 @@ static const char *const latent_names[NLATENT] = {"eta_cl", "eta_v", "eta_ka"};
 const TTModelType tt_model_pk_1cmt_oral = {
     .name           = "pk_1cmt_oral",
     .description    = "Metformin one-compartment oral PK with lag time and weight on V/F: plasma concentration "
-                      "under a dosing regimen (events, ODE) and the steady-state average Css,avg",
+                      "under a dosing regimen (linear ODE, solved exactly between doses) and the steady-state average "
+                      "Css,avg",
     .reference      = "Yoon et al. 2013 AAPS J 15:571",
     .time_unit_days = 1.0 / 24.0,
     .nparam         = NPARAM,
@@ -233,6 +249,7 @@ const TTModelType tt_model_pk_1cmt_oral = {
     .condition      = condition,
     .doses          = doses,
     .dose_state     = U_DEPOT,
+    .propagate      = propagate,
     .log_density    = Pk1LogDensity,
     .omega          = Pk1Omega,
     .latent         = latent_names,

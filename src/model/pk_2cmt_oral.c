@@ -15,6 +15,11 @@
  *   peripheral' =  Q/Vc_i central - Q/Vp peripheral
  *   concentration = central / Vc_i
  *   css_avg       = dose_mg / (CL_i interval_h)  (Css,avg = F Dose/(CL tau), F = 1)
+ * Between events (visits, doses, switches) the sim moves the state with the ODE's exact
+ * solution (propagate: first-order absorption into the two exponential modes alpha > beta),
+ * the form NONMEM's ADVAN4 and mrgsolve's closed-form PK use; rhs stays the definition
+ * (sensitivities integrate it; tests/unit/test_model_pk.c checks the solution against it at
+ * rtol 1e-12 and against the partial-fraction superposition of Gibaldi & Perrier).
  * Oral data only identify apparent parameters (CL/F, V/F), so F = 1 here. css_avg is
  * the regimen's steady-state average concentration, the same at every time: the
  * exposure mode for multi-year disease simulations (an Emax link on it). With a
@@ -52,6 +57,7 @@
 #include <math.h>
 #include <twintrial/model.h>
 #include <twintrial/stats.h>
+#include "pk_linear.h"
 
 enum { P_KA, P_CL, P_VC, P_VP, P_Q, P_CV_CL, P_CV_VC, P_SIGMA, NPARAM };
 #define ETA_TRUNC_SD 3.0 /* between-subject effects truncated at +-3 SD */
@@ -134,6 +140,27 @@ static void output(const double *par, const double *cov, const double *eta, cons
   y[Y_CSS]  = eff[E_DOSE] != 0.0 && eff[E_TAU] > 0.0 ? eff[E_DOSE] / (Clearance(par, eta) * eff[E_TAU]) : 0.0;
 }
 
+/* The exact solution over h (the ODE is linear with constant coefficients). Central and
+ * peripheral form the disposition matrix B = [-(k10 + k12), k21; k12, -k21], eigenvalues
+ * -alpha, -beta (alpha > beta > 0: the discriminant is (k10 + k12 - k21)^2 + 4 k12 k21 > 0),
+ * beta = k10 k21 / alpha without cancellation; exp(B h) by Sylvester's formula,
+ * [exp(-alpha h) (B + beta I) - exp(-beta h) (B + alpha I)] / (beta - alpha), and the depot's
+ * input ka depot exp(-ka s) into central convolved with its first column (tt_pk_conv). */
+static void propagate(const double *par, const double *cov, const double *eta, const double *eff, double h, double *u)
+{
+  double vc = CentralVolume(par, eta), k10 = Clearance(par, eta) / vc, k12 = par[P_Q] / vc, k21 = par[P_Q] / par[P_VP];
+  double ka = par[P_KA], sum = k10 + k12 + k21, alpha = 0.5 * (sum + sqrt(sum * sum - 4.0 * k10 * k21));
+  double beta = k10 * k21 / alpha, ea = exp(-alpha * h), eb = exp(-beta * h), d = beta - alpha;
+  double c = u[U_CENTRAL], p = u[U_PERIPH], depot = u[U_DEPOT];
+  double ga = tt_pk_conv(alpha, ka, h), gb = tt_pk_conv(beta, ka, h);
+  (void) cov, (void) eff;
+  u[U_DEPOT]   = depot * exp(-ka * h);
+  u[U_CENTRAL] = (ea * ((beta - k10 - k12) * c + k21 * p) - eb * ((alpha - k10 - k12) * c + k21 * p)) / d +
+                 ka * depot * ((beta - k10 - k12) * ga - (alpha - k10 - k12) * gb) / d;
+  u[U_PERIPH] =
+      (ea * (k12 * c + (beta - k21) * p) - eb * (k12 * c + (alpha - k21) * p)) / d + ka * depot * k12 * (ga - gb) / d;
+}
+
 /* dose_mg at k interval_h, k = 0, 1, ..., while before t_end (and k < n_doses if set). */
 static int doses(const double *par, const double *cov, const double *eta, const double *eff, double t_end,
                  double *times, double *amounts)
@@ -192,8 +219,8 @@ static const char *const latent_names[NLATENT] = {"eta_cl", "eta_vc"};
 
 const TTModelType tt_model_pk_2cmt_oral = {
     .name           = "pk_2cmt_oral",
-    .description    = "Donepezil two-compartment oral PK: plasma concentration under a dosing regimen (events, "
-                      "ODE) and the steady-state average Css,avg",
+    .description    = "Donepezil two-compartment oral PK: plasma concentration under a dosing regimen (linear ODE, "
+                      "solved exactly between doses) and the steady-state average Css,avg",
     .reference      = "Jung et al. 2022 Pharmaceutics 14:244",
     .time_unit_days = 1.0 / 24.0,
     .nparam         = NPARAM,
@@ -215,6 +242,7 @@ const TTModelType tt_model_pk_2cmt_oral = {
     .condition      = condition,
     .doses          = doses,
     .dose_state     = U_DEPOT,
+    .propagate      = propagate,
     .log_density    = Pk2LogDensity,
     .omega          = Pk2Omega,
     .latent         = latent_names,

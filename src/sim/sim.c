@@ -26,6 +26,10 @@
  * visit cannot affect an output and are not applied. Without doses the TS calls
  * are exactly those of the undosed path.
  *
+ * A model with propagate (a linear ODE with constant coefficients: the PK models) has its
+ * forward trajectories moved between events by that exact solution instead of the TS; the
+ * order of visits, doses and switches is the same. The sensitivities integrate rhs.
+ *
  * Regimens that switch (cases with a TTRegimen of several segments) are integrated in
  * sim_regimen.c, with the right-hand side and outputs here: each case sees the effects
  * of its segment under way (sim->seg), or the model's rhs_regimen / output_regimen after
@@ -184,6 +188,8 @@ PetscErrorCode TTSimCreate(const TTModelType *type, const double *par, TTSim *si
                "model %s: dose_state %d not in [0, %d)", type->name, type->dose_state, type->nstate);
     PetscCall(PetscMalloc2(TT_MAX_DOSES, &s->dose_t, TT_MAX_DOSES, &s->dose_mg));
   }
+  PetscCheck(!type->propagate || (type->nstate > 0 && !type->rhs_regimen), PETSC_COMM_SELF, PETSC_ERR_SUP,
+             "model %s: propagate needs an ODE model without rhs_regimen", type->name);
   if (type->nstate > 0) PetscCall(SimTSCreate(s, 1, &s->one));
   PetscCall(TTSimSensSetUp_Private(s)); /* now, so it reads the options the other TSs read */
   PetscCall(TTSimEventsSetUp_Private(s));
@@ -270,7 +276,30 @@ PetscErrorCode TTSimOutput_Private(TTSim sim, double t, double *y, PetscInt ystr
   PetscFunctionReturn(0);
 }
 
-/* Integrates the state from sim->now to `target` (nothing to do if already there). */
+/* Moves the cases' states from sim->now to target by the model's exact solution. */
+static PetscErrorCode SimPropagate(TTSim sim, PetscReal target)
+{
+  const TTModelType *m  = sim->type;
+  const PetscInt     ns = m->nstate;
+  PetscScalar       *u;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArray(sim->cur->u, &u));
+  for (PetscInt c = 0; c < sim->cur->n; c++) {
+    const TTSimCase *k = &sim->cases[c];
+    m->propagate(sim->par, k->cov, k->eta, TTSimCaseEffects(sim, c), target - sim->now, u + c * ns);
+    for (PetscInt i = 0; i < ns; i++)
+      if (!isfinite(u[c * ns + i])) sim->nonfinite = PETSC_TRUE;
+  }
+  PetscCall(VecRestoreArray(sim->cur->u, &u));
+  PetscCheck(!sim->nonfinite, PETSC_COMM_SELF, PETSC_ERR_FP, "model %s: the state is not finite at t = %g", m->name,
+             (double) target);
+  sim->now = target;
+  PetscFunctionReturn(0);
+}
+
+/* Integrates the state from sim->now to `target` (nothing to do if already there); a model
+ * with propagate moves the forward trajectories (not the sensitivities' system) exactly. */
 PetscErrorCode TTSimAdvance_Private(TTSim sim, PetscReal target)
 {
   TS                ts = sim->cur->ts;
@@ -279,8 +308,12 @@ PetscErrorCode TTSimAdvance_Private(TTSim sim, PetscReal target)
 
   PetscFunctionBeginUser;
   if (!(target > sim->now)) PetscFunctionReturn(0);
-  PetscCall(TSSetMaxTime(ts, target));
   sim->nonfinite = PETSC_FALSE;
+  if (sim->type->propagate && sim->cur != &sim->sens.s) {
+    PetscCall(SimPropagate(sim, target));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(TSSetMaxTime(ts, target));
   PetscCall(TSSolve(ts, sim->cur->u));
   PetscCall(TSGetConvergedReason(ts, &reason));
   PetscCall(TSGetTime(ts, &treached));

@@ -37,7 +37,8 @@ PetscErrorCode TTTwinGradientFromOptions(const TTModelType *m, TTTwinGradient *g
   PetscBool set;
 
   PetscFunctionBeginUser;
-  *gradient = m->nstate > 0 ? TT_TWIN_GRADIENT_SENSITIVITY : TT_TWIN_GRADIENT_FD; /* README, Performance 6 */
+  /* README, Performance 6: differences of an exact (closed-form or propagated) objective cost no integration */
+  *gradient = m->nstate > 0 && !m->propagate ? TT_TWIN_GRADIENT_SENSITIVITY : TT_TWIN_GRADIENT_FD;
   PetscCall(PetscOptionsGetString(NULL, NULL, "-tt_twin_gradient", value, sizeof value, &set));
   if (!set) PetscFunctionReturn(0);
   PetscCheck(!strcmp(value, "fd") || !strcmp(value, "sensitivity"), PETSC_COMM_SELF, PETSC_ERR_USER,

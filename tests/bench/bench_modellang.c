@@ -2,9 +2,10 @@
  * in C against the same models written as model files (compiled at run time), through
  * the same code path (TTSimTrajectory, the sim's reused PETSc TS for ODE models) over the
  * same twins: alzheimers_adas (closed form), t2d_hba1c (ODE), pk_1cmt_oral (ODE with
- * doses), the model files of tests/data/models/good/. The trajectories are also compared
- * (largest relative difference; 0: bit for bit). tests/bench/run.sh prints the ratios
- * (part "lang"; README "Performance").
+ * doses, integrated: its exact solution, propagate, is off, as the file has none), the
+ * model files of tests/data/models/good/. The trajectories are also compared (largest
+ * relative difference; 0: bit for bit). tests/bench/run.sh prints the ratios (part "lang";
+ * README "Performance").
  * Times are CPU seconds of this thread; each kernel runs `rounds` rounds of at least
  * `seconds` and the best round counts. Output: "key value" lines.
  * usage: tt_bench_modellang SOURCE_DIR [-seconds S] [-rounds K] */
@@ -96,6 +97,7 @@ int main(int argc, char **argv)
   PetscReal     seconds = 0.3;
   PetscInt      rounds  = 3;
   char          path[4096];
+  TTModelType   ode;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCheck(argc > 1, PETSC_COMM_SELF, PETSC_ERR_USER,
@@ -103,12 +105,15 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-seconds", &seconds, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-rounds", &rounds, NULL));
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-    const Case        *c  = &cases[k];
-    const TTModelType *mc = tt_model_find(c->builtin), *mf;
+    const Case        *c       = &cases[k];
+    const TTModelType *builtin = tt_model_find(c->builtin), *mc = &ode, *mf;
     double             rc, rf, worst = 0;
+    PetscCheck(builtin, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: no model %s", c->key, c->builtin);
+    ode           = *builtin;
+    ode.propagate = NULL; /* the same path as the file's: the ODE integrated */
     PetscCall(PetscSNPrintf(path, sizeof path, "%s/tests/data/models/good/%s", argv[1], c->file));
     PetscCall(TTModelLangLoad(PETSC_COMM_SELF, path, &mf));
-    PetscCheck(mc && mc->nvar >= mf->nvar, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: shapes differ", c->key);
+    PetscCheck(mc->nvar >= mf->nvar, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%s: shapes differ", c->key);
     PetscCall(Rate(c, mc, seconds, (int) rounds, &rc, yc));
     PetscCall(Rate(c, mf, seconds, (int) rounds, &rf, yf));
     for (int i = 0; i < NTWIN * c->nt; i++)
