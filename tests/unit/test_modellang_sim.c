@@ -64,12 +64,15 @@ static void TestPk(void)
   static const double t[10]        = {0, 0.5, 1, 2, 6, 12, 12.1, 24, 48, 100}; /* hours */
   static const double regimen[][3] = {{500, 12, 0}, {1000, 24, 3}, {850, 0, 0}, {0, 24, 0}, {250, 8, 5}};
   const TTModelType  *builtin      = tt_model_find("pk_1cmt_oral"), *f;
-  TTModelType         ode = *builtin, *c = &ode; /* its ODE: the file has no exact solution */
+  TTModelType         ode, *c = &ode; /* its ODE: the file has no exact solution */
   double              parc[16], parf[16], yc[20], yf[20], worst = 0;
   TTSim               sc, sf;
   tt_pcg32            rng;
   PetscCallAbort(PETSC_COMM_SELF,
                  TTModelLangLoad(PETSC_COMM_SELF, TT_SOURCE_DIR "/tests/data/models/good/pk_1cmt_oral.yaml", &f));
+  TT_CHECK(builtin != NULL, "pk_1cmt_oral is registered");
+  if (!builtin) return;
+  ode           = *builtin;
   ode.propagate = NULL;
   TT_CHECK(f->doses && f->dose_state == 0 && f->nvar == 2 && fabs(f->time_unit_days - c->time_unit_days) == 0,
            "a dosing model in hours");
