@@ -63,9 +63,6 @@ void tt_rng_substream(tt_pcg32 *rng, uint64_t seed, uint64_t a, uint64_t b, uint
 double tt_rng_uniform(tt_pcg32 *rng);
 /* Standard normal by inversion (tt_stats_qnorm): consumes one uniform. */
 double tt_rng_normal(tt_pcg32 *rng);
-/* Standard normal truncated to [-c, c] (c > 0) by rejection: draws tt_rng_normal until one
- * falls inside, so the stream advances by a random number of uniforms. */
-double tt_rng_normal_within(tt_pcg32 *rng, double c);
 double tt_rng_lognormal(tt_pcg32 *rng, double meanlog, double sdlog);
 /* Gamma(shape, scale) by Marsaglia–Tsang (shape < 1 boosted by U^(1/shape)). */
 double tt_rng_gamma(tt_pcg32 *rng, double shape, double scale);

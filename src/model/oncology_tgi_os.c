@@ -90,7 +90,7 @@
  * here multiplies that term), and a discontinuation (m = 0) stops the kill, the
  * tumour regrowing on its Gompertz course. Since the log size is linear in the kill,
  *   u(t) = u0 e^{-a t} - KDE_i sum_j m_j [e^{-a(t - q_j)} I(q_j) - e^{-a(t - p_j)} I(p_j)],
- * I(x) = KillIntegral(a, lambda, x), over each segment's part [p_j, q_j] of (0, t]: exact
+ * I(x) = tt_exp_integral(a, lambda, x), over each segment's part [p_j, q_j] of (0, t]: exact
  * and continuous. A new line of treatment after progression (a resistance clock of its
  * own) is outside the model. Death: the AFT maps a tumour course to a log-normal survival
  * S_j, here for the course of the regimen so far held on (its TTG: the end of the last
@@ -114,6 +114,7 @@
 #include <math.h>
 #include <twintrial/model.h>
 #include <twintrial/stats.h>
+#include "exp_integral.h"
 
 enum {
   P_BASE,
@@ -214,14 +215,6 @@ static double Ttg(const Indiv *p)
   return p->kde > p->kl ? log(p->kde / p->kl) / p->lambda : 0.0;
 }
 
-/* (e^{-l t} - e^{-a t}) / (a - l), and its limit t e^{-a t} when a = l; finite, >= 0. */
-static double KillIntegral(double a, double l, double t)
-{
-  double x = (a - l) * t;
-  if (fabs(x) < 1e-6) return t * exp(-0.5 * (a + l) * t) * (1.0 + x * x / 24.0);
-  return (exp(-l * t) - exp(-a * t)) / (a - l);
-}
-
 static void draw_latent(const double *par, tt_pcg32 *rng, double *eta)
 {
   double c      = par[P_BASE_TRUNC];
@@ -237,7 +230,7 @@ static void mean(const double *par, const double *cov, const double *eta, const 
   Indiv  p = Individual(par, eta, eff);
   double K = par[P_TS_MAX], u0 = log(fmin(p.base, K) / K);
   double a = u0 < 0.0 ? p.kl / -u0 : INFINITY;
-  double u = isfinite(a) ? u0 * exp(-a * t) - (t < 0.0 ? 0.0 : p.kde * KillIntegral(a, p.lambda, t)) : 0.0;
+  double u = isfinite(a) ? u0 * exp(-a * t) - (t < 0.0 ? 0.0 : p.kde * tt_exp_integral(a, p.lambda, t)) : 0.0;
   (void) cov;
   y[0] = K * exp(fmin(u, 0.0));
 }
@@ -287,7 +280,8 @@ static double SwitchedLogSize(const double *par, const double *eta, const TTRegi
   u = u0 * exp(-a * t);
   for (int j = 0; j < reg->n && reg->start[j] < t; j++) {
     double lo = reg->start[j], hi = j + 1 < reg->n && reg->start[j + 1] < t ? reg->start[j + 1] : t;
-    double in = exp(-a * (t - hi)) * KillIntegral(a, p.lambda, hi) - exp(-a * (t - lo)) * KillIntegral(a, p.lambda, lo);
+    double in =
+        exp(-a * (t - hi)) * tt_exp_integral(a, p.lambda, hi) - exp(-a * (t - lo)) * tt_exp_integral(a, p.lambda, lo);
     u -= reg->eff[j * NEFFECT + E_KILL] * kde * in;
   }
   return u;

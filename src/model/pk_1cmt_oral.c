@@ -40,7 +40,7 @@
  * (negative values have probability ~2e-9 at sigma 0.17 and are not clipped);
  * css_avg is a derived exposure and is reported without noise.
  * Random effects: log-normal as published, each standard normal truncated at +-3 SD
- * (by rejection, so a twin's draws stay on its own stream). Untruncated, 3 of 1.5
+ * (by inversion, tt_rng_truncnormal: one uniform each, as oncology_tgi_os's baseline). Untruncated, 3 of 1.5
  * million observed concentrations of 10^5 twins on 1000 mg every 12 h exceeded 5 mg/L,
  * where the label reports no level above 5 ug/mL in controlled trials even at the
  * maximum dose (Glucophage prescribing information, section 12.3); those twins combined
@@ -65,7 +65,7 @@
 #include <math.h>
 #include <twintrial/model.h>
 #include <twintrial/stats.h>
-#include "pk_linear.h"
+#include "exp_integral.h"
 
 #define ETA_TRUNC_SD 3.0
 
@@ -127,9 +127,9 @@ static double Volume(const double *par, const double *cov, const double *eta)
 
 static void draw_latent(const double *par, tt_pcg32 *rng, double *eta)
 {
-  eta[L_CL] = sqrt(par[P_OM2_CL]) * tt_rng_normal_within(rng, ETA_TRUNC_SD);
-  eta[L_V]  = sqrt(par[P_OM2_V]) * tt_rng_normal_within(rng, ETA_TRUNC_SD);
-  eta[L_KA] = sqrt(par[P_OM2_KA]) * tt_rng_normal_within(rng, ETA_TRUNC_SD);
+  eta[L_CL] = sqrt(par[P_OM2_CL]) * tt_rng_truncnormal(rng, 0.0, 1.0, -ETA_TRUNC_SD, ETA_TRUNC_SD);
+  eta[L_V]  = sqrt(par[P_OM2_V]) * tt_rng_truncnormal(rng, 0.0, 1.0, -ETA_TRUNC_SD, ETA_TRUNC_SD);
+  eta[L_KA] = sqrt(par[P_OM2_KA]) * tt_rng_truncnormal(rng, 0.0, 1.0, -ETA_TRUNC_SD, ETA_TRUNC_SD);
 }
 
 static void initial(const double *par, const double *cov, const double *eta, const double *eff, double *u0)
@@ -163,7 +163,7 @@ static void propagate(const double *par, const double *cov, const double *eta, c
   double ka = par[P_KA] * exp(eta[L_KA]), k = Clearance(par, eta) / Volume(par, cov, eta), depot = u[U_DEPOT];
   (void) eff;
   u[U_DEPOT]   = depot * exp(-ka * h);
-  u[U_CENTRAL] = u[U_CENTRAL] * exp(-k * h) + ka * depot * tt_pk_conv(k, ka, h);
+  u[U_CENTRAL] = u[U_CENTRAL] * exp(-k * h) + ka * depot * tt_exp_integral(k, ka, h);
 }
 
 /* dose_mg at k interval_h + tlag, k = 0, 1, ..., while before t_end (and k < n_doses if set). */

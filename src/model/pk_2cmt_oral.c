@@ -48,7 +48,7 @@
  * cv_cl^2), ln(1 + cv_vc^2)), the untruncated normals' variances, with the truncation
  * +-3 SD as lo/hi.
  * Random effects: log-normal as published, each standard normal truncated at +-3 SD (by
- * rejection, so a twin's draws stay on its own stream), as in pk_1cmt_oral and for the same
+ * inversion, tt_rng_truncnormal: one uniform each), as in pk_1cmt_oral and for the same
  * reason: untruncated, 3 of 6 million observed concentrations of 10^5 twins on 10 mg/day
  * (protocols/pk_donepezil_dosing.yaml) exceeded 0.2 mg/L, 2.9 times the top of the
  * reference range at that dose; those twins combined tail values of CL/F (CV 37 %) and
@@ -57,7 +57,7 @@
 #include <math.h>
 #include <twintrial/model.h>
 #include <twintrial/stats.h>
-#include "pk_linear.h"
+#include "exp_integral.h"
 
 enum { P_KA, P_CL, P_VC, P_VP, P_Q, P_CV_CL, P_CV_VC, P_SIGMA, NPARAM };
 #define ETA_TRUNC_SD 3.0 /* between-subject effects truncated at +-3 SD */
@@ -111,8 +111,8 @@ static double CentralVolume(const double *par, const double *eta)
 
 static void draw_latent(const double *par, tt_pcg32 *rng, double *eta)
 {
-  eta[L_CL] = sqrt(log1p(par[P_CV_CL] * par[P_CV_CL])) * tt_rng_normal_within(rng, ETA_TRUNC_SD);
-  eta[L_VC] = sqrt(log1p(par[P_CV_VC] * par[P_CV_VC])) * tt_rng_normal_within(rng, ETA_TRUNC_SD);
+  eta[L_CL] = sqrt(log1p(par[P_CV_CL] * par[P_CV_CL])) * tt_rng_truncnormal(rng, 0.0, 1.0, -ETA_TRUNC_SD, ETA_TRUNC_SD);
+  eta[L_VC] = sqrt(log1p(par[P_CV_VC] * par[P_CV_VC])) * tt_rng_truncnormal(rng, 0.0, 1.0, -ETA_TRUNC_SD, ETA_TRUNC_SD);
 }
 
 static void initial(const double *par, const double *cov, const double *eta, const double *eff, double *u0)
@@ -145,14 +145,14 @@ static void output(const double *par, const double *cov, const double *eta, cons
  * -alpha, -beta (alpha > beta > 0: the discriminant is (k10 + k12 - k21)^2 + 4 k12 k21 > 0),
  * beta = k10 k21 / alpha without cancellation; exp(B h) by Sylvester's formula,
  * [exp(-alpha h) (B + beta I) - exp(-beta h) (B + alpha I)] / (beta - alpha), and the depot's
- * input ka depot exp(-ka s) into central convolved with its first column (tt_pk_conv). */
+ * input ka depot exp(-ka s) into central convolved with its first column (tt_exp_integral). */
 static void propagate(const double *par, const double *cov, const double *eta, const double *eff, double h, double *u)
 {
   double vc = CentralVolume(par, eta), k10 = Clearance(par, eta) / vc, k12 = par[P_Q] / vc, k21 = par[P_Q] / par[P_VP];
   double ka = par[P_KA], sum = k10 + k12 + k21, alpha = 0.5 * (sum + sqrt(sum * sum - 4.0 * k10 * k21));
   double beta = k10 * k21 / alpha, ea = exp(-alpha * h), eb = exp(-beta * h), d = beta - alpha;
   double c = u[U_CENTRAL], p = u[U_PERIPH], depot = u[U_DEPOT];
-  double ga = tt_pk_conv(alpha, ka, h), gb = tt_pk_conv(beta, ka, h);
+  double ga = tt_exp_integral(alpha, ka, h), gb = tt_exp_integral(beta, ka, h);
   (void) cov, (void) eff;
   u[U_DEPOT]   = depot * exp(-ka * h);
   u[U_CENTRAL] = (ea * ((beta - k10 - k12) * c + k21 * p) - eb * ((alpha - k10 - k12) * c + k21 * p)) / d +

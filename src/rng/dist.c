@@ -19,14 +19,6 @@ double tt_rng_normal(tt_pcg32 *rng)
   return tt_stats_qnorm(tt_rng_uniform(rng));
 }
 
-double tt_rng_normal_within(tt_pcg32 *rng, double c)
-{
-  double z;
-  do z = tt_rng_normal(rng);
-  while (fabs(z) > c);
-  return z;
-}
-
 double tt_rng_lognormal(tt_pcg32 *rng, double meanlog, double sdlog)
 {
   double z = tt_rng_normal(rng);

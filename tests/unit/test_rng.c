@@ -310,27 +310,6 @@ static void check_truncnormal(tt_pcg32 *r, double mean, double sd, double lo, do
   CHECK_LE(d, KS_CRIT(N), "KS vs truncated normal CDF in long double (erfcl), alpha 0.001");
 }
 
-/* tt_rng_normal_within: every draw in [-c, c], KS against the standard normal truncated
- * there, and the stream is that of the rejection loop (the tt_rng_normal draws, the first
- * inside kept). */
-static void check_normal_within(tt_pcg32 *r, double c)
-{
-  double   par[4] = {0, 1, -c, c};
-  int      bad = 0, same = 1;
-  tt_pcg32 copy = *r;
-  for (int i = 0; i < N; i++) {
-    double z;
-    g_x[i] = tt_rng_normal_within(r, c);
-    do z = tt_rng_normal(&copy);
-    while (fabs(z) > c);
-    same &= z == g_x[i];
-    bad += !(g_x[i] >= -c && g_x[i] <= c);
-  }
-  CHECK_TRUE(bad == 0, "normal_within: every draw within [-c, c]");
-  CHECK_TRUE(same, "normal_within: the rejection loop's draws, in order");
-  CHECK_LE(ks_stat(g_x, N, cdf_truncnormal, par), KS_CRIT(N), "normal_within: KS vs the truncated normal, alpha 0.001");
-}
-
 /* Inversion accuracy: the long double CDF at each draw returns the uniform it consumed. */
 static void check_truncnormal_inverse(double lo, double hi)
 {
@@ -384,8 +363,6 @@ static void test_truncnormal(void)
     if (!far_ok && fmax(fabs(b[i][2]), fabs(b[i][3])) > 30 && isfinite(fmin(fabs(b[i][2]), fabs(b[i][3])))) continue;
     check_truncnormal(&r, b[i][0], b[i][1], b[i][2], b[i][3]);
   }
-  check_normal_within(&r, 3.0);
-  check_normal_within(&r, 0.5);
   static const double inv[][2] = {{-1, 2}, {3, 5}, {8, 9}, {-INFINITY, -4}, {-30.5, -29.5}, {29.9, 30.1}};
   for (size_t i = 0; i < sizeof inv / sizeof inv[0]; i++) check_truncnormal_inverse(inv[i][0], inv[i][1]);
   if (far_ok) {
